@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Provision a real Docker engine, Compose v2, HAProxy and the local images lab's tests use,
+# on a fresh Debian 12 machine with no container registry. Idempotent: each step is skipped
+# when its result is already there. Steps follow ../shared/notes/docker-on-these-machines.md.
+set -euo pipefail
+log() { printf '[provision] %s\n' "$*" >&2; }
+t0=$(date +%s)
+
+# 1. Packages: the engine (docker.io), HAProxy for `haproxy -c` checks, debootstrap for images.
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+if [ ${#need[@]} -gt 0 ]; then
+  log "apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 2. Engine: systemd is not running here, so start dockerd ourselves.
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  (dockerd >/var/log/dockerd.log 2>&1 &)
+  for _ in $(seq 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
+  docker info >/dev/null 2>&1 || { tail -n 30 /var/log/dockerd.log >&2; exit 1; }
+fi
+
+mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources | head -1)
+
+# 3. Compose v2: bookworm ships only v1; take the single Go binary from trixie's package.
+plugin=/usr/libexec/docker/cli-plugins/docker-compose
+if ! docker compose version >/dev/null 2>&1; then
+  log "installing Compose v2 from trixie's docker-compose package"
+  d=/tmp/lab-trixie
+  mkdir -p $d/lists $d/cache/archives/partial
+  echo "deb $mirror trixie main" > $d/sources.list
+  o="-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache"
+  apt-get $o update -qq
+  (cd $d && apt-get $o download docker-compose >/dev/null)
+  dpkg -x $d/docker-compose_*.deb $d/x
+  install -D $d/x/usr/libexec/docker/cli-plugins/docker-compose $plugin
+fi
+
+# 4. Local base images, built from Debian's packages (no registry). Each rootfs is cached
+#    as a tarball under LAB_IMAGE_CACHE so a second run on the same machine takes seconds.
+cache=${LAB_IMAGE_CACHE:-/var/cache/lab-images}
+mkdir -p "$cache"
+build_image() { # tag include cmd
+  local tag=$1 include=$2 cmd=$3 tar="$cache/$(echo "$1" | tr '/:' '__').tar"
+  docker image inspect "$tag" >/dev/null 2>&1 && return 0
+  if [ ! -s "$tar" ]; then
+    log "debootstrap $tag (--include=$include)"
+    local root; root=$(mktemp -d /tmp/lab-rootfs.XXXX)
+    debootstrap --variant=minbase --include="$include" trixie "$root" "$mirror" >/dev/null
+    mkdir -p "$root/usr/local/etc/haproxy"
+    rm -rf "$root/var/cache/apt/archives"/*.deb "$root/var/lib/apt/lists"/*
+    tar -C "$root" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+    rm -rf "$root"
+  fi
+  log "docker import $tag"
+  docker import -c "CMD $cmd" "$tar" "$tag" >/dev/null
+}
+build_image lab-local/haproxy:3.0 haproxy '["haproxy","-W","-db","-f","/usr/local/etc/haproxy/haproxy.cfg"]' &
+build_image lab-local/node:20 nodejs '["node"]' &
+wait
+
+docker compose version >&2
+docker run --rm lab-local/haproxy:3.0 haproxy -v | head -1 >&2
+log "ready in $(( $(date +%s) - t0 )) s"
