@@ -1,0 +1,154 @@
+import { ALGORITHMS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Algorithm, type Lab, type Mode } from './lab-schema.ts';
+import { UsageError } from '../errors.ts';
+
+/** What a user may pass on the command line; strings as typed, before validation. */
+export interface RenderFlags {
+  replicas?: string | number;
+  algorithm?: string;
+  mode?: string;
+  sticky?: boolean;
+  appPort?: string | number;
+  statsPort?: string | number;
+  statsUser?: string;
+  statsPassword?: string;
+  expose?: boolean;
+  project?: string;
+  /** Image substitutions FROM=TO, e.g. haproxy:3.0=mirror.local/haproxy:3.0. */
+  image?: string[];
+}
+
+/** The fully resolved settings a lab is rendered with. */
+export interface RenderOptions {
+  project: string;
+  replicas: number;
+  algorithm: Algorithm;
+  mode: Mode;
+  sticky: boolean;
+  /** Host ports; null lets Docker pick a free one (used by `lab test` to run labs side by side). */
+  appPort: number | null;
+  statsPort: number | null;
+  statsUser: string;
+  statsPassword: string;
+  /** Publish on all interfaces instead of 127.0.0.1. */
+  expose: boolean;
+  images: Record<string, string>;
+}
+
+export interface ResolvedOptions {
+  options: RenderOptions;
+  warnings: string[];
+}
+
+const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const CREDENTIAL = /^[A-Za-z0-9._\-]{1,64}$/;
+const IMAGE = /^[A-Za-z0-9._\-\/:@+]+$/;
+
+/** Compose project name lab uses for a lab unless --project says otherwise. */
+export const defaultProject = (labId: string): string => `lab-${labId}`;
+
+export function parseReplicas(raw: string | number, option = '--replicas'): number {
+  const text = String(raw).trim();
+  const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
+    throw new UsageError(`${option} must be a whole number from 1 to ${MAX_REPLICAS}, got "${text}"`, {
+      hint: `Try ${option} 3`,
+    });
+  }
+  return n;
+}
+
+export function parsePort(raw: string | number, option: string): number | null {
+  const text = String(raw).trim();
+  if (text === 'auto') return null;
+  const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new UsageError(`${option} must be a port from 1 to 65535 (or "auto"), got "${text}"`);
+  }
+  return n;
+}
+
+export function parseAlgorithm(raw: string, warnings: string[]): Algorithm {
+  const name = raw.trim().toLowerCase();
+  if ((LEAST_TIME_ALIASES as readonly string[]).includes(name)) {
+    warnings.push(
+      `HAProxy has no "least response time" algorithm (haproxy/haproxy#1570); using leastconn, ` +
+        'which sends each request to the replica with the fewest active connections: slow replicas hold connections longer, so they get less.',
+    );
+    return 'leastconn';
+  }
+  if (!(ALGORITHMS as readonly string[]).includes(name)) {
+    throw new UsageError(`--algorithm "${raw}" is not supported`, {
+      hint: `Allowed values: ${ALGORITHMS.join(', ')} (and least-response-time, which maps to leastconn)`,
+    });
+  }
+  return name as Algorithm;
+}
+
+function parseMode(raw: string): Mode {
+  const name = raw.trim().toLowerCase();
+  if (name === 'l7') return 'http';
+  if (name === 'l4') return 'tcp';
+  if (!(MODES as readonly string[]).includes(name)) {
+    throw new UsageError(`--mode "${raw}" is not supported`, { hint: 'Allowed values: http (L7), tcp (L4)' });
+  }
+  return name as Mode;
+}
+
+function parseImages(pairs: string[]): Record<string, string> {
+  const images: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [from, to, ...rest] = pair.split('=');
+    if (!from || !to || rest.length > 0 || !IMAGE.test(from) || !IMAGE.test(to)) {
+      throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. haproxy:3.0=mirror.local/haproxy:3.0`);
+    }
+    images[from] = to;
+  }
+  return images;
+}
+
+function credential(raw: string, option: string): string {
+  if (!CREDENTIAL.test(raw)) {
+    throw new UsageError(`${option} may only contain letters, digits and . _ - (1 to 64 characters)`);
+  }
+  return raw;
+}
+
+/** Merge the lab's defaults with the user's flags and check every value. Pure. */
+export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptions {
+  const warnings: string[] = [];
+  const d = lab.defaults;
+  const project = flags.project ?? defaultProject(lab.id);
+  if (!PROJECT.test(project)) {
+    throw new UsageError(`--project "${project}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`);
+  }
+  const mode = flags.mode === undefined ? lab.loadBalancer.mode : parseMode(flags.mode);
+  const sticky = flags.sticky ?? d.sticky;
+  if (sticky && mode === 'tcp') {
+    throw new UsageError('--sticky uses an HTTP cookie, which needs --mode http (L7); in tcp mode HAProxy cannot see cookies', {
+      hint: 'For stickiness at L4 use --mode tcp --algorithm source',
+    });
+  }
+  const options: RenderOptions = {
+    project,
+    replicas: flags.replicas === undefined ? d.replicas : parseReplicas(flags.replicas),
+    algorithm: flags.algorithm === undefined ? lab.loadBalancer.algorithm : parseAlgorithm(flags.algorithm, warnings),
+    mode,
+    sticky,
+    appPort: flags.appPort === undefined ? d.appPort : parsePort(flags.appPort, '--app-port'),
+    statsPort: flags.statsPort === undefined ? d.statsPort : parsePort(flags.statsPort, '--stats-port'),
+    statsUser: flags.statsUser === undefined ? d.statsUser : credential(flags.statsUser, '--stats-user'),
+    statsPassword: flags.statsPassword === undefined ? d.statsPassword : credential(flags.statsPassword, '--stats-password'),
+    expose: flags.expose ?? false,
+    images: parseImages(flags.image ?? []),
+  };
+  if (options.appPort !== null && options.appPort === options.statsPort) {
+    throw new UsageError(`--app-port and --stats-port are both ${options.appPort}; they must differ`);
+  }
+  if (options.expose) {
+    warnings.push(
+      `--expose publishes the app and the stats page on every network interface; anyone who can reach this machine can open the stats page with ${options.statsUser}:${options.statsPassword}` +
+        (options.statsPassword === 'admin' ? ' (the default password: set --stats-password)' : ''),
+    );
+  }
+  return { options, warnings };
+}

@@ -1,0 +1,101 @@
+/**
+ * Every failure a user can cause or meet is a LabError: a message that says what is wrong and
+ * where, an optional hint with the command to run next, and the exit code. Only src/index.ts
+ * turns these into output and an exit status.
+ */
+export const EXIT = {
+  ok: 0,
+  /** A check or lab test failed: the lab ran, but did not behave as expected. */
+  checkFailed: 1,
+  /** Bad command-line input or an invalid lab file. Nothing was started or deleted. */
+  usage: 2,
+  /** The environment is not usable: no engine, no Compose v2, a port taken, a lock held. */
+  environment: 3,
+  /** The lab was started but did not become ready, or a Docker operation failed. */
+  runtime: 4,
+  /** Interrupted by Ctrl-C. */
+  interrupted: 130,
+  /** A bug in lab itself. */
+  internal: 70,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface ErrorDetails {
+  hint?: string;
+  /** Extra lines shown after the message, e.g. each problem of a lab file, or log lines. */
+  details?: string[];
+  cause?: unknown;
+}
+
+export class LabError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint?: string;
+  readonly details: string[];
+  /** The command already printed its result (e.g. the JSON object); only the exit code is left to set. */
+  reported = false;
+  constructor(message: string, exitCode: ExitCode, extra: ErrorDetails = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = extra.hint;
+    this.details = extra.details ?? [];
+  }
+}
+
+/** Bad options or arguments. */
+export class UsageError extends LabError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super(message, EXIT.usage, extra);
+  }
+}
+
+/** One problem in a lab file, located by line and column. */
+export interface FileProblem {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted key path, e.g. defaults.replicas; empty for the document itself. */
+  key: string;
+  message: string;
+}
+
+export const formatProblem = (p: FileProblem): string =>
+  `${p.file}:${p.line}:${p.col} ${p.key ? `${p.key}: ` : ''}${p.message}`;
+
+/** One or more lab files are invalid; all problems of all files are carried at once. */
+export class LabFileError extends LabError {
+  readonly problems: FileProblem[];
+  constructor(problems: FileProblem[], hint?: string) {
+    const files = new Set(problems.map((p) => p.file)).size;
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} lab file${files === 1 ? '' : 's'}`,
+      EXIT.usage,
+      { hint, details: problems.map(formatProblem) },
+    );
+    this.problems = problems;
+  }
+}
+
+export class EnvironmentError extends LabError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super(message, EXIT.environment, extra);
+  }
+}
+
+export class RuntimeError extends LabError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super(message, EXIT.runtime, extra);
+  }
+}
+
+export class CheckFailedError extends LabError {
+  constructor(message: string, extra?: ErrorDetails) {
+    super(message, EXIT.checkFailed, extra);
+  }
+}
+
+export class InterruptedError extends LabError {
+  constructor(message = 'Interrupted', extra?: ErrorDetails) {
+    super(message, EXIT.interrupted, extra);
+  }
+}
