@@ -1,0 +1,85 @@
+import { stringify } from 'yaml';
+import type { Lab } from './lab-schema.ts';
+import type { RenderOptions } from './options.ts';
+import { substitute } from './images.ts';
+import { labelsFor } from './labels.ts';
+import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
+
+export interface ComposeInput {
+  lab: Lab;
+  options: RenderOptions;
+  /** Absolute workspace directory (recorded in labels, so `lab reset` can find it). */
+  workspace: string;
+  /** Absolute path of the app's build context, when the lab builds its app. */
+  buildContext?: string;
+}
+
+interface PortMapping {
+  target: number;
+  published?: string;
+  host_ip: string;
+  protocol: 'tcp';
+}
+
+const port = (target: number, published: number | null, expose: boolean): PortMapping => ({
+  target,
+  // Without a published port Docker picks a free one; lab reads it back from the engine.
+  ...(published === null ? {} : { published: String(published) }),
+  host_ip: expose ? '0.0.0.0' : '127.0.0.1',
+  protocol: 'tcp',
+});
+
+/** Compose interpolates ${...}; a literal $ must be written $$ (compose-spec 12-interpolation.md). */
+const escapeDollars = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.replaceAll('$', '$$$$');
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  }
+  return value;
+};
+
+/** The compose model of a lab: N app replicas and HAProxy in front. Pure. */
+export function composeModel({ lab, options: o, workspace, buildContext }: ComposeInput): Record<string, unknown> {
+  const labels = labelsFor(lab.id, o.project, workspace);
+  const build = lab.app.build && buildContext
+    ? {
+        context: buildContext,
+        args: Object.fromEntries(Object.entries(lab.app.build.args ?? {}).map(([k, v]) => [k, substitute(v, o.images)])),
+        labels,
+      }
+    : undefined;
+  return escapeDollars({
+    name: o.project,
+    services: {
+      [APP_SERVICE]: {
+        image: substitute(lab.app.image, o.images),
+        ...(build ? { build, pull_policy: 'build' } : {}),
+        // No container_name and no host ports: both would stop the service from scaling.
+        deploy: { replicas: o.replicas },
+        labels,
+        // The demo app exits at once on SIGTERM; anything slower is killed after 2 s.
+        stop_grace_period: '2s',
+      },
+      haproxy: {
+        image: substitute(lab.loadBalancer.image, o.images),
+        depends_on: [APP_SERVICE],
+        ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
+        // Mount the directory, not the file: editors replace the file's inode and a file mount
+        // would keep the old one (moby/moby#15793).
+        volumes: [{ type: 'bind', source: './haproxy', target: '/usr/local/etc/haproxy', read_only: true }],
+        labels,
+        // The official image stops with SIGUSR1 (graceful drain); a lab has nothing to drain.
+        stop_signal: 'SIGTERM',
+        stop_grace_period: '2s',
+      },
+    },
+    networks: { default: { labels } },
+  }) as Record<string, unknown>;
+}
+
+export function renderCompose(input: ComposeInput): string {
+  const header = `# Compose file for lab ${input.lab.id} (${input.options.project}), written by lab.\n# Run it through lab (lab up/down ${input.lab.id.slice(0, 2)}) so HAProxy's readiness is checked.\n`;
+  // YAML 1.1 quoting keeps values such as "8080:80" or "yes" strings for every parser.
+  return header + stringify(composeModel(input), { version: '1.1', lineWidth: 0 });
+}

@@ -1,0 +1,101 @@
+import type { Lab } from './lab-schema.ts';
+import type { RenderOptions } from './options.ts';
+
+/** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
+export const HAPROXY_APP_PORT = 8080;
+export const HAPROXY_STATS_PORT = 1936;
+export const APP_SERVICE = 'app';
+export const BACKEND = 'app';
+export const FRONTEND = 'web';
+
+/**
+ * Server slots for `server-template`. Replicas are discovered through Docker's DNS, so scaling
+ * within the slots needs no HAProxy restart or reload; unused slots show as MAINT (resolution).
+ * A floor of 10 keeps the stats page short while leaving room for `lab scale`.
+ */
+export const serverSlots = (replicas: number): number => Math.max(10, Math.ceil(replicas / 10) * 10);
+
+/** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
+export function renderHaproxyCfg(lab: Lab, o: RenderOptions): string {
+  const http = o.mode === 'http';
+  const slots = serverSlots(o.replicas);
+  const lines = [
+    `# haproxy.cfg for lab ${lab.id} (${o.project}), written by lab. \`lab up\` and \`lab render\` rewrite it.`,
+    // The replica count is deliberately absent: scaling within the slots must leave this file
+    // byte-identical, so HAProxy is not reloaded.
+    `# ${slots} server slots, balance ${o.algorithm}, mode ${o.mode} (${http ? 'L7: one decision per request' : 'L4: one decision per connection'})${o.sticky ? ', sticky by cookie' : ''}.`,
+    '',
+    'global',
+    '    log stdout format raw local0 info',
+    '',
+    "# Docker's embedded DNS answers with the address of every replica of the service.",
+    '# https://docs.haproxy.org/3.0/configuration.html#5.3.2',
+    'resolvers docker',
+    '    nameserver dns1 127.0.0.11:53',
+    '    # Docker truncates answers at 512 bytes (~25 records) unless the client asks for more.',
+    '    accepted_payload_size 8192',
+    '    resolve_retries 3',
+    '    # How often the replica list is re-read: new replicas join within about a second.',
+    '    timeout resolve 1s',
+    '    timeout retry 1s',
+    '    hold refused 10s',
+    '    hold nx 10s',
+    '    hold timeout 10s',
+    '    hold other 10s',
+    '    # A stopped replica leaves DNS at once; keep its slot for a few seconds so the stats',
+    '    # page shows it go DOWN before the slot returns to MAINT (resolution).',
+    '    hold obsolete 5s',
+    '',
+    'defaults',
+    `    mode ${o.mode}`,
+    '    log global',
+    `    option ${http ? 'httplog' : 'tcplog'}`,
+    '    # Failover without client errors: retry a failed connection, the last retry on another',
+    '    # server (https://docs.haproxy.org/3.0/configuration.html#4.2-option%20redispatch).',
+    '    retries 3',
+    '    option redispatch 1',
+    ...(http ? ['    # Also replay requests whose server died mid-way (http only; GET is safe to replay).', '    retry-on all-retryable-errors'] : []),
+    '    timeout connect 1s',
+    '    timeout client 30s',
+    '    timeout server 30s',
+    '    timeout check 1s',
+    '    # init-addr none: start with empty slots and let DNS fill them; never resolve at',
+    '    # start-up, which would pin one replica (server-template entry of the manual).',
+    `    default-server init-addr none resolvers docker resolve-prefer ipv4 check inter 1s fall 2 rise 2${o.algorithm === 'first' ? ' maxconn 10' : ''}`,
+    '',
+    `frontend ${FRONTEND}`,
+    `    bind :${HAPROXY_APP_PORT}`,
+    `    default_backend ${BACKEND}`,
+    '',
+    `backend ${BACKEND}`,
+    '    # Always explicit: the default changed from roundrobin to random in HAProxy 3.3.',
+    `    balance ${o.algorithm}`,
+    ...(o.algorithm === 'first' ? ['    # first fills app1 up to its maxconn before using the next server.'] : []),
+    `    option httpchk GET ${lab.app.health}`,
+    '    http-check expect status 200',
+    ...(http ? ['    # Lets a client see which server answered.', '    http-response set-header X-Served-By %[srv_name]'] : []),
+    ...(o.sticky
+      ? [
+          '    # Sticky sessions: HAProxy sets a cookie naming the server. "dynamic" derives each',
+          '    # value from the server address, since server-template slots have no fixed name.',
+          '    cookie SERVERID insert indirect nocache dynamic',
+          `    dynamic-cookie-key ${o.project}`,
+        ]
+      : []),
+    `    server-template ${APP_SERVICE} 1-${slots} ${APP_SERVICE}:${lab.app.port}`,
+    '',
+    'listen stats',
+    `    bind :${HAPROXY_STATS_PORT}`,
+    '    mode http',
+    '    log global',
+    '    stats enable',
+    '    stats uri /',
+    '    stats refresh 5s',
+    '    stats show-legends',
+    `    stats auth ${o.statsUser}:${o.statsPassword}`,
+    '    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.',
+    '    stats admin if TRUE',
+    '',
+  ];
+  return lines.join('\n');
+}
