@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseLab } from './parse-lab.ts';
+import type { Lab } from '../core/lab-schema.ts';
+import { LabFileError, UsageError, type FileProblem } from '../errors.ts';
+
+/** Where lab's own files live: two levels above this module, in src/ and in dist/ alike. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Lab directories: LAB_LABS_DIR (instructors' own labs) first, then the labs lab ships. */
+export const labsDirs = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  [...(env.LAB_LABS_DIR ? env.LAB_LABS_DIR.split(':').filter(Boolean) : []), join(PACKAGE_ROOT, 'labs')];
+
+export interface LabFile {
+  /** Folder name, which is the lab id, e.g. 03-load-balancing. */
+  id: string;
+  file: string;
+}
+
+export interface LoadedLab {
+  lab: Lab;
+  file: string;
+  /** Absolute build context of the app, when the lab builds one. */
+  buildContext?: string;
+}
+
+/** Every labs/<id>/lab.yaml in the lab directories, by id; earlier directories win. */
+export function listLabFiles(dirs = labsDirs()): LabFile[] {
+  const found = new Map<string, LabFile>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const id of readdirSync(dir).sort()) {
+      const file = join(dir, id, 'lab.yaml');
+      if (!found.has(id) && existsSync(file)) found.set(id, { id, file });
+    }
+  }
+  return [...found.values()];
+}
+
+/** Resolve "03", "3" or "03-load-balancing" to a lab file. */
+export function findLab(ref: string, dirs = labsDirs()): LabFile {
+  if (/[\/\\]|\.\./.test(ref) || ref.includes(sep)) {
+    throw new UsageError(`"${ref}" is not a lab id: lab ids have no path separators or ".."`, {
+      hint: 'Run `lab list` to see the labs, or `lab validate <file>` to check a lab file by path',
+    });
+  }
+  const labs = listLabFiles(dirs);
+  const number = /^[0-9]+$/.test(ref) ? ref.padStart(2, '0') : undefined;
+  const match = labs.find((l) => l.id === ref || (number !== undefined && l.id.startsWith(`${number}-`)));
+  if (!match) {
+    const known = labs.map((l) => l.id).join(', ') || '(none)';
+    throw new UsageError(`No lab "${ref}". Labs: ${known}`, { hint: 'Run `lab list` to see them with their titles' });
+  }
+  return match;
+}
+
+/** Read, parse and validate a lab file, also checking what only the file system can tell. */
+export function readLab(file: string, displayName = displayPath(file)): { lab?: LoadedLab; problems: FileProblem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return { problems: [{ file: displayName, line: 1, col: 1, key: '', message: reason }] };
+  }
+  const parsed = parseLab(text, displayName);
+  if (!parsed.ok) return { problems: parsed.problems };
+  const { lab } = parsed;
+  const problems: FileProblem[] = [];
+  const folder = dirname(file).split(sep).pop();
+  if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`) && /^[0-9]{2}-/.test(folder ?? '')) {
+    problems.push({ file: displayName, ...lineOf(text, /^id:/m), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
+  }
+  let buildContext: string | undefined;
+  if (lab.app.build) {
+    buildContext = resolve(dirname(file), lab.app.build.context);
+    if (!existsSync(join(buildContext, 'Dockerfile')) || !statSync(buildContext).isDirectory()) {
+      problems.push({ file: displayName, ...lineOf(text, /^\s+context:/m), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
+    }
+  }
+  return problems.length ? { problems } : { lab: { lab, file, buildContext }, problems };
+}
+
+/** Load a lab by reference or throw one LabFileError with all its problems. */
+export function loadLab(ref: string): LoadedLab {
+  const { file } = findLab(ref);
+  const { lab, problems } = readLab(file);
+  if (!lab) throw new LabFileError(problems, `Fix the file, then run: lab validate ${displayPath(file)}`);
+  return lab;
+}
+
+function lineOf(text: string, pattern: RegExp): { line: number; col: number } {
+  const m = pattern.exec(text);
+  if (!m) return { line: 1, col: 1 };
+  const before = text.slice(0, m.index + (m[0].length - m[0].trimStart().length));
+  const line = before.split('\n').length;
+  return { line, col: before.length - before.lastIndexOf('\n') };
+}
+
+export const displayPath = (file: string): string => {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+};
