@@ -1,0 +1,112 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import type { Context } from './context.ts';
+
+/**
+ * The command registry: every command, its options and help, in one place. Each action imports
+ * its command module only when it runs, so `lab --help` never loads Docker or HTTP code.
+ */
+export function buildProgram(ctx: () => Context, version: string) {
+  const program = new Command('lab')
+    .description('Run hands-on scaling and high-availability labs: app replicas behind HAProxy on a real Docker engine.')
+    .version(version, '-V, --version')
+    .option('--json', 'print one JSON object on stdout instead of text')
+    // Declared so commander accepts them; colors.ts reads them (chalk sniffs argv too).
+    .option('--no-color', 'no colors (NO_COLOR is honoured too)')
+    .option('--color', 'force colors')
+    .option('-v, --verbose', 'show the docker commands lab runs and their output')
+    .showHelpAfterError('(run "lab --help" for usage)')
+    .addHelpText('after', EXIT_CODES);
+
+  const withRender = <T extends Command<[string], {}>>(cmd: T) =>
+    cmd
+      .option('-n, --replicas <n>', 'number of app replicas (1-100)')
+      .option('-a, --algorithm <name>', 'roundrobin, static-rr, leastconn, source, random, first')
+      .option('-m, --mode <mode>', 'http (L7) or tcp (L4)')
+      .option('--sticky', 'sticky sessions by cookie (http mode)')
+      .option('--no-sticky', 'no sticky sessions, whatever the lab says')
+      .option('--app-port <port>', 'host port of the app, or "auto"')
+      .option('--stats-port <port>', 'host port of the stats page, or "auto"')
+      .option('--stats-user <user>', 'stats page user')
+      .option('--stats-password <password>', 'stats page password')
+      .option('--expose', 'publish on all interfaces, not just 127.0.0.1')
+      .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
+      .option('--image <from=to...>', 'use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)');
+
+  program
+    .command('list')
+    .description('list the labs')
+    .action(async () => (await import('./commands/list.ts')).list(ctx()));
+
+  program
+    .command('show')
+    .description("show a lab's goals, defaults and checks")
+    .argument('<lab>', 'lab id, e.g. 03, 3 or 03-load-balancing')
+    .action(async (lab) => (await import('./commands/show.ts')).show(ctx(), { lab }));
+
+  program
+    .command('validate')
+    .description('validate lab files (all labs when no path is given); every problem as file:line:col')
+    .argument('[paths...]', 'lab.yaml files or folders that hold them')
+    .action(async (paths) => (await import('./commands/validate.ts')).validate(ctx(), { paths }));
+
+  withRender(program.command('render').description("write a lab's compose file and haproxy.cfg to its workspace").argument('<lab>'))
+    .option('-w, --workspace <dir>', 'write here instead of $LAB_HOME/workspaces/<project>')
+    .action(async (lab, opts) => (await import('./commands/render.ts')).render(ctx(), { lab, ...opts }));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of lab files')
+    .option('--write', 'write it to labs/lab.schema.json')
+    .option('--check', 'fail if labs/lab.schema.json is stale')
+    .action(async (opts) => (await import('./commands/schema.ts')).schema(ctx(), opts));
+
+  withRender(program.command('up').description('start a lab and wait until HAProxy has every replica UP').argument('<lab>'))
+    .option('-w, --workspace <dir>', 'workspace directory')
+    .option('-t, --timeout <seconds>', 'how long to wait for readiness', '90')
+    .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'never', 'always'] as const).default('missing' as const))
+    .action(async (lab, opts) => (await import('./commands/up.ts')).up(ctx(), { lab, ...opts }));
+
+  program
+    .command('down')
+    .description('stop a lab and remove its containers, networks and volumes')
+    .argument('<lab>')
+    .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
+    .action(async (lab, opts) => (await import('./commands/down.ts')).down(ctx(), { lab, ...opts }));
+
+  program
+    .command('status')
+    .description("running labs, or one lab's containers and HAProxy's view of its servers")
+    .argument('[lab]')
+    .option('-p, --project <name>', 'compose project name')
+    .action(async (lab, opts) => (await import('./commands/status.ts')).status(ctx(), { lab, ...opts }));
+
+  program
+    .command('scale')
+    .description('change the number of replicas of a running lab, live')
+    .argument('<lab>')
+    .argument('<replicas>', 'new number of replicas (1-100)')
+    .option('-p, --project <name>', 'compose project name')
+    .option('-t, --timeout <seconds>', 'how long to wait for the replicas to be UP', '60')
+    .action(async (lab, replicas, opts) => (await import('./commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
+
+  program
+    .command('logs')
+    .description("show a lab's logs")
+    .argument('<lab>')
+    .argument('[service]', 'app or haproxy')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--tail <n>', 'lines from the end of each container', '100')
+    .option('-p, --project <name>', 'compose project name')
+    .action(async (lab, service, opts) => (await import('./commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
+
+  return program;
+}
+
+export const EXIT_CODES = `
+Exit codes:
+  0    success
+  1    a check failed (the lab ran but did not behave as expected)
+  2    usage error or invalid lab file (nothing was started or deleted)
+  3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy)
+  4    the lab did not become ready, or a Docker operation failed
+  130  interrupted (Ctrl-C)`;

@@ -1,0 +1,22 @@
+import { loadLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { resolveFlags } from '../render-flags.ts';
+import { resolveWorkspace, writeWorkspace } from '../workspace.ts';
+import type { RenderFlags } from '../core/options.ts';
+
+export interface RenderCommandOptions extends RenderFlags {
+  lab: string;
+  workspace?: string;
+}
+
+export async function render(ctx: Context, opts: RenderCommandOptions): Promise<void> {
+  const loaded = loadLab(opts.lab);
+  const options = resolveFlags(ctx, loaded.lab, opts);
+  const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
+  await writeWorkspace(ws, loaded, options);
+  ctx.out.data({ outcome: 'success', lab: loaded.lab.id, workspace: ws.dir, files: { compose: ws.composeFile, haproxy: ws.haproxyCfg }, options });
+  ctx.out.result(`Rendered ${loaded.lab.id} (${options.replicas} replicas, ${options.algorithm}, ${options.mode}${options.sticky ? ', sticky' : ''}) to ${ws.dir}`);
+  ctx.out.result(`  ${ws.composeFile}`);
+  ctx.out.result(`  ${ws.haproxyCfg}`);
+  ctx.out.result(ctx.out.c.dim(`Start it with: lab up ${loaded.lab.id.slice(0, 2)}`));
+}

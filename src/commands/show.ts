@@ -1,0 +1,29 @@
+import { loadLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+
+export async function show(ctx: Context, opts: { lab: string }): Promise<void> {
+  const { lab, file } = loadLab(opts.lab);
+  const { out } = ctx;
+  const d = lab.defaults;
+  out.data({ outcome: 'success', file, lab });
+  const short = lab.id.slice(0, 2);
+  out.result(`${out.c.bold(`${lab.id}: ${lab.title}`)}\n`);
+  out.result(`${lab.summary}\n`);
+  out.result(out.c.bold('Goals'));
+  for (const g of lab.goals) out.result(`  - ${g}`);
+  out.result(`\n${out.c.bold('Defaults')} (override with lab up ${short} --<option>)`);
+  const rows: [string, string][] = [
+    ['replicas', `${d.replicas}  (--replicas)`],
+    ['algorithm', `${lab.loadBalancer.algorithm}  (--algorithm)`],
+    ['mode', `${lab.loadBalancer.mode}  (--mode http|tcp)`],
+    ['sticky', `${d.sticky ? 'yes' : 'no'}  (--sticky)`],
+    ['app', `http://localhost:${d.appPort}  (--app-port)`],
+    ['stats', `http://localhost:${d.statsPort}  ${d.statsUser}:${d.statsPassword}  (--stats-port, --stats-user, --stats-password)`],
+    ['images', `${lab.app.image}${lab.app.build ? ' (built)' : ''}, ${lab.loadBalancer.image}`],
+  ];
+  for (const [k, v] of rows) out.result(`  ${k.padEnd(10)} ${v}`);
+  out.result(`\n${out.c.bold('Checks')} (lab check ${short})`);
+  if (lab.checks.length === 0) out.result('  (none)');
+  for (const c of lab.checks) out.result(`  - ${c.name} [${c.kind}]${c.description ? `: ${c.description}` : ''}`);
+  out.result(out.c.dim(`\nStart it with: lab up ${short}`));
+}

@@ -1,0 +1,18 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Output } from './ui/output.ts';
+
+/** What every command gets besides its own options: I/O, environment and cancellation. */
+export interface Context {
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on Ctrl-C; long waits and child processes stop when it fires. */
+  signal: AbortSignal;
+}
+
+/** Where lab keeps workspaces and locks: LAB_HOME, else $XDG_STATE_HOME/lab, else ~/.local/state/lab. */
+export const labHome = (env: NodeJS.ProcessEnv): string =>
+  env.LAB_HOME || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'lab');
+
+export const workspaceDir = (env: NodeJS.ProcessEnv, project: string): string => join(labHome(env), 'workspaces', project);

@@ -1,0 +1,57 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { LoadedLab } from './config/labs.ts';
+import { workspaceDir } from './context.ts';
+import type { RenderOptions } from './core/options.ts';
+import { renderCompose } from './core/render-compose.ts';
+import { renderHaproxyCfg } from './core/render-haproxy.ts';
+
+/** What a workspace records about the lab it was rendered for; status and check read it. */
+export interface WorkspaceState {
+  lab: string;
+  labFile: string;
+  options: RenderOptions;
+}
+
+export interface Workspace {
+  dir: string;
+  composeFile: string;
+  haproxyCfg: string;
+  stateFile: string;
+}
+
+export const workspacePaths = (dir: string): Workspace => ({
+  dir,
+  composeFile: join(dir, 'compose.yaml'),
+  haproxyCfg: join(dir, 'haproxy', 'haproxy.cfg'),
+  stateFile: join(dir, 'lab.json'),
+});
+
+export const resolveWorkspace = (env: NodeJS.ProcessEnv, project: string, override?: string): Workspace =>
+  workspacePaths(override ? resolve(override) : workspaceDir(env, project));
+
+/** Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload. */
+export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions): Promise<{ cfgChanged: boolean }> {
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext });
+  const cfg = renderHaproxyCfg(loaded.lab, options);
+  const previous = await readFile(ws.haproxyCfg, 'utf8').catch(() => undefined);
+  await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
+  const state: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };
+  await Promise.all([atomicWrite(ws.composeFile, compose), atomicWrite(ws.haproxyCfg, cfg), atomicWrite(ws.stateFile, `${JSON.stringify(state, null, 2)}\n`)]);
+  return { cfgChanged: previous !== undefined && previous !== cfg };
+}
+
+export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {
+  try {
+    return JSON.parse(await readFile(ws.stateFile, 'utf8')) as WorkspaceState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write through a temporary file and rename, so HAProxy or compose never read half a file. */
+async function atomicWrite(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o644 });
+  await rename(tmp, file);
+}
