@@ -1,0 +1,40 @@
+import { findLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { defaultProject } from '../core/options.ts';
+import { removeProject } from '../docker/engine.ts';
+import { withProjectLock } from '../lock.ts';
+import { openEngine } from '../runtime.ts';
+
+/**
+ * Remove everything a lab's project created, found by lab's labels: it needs neither the lab
+ * file nor the workspace, so it works after either changed or vanished. The workspace is kept
+ * for reading; `lab reset` removes workspaces.
+ */
+export async function down(ctx: Context, opts: { lab: string; project?: string }): Promise<void> {
+  const project = opts.project ?? defaultProject(labIdOf(opts.lab));
+  await withProjectLock(ctx.env, project, `down ${opts.lab}`, async () => {
+    const engine = await openEngine(ctx);
+    const step = ctx.out.step(`Removing ${project}`);
+    const removed = await removeProject(engine.docker, project).catch((e) => (step.fail(), Promise.reject(e)));
+    const n = removed.containers.length;
+    if (n === 0 && removed.networks.length === 0 && removed.volumes.length === 0) {
+      step.stop();
+      ctx.out.data({ outcome: 'success', project, running: false, removed });
+      ctx.out.result(`${project} is not running; nothing to remove.`);
+      return;
+    }
+    step.succeed(`Removed ${n} container(s), ${removed.networks.length} network(s), ${removed.volumes.length} volume(s) of ${project}`);
+    ctx.out.data({ outcome: 'success', project, running: true, removed });
+    ctx.out.result(`${project} is down.`);
+  });
+}
+
+/** The lab id for a reference; a lab whose file is gone can still be named by its full id. */
+function labIdOf(ref: string): string {
+  try {
+    return findLab(ref).id;
+  } catch (e) {
+    if (/^[0-9]{2}-[a-z0-9-]+$/.test(ref)) return ref;
+    throw e;
+  }
+}

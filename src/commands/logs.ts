@@ -1,0 +1,35 @@
+import { execa } from 'execa';
+import { findLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { defaultProject } from '../core/options.ts';
+import { composeArgv } from '../docker/compose.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+
+const SERVICES = ['app', 'haproxy'];
+
+/** Logs of a lab's containers, through compose (which finds them by its project label). */
+export async function logs(ctx: Context, opts: { lab: string; service?: string; follow?: boolean; tail?: string; project?: string }): Promise<void> {
+  if (opts.service !== undefined && !SERVICES.includes(opts.service)) {
+    throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${SERVICES.join(', ')}` });
+  }
+  if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
+  const project = opts.project ?? defaultProject(findLab(opts.lab).id);
+  const endpoint = await resolveEndpoint(ctx.env);
+  const args = ['logs', '--no-color', '--tail', opts.tail ?? '100', ...(opts.follow ? ['--follow'] : []), ...(opts.service ? [opts.service] : [])];
+  const r = await execa('docker', composeArgv({ project }, args), {
+    env: endpoint.env,
+    stdout: ctx.out.json ? 'pipe' : 'inherit',
+    stderr: 'pipe',
+    reject: false,
+    cancelSignal: ctx.signal,
+  });
+  if (r.isCanceled) {
+    if (opts.follow) return; // Ctrl-C is how --follow ends
+    throw new InterruptedError();
+  }
+  const stderr = String(r.stderr ?? '');
+  if (r.failed) throw new UsageError(`No logs for ${project}: ${stderr.trim().split('\n').pop() ?? ''}`, { hint: `Is it running? Try lab status` });
+  if (ctx.out.json) ctx.out.data({ outcome: 'success', project, lines: String(r.stdout).split('\n').filter(Boolean) });
+  else if (!stderr && !opts.follow && r.stdout === undefined) ctx.out.result(`${project} has no logs`);
+}

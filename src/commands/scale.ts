@@ -1,0 +1,43 @@
+import { loadLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { defaultProject, parseReplicas } from '../core/options.ts';
+import { runCompose } from '../docker/compose.ts';
+import { signalContainer } from '../docker/engine.ts';
+import { withProjectLock } from '../lock.ts';
+import { openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
+import { readState, resolveWorkspace, writeWorkspace } from '../workspace.ts';
+import { parseTimeout } from './up.ts';
+import { UsageError } from '../errors.ts';
+
+/**
+ * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
+ * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
+ */
+export async function scale(ctx: Context, opts: { lab: string; replicas: string; project?: string; timeout?: string }): Promise<void> {
+  const replicas = parseReplicas(opts.replicas, '<replicas>');
+  const timeoutMs = parseTimeout(opts.timeout, 60);
+  const loaded = loadLab(opts.lab);
+  const project = opts.project ?? defaultProject(loaded.lab.id);
+  const short = loaded.lab.id.slice(0, 2);
+  await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
+    const engine = await openEngine(ctx);
+    const { haproxy, apps } = await runningProject(engine, project, short);
+    const ws = resolveWorkspace(ctx.env, project, haproxy.workspace || undefined);
+    const state = await readState(ws);
+    if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
+    const options = { ...state.options, replicas };
+    const from = apps.length;
+    const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
+    const t0 = performance.now();
+    const { cfgChanged } = await writeWorkspace(ws, loaded, options);
+    // --no-recreate: only add or remove app replicas; HAProxy keeps running.
+    await runCompose(engine.endpoint, { project, file: ws.composeFile }, ['up', '--detach', '--no-recreate', '--pull', 'never'], ctx).catch((e) => (step.fail(), Promise.reject(e)));
+    if (cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
+    step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
+    const ready = await waitForReplicasUp(engine, { stats: statsEndpoint(engine, haproxy, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }).catch((e) => (step.fail(), Promise.reject(e)));
+    const ms = performance.now() - t0;
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${cfgChanged ? ', config reloaded for more server slots' : ', no HAProxy restart'})`);
+    ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
+    ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
+  });
+}

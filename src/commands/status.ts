@@ -1,0 +1,88 @@
+import { findLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { backendServers, served, type ServerStat } from '../core/haproxy-stats.ts';
+import { defaultProject } from '../core/options.ts';
+import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
+import { renderTable } from '../core/report.ts';
+import { labContainers, type LabContainer } from '../docker/engine.ts';
+import { RuntimeError } from '../errors.ts';
+import { readStats } from '../haproxy/stats-client.ts';
+import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
+import { readState, resolveWorkspace } from '../workspace.ts';
+
+export async function status(ctx: Context, opts: { lab?: string; project?: string }): Promise<void> {
+  const engine = await openEngine(ctx);
+  if (opts.lab === undefined && opts.project === undefined) return overview(ctx, engine);
+  const project = opts.project ?? defaultProject(findLab(opts.lab!).id);
+  return one(ctx, engine, project, opts.lab ?? project);
+}
+
+/** Every running lab, one line each. */
+async function overview(ctx: Context, engine: Engine): Promise<void> {
+  const all = await labContainers(engine.docker);
+  const projects = [...new Set(all.map((c) => c.project))].map((project) => {
+    const cs = all.filter((c) => c.project === project);
+    const haproxy = cs.find((c) => c.service === 'haproxy');
+    const host = publishedHost(engine.endpoint);
+    return {
+      project,
+      lab: cs[0]?.lab ?? '',
+      running: cs.filter((c) => c.state === 'running').length,
+      containers: cs.length,
+      replicas: cs.filter((c) => c.service === 'app').length,
+      app: haproxy?.ports[HAPROXY_APP_PORT] ? `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/` : null,
+      stats: haproxy?.ports[HAPROXY_STATS_PORT] ? `http://${host}:${haproxy.ports[HAPROXY_STATS_PORT]}/` : null,
+    };
+  });
+  ctx.out.data({ outcome: 'success', labs: projects });
+  if (projects.length === 0) return ctx.out.result('No labs are running. Start one with: lab up 03');
+  ctx.out.result(renderTable(projects.map((p) => [p.project, p.lab, String(p.replicas), `${p.running}/${p.containers}`, p.app ?? '-', p.stats ?? '-']), ['PROJECT', 'LAB', 'REPLICAS', 'RUNNING', 'APP', 'STATS']));
+}
+
+/** One lab: its containers, and HAProxy's view of its servers joined to them by address. */
+async function one(ctx: Context, engine: Engine, project: string, ref: string): Promise<void> {
+  const { out } = ctx;
+  const { all, haproxy } = await runningProject(engine, project, ref);
+  const state = await readState(resolveWorkspace(ctx.env, project, haproxy.workspace || undefined));
+  const mode = state?.options.mode ?? 'http';
+  let servers: ServerStat[] = [];
+  let statsError: string | undefined;
+  try {
+    servers = backendServers(await readStats(statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' })));
+  } catch (e) {
+    statsError = (e as Error).message;
+  }
+  const byIp = new Map<string | undefined, LabContainer>(all.map((c) => [c.ip, c]));
+  const serverRows = servers.filter((s) => s.state !== 'EMPTY').map((s) => ({
+    server: s.svname,
+    addr: s.addr,
+    container: byIp.get(s.addr?.split(':')[0])?.name ?? null,
+    status: s.status,
+    check: [s.checkStatus, s.checkDesc].filter(Boolean).join(' ') || null,
+    served: served(s, mode),
+  }));
+  out.data({
+    outcome: statsError ? 'error' : 'success',
+    project,
+    lab: haproxy.lab,
+    options: state ? { ...state.options, statsPassword: undefined } : null,
+    containers: all.map(({ name, service, state: s, status: st, ip, ports }) => ({ name, service, state: s, status: st, ip, ports })),
+    servers: serverRows,
+    emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
+    ...(statsError ? { error: statsError } : {}),
+  });
+  const color = (s: string) => (s.startsWith('UP') || s === 'running' ? out.c.green(s) : s.startsWith('MAINT') || s.startsWith('DRAIN') ? out.c.yellow(s) : out.c.red(s));
+  out.result(out.c.bold(`${project}`) + (state ? ` (${state.lab}: balance ${state.options.algorithm}, mode ${state.options.mode}${state.options.sticky ? ', sticky' : ''})` : ''));
+  out.result(`\n${out.c.bold('Containers')}`);
+  out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', 'STATUS']));
+  out.result(`\n${out.c.bold("HAProxy's servers")} (backend app)`);
+  if (statsError) {
+    out.result(out.c.red(`  ${statsError}`));
+    const e = new RuntimeError(statsError, { hint: `lab logs ${ref} haproxy shows why` });
+    e.reported = out.json;
+    throw e;
+  }
+  out.result(renderTable(serverRows.map((s) => [s.server, s.addr ?? '-', s.container ?? out.c.dim('(gone)'), color(s.status), s.check ?? '', String(s.served)]), ['SERVER', 'ADDRESS', 'CONTAINER', 'STATUS', 'CHECK', 'SERVED']));
+  const empty = servers.length - serverRows.length;
+  if (empty) out.result(out.c.dim(`(${empty} more slot(s) empty: MAINT (resolution), ready for lab scale)`));
+}

@@ -1,0 +1,133 @@
+import { loadLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import type { RenderFlags, RenderOptions } from '../core/options.ts';
+import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
+import { composeVersion, runCompose } from '../docker/compose.ts';
+import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { statsPageUrl } from '../haproxy/stats-client.ts';
+import { withProjectLock } from '../lock.ts';
+import { checkPortsFree, type PortNeed } from '../ports.ts';
+import { resolveFlags } from '../render-flags.ts';
+import { openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
+
+export interface UpOptions extends RenderFlags {
+  lab: string;
+  workspace?: string;
+  timeout?: string;
+  pull?: 'missing' | 'never' | 'always';
+}
+
+export const parseTimeout = (raw: string | undefined, fallback: number): number => {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
+  return n * 1000;
+};
+
+/**
+ * Start a lab, or converge a running one to the requested options, and wait until HAProxy
+ * has every replica UP.
+ */
+export async function up(ctx: Context, opts: UpOptions): Promise<void> {
+  const t0 = performance.now();
+  const loaded = loadLab(opts.lab);
+  const options = resolveFlags(ctx, loaded.lab, opts);
+  const timeoutMs = parseTimeout(opts.timeout, 90);
+  const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
+  const short = loaded.lab.id.slice(0, 2);
+  await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, async () => {
+    const check = ctx.out.step('Checking the Docker engine and Compose');
+    const engine = await openEngine(ctx).catch((e) => (check.fail(), Promise.reject(e)));
+    const [compose, existing] = await Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]);
+    if (publishedHost(engine.endpoint) === '127.0.0.1') {
+      await checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))).catch((e) => (check.fail(), Promise.reject(e)));
+    }
+    check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
+
+    const { cfgChanged } = await writeWorkspace(ws, loaded, options);
+    const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
+    const composeStart = performance.now();
+    try {
+      await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', opts.pull ?? 'missing'], ctx);
+    } catch (e) {
+      start.fail();
+      if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
+      throw e;
+    }
+    const composeMs = performance.now() - composeStart;
+    const containers = await labContainers(engine.docker, options.project);
+    const haproxy = containers.find((c) => c.service === 'haproxy')!;
+    await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
+    start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
+
+    const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
+    const stats = statsEndpoint(engine, haproxy, options);
+    const ready = await waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs, progress: wait, signal: ctx.signal }).catch((e) => {
+      wait.fail();
+      throw e;
+    });
+    wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
+    report(ctx, { loaded: loaded.lab.id, short, options, ws, haproxy, stats, containers, servers: ready.servers, timings: { composeMs, readyMs: ready.ms, totalMs: performance.now() - t0 } });
+  });
+}
+
+const portNeeds = (o: RenderOptions): PortNeed[] => {
+  const host = o.expose ? '0.0.0.0' : '127.0.0.1';
+  return [
+    ...(o.appPort === null ? [] : [{ port: o.appPort, option: '--app-port', host }]),
+    ...(o.statsPort === null ? [] : [{ port: o.statsPort, option: '--stats-port', host }]),
+  ];
+};
+
+/**
+ * A running HAProxy that compose kept (its container was not recreated) still has the old
+ * config: ask its master process to reload (SIGUSR2 in master-worker mode, which both the
+ * official image and lab's local one use). A reload is hitless; it resets the counters.
+ */
+async function reloadIfConfigChanged(engine: Engine, before: LabContainer[], haproxy: LabContainer, cfgChanged: boolean): Promise<void> {
+  const kept = before.some((c) => c.id === haproxy.id && c.state === 'running');
+  if (kept && cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
+}
+
+interface Report {
+  loaded: string;
+  short: string;
+  options: RenderOptions;
+  ws: Workspace;
+  haproxy: LabContainer;
+  stats: { host: string; port: number };
+  containers: LabContainer[];
+  servers: { svname: string; addr: string | null; status: string }[];
+  timings: Record<string, number>;
+}
+
+function report(ctx: Context, r: Report): void {
+  const { out } = ctx;
+  const appPort = r.haproxy.ports[HAPROXY_APP_PORT];
+  const appUrl = `http://${r.stats.host === '127.0.0.1' ? 'localhost' : r.stats.host}:${appPort}/`;
+  const statsUrl = statsPageUrl(r.stats);
+  const byIp = new Map(r.containers.map((c) => [c.ip, c.name]));
+  out.data({
+    outcome: 'success',
+    lab: r.loaded,
+    project: r.options.project,
+    workspace: r.ws.dir,
+    options: { ...r.options, statsPassword: undefined },
+    urls: { app: appUrl, stats: statsUrl },
+    stats: { user: r.options.statsUser, password: r.options.statsPassword },
+    servers: r.servers.filter((s) => s.status.startsWith('UP')).map((s) => ({ server: s.svname, addr: s.addr, status: s.status, container: byIp.get(s.addr?.split(':')[0]) })),
+    timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
+  });
+  const o = r.options;
+  out.result(`\n${out.c.bold(`Lab ${r.loaded} is up`)}: ${o.replicas} replica(s) behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
+  out.result(`  App:    ${out.c.cyan(appUrl)}`);
+  out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
+  out.result(`  Files:  ${r.ws.dir}\n`);
+  out.result('Try next:');
+  out.result(`  curl -s ${appUrl}        ${out.c.dim('# again and again: the replica changes')}`);
+  out.result(`  lab status ${r.short}            ${out.c.dim("# containers and HAProxy's view of them")}`);
+  out.result(`  lab check ${r.short}             ${out.c.dim('# prove the traffic is spread')}`);
+  out.result(`  lab scale ${r.short} ${Math.min(o.replicas + 2, 100)}           ${out.c.dim('# scale out, live')}`);
+  out.result(`  lab down ${r.short}              ${out.c.dim('# remove everything')}`);
+}

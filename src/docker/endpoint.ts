@@ -1,0 +1,66 @@
+import { execa } from 'execa';
+import { EnvironmentError } from '../errors.ts';
+
+/**
+ * The daemon lab talks to. dockerode reads only DOCKER_HOST and ignores `docker context`
+ * (apocas/docker-modem lib/modem.js), while the docker CLI honours both; so the endpoint is
+ * resolved once here and handed to both, which then always reach the same daemon.
+ */
+export interface Endpoint {
+  /** e.g. unix:///var/run/docker.sock, tcp://127.0.0.1:2375, ssh://user@host */
+  host: string;
+  /** Where it came from, for messages. */
+  source: 'DOCKER_HOST' | `context ${string}` | 'default';
+  /** Environment for docker/compose child processes: pinned to this endpoint. */
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_HOST = 'unix:///var/run/docker.sock';
+
+/** `--host` wins, then DOCKER_HOST, then the current docker context. */
+export async function resolveEndpoint(env: NodeJS.ProcessEnv, hostFlag?: string): Promise<Endpoint> {
+  const pinned = (host: string): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...env, DOCKER_HOST: host };
+    delete e.DOCKER_CONTEXT;
+    return e;
+  };
+  if (hostFlag) return { host: checkHost(hostFlag), source: 'DOCKER_HOST', env: pinned(checkHost(hostFlag)) };
+  if (env.DOCKER_HOST) return { host: checkHost(env.DOCKER_HOST), source: 'DOCKER_HOST', env };
+  const context = await currentContext(env);
+  if (context && context.host !== DEFAULT_HOST) {
+    // TLS contexts carry certificates dockerode can't read; keep the CLI on the context and
+    // let the engine module report a clear error for dockerode.
+    return { host: context.host, source: `context ${context.name}`, env };
+  }
+  return { host: DEFAULT_HOST, source: 'default', env };
+}
+
+function checkHost(host: string): string {
+  if (!/^(unix|tcp|ssh|npipe):\/\//.test(host)) {
+    throw new EnvironmentError(`Docker host "${host}" is not a unix://, tcp:// or ssh:// address`, {
+      hint: 'Example: --host ssh://student@pc12 or DOCKER_HOST=unix:///var/run/docker.sock',
+    });
+  }
+  return host;
+}
+
+async function currentContext(env: NodeJS.ProcessEnv): Promise<{ name: string; host: string } | undefined> {
+  // `docker context inspect` without a name inspects the current one (DOCKER_CONTEXT or config).
+  const r = await execa('docker', ['context', 'inspect', '--format', '{{.Name}} {{.Endpoints.docker.Host}}'], { env, reject: false, timeout: 5000 });
+  if (r.failed) return undefined;
+  const [name, host] = String(r.stdout).trim().split(' ');
+  return name && host ? { name, host } : undefined;
+}
+
+/** dockerode (docker-modem) connection options for an endpoint. */
+export function modemOptions(host: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const url = new URL(host);
+  if (url.protocol === 'unix:') return { socketPath: url.pathname };
+  if (url.protocol === 'ssh:') {
+    // docker-modem's ssh transport uses the ssh-agent only; ~/.ssh/config is not read
+    // (apocas/dockerode#581).
+    return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } };
+  }
+  const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
+  return { protocol: tls ? 'https' : 'http', host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)) };
+}

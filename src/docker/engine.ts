@@ -1,0 +1,143 @@
+import type Dockerode from 'dockerode';
+import { COMPOSE_LABEL, LABEL, labelFilter } from '../core/labels.ts';
+import { EnvironmentError, RuntimeError } from '../errors.ts';
+import { modemOptions, type Endpoint } from './endpoint.ts';
+
+/** A container lab created, as status, check and down need it. */
+export interface LabContainer {
+  id: string;
+  name: string;
+  service: string;
+  number: number;
+  project: string;
+  lab: string;
+  workspace: string;
+  state: string;
+  status: string;
+  ip: string | undefined;
+  /** Published host ports by container port. */
+  ports: Record<number, number>;
+}
+
+/** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
+export async function connect(endpoint: Endpoint): Promise<Dockerode> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker(modemOptions(endpoint.host, endpoint.env));
+  try {
+    await docker.ping();
+  } catch (e) {
+    throw engineUnreachable(endpoint, e);
+  }
+  return docker;
+}
+
+export function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentError {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const where = `${endpoint.host} (from ${endpoint.source})`;
+  const why =
+    code === 'ENOENT' ? 'no Docker engine is listening there (the socket does not exist)'
+    : code === 'EACCES' ? 'permission denied on the socket'
+    : code === 'ECONNREFUSED' ? 'the connection was refused (is dockerd running?)'
+    : (e as Error).message;
+  return new EnvironmentError(`Cannot reach the Docker engine at ${where}: ${why}`, {
+    hint:
+      code === 'EACCES' ? 'Add yourself to the docker group (sudo usermod -aG docker $USER), then log in again'
+      : 'Start the engine (e.g. sudo systemctl start docker, or dockerd &), check DOCKER_HOST / docker context, then run lab doctor',
+  });
+}
+
+/** Every container lab manages, optionally of one project, selected by lab's labels only. */
+export async function labContainers(docker: Dockerode, project?: string): Promise<LabContainer[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: labelFilter(project) } });
+  return list
+    .map((c) => {
+      const l = c.Labels ?? {};
+      const nets = Object.values(c.NetworkSettings?.Networks ?? {});
+      const ports: Record<number, number> = {};
+      for (const p of c.Ports ?? []) if (p.PublicPort) ports[p.PrivatePort] = p.PublicPort;
+      return {
+        id: c.Id,
+        name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+        service: l[COMPOSE_LABEL.service] ?? '',
+        number: Number(l[COMPOSE_LABEL.number] ?? 0),
+        project: l[LABEL.project] ?? '',
+        lab: l[LABEL.lab] ?? '',
+        workspace: l[LABEL.workspace] ?? '',
+        state: c.State,
+        status: c.Status,
+        ip: nets[0]?.IPAddress || undefined,
+        ports,
+      };
+    })
+    .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
+}
+
+/** What `down` removed. */
+export interface Removed {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+/**
+ * Remove everything of one project by label: containers (with their anonymous volumes),
+ * then networks and volumes. Works without the lab file or workspace.
+ */
+export async function removeProject(docker: Dockerode, project: string): Promise<Removed> {
+  const filters = { label: labelFilter(project) };
+  const containers = await docker.listContainers({ all: true, filters });
+  // stop with a short grace period; the demo app and HAProxy exit on SIGTERM at once.
+  await Promise.all(
+    containers.map(async (c) => {
+      const ctr = docker.getContainer(c.Id);
+      if (c.State === 'running') await ctr.stop({ t: 2 }).catch(ignore304);
+      await ctr.remove({ force: true, v: true }).catch(ignore404);
+    }),
+  );
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignore404)));
+  const { Volumes: volumes } = await docker.listVolumes({ filters });
+  await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(ignore404)));
+  return {
+    containers: containers.map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, '')),
+    networks: networks.map((n) => n.Name),
+    volumes: (volumes ?? []).map((v) => v.Name),
+  };
+}
+
+/** The last lines a container wrote (stdout and stderr), demultiplexed. */
+export async function containerLogs(docker: Dockerode, id: string, tail = 20): Promise<string[]> {
+  const ctr = docker.getContainer(id);
+  const [info, raw] = await Promise.all([ctr.inspect(), ctr.logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false })]);
+  const text = info.Config.Tty ? raw.toString('utf8') : demux(raw);
+  return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/**
+ * Non-TTY container logs come as frames: 1 byte stream type, 3 zero bytes, a 4-byte big-endian
+ * length, then the payload (Docker Engine API, "Attach to a container", stream format).
+ */
+export function demux(buf: Buffer): string {
+  let out = '';
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
+    i += 8 + len;
+  }
+  return out;
+}
+
+export async function signalContainer(docker: Dockerode, id: string, signal: string): Promise<void> {
+  await docker.getContainer(id).kill({ signal }).catch((e) => {
+    throw new RuntimeError(`Could not send ${signal} to container ${id.slice(0, 12)}: ${(e as Error).message}`);
+  });
+}
+
+const status = (e: unknown) => (e as { statusCode?: number }).statusCode;
+const ignore404 = (e: unknown) => {
+  if (status(e) !== 404) throw e;
+};
+const ignore304 = (e: unknown) => {
+  if (status(e) !== 304 && status(e) !== 404) throw e;
+};

@@ -1,0 +1,44 @@
+import { parseStatsCsv, StatsParseError, type StatsRow } from '../core/haproxy-stats.ts';
+import { RuntimeError } from '../errors.ts';
+
+/**
+ * The one module that talks to HAProxy's stats endpoint (`listen stats` with `stats uri /`).
+ * `;csv;norefresh` gives the CSV without the page's Refresh header.
+ */
+export interface StatsEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export const statsUrl = (s: StatsEndpoint): string => `http://${s.host}:${s.port}/;csv;norefresh`;
+export const statsPageUrl = (s: Pick<StatsEndpoint, 'host' | 'port'>): string => `http://${s.host === '127.0.0.1' ? 'localhost' : s.host}:${s.port}/`;
+
+/** Fetch and parse the stats once. Throws RuntimeError with the reason when it can't. */
+export async function readStats(s: StatsEndpoint, timeoutMs = 2000): Promise<StatsRow[]> {
+  let res: Response;
+  try {
+    // fetch refuses URLs with credentials in them (nodejs/undici#913): send the header ourselves.
+    res = await fetch(statsUrl(s), {
+      headers: { authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}`, connection: 'close' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${cause})`, {
+      hint: 'Is the lab running? Try lab status, and lab logs <lab> haproxy',
+    });
+  }
+  const body = await res.text();
+  if (res.status === 401) {
+    throw new RuntimeError(`HAProxy's stats endpoint refused the credentials ${s.user}:***`, { hint: 'Pass the ones the lab was started with (--stats-user, --stats-password)' });
+  }
+  if (!res.ok) throw new RuntimeError(`HAProxy's stats endpoint answered HTTP ${res.status}`);
+  try {
+    return parseStatsCsv(body);
+  } catch (e) {
+    if (e instanceof StatsParseError) throw new RuntimeError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,125 @@
+import type Dockerode from 'dockerode';
+import type { Context } from './context.ts';
+import { backendServers, type ServerStat } from './core/haproxy-stats.ts';
+import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
+import { connect, containerLogs, labContainers, type LabContainer } from './docker/engine.ts';
+import { resolveEndpoint, type Endpoint } from './docker/endpoint.ts';
+import { InterruptedError, RuntimeError, UsageError } from './errors.ts';
+import { readStats, type StatsEndpoint } from './haproxy/stats-client.ts';
+import type { Progress } from './ui/output.ts';
+import type { WorkspaceState } from './workspace.ts';
+
+export interface Engine {
+  endpoint: Endpoint;
+  docker: Dockerode;
+}
+
+export async function openEngine(ctx: Context, host?: string): Promise<Engine> {
+  const endpoint = await resolveEndpoint(ctx.env, host);
+  return { endpoint, docker: await connect(endpoint) };
+}
+
+/** The host name the published ports of an engine are reached on. */
+export const publishedHost = (endpoint: Endpoint): string => {
+  const url = new URL(endpoint.host);
+  return url.protocol === 'unix:' || url.protocol === 'npipe:' ? '127.0.0.1' : url.hostname;
+};
+
+export function statsEndpoint(engine: Engine, haproxy: LabContainer, state: Pick<WorkspaceState['options'], 'statsUser' | 'statsPassword'>): StatsEndpoint {
+  const port = haproxy.ports[HAPROXY_STATS_PORT];
+  if (!port) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no stats port; is it running? (state: ${haproxy.state})`, { hint: 'Run lab up again to converge the lab' });
+  return { host: publishedHost(engine.endpoint), port, user: state.statsUser, password: state.statsPassword };
+}
+
+/** The containers of a running project, or a clear error when nothing runs. */
+export async function runningProject(engine: Engine, project: string, labRef: string): Promise<{ all: LabContainer[]; haproxy: LabContainer; apps: LabContainer[] }> {
+  const all = await labContainers(engine.docker, project);
+  const haproxy = all.find((c) => c.service === 'haproxy');
+  if (!haproxy) {
+    throw new UsageError(`Lab ${labRef} is not running (no containers of project ${project})`, { hint: `Start it with: lab up ${labRef}` });
+  }
+  return { all, haproxy, apps: all.filter((c) => c.service === 'app') };
+}
+
+export interface WaitOptions {
+  stats: StatsEndpoint;
+  project: string;
+  replicas: number;
+  timeoutMs: number;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+/**
+ * Wait until HAProxy's stats show `replicas` servers UP: not merely the containers running,
+ * but HAProxy having found each through DNS and passed its health check.
+ */
+export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise<{ servers: ServerStat[]; ms: number }> {
+  const t0 = performance.now();
+  let servers: ServerStat[] = [];
+  let statsError: string | undefined;
+  let lastContainerCheck = 0;
+  for (;;) {
+    if (o.signal.aborted) throw new InterruptedError('Interrupted while waiting for the replicas');
+    try {
+      servers = backendServers(await readStats(o.stats, 1000));
+      statsError = undefined;
+      const up = servers.filter(checkedUp).length;
+      if (up === o.replicas) return { servers, ms: performance.now() - t0 };
+      o.progress.update(`Waiting for HAProxy: ${up}/${o.replicas} replicas UP`);
+    } catch (e) {
+      statsError = (e as Error).message;
+      o.progress.update('Waiting for HAProxy to answer on its stats port');
+    }
+    const elapsed = performance.now() - t0;
+    if (elapsed - lastContainerCheck > 2000) {
+      lastContainerCheck = elapsed;
+      await failIfContainersDied(engine, o.project);
+    }
+    if (elapsed > o.timeoutMs) throw await notReady(engine, o, servers, statsError);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * UP with a passed health check. A server-template slot that DNS has just filled starts UP
+ * before its first check ("start OK, check immediately", src/server.c), so UP alone would
+ * call an app ready that is about to fail its check. A leading "* " marks a check in progress.
+ */
+export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )?L[4-7]OK/.test(s.checkStatus ?? '');
+
+async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
+  const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));
+  if (dead.length === 0) return;
+  const first = dead[0]!;
+  const logs = await containerLogs(engine.docker, first.id, 15).catch(() => []);
+  throw new RuntimeError(`Container ${first.name} stopped (${first.status})${dead.length > 1 ? ` and ${dead.length - 1} more` : ''}`, {
+    details: [`last log lines of ${first.name}:`, ...logs.map((l) => `  ${l}`)],
+    hint: `See all logs with: lab logs ${project.replace(/^lab-/, '')}${first.service ? ` ${first.service}` : ''}`,
+  });
+}
+
+/** Explain a readiness timeout: which replica is not UP, what HAProxy's check says, its logs. */
+async function notReady(engine: Engine, o: WaitOptions, servers: ServerStat[], statsError?: string): Promise<RuntimeError> {
+  const seconds = Math.round(o.timeoutMs / 1000);
+  const containers = await labContainers(engine.docker, o.project);
+  if (statsError) {
+    const haproxy = containers.find((c) => c.service === 'haproxy');
+    const logs = haproxy ? await containerLogs(engine.docker, haproxy.id, 15).catch(() => []) : [];
+    return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`last log lines of ${haproxy.name}:`, ...logs.map((l) => `  ${l}`)] : [] });
+  }
+  const upIps = new Set(servers.filter(checkedUp).map((s) => s.addr?.split(':')[0]));
+  const notUp = containers.filter((c) => c.service === 'app' && !upIps.has(c.ip));
+  const details: string[] = [];
+  for (const c of notUp.slice(0, 3)) {
+    const server = servers.find((s) => s.addr?.split(':')[0] === c.ip);
+    details.push(`${c.name} (${c.ip ?? 'no IP'}, ${c.state}): ${server ? `HAProxy ${server.svname} is ${server.status}, check: ${server.checkStatus ?? '?'} ${server.checkDesc ?? ''}`.trim() : 'HAProxy has not found it in DNS'}`);
+    const logs = await containerLogs(engine.docker, c.id, 10).catch(() => []);
+    details.push(...logs.map((l) => `    ${l}`));
+  }
+  const up = servers.filter(checkedUp).length;
+  return new RuntimeError(`Not ready after ${seconds} s: HAProxy has ${up} of ${o.replicas} replicas UP`, {
+    details,
+    hint: 'An app that fails its health check stays DOWN. Look at lab logs, or raise --timeout',
+  });
+}
