@@ -1,0 +1,81 @@
+import { stripVTControlCharacters } from 'node:util';
+import type { DistributionResult } from './verdicts.ts';
+import type { ServerState } from './haproxy-stats.ts';
+
+/** Colour functions are passed in (chalk at the edge, identity in tests) so rendering stays pure. */
+export interface Palette {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+const same = (s: string) => s;
+export const plainPalette: Palette = { green: same, red: same, yellow: same, dim: same, bold: same };
+
+/** Width as the terminal shows it: escape codes take no columns. */
+const width = (s: string) => stripVTControlCharacters(s).length;
+const NUMERIC = /^[-+]?\d[\d,.]*%?$/;
+
+/**
+ * A plain text table: two spaces between columns, a rule under the header. A column whose body
+ * cells are all numbers (or empty) is right-aligned so digits line up.
+ */
+export function renderTable(rows: readonly (readonly string[])[], header: readonly string[]): string {
+  const columns = Math.max(header.length, ...rows.map((r) => r.length));
+  const cellAt = (row: readonly string[], i: number) => row[i] ?? '';
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(width(cellAt(header, i)), ...rows.map((r) => width(cellAt(r, i)))));
+  const numeric = Array.from({ length: columns }, (_, i) => {
+    const cells = rows.map((r) => stripVTControlCharacters(cellAt(r, i))).filter((c) => c !== '');
+    return cells.length > 0 && cells.every((c) => NUMERIC.test(c));
+  });
+  const line = (row: readonly string[]) =>
+    widths
+      .map((w, i) => {
+        const cell = cellAt(row, i);
+        const pad = ' '.repeat(w - width(cell));
+        return numeric[i] ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** Partial blocks for 1/8 … 7/8 of a character cell. */
+const EIGHTHS = ['▏', '▎', '▍', '▌', '▋', '▊', '▉'] as const;
+
+/** A horizontal bar of `value / max` over `width` cells, at 1/8-cell resolution. Not padded. */
+export function bar(value: number, max: number, width: number): string {
+  if (!(max > 0) || !(value > 0) || !(width > 0)) return '';
+  const eighths = Math.round(Math.min(value / max, 1) * width * 8);
+  const partial = eighths % 8;
+  return '█'.repeat(Math.floor(eighths / 8)) + (partial > 0 ? (EIGHTHS[partial - 1] ?? '') : '');
+}
+
+const BAR_WIDTH = 20;
+
+function paintState(state: ServerState, c: Palette): string {
+  if (state === 'UP') return c.green(state);
+  if (state === 'DOWN') return c.red(state);
+  if (state === 'EMPTY') return c.dim(state);
+  return c.yellow(state); // MAINT, DRAIN, NOLB: taken out on purpose, worth a look
+}
+
+/** The per-replica table of a distribution check, then the expectation and the verdict. */
+export function renderDistribution(result: DistributionResult, c: Palette = plainPalette): string {
+  const withClient = result.rows.some((r) => r.client !== undefined);
+  const max = Math.max(0, ...result.rows.map((r) => r.requests));
+  const header = ['server', 'requests', ...(withClient ? ['seen by client'] : []), 'share', '', 'state'];
+  const rows = result.rows.map((r) => [
+    r.name,
+    String(r.requests),
+    ...(withClient ? [String(r.client ?? 0)] : []),
+    `${(r.share * 100).toFixed(1)}%`,
+    bar(r.requests, max, BAR_WIDTH),
+    paintState(r.state, c),
+  ]);
+  const verdict = result.verdict === 'PASS' ? c.bold(c.green('PASS')) : c.bold(c.red('FAIL'));
+  return [renderTable(rows, header), '', c.dim(`expected: ${result.expectation}`), `${verdict} ${result.reason}`].join('\n');
+}

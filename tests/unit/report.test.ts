@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { bar, plainPalette, renderDistribution, renderTable, type Palette } from '../../src/core/report.ts';
+import type { DistributionResult } from '../../src/core/verdicts.ts';
+
+describe('bar', () => {
+  it.each([
+    [0, 10, 4, ''],
+    [10, 10, 4, '████'],
+    [20, 10, 4, '████'], // clamped at max
+    [5, 10, 4, '██'],
+    [5, 10, 3, '█▌'],
+    [1, 8, 1, '▏'],
+    [2, 8, 1, '▎'],
+    [3, 8, 1, '▍'],
+    [4, 8, 1, '▌'],
+    [5, 8, 1, '▋'],
+    [6, 8, 1, '▊'],
+    [7, 8, 1, '▉'],
+    [1, 3, 10, '███▍'], // 26.67 eighths → 27: three full cells and 3/8
+    [1, 1000, 10, ''], // below half an eighth rounds to nothing
+    [5, 0, 10, ''], // no max: no bar
+    [-1, 10, 10, ''],
+    [5, 10, 0, ''],
+  ])('bar(%d, %d, %d) = %j', (value, max, width, expected) => {
+    expect(bar(value, max, width)).toBe(expected);
+  });
+
+  it('never exceeds its width', () => {
+    for (let v = 0; v <= 100; v++) expect(bar(v, 100, 7).length).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('renderTable', () => {
+  it('left-aligns text, right-aligns numeric columns, and trims line ends', () => {
+    const table = renderTable(
+      [
+        ['app1', '7', '33.3%', 'UP'],
+        ['app10', '1234', '5.0%', 'DOWN'],
+        ['app2', '', '0.0%', ''],
+      ],
+      ['server', 'requests', 'share', 'state'],
+    );
+    expect(`\n${table}`).toMatchInlineSnapshot(`
+      "
+      server  requests  share  state
+      ──────  ────────  ─────  ─────
+      app1           7  33.3%  UP
+      app10       1234   5.0%  DOWN
+      app2               0.0%"
+    `);
+  });
+
+  it('measures width without colour escapes', () => {
+    const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
+    const table = renderTable([[red('app1'), red('12')], ['app22', '3']], ['name', 'n']);
+    expect(table.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['name    n', '─────  ──', 'app1   12', 'app22   3']);
+  });
+
+  it('handles ragged rows', () => {
+    expect(renderTable([['a'], ['b', 'c', 'd']], ['x', 'y'])).toBe('x  y\n─  ─  ─\na\nb  c  d');
+  });
+});
+
+describe('renderDistribution', () => {
+  const result: DistributionResult = {
+    verdict: 'PASS',
+    reason: 'Each of the 3 replicas served about 1/3 of 30 requests, as roundrobin should.',
+    expectation: 'roundrobin: each of the 3 replicas takes its turn, so each gets about 1/3 of the requests (±20%).',
+    rows: [
+      { name: 'app1', requests: 11, share: 11 / 30, state: 'UP' },
+      { name: 'app2', requests: 10, share: 10 / 30, state: 'UP' },
+      { name: 'app3', requests: 9, share: 9 / 30, state: 'UP' },
+      { name: 'app4', requests: 0, share: 0, state: 'DOWN' },
+    ],
+  };
+
+  it('renders a table, the expectation and the verdict', () => {
+    expect(`\n${renderDistribution(result)}`).toMatchInlineSnapshot(`
+      "
+      server  requests  share                        state
+      ──────  ────────  ─────  ────────────────────  ─────
+      app1          11  36.7%  ████████████████████  UP
+      app2          10  33.3%  ██████████████████▏   UP
+      app3           9  30.0%  ████████████████▍     UP
+      app4           0   0.0%                        DOWN
+
+      expected: roundrobin: each of the 3 replicas takes its turn, so each gets about 1/3 of the requests (±20%).
+      PASS Each of the 3 replicas served about 1/3 of 30 requests, as roundrobin should."
+    `);
+  });
+
+  it('adds the client tally when present, and colours through the palette', () => {
+    const tag = (name: string) => (s: string) => `<${name}>${s}</${name}>`;
+    const palette: Palette = { green: tag('g'), red: tag('r'), yellow: tag('y'), dim: tag('d'), bold: tag('b') };
+    const failed: DistributionResult = {
+      ...result,
+      verdict: 'FAIL',
+      reason: 'Only 2 of 3 replicas are UP in HAProxy: app3 is DOWN.',
+      rows: [
+        { name: 'app1', requests: 15, share: 0.5, state: 'UP', client: 15 },
+        { name: 'app3', requests: 0, share: 0, state: 'DOWN', client: 0 },
+        { name: 'app9', requests: 15, share: 0.5, state: 'DRAIN', client: 14 },
+      ],
+    };
+    expect(`\n${renderDistribution(failed, palette)}`).toMatchInlineSnapshot(`
+      "
+      server  requests  seen by client  share                        state
+      ──────  ────────  ──────────────  ─────  ────────────────────  ────────────
+      app1          15              15  50.0%  ████████████████████  <g>UP</g>
+      app3           0               0   0.0%                        <r>DOWN</r>
+      app9          15              14  50.0%  ████████████████████  <y>DRAIN</y>
+
+      <d>expected: roundrobin: each of the 3 replicas takes its turn, so each gets about 1/3 of the requests (±20%).</d>
+      <b><r>FAIL</r></b> Only 2 of 3 replicas are UP in HAProxy: app3 is DOWN."
+    `);
+  });
+
+  it('uses identity colours by default', () => {
+    expect(renderDistribution(result)).toBe(renderDistribution(result, plainPalette));
+  });
+});
