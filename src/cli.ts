@@ -99,6 +99,27 @@ export function buildProgram(ctx: () => Context, version: string) {
     .option('-p, --project <name>', 'compose project name')
     .action(async (lab, service, opts) => (await import('./commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
 
+  program
+    .command('check')
+    .description("prove a running lab works: the lab's checks, judged from HAProxy's stats")
+    .argument('<lab>')
+    .option('-p, --project <name>', 'compose project name')
+    .option('--requests <n>', 'requests per distribution check (default: the lab\'s, else 300)')
+    .option('--concurrency <n>', 'requests in flight at once (default: the lab\'s, else 4)')
+    .option('--failover', 'also run the failover drill: stop a replica under load and watch HAProxy recover')
+    .action(async (lab, opts) => (await import('./commands/check.ts')).check(ctx(), { lab, ...opts }));
+
+  program
+    .command('test')
+    .description('smoke-test labs for CI: validate, up, check and down each one (isolated projects and ports)')
+    .argument('[labs...]', 'lab ids (default: every lab)')
+    .option('--junit <file>', 'write JUnit XML to this file')
+    .option('--failover', 'also run the failover drill')
+    .option('--requests <n>', 'requests per distribution check')
+    .option('-t, --timeout <seconds>', 'readiness timeout per lab', '120')
+    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
+    .action(async (labs, opts) => (await import('./commands/test.ts')).test(ctx(), { labs, ...opts }));
+
   return program;
 }
 

@@ -1,11 +1,12 @@
-import { loadLab } from '../config/labs.ts';
+import { loadLab, type LoadedLab } from '../config/labs.ts';
+import type { ServerStat } from '../core/haproxy-stats.ts';
 import type { Context } from '../context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
-import { statsPageUrl } from '../haproxy/stats-client.ts';
+import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
@@ -30,46 +31,92 @@ export const parseTimeout = (raw: string | undefined, fallback: number): number 
  * has every replica UP.
  */
 export async function up(ctx: Context, opts: UpOptions): Promise<void> {
-  const t0 = performance.now();
   const loaded = loadLab(opts.lab);
   const options = resolveFlags(ctx, loaded.lab, opts);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
+  const started = await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, () =>
+    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing' }),
+  );
+  report(ctx, started);
+}
+
+export interface StartRequest {
+  loaded: LoadedLab;
+  options: RenderOptions;
+  ws: Workspace;
+  timeoutMs: number;
+  pull: 'missing' | 'never' | 'always';
+  engine?: Engine;
+}
+
+export interface Started {
+  lab: string;
+  short: string;
+  options: RenderOptions;
+  ws: Workspace;
+  engine: Engine;
+  haproxy: LabContainer;
+  stats: StatsEndpoint;
+  appUrl: string;
+  containers: LabContainer[];
+  servers: ServerStat[];
+  timings: { composeMs: number; readyMs: number; totalMs: number };
+}
+
+/** The work of `up` without the printing of its result; `lab test` runs it too. The caller holds the lock. */
+export async function startLab(ctx: Context, r: StartRequest): Promise<Started> {
+  const t0 = performance.now();
+  const { loaded, options, ws } = r;
   const short = loaded.lab.id.slice(0, 2);
-  await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, async () => {
-    const check = ctx.out.step('Checking the Docker engine and Compose');
-    const engine = await openEngine(ctx).catch((e) => (check.fail(), Promise.reject(e)));
-    const [compose, existing] = await Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]);
-    if (publishedHost(engine.endpoint) === '127.0.0.1') {
-      await checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))).catch((e) => (check.fail(), Promise.reject(e)));
-    }
-    check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
+  const check = ctx.out.step('Checking the Docker engine and Compose');
+  const engine: Engine = r.engine ?? (await openEngine(ctx).catch((e: unknown) => {
+    check.fail();
+    throw e;
+  }));
+  const [compose, existing] = await Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]);
+  if (publishedHost(engine.endpoint) === '127.0.0.1') {
+    await checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))).catch((e) => (check.fail(), Promise.reject(e)));
+  }
+  check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
-    const { cfgChanged } = await writeWorkspace(ws, loaded, options);
-    const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
-    const composeStart = performance.now();
-    try {
-      await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', opts.pull ?? 'missing'], ctx);
-    } catch (e) {
-      start.fail();
-      if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
-      throw e;
-    }
-    const composeMs = performance.now() - composeStart;
-    const containers = await labContainers(engine.docker, options.project);
-    const haproxy = containers.find((c) => c.service === 'haproxy')!;
-    await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
-    start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
+  const { cfgChanged } = await writeWorkspace(ws, loaded, options);
+  const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
+  const composeStart = performance.now();
+  try {
+    await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', r.pull], ctx);
+  } catch (e) {
+    start.fail();
+    if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
+    throw e;
+  }
+  const composeMs = performance.now() - composeStart;
+  const containers = await labContainers(engine.docker, options.project);
+  const haproxy = containers.find((c) => c.service === 'haproxy')!;
+  await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
+  start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
 
-    const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
-    const stats = statsEndpoint(engine, haproxy, options);
-    const ready = await waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs, progress: wait, signal: ctx.signal }).catch((e) => {
-      wait.fail();
-      throw e;
-    });
-    wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
-    report(ctx, { loaded: loaded.lab.id, short, options, ws, haproxy, stats, containers, servers: ready.servers, timings: { composeMs, readyMs: ready.ms, totalMs: performance.now() - t0 } });
+  const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
+  const stats = statsEndpoint(engine, haproxy, options);
+  const ready = await waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }).catch((e) => {
+    wait.fail();
+    throw e;
   });
+  wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
+  const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
+  return {
+    lab: loaded.lab.id,
+    short,
+    options,
+    ws,
+    engine,
+    haproxy,
+    stats,
+    appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
+    containers,
+    servers: ready.servers,
+    timings: { composeMs, readyMs: ready.ms, totalMs: performance.now() - t0 },
+  };
 }
 
 const portNeeds = (o: RenderOptions): PortNeed[] => {
@@ -90,27 +137,14 @@ async function reloadIfConfigChanged(engine: Engine, before: LabContainer[], hap
   if (kept && cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
 }
 
-interface Report {
-  loaded: string;
-  short: string;
-  options: RenderOptions;
-  ws: Workspace;
-  haproxy: LabContainer;
-  stats: { host: string; port: number };
-  containers: LabContainer[];
-  servers: { svname: string; addr: string | null; status: string }[];
-  timings: Record<string, number>;
-}
-
-function report(ctx: Context, r: Report): void {
+function report(ctx: Context, r: Started): void {
   const { out } = ctx;
-  const appPort = r.haproxy.ports[HAPROXY_APP_PORT];
-  const appUrl = `http://${r.stats.host === '127.0.0.1' ? 'localhost' : r.stats.host}:${appPort}/`;
+  const appUrl = r.appUrl;
   const statsUrl = statsPageUrl(r.stats);
   const byIp = new Map(r.containers.map((c) => [c.ip, c.name]));
   out.data({
     outcome: 'success',
-    lab: r.loaded,
+    lab: r.lab,
     project: r.options.project,
     workspace: r.ws.dir,
     options: { ...r.options, statsPassword: undefined },
@@ -120,7 +154,7 @@ function report(ctx: Context, r: Report): void {
     timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
   });
   const o = r.options;
-  out.result(`\n${out.c.bold(`Lab ${r.loaded} is up`)}: ${o.replicas} replica(s) behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
+  out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${o.replicas} replica(s) behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}\n`);

@@ -1,0 +1,63 @@
+import { backendServers, deltas, frontendErrors } from '../core/haproxy-stats.ts';
+import type { LabCheck } from '../core/lab-schema.ts';
+import { renderDistribution, type Palette } from '../core/report.ts';
+import { judgeDistribution } from '../core/verdicts.ts';
+import { readStats } from '../haproxy/stats-client.ts';
+import { sendLoad } from '../http/load.ts';
+import { checkedUp } from '../runtime.ts';
+import type { CheckTarget } from './target.ts';
+import type { CheckResult } from './types.ts';
+
+export interface LoadSettings {
+  requests: number;
+  concurrency: number;
+}
+
+/** Every replica the lab should have is UP in HAProxy with a passed health check. */
+export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'name'>): Promise<CheckResult> {
+  const t0 = performance.now();
+  const servers = backendServers(await readStats(t.stats));
+  const up = servers.filter(checkedUp);
+  const want = t.options.replicas;
+  const running = t.apps.filter((a) => a.state === 'running').length;
+  const bad = servers.filter((s) => s.state !== 'EMPTY' && !checkedUp(s)).map((s) => `${s.svname} ${s.status}${s.checkStatus ? ` (${s.checkStatus})` : ''}`);
+  const pass = up.length === want;
+  const reason = pass
+    ? `${want} of ${want} replicas are UP in HAProxy with a passed health check`
+    : `${up.length} of ${want} replicas are UP in HAProxy (${running} app containers running)${bad.length ? `; not serving: ${bad.join(', ')}` : ''}`;
+  return { name: check.name, kind: 'replicas-up', verdict: pass ? 'PASS' : 'FAIL', reason, ms: performance.now() - t0, report: [], data: { up: up.length, expected: want, running } };
+}
+
+/** Send a burst through the app port and judge HAProxy's per-server deltas. */
+export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+  const t0 = performance.now();
+  const before = await readStats(t.stats);
+  const { mode, algorithm, sticky, replicas } = t.options;
+  const client = await sendLoad({ url: t.appUrl, requests: load.requests, concurrency: load.concurrency, mode, cookieJar: sticky, signal });
+  const after = await readStats(t.stats);
+  const result = judgeDistribution({
+    algorithm,
+    mode,
+    sticky,
+    replicas,
+    deltas: deltas(before, after, mode),
+    requests: client.sent,
+    failed: client.failed,
+    clientServers: mode === 'http' ? client.byServer : undefined,
+    tolerance: check.tolerance,
+  });
+  const errors = frontendErrors(before, after);
+  const report = [
+    `${client.sent} requests to ${t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
+    renderDistribution(result, c),
+  ];
+  return {
+    name: check.name,
+    kind: 'distribution',
+    verdict: result.verdict,
+    reason: result.reason,
+    ms: performance.now() - t0,
+    report,
+    data: { algorithm, mode, sticky, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
+  };
+}

@@ -1,0 +1,101 @@
+import { backendServers, type ServerStat } from '../core/haproxy-stats.ts';
+import type { LabCheck } from '../core/lab-schema.ts';
+import type { Palette } from '../core/report.ts';
+import { readStats } from '../haproxy/stats-client.ts';
+import { sendLoad } from '../http/load.ts';
+import { checkedUp } from '../runtime.ts';
+import type { CheckTarget } from './target.ts';
+import type { CheckResult } from './types.ts';
+
+const DETECT_TIMEOUT_MS = 15_000;
+const RECOVER_TIMEOUT_MS = 30_000;
+
+interface Event {
+  at: number;
+  text: string;
+}
+
+/**
+ * The failover drill: under continuous load, stop one replica, watch HAProxy take it out,
+ * see the survivors carry the traffic, start it again and watch it come back UP. Every
+ * client error is counted; retries and redispatch in haproxy.cfg should keep it at zero.
+ */
+export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'concurrency'>, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+  const t0 = performance.now();
+  const events: Event[] = [];
+  const note = (text: string) => events.push({ at: performance.now() - t0, text });
+  const victim = [...t.apps].filter((a) => a.state === 'running').sort((a, b) => a.number - b.number)[0];
+  if (!victim || t.options.replicas < 2) {
+    return fail(check.name, t0, 'The failover drill needs at least 2 running replicas', [], { replicas: t.options.replicas });
+  }
+  const container = t.engine.docker.getContainer(victim.id);
+  const stop = new AbortController();
+  const stopAll = () => stop.abort();
+  signal?.addEventListener('abort', stopAll);
+  const perServer: Record<string, number> = {};
+  const concurrency = check.concurrency ?? 2;
+  note(`load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
+  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => r.server && (perServer[r.server] = (perServer[r.server] ?? 0) + 1) });
+  let restarted = false;
+  try {
+    await sleep(1000);
+    const server = serverOf(await servers(t), victim.ip);
+    await container.stop({ t: 2 });
+    note(`stopped ${victim.name}${server ? ` (HAProxy server ${server})` : ''}`);
+    const detected = await until(t, (list) => {
+      const s = list.find((x) => x.svname === server);
+      return !s || s.state !== 'UP' ? (s ? `HAProxy marked ${server} ${s.status}${s.checkStatus ? ` (check: ${s.checkStatus})` : ''}` : `HAProxy dropped ${server}`) : undefined;
+    }, DETECT_TIMEOUT_MS);
+    note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
+    const mark = { ...perServer };
+    await sleep(2000);
+    const survivors = Object.entries(perServer).filter(([name, n]) => name !== server && n > (mark[name] ?? 0)).map(([name, n]) => `${name} ${n - (mark[name] ?? 0)}`);
+    note(survivors.length ? `survivors took the traffic: ${survivors.join(', ')} request(s) in 2 s` : 'no survivor took traffic');
+    await container.start();
+    restarted = true;
+    const ip = (await container.inspect()).NetworkSettings.Networks;
+    const newIp = Object.values(ip)[0]?.IPAddress;
+    note(`started ${victim.name} again${newIp && newIp !== victim.ip ? ` (new address ${newIp})` : ''}`);
+    const back = await until(t, (list) => {
+      const s = list.find((x) => checkedUp(x) && x.addr?.split(':')[0] === newIp);
+      return s ? `HAProxy has ${victim.name} UP again as ${s.svname}` : undefined;
+    }, RECOVER_TIMEOUT_MS);
+    note(back ?? `${victim.name} was not UP in HAProxy within ${RECOVER_TIMEOUT_MS / 1000} s`);
+    stop.abort();
+    const client = await load;
+    note(`load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}`);
+    const problems = [
+      ...(detected ? [] : ['HAProxy never took the stopped replica out of rotation']),
+      ...(survivors.length ? [] : ['no surviving replica took the traffic']),
+      ...(back ? [] : ['the restarted replica did not come back UP']),
+      ...(client.failed ? [`${client.failed} client request(s) failed (retries and redispatch should hide a stopped replica)`] : []),
+    ];
+    const report = events.map((e) => `  ${c.dim(`+${(e.at / 1000).toFixed(1)}s`.padStart(7))}  ${e.text}`);
+    const data = { victim: victim.name, server, sent: client.sent, failed: client.failed, events: events.map((e) => ({ atMs: Math.round(e.at), text: e.text })) };
+    if (problems.length) return fail(check.name, t0, problems.join('; '), report, data);
+    return { name: check.name, kind: 'failover', verdict: 'PASS', reason: `${victim.name} was stopped and started under load: HAProxy took it out and back in, and 0 of ${client.sent} requests failed`, ms: performance.now() - t0, report, data };
+  } finally {
+    stop.abort();
+    signal?.removeEventListener('abort', stopAll);
+    await load.catch(() => undefined);
+    // Never leave the lab with a replica down, whatever happened above.
+    if (!restarted) await container.start().catch(() => undefined);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const servers = async (t: CheckTarget) => backendServers(await readStats(t.stats));
+const serverOf = (list: ServerStat[], ip: string | undefined) => list.find((s) => s.addr?.split(':')[0] === ip)?.svname;
+
+/** Poll the stats until `test` returns a description, or give up after `timeoutMs`. */
+async function until(t: CheckTarget, test: (list: ServerStat[]) => string | undefined, timeoutMs: number): Promise<string | undefined> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    const hit = test(await servers(t).catch(() => []));
+    if (hit) return hit;
+    await sleep(100);
+  }
+  return undefined;
+}
+
+const fail = (name: string, t0: number, reason: string, report: string[], data: unknown): CheckResult => ({ name, kind: 'failover', verdict: 'FAIL', reason, ms: performance.now() - t0, report, data });

@@ -1,0 +1,59 @@
+import type { CheckResult } from '../checks/types.ts';
+import { runChecks, selectChecks } from '../checks/run-checks.ts';
+import { checkTarget } from '../checks/target.ts';
+import { loadLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { defaultProject } from '../core/options.ts';
+import { CheckFailedError, UsageError } from '../errors.ts';
+import { openEngine } from '../runtime.ts';
+
+export interface CheckOptions {
+  lab: string;
+  project?: string;
+  requests?: string;
+  concurrency?: string;
+  failover?: boolean;
+}
+
+const count = (raw: string | undefined, option: string, max: number): number | undefined => {
+  if (raw === undefined) return undefined;
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${option} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return n;
+};
+
+/** Prove a running lab works: the lab's checks, judged from HAProxy's stats. */
+export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
+  const sel = { requests: count(opts.requests, '--requests', 100_000), concurrency: count(opts.concurrency, '--concurrency', 256), failover: opts.failover };
+  const { lab } = loadLab(opts.lab);
+  const project = opts.project ?? defaultProject(lab.id);
+  const engine = await openEngine(ctx);
+  const target = await checkTarget(ctx, engine, project, lab.id.slice(0, 2));
+  const results = await runChecks(ctx, target, selectChecks(lab, sel), sel);
+  printResults(ctx, project, results);
+  const failed = results.filter((r) => r.verdict === 'FAIL');
+  if (failed.length || results.length === 0) {
+    const e = new CheckFailedError(`${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`);
+    e.reported = true;
+    throw e;
+  }
+}
+
+export function printResults(ctx: Context, project: string, results: CheckResult[]): void {
+  const { out } = ctx;
+  const passed = results.filter((r) => r.verdict === 'PASS').length;
+  out.data({
+    outcome: passed === results.length ? 'success' : 'failure',
+    project,
+    passed,
+    failed: results.length - passed,
+    checks: results.map(({ report: _report, ms, ...r }) => ({ ...r, ms: Math.round(ms) })),
+  });
+  for (const r of results) {
+    const mark = r.verdict === 'PASS' ? out.c.green('PASS') : out.c.red('FAIL');
+    out.result(`\n${out.c.bold(r.name)} ${out.c.dim(`[${r.kind}]`)}`);
+    for (const line of r.report) out.result(line);
+    if (r.kind !== 'distribution') out.result(`${out.c.bold(mark)} ${r.reason}`);
+  }
+  out.result(`\n${passed === results.length ? out.c.green(`All ${results.length} checks passed`) : out.c.red(`${results.length - passed} of ${results.length} checks failed`)} (${project})`);
+}

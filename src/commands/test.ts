@@ -1,0 +1,138 @@
+import { writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { runChecks, selectChecks } from '../checks/run-checks.ts';
+import { checkTarget } from '../checks/target.ts';
+import { findLab, listLabFiles, readLab } from '../config/labs.ts';
+import type { Context } from '../context.ts';
+import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.ts';
+import { renderTable } from '../core/report.ts';
+import { removeProject } from '../docker/engine.ts';
+import { EXIT, LabError, type ExitCode } from '../errors.ts';
+import { withProjectLock } from '../lock.ts';
+import { resolveFlags } from '../render-flags.ts';
+import { openEngine, type Engine } from '../runtime.ts';
+import { resolveWorkspace } from '../workspace.ts';
+import { parseTimeout, startLab } from './up.ts';
+
+export interface TestOptions {
+  labs: string[];
+  junit?: string;
+  failover?: boolean;
+  requests?: string;
+  timeout?: string;
+  image?: string[];
+}
+
+interface Step {
+  name: string;
+  verdict: 'PASS' | 'FAIL' | 'SKIP';
+  reason: string;
+  ms: number;
+}
+
+interface LabRun {
+  lab: string;
+  project: string;
+  steps: Step[];
+  /** The most severe exit code this lab's run produced. */
+  exitCode: ExitCode;
+}
+
+/**
+ * Smoke-test lab definitions, for CI: for each lab validate, up (own project name and
+ * Docker-assigned ports, so parallel jobs on one machine don't collide), check, and down,
+ * always, also after a failure or Ctrl-C.
+ */
+export async function test(ctx: Context, opts: TestOptions): Promise<void> {
+  const files = opts.labs.length ? opts.labs.map((ref) => findLab(ref)) : listLabFiles();
+  const timeoutMs = parseTimeout(opts.timeout, 120);
+  const requests = opts.requests === undefined ? undefined : Number(opts.requests);
+  let engine: Engine | undefined;
+  const runs: LabRun[] = [];
+  for (const { id, file } of files) {
+    if (ctx.signal.aborted) break;
+    const project = `labtest-${process.pid}-${id.slice(0, 2)}`;
+    const run: LabRun = { lab: id, project, steps: [], exitCode: EXIT.ok };
+    runs.push(run);
+    const step = async (name: string, fn: () => Promise<string>): Promise<boolean> => {
+      const t0 = performance.now();
+      try {
+        run.steps.push({ name, verdict: 'PASS', reason: await fn(), ms: performance.now() - t0 });
+        return true;
+      } catch (e) {
+        const err = e instanceof LabError ? e : new LabError((e as Error).message, EXIT.runtime);
+        run.steps.push({ name, verdict: 'FAIL', reason: [err.message, ...err.details].join('\n'), ms: performance.now() - t0 });
+        run.exitCode = severest(run.exitCode, err.exitCode);
+        return false;
+      }
+    };
+    ctx.out.info(ctx.out.c.bold(`\n${id} (project ${project})`));
+    const { lab: loaded, problems } = readLab(file);
+    if (!loaded) {
+      run.steps.push({ name: 'validate', verdict: 'FAIL', reason: problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.key}: ${p.message}`).join('\n'), ms: 0 });
+      run.exitCode = severest(run.exitCode, EXIT.usage);
+      continue;
+    }
+    run.steps.push({ name: 'validate', verdict: 'PASS', reason: 'valid', ms: 0 });
+    const options = resolveFlags(ctx, loaded.lab, { project, appPort: 'auto', statsPort: 'auto', image: opts.image });
+    const ws = resolveWorkspace(ctx.env, project);
+    await withProjectLock(ctx.env, project, `test ${id}`, async () => {
+      try {
+        const upOk = await step('up', async () => {
+          engine ??= await openEngine(ctx);
+          const s = await startLab(ctx, { loaded, options, ws, timeoutMs, pull: 'missing', engine });
+          return `${options.replicas} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
+        });
+        if (upOk && engine) {
+          const target = await checkTarget(ctx, engine, project, id);
+          const sel = { requests, failover: opts.failover };
+          for (const r of await runChecks(ctx, target, selectChecks(loaded.lab, sel), sel)) {
+            run.steps.push({ name: r.name, verdict: r.verdict, reason: r.reason, ms: r.ms });
+            if (r.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
+          }
+        }
+      } finally {
+        // Always, also after a failure or Ctrl-C: a CI machine must not keep test labs.
+        await step('down', async () => {
+          if (!engine) return 'nothing started';
+          const removed = await removeProject(engine.docker, project);
+          await rm(ws.dir, { recursive: true, force: true });
+          return `removed ${removed.containers.length} container(s)`;
+        });
+      }
+    });
+  }
+  await finish(ctx, runs, opts.junit);
+}
+
+/** Which exit code wins when a run had several failures: the one that says most about the cause. */
+const ORDER: ExitCode[] = [EXIT.ok, EXIT.checkFailed, EXIT.runtime, EXIT.environment, EXIT.usage, EXIT.interrupted, EXIT.internal];
+const severest = (a: ExitCode, b: ExitCode): ExitCode => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a);
+
+async function finish(ctx: Context, runs: LabRun[], junitFile?: string): Promise<void> {
+  const { out } = ctx;
+  if (junitFile) await writeFile(junitFile, renderJUnit(runs.map(toSuite), 'lab test'));
+  const exitCode = runs.reduce<ExitCode>((a, r) => severest(a, r.exitCode), ctx.signal.aborted ? EXIT.interrupted : EXIT.ok);
+  const passed = runs.filter((r) => r.exitCode === EXIT.ok).length;
+  out.data({ outcome: exitCode === EXIT.ok ? 'success' : 'failure', exitCode, passed, failed: runs.length - passed, junit: junitFile ?? null, labs: runs.map((r) => ({ ...r, steps: r.steps.map((s) => ({ ...s, ms: Math.round(s.ms) })) })) });
+  const mark = (v: Step['verdict']) => (v === 'PASS' ? out.c.green(v) : v === 'FAIL' ? out.c.red(v) : out.c.dim(v));
+  const rows = runs.flatMap((r) => r.steps.map((s) => [r.lab, s.name, mark(s.verdict), `${(s.ms / 1000).toFixed(1)}s`, s.reason.split('\n')[0] ?? '']));
+  out.result(`\n${renderTable(rows, ['LAB', 'STEP', 'RESULT', 'TIME', 'REASON'])}`);
+  out.result(`\n${passed} of ${runs.length} lab(s) passed${junitFile ? `; JUnit written to ${junitFile}` : ''}`);
+  if (exitCode !== EXIT.ok) {
+    const e = new LabError(`${runs.length - passed} of ${runs.length} lab(s) failed`, exitCode);
+    e.reported = true;
+    throw e;
+  }
+}
+
+function toSuite(run: LabRun): JUnitSuite {
+  const tests: JUnitTestCase[] = run.steps.map((s) => ({
+    name: s.name,
+    classname: `lab.${run.lab}`,
+    timeSeconds: s.ms / 1000,
+    ...(s.verdict === 'FAIL' ? { failure: { message: s.reason.split('\n')[0] ?? 'failed', details: s.reason } } : {}),
+    ...(s.verdict === 'SKIP' ? { skipped: s.reason } : {}),
+  }));
+  return { name: run.lab, tests, timeSeconds: run.steps.reduce((a, s) => a + s.ms, 0) / 1000 };
+}
