@@ -25,7 +25,9 @@ export function parseLab(text: string, file: string): ParseResult {
   }
   const result = LabSchema.safeParse(doc.toJS());
   if (result.success) return { ok: true, lab: result.data };
-  return { ok: false, problems: result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file)) };
+  const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
+  // In file order, as an editor lists them.
+  return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
 }
 
 /** The key written at a position, e.g. for a duplicate key, which yaml reports without its name. */
