@@ -17,20 +17,31 @@ export const statsPageUrl = (s: Pick<StatsEndpoint, 'host' | 'port'>): string =>
 
 /** Fetch and parse the stats once. Throws RuntimeError with the reason when it can't. */
 export async function readStats(s: StatsEndpoint, timeoutMs = 2000): Promise<StatsRow[]> {
+  // A ref'd timer, not AbortSignal.timeout (whose timer is unref'd): when Docker's port proxy
+  // accepts the connection and closes it because HAProxy does not listen yet, undici's fetch
+  // waits with no socket open, nothing keeps the event loop alive, and Node exits mid-await
+  // with code 13 ("unsettled top-level await") while `lab up` waits for the replicas.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   let res: Response;
+  let body: string;
   try {
-    // fetch refuses URLs with credentials in them (nodejs/undici#913): send the header ourselves.
-    res = await fetch(statsUrl(s), {
-      headers: { authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}`, connection: 'close' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${cause})`, {
-      hint: 'Is the lab running? Try lab status, and lab logs <lab> haproxy',
-    });
+    try {
+      // fetch refuses URLs with credentials in them (nodejs/undici#913): send the header ourselves.
+      res = await fetch(statsUrl(s), {
+        headers: { authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}`, connection: 'close' },
+        signal: abort.signal,
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${cause})`, {
+        hint: 'Is the lab running? Try lab status, and lab logs <lab> haproxy',
+      });
+    }
+    body = await res.text();
+  } finally {
+    clearTimeout(timer);
   }
-  const body = await res.text();
   if (res.status === 401) {
     throw new RuntimeError(`HAProxy's stats endpoint refused the credentials ${s.user}:***`, { hint: 'Pass the ones the lab was started with (--stats-user, --stats-password)' });
   }
