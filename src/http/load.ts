@@ -50,23 +50,30 @@ export async function sendLoad(o: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const t0 = performance.now();
   const more = () => next < o.requests && !o.signal?.aborted && (o.until === undefined || performance.now() < o.until);
+  const send = async () => {
+    next++;
+    const r = await get(o.url, o.mode === 'http' ? agent : false, cookie, o.timeoutMs ?? 5000);
+    if (o.cookieJar && r.setCookie) cookie = r.setCookie;
+    result.sent++;
+    if (r.ok) result.ok++;
+    else {
+      result.failed++;
+      const why = r.error ?? `HTTP ${r.status}`;
+      if (result.errors.length < 5 && !result.errors.includes(why)) result.errors.push(why);
+    }
+    if (r.server) result.byServer[r.server] = (result.byServer[r.server] ?? 0) + 1;
+    o.onResult?.(r);
+  };
   const worker = async () => {
     while (more()) {
-      next++;
-      const r = await get(o.url, o.mode === 'http' ? agent : false, cookie, o.timeoutMs ?? 5000);
-      if (o.cookieJar && r.setCookie) cookie = r.setCookie;
-      result.sent++;
-      if (r.ok) result.ok++;
-      else {
-        result.failed++;
-        const why = r.error ?? `HTTP ${r.status}`;
-        if (result.errors.length < 5 && !result.errors.includes(why)) result.errors.push(why);
-      }
-      if (r.server) result.byServer[r.server] = (result.byServer[r.server] ?? 0) + 1;
-      o.onResult?.(r);
+      await send();
       if (o.pauseMs) await new Promise((done) => setTimeout(done, o.pauseMs));
     }
   };
+  // Like a browser that loads the page before fetching in parallel: with a cookie jar the first
+  // request goes alone, so every later one carries the SERVERID cookie its answer set. Started
+  // together, the first `concurrency` requests would each get a cookie for a different server.
+  if (o.cookieJar && more()) await send();
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, o.requests)) }, worker));
   agent.destroy();
   result.ms = performance.now() - t0;
