@@ -3,8 +3,8 @@ import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject } from '../core/options.ts';
-import { CheckFailedError, UsageError } from '../errors.ts';
+import { defaultProject, parseWholeNumber } from '../core/options.ts';
+import { CheckFailedError } from '../errors.ts';
 import { openEngine } from '../runtime.ts';
 
 export interface CheckOptions {
@@ -15,12 +15,8 @@ export interface CheckOptions {
   failover?: boolean;
 }
 
-const count = (raw: string | undefined, option: string, max: number): number | undefined => {
-  if (raw === undefined) return undefined;
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${option} must be a whole number from 1 to ${max}, got "${raw}"`);
-  return n;
-};
+export const count = (raw: string | undefined, option: string, max: number): number | undefined =>
+  raw === undefined ? undefined : parseWholeNumber(raw, option, 1, max);
 
 /** Prove a running lab works: the lab's checks, judged from HAProxy's stats. */
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {

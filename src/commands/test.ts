@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { findLab, listLabFiles, readLab } from '../config/labs.ts';
@@ -12,6 +11,7 @@ import { withProjectLock } from '../lock.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { openEngine, type Engine } from '../runtime.ts';
 import { resolveWorkspace } from '../workspace.ts';
+import { count } from './check.ts';
 import { parseTimeout, startLab } from './up.ts';
 
 export interface TestOptions {
@@ -46,7 +46,7 @@ interface LabRun {
 export async function test(ctx: Context, opts: TestOptions): Promise<void> {
   const files = opts.labs.length ? opts.labs.map((ref) => findLab(ref)) : listLabFiles();
   const timeoutMs = parseTimeout(opts.timeout, 120);
-  const requests = opts.requests === undefined ? undefined : Number(opts.requests);
+  const requests = count(opts.requests, '--requests', 100_000);
   let engine: Engine | undefined;
   const runs: LabRun[] = [];
   for (const { id, file } of files) {

@@ -46,16 +46,18 @@ const IMAGE = /^[A-Za-z0-9._\-\/:@+]+$/;
 /** Compose project name lab uses for a lab unless --project says otherwise. */
 export const defaultProject = (labId: string): string => `lab-${labId}`;
 
-export function parseReplicas(raw: string | number, option = '--replicas'): number {
+/** A whole number typed on the command line, within [min, max]; anything else is a UsageError naming the option. */
+export function parseWholeNumber(raw: string | number, option: string, min: number, max: number, hint?: string): number {
   const text = String(raw).trim();
   const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
-    throw new UsageError(`${option} must be a whole number from 1 to ${MAX_REPLICAS}, got "${text}"`, {
-      hint: `Try ${option} 3`,
-    });
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`, hint ? { hint } : undefined);
   }
   return n;
 }
+
+export const parseReplicas = (raw: string | number, option = '--replicas'): number =>
+  parseWholeNumber(raw, option, 1, MAX_REPLICAS, `Try ${option} 3`);
 
 export function parsePort(raw: string | number, option: string): number | null {
   const text = String(raw).trim();
