@@ -15,11 +15,12 @@ export async function logs(ctx: Context, opts: { lab: string; service?: string; 
   }
   if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
   const project = opts.project ?? defaultProject(findLab(opts.lab).id);
-  const endpoint = await resolveEndpoint(ctx.env);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const args = ['logs', '--no-color', '--tail', opts.tail ?? '100', ...(opts.follow ? ['--follow'] : []), ...(opts.service ? [opts.service] : [])];
   const r = await execa('docker', composeArgv({ project }, args), {
     env: endpoint.env,
-    stdout: ctx.out.json ? 'pipe' : 'inherit',
+    // Only --follow streams straight through; otherwise lab must see whether any line came.
+    stdout: ctx.out.json || !opts.follow ? 'pipe' : 'inherit',
     stderr: 'pipe',
     reject: false,
     cancelSignal: ctx.signal,
@@ -31,5 +32,9 @@ export async function logs(ctx: Context, opts: { lab: string; service?: string; 
   const stderr = String(r.stderr ?? '');
   if (r.failed) throw new UsageError(`No logs for ${project}: ${stderr.trim().split('\n').pop() ?? ''}`, { hint: `Is it running? Try lab status` });
   if (ctx.out.json) ctx.out.data({ outcome: 'success', project, lines: String(r.stdout).split('\n').filter(Boolean) });
-  else if (!stderr && !opts.follow && r.stdout === undefined) ctx.out.result(`${project} has no logs`);
+  else if (!opts.follow) {
+    const text = String(r.stdout ?? '');
+    if (text.trim()) ctx.out.result(text.replace(/\n$/, ''));
+    else if (!stderr) ctx.out.result(`${project} has no logs`);
+  }
 }
