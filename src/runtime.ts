@@ -14,10 +14,13 @@ export interface Engine {
   docker: Dockerode;
 }
 
-export async function openEngine(ctx: Context, host?: string): Promise<Engine> {
-  const endpoint = await resolveEndpoint(ctx.env, host);
+export async function openEngine(ctx: Context): Promise<Engine> {
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   return { endpoint, docker: await connect(endpoint) };
 }
+
+/** An engine on this machine (a socket), which can bind-mount this machine's files. */
+export const isLocalEngine = (endpoint: Endpoint): boolean => /^(unix|npipe):/.test(endpoint.host);
 
 /** The host name the published ports of an engine are reached on. */
 export const publishedHost = (endpoint: Endpoint): string => {
@@ -65,7 +68,10 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
       servers = backendServers(await readStats(o.stats, 1000));
       statsError = undefined;
       const up = servers.filter(checkedUp).length;
-      if (up === o.replicas) return { servers, ms: performance.now() - t0 };
+      // After a scale-down the removed replicas stay `UP 1/2` (still taking traffic) until
+      // their checks fail: ready only when nothing else is in rotation either.
+      const serving = servers.filter((s) => s.state === 'UP').length;
+      if (up === o.replicas && serving === o.replicas) return { servers, ms: performance.now() - t0 };
       o.progress.update(`Waiting for HAProxy: ${up}/${o.replicas} replicas UP`);
     } catch (e) {
       statsError = (e as Error).message;
