@@ -30,10 +30,14 @@ export const workspacePaths = (dir: string): Workspace => ({
 export const resolveWorkspace = (env: NodeJS.ProcessEnv, project: string, override?: string): Workspace =>
   workspacePaths(override ? resolve(override) : workspaceDir(env, project));
 
-/** Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload. */
-export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions): Promise<{ cfgChanged: boolean }> {
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext });
+/**
+ * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload.
+ * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
+ */
+export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean }> {
   const cfg = renderHaproxyCfg(loaded.lab, options);
+  // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, inlineHaproxyCfg: remote ? cfg : undefined });
   const previous = await readFile(ws.haproxyCfg, 'utf8').catch(() => undefined);
   await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
   const state: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };

@@ -4,7 +4,7 @@ import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
-import { openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
+import { isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
 import { readState, resolveWorkspace, writeWorkspace } from '../workspace.ts';
 import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
@@ -29,14 +29,20 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     const from = apps.length;
     const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
     const t0 = performance.now();
-    const { cfgChanged } = await writeWorkspace(ws, loaded, options);
+    const remote = !isLocalEngine(engine.endpoint);
+    const { cfgChanged } = await writeWorkspace(ws, loaded, options, remote);
+    // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
+    const recreate = remote && cfgChanged;
     // --no-recreate: only add or remove app replicas; HAProxy keeps running.
-    await runCompose(engine.endpoint, { project, file: ws.composeFile }, ['up', '--detach', '--no-recreate', '--pull', 'never'], ctx).catch((e) => (step.fail(), Promise.reject(e)));
-    if (cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
+    const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never'];
+    await runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx).catch((e) => (step.fail(), Promise.reject(e)));
+    if (cfgChanged && !recreate) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
-    const ready = await waitForReplicasUp(engine, { stats: statsEndpoint(engine, haproxy, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }).catch((e) => (step.fail(), Promise.reject(e)));
+    // A recreated HAProxy is a new container, with new ports when they were "auto".
+    const current = recreate ? (await runningProject(engine, project, short)).haproxy : haproxy;
+    const ready = await waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }).catch((e) => (step.fail(), Promise.reject(e)));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${cfgChanged ? ', config reloaded for more server slots' : ', no HAProxy restart'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });

@@ -10,7 +10,7 @@ import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
-import { openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { isLocalEngine, openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
 
 export interface UpOptions extends RenderFlags {
@@ -80,7 +80,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
-  const { cfgChanged } = await writeWorkspace(ws, loaded, options);
+  const { cfgChanged } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
   const composeStart = performance.now();
   try {

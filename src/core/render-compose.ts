@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
@@ -12,6 +13,12 @@ export interface ComposeInput {
   workspace: string;
   /** Absolute path of the app's build context, when the lab builds its app. */
   buildContext?: string;
+  /**
+   * haproxy.cfg to carry inside the compose file instead of bind-mounting ./haproxy: a remote
+   * engine has no such directory. Compose >= 2.23.1 copies `content` configs into the
+   * container through the API (https://docs.docker.com/reference/compose-file/configs).
+   */
+  inlineHaproxyCfg?: string;
 }
 
 interface PortMapping {
@@ -40,7 +47,7 @@ const escapeDollars = (value: unknown): unknown => {
 };
 
 /** The compose model of a lab: N app replicas and HAProxy in front. Pure. */
-export function composeModel({ lab, options: o, workspace, buildContext }: ComposeInput): Record<string, unknown> {
+export function composeModel({ lab, options: o, workspace, buildContext, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
   const labels = labelsFor(lab.id, o.project, workspace);
   const build = lab.app.build && buildContext
     ? {
@@ -65,18 +72,34 @@ export function composeModel({ lab, options: o, workspace, buildContext }: Compo
         image: substitute(lab.loadBalancer.image, o.images),
         depends_on: [APP_SERVICE],
         ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
-        // Mount the directory, not the file: editors replace the file's inode and a file mount
-        // would keep the old one (moby/moby#15793).
-        volumes: [{ type: 'bind', source: './haproxy', target: '/usr/local/etc/haproxy', read_only: true }],
-        labels,
+        ...(inlineHaproxyCfg === undefined ? mountedCfg(labels) : inlineCfg(inlineHaproxyCfg, labels)),
         // The official image stops with SIGUSR1 (graceful drain); a lab has nothing to drain.
         stop_signal: 'SIGTERM',
         stop_grace_period: '2s',
       },
     },
     networks: { default: { labels } },
+    ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),
   }) as Record<string, unknown>;
 }
+
+const CFG_NAME = 'haproxy_cfg';
+
+// Mount the directory, not the file: editors replace the file's inode and a file mount would
+// keep the old one (moby/moby#15793).
+const mountedCfg = (labels: Record<string, string>) => ({
+  volumes: [{ type: 'bind', source: './haproxy', target: '/usr/local/etc/haproxy', read_only: true }],
+  labels,
+});
+
+/**
+ * A changed `content` does not make compose recreate the container (seen with Compose 2.26.1:
+ * same container, old file), so a label carries the config's hash: new config, new container.
+ */
+const inlineCfg = (cfg: string, labels: Record<string, string>) => ({
+  configs: [{ source: CFG_NAME, target: '/usr/local/etc/haproxy/haproxy.cfg' }],
+  labels: { ...labels, 'lab.haproxy-cfg': createHash('sha256').update(cfg).digest('hex').slice(0, 16) },
+});
 
 export function renderCompose(input: ComposeInput): string {
   const header = `# Compose file for lab ${input.lab.id} (${input.options.project}), written by lab.\n# Run it through lab (lab up/down ${input.lab.id.slice(0, 2)}) so HAProxy's readiness is checked.\n`;
