@@ -1,12 +1,25 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import type { Context } from './context.ts';
+import type { Context, GlobalOptions } from './context.ts';
 
 /**
  * The command registry: every command, its options and help, in one place. Each action imports
  * its command module only when it runs, so `lab --help` never loads Docker or HTTP code.
  */
-export function buildProgram(ctx: () => Context, version: string) {
-  const program = new Command('lab')
+export function buildProgram(makeContext: (globals: GlobalOptions) => Context, version: string) {
+  const ctx = (): Context => makeContext(program.opts());
+  /**
+   * Commands an instructor runs on a room of machines: with --hosts, the fleet module runs
+   * the command against every engine in the file at once and prints a table per host.
+   */
+  const fleetable =
+    (run: (c: Context) => Promise<void>) =>
+    async (): Promise<void> => {
+      const c = ctx();
+      const { hosts } = program.opts();
+      if (hosts) return (await import('./fleet.ts')).runOnHosts(c, hosts, run);
+      return run(c);
+    };
+  const program: Command<[], GlobalOptions> = new Command('lab')
     .description('Run hands-on scaling and high-availability labs: app replicas behind HAProxy on a real Docker engine.')
     .version(version, '-V, --version')
     .option('--json', 'print one JSON object on stdout instead of text')
@@ -14,6 +27,8 @@ export function buildProgram(ctx: () => Context, version: string) {
     .option('--no-color', 'no colors (NO_COLOR is honoured too)')
     .option('--color', 'force colors')
     .option('-v, --verbose', 'show the docker commands lab runs and their output')
+    .option('-H, --host <url>', 'Docker engine to use: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST, then the docker context)')
+    .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down)')
     .showHelpAfterError('(run "lab --help" for usage)')
     .addHelpText('after', EXIT_CODES);
 
@@ -64,21 +79,21 @@ export function buildProgram(ctx: () => Context, version: string) {
     .option('-w, --workspace <dir>', 'workspace directory')
     .option('-t, --timeout <seconds>', 'how long to wait for readiness', '90')
     .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'never', 'always'] as const).default('missing' as const))
-    .action(async (lab, opts) => (await import('./commands/up.ts')).up(ctx(), { lab, ...opts }));
+    .action((lab, opts) => fleetable(async (c) => (await import('./commands/up.ts')).up(c, { lab, ...opts }))());
 
   program
     .command('down')
     .description('stop a lab and remove its containers, networks and volumes')
     .argument('<lab>')
     .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
-    .action(async (lab, opts) => (await import('./commands/down.ts')).down(ctx(), { lab, ...opts }));
+    .action((lab, opts) => fleetable(async (c) => (await import('./commands/down.ts')).down(c, { lab, ...opts }))());
 
   program
     .command('status')
     .description("running labs, or one lab's containers and HAProxy's view of its servers")
     .argument('[lab]')
     .option('-p, --project <name>', 'compose project name')
-    .action(async (lab, opts) => (await import('./commands/status.ts')).status(ctx(), { lab, ...opts }));
+    .action((lab, opts) => fleetable(async (c) => (await import('./commands/status.ts')).status(c, { lab, ...opts }))());
 
   program
     .command('scale')
@@ -119,6 +134,28 @@ export function buildProgram(ctx: () => Context, version: string) {
     .option('-t, --timeout <seconds>', 'readiness timeout per lab', '120')
     .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
     .action(async (labs, opts) => (await import('./commands/test.ts')).test(ctx(), { labs, ...opts }));
+
+  program
+    .command('reset')
+    .description("remove every lab container, network, volume and workspace (never anything lab didn't create)")
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('-y, --yes', 'do not ask (required when not on a terminal)')
+    .option('--images', 'also remove the images the labs use')
+    .action((opts) => fleetable(async (c) => (await import('./commands/reset.ts')).reset(c, opts))());
+
+  program
+    .command('prepare')
+    .description('make sure every image the labs need is present; carry them to offline machines as a bundle')
+    .argument('[labs...]', 'lab ids (default: every lab)')
+    .option('--save <bundle.tar>', 'write the images and a manifest with checksums to a bundle')
+    .option('--load <bundle.tar>', 'load a bundle, checking its manifest and checksums')
+    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
+    .action((labs, opts) => fleetable(async (c) => (await import('./commands/prepare.ts')).prepare(c, { labs, ...opts }))());
+
+  program
+    .command('doctor')
+    .description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix')
+    .action(() => fleetable(async (c) => (await import('./commands/doctor.ts')).doctor(c))());
 
   return program;
 }

@@ -9,7 +9,18 @@ export interface Context {
   cwd: string;
   /** Aborted on Ctrl-C; long waits and child processes stop when it fires. */
   signal: AbortSignal;
+  /** --host: the Docker engine to use instead of DOCKER_HOST or the docker context. */
+  host?: string;
 }
+
+/** Options every command accepts (before or after the command name). */
+export type GlobalOptions = {
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+  host?: string;
+  hosts?: string;
+};
 
 /** Where lab keeps workspaces and locks: LAB_HOME, else $XDG_STATE_HOME/lab, else ~/.local/state/lab. */
 export const labHome = (env: NodeJS.ProcessEnv): string =>

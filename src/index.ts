@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram } from './cli.ts';
-import type { Context } from './context.ts';
+import type { Context, GlobalOptions } from './context.ts';
 import { EXIT, LabError } from './errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const ctx = (): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal });
+  const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const program = buildProgram(ctx, version).exitOverride();
   try {

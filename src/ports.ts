@@ -33,7 +33,7 @@ export async function checkPortsFree(docker: Dockerode, needs: PortNeed[], ownCo
   }
 }
 
-function canListen(port: number, host: string): Promise<boolean> {
+export function canListen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -42,7 +42,7 @@ function canListen(port: number, host: string): Promise<boolean> {
 }
 
 /** Best effort: `ss` names the process when we may see it. */
-async function processOnPort(port: number): Promise<string> {
+export async function processOnPort(port: number): Promise<string> {
   const r = await execa('ss', ['-Hltnp', `sport = :${port}`], { reject: false, timeout: 2000 });
   const m = /users:\(\("([^"]+)",pid=(\d+)/.exec(String(r.stdout ?? ''));
   return m ? `process ${m[1]} (pid ${m[2]})` : 'another process';

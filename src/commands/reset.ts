@@ -1,0 +1,100 @@
+import type { Context } from '../context.ts';
+import { RuntimeError, UsageError } from '../errors.ts';
+import { executeReset, gatherReset, labWorkspaces, type ResetOutcome } from '../instructor/reset-engine.ts';
+import { describePlan, planReset, planSize, type ResetPlan } from '../instructor/reset-plan.ts';
+import { askYesNo, canAsk } from '../instructor/prompt.ts';
+import { openEngine } from '../runtime.ts';
+
+export interface ResetOptions {
+  dryRun?: boolean;
+  yes?: boolean;
+  images?: boolean;
+}
+
+/**
+ * Remove everything lab created on an engine: containers, networks and volumes carrying
+ * lab.managed=true, the workspaces it wrote (only directories holding lab's lab.json), and
+ * with --images the images lab built or the labs name, unless a non-lab container uses them.
+ * Anything without lab's label is left alone, whatever its name.
+ */
+export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesNo): Promise<void> {
+  const { out } = ctx;
+  const interactive = canAsk(out.stderr);
+  // Checked before anything is read, so a script without --yes fails the same way every time.
+  if (!opts.dryRun && !opts.yes && !interactive) {
+    throw new UsageError('lab reset deletes every lab container, network, volume and workspace; not on a terminal, it needs --yes', {
+      hint: `See what would go: lab reset --dry-run${opts.images ? ' --images' : ''}; then: lab reset --yes${opts.images ? ' --images' : ''}`,
+    });
+  }
+  const engine = await openEngine(ctx);
+  const look = out.step(`Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`);
+  const plan = planReset(await gatherReset(engine.docker, ctx.env, Boolean(opts.images)).catch((e) => (look.fail(), Promise.reject(e))));
+  const workspaces = await labWorkspaces(plan.workspaces);
+  look.succeed(`Found ${planSize(plan, workspaces.length)} lab object(s) on ${engine.endpoint.host}`);
+  const lines = describePlan(plan, workspaces);
+
+  if (planSize(plan, workspaces.length) === 0) {
+    report(ctx, plan, { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] }, Boolean(opts.dryRun));
+    out.result(`Nothing to remove: no lab objects on ${engine.endpoint.host}.`);
+    return;
+  }
+  if (opts.dryRun) {
+    report(ctx, plan, asIfRemoved(plan, workspaces), true);
+    out.result(`Would remove (dry run, nothing was deleted):\n${lines.join('\n')}`);
+    return;
+  }
+  if (!opts.yes) {
+    out.info(`This removes:\n${lines.join('\n')}`);
+    if (!(await ask(`Remove these ${planSize(plan, workspaces.length)} object(s)?`, ctx.signal))) {
+      throw new UsageError('Nothing removed (not confirmed)', { hint: 'Pass --yes to remove without asking' });
+    }
+  }
+  const step = out.step('Removing');
+  const outcome = await executeReset(engine.docker, plan, workspaces, (t) => step.update(t));
+  const n = Object.values(outcome.removed).reduce((sum, list) => sum + list.length, 0);
+  if (outcome.failed.length) step.fail(`Removed ${n} object(s); ${outcome.failed.length} could not be removed`);
+  else step.succeed(`Removed ${n} object(s)`);
+  report(ctx, plan, outcome, false);
+  out.result(`Removed:\n${describePlan(onlyRemoved(plan, outcome), outcome.removed.workspaces).join('\n')}`);
+  if (outcome.failed.length) {
+    const e = new RuntimeError(`${outcome.failed.length} object(s) could not be removed`, {
+      details: outcome.failed.map((f) => `${f.kind} ${f.name}: ${f.error}`),
+      hint: 'A non-lab container may still use a lab network or volume; see docker ps -a, then run lab reset again',
+    });
+    e.reported = out.json;
+    throw e;
+  }
+}
+
+const asIfRemoved = (plan: ResetPlan, workspaces: string[]): ResetOutcome => ({
+  removed: {
+    containers: plan.containers.map((c) => c.name),
+    networks: plan.networks.map((n) => n.name),
+    volumes: plan.volumes.map((v) => v.name),
+    images: plan.images.flatMap((i) => i.refs),
+    workspaces,
+  },
+  failed: [],
+});
+
+/** The plan narrowed to what was really removed, for the closing list. */
+function onlyRemoved(plan: ResetPlan, o: ResetOutcome): ResetPlan {
+  const gone = (kind: keyof ResetOutcome['removed'], name: string) => o.removed[kind].includes(name);
+  return {
+    ...plan,
+    containers: plan.containers.filter((c) => gone('containers', c.name)),
+    networks: plan.networks.filter((n) => gone('networks', n.name)),
+    volumes: plan.volumes.filter((v) => gone('volumes', v.name)),
+    images: plan.images.map((i) => ({ ...i, refs: i.refs.filter((r) => gone('images', r)) })).filter((i) => i.refs.length),
+  };
+}
+
+function report(ctx: Context, plan: ResetPlan, outcome: ResetOutcome, dryRun: boolean): void {
+  ctx.out.data({
+    outcome: outcome.failed.length ? 'error' : 'success',
+    dryRun,
+    removed: outcome.removed,
+    kept: plan.kept.map((k) => ({ kind: 'image', ...k })),
+    failed: outcome.failed,
+  });
+}

@@ -1,0 +1,135 @@
+import { readdir, readFile, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { labHome, type Context } from '../context.ts';
+import { LABEL } from '../core/labels.ts';
+import { composeVersion } from '../docker/compose.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
+import { connect, labContainers } from '../docker/engine.ts';
+import { LabError } from '../errors.ts';
+import { canListen, processOnPort } from '../ports.ts';
+import { isLocalEngine, publishedHost } from '../runtime.ts';
+import type { DoctorFacts, PortHolder } from './doctor-checks.ts';
+import { allLabImages } from './labs-io.ts';
+import { neededImages } from './needed-images.ts';
+import { isLabs } from './reset-plan.ts';
+
+/** Find out everything doctor judges. Never throws for what it finds: a problem is a fact. */
+export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const base = {
+    lab: ctx.host ? `lab --host ${ctx.host}` : 'lab',
+    endpoint: { host: endpoint.host, source: endpoint.source, local: isLocalEngine(endpoint) },
+  };
+  const [engine, compose, locks] = await Promise.all([engineFacts(endpoint), composeFacts(endpoint), lockFacts(ctx.env)]);
+  if (!engine.docker) return { ...base, engine: engine.fact, compose, locks };
+  const docker = engine.docker;
+  const labs = allLabImages(ctx.env);
+  const [images, ports, leftovers, disk] = await Promise.all([
+    Promise.all(neededImages(labs).map(async (n) => ({ ref: n.ref, role: n.role, kind: n.kind, labs: n.labs, present: await present(docker, n.ref) }))),
+    portFacts(docker, endpoint, labs.map((l) => l.lab)),
+    leftoverFacts(docker),
+    diskFacts(endpoint, engine.fact.ok ? engine.fact.rootDir : ''),
+  ]);
+  return { ...base, engine: engine.fact, compose, locks, images, ports, leftovers, disk };
+}
+
+async function engineFacts(endpoint: Endpoint): Promise<{ fact: DoctorFacts['engine']; docker?: Dockerode }> {
+  try {
+    const docker = await connect(endpoint);
+    const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<{ DockerRootDir?: string }>]);
+    return { docker, fact: { ok: true, version: version.Version, api: version.ApiVersion, rootDir: info.DockerRootDir ?? '' } };
+  } catch (e) {
+    return { fact: { ok: false, error: (e as Error).message, hint: e instanceof LabError ? e.hint : undefined } };
+  }
+}
+
+async function composeFacts(endpoint: Endpoint): Promise<DoctorFacts['compose']> {
+  try {
+    return { ok: true, version: (await composeVersion(endpoint)).version };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message, hint: e instanceof LabError ? e.hint : undefined };
+  }
+}
+
+async function present(docker: Dockerode, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
+
+type LabPorts = { id: string; defaults: { appPort: number | null; statsPort: number | null } };
+
+/** The labs' default host ports, and who holds each: a lab, another container, or a process. */
+async function portFacts(docker: Dockerode, endpoint: Endpoint, labs: LabPorts[]): Promise<NonNullable<DoctorFacts['ports']>> {
+  const wanted = new Map<number, { option: string; labs: string[] }>();
+  for (const lab of labs) {
+    for (const [option, port] of [['--app-port', lab.defaults.appPort], ['--stats-port', lab.defaults.statsPort]] as const) {
+      if (port === null) continue;
+      const w = wanted.get(port) ?? { option, labs: [] };
+      wanted.set(port, { ...w, labs: [...w.labs, lab.id] });
+    }
+  }
+  const running = await docker.listContainers();
+  // Published ports are reachable on this machine only when the engine publishes on loopback here.
+  const here = publishedHost(endpoint) === '127.0.0.1';
+  return Promise.all(
+    [...wanted].map(async ([port, w]) => {
+      const c = running.find((r) => (r.Ports ?? []).some((p) => p.PublicPort === port));
+      const name = (c?.Names?.[0] ?? '').replace(/^\//, '');
+      let holder: PortHolder;
+      if (c && isLabs(c.Labels)) holder = { kind: 'lab', lab: c.Labels[LABEL.lab] ?? '?', project: c.Labels[LABEL.project] ?? '?', container: name };
+      else if (c) holder = { kind: 'container', name, image: c.Image };
+      else if (!here) holder = { kind: 'unchecked', why: 'no container publishes it; programs on the remote machine were not checked' };
+      else holder = (await canListen(port, '127.0.0.1')) ? { kind: 'free' } : { kind: 'process', what: await processOnPort(port) };
+      return { port, option: w.option, labs: w.labs, holder };
+    }),
+  );
+}
+
+async function leftoverFacts(docker: Dockerode): Promise<NonNullable<DoctorFacts['leftovers']>> {
+  const [containers, networks] = await Promise.all([labContainers(docker), docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`] } })]);
+  const projects = new Set(containers.map((c) => c.project));
+  return {
+    stopped: containers.filter((c) => c.state !== 'running').map((c) => ({ name: c.name, project: c.project, lab: c.lab })),
+    idleNetworks: networks.filter((n) => isLabs(n.Labels) && !projects.has(n.Labels?.[LABEL.project] ?? '')).map((n) => ({ name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+  };
+}
+
+/** Free space where the engine keeps images and containers; measurable only for a local engine. */
+async function diskFacts(endpoint: Endpoint, rootDir: string): Promise<DoctorFacts['disk']> {
+  if (!rootDir) return undefined;
+  if (!isLocalEngine(endpoint)) return { path: rootDir, skipped: 'remote engine: free space not measured' };
+  try {
+    const s = await statfs(rootDir);
+    return { path: rootDir, freeBytes: s.bavail * s.bsize };
+  } catch (e) {
+    return { path: rootDir, skipped: `cannot measure (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+}
+
+/** Lock files under LAB_HOME/locks, and whether their owner still runs (see lock.ts). */
+async function lockFacts(env: NodeJS.ProcessEnv): Promise<DoctorFacts['locks']> {
+  const dir = join(labHome(env), 'locks');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.lock'));
+  return Promise.all(
+    files.map(async (f) => {
+      const file = join(dir, f);
+      const owner = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { pid?: number; command?: string }).catch(() => ({}) as { pid?: number; command?: string });
+      return { file, project: f.replace(/\.lock$/, ''), pid: owner.pid, command: owner.command, alive: owner.pid !== undefined && alive(owner.pid) };
+    }),
+  );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

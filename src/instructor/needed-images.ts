@@ -1,0 +1,45 @@
+import type { Lab } from '../core/lab-schema.ts';
+import { imagesOf, substitute } from '../core/images.ts';
+
+/** One image a set of labs needs on an engine, after --image/LAB_IMAGES substitution. */
+export interface NeededImage {
+  ref: string;
+  /** pull: from a registry (or a bundle); build: the lab's own app, built from its context. */
+  kind: 'pull' | 'build';
+  role: 'load balancer' | 'base' | 'app';
+  labs: string[];
+  build?: { context: string; args: Record<string, string>; lab: string };
+}
+
+export interface LabImages {
+  lab: Lab;
+  /** Absolute build context, when the lab builds its app. */
+  buildContext?: string;
+  /** Substitutions FROM=TO, resolved. */
+  images: Record<string, string>;
+}
+
+/**
+ * Every image the labs need, each once: what to pull first (load balancers, base images, apps
+ * that are not built), then what to build (whose base images are then present). Pure.
+ */
+export function neededImages(labs: readonly LabImages[]): NeededImage[] {
+  const byRef = new Map<string, NeededImage>();
+  const add = (need: NeededImage) => {
+    const known = byRef.get(need.ref);
+    if (known) known.labs = [...new Set([...known.labs, ...need.labs])];
+    else byRef.set(need.ref, need);
+  };
+  for (const { lab, buildContext, images } of labs) {
+    const { pulled, built } = imagesOf(lab);
+    const labs = [lab.id];
+    add({ ref: substitute(lab.loadBalancer.image, images), kind: 'pull', role: 'load balancer', labs });
+    for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: lab.app.build ? 'base' : 'app', labs });
+    for (const ref of built) {
+      const args = Object.fromEntries(Object.entries(lab.app.build?.args ?? {}).map(([k, v]) => [k, substitute(v, images)]));
+      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: buildContext ?? '', args, lab: lab.id } });
+    }
+  }
+  const all = [...byRef.values()];
+  return [...all.filter((n) => n.kind === 'pull'), ...all.filter((n) => n.kind === 'build')];
+}

@@ -1,0 +1,88 @@
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { labHome } from '../context.ts';
+import { allLabImages } from './labs-io.ts';
+import { neededImages } from './needed-images.ts';
+import { mapBounded } from './pool.ts';
+import { isLabState, type ResetInput, type ResetPlan } from './reset-plan.ts';
+
+/** Every image reference the lab definitions name, after substitution, with the labs naming it. */
+export const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
+  new Map(neededImages(allLabImages(env)).map((n) => [n.ref, n.labs]));
+
+/** What the engine and LAB_HOME hold: everything, unfiltered, so the pure planner decides. */
+export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, includeImages: boolean): Promise<ResetInput> {
+  const [containers, networks, volumes, images, workspaceDirs] = await Promise.all([
+    docker.listContainers({ all: true }),
+    docker.listNetworks(),
+    docker.listVolumes().then((r) => r.Volumes ?? []),
+    includeImages ? docker.listImages({ all: false }) : Promise.resolve([]),
+    listWorkspaceDirs(env),
+  ]);
+  return { containers, networks, volumes, images, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
+}
+
+async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const root = join(labHome(env), 'workspaces');
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
+}
+
+/** The candidates that really are lab workspaces: a directory (not a link) holding lab's lab.json. */
+export async function labWorkspaces(candidates: string[]): Promise<string[]> {
+  const checks = await Promise.all(
+    candidates.map(async (dir) => {
+      const st = await lstat(dir).catch(() => undefined);
+      if (!st?.isDirectory()) return false;
+      return isLabState(await readFile(join(dir, 'lab.json'), 'utf8').catch(() => ''));
+    }),
+  );
+  return candidates.filter((_, i) => checks[i]);
+}
+
+export interface ResetOutcome {
+  removed: { containers: string[]; networks: string[]; volumes: string[]; images: string[]; workspaces: string[] };
+  failed: { kind: string; name: string; error: string }[];
+}
+
+/** Carry out a plan: containers first (they hold networks, volumes and images), then the rest. */
+export async function executeReset(docker: Dockerode, plan: ResetPlan, workspaces: string[], onStep: (text: string) => void): Promise<ResetOutcome> {
+  const out: ResetOutcome = { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] };
+  const attempt = async (kind: keyof ResetOutcome['removed'], name: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      out.removed[kind].push(name);
+    } catch (e) {
+      if (status(e) === 404) out.removed[kind].push(name); // already gone: the goal is met
+      else out.failed.push({ kind: kind.replace(/s$/, ''), name, error: reason(e) });
+    }
+  };
+  onStep(`Removing ${plan.containers.length} container(s)`);
+  await mapBounded(plan.containers, 8, (c) =>
+    attempt('containers', c.name, async () => {
+      const ctr = docker.getContainer(c.id);
+      // A short grace period: the lab's app and HAProxy exit at once on SIGTERM.
+      if (c.running) await ctr.stop({ t: 2 }).catch((e: unknown) => (status(e) === 304 ? undefined : Promise.reject(e)));
+      await ctr.remove({ force: true, v: true });
+    }),
+  );
+  onStep(`Removing ${plan.networks.length} network(s) and ${plan.volumes.length} volume(s)`);
+  await Promise.all([
+    ...plan.networks.map((n) => attempt('networks', n.name, () => docker.getNetwork(n.id).remove())),
+    ...plan.volumes.map((v) => attempt('volumes', v.name, () => docker.getVolume(v.name).remove())),
+  ]);
+  // One image at a time, built ones first: removing a base image's tag must not race its child.
+  for (const image of plan.images) {
+    onStep(`Removing image ${image.refs.join(', ')}`);
+    for (const ref of image.refs) await attempt('images', ref, () => docker.getImage(ref).remove());
+  }
+  for (const dir of workspaces) await attempt('workspaces', dir, () => rm(dir, { recursive: true, force: true }));
+  return out;
+}
+
+const status = (e: unknown) => (e as { statusCode?: number }).statusCode;
+const reason = (e: unknown) => {
+  const json = (e as { json?: { message?: string } }).json;
+  return (json?.message ?? (e as Error).message ?? String(e)).trim();
+};

@@ -1,0 +1,140 @@
+import { isAbsolute, resolve } from 'node:path';
+import { LABEL } from '../core/labels.ts';
+
+/** The fields of Docker's list responses that reset looks at (as dockerode returns them). */
+export interface ContainerRow {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  ImageID?: string;
+  State?: string;
+  Labels?: Record<string, string> | null;
+}
+export interface NetworkRow {
+  Id: string;
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+export interface VolumeRow {
+  Name: string;
+  Labels?: Record<string, string> | null;
+}
+export interface ImageRow {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Labels?: Record<string, string> | null;
+}
+
+export interface ResetInput {
+  containers: ContainerRow[];
+  networks: NetworkRow[];
+  volumes: VolumeRow[];
+  images: ImageRow[];
+  /** Image references the lab definitions name, after --image/LAB_IMAGES substitution, with the labs naming them. */
+  labImages: Map<string, string[]>;
+  includeImages: boolean;
+  /** Directories under labHome/workspaces (each is removed later only if it holds lab's lab.json). */
+  workspaceDirs: string[];
+}
+
+export interface ResetPlan {
+  containers: { id: string; name: string; project: string; running: boolean }[];
+  networks: { id: string; name: string; project: string }[];
+  volumes: { name: string; project: string }[];
+  /** Each image with the references to remove (untagging the last one deletes it). */
+  images: { id: string; refs: string[]; why: string }[];
+  /** Images reset would have removed but leaves, and why. */
+  kept: { ref: string; reason: string }[];
+  /** Candidate workspace directories; only those holding lab's lab.json are deleted. */
+  workspaces: string[];
+}
+
+/** Only the label says an object is lab's: names are never trusted (a user may name anything lab-*). */
+export const isLabs = (labels: Record<string, string> | null | undefined): boolean => labels?.[LABEL.managed] === 'true';
+
+const nameOf = (c: ContainerRow) => (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
+const realTags = (i: ImageRow) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+
+/** Docker lists "haproxy" as "haproxy:latest"; a digest reference keeps its digest. */
+export const normalizeRef = (ref: string): string => (ref.includes('@') || /:[^/]+$/.test(ref) ? ref : `${ref}:latest`);
+
+/**
+ * Decide what `lab reset` removes, from plain lists of what the engine has. Pure, so the rule
+ * "only objects with lab.managed=true, and never an image a non-lab container uses" is tested
+ * on any list, including look-alikes such as a user's container named lab-03-load-balancing-app-1.
+ */
+export function planReset(input: ResetInput): ResetPlan {
+  const labContainers = input.containers.filter((c) => isLabs(c.Labels));
+  const plan: ResetPlan = {
+    containers: labContainers.map((c) => ({ id: c.Id, name: nameOf(c), project: c.Labels?.[LABEL.project] ?? '', running: c.State === 'running' })),
+    networks: input.networks.filter((n) => isLabs(n.Labels)).map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+    volumes: input.volumes.filter((v) => isLabs(v.Labels)).map((v) => ({ name: v.Name, project: v.Labels?.[LABEL.project] ?? '' })),
+    images: [],
+    kept: [],
+    workspaces: workspaceCandidates(input.workspaceDirs, labContainers),
+  };
+  if (input.includeImages) Object.assign(plan, planImages(input));
+  return plan;
+}
+
+function planImages(input: ResetInput): Pick<ResetPlan, 'images' | 'kept'> {
+  const named = new Map([...input.labImages].map(([ref, labs]) => [normalizeRef(ref), labs]));
+  const others = input.containers.filter((c) => !isLabs(c.Labels));
+  const images: ResetPlan['images'] = [];
+  const kept: ResetPlan['kept'] = [];
+  for (const image of input.images) {
+    const built = isLabs(image.Labels);
+    const refs = [...realTags(image), ...(image.RepoDigests ?? [])];
+    const labRefs = refs.filter((r) => named.has(r));
+    if (!built && labRefs.length === 0) continue;
+    // A lab-built image goes with all its tags; an image lab only names loses just lab's tags,
+    // so a user's own tag of the same image (user/keep:1) keeps it.
+    const remove = built ? (realTags(image).length ? realTags(image) : [image.Id]) : labRefs.filter((r) => !r.includes('@'));
+    const users = others.filter((c) => c.ImageID === image.Id || (c.Image !== undefined && (c.Image === image.Id || refs.includes(normalizeRef(c.Image)))));
+    if (users.length) {
+      const reason = `used by container ${users.map(nameOf).join(', ')}, which lab did not create`;
+      for (const ref of remove) kept.push({ ref, reason });
+      continue;
+    }
+    if (remove.length === 0) continue;
+    const labs = [...new Set(labRefs.flatMap((r) => named.get(r) ?? []))];
+    images.push({ id: image.Id, refs: remove, why: built ? 'built by lab' : `named by lab ${labs.join(', ')}` });
+  }
+  // Built images first: they sit on top of the base images the labs name.
+  images.sort((a, b) => Number(b.why === 'built by lab') - Number(a.why === 'built by lab'));
+  return { images, kept };
+}
+
+function workspaceCandidates(dirs: string[], labContainers: ContainerRow[]): string[] {
+  const labelled = labContainers.map((c) => c.Labels?.[LABEL.workspace] ?? '').filter((d) => d && isAbsolute(d));
+  return [...new Set([...dirs, ...labelled].map((d) => resolve(d)))].filter((d) => d !== resolve('/')).sort();
+}
+
+/** Whether a lab.json is lab's own workspace state (and not some other program's lab.json). Pure. */
+export function isLabState(text: string): boolean {
+  try {
+    const state = JSON.parse(text) as { lab?: unknown; options?: unknown };
+    return typeof state.lab === 'string' && typeof state.options === 'object' && state.options !== null;
+  } catch {
+    return false;
+  }
+}
+
+export const planSize = (p: ResetPlan, workspaces = p.workspaces.length): number =>
+  p.containers.length + p.networks.length + p.volumes.length + p.images.length + workspaces;
+
+const shortId = (ref: string) => (/^sha256:[0-9a-f]{64}$/.test(ref) ? `${ref.slice(7, 19)} (untagged)` : ref);
+
+/** The plan as lines of text, one object a line, grouped by kind. Pure. */
+export function describePlan(p: ResetPlan, workspaces: string[]): string[] {
+  const group = (title: string, items: string[]) => (items.length ? [`${title} (${items.length}):`, ...items.map((i) => `  ${i}`)] : []);
+  return [
+    ...group('Containers', p.containers.map((c) => `${c.name}  (project ${c.project || '?'}${c.running ? ', running' : ''})`)),
+    ...group('Networks', p.networks.map((n) => n.name)),
+    ...group('Volumes', p.volumes.map((v) => v.name)),
+    ...group('Images', p.images.map((i) => `${i.refs.map(shortId).join(', ')}  (${i.why})`)),
+    ...group('Workspaces', workspaces),
+    ...group('Kept', p.kept.map((k) => `image ${k.ref}: ${k.reason}`)),
+  ];
+}
