@@ -11,10 +11,17 @@ need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v debootstrap >/dev/null || need+=(debootstrap)
+# e2e: the ssh:// fleet test runs its own sshd on a free 127.0.0.1 port (brings openssh-client too)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq
+  # policy-rc.d exit 101: packages must not start their services (no sshd on port 22, no
+  # dockerd through an init script); this script starts what the tests need itself.
+  created_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created_policy=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # 2. Engine: systemd is not running here, so start dockerd ourselves.
