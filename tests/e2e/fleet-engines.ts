@@ -1,0 +1,115 @@
+/**
+ * Extra Docker engines for the instructor e2e tests: a second (third…) dockerd on this machine,
+ * each with its own socket, data root, exec root (so its own containerd) and address pool.
+ *
+ * What works here (Debian 12, Docker 20.10, cgroup v1, tried by hand first):
+ * - `--bridge none`: no default docker0 of its own (it would clash with the main engine's);
+ *   compose's user-defined bridge networks still work.
+ * - `--iptables=false --ip-masq=false`: two daemons rewriting the same DOCKER chains would
+ *   fight; published ports still work through docker-proxy on 127.0.0.1.
+ * - but br_netfilter is loaded (net.bridge.bridge-nf-call-iptables=1) and the main engine sets
+ *   FORWARD's policy to DROP, so container-to-container traffic on the extra engine's bridges
+ *   (HAProxy → app) is dropped. One rule accepting traffic inside the extra engine's own pool
+ *   fixes it; it is inserted at start and deleted at stop.
+ * - `--default-address-pool` on a /16 no route uses yet, so its networks overlap nothing.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execa } from 'execa';
+import { docker, LOCAL_HAPROXY, LOCAL_NODE, sleep } from './helpers.ts';
+
+export interface ExtraEngine {
+  /** unix:///tmp/lab-e2e-dockerd-<pid>-<n>/d.sock */
+  host: string;
+  dir: string;
+  pool: string;
+  /** Stop the daemon (its containers go with it), remove its rule and its directories. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const CI = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
+
+/** Why extra engines cannot run here ('' when they can). Under CI this is a failure, never a skip. */
+export function extraEnginesUnavailable(): string {
+  let reason = '';
+  if (process.getuid?.() !== 0) reason = 'starting a dockerd needs root';
+  else if (spawnSync('sh', ['-c', 'command -v dockerd']).status !== 0) reason = 'dockerd is not installed';
+  if (reason && CI) throw new Error(`Instructor e2e tests need extra Docker engines in CI: ${reason}`);
+  return reason;
+}
+
+let counter = 0;
+
+/** A /16 in 10.200.0.0–10.249.0.0 that no route (so no engine's network) uses yet. */
+function freePool(): string {
+  const routes = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout ?? '';
+  const taken = new Set([...routes.matchAll(/^10\.(\d+)\./gm)].map((m) => Number(m[1])));
+  const start = 200 + ((process.pid + counter * 7) % 50);
+  for (let i = 0; i < 50; i++) {
+    const b = 200 + ((start - 200 + i) % 50);
+    if (!taken.has(b)) return `10.${b}.0.0/16`;
+  }
+  throw new Error('no free 10.2xx.0.0/16 for an extra engine');
+}
+
+const forwardRule = (pool: string, tag: string) => ['FORWARD', '-s', pool, '-d', pool, '-m', 'comment', '--comment', tag, '-j', 'ACCEPT'];
+
+export async function startExtraEngine(): Promise<ExtraEngine> {
+  const n = ++counter;
+  const dir = `/tmp/lab-e2e-dockerd-${process.pid}-${n}`;
+  const host = `unix://${dir}/d.sock`;
+  const pool = freePool();
+  const tag = `lab-e2e-${process.pid}-${n}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const log = openSync(`${dir}/dockerd.log`, 'a');
+  const child: ChildProcess = spawn(
+    'dockerd',
+    ['--host', host, '--data-root', `${dir}/root`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/pid`, '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--default-address-pool', `base=${pool},size=24`, '--shutdown-timeout', '2'],
+    { stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  // Backstop if the test process dies without its afterAll: the daemon still shuts down cleanly.
+  const onExit = () => child.exitCode === null && child.kill('SIGTERM');
+  process.once('exit', onExit);
+  const rule = await execa('iptables', ['-I', ...forwardRule(pool, tag)], { reject: false });
+  let stopped = false;
+  const engine: ExtraEngine = {
+    host,
+    dir,
+    pool,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.off('exit', onExit);
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(20_000)]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      if (rule.exitCode === 0) await execa('iptables', ['-D', ...forwardRule(pool, tag)], { reject: false });
+      // A daemon killed hard can leave its overlay mounts behind; unmount before removing.
+      const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+      for (const m of mounts.reverse()) await execa('umount', ['-l', m], { reject: false });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) break;
+    if (existsSync(`${dir}/d.sock`) && (await docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 })).exitCode === 0) return engine;
+    await sleep(200);
+  }
+  const tail = existsSync(`${dir}/dockerd.log`) ? readFileSync(`${dir}/dockerd.log`, 'utf8').split('\n').slice(-15).join('\n') : '';
+  await engine.stop();
+  throw new Error(`extra dockerd at ${host} did not start:\n${tail}`);
+}
+
+/** Copy the local base images into an engine (`docker save | docker load`), as a registry would. */
+export async function seedImages(engine: ExtraEngine, refs = [LOCAL_NODE, LOCAL_HAPROXY]): Promise<void> {
+  const r = await execa('docker', ['save', ...refs], { stdin: 'ignore', buffer: { stdout: false } }).pipe('docker', ['-H', engine.host, 'load', '-q'], { reject: false });
+  if (r.exitCode !== 0) throw new Error(`loading ${refs.join(' ')} into ${engine.host} failed: ${String(r.stderr)}`);
+}
+
+/** `docker -H <engine> …` */
+export const dockerOn = (engine: ExtraEngine, args: string[]) => docker(['-H', engine.host, ...args]);

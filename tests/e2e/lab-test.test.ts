@@ -1,0 +1,209 @@
+/**
+ * `lab test` end to end, as CI runs it: validate, up, checks and down of a lab on its own
+ * project, JUnit XML that a real parser (Python's xml.etree.ElementTree) reads and that agrees
+ * with the JSON, and nothing left on the engine afterwards, also when the lab can't come up.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { describeRun, docker, expectExit, labObjects, parseJson, removeByLabel, REPO_ROOT, requireDocker, runLab, settle, skipNote, spawnLab, type LabResult } from './helpers.ts';
+
+const engine = requireDocker();
+
+interface Step {
+  name: string;
+  verdict: 'PASS' | 'FAIL' | 'SKIP';
+  reason: string;
+  ms: number;
+}
+
+interface TestJson {
+  outcome: string;
+  exitCode: number;
+  passed: number;
+  failed: number;
+  junit: string | null;
+  labs: { lab: string; project: string; steps: Step[]; exitCode: number }[];
+}
+
+interface JUnitCase {
+  suite: string;
+  name: string;
+  classname: string;
+  failure: { message: string; text: string } | null;
+  skipped: boolean;
+}
+
+interface JUnit {
+  root: string;
+  tests: number;
+  failures: number;
+  errors: number;
+  suites: { name: string; tests: number; failures: number }[];
+  cases: JUnitCase[];
+}
+
+/** A temporary directory removed when the current test finishes. */
+function tmpDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// A real JUnit reader, no new dependency: Python's standard XML parser, which rejects
+// malformed XML. Prints what it read as JSON.
+const PARSE_JUNIT = `
+import json, sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == 'testsuite' else root.findall('testsuite')
+cases = []
+for s in suites:
+    for c in s.findall('testcase'):
+        f = c.find('failure')
+        cases.append({'suite': s.get('name'), 'name': c.get('name'), 'classname': c.get('classname'),
+                      'failure': None if f is None else {'message': f.get('message'), 'text': f.text or ''},
+                      'skipped': c.find('skipped') is not None})
+print(json.dumps({'root': root.tag, 'tests': int(root.get('tests')), 'failures': int(root.get('failures')),
+                  'errors': int(root.get('errors', '0')),
+                  'suites': [{'name': s.get('name'), 'tests': int(s.get('tests')), 'failures': int(s.get('failures'))} for s in suites],
+                  'cases': cases}))
+`;
+
+async function readJUnit(file: string): Promise<JUnit> {
+  const r = await execa('python3', ['-c', PARSE_JUNIT, file], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) throw new Error(`python3 could not parse ${file} as JUnit XML:\n${r.stderr}`);
+  return JSON.parse(String(r.stdout)) as JUnit;
+}
+
+/** The JUnit file and the JSON tell the same story: one testcase per step, a failure per FAIL. */
+function expectSameStory(junit: JUnit, json: TestJson): void {
+  const steps = json.labs.flatMap((l) => l.steps.map((s) => ({ lab: l.lab, ...s })));
+  expect(junit.root).toBe('testsuites');
+  expect(junit.cases).toHaveLength(steps.length);
+  expect(junit.tests).toBe(steps.length);
+  expect(junit.failures).toBe(steps.filter((s) => s.verdict === 'FAIL').length);
+  expect(junit.cases.filter((c) => c.failure).length).toBe(junit.failures);
+  expect(junit.errors).toBe(0);
+  expect(junit.suites.map((s) => s.name)).toEqual(json.labs.map((l) => l.lab));
+  expect(junit.cases.map((c) => [c.suite, c.name, c.classname, c.failure !== null])).toEqual(
+    steps.map((s) => [s.lab, s.name, `lab.${s.lab}`, s.verdict === 'FAIL']),
+  );
+}
+
+/**
+ * Run `lab test`, whose project is labtest-<its pid>-<lab number>: known once it is spawned, so
+ * the backstop removal is registered before anything can start.
+ */
+async function runLabTest(args: string[], labNumber: string, env?: Record<string, string | undefined>): Promise<{ r: LabResult; project: string }> {
+  const child = spawnLab(args, { env, timeout: 180_000 });
+  const project = `labtest-${child.pid}-${labNumber}`;
+  onTestFinished(() => removeByLabel(project), 60_000);
+  return { r: await settle(child, args), project };
+}
+
+/** Projects of lab-test containers still on the engine, among those this run could have made. */
+async function leftoverLabTests(prefix: string): Promise<string[]> {
+  const r = await docker(['ps', '-a', '--filter', 'label=lab.project', '--format', '{{.Label "lab.project"}}']);
+  if (r.exitCode !== 0) throw new Error(`docker ps failed: ${r.stderr}`);
+  const all = r.stdout.split('\n').filter((p) => p.startsWith('labtest-'));
+  const others = all.filter((p) => !p.startsWith(prefix));
+  if (others.length) console.warn(`[lab-test] labtest-* containers of other runs on this engine (not ours): ${[...new Set(others)].join(', ')}`);
+  return all.filter((p) => p.startsWith(prefix));
+}
+
+describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(engine)}`, () => {
+  it('lab test 03 --junit --json: every step PASS, the JUnit file agrees, nothing left behind', async () => {
+    const dir = tmpDir('lab-e2e-junit-');
+    const file = join(dir, 'junit.xml');
+    const { r, project } = await runLabTest(['test', '03', '--junit', file, '--json'], '03');
+    expectExit(r, 0);
+    const j = parseJson<TestJson>(r);
+    expect(j).toMatchObject({ outcome: 'success', exitCode: 0, passed: 1, failed: 0, junit: file });
+    expect(j.labs).toHaveLength(1);
+    const lab = j.labs[0]!;
+    expect(lab).toMatchObject({ lab: '03-load-balancing', project, exitCode: 0 });
+    // validate, up, the lab's checks, down: in that order, all PASS.
+    expect(lab.steps.map((s) => s.name)).toEqual(['validate', 'up', 'all-replicas-up', 'traffic-is-spread', 'down']);
+    for (const s of lab.steps) expect(s.verdict, `${s.name}: ${s.reason}`).toBe('PASS');
+    expect(lab.steps.find((s) => s.name === 'up')!.reason).toMatch(/^3 replicas UP in \d+ ms$/);
+    expect(lab.steps.find((s) => s.name === 'down')!.reason).toBe('removed 4 container(s)');
+
+    const junit = await readJUnit(file);
+    expectSameStory(junit, j);
+    expect(junit.tests).toBe(5);
+    expect(junit.failures).toBe(0);
+
+    // down removed everything of the project; no lab-test container of this run is left.
+    expect(await labObjects(project)).toEqual({ containers: [], networks: [], volumes: [] });
+    expect(await leftoverLabTests(project.replace(/-03$/, '-'))).toEqual([]);
+  }, 120_000);
+
+  it('lab test 99: no such lab, exit 2', async () => {
+    const r = expectExit(await runLab(['test', '99']), 2);
+    expect(r.stderr, describeRun(r)).toMatch(/No lab "99"/);
+    const j = parseJson<{ outcome: string; exitCode: number; error: { kind: string } }>(expectExit(await runLab(['test', '99', '--json']), 2));
+    expect(j).toMatchObject({ outcome: 'error', exitCode: 2, error: { kind: 'UsageError' } });
+  }, 30_000);
+
+  it('a lab whose load balancer image cannot be pulled: exit 3, JUnit failure on up, down still ran', async () => {
+    const dir = tmpDir('lab-e2e-noimage-');
+    const labs = join(dir, 'labs');
+    mkdirSync(join(labs, '91-no-image'), { recursive: true });
+    writeFileSync(
+      join(labs, '91-no-image', 'lab.yaml'),
+      [
+        'id: 91-no-image',
+        'title: Load balancer image that does not exist (e2e fixture)',
+        "summary: The load balancer image can't be pulled, so the up step of lab test fails.",
+        'goals:',
+        '  - See lab test report a failed up and still clean up.',
+        'app:',
+        '  image: lab/whoami:1',
+        '  build:',
+        `    context: ${JSON.stringify(join(REPO_ROOT, 'compose', 'whoami'))}`,
+        '    args:',
+        '      BASE_IMAGE: node:20-alpine',
+        '  port: 8000',
+        '  health: /health',
+        'loadBalancer:',
+        // Not in LAB_IMAGES and no --image for it: compose has to pull it, and can't.
+        '  image: lab-e2e/does-not-exist:1',
+        '  algorithm: roundrobin',
+        '  mode: http',
+        'defaults:',
+        '  replicas: 2',
+        '  appPort: 8080',
+        '  statsPort: 1936',
+        '',
+      ].join('\n'),
+    );
+    const file = join(dir, 'junit.xml');
+    const { r, project } = await runLabTest(['test', '91', '--junit', file, '--json'], '91', { LAB_LABS_DIR: labs });
+    expectExit(r, 3);
+    const j = parseJson<TestJson>(r);
+    expect(j).toMatchObject({ outcome: 'failure', exitCode: 3, passed: 0, failed: 1 });
+    const lab = j.labs[0]!;
+    expect(lab).toMatchObject({ lab: '91-no-image', project, exitCode: 3 });
+    expect(lab.steps.map((s) => [s.name, s.verdict])).toEqual([
+      ['validate', 'PASS'],
+      ['up', 'FAIL'],
+      ['down', 'PASS'],
+    ]);
+    const up = lab.steps.find((s) => s.name === 'up')!;
+    expect(up.reason).toMatch(/^An image could not be pulled/);
+    console.log(`[lab-test] up failed as expected: ${up.reason.split('\n')[0]}`);
+
+    const junit = await readJUnit(file);
+    expectSameStory(junit, j);
+    const failed = junit.cases.filter((c) => c.failure);
+    expect(failed.map((c) => c.name)).toEqual(['up']);
+    expect(failed[0]!.failure!.message).toMatch(/^An image could not be pulled/);
+    expect(failed[0]!.failure!.text).toContain('An image could not be pulled');
+    expect(junit.cases.find((c) => c.name === 'down')!.failure).toBeNull();
+
+    expect(await labObjects(project)).toEqual({ containers: [], networks: [], volumes: [] });
+  }, 120_000);
+});
