@@ -1,0 +1,221 @@
+/**
+ * `npm run bench`: time lab's commands on the local Docker engine, as a user would experience
+ * them (the real binary, wall clock around the child), next to raw `docker compose` on the same
+ * rendered files. Prints a table on stdout, progress on stderr, and writes every sample to
+ * tests/bench/results/latest.json. Everything it starts is removed at the end, on failure and
+ * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_BIG_REPS (2).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { interrupt, json, median, must, progress, summarize, table } from './measure.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist', 'index.js');
+const OUT_FILE = join(ROOT, 'tests', 'bench', 'results', 'latest.json');
+const count = (name: string, fallback: number) => Math.max(1, Number(process.env[name] ?? fallback) || fallback);
+const REPS = count('BENCH_REPS', 5);
+const SCALE_REPS = count('BENCH_SCALE_REPS', 3);
+const BIG_REPS = count('BENCH_BIG_REPS', 2);
+const CLI_RUNS = 10;
+
+const PROJECT = `bench-${process.pid}`;
+const RAW = `bench-raw-${process.pid}`;
+const LAB_HOME = mkdtempSync(join(os.tmpdir(), 'lab-bench-home-'));
+const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
+for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
+env.LAB_IMAGES = process.env.LAB_IMAGES ?? 'node:20-alpine=lab-local/node:20,haproxy:3.0=lab-local/haproxy:3.0';
+
+interface Metric {
+  id: string;
+  label: string;
+  unit: 'ms' | 'x';
+  samples: number[];
+  /** Pass when the median (or `value`) is at most this; no target means information only. */
+  max?: number;
+  /** Overrides the median, e.g. a ratio of two medians. */
+  value?: number;
+}
+const metrics: Metric[] = [];
+const metric = (m: Metric): Metric => (metrics.push(m), m);
+/** Progress, with the 1-minute load average at each step: other users of the engine show up here. */
+const loads: number[] = [];
+const step = (msg: string) => {
+  loads.push(+os.loadavg()[0]!.toFixed(2));
+  progress(`${msg} (load ${loads.at(-1)})`);
+};
+
+const lab = (args: string[], ok?: number[]) => must('node', [BIN, ...args], env, ok);
+const docker = (args: string[]) => must('docker', args, env);
+const text = (cmd: string, args: string[]) => spawnSync(cmd, args, { env, encoding: 'utf8' }).stdout?.trim() ?? '';
+const lines = (s: string) => s.split('\n').filter(Boolean);
+const AUTO = ['--app-port', 'auto', '--stats-port', 'auto'];
+
+interface UpJson { workspace: string; timingsMs: { composeMs: number; readyMs: number; totalMs: number } }
+const labUp = async (replicas: number) => {
+  const r = await lab(['up', '03', '--project', PROJECT, '-n', String(replicas), ...AUTO, '--timeout', '180', '--json']);
+  return { ms: r.ms, ...json<UpJson>(r) };
+};
+const labDown = () => lab(['down', '03', '--project', PROJECT, '--json']);
+
+/** Remove everything the bench may have started: lab down, then by label as a backstop. Sync, for exit paths. */
+function cleanup(): void {
+  for (const p of [PROJECT, RAW]) {
+    spawnSync('node', [BIN, 'down', '03', '--project', p], { env, stdio: 'ignore' });
+    const ids = lines(text('docker', ['ps', '-aq', '--filter', `label=lab.project=${p}`]));
+    if (ids.length) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    const nets = lines(text('docker', ['network', 'ls', '-q', '--filter', `label=lab.project=${p}`]));
+    if (nets.length) spawnSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+  }
+  rmSync(LAB_HOME, { recursive: true, force: true });
+}
+
+function environment() {
+  const [engine, api] = text('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}']).split(' ');
+  const others = lines(text('docker', ['ps', '-q'])).length;
+  return {
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), os: `${os.type()} ${os.release()}`, node: process.version },
+    versions: { engine, api, dockerClient: text('docker', ['version', '--format', '{{.Client.Version}}']), compose: text('docker', ['compose', 'version', '--short']), haproxy: '?' },
+    git: { commit: text('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']), dirty: text('git', ['-C', ROOT, 'status', '--porcelain']).length > 0 },
+    load: { loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)), otherContainersRunningAtStart: others },
+  };
+}
+
+async function main(): Promise<ReturnType<typeof environment>> {
+  const envInfo = environment();
+  progress(`machine: ${envInfo.machine.cores} cores, ${envInfo.machine.memoryGiB} GiB; engine ${envInfo.versions.engine}, compose ${envInfo.versions.compose}; ${envInfo.load.otherContainersRunningAtStart} other container(s) running`);
+
+  // 1. CLI start-up: one warm-up run each (file cache), then CLI_RUNS timed runs. Bare Node's
+  // own start-up is the floor under every lab command.
+  const cli: [id: string, args: string[], label: string][] = [
+    ['node', ['-e', '0'], "node -e 0 (Node's own start, reference)"],
+    ['version', [BIN, '--version'], 'lab --version'],
+    ['help', [BIN, '--help'], 'lab --help'],
+    ['list', [BIN, 'list'], 'lab list'],
+  ];
+  for (const [id, args, label] of cli) {
+    step(`${label} x${CLI_RUNS}`);
+    await must('node', args, env);
+    const m = metric({ id: `cli.${id}`, label, unit: 'ms', samples: [], ...(id === 'version' ? { max: 100 } : {}) });
+    for (let i = 0; i < CLI_RUNS; i++) m.samples.push((await must('node', args, env)).ms);
+  }
+
+  // 2. Warm-up, not counted: builds lab/whoami:1 if needed; read HAProxy's version off the running container.
+  step('warm-up: lab up / down (not counted)');
+  await labUp(3);
+  const haproxyId = lines(text('docker', ['ps', '-q', '--filter', `label=lab.project=${PROJECT}`, '--filter', 'label=com.docker.compose.service=haproxy']))[0];
+  if (haproxyId) {
+    const image = text('docker', ['inspect', '--format', '{{.Config.Image}}', haproxyId]);
+    envInfo.versions.haproxy = `${text('docker', ['exec', haproxyId, 'haproxy', '-v']).split('\n')[0]?.replace(/^HAProxy version /, '').replace(/ - https?:.*$/, '') ?? '?'} (${image})`;
+  }
+  await labDown();
+  const raw = json<{ workspace: string }>(await lab(['render', '03', '--project', RAW, ...AUTO, '--json']));
+  const rawCompose = ['compose', '-p', RAW, '-f', join(raw.workspace, 'compose.yaml')];
+
+  // 3. Up / check / down with 3 replicas, lab and raw compose alternately (the order flips each round).
+  const upLab = metric({ id: 'up3.lab', label: 'lab up 03 (3 replicas, to all UP)', unit: 'ms', samples: [] });
+  const composeMs = metric({ id: 'up3.lab.composeMs', label: '  of which compose up (lab timing)', unit: 'ms', samples: [] });
+  const readyMs = metric({ id: 'up3.lab.readyMs', label: '  of which HAProxy lag: running to all UP', unit: 'ms', samples: [], max: 1000 });
+  const preflight = metric({ id: 'up3.lab.preflightMs', label: '  of which pre-flight (engine, compose version, ports)', unit: 'ms', samples: [] });
+  const outside = metric({ id: 'up3.lab.processMs', label: '  of which process (node, imports, lab file, lock)', unit: 'ms', samples: [] });
+  const upRaw = metric({ id: 'up3.raw', label: 'docker compose up -d --wait (same files)', unit: 'ms', samples: [] });
+  const ratio = metric({ id: 'up3.ratio', label: 'ratio lab up / raw compose up (medians)', unit: 'x', samples: [], max: 1.2 });
+  const check = metric({ id: 'check300', label: 'lab check 03 --requests 300', unit: 'ms', samples: [], max: 1000 });
+  const downLab = metric({ id: 'down3.lab', label: 'lab down 03 (3 replicas)', unit: 'ms', samples: [], max: 1500 });
+  const downRaw = metric({ id: 'down3.raw', label: 'docker compose down (same files)', unit: 'ms', samples: [] });
+  const checkFailures: string[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const runLab = async () => {
+      step(`round ${i + 1}/${REPS}: lab up, check, down`);
+      const u = await labUp(3);
+      upLab.samples.push(u.ms);
+      composeMs.samples.push(u.timingsMs.composeMs);
+      readyMs.samples.push(u.timingsMs.readyMs);
+      preflight.samples.push(u.timingsMs.totalMs - u.timingsMs.composeMs - u.timingsMs.readyMs);
+      outside.samples.push(u.ms - u.timingsMs.totalMs);
+      const c = await lab(['check', '03', '--project', PROJECT, '--requests', '300', '--json'], [0, 1]);
+      check.samples.push(c.ms);
+      if (c.code !== 0) checkFailures.push(c.stdout.trim());
+      downLab.samples.push((await labDown()).ms);
+    };
+    const runRaw = async () => {
+      step(`round ${i + 1}/${REPS}: raw compose up --wait, down`);
+      upRaw.samples.push((await docker([...rawCompose, 'up', '-d', '--wait'])).ms);
+      downRaw.samples.push((await docker([...rawCompose, 'down'])).ms);
+    };
+    for (const half of i % 2 === 0 ? [runLab, runRaw] : [runRaw, runLab]) await half();
+    ratio.samples.push(upLab.samples[i]! / upRaw.samples[i]!);
+  }
+  ratio.value = median(upLab.samples) / median(upRaw.samples);
+
+  // 4. Live scale 3 -> 10: wall clock of `lab scale`, and the time lab reports itself.
+  const scale = metric({ id: 'scale3to10', label: 'lab scale 03 10 (from 3, to 10 UP)', unit: 'ms', samples: [], max: 3000 });
+  const scaleSelf = metric({ id: 'scale3to10.self', label: '  as reported by lab (ms in --json)', unit: 'ms', samples: [] });
+  for (let i = 0; i < SCALE_REPS; i++) {
+    step(`scale ${i + 1}/${SCALE_REPS}: up 3, scale to 10, down`);
+    await labUp(3);
+    const s = await lab(['scale', '03', '10', '--project', PROJECT, '--json']);
+    scale.samples.push(s.ms);
+    scaleSelf.samples.push(json<{ ms: number }>(s).ms);
+    await labDown();
+  }
+
+  // 5. 50 replicas: up to ready, and down.
+  const up50 = metric({ id: 'up50', label: 'lab up 03 -n 50 (to all UP)', unit: 'ms', samples: [], max: 30_000 });
+  const ready50 = metric({ id: 'up50.readyMs', label: '  of which HAProxy lag', unit: 'ms', samples: [] });
+  const down50 = metric({ id: 'down50', label: 'lab down 03 (50 replicas)', unit: 'ms', samples: [] });
+  for (let i = 0; i < BIG_REPS; i++) {
+    step(`50 replicas ${i + 1}/${BIG_REPS}: up, down`);
+    const u = await labUp(50);
+    up50.samples.push(u.ms);
+    ready50.samples.push(u.timingsMs.readyMs);
+    down50.samples.push((await labDown()).ms);
+  }
+  if (checkFailures.length) progress(`lab check failed ${checkFailures.length} time(s); see checkFailures in the JSON`);
+  return Object.assign(envInfo, { checkFailures });
+}
+
+function report(info: ReturnType<typeof environment>, startedAt: string): void {
+  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : `${Math.round(v)} ms`);
+  const rows = metrics.map((m) => {
+    const s = summarize(m.samples);
+    const v = m.value ?? s.median;
+    const verdict = m.max === undefined ? '' : v <= m.max ? 'pass' : 'MISS';
+    return [m.label, String(s.n), fmt(m, v), fmt(m, s.min), fmt(m, s.max), m.max === undefined ? '' : `≤ ${fmt(m, m.max)}`, verdict];
+  });
+  const v = info.versions;
+  const machine = `${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.os}, Node ${info.machine.node}`;
+  const noise = `load average (1 min) ${Math.min(...loads)} to ${Math.max(...loads)} during the run; ${info.load.otherContainersRunningAtStart} other container(s) running at the start`;
+  process.stdout.write(`\nlab bench, ${startedAt} (${info.git.commit}${info.git.dirty ? '+dirty' : ''})\n${machine}\nEngine ${v.engine} (API ${v.api}), Compose ${v.compose}, HAProxy ${v.haproxy}\n${noise}\n\n`);
+  process.stdout.write(`${table(['metric', 'n', 'median', 'min', 'max', 'target', 'result'], rows)}\n\n`);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const results = metrics.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined ? null : (m.value ?? median(m.samples)) <= m.max }));
+  mkdirSync(join(OUT_FILE, '..'), { recursive: true });
+  const load = { ...info.load, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)), loadavg1mAtEachStep: loads };
+  writeFileSync(OUT_FILE, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), ...info, load, reps: { REPS, SCALE_REPS, BIG_REPS, CLI_RUNS }, metrics: results }, null, 2)}\n`);
+  process.stdout.write(`Every sample: ${OUT_FILE}\n`);
+}
+
+let sigints = 0;
+const onSignal = () => {
+  if (++sigints > 1) (cleanup(), process.exit(130));
+  progress('interrupted: stopping the running command, then cleaning up (Ctrl-C again to clean up at once)');
+  interrupt();
+};
+// npm and tsx may pass on SIGTERM as well as SIGINT.
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+
+const startedAt = new Date().toISOString();
+try {
+  const info = await main();
+  progress('cleaning up');
+  cleanup();
+  report(info, startedAt);
+} catch (e) {
+  progress(`failed: ${(e as Error).message}`);
+  progress('cleaning up');
+  cleanup();
+  process.exitCode = sigints ? 130 : 1;
+}
