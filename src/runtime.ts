@@ -1,5 +1,9 @@
 import type Dockerode from 'dockerode';
+import type { LoadedLab } from './config/labs.ts';
 import type { Context } from './context.ts';
+import { substitute } from './core/images.ts';
+import { LABEL } from './core/labels.ts';
+import type { RenderOptions } from './core/options.ts';
 import { backendServers, type ServerStat } from './core/haproxy-stats.ts';
 import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
 import { connect, containerLogs, labContainers, type LabContainer } from './docker/engine.ts';
@@ -17,6 +21,18 @@ export interface Engine {
 export async function openEngine(ctx: Context): Promise<Engine> {
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   return { endpoint, docker: await connect(endpoint) };
+}
+
+/**
+ * Compose's build flag for the app image: --no-build when the image present was built from
+ * this same build context (its hash label matches), else --build. Compose 2.26 alone never
+ * rebuilds an image that exists, even with pull_policy: build, so a changed app would
+ * otherwise keep running its old code.
+ */
+export async function buildArgs(engine: Engine, loaded: LoadedLab, options: RenderOptions): Promise<string[]> {
+  if (!loaded.buildHash) return [];
+  const info = await engine.docker.getImage(substitute(loaded.lab.app.image, options.images)).inspect().catch(() => undefined);
+  return [info?.Config?.Labels?.[LABEL.buildHash] === loaded.buildHash ? '--no-build' : '--build'];
 }
 
 /** An engine on this machine (a socket), which can bind-mount this machine's files. */

@@ -37,7 +37,7 @@ export const resolveWorkspace = (env: NodeJS.ProcessEnv, project: string, overri
 export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean }> {
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, inlineHaproxyCfg: remote ? cfg : undefined });
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
   const previous = await readFile(ws.haproxyCfg, 'utf8').catch(() => undefined);
   await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
   const state: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };

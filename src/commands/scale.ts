@@ -4,7 +4,7 @@ import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
-import { isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
 import { readState, resolveWorkspace, writeWorkspace } from '../workspace.ts';
 import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
@@ -34,7 +34,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
     const recreate = remote && cfgChanged;
     // --no-recreate: only add or remove app replicas; HAProxy keeps running.
-    const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never'];
+    const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never', ...(await buildArgs(engine, loaded, options))];
     await runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx).catch((e) => (step.fail(), Promise.reject(e)));
     if (cfgChanged && !recreate) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);

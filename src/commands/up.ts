@@ -10,7 +10,7 @@ import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
-import { isLocalEngine, openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
 
 export interface UpOptions extends RenderFlags {
@@ -84,7 +84,8 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
   const composeStart = performance.now();
   try {
-    await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', r.pull], ctx);
+    const noBuild = await buildArgs(engine, loaded, options);
+    await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', r.pull, ...noBuild], ctx);
   } catch (e) {
     start.fail();
     if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashBuildContext } from './build-hash.ts';
 import { parseLab } from './parse-lab.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { LabFileError, UsageError, type FileProblem } from '../errors.ts';
@@ -23,6 +24,8 @@ export interface LoadedLab {
   file: string;
   /** Absolute build context of the app, when the lab builds one. */
   buildContext?: string;
+  /** Hash of the build context's files (see build-hash.ts). */
+  buildHash?: string;
 }
 
 /** Every labs/<id>/lab.yaml in the lab directories, by id; earlier directories win. */
@@ -79,7 +82,8 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
       problems.push({ file: displayName, ...lineOf(text, /^\s+context:/m), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
     }
   }
-  return problems.length ? { problems } : { lab: { lab, file, buildContext }, problems };
+  if (problems.length) return { problems };
+  return { lab: { lab, file, buildContext, buildHash: buildContext ? hashBuildContext(buildContext) : undefined }, problems };
 }
 
 /** Load a lab by reference or throw one LabFileError with all its problems. */

@@ -8,6 +8,8 @@ export const LABEL = {
   lab: 'lab.id',
   project: 'lab.project',
   workspace: 'lab.workspace',
+  /** On built app images: the hash of the build context they were built from. */
+  buildHash: 'lab.build-hash',
 } as const;
 
 export const labelsFor = (labId: string, project: string, workspace: string): Record<string, string> => ({

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { substitute } from './images.ts';
-import { labelsFor } from './labels.ts';
+import { LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
 
 export interface ComposeInput {
@@ -13,6 +13,8 @@ export interface ComposeInput {
   workspace: string;
   /** Absolute path of the app's build context, when the lab builds its app. */
   buildContext?: string;
+  /** Hash of the build context, recorded on the built image (LABEL.buildHash). */
+  buildHash?: string;
   /**
    * haproxy.cfg to carry inside the compose file instead of bind-mounting ./haproxy: a remote
    * engine has no such directory. Compose >= 2.23.1 copies `content` configs into the
@@ -47,13 +49,14 @@ const escapeDollars = (value: unknown): unknown => {
 };
 
 /** The compose model of a lab: N app replicas and HAProxy in front. Pure. */
-export function composeModel({ lab, options: o, workspace, buildContext, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
+export function composeModel({ lab, options: o, workspace, buildContext, buildHash, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
   const labels = labelsFor(lab.id, o.project, workspace);
   const build = lab.app.build && buildContext
     ? {
         context: buildContext,
         args: Object.fromEntries(Object.entries(lab.app.build.args ?? {}).map(([k, v]) => [k, substitute(v, o.images)])),
-        labels,
+        // One image serves every project of the lab: no project or workspace labels on it.
+        labels: { [LABEL.managed]: 'true', [LABEL.lab]: lab.id, ...(buildHash ? { [LABEL.buildHash]: buildHash } : {}) },
       }
     : undefined;
   return escapeDollars({
@@ -61,6 +64,8 @@ export function composeModel({ lab, options: o, workspace, buildContext, inlineH
     services: {
       [APP_SERVICE]: {
         image: substitute(lab.app.image, o.images),
+        // pull_policy build: never ask a registry for lab's own image. `lab up` passes
+        // --build or --no-build after comparing the image's build-hash label.
         ...(build ? { build, pull_policy: 'build' } : {}),
         // No container_name and no host ports: both would stop the service from scaling.
         deploy: { replicas: o.replicas },

@@ -69,6 +69,8 @@ export async function pullImage(docker: Dockerode, ref: string, onProgress: (tex
 export async function buildImage(endpoint: Endpoint, need: NeededImage, out: Output, signal: AbortSignal): Promise<void> {
   const b = need.build!;
   const argv = ['build', '--tag', need.ref, '--label', `${LABEL.managed}=true`, '--label', `${LABEL.lab}=${b.lab}`];
+  // The same label compose's build gets, so a later `lab up` knows this image is current.
+  if (b.hash) argv.push('--label', `${LABEL.buildHash}=${b.hash}`);
   for (const [k, v] of Object.entries(b.args)) argv.push('--build-arg', `${k}=${v}`);
   argv.push(b.context);
   out.debug(`$ docker ${argv.join(' ')}`);

@@ -8,13 +8,15 @@ export interface NeededImage {
   kind: 'pull' | 'build';
   role: 'load balancer' | 'base' | 'app';
   labs: string[];
-  build?: { context: string; args: Record<string, string>; lab: string };
+  build?: { context: string; args: Record<string, string>; lab: string; hash?: string };
 }
 
 export interface LabImages {
   lab: Lab;
   /** Absolute build context, when the lab builds its app. */
   buildContext?: string;
+  /** Hash of the build context (config/build-hash.ts), labelled on the built image. */
+  buildHash?: string;
   /** Substitutions FROM=TO, resolved. */
   images: Record<string, string>;
 }
@@ -30,14 +32,14 @@ export function neededImages(labs: readonly LabImages[]): NeededImage[] {
     if (known) known.labs = [...new Set([...known.labs, ...need.labs])];
     else byRef.set(need.ref, need);
   };
-  for (const { lab, buildContext, images } of labs) {
+  for (const { lab, buildContext, buildHash, images } of labs) {
     const { pulled, built } = imagesOf(lab);
     const labs = [lab.id];
     add({ ref: substitute(lab.loadBalancer.image, images), kind: 'pull', role: 'load balancer', labs });
     for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: lab.app.build ? 'base' : 'app', labs });
     for (const ref of built) {
       const args = Object.fromEntries(Object.entries(lab.app.build?.args ?? {}).map(([k, v]) => [k, substitute(v, images)]));
-      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: buildContext ?? '', args, lab: lab.id } });
+      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: buildContext ?? '', args, lab: lab.id, hash: buildHash } });
     }
   }
   const all = [...byRef.values()];

@@ -130,11 +130,12 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     const want = { 'lab.managed': 'true', 'lab.id': lab.id, 'lab.project': r.options.project, 'lab.workspace': WORKSPACE };
     const labelled = {
       ...Object.fromEntries(Object.entries(r.model.services).map(([k, s]) => [k, s.labels])),
-      'app build': r.model.services.app?.build?.labels,
       'default network': r.model.networks.default.labels,
     };
-    expect(Object.keys(labelled)).toEqual(['app', 'haproxy', 'app build', 'default network']);
+    expect(Object.keys(labelled)).toEqual(['app', 'haproxy', 'default network']);
     for (const [what, labels] of Object.entries(labelled)) expect(labels, what).toEqual(want);
+    // The built image is shared by every project of the lab: lab's marks, no project's.
+    expect(r.model.services.app?.build?.labels).toEqual({ 'lab.managed': 'true', 'lab.id': lab.id });
     // A YAML 1.1 parser would read an unquoted true as a boolean; labels must be strings.
     expect(r.compose).toContain('lab.managed: "true"');
   });
