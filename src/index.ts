@@ -1,88 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { CommanderError } from '@commander-js/extra-typings';
-import { buildProgram } from './cli.ts';
-import type { Context, GlobalOptions } from './context.ts';
-import { EXIT, LabError } from './errors.ts';
-import { colorsEnabled, makeColors } from './ui/colors.ts';
-import { Output } from './ui/output.ts';
 
-/**
- * The bin entry and the only place that decides exit codes: commands throw LabErrors (or
- * return), this module prints them as text or JSON and sets process.exitCode.
- */
-async function main(argv: string[]): Promise<number> {
-  const args = argv.slice(2);
-  const json = args.includes('--json');
-  const out = new Output(
-    process.stdout,
-    process.stderr,
-    makeColors(colorsEnabled(process.env, args, Boolean(process.stdout.isTTY || process.stderr.isTTY))),
-    json,
-    args.includes('--verbose') || args.includes('-v'),
-  );
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    // The first Ctrl-C lets the running command stop its child processes and clean up;
-    // a second one exits at once.
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
-    out.info(out.c.yellow('Interrupted: stopping (press Ctrl-C again to quit at once)'));
-    abort.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
-  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  const program = buildProgram(ctx, version).exitOverride();
-  try {
-    await program.parseAsync(argv);
-    return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
-  } catch (error) {
-    return report(error, out, abort.signal.aborted);
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  }
+// `lab --version` is what scripts and doctors run most: answer it before loading commander,
+// chalk and the command registry (about a third of the start-up time).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+} else {
+  await import('./main.ts');
 }
-
-function report(error: unknown, out: Output, interrupted: boolean): number {
-  if (error instanceof CommanderError) {
-    // Commander has printed its own message (and help for `lab help`); map its exit code.
-    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    if (out.json) out.data({ outcome: 'error', exitCode: EXIT.usage, error: { message: error.message.replace(/^error: /, '') } });
-    return EXIT.usage;
-  }
-  const labError =
-    error instanceof LabError
-      ? error
-      : interrupted
-        ? new LabError('Interrupted', EXIT.interrupted)
-        : new LabError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal, {
-            hint: 'This is a bug in lab. Run again with --verbose and report the output.',
-            details: process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],
-          });
-  if (labError.reported) return labError.exitCode;
-  if (out.json) {
-    out.data({
-      outcome: 'error',
-      exitCode: labError.exitCode,
-      error: { kind: labError.name, message: labError.message, hint: labError.hint, details: labError.details },
-    });
-  } else {
-    out.info(`${out.c.red('✖')} ${labError.message}`);
-    for (const line of labError.details) out.info(`  ${line}`);
-    if (labError.hint) out.info(out.c.dim(labError.hint));
-  }
-  return labError.exitCode;
-}
-
-// `lab list | head -1` closes stdout early; that is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-
-process.exitCode = await main(process.argv);

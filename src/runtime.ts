@@ -99,7 +99,8 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
       await failIfContainersDied(engine, o.project);
     }
     if (elapsed > o.timeoutMs) throw await notReady(engine, o, servers, statsError);
-    await new Promise((r) => setTimeout(r, 200));
+    // Polling the stats CSV costs HAProxy next to nothing; a short interval trims the wait.
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
