@@ -72,5 +72,5 @@ build_image lab-local/node:20 nodejs '["node"]' &
 wait
 
 docker compose version >&2
-docker run --rm lab-local/haproxy:3.0 haproxy -v | head -1 >&2
+docker run --rm --network none lab-local/haproxy:3.0 haproxy -v | head -1 >&2
 log "ready in $(( $(date +%s) - t0 )) s"
