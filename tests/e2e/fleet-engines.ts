@@ -3,8 +3,10 @@
  * each with its own socket, data root, exec root (so its own containerd) and address pool.
  *
  * What works here (Debian 12, Docker 20.10, cgroup v1, tried by hand first):
- * - `--bridge none`: no default docker0 of its own (it would clash with the main engine's);
- *   compose's user-defined bridge networks still work.
+ * - `--bridge <its own interface>`: NOT `--bridge none`, which makes dockerd delete the host's
+ *   docker0 at start-up (it removes the default bridge when bridging is disabled), breaking
+ *   the main engine's default network for everyone on the machine. Each extra engine gets a
+ *   bridge of its own, created before it starts and deleted after it stops.
  * - `--iptables=false --ip-masq=false`: two daemons rewriting the same DOCKER chains would
  *   fight; published ports still work through docker-proxy on 127.0.0.1.
  * - but br_netfilter is loaded (net.bridge.bridge-nf-call-iptables=1) and the main engine sets
@@ -62,10 +64,14 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
   const tag = `lab-e2e-${process.pid}-${n}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Interface names have at most 15 characters.
+  const bridge = `labe2e${process.pid % 100_000}${n}`.slice(0, 15);
+  const hadDocker0 = linkExists('docker0');
+  await createBridge(bridge, pool);
   const log = openSync(`${dir}/dockerd.log`, 'a');
   const child: ChildProcess = spawn(
     'dockerd',
-    ['--host', host, '--data-root', `${dir}/root`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/pid`, '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--default-address-pool', `base=${pool},size=24`, '--shutdown-timeout', '2'],
+    ['--host', host, '--data-root', `${dir}/root`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/pid`, '--bridge', bridge, '--iptables=false', '--ip-masq=false', '--default-address-pool', `base=${pool},size=24`, '--shutdown-timeout', '2'],
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
@@ -93,16 +99,32 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
       const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
       for (const m of mounts.reverse()) await execa('umount', ['-l', m], { reject: false });
       rmSync(dir, { recursive: true, force: true });
+      await execa('ip', ['link', 'del', bridge], { reject: false });
     },
   };
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) break;
-    if (existsSync(`${dir}/d.sock`) && (await docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 })).exitCode === 0) return engine;
+    if (existsSync(`${dir}/d.sock`) && (await docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 })).exitCode === 0) {
+      // The main engine's default network must survive an extra engine (see the top comment).
+      if (hadDocker0 && !linkExists('docker0')) throw new Error('starting an extra dockerd deleted the host\'s docker0');
+      return engine;
+    }
     await sleep(200);
   }
   const tail = existsSync(`${dir}/dockerd.log`) ? readFileSync(`${dir}/dockerd.log`, 'utf8').split('\n').slice(-15).join('\n') : '';
   await engine.stop();
   throw new Error(`extra dockerd at ${host} did not start:\n${tail}`);
+}
+
+const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0;
+
+/** A bridge for an engine's default network, on the last /24 of its pool (networks use the first ones). */
+async function createBridge(name: string, pool: string): Promise<void> {
+  const address = pool.replace(/\.0\.0\/16$/, '.255.1/24');
+  await execa('ip', ['link', 'del', name], { reject: false });
+  await execa('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+  await execa('ip', ['addr', 'add', address, 'dev', name]);
+  await execa('ip', ['link', 'set', name, 'up']);
 }
 
 /** Copy the local base images into an engine (`docker save | docker load`), as a registry would. */
