@@ -37,7 +37,8 @@ async function acquire(file: string, project: string, command: string, retried =
   }
 }
 
-async function readOwner(file: string): Promise<{ pid: number; command: string; since: string } | undefined> {
+/** Who holds a lock file, as it recorded itself; undefined when unreadable. */
+export async function readOwner(file: string): Promise<{ pid: number; command: string; since: string } | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8'));
   } catch {
@@ -45,7 +46,8 @@ async function readOwner(file: string): Promise<{ pid: number; command: string; 
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process runs (EPERM: it does, as another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

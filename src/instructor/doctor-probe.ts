@@ -1,4 +1,4 @@
-import { readdir, readFile, statfs } from 'node:fs/promises';
+import { readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { labHome, type Context } from '../context.ts';
@@ -7,6 +7,7 @@ import { composeVersion } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { connect, labContainers } from '../docker/engine.ts';
 import { LabError } from '../errors.ts';
+import { alive, readOwner } from '../lock.ts';
 import { canListen, processOnPort } from '../ports.ts';
 import { isLocalEngine, publishedHost } from '../runtime.ts';
 import type { DoctorFacts, PortHolder } from './doctor-checks.ts';
@@ -119,17 +120,8 @@ async function lockFacts(env: NodeJS.ProcessEnv): Promise<DoctorFacts['locks']> 
   return Promise.all(
     files.map(async (f) => {
       const file = join(dir, f);
-      const owner = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { pid?: number; command?: string }).catch(() => ({}) as { pid?: number; command?: string });
-      return { file, project: f.replace(/\.lock$/, ''), pid: owner.pid, command: owner.command, alive: owner.pid !== undefined && alive(owner.pid) };
+      const owner = await readOwner(file);
+      return { file, project: f.replace(/\.lock$/, ''), pid: owner?.pid, command: owner?.command, alive: owner !== undefined && alive(owner.pid) };
     }),
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -15,6 +15,7 @@ import {
   runLab,
   serviceContainers,
   skipNote,
+  step,
   uniqueProject,
   type LabResult,
 } from './helpers.ts';
@@ -106,15 +107,6 @@ function expectPinned(d: DistributionData): Row {
   return busiest;
 }
 
-/** Run a step and prefix its failure with the step's name. */
-async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof Error) e.message = `[${name}] ${e.message}`;
-    throw e;
-  }
-}
 
 describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(engine)}`, () => {
   it('roundrobin: 3 even shares, --requests/--concurrency honoured, a text table with bars, bad input is exit 2', async () => {

@@ -361,3 +361,13 @@ export function waitForOutput(stream: NodeJS.ReadableStream | null | undefined, 
 
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/;
+
+/** Run a step and prefix its failure with the step's name. */
+export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof Error) e.message = `[${name}] ${e.message}`;
+    throw e;
+  }
+}

@@ -16,6 +16,7 @@ import {
   runLab,
   serviceContainers,
   skipNote,
+  step,
   uniqueProject,
   type LabResult,
 } from './helpers.ts';
@@ -38,15 +39,6 @@ async function status(project: string): Promise<StatusJson> {
   return parseJson<StatusJson>(expectExit(await runLab(['status', '03', '--project', project, '--json']), 0));
 }
 
-/** Run a step and prefix its failure with the step's name. */
-async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof Error) e.message = `[${name}] ${e.message}`;
-    throw e;
-  }
-}
 
 describe.skipIf(!engine.ok).sequential(`lab lifecycle on the real engine${skipNote(engine)}`, () => {
   it('up 3 → spread → status → scale 5 → scale 2 → converge → leastconn → logs → down', async () => {
