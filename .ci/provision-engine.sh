@@ -32,7 +32,7 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { tail -n 30 /var/log/dockerd.log >&2; exit 1; }
 fi
 
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources | head -1)
+mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)
 
 # 3. Compose v2: bookworm ships only v1; take the single Go binary from trixie's package.
 plugin=/usr/libexec/docker/cli-plugins/docker-compose
@@ -72,5 +72,7 @@ build_image lab-local/node:20 nodejs '["node"]' &
 wait
 
 docker compose version >&2
-docker run --rm --network none lab-local/haproxy:3.0 haproxy -v | head -1 >&2
+# Read all of it: `| head -1` would close the pipe early and, under pipefail, fail the step.
+haproxy_version=$(docker run --rm --network none lab-local/haproxy:3.0 haproxy -v)
+echo "${haproxy_version%%$'\n'*}" >&2
 log "ready in $(( $(date +%s) - t0 )) s"

@@ -4,7 +4,7 @@ import { labHome, type Context } from './context.ts';
 import { EXIT, LabError, UsageError } from './errors.ts';
 import { fleetExitCode, fleetHeadline, fleetJson, renderFleetTable, type HostResult } from './instructor/fleet-report.ts';
 import { hostSlug, parseHostsFile, type HostEntry } from './instructor/hosts-file.ts';
-import { mapBounded } from './instructor/pool.ts';
+import { mapBounded } from './pool.ts';
 import { plainColors } from './ui/colors.ts';
 import { Output, type Writer } from './ui/output.ts';
 

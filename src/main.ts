@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram } from './cli.ts';
 import type { Context, GlobalOptions } from './context.ts';
-import { EXIT, LabError } from './errors.ts';
+import { EnvironmentError, EXIT, LabError } from './errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';
 
@@ -45,6 +45,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A connection to the engine that broke mid-command (a daemon that stopped, an ssh:// link that
+ * dropped) surfaces from dockerode as a plain Error without an HTTP status: an environment
+ * problem, not a bug of lab's.
+ */
+function lostEngine(error: unknown): LabError | undefined {
+  const e = error as { statusCode?: number; code?: string; message?: string };
+  const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
+  if (e?.statusCode !== undefined || !/ECONNRESET|ECONNREFUSED|EPIPE|ENOENT|socket hang up|handshake|Connection lost|Timed out while waiting/i.test(text)) return undefined;
+  return new EnvironmentError(`The connection to the Docker engine was lost: ${e.message ?? e.code}`, {
+    hint: 'Check the engine with lab doctor (add --host for a remote one); over ssh://, check sshd and your ssh-agent, then run the command again',
+  });
+}
+
 function report(error: unknown, out: Output, interrupted: boolean): number {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (and help for `lab help`); map its exit code.
@@ -57,7 +71,8 @@ function report(error: unknown, out: Output, interrupted: boolean): number {
       ? error
       : interrupted
         ? new LabError('Interrupted', EXIT.interrupted)
-        : new LabError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal, {
+        : lostEngine(error) ??
+          new LabError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal, {
             hint: 'This is a bug in lab. Run again with --verbose and report the output.',
             details: process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],
           });

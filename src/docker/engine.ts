@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { COMPOSE_LABEL, LABEL, labelFilter } from '../core/labels.ts';
 import { EnvironmentError, RuntimeError } from '../errors.ts';
+import { mapBounded } from '../pool.ts';
 import { modemOptions, type Endpoint } from './endpoint.ts';
 
 /** A container lab created, as status, check and down need it. */
@@ -80,28 +81,34 @@ export interface Removed {
 }
 
 /**
+ * API calls in flight at once. Over ssh:// every call opens its own SSH connection, and sshd
+ * drops connections beyond MaxStartups (10 unauthenticated at once, sshd_config(5)).
+ */
+export const DOCKER_API_CONCURRENCY = 6;
+
+/** Stop a container with a short grace period (lab's app and HAProxy exit at once on SIGTERM), then remove it and its anonymous volumes. */
+export async function removeContainer(docker: Dockerode, id: string, running: boolean): Promise<void> {
+  const ctr = docker.getContainer(id);
+  if (running) await ctr.stop({ t: 2 }).catch(ignore304);
+  await ctr.remove({ force: true, v: true });
+}
+
+/**
  * Remove everything of one project by label: containers (with their anonymous volumes),
  * then networks and volumes. Works without the lab file or workspace.
  */
 export async function removeProject(docker: Dockerode, project: string): Promise<Removed> {
   const filters = { label: labelFilter(project) };
   const containers = await docker.listContainers({ all: true, filters });
-  // stop with a short grace period; the demo app and HAProxy exit on SIGTERM at once.
-  await Promise.all(
-    containers.map(async (c) => {
-      const ctr = docker.getContainer(c.Id);
-      if (c.State === 'running') await ctr.stop({ t: 2 }).catch(ignore304);
-      await ctr.remove({ force: true, v: true }).catch(ignore404);
-    }),
-  );
+  await mapBounded(containers, DOCKER_API_CONCURRENCY, (c) => removeContainer(docker, c.Id, c.State === 'running').catch(ignore404));
   const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignore404)));
-  const { Volumes: volumes } = await docker.listVolumes({ filters });
-  await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(ignore404)));
+  await mapBounded(networks, DOCKER_API_CONCURRENCY, (n) => docker.getNetwork(n.Id).remove().catch(ignore404));
+  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  await mapBounded(volumes, DOCKER_API_CONCURRENCY, (v) => docker.getVolume(v.Name).remove().catch(ignore404));
   return {
     containers: containers.map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, '')),
     networks: networks.map((n) => n.Name),
-    volumes: (volumes ?? []).map((v) => v.Name),
+    volumes: volumes.map((v) => v.Name),
   };
 }
 

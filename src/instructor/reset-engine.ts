@@ -4,7 +4,8 @@ import type Dockerode from 'dockerode';
 import { labHome } from '../context.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from './needed-images.ts';
-import { mapBounded } from './pool.ts';
+import { DOCKER_API_CONCURRENCY, removeContainer } from '../docker/engine.ts';
+import { mapBounded } from '../pool.ts';
 import { isLabState, type ResetInput, type ResetPlan } from './reset-plan.ts';
 
 /** Every image reference the lab definitions name, after substitution, with the labs naming it. */
@@ -59,19 +60,10 @@ export async function executeReset(docker: Dockerode, plan: ResetPlan, workspace
     }
   };
   onStep(`Removing ${plan.containers.length} container(s)`);
-  await mapBounded(plan.containers, 8, (c) =>
-    attempt('containers', c.name, async () => {
-      const ctr = docker.getContainer(c.id);
-      // A short grace period: the lab's app and HAProxy exit at once on SIGTERM.
-      if (c.running) await ctr.stop({ t: 2 }).catch((e: unknown) => (status(e) === 304 ? undefined : Promise.reject(e)));
-      await ctr.remove({ force: true, v: true });
-    }),
-  );
+  await mapBounded(plan.containers, DOCKER_API_CONCURRENCY, (c) => attempt('containers', c.name, () => removeContainer(docker, c.id, c.running)));
   onStep(`Removing ${plan.networks.length} network(s) and ${plan.volumes.length} volume(s)`);
-  await Promise.all([
-    ...plan.networks.map((n) => attempt('networks', n.name, () => docker.getNetwork(n.id).remove())),
-    ...plan.volumes.map((v) => attempt('volumes', v.name, () => docker.getVolume(v.name).remove())),
-  ]);
+  await mapBounded(plan.networks, DOCKER_API_CONCURRENCY, (n) => attempt('networks', n.name, () => docker.getNetwork(n.id).remove()));
+  await mapBounded(plan.volumes, DOCKER_API_CONCURRENCY, (v) => attempt('volumes', v.name, () => docker.getVolume(v.name).remove()));
   // One image at a time, built ones first: removing a base image's tag must not race its child.
   for (const image of plan.images) {
     onStep(`Removing image ${image.refs.join(', ')}`);

@@ -40,8 +40,15 @@ describe.skipIf(!ok).sequential(`lab --host ssh://${note}`, () => {
     expect(mounts.stdout).toBe('0');
     const status = parseJson<{ servers: { status: string }[] }>(expectExit(await lab(['status', '03', '--project', project, '--json']), 0));
     expect(status.servers.filter((s) => s.status.startsWith('UP'))).toHaveLength(3);
+    // Past the 10 server slots the config changes; a remote HAProxy has it copied in, not
+    // mounted, so scale must recreate HAProxy with the new config instead of reloading.
+    const scaled = parseJson<{ reloaded: boolean; to: number }>(expectExit(await lab(['scale', '03', '12', '--project', project, '--json']), 0));
+    expect(scaled).toMatchObject({ reloaded: true, to: 12 });
+    const after = parseJson<{ servers: { status: string }[]; emptySlots: number }>(expectExit(await lab(['status', '03', '--project', project, '--json']), 0));
+    expect(after.servers.filter((s) => s.status.startsWith('UP'))).toHaveLength(12);
+    expect(after.emptySlots).toBe(8);
     expectExit(await lab(['down', '03', '--project', project]), 0);
-  }, 180_000);
+  }, 240_000);
 
   it('--hosts mixing ssh:// and unix:// engines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-e2e-ssh-hosts-'));

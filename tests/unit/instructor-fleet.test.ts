@@ -5,7 +5,7 @@ import { reset } from '../../src/commands/reset.ts';
 import type { Context } from '../../src/context.ts';
 import { EnvironmentError, LabError, UsageError } from '../../src/errors.ts';
 import { runOnHosts } from '../../src/fleet.ts';
-import { mapBounded } from '../../src/instructor/pool.ts';
+import { mapBounded } from '../../src/pool.ts';
 import { plainColors } from '../../src/ui/colors.ts';
 import { Output } from '../../src/ui/output.ts';
 import { tmpDir } from '../helpers/tmp.ts';
