@@ -20,6 +20,20 @@ export const EXIT = {
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * Exit codes from most to least severe, for runs that gather several outcomes (lab test, a
+ * fleet): Ctrl-C, then a bug, then a usage error (the command itself is wrong), then an
+ * environment problem (must be fixed before anything else), then a failed Docker operation,
+ * then a failed check.
+ */
+const SEVERITY: readonly number[] = [EXIT.interrupted, EXIT.internal, EXIT.usage, EXIT.environment, EXIT.runtime, EXIT.checkFailed, EXIT.ok];
+
+/** The most severe of several exit codes; an unknown code ranks first. Pure. */
+export function mostSevere(codes: readonly number[]): ExitCode {
+  const rank = (c: number) => (SEVERITY.includes(c) ? SEVERITY.indexOf(c) : 0);
+  return codes.reduce<number>((worst, c) => (rank(c) < rank(worst) ? c : worst), EXIT.ok) as ExitCode;
+}
+
 export interface ErrorDetails {
   hint?: string;
   /** Extra lines shown after the message, e.g. each problem of a lab file, or log lines. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { labHome, type Context } from './context.ts';
-import { EXIT, LabError, UsageError } from './errors.ts';
-import { fleetExitCode, fleetHeadline, fleetJson, renderFleetTable, type HostResult } from './instructor/fleet-report.ts';
+import { EXIT, LabError, mostSevere, UsageError } from './errors.ts';
+import { fleetHeadline, fleetJson, renderFleetTable, type HostResult } from './instructor/fleet-report.ts';
 import { hostSlug, parseHostsFile, type HostEntry } from './instructor/hosts-file.ts';
 import { mapBounded } from './pool.ts';
 import { plainColors } from './ui/colors.ts';
@@ -28,7 +28,7 @@ export async function runOnHosts(ctx: Context, file: string, run: (c: Context) =
     progress.update(`${++done}/${hosts.length} host(s) done (last: ${entry.name}, exit ${r.exitCode})`);
     return r;
   });
-  const exitCode = fleetExitCode(results.map((r) => r.exitCode));
+  const exitCode = mostSevere(results.map((r) => r.exitCode));
   if (exitCode === EXIT.ok) progress.succeed(`${hosts.length} host(s) done`);
   else progress.fail(`${hosts.length} host(s) done`);
 

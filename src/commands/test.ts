@@ -6,7 +6,7 @@ import type { Context } from '../context.ts';
 import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.ts';
 import { renderTable } from '../core/report.ts';
 import { removeProject } from '../docker/engine.ts';
-import { EXIT, LabError, type ExitCode } from '../errors.ts';
+import { EXIT, LabError, mostSevere, type ExitCode } from '../errors.ts';
 import { withProjectLock } from '../lock.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { openEngine, type Engine } from '../runtime.ts';
@@ -105,9 +105,7 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
   await finish(ctx, runs, opts.junit);
 }
 
-/** Which exit code wins when a run had several failures: the one that says most about the cause. */
-const ORDER: ExitCode[] = [EXIT.ok, EXIT.checkFailed, EXIT.runtime, EXIT.environment, EXIT.usage, EXIT.interrupted, EXIT.internal];
-const severest = (a: ExitCode, b: ExitCode): ExitCode => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a);
+const severest = (a: ExitCode, b: ExitCode): ExitCode => mostSevere([a, b]);
 
 async function finish(ctx: Context, runs: LabRun[], junitFile?: string): Promise<void> {
   const { out } = ctx;

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { renderTable, plainPalette, type Palette } from '../core/report.ts';
-import { EXIT, type ExitCode } from '../errors.ts';
+import { EXIT, mostSevere, type ExitCode } from '../errors.ts';
 import type { HostEntry } from './hosts-file.ts';
 
 /** How one host's run ended. */
@@ -13,19 +13,6 @@ export interface HostResult {
   stderr: string;
   /** The error's message and hint when the command threw. */
   error?: { kind: string; message: string; hint?: string; details: string[] };
-}
-
-/**
- * Exit codes from most to least severe: a usage error is the same on every host and means the
- * command itself is wrong; an environment problem (engine down) must be fixed before anything
- * else; then a Docker operation that failed; then a failed check.
- */
-const SEVERITY: readonly number[] = [EXIT.interrupted, EXIT.internal, EXIT.usage, EXIT.environment, EXIT.runtime, EXIT.checkFailed, EXIT.ok];
-
-/** The exit code of a fleet run: the most severe of the hosts' codes. Pure. */
-export function fleetExitCode(codes: readonly number[]): ExitCode {
-  const rank = (c: number) => (SEVERITY.includes(c) ? SEVERITY.indexOf(c) : 0);
-  return codes.reduce<number>((worst, c) => (rank(c) < rank(worst) ? c : worst), EXIT.ok) as ExitCode;
 }
 
 /**
@@ -73,7 +60,7 @@ export function fleetHeadline(results: readonly HostResult[]): string {
 
 /** The --json object: every host's result, with its own JSON output parsed. Pure. */
 export function fleetJson(results: readonly HostResult[]): Record<string, unknown> {
-  const exitCode = fleetExitCode(results.map((r) => r.exitCode));
+  const exitCode = mostSevere(results.map((r) => r.exitCode));
   return {
     outcome: exitCode === EXIT.ok ? 'success' : 'error',
     exitCode,

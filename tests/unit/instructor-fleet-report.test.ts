@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, type ExitCode } from '../../src/errors.ts';
-import { fleetExitCode, fleetHeadline, fleetJson, renderFleetTable, summaryOf, type HostResult } from '../../src/instructor/fleet-report.ts';
+import { EXIT, mostSevere, type ExitCode } from '../../src/errors.ts';
+import { fleetHeadline, fleetJson, renderFleetTable, summaryOf, type HostResult } from '../../src/instructor/fleet-report.ts';
 
 const host = (name: string, exitCode: ExitCode, stdout = '', error?: HostResult['error']): HostResult => ({
   entry: { name, host: `ssh://student@${name}`, line: 1 },
@@ -13,7 +13,7 @@ const host = (name: string, exitCode: ExitCode, stdout = '', error?: HostResult[
 const err = (message: string, hint?: string) => ({ kind: 'EnvironmentError', message, hint, details: [] });
 
 describe('fleet exit code', () => {
-  const _ = (codes: number[], want: number) => () => expect(fleetExitCode(codes)).toBe(want);
+  const _ = (codes: number[], want: number) => () => expect(mostSevere(codes)).toBe(want);
   it('all ok → 0', _([0, 0, 0], 0));
   it('no hosts → 0', _([], 0));
   it('one check failed → 1', _([0, 1, 0], 1));
