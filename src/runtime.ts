@@ -39,10 +39,7 @@ export async function buildArgs(engine: Engine, loaded: LoadedLab, options: Rend
 export const isLocalEngine = (endpoint: Endpoint): boolean => /^(unix|npipe):/.test(endpoint.host);
 
 /** The host name the published ports of an engine are reached on. */
-export const publishedHost = (endpoint: Endpoint): string => {
-  const url = new URL(endpoint.host);
-  return url.protocol === 'unix:' || url.protocol === 'npipe:' ? '127.0.0.1' : url.hostname;
-};
+export const publishedHost = (endpoint: Endpoint): string => (isLocalEngine(endpoint) ? '127.0.0.1' : new URL(endpoint.host).hostname);
 
 export function statsEndpoint(engine: Engine, haproxy: LabContainer, state: Pick<WorkspaceState['options'], 'statsUser' | 'statsPassword'>): StatsEndpoint {
   const port = haproxy.ports[HAPROXY_STATS_PORT];

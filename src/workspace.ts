@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LoadedLab } from './config/labs.ts';
-import { workspaceDir } from './context.ts';
+import { workspaceDir, type Context } from './context.ts';
+import type { LabContainer } from './docker/engine.ts';
 import type { RenderOptions } from './core/options.ts';
 import { renderCompose } from './core/render-compose.ts';
 import { renderHaproxyCfg } from './core/render-haproxy.ts';
@@ -51,6 +52,15 @@ export async function readState(ws: Workspace): Promise<WorkspaceState | undefin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a running project was rendered (its HAProxy's lab.workspace label, so a --workspace
+ * given at up time is found again) and the options recorded there; no state when it is gone.
+ */
+export async function projectWorkspace(ctx: Pick<Context, 'env'>, project: string, haproxy: Pick<LabContainer, 'workspace'>): Promise<{ ws: Workspace; state?: WorkspaceState }> {
+  const ws = resolveWorkspace(ctx.env, project, haproxy.workspace || undefined);
+  return { ws, state: await readState(ws) };
 }
 
 /** Write through a temporary file and rename, so HAProxy or compose never read half a file. */

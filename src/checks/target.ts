@@ -5,7 +5,7 @@ import type { LabContainer } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { RuntimeError, UsageError } from '../errors.ts';
 import { publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
-import { readState, resolveWorkspace } from '../workspace.ts';
+import { projectWorkspace } from '../workspace.ts';
 
 /** A running lab, as the checks see it. */
 export interface CheckTarget {
@@ -20,8 +20,7 @@ export interface CheckTarget {
 
 export async function checkTarget(ctx: Context, engine: Engine, project: string, ref: string): Promise<CheckTarget> {
   const { haproxy, apps } = await runningProject(engine, project, ref);
-  const ws = resolveWorkspace(ctx.env, project, haproxy.workspace || undefined);
-  const state = await readState(ws);
+  const { ws, state } = await projectWorkspace(ctx, project, haproxy);
   if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone, so lab can't tell how it was configured`, { hint: `Run lab up ${ref} again` });
   const appPort = haproxy.ports[HAPROXY_APP_PORT];
   if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });

@@ -2,6 +2,7 @@ import type { Context } from '../context.ts';
 import { EnvironmentError, EXIT } from '../errors.ts';
 import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../instructor/doctor-checks.ts';
 import { gatherDoctorFacts } from '../instructor/doctor-probe.ts';
+import { failing } from '../ui/output.ts';
 
 /**
  * Check that this machine (or --host's engine) can run labs: engine, Compose v2, images,
@@ -10,7 +11,7 @@ import { gatherDoctorFacts } from '../instructor/doctor-probe.ts';
  */
 export async function doctor(ctx: Context): Promise<void> {
   const step = ctx.out.step('Checking the engine, Compose, images, ports, disk and leftovers');
-  const facts = await gatherDoctorFacts(ctx).catch((e) => (step.fail(), Promise.reject(e)));
+  const facts = await failing(step, gatherDoctorFacts(ctx));
   const checks = doctorChecks(facts);
   const exitCode = doctorExitCode(checks);
   const summary = doctorSummary(checks, facts.endpoint.host);

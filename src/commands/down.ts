@@ -4,6 +4,7 @@ import { defaultProject } from '../core/options.ts';
 import { removeProject } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
 import { openEngine } from '../runtime.ts';
+import { failing } from '../ui/output.ts';
 
 /**
  * Remove everything a lab's project created, found by lab's labels: it needs neither the lab
@@ -15,7 +16,7 @@ export async function down(ctx: Context, opts: { lab: string; project?: string }
   await withProjectLock(ctx.env, project, `down ${opts.lab}`, async () => {
     const engine = await openEngine(ctx);
     const step = ctx.out.step(`Removing ${project}`);
-    const removed = await removeProject(engine.docker, project).catch((e) => (step.fail(), Promise.reject(e)));
+    const removed = await failing(step, removeProject(engine.docker, project));
     const n = removed.containers.length;
     if (n === 0 && removed.networks.length === 0 && removed.volumes.length === 0) {
       step.stop();

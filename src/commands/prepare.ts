@@ -11,6 +11,7 @@ import { buildManifest, imageFile, type ManifestImage } from '../instructor/mani
 import { neededImages, type NeededImage } from '../instructor/needed-images.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { openEngine, type Engine } from '../runtime.ts';
+import { failing } from '../ui/output.ts';
 
 export interface PrepareOptions {
   labs?: string[];
@@ -99,13 +100,13 @@ async function saveBundle(ctx: Context, engine: Engine, labs: LoadedLab[], image
 
 async function loadBundle(ctx: Context, file: string): Promise<void> {
   const check = ctx.out.step(`Checking ${file}`);
-  const manifest = await checkBundle(file, (t) => check.update(t)).catch((e) => (check.fail(), Promise.reject(e)));
+  const manifest = await failing(check, checkBundle(file, (t) => check.update(t)));
   check.succeed(`${file}: ${manifest.images.length} image(s), every checksum matches (made ${manifest.created} by lab ${manifest.labVersion})`);
   const engine = await openEngine(ctx);
   const loaded: Prepared[] = [];
   for (const image of manifest.images) {
     const step = ctx.out.step(`Loading ${image.ref} (${mb(image.bytes)})`);
-    await withMember(file, image.file, (s) => loadImage(engine.docker, s)).catch((e) => (step.fail(), Promise.reject(e)));
+    await failing(step, withMember(file, image.file, (s) => loadImage(engine.docker, s)));
     const info = await imageInfo(engine.docker, image.ref);
     if (info?.id !== image.id) {
       step.fail();

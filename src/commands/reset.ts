@@ -4,6 +4,7 @@ import { executeReset, gatherReset, labWorkspaces, type ResetOutcome } from '../
 import { describePlan, planReset, planSize, type ResetPlan } from '../instructor/reset-plan.ts';
 import { askYesNo, canAsk } from '../instructor/prompt.ts';
 import { openEngine } from '../runtime.ts';
+import { failing } from '../ui/output.ts';
 
 export interface ResetOptions {
   dryRun?: boolean;
@@ -28,7 +29,7 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
   }
   const engine = await openEngine(ctx);
   const look = out.step(`Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`);
-  const plan = planReset(await gatherReset(engine.docker, ctx.env, Boolean(opts.images)).catch((e) => (look.fail(), Promise.reject(e))));
+  const plan = planReset(await failing(look, gatherReset(engine.docker, ctx.env, Boolean(opts.images))));
   const workspaces = await labWorkspaces(plan.workspaces);
   look.succeed(`Found ${planSize(plan, workspaces.length)} lab object(s) on ${engine.endpoint.host}`);
   const lines = describePlan(plan, workspaces);

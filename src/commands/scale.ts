@@ -5,9 +5,10 @@ import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
 import { buildArgs, isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
-import { readState, resolveWorkspace, writeWorkspace } from '../workspace.ts';
+import { projectWorkspace, writeWorkspace } from '../workspace.ts';
 import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
+import { failing } from '../ui/output.ts';
 
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
@@ -22,8 +23,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
     const engine = await openEngine(ctx);
     const { haproxy, apps } = await runningProject(engine, project, short);
-    const ws = resolveWorkspace(ctx.env, project, haproxy.workspace || undefined);
-    const state = await readState(ws);
+    const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
     const options = { ...state.options, replicas };
     const from = apps.length;
@@ -35,12 +35,12 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     const recreate = remote && cfgChanged;
     // --no-recreate: only add or remove app replicas; HAProxy keeps running.
     const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never', ...(await buildArgs(engine, loaded, options))];
-    await runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx).catch((e) => (step.fail(), Promise.reject(e)));
+    await failing(step, runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx));
     if (cfgChanged && !recreate) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
     // A recreated HAProxy is a new container, with new ports when they were "auto".
     const current = recreate ? (await runningProject(engine, project, short)).haproxy : haproxy;
-    const ready = await waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }).catch((e) => (step.fail(), Promise.reject(e)));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
     step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });

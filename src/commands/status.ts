@@ -8,7 +8,7 @@ import { labContainers, type LabContainer } from '../docker/engine.ts';
 import { RuntimeError } from '../errors.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
-import { readState, resolveWorkspace } from '../workspace.ts';
+import { projectWorkspace } from '../workspace.ts';
 
 export async function status(ctx: Context, opts: { lab?: string; project?: string }): Promise<void> {
   const engine = await openEngine(ctx);
@@ -43,7 +43,7 @@ async function overview(ctx: Context, engine: Engine): Promise<void> {
 async function one(ctx: Context, engine: Engine, project: string, ref: string): Promise<void> {
   const { out } = ctx;
   const { all, haproxy } = await runningProject(engine, project, ref);
-  const state = await readState(resolveWorkspace(ctx.env, project, haproxy.workspace || undefined));
+  const { state } = await projectWorkspace(ctx, project, haproxy);
   const mode = state?.options.mode ?? 'http';
   let servers: ServerStat[] = [];
   let statsError: string | undefined;

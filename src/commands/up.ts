@@ -10,7 +10,8 @@ import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
-import { buildArgs, isLocalEngine, openEngine, publishedHost, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { failing } from '../ui/output.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
 
 export interface UpOptions extends RenderFlags {
@@ -70,13 +71,11 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const { loaded, options, ws } = r;
   const short = loaded.lab.id.slice(0, 2);
   const check = ctx.out.step('Checking the Docker engine and Compose');
-  const engine: Engine = r.engine ?? (await openEngine(ctx).catch((e: unknown) => {
-    check.fail();
-    throw e;
-  }));
-  const [compose, existing] = await Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]);
-  if (publishedHost(engine.endpoint) === '127.0.0.1') {
-    await checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))).catch((e) => (check.fail(), Promise.reject(e)));
+  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]));
+  // Ports can be probed only on this machine; a remote engine reports a taken port itself.
+  if (isLocalEngine(engine.endpoint)) {
+    await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
@@ -99,10 +98,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
 
   const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
   const stats = statsEndpoint(engine, haproxy, options);
-  const ready = await waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }).catch((e) => {
-    wait.fail();
-    throw e;
-  });
+  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
   wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {

@@ -13,6 +13,14 @@ export interface Progress {
   stop(): void;
 }
 
+/** Await `work`; if it fails, mark `step` failed before passing the error on. */
+export function failing<T>(step: Progress, work: Promise<T>): Promise<T> {
+  return work.catch((e: unknown) => {
+    step.fail();
+    throw e;
+  });
+}
+
 /**
  * Where a command's words go. Results go to stdout, progress and warnings to stderr; with
  * --json, stdout carries exactly one JSON object and nothing else. A spinner is drawn only
