@@ -10,7 +10,7 @@ export interface Endpoint {
   /** e.g. unix:///var/run/docker.sock, tcp://127.0.0.1:2375, ssh://user@host */
   host: string;
   /** Where it came from, for messages. */
-  source: 'DOCKER_HOST' | `context ${string}` | 'default';
+  source: '--host' | 'DOCKER_HOST' | `context ${string}` | 'default';
   /** Environment for docker/compose child processes: pinned to this endpoint. */
   env: NodeJS.ProcessEnv;
 }
@@ -24,7 +24,10 @@ export async function resolveEndpoint(env: NodeJS.ProcessEnv, hostFlag?: string)
     delete e.DOCKER_CONTEXT;
     return e;
   };
-  if (hostFlag) return { host: checkHost(hostFlag), source: 'DOCKER_HOST', env: pinned(checkHost(hostFlag)) };
+  if (hostFlag) {
+    const host = checkHost(hostFlag);
+    return { host, source: '--host', env: pinned(host) };
+  }
   if (env.DOCKER_HOST) return { host: checkHost(env.DOCKER_HOST), source: 'DOCKER_HOST', env };
   const context = await currentContext(env);
   if (context && context.host !== DEFAULT_HOST) {
