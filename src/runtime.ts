@@ -4,7 +4,7 @@ import type { Context } from './context.ts';
 import { substitute } from './core/images.ts';
 import { LABEL } from './core/labels.ts';
 import type { RenderOptions } from './core/options.ts';
-import { backendServers, type ServerStat } from './core/haproxy-stats.ts';
+import { backendServers, checkedUp, type ServerStat } from './core/haproxy-stats.ts';
 import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
 import { connect, containerLogs, labContainers, type LabContainer } from './docker/engine.ts';
 import { resolveEndpoint, type Endpoint } from './docker/endpoint.ts';
@@ -100,13 +100,6 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-/**
- * UP with a passed health check. A server-template slot that DNS has just filled starts UP
- * before its first check ("start OK, check immediately", src/server.c), so UP alone would
- * call an app ready that is about to fail its check. A leading "* " marks a check in progress.
- */
-export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )?L[4-7]OK/.test(s.checkStatus ?? '');
 
 async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
   const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));

@@ -1,10 +1,9 @@
-import { backendServers, deltas, frontendErrors } from '../core/haproxy-stats.ts';
+import { backendServers, checkedUp, deltas, frontendErrors } from '../core/haproxy-stats.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import { renderDistribution, type Palette } from '../core/report.ts';
 import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';
-import { checkedUp } from '../runtime.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 

@@ -1,9 +1,8 @@
-import { backendServers, type ServerStat } from '../core/haproxy-stats.ts';
+import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-stats.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/report.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';
-import { checkedUp } from '../runtime.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 

@@ -128,6 +128,13 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
     .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 
+/**
+ * UP with a passed health check. A server-template slot that DNS has just filled starts UP
+ * before its first check ("start OK, check immediately", src/server.c), so UP alone would
+ * call an app ready that is about to fail its check. A leading "* " marks a check in progress.
+ */
+export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )?L[4-7]OK/.test(s.checkStatus ?? '');
+
 export interface ServerSummary {
   counts: Record<ServerState, number>;
   /** Slots with a replica behind them (state is not EMPTY). */

@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import {
   StatsParseError,
   backendServers,
+  checkedUp,
   deltas,
   frontendErrors,
   parseStatsCsv,
@@ -208,5 +209,21 @@ describe('input that is not stats CSV', () => {
   ])('%s throws StatsParseError', (_, input, message) => {
     expect(() => parseStatsCsv(input)).toThrow(StatsParseError);
     expect(() => parseStatsCsv(input)).toThrow(message);
+  });
+});
+
+describe('checkedUp: UP and a health check that passed', () => {
+  const server = (status: string, checkStatus: string | null) => backendServers(parseStatsCsv(http30)).map((s) => ({ ...s, status, state: serverState(status), checkStatus }))[0]!;
+  it.each([
+    ['UP', 'L7OK', true],
+    ['UP', '* L7OK', true], // a new check in progress, the last one passed
+    ['UP', 'L4OK', true],
+    ['UP', 'INI', false], // a slot DNS just filled: UP before its first check
+    ['UP', null, false],
+    ['UP 1/2', 'L7STS', false], // going down: its last check failed
+    ['DOWN', 'L4CON', false],
+    ['MAINT (resolution)', null, false],
+  ])('%s with check %s → %s', (status, check, want) => {
+    expect(checkedUp(server(status, check))).toBe(want);
   });
 });
