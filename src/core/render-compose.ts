@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
-import { substitute } from './images.ts';
+import { buildArgsOf, substitute } from './images.ts';
 import { LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
 
@@ -54,7 +54,7 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
   const build = lab.app.build && buildContext
     ? {
         context: buildContext,
-        args: Object.fromEntries(Object.entries(lab.app.build.args ?? {}).map(([k, v]) => [k, substitute(v, o.images)])),
+        args: buildArgsOf(lab, o.images),
         // One image serves every project of the lab: no project or workspace labels on it.
         labels: { [LABEL.managed]: 'true', [LABEL.lab]: lab.id, ...(buildHash ? { [LABEL.buildHash]: buildHash } : {}) },
       }

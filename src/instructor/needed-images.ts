@@ -1,5 +1,5 @@
 import type { Lab } from '../core/lab-schema.ts';
-import { imagesOf, substitute } from '../core/images.ts';
+import { buildArgsOf, imagesOf, substitute } from '../core/images.ts';
 
 /** One image a set of labs needs on an engine, after --image/LAB_IMAGES substitution. */
 export interface NeededImage {
@@ -38,7 +38,7 @@ export function neededImages(labs: readonly LabImages[]): NeededImage[] {
     add({ ref: substitute(lab.loadBalancer.image, images), kind: 'pull', role: 'load balancer', labs });
     for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: lab.app.build ? 'base' : 'app', labs });
     for (const ref of built) {
-      const args = Object.fromEntries(Object.entries(lab.app.build?.args ?? {}).map(([k, v]) => [k, substitute(v, images)]));
+      const args = buildArgsOf(lab, images);
       add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: buildContext ?? '', args, lab: lab.id, hash: buildHash } });
     }
   }
