@@ -52,8 +52,8 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
     note(survivors.length ? `survivors took the traffic: ${survivors.join(', ')} request(s) in 2 s` : 'no survivor took traffic');
     await container.start();
     restarted = true;
-    const ip = (await container.inspect()).NetworkSettings.Networks;
-    const newIp = Object.values(ip)[0]?.IPAddress;
+    // A restarted container may get a new address; HAProxy finds it again through DNS.
+    const newIp = Object.values((await container.inspect()).NetworkSettings.Networks)[0]?.IPAddress;
     note(`started ${victim.name} again${newIp && newIp !== victim.ip ? ` (new address ${newIp})` : ''}`);
     const back = await until(t, (list) => {
       const s = list.find((x) => checkedUp(x) && x.addr?.split(':')[0] === newIp);
