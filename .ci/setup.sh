@@ -86,13 +86,16 @@ else
 fi
 
 # 4. lab on the PATH, and lab 03.
+# `type -P`: the lab on the PATH, not the function above.
 here=$(pwd -P)
-if [ "$(readlink -f "$(command -v lab || true)" 2>/dev/null)" = "$here/dist/index.js" ]; then
-  log "lab is on your PATH"
-elif npm link --no-audit --no-fund --loglevel=error >"$tmp/link.out" 2>&1 && command -v lab >/dev/null; then
-  log "lab is on your PATH (npm link: $(command -v lab))"
+if [ "$(readlink -f "$(type -P lab)" 2>/dev/null)" = "$here/dist/index.js" ]; then
+  log "lab is on your PATH ($(type -P lab))"
+elif ! npm link --no-audit --no-fund --loglevel=error >"$tmp/link.out" 2>&1; then
+  log "could not put lab on your PATH (npm link: $(grep -m 1 -i 'err' "$tmp/link.out" || tail -n 1 "$tmp/link.out")): run npm link with the rights it needs, or use node dist/index.js in place of lab"
+elif [ "$(readlink -f "$(type -P lab)" 2>/dev/null)" = "$here/dist/index.js" ]; then
+  log "lab is on your PATH (npm link: $(type -P lab))"
 else
-  log "could not put lab on your PATH ($(tail -n 1 "$tmp/link.out"); the global bin folder is $(npm prefix -g)/bin): run npm link with the rights it needs, or use node dist/index.js instead of lab"
+  log "npm link put lab in $(npm prefix -g)/bin, which is not first on your PATH: add that folder to PATH, or use node dist/index.js in place of lab"
 fi
 log "starting lab 03 (lab up 03)"
 lab up 03
