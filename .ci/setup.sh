@@ -59,7 +59,7 @@ rc=$?
 set -e
 if [ $rc -eq 0 ]; then
   log "images: $(head -n 1 "$tmp/prepare.out")"
-elif [ $rc -eq 3 ] && grep -q 'Could not pull' "$tmp/prepare.err"; then
+elif [ $rc -eq 3 ] && grep -q 'Could not pull' "$tmp/prepare.err"; then # pullImage(), src/instructor/images-engine.ts
   reason=$(grep -m 1 'Could not pull' "$tmp/prepare.err" | sed 's/^[^A-Za-z]*//')
   [ -z "${LAB_IMAGES:-}" ] || { cat "$tmp/prepare.err" >&2; die "LAB_IMAGES is set and names an image that cannot be pulled; fix LAB_IMAGES (or unset it), then run npm run setup again."; }
   [ ! -e "$images_file" ] || { cat "$tmp/prepare.err" >&2; die "$images_file (yours: setup leaves it alone) names an image that cannot be pulled; fix it, or remove it to let setup choose, then run npm run setup again."; }
