@@ -69,17 +69,17 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
   }
   const parsed = parseLab(text, displayName);
   if (!parsed.ok) return { problems: parsed.problems };
-  const { lab } = parsed;
+  const { lab, keyPosition } = parsed;
   const problems: FileProblem[] = [];
   const folder = dirname(file).split(sep).pop();
   if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`) && /^[0-9]{2}-/.test(folder ?? '')) {
-    problems.push({ file: displayName, ...lineOf(text, /^id:/m), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
+    problems.push({ file: displayName, ...keyPosition(['id']), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
   }
   let buildContext: string | undefined;
   if (lab.app.build) {
     buildContext = resolve(dirname(file), lab.app.build.context);
     if (!existsSync(join(buildContext, 'Dockerfile')) || !statSync(buildContext).isDirectory()) {
-      problems.push({ file: displayName, ...lineOf(text, /^\s+context:/m), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
+      problems.push({ file: displayName, ...keyPosition(['app', 'build', 'context']), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
     }
   }
   if (problems.length) return { problems };
@@ -92,14 +92,6 @@ export function loadLab(ref: string): LoadedLab {
   const { lab, problems } = readLab(file);
   if (!lab) throw new LabFileError(problems, `Fix the file, then run: lab validate ${displayPath(file)}`);
   return lab;
-}
-
-function lineOf(text: string, pattern: RegExp): { line: number; col: number } {
-  const m = pattern.exec(text);
-  if (!m) return { line: 1, col: 1 };
-  const before = text.slice(0, m.index + (m[0].length - m[0].trimStart().length));
-  const line = before.split('\n').length;
-  return { line, col: before.length - before.lastIndexOf('\n') };
 }
 
 export const displayPath = (file: string): string => {

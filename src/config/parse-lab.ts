@@ -1,9 +1,14 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
+import { labSchemaObject } from '../core/json-schema.ts';
 import { LabSchema, type Lab } from '../core/lab-schema.ts';
+import { suggestKey } from '../core/suggest-key.ts';
 import type { FileProblem } from '../errors.ts';
 
-export type ParseResult = { ok: true; lab: Lab } | { ok: false; problems: FileProblem[] };
+/** Line and column of the key at the end of a path, e.g. ['app', 'build', 'context']. */
+export type KeyLocator = (path: readonly (string | number)[]) => { line: number; col: number };
+
+export type ParseResult = { ok: true; lab: Lab; keyPosition: KeyLocator } | { ok: false; problems: FileProblem[] };
 
 /**
  * Parse and validate one lab file's text. Pure: the caller reads the file. Every problem is
@@ -18,21 +23,31 @@ export function parseLab(text: string, file: string): ParseResult {
       ok: false,
       problems: doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        const key = e.code === 'DUPLICATE_KEY' ? keyAt(text, pos.line, pos.col) : '';
+        const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc, e.pos[0]) : '';
         return { file, line: pos.line, col: pos.col, key, message: yamlMessage(e.code, e.message) };
       }),
     };
   }
   const result = LabSchema.safeParse(doc.toJS());
-  if (result.success) return { ok: true, lab: result.data };
+  if (result.success) {
+    const keyPosition: KeyLocator = (path) => position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
+    return { ok: true, lab: result.data, keyPosition };
+  }
   const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
   // In file order, as an editor lists them.
   return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
 }
 
-/** The key written at a position, e.g. for a duplicate key, which yaml reports without its name. */
-const keyAt = (text: string, line: number, col: number): string =>
-  /^[^:#\s]+/.exec(text.split('\n')[line - 1]?.slice(col - 1) ?? '')?.[0] ?? '';
+/** The key that starts at an offset, e.g. a duplicate key, which yaml reports without its name. */
+function keyAt(doc: Document, offset: number): string {
+  let name = '';
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return (name = String(pair.key.value)), visit.BREAK;
+    },
+  });
+  return name;
+}
 
 const yamlMessage = (code: string, message: string): string => {
   const first = message.split('\n')[0] ?? message;
@@ -49,7 +64,7 @@ function issueProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, 
       ...position(doc, lc, path, key),
       file,
       key: [...path, key].join('.'),
-      message: `unknown key "${key}"${suggest(key, knownKeys(doc, path))}`,
+      message: `unknown key "${key}"${suggestKey(labSchemaObject(), path, key, knownKeys(doc, path))}`,
     }));
   }
   return [{ ...position(doc, lc, path), file, key: path.join('.') || '(document)', message: friendly(issue) }];
@@ -75,7 +90,7 @@ const received = (m: string) => {
 };
 
 /** Line and column of the node at `path`; for a key name, of that key in its map. */
-function position(doc: Document, lc: LineCounter, path: (string | number)[], key?: string) {
+function position(doc: Document, lc: LineCounter, path: readonly (string | number)[], key?: string) {
   let node: unknown = doc.contents;
   let offset = 0;
   for (const step of [...path, ...(key === undefined ? [] : [key])]) {
@@ -96,39 +111,4 @@ function position(doc: Document, lc: LineCounter, path: (string | number)[], key
 function knownKeys(doc: Document, path: (string | number)[]): string[] {
   const node = doc.getIn(path, true);
   return isMap(node) ? node.items.flatMap((p) => (isScalar(p.key) ? [String(p.key.value)] : [])) : [];
-}
-
-/** "did you mean" for typos such as replcias, from the keys the schema allows at that level. */
-function suggest(key: string, present: string[]): string {
-  const allowed = allowedKeys().filter((k) => !present.includes(k));
-  const close = allowed.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return close ? ` (did you mean "${close}"?)` : '';
-}
-
-let allowedCache: string[] | undefined;
-function allowedKeys(): string[] {
-  if (allowedCache) return allowedCache;
-  const keys = new Set<string>();
-  const walk = (s: unknown): void => {
-    const def = (s as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
-    if (!def) return;
-    if (def.shape) for (const [k, v] of Object.entries(def.shape as object)) (keys.add(k), walk(v));
-    for (const inner of [def.innerType, def.element, def.in]) walk(inner);
-  };
-  walk(LabSchema);
-  return (allowedCache = [...keys]);
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

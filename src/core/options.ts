@@ -1,5 +1,6 @@
 import { ALGORITHMS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Algorithm, type Lab, type Mode } from './lab-schema.ts';
 import { UsageError } from '../errors.ts';
+import { EXAMPLE_PAIR, parseImagePair } from './image-substitutions.ts';
 
 /** What a user may pass on the command line; strings as typed, before validation. */
 export interface RenderFlags {
@@ -41,7 +42,6 @@ export interface ResolvedOptions {
 
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const CREDENTIAL = /^[A-Za-z0-9._\-]{1,64}$/;
-const IMAGE = /^[A-Za-z0-9._\-\/:@+]+$/;
 
 /** Compose project name lab uses for a lab unless --project says otherwise. */
 export const defaultProject = (labId: string): string => `lab-${labId}`;
@@ -99,11 +99,9 @@ function parseMode(raw: string): Mode {
 function parseImages(pairs: string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
-    const [from, to, ...rest] = pair.split('=');
-    if (!from || !to || rest.length > 0 || !IMAGE.test(from) || !IMAGE.test(to)) {
-      throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. haproxy:3.0=mirror.local/haproxy:3.0`);
-    }
-    images[from] = to;
+    const parsed = parseImagePair(pair);
+    if (!parsed) throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`);
+    images[parsed.from] = parsed.to;
   }
   return images;
 }

@@ -25,6 +25,8 @@ export interface DoctorFacts {
   endpoint: { host: string; source: string; local: boolean };
   engine: { ok: true; version: string; api: string; rootDir: string } | { ok: false; error: string; hint?: string };
   compose: { ok: true; version: string } | { ok: false; error: string; hint?: string };
+  /** Image substitutions in effect (images file, LAB_IMAGES), each described with its source. */
+  substitutions?: { ok: true; file: string; list: string[] } | { ok: false; file: string; error: string; hint?: string };
   /** Undefined when the engine could not be asked. */
   images?: { ref: string; role: string; kind: 'pull' | 'build'; labs: string[]; present: boolean }[];
   ports?: { port: number; option: string; labs: string[]; holder: PortHolder }[];
@@ -59,6 +61,7 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
     checks.push({ name: 'compose', status: 'fail', detail: `Compose ${f.compose.version}: a remote engine needs ${INLINE_CONFIGS_COMPOSE.join('.')} or later (inline configs)`, fix: 'Update the Compose v2 plugin on this machine' });
   } else checks.push({ name: 'compose', status: 'ok', detail: `Compose ${f.compose.version}` });
 
+  checks.push(...substitutionChecks(f.substitutions));
   for (const i of f.images ?? []) {
     const what = `${i.ref} (${i.role} of ${i.labs.join(', ')})`;
     if (i.present) checks.push({ name: 'image', status: 'ok', detail: `${what} present` });
@@ -91,6 +94,14 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
   if (stale.length) checks.push({ name: 'locks', status: 'warn', detail: `${stale.length} stale lock(s) of ended lab commands: ${list(stale.map((l) => l.project))}`, fix: `rm ${stale.map((l) => l.file).join(' ')}` });
   else checks.push({ name: 'locks', status: 'ok', detail: busy.length ? `in use: ${list(busy.map((l) => `lab ${l.command ?? '?'} (pid ${l.pid})`))}` : 'no stale locks' });
   return checks;
+}
+
+/** Which images lab runs instead of the ones the lab files name, and who said so. */
+function substitutionChecks(s: DoctorFacts['substitutions']): DoctorCheck[] {
+  if (!s) return [];
+  if (!s.ok) return [{ name: 'substitute', status: 'fail', detail: s.error, fix: s.hint ?? `rm ${s.file}` }];
+  if (!s.list.length) return [{ name: 'substitute', status: 'ok', detail: `none: the images the lab files name (no LAB_IMAGES, no ${s.file})` }];
+  return s.list.map((detail) => ({ name: 'substitute', status: 'ok', detail }));
 }
 
 function portCheck(lab: string, p: NonNullable<DoctorFacts['ports']>[number]): DoctorCheck {

@@ -1,7 +1,9 @@
 import { readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { imageSubstitutions, imagesFilePath } from '../config/images-file.ts';
 import { labHome, type Context } from '../context.ts';
+import { describeSubstitution, substitutionMap } from '../core/image-substitutions.ts';
 import { LABEL } from '../core/labels.ts';
 import { composeVersion } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
@@ -23,16 +25,29 @@ export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
     endpoint: { host: endpoint.host, source: endpoint.source, local: isLocalEngine(endpoint) },
   };
   const [engine, compose, locks] = await Promise.all([engineFacts(endpoint), composeFacts(endpoint), lockFacts(ctx.env)]);
-  if (!engine.docker) return { ...base, engine: engine.fact, compose, locks };
+  const { substitutions, images: map } = substitutionFacts(ctx.env);
+  if (!engine.docker) return { ...base, engine: engine.fact, compose, substitutions, locks };
   const docker = engine.docker;
-  const labs = allLabImages(ctx.env);
+  const labs = allLabImages(map);
   const [images, ports, leftovers, disk] = await Promise.all([
     Promise.all(neededImages(labs).map(async (n) => ({ ref: n.ref, role: n.role, kind: n.kind, labs: n.labs, present: await present(docker, n.ref) }))),
     portFacts(docker, endpoint, labs.map((l) => l.lab)),
     leftoverFacts(docker),
     diskFacts(endpoint, engine.fact.ok ? engine.fact.rootDir : ''),
   ]);
-  return { ...base, engine: engine.fact, compose, locks, images, ports, leftovers, disk };
+  return { ...base, engine: engine.fact, compose, substitutions, locks, images, ports, leftovers, disk };
+}
+
+/** The image substitutions in effect and where each comes from; a broken setting is a fact too. */
+function substitutionFacts(env: NodeJS.ProcessEnv): { substitutions: DoctorFacts['substitutions']; images: Record<string, string> } {
+  const file = imagesFilePath(env);
+  try {
+    const subs = imageSubstitutions(env);
+    return { substitutions: { ok: true, file, list: subs.map(describeSubstitution) }, images: substitutionMap(subs) };
+  } catch (e) {
+    const error = [(e as Error).message, ...(e instanceof LabError ? e.details : [])].join(': ');
+    return { substitutions: { ok: false, file, error, hint: e instanceof LabError ? e.hint : undefined }, images: {} };
+  }
 }
 
 async function engineFacts(endpoint: Endpoint): Promise<{ fact: DoctorFacts['engine']; docker?: Dockerode }> {

@@ -56,6 +56,7 @@ export async function pullImage(docker: Dockerode, ref: string, onProgress: (tex
     const stream = (await docker.pull(ref)) as NodeJS.ReadableStream;
     await follow(docker, stream, (e) => e.status && onProgress(`${ref}: ${e.status}${e.id ? ` ${e.id}` : ''}${e.progress ? ` ${e.progress}` : ''}`));
   } catch (e) {
+    // .ci/setup.sh reads "Could not pull" (with exit 3) as "no registry": keep the words.
     throw new EnvironmentError(`Could not pull ${ref}: ${(e as Error).message.trim()}`, {
       hint: 'Without a registry: load a bundle made on a connected machine (lab prepare --load bundle.tar), or map the image with --image FROM=TO',
     });

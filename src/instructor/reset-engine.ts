@@ -1,7 +1,9 @@
 import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { imageSubstitutions } from '../config/images-file.ts';
 import { labHome } from '../context.ts';
+import { substitutionMap } from '../core/image-substitutions.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from './needed-images.ts';
 import { DOCKER_API_CONCURRENCY, removeContainer } from '../docker/engine.ts';
@@ -10,7 +12,7 @@ import { isLabState, type ResetInput, type ResetPlan } from './reset-plan.ts';
 
 /** Every image reference the lab definitions name, after substitution, with the labs naming it. */
 export const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
-  new Map(neededImages(allLabImages(env)).map((n) => [n.ref, n.labs]));
+  new Map(neededImages(allLabImages(substitutionMap(imageSubstitutions(env)))).map((n) => [n.ref, n.labs]));
 
 /** What the engine and LAB_HOME hold: everything, unfiltered, so the pure planner decides. */
 export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, includeImages: boolean): Promise<ResetInput> {

@@ -2,12 +2,13 @@
  * --hosts on three real engines (the main one and two extra dockerds): one table, one row per
  * host, up/down on all at once, and a non-zero exit naming the host whose engine is down.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOn, extraEnginesUnavailable, seedImages, startExtraEngine, type ExtraEngine } from './fleet-engines.ts';
-import { AUTO_PORTS, cleanupLab, describeRun, docker, engineHost, expectExit, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import { lab03Text, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
+import { AUTO_PORTS, cleanupLab, describeRun, docker, engineHost, expectExit, freePort, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
 
 const state = requireDocker();
 const noEngines = state.ok ? extraEnginesUnavailable() : '';
@@ -30,8 +31,20 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
   const engines: ExtraEngine[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'lab-e2e-fleet-'));
   const hosts = join(dir, 'room.txt');
+  /**
+   * For doctor, lab 03 on ports free right now. The extra engines publish on this machine's
+   * loopback too, so a developer's lab 03 on 8080/1936 (npm run setup leaves one running) would
+   * be a port taken for them: a fact about the machine, not about --hosts.
+   */
+  const doctorEnv = { LAB_LABS_DIR: join(dir, 'labs') };
 
   beforeAll(async () => {
+    const [appPort, statsPort] = [await freePort(), await freePort()];
+    mkdirSync(join(dir, 'labs', '03-load-balancing'), { recursive: true });
+    writeFileSync(
+      join(dir, 'labs', '03-load-balancing', 'lab.yaml'),
+      lab03Text().replace('appPort: 8080', `appPort: ${appPort}`).replace('statsPort: 1936', `statsPort: ${statsPort}`).replace('context: ../../compose/whoami', `context: ${WHOAMI_CONTEXT}`),
+    );
     engines.push(...(await Promise.all([startExtraEngine(), startExtraEngine()])));
     await Promise.all(engines.map((e) => seedImages(e)));
     writeFileSync(hosts, ['# the e2e room', `main ${engineHost()}`, '', `pc02 ${engines[0]!.host}   # extra dockerd`, `pc03 ${engines[1]!.host}`, ''].join('\n'));
@@ -43,7 +56,7 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
   }, 60_000);
 
   it('doctor on every host: a table with three rows, exit 0', async () => {
-    const r = expectExit(await runLab(['--hosts', hosts, 'doctor'], { timeout: 90_000 }), 0);
+    const r = expectExit(await runLab(['--hosts', hosts, 'doctor'], { env: doctorEnv, timeout: 90_000 }), 0);
     const rows = tableRows(r.stdout);
     expect(rows, describeRun(r)).toHaveLength(3);
     expect(rows.map((l) => l.split(/\s+/).slice(0, 4))).toEqual([
@@ -57,7 +70,7 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
 
   it('--json: one object with each host’s own doctor report', async () => {
     const j = parseJson<{ outcome: string; exitCode: number; hosts: { name: string; exitCode: number; result: { checks: { name: string; status: string }[] } }[] }>(
-      expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { timeout: 90_000 }), 0),
+      expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { env: doctorEnv, timeout: 90_000 }), 0),
     );
     expect(j.outcome).toBe('success');
     expect(j.hosts.map((h) => [h.name, h.exitCode])).toEqual([
@@ -98,7 +111,7 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
     ]);
     expect(rows[2]).toMatch(/Cannot reach the Docker engine at unix:\/\/\/tmp\/lab-e2e-dockerd-.*socket does not exist/);
     expect(r.stderr).toMatch(/1 of 3 hosts failed: pc03/);
-    const d = expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { timeout: 90_000 }), 3);
+    const d = expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { env: doctorEnv, timeout: 90_000 }), 3);
     expect(parseJson<{ hosts: { name: string; exitCode: number }[] }>(d).hosts.map((h) => h.exitCode)).toEqual([0, 0, 3]);
   }, 90_000);
 
