@@ -2,9 +2,10 @@ import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { labHome } from '../context.ts';
+import { LABEL } from '../core/labels.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from './needed-images.ts';
-import { DOCKER_API_CONCURRENCY, removeContainer } from '../docker/engine.ts';
+import { DOCKER_API_CONCURRENCY, imageLabels, removeContainer } from '../docker/engine.ts';
 import { mapBounded } from '../pool.ts';
 import { isLabState, type ResetInput, type ResetPlan } from './reset-plan.ts';
 
@@ -21,7 +22,9 @@ export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, inc
     includeImages ? docker.listImages({ all: false }) : Promise.resolve([]),
     listWorkspaceDirs(env),
   ]);
-  return { containers, networks, volumes, images, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
+  // Only containers marked lab.managed can be lab's; their images' labels tell what they inherited.
+  const labels = await imageLabels(docker, containers.filter((c) => c.Labels?.[LABEL.managed] === 'true').map((c) => c.ImageID));
+  return { containers, networks, volumes, images, imageLabels: labels, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
 }
 
 async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {

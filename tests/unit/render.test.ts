@@ -134,8 +134,9 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     };
     expect(Object.keys(labelled)).toEqual(['app', 'haproxy', 'default network']);
     for (const [what, labels] of Object.entries(labelled)) expect(labels, what).toEqual(want);
-    // The built image is shared by every project of the lab: lab's marks, no project's.
-    expect(r.model.services.app?.build?.labels).toEqual({ 'lab.managed': 'true', 'lab.id': lab.id });
+    // The built image is shared by every project of the lab, and every container started from
+    // it inherits its labels: image-level labels only, none that marks a container as lab's.
+    expect(r.model.services.app?.build?.labels).toEqual({ 'lab.image.built-for': lab.id });
     // A YAML 1.1 parser would read an unquoted true as a boolean; labels must be strings.
     expect(r.compose).toContain('lab.managed: "true"');
   });
