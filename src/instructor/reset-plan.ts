@@ -1,5 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { builtByLab, LABEL, ownedByLab, type Labels } from '../core/labels.ts';
+import { describeCleanup, type WorkspaceCleanup } from '../core/workspace-files.ts';
+
+export { isLabState } from '../core/workspace-files.ts';
 
 /** The fields of Docker's list responses that reset looks at (as dockerode returns them). */
 export interface ContainerRow {
@@ -36,7 +39,7 @@ export interface ResetInput {
   includeImages: boolean;
   /** Labels of the images the candidate containers run, by image ID: what a container inherits proves nothing. */
   imageLabels: Map<string, Labels>;
-  /** Directories under labHome/workspaces (each is removed later only if it holds lab's lab.json). */
+  /** Directories under labHome/workspaces (reset-engine.ts then looks in each for what lab wrote). */
   workspaceDirs: string[];
 }
 
@@ -48,7 +51,7 @@ export interface ResetPlan {
   images: { id: string; refs: string[]; why: string }[];
   /** Images reset would have removed but leaves, and why. */
   kept: { ref: string; reason: string }[];
-  /** Candidate workspace directories; only those holding lab's lab.json are deleted. */
+  /** Candidate workspace directories; in each, only what lab wrote is deleted (core/workspace-files.ts). */
   workspaces: string[];
 }
 
@@ -113,30 +116,20 @@ function workspaceCandidates(dirs: string[], labContainers: ContainerRow[]): str
   return [...new Set([...dirs, ...labelled].map((d) => resolve(d)))].filter((d) => d !== resolve('/')).sort();
 }
 
-/** Whether a lab.json is lab's own workspace state (and not some other program's lab.json). Pure. */
-export function isLabState(text: string): boolean {
-  try {
-    const state = JSON.parse(text) as { lab?: unknown; options?: unknown };
-    return typeof state.lab === 'string' && typeof state.options === 'object' && state.options !== null;
-  } catch {
-    return false;
-  }
-}
-
 export const planSize = (p: ResetPlan, workspaces = p.workspaces.length): number =>
   p.containers.length + p.networks.length + p.volumes.length + p.images.length + workspaces;
 
 const shortId = (ref: string) => (/^sha256:[0-9a-f]{64}$/.test(ref) ? `${ref.slice(7, 19)} (untagged)` : ref);
 
 /** The plan as lines of text, one object a line, grouped by kind. Pure. */
-export function describePlan(p: ResetPlan, workspaces: string[]): string[] {
+export function describePlan(p: ResetPlan, workspaces: WorkspaceCleanup[]): string[] {
   const group = (title: string, items: string[]) => (items.length ? [`${title} (${items.length}):`, ...items.map((i) => `  ${i}`)] : []);
   return [
     ...group('Containers', p.containers.map((c) => `${c.name}  (project ${c.project || '?'}${c.running ? ', running' : ''})`)),
     ...group('Networks', p.networks.map((n) => n.name)),
     ...group('Volumes', p.volumes.map((v) => v.name)),
     ...group('Images', p.images.map((i) => `${i.refs.map(shortId).join(', ')}  (${i.why})`)),
-    ...group('Workspaces', workspaces),
+    ...group('Workspaces', workspaces.map(describeCleanup)),
     ...group('Kept', p.kept.map((k) => `image ${k.ref}: ${k.reason}`)),
   ];
 }

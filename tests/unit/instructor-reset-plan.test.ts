@@ -147,7 +147,11 @@ describe('lab reset: what it selects', () => {
   });
 
   it('lists the plan by kind', () => {
-    expect(describePlan(plan, ['/w/p'])).toEqual([
+    const workspaces = [
+      { dir: '/w/p', files: ['compose.yaml', 'lab.json'], folders: [], removeFolder: true },
+      { dir: '/home/u/p', files: ['compose.yaml', 'lab.json'], folders: ['haproxy'], removeFolder: false, keep: 'lab did not create it' },
+    ];
+    expect(describePlan(plan, workspaces)).toEqual([
       'Containers (2):',
       '  lab-03-load-balancing-app-1  (project lab-03-load-balancing, running)',
       '  lab-03-load-balancing-haproxy-1  (project lab-03-load-balancing)',
@@ -159,8 +163,9 @@ describe('lab reset: what it selects', () => {
       '  lab/whoami:1  (built by lab)',
       '  ffffffffffff (untagged)  (built by lab)',
       '  haproxy:3.0  (named by lab 03-load-balancing)',
-      'Workspaces (1):',
-      '  /w/p',
+      'Workspaces (2):',
+      '  /w/p  (the folder lab created, with the 2 file(s) lab wrote in it)',
+      "  /home/u/p: only lab's files compose.yaml, lab.json, haproxy/; the folder stays: lab did not create it",
       'Kept (1):',
       '  image node:20-alpine: used by container lab-03-load-balancing-app-9, which lab did not create',
     ]);
