@@ -6,6 +6,7 @@ import type { LabContainer } from './docker/engine.ts';
 import type { RenderOptions } from './core/options.ts';
 import { renderCompose } from './core/render-compose.ts';
 import { renderHaproxyCfg } from './core/render-haproxy.ts';
+import { HAPROXY_ENV_FILE, renderHaproxyEnv } from './core/render-secrets.ts';
 import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from './core/workspace-files.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
@@ -19,6 +20,8 @@ export interface Workspace {
   dir: string;
   composeFile: string;
   haproxyCfg: string;
+  /** The stats credentials HAProxy reads from its environment (core/render-secrets.ts). */
+  envFile: string;
   stateFile: string;
   /** What lab wrote here (core/workspace-files.ts), so reset deletes that and nothing else. */
   markerFile: string;
@@ -31,6 +34,7 @@ export const workspacePaths = (dir: string, inLabHome = false): Workspace => ({
   inLabHome,
   composeFile: join(dir, 'compose.yaml'),
   haproxyCfg: join(dir, 'haproxy', 'haproxy.cfg'),
+  envFile: join(dir, HAPROXY_ENV_FILE),
   stateFile: join(dir, 'lab.json'),
   markerFile: join(dir, MARKER_FILE),
 });
@@ -40,6 +44,10 @@ export function resolveWorkspace(env: NodeJS.ProcessEnv, project: string, overri
   return workspacePaths(dir, dirname(dir) === dirname(workspaceDir(env, project)));
 }
 
+/** Private: the files holding the stats password, and a folder lab creates. */
+const PRIVATE = 0o600;
+const PRIVATE_DIR = 0o700;
+/** haproxy.cfg and its folder are bind-mounted: the official image's HAProxy (uid 99) must read them. */
 const SHARED = 0o644;
 const SHARED_DIR = 0o755;
 
@@ -52,7 +60,7 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
   const [previous, marker, state] = await Promise.all([ws.haproxyCfg, ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
-  const createdFolder = await makeFolder(ws.dir, SHARED_DIR, true);
+  const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
   const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
   // The marker first: it names each file before the file exists, so an interrupted write
   // leaves nothing lab cannot account for.
@@ -61,7 +69,7 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
     createdFolder,
     legacyState: isLabState(state),
     inLabHome: ws.inLabHome,
-    files: [ws.composeFile, ws.haproxyCfg, ws.stateFile, ws.markerFile].map(rel),
+    files: [ws.composeFile, ws.haproxyCfg, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
     folders: createdHaproxy ? [rel(dirname(ws.haproxyCfg))] : [],
   });
   await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
@@ -69,14 +77,18 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   await Promise.all([
     atomicWrite(ws.composeFile, compose, SHARED),
     atomicWrite(ws.haproxyCfg, cfg, SHARED),
-    atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, SHARED),
+    atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
+    atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
   ]);
   return { cfgChanged: previous !== undefined && previous !== cfg };
 }
 
 export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {
   try {
-    return JSON.parse(await readFile(ws.stateFile, 'utf8')) as WorkspaceState;
+    const state = JSON.parse(await readFile(ws.stateFile, 'utf8')) as WorkspaceState;
+    // Written before --stats-admin existed: admin was on, except that it now follows --expose.
+    state.options = { ...state.options, statsAdmin: state.options.statsAdmin ?? !state.options.expose };
+    return state;
   } catch {
     return undefined;
   }

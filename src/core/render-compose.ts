@@ -5,6 +5,7 @@ import type { RenderOptions } from './options.ts';
 import { buildArgsOf, substitute } from './images.ts';
 import { IMAGE_LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
+import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -78,6 +79,8 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
         image: substitute(lab.loadBalancer.image, o.images),
         depends_on: [APP_SERVICE],
         ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
+        // The stats credentials (render-secrets.ts); compose reads the file, relative to this one.
+        env_file: [`./${HAPROXY_ENV_FILE}`],
         ...(inlineHaproxyCfg === undefined ? mountedCfg(labels) : inlineCfg(inlineHaproxyCfg, labels)),
         // The official image stops with SIGUSR1 (graceful drain); a lab has nothing to drain.
         stop_signal: 'SIGTERM',

@@ -95,7 +95,7 @@ describe.skipIf(!ok).sequential(`what lab did not create survives reset, down, s
     expect(j.workspaces).toEqual([
       {
         dir: userDir,
-        files: ['compose.yaml', 'haproxy/haproxy.cfg', 'lab-files.json', 'lab.json', 'haproxy/'],
+        files: ['compose.yaml', 'haproxy.env', 'haproxy/haproxy.cfg', 'lab-files.json', 'lab.json', 'haproxy/'],
         folderRemoved: false,
         folderKept: 'lab did not create it, and it holds 1 other item(s): thesis.txt',
       },
@@ -105,7 +105,7 @@ describe.skipIf(!ok).sequential(`what lab did not create survives reset, down, s
     expect(j.removed.images).not.toContain(SNAPSHOT);
     expect(j.kept).toContainEqual({ kind: 'image', ref: 'lab/whoami:1', reason: `used by container ${FOREIGN.fromApp}, which lab did not create` });
     const text = expectExit(await lab(['reset', '--dry-run']), 0).stdout;
-    expect(text).toContain(`${userDir}: only lab's files compose.yaml, haproxy/haproxy.cfg, lab-files.json, lab.json, haproxy/; the folder stays: lab did not create it, and it holds 1 other item(s): thesis.txt`);
+    expect(text).toContain(`${userDir}: only lab's files compose.yaml, haproxy.env, haproxy/haproxy.cfg, lab-files.json, lab.json, haproxy/; the folder stays: lab did not create it, and it holds 1 other item(s): thesis.txt`);
     expect(readdirSync(userDir)).toContain('compose.yaml');
   });
 
