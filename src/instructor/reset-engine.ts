@@ -98,7 +98,7 @@ export async function executeReset(docker: Dockerode, plan: ResetPlan, workspace
  * Delete what lab wrote in a workspace, never recursively: its files, then its subfolders and
  * the folder itself only with rmdir, which leaves a folder where anything else appeared since.
  */
-async function removeLabFiles(w: WorkspaceCleanup): Promise<void> {
+export async function removeLabFiles(w: WorkspaceCleanup): Promise<void> {
   for (const file of w.files) await unlink(join(w.dir, file)).catch(unlessCode('ENOENT'));
   for (const folder of w.folders) await rmdir(join(w.dir, folder)).catch(unlessCode('ENOENT', 'ENOTEMPTY', 'EEXIST'));
   if (w.removeFolder) await rmdir(w.dir).catch(unlessCode('ENOENT', 'ENOTEMPTY', 'EEXIST'));
