@@ -44,6 +44,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
       .option('--stats-user <user>', 'stats page user')
       .option('--stats-password <password>', 'stats page password')
       .option('--expose', 'publish on all interfaces, not just 127.0.0.1')
+      .option('--stats-admin', "let the stats page drain and stop servers under --expose too (always on without --expose)")
       .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
       .option('--image <from=to...>', 'use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)');
 

@@ -2,13 +2,13 @@ import type Dockerode from 'dockerode';
 import type { LoadedLab } from './config/labs.ts';
 import type { Context } from './context.ts';
 import { substitute } from './core/images.ts';
-import { LABEL } from './core/labels.ts';
+import { IMAGE_LABEL } from './core/labels.ts';
 import type { RenderOptions } from './core/options.ts';
 import { backendServers, checkedUp, type ServerStat } from './core/haproxy-stats.ts';
 import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
-import { connect, containerLogs, labContainers, type LabContainer } from './docker/engine.ts';
+import { connect, containerLogs, foreignInProject, labContainers, type LabContainer } from './docker/engine.ts';
 import { resolveEndpoint, type Endpoint } from './docker/endpoint.ts';
-import { InterruptedError, RuntimeError, UsageError } from './errors.ts';
+import { EnvironmentError, InterruptedError, RuntimeError, UsageError } from './errors.ts';
 import { readStats, type StatsEndpoint } from './haproxy/stats-client.ts';
 import type { Progress } from './ui/output.ts';
 import type { WorkspaceState } from './workspace.ts';
@@ -27,12 +27,28 @@ export async function openEngine(ctx: Context): Promise<Engine> {
  * Compose's build flag for the app image: --no-build when the image present was built from
  * this same build context (its hash label matches), else --build. Compose 2.26 alone never
  * rebuilds an image that exists, even with pull_policy: build, so a changed app would
- * otherwise keep running its old code.
+ * otherwise keep running its old code. An image built by an earlier lab (its hash under the
+ * old label name, next to lab.managed) is rebuilt too, so its containers stop inheriting lab.managed.
  */
 export async function buildArgs(engine: Engine, loaded: LoadedLab, options: RenderOptions): Promise<string[]> {
   if (!loaded.buildHash) return [];
   const info = await engine.docker.getImage(substitute(loaded.lab.app.image, options.images)).inspect().catch(() => undefined);
-  return [info?.Config?.Labels?.[LABEL.buildHash] === loaded.buildHash ? '--no-build' : '--build'];
+  return [info?.Config?.Labels?.[IMAGE_LABEL.buildHash] === loaded.buildHash ? '--no-build' : '--build'];
+}
+
+/**
+ * Before compose touches a project: refuse when a container that is not lab's carries the
+ * project's compose labels (docker/engine.ts foreignInProject), rather than let compose take it
+ * for a replica and recreate or remove it. Nothing is started or deleted.
+ */
+export async function refuseForeignInProject(engine: Engine, project: string, short: string): Promise<void> {
+  const foreign = await foreignInProject(engine.docker, project);
+  if (foreign.length === 0) return;
+  const first = foreign[0]!;
+  throw new EnvironmentError(
+    `${foreign.length > 1 ? `Containers ${first.name} and ${foreign.length - 1} more carry` : `Container ${first.name} carries`} the compose labels of project ${project} but lab did not create it (they come from its image ${first.image}, e.g. a docker commit of a lab container): docker compose would take it for a replica of the lab and could recreate or remove it`,
+    { details: foreign.map((f) => `${f.name} (image ${f.image})`), hint: `Run the lab under another project: lab up ${short} --project ${project}-2; or, if the container is yours to remove: docker rm -f ${foreign.map((f) => f.name).join(' ')}` },
+  );
 }
 
 /** An engine on this machine (a socket), which can bind-mount this machine's files. */

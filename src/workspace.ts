@@ -1,11 +1,13 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedLab } from './config/labs.ts';
 import { workspaceDir, type Context } from './context.ts';
 import type { LabContainer } from './docker/engine.ts';
 import type { RenderOptions } from './core/options.ts';
 import { renderCompose } from './core/render-compose.ts';
 import { renderHaproxyCfg } from './core/render-haproxy.ts';
+import { HAPROXY_ENV_FILE, renderHaproxyEnv } from './core/render-secrets.ts';
+import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from './core/workspace-files.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
 export interface WorkspaceState {
@@ -18,18 +20,36 @@ export interface Workspace {
   dir: string;
   composeFile: string;
   haproxyCfg: string;
+  /** The stats credentials HAProxy reads from its environment (core/render-secrets.ts). */
+  envFile: string;
   stateFile: string;
+  /** What lab wrote here (core/workspace-files.ts), so reset deletes that and nothing else. */
+  markerFile: string;
+  /** The folder is LAB_HOME/workspaces/<name>, lab's own place, rather than one a user named. */
+  inLabHome: boolean;
 }
 
-export const workspacePaths = (dir: string): Workspace => ({
+export const workspacePaths = (dir: string, inLabHome = false): Workspace => ({
   dir,
+  inLabHome,
   composeFile: join(dir, 'compose.yaml'),
   haproxyCfg: join(dir, 'haproxy', 'haproxy.cfg'),
+  envFile: join(dir, HAPROXY_ENV_FILE),
   stateFile: join(dir, 'lab.json'),
+  markerFile: join(dir, MARKER_FILE),
 });
 
-export const resolveWorkspace = (env: NodeJS.ProcessEnv, project: string, override?: string): Workspace =>
-  workspacePaths(override ? resolve(override) : workspaceDir(env, project));
+export function resolveWorkspace(env: NodeJS.ProcessEnv, project: string, override?: string): Workspace {
+  const dir = override ? resolve(override) : workspaceDir(env, project);
+  return workspacePaths(dir, dirname(dir) === dirname(workspaceDir(env, project)));
+}
+
+/** Private: the files holding the stats password, and a folder lab creates. */
+const PRIVATE = 0o600;
+const PRIVATE_DIR = 0o700;
+/** haproxy.cfg and its folder are bind-mounted: the official image's HAProxy (uid 99) must read them. */
+const SHARED = 0o644;
+const SHARED_DIR = 0o755;
 
 /**
  * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload.
@@ -39,16 +59,36 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
-  const previous = await readFile(ws.haproxyCfg, 'utf8').catch(() => undefined);
-  await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
-  const state: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };
-  await Promise.all([atomicWrite(ws.composeFile, compose), atomicWrite(ws.haproxyCfg, cfg), atomicWrite(ws.stateFile, `${JSON.stringify(state, null, 2)}\n`)]);
+  const [previous, marker, state] = await Promise.all([ws.haproxyCfg, ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
+  const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
+  // The marker first: it names each file before the file exists, so an interrupted write
+  // leaves nothing lab cannot account for.
+  const rel = (f: string) => relative(ws.dir, f);
+  const next = nextMarker(parseMarker(marker), {
+    createdFolder,
+    legacyState: isLabState(state),
+    inLabHome: ws.inLabHome,
+    files: [ws.composeFile, ws.haproxyCfg, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
+    folders: createdHaproxy ? [rel(dirname(ws.haproxyCfg))] : [],
+  });
+  await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
+  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };
+  await Promise.all([
+    atomicWrite(ws.composeFile, compose, SHARED),
+    atomicWrite(ws.haproxyCfg, cfg, SHARED),
+    atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
+    atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
+  ]);
   return { cfgChanged: previous !== undefined && previous !== cfg };
 }
 
 export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {
   try {
-    return JSON.parse(await readFile(ws.stateFile, 'utf8')) as WorkspaceState;
+    const state = JSON.parse(await readFile(ws.stateFile, 'utf8')) as WorkspaceState;
+    // Written before --stats-admin existed: admin was on, except that it now follows --expose.
+    state.options = { ...state.options, statsAdmin: state.options.statsAdmin ?? !state.options.expose };
+    return state;
   } catch {
     return undefined;
   }
@@ -63,9 +103,23 @@ export async function projectWorkspace(ctx: Pick<Context, 'env'>, project: strin
   return { ws, state: await readState(ws) };
 }
 
+/** Make a folder with this mode (the umask must not narrow it); false when it already existed. */
+async function makeFolder(dir: string, mode: number, parents = false): Promise<boolean> {
+  if (parents) await mkdir(dirname(dir), { recursive: true });
+  try {
+    await mkdir(dir, { mode });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  await chmod(dir, mode);
+  return true;
+}
+
 /** Write through a temporary file and rename, so HAProxy or compose never read half a file. */
-async function atomicWrite(file: string, text: string): Promise<void> {
+async function atomicWrite(file: string, text: string, mode: number): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o644 });
+  await writeFile(tmp, text, { mode });
+  await chmod(tmp, mode);
   await rename(tmp, file);
 }

@@ -1,6 +1,7 @@
 import type { Context } from '../context.ts';
 import { RuntimeError, UsageError } from '../errors.ts';
-import { executeReset, gatherReset, labWorkspaces, type ResetOutcome } from '../instructor/reset-engine.ts';
+import type { WorkspaceCleanup } from '../core/workspace-files.ts';
+import { executeReset, gatherReset, workspaceCleanups, type ResetOutcome } from '../instructor/reset-engine.ts';
 import { describePlan, planReset, planSize, type ResetPlan } from '../instructor/reset-plan.ts';
 import { askYesNo, canAsk } from '../instructor/prompt.ts';
 import { openEngine } from '../runtime.ts';
@@ -13,34 +14,34 @@ export interface ResetOptions {
 }
 
 /**
- * Remove everything lab created on an engine: containers, networks and volumes carrying
- * lab.managed=true, the workspaces it wrote (only directories holding lab's lab.json), and
- * with --images the images lab built or the labs name, unless a non-lab container uses them.
- * Anything without lab's label is left alone, whatever its name.
+ * Remove everything lab created on an engine: its containers, networks and volumes (by
+ * core/labels.ts ownedByLab), the files it wrote in its workspaces (a folder only when lab
+ * made it and nothing else is in it), and with --images the images lab built or the labs
+ * name, unless a non-lab container uses them. Anything else is left alone, whatever its name.
  */
 export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesNo): Promise<void> {
   const { out } = ctx;
   const interactive = canAsk(out.stderr);
   // Checked before anything is read, so a script without --yes fails the same way every time.
   if (!opts.dryRun && !opts.yes && !interactive) {
-    throw new UsageError('lab reset deletes every lab container, network, volume and workspace; not on a terminal, it needs --yes', {
+    throw new UsageError('lab reset deletes every lab container, network and volume, and the files lab wrote in its workspaces; not on a terminal, it needs --yes', {
       hint: `See what would go: lab reset --dry-run${opts.images ? ' --images' : ''}; then: lab reset --yes${opts.images ? ' --images' : ''}`,
     });
   }
   const engine = await openEngine(ctx);
   const look = out.step(`Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`);
   const plan = planReset(await failing(look, gatherReset(engine.docker, ctx.env, Boolean(opts.images))));
-  const workspaces = await labWorkspaces(plan.workspaces);
+  const workspaces = await workspaceCleanups(plan.workspaces, ctx.env);
   look.succeed(`Found ${planSize(plan, workspaces.length)} lab object(s) on ${engine.endpoint.host}`);
   const lines = describePlan(plan, workspaces);
 
   if (planSize(plan, workspaces.length) === 0) {
-    report(ctx, plan, { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] }, Boolean(opts.dryRun));
+    report(ctx, plan, [], { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] }, Boolean(opts.dryRun));
     out.result(`Nothing to remove: no lab objects on ${engine.endpoint.host}.`);
     return;
   }
   if (opts.dryRun) {
-    report(ctx, plan, asIfRemoved(plan, workspaces), true);
+    report(ctx, plan, workspaces, asIfRemoved(plan, workspaces), true);
     out.result(`Would remove (dry run, nothing was deleted):\n${lines.join('\n')}`);
     return;
   }
@@ -55,8 +56,8 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
   const n = Object.values(outcome.removed).reduce((sum, list) => sum + list.length, 0);
   if (outcome.failed.length) step.fail(`Removed ${n} object(s); ${outcome.failed.length} could not be removed`);
   else step.succeed(`Removed ${n} object(s)`);
-  report(ctx, plan, outcome, false);
-  out.result(`Removed:\n${describePlan(onlyRemoved(plan, outcome), outcome.removed.workspaces).join('\n')}`);
+  report(ctx, plan, workspaces, outcome, false);
+  out.result(`Removed:\n${describePlan(onlyRemoved(plan, outcome), workspaces.filter((w) => outcome.removed.workspaces.includes(w.dir))).join('\n')}`);
   if (outcome.failed.length) {
     const e = new RuntimeError(`${outcome.failed.length} object(s) could not be removed`, {
       details: outcome.failed.map((f) => `${f.kind} ${f.name}: ${f.error}`),
@@ -67,13 +68,13 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
   }
 }
 
-const asIfRemoved = (plan: ResetPlan, workspaces: string[]): ResetOutcome => ({
+const asIfRemoved = (plan: ResetPlan, workspaces: WorkspaceCleanup[]): ResetOutcome => ({
   removed: {
     containers: plan.containers.map((c) => c.name),
     networks: plan.networks.map((n) => n.name),
     volumes: plan.volumes.map((v) => v.name),
     images: plan.images.flatMap((i) => i.refs),
-    workspaces,
+    workspaces: workspaces.map((w) => w.dir),
   },
   failed: [],
 });
@@ -90,11 +91,13 @@ function onlyRemoved(plan: ResetPlan, o: ResetOutcome): ResetPlan {
   };
 }
 
-function report(ctx: Context, plan: ResetPlan, outcome: ResetOutcome, dryRun: boolean): void {
+function report(ctx: Context, plan: ResetPlan, workspaces: WorkspaceCleanup[], outcome: ResetOutcome, dryRun: boolean): void {
   ctx.out.data({
     outcome: outcome.failed.length ? 'error' : 'success',
     dryRun,
     removed: outcome.removed,
+    // In each workspace: the files lab wrote, and whether the folder goes or stays and why.
+    workspaces: workspaces.map((w) => ({ dir: w.dir, files: [...w.files, ...w.folders.map((f) => `${f}/`)], folderRemoved: w.removeFolder, ...(w.keep ? { folderKept: w.keep } : {}) })),
     kept: plan.kept.map((k) => ({ kind: 'image', ...k })),
     failed: outcome.failed,
   });

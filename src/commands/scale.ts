@@ -4,7 +4,7 @@ import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
-import { buildArgs, isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
 import { projectWorkspace, writeWorkspace } from '../workspace.ts';
 import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
@@ -22,7 +22,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const short = loaded.lab.id.slice(0, 2);
   await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
     const engine = await openEngine(ctx);
-    const { haproxy, apps } = await runningProject(engine, project, short);
+    const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
     const options = { ...state.options, replicas };

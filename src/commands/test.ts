@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { findLab, listLabFiles, readLab } from '../config/labs.ts';
@@ -7,6 +7,7 @@ import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.
 import { renderTable } from '../core/report.ts';
 import { removeProject } from '../docker/engine.ts';
 import { EXIT, LabError, mostSevere, type ExitCode } from '../errors.ts';
+import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { withProjectLock } from '../lock.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { openEngine, type Engine } from '../runtime.ts';
@@ -96,7 +97,8 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
         await step('down', async () => {
           if (!engine) return 'nothing started';
           const removed = await removeProject(engine.docker, project);
-          await rm(ws.dir, { recursive: true, force: true });
+          // What lab wrote there, and the folder if nothing else is in it (core/workspace-files.ts).
+          for (const w of await workspaceCleanups([ws.dir], ctx.env)) await removeLabFiles(w);
           return `removed ${removed.containers.length} container(s)`;
         });
       }

@@ -10,7 +10,7 @@ import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
-import { buildArgs, isLocalEngine, openEngine, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
 import { failing } from '../ui/output.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
 
@@ -72,7 +72,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const short = loaded.lab.id.slice(0, 2);
   const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
-  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   if (isLocalEngine(engine.endpoint)) {
     await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));

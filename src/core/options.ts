@@ -13,6 +13,8 @@ export interface RenderFlags {
   statsUser?: string;
   statsPassword?: string;
   expose?: boolean;
+  /** Turn on the stats page's admin actions (drain, stop servers) under --expose too. */
+  statsAdmin?: boolean;
   project?: string;
   /** Image substitutions FROM=TO, e.g. haproxy:3.0=mirror.local/haproxy:3.0. */
   image?: string[];
@@ -32,6 +34,11 @@ export interface RenderOptions {
   statsPassword: string;
   /** Publish on all interfaces instead of 127.0.0.1. */
   expose: boolean;
+  /**
+   * `stats admin`: whoever has the stats password may drain, stop or re-enable servers from
+   * the stats page. On for a lab on loopback; off under --expose unless --stats-admin.
+   */
+  statsAdmin: boolean;
   images: Record<string, string>;
 }
 
@@ -139,6 +146,7 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
     statsUser: flags.statsUser === undefined ? d.statsUser : credential(flags.statsUser, '--stats-user'),
     statsPassword: flags.statsPassword === undefined ? d.statsPassword : credential(flags.statsPassword, '--stats-password'),
     expose: flags.expose ?? false,
+    statsAdmin: flags.statsAdmin ?? !flags.expose,
     images: parseImages(flags.image ?? []),
   };
   if (options.appPort !== null && options.appPort === options.statsPort) {
@@ -147,7 +155,8 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
   if (options.expose) {
     warnings.push(
       `--expose publishes the app and the stats page on every network interface; anyone who can reach this machine can open the stats page with ${options.statsUser}:${options.statsPassword}` +
-        (options.statsPassword === 'admin' ? ' (the default password: set --stats-password)' : ''),
+        (options.statsPassword === 'admin' ? ' (the default password: set --stats-password)' : '') +
+        (options.statsAdmin ? ', and with --stats-admin drain or stop the replicas from it' : '; its admin actions are off (--stats-admin turns them on)'),
     );
   }
   return { options, warnings };

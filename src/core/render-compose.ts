@@ -3,8 +3,9 @@ import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { buildArgsOf, substitute } from './images.ts';
-import { LABEL, labelsFor } from './labels.ts';
+import { IMAGE_LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
+import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -13,7 +14,7 @@ export interface ComposeInput {
   workspace: string;
   /** Absolute path of the app's build context, when the lab builds its app. */
   buildContext?: string;
-  /** Hash of the build context, recorded on the built image (LABEL.buildHash). */
+  /** Hash of the build context, recorded on the built image (IMAGE_LABEL.buildHash). */
   buildHash?: string;
   /**
    * haproxy.cfg to carry inside the compose file instead of bind-mounting ./haproxy: a remote
@@ -55,8 +56,9 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
     ? {
         context: buildContext,
         args: buildArgsOf(lab, o.images),
-        // One image serves every project of the lab: no project or workspace labels on it.
-        labels: { [LABEL.managed]: 'true', [LABEL.lab]: lab.id, ...(buildHash ? { [LABEL.buildHash]: buildHash } : {}) },
+        // Image-level labels only: every container started from the image inherits them, so
+        // lab.managed here would make a user's `docker run lab/whoami:1` look like lab's.
+        labels: { [IMAGE_LABEL.builtFor]: lab.id, ...(buildHash ? { [IMAGE_LABEL.buildHash]: buildHash } : {}) },
       }
     : undefined;
   return escapeDollars({
@@ -77,6 +79,8 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
         image: substitute(lab.loadBalancer.image, o.images),
         depends_on: [APP_SERVICE],
         ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
+        // The stats credentials (render-secrets.ts); compose reads the file, relative to this one.
+        env_file: [`./${HAPROXY_ENV_FILE}`],
         ...(inlineHaproxyCfg === undefined ? mountedCfg(labels) : inlineCfg(inlineHaproxyCfg, labels)),
         // The official image stops with SIGUSR1 (graceful drain); a lab has nothing to drain.
         stop_signal: 'SIGTERM',

@@ -1,5 +1,6 @@
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
+import { STATS_AUTH_ENV } from './render-secrets.ts';
 
 /** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
 export const HAPROXY_APP_PORT = 8080;
@@ -96,9 +97,11 @@ export function renderHaproxyCfg(lab: Lab, o: RenderOptions): string {
     '    stats uri /',
     '    stats refresh 5s',
     '    stats show-legends',
-    `    stats auth ${o.statsUser}:${o.statsPassword}`,
-    '    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.',
-    '    stats admin if TRUE',
+    "    # user:password from the container's environment (haproxy.env): this file holds no secret.",
+    `    stats auth "\${${STATS_AUTH_ENV}}"`,
+    ...(o.statsAdmin
+      ? ['    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.', '    stats admin if TRUE']
+      : ['    # No "stats admin": the page is published on every interface (--expose), where the', '    # password should not be enough to drain or stop servers (--stats-admin turns it on).']),
     '',
   ];
   return lines.join('\n');

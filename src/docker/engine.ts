@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { COMPOSE_LABEL, LABEL, labelFilter } from '../core/labels.ts';
+import { COMPOSE_LABEL, LABEL, labelFilter, ownedByLab, type Labels } from '../core/labels.ts';
 import { EnvironmentError, RuntimeError } from '../errors.ts';
 import { mapBounded } from '../pool.ts';
 import { modemOptions, type Endpoint } from './endpoint.ts';
@@ -47,9 +47,47 @@ export function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentEr
   });
 }
 
-/** Every container lab manages, optionally of one project, selected by lab's labels only. */
-export async function labContainers(docker: Dockerode, project?: string): Promise<LabContainer[]> {
+/**
+ * Labels of images by ID. An image ID is the hash of its configuration, labels included, so
+ * they never change and are asked once per engine. An image that is gone (Docker keeps the
+ * image of any container, so only a race) supplies no labels.
+ */
+const imageLabelCache = new WeakMap<Dockerode, Map<string, Promise<Labels>>>();
+export async function imageLabels(docker: Dockerode, ids: (string | undefined)[]): Promise<Map<string, Labels>> {
+  let cache = imageLabelCache.get(docker);
+  if (!cache) imageLabelCache.set(docker, (cache = new Map()));
+  const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  for (const id of unique) {
+    if (cache.has(id)) continue;
+    const ask = docker.getImage(id).inspect().then(
+      (i) => (i.Config?.Labels ?? {}) as Labels,
+      (e) => {
+        cache.delete(id);
+        if (status(e) === 404) return {};
+        throw e;
+      },
+    );
+    cache.set(id, ask);
+  }
+  return new Map(await Promise.all(unique.map(async (id) => [id, await cache.get(id)!] as const)));
+}
+
+/** The containers that are lab's own (core/labels.ts ownedByLab), optionally of one project, as the engine lists them. */
+async function ownedContainers(docker: Dockerode, project?: string): Promise<Dockerode.ContainerInfo[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labelFilter(project) } });
+  const images = await imageLabels(docker, list.map((c) => c.ImageID));
+  return list.filter((c) => ownedByLab(c.Labels, images.get(c.ImageID)));
+}
+
+/** Whether one listed container is lab's own; for listings made without lab's filter. */
+export async function isLabContainer(docker: Dockerode, c: Pick<Dockerode.ContainerInfo, 'Labels' | 'ImageID'>): Promise<boolean> {
+  if (c.Labels?.[LABEL.managed] !== 'true') return false;
+  return ownedByLab(c.Labels, (await imageLabels(docker, [c.ImageID])).get(c.ImageID));
+}
+
+/** Every container lab created, optionally of one project: selected by the ownership rule, never by name. */
+export async function labContainers(docker: Dockerode, project?: string): Promise<LabContainer[]> {
+  const list = await ownedContainers(docker, project);
   return list
     .map((c) => {
       const l = c.Labels ?? {};
@@ -73,6 +111,18 @@ export async function labContainers(docker: Dockerode, project?: string): Promis
     .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
 }
 
+/**
+ * Containers that compose counts as replicas of a project but that lab did not create: started
+ * from a `docker commit` of a lab container, they inherit compose's labels, and compose selects
+ * a project's containers by those labels alone, so `compose up` would adopt them and could
+ * recreate or remove them.
+ */
+export async function foreignInProject(docker: Dockerode, project: string): Promise<{ name: string; image: string }[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE_LABEL.project}=${project}`, `${COMPOSE_LABEL.oneoff}=False`] } });
+  const images = await imageLabels(docker, list.map((c) => c.ImageID));
+  return list.filter((c) => !ownedByLab(c.Labels, images.get(c.ImageID))).map((c) => ({ name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''), image: c.Image })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** What `down` removed. */
 export interface Removed {
   containers: string[];
@@ -94,16 +144,16 @@ export async function removeContainer(docker: Dockerode, id: string, running: bo
 }
 
 /**
- * Remove everything of one project by label: containers (with their anonymous volumes),
- * then networks and volumes. Works without the lab file or workspace.
+ * Remove everything of one project that lab created (core/labels.ts ownedByLab): containers
+ * (with their anonymous volumes), then networks and volumes. Works without the lab file or workspace.
  */
 export async function removeProject(docker: Dockerode, project: string): Promise<Removed> {
   const filters = { label: labelFilter(project) };
-  const containers = await docker.listContainers({ all: true, filters });
+  const containers = await ownedContainers(docker, project);
   await mapBounded(containers, DOCKER_API_CONCURRENCY, (c) => removeContainer(docker, c.Id, c.State === 'running').catch(ignore404));
-  const networks = await docker.listNetworks({ filters });
+  const networks = (await docker.listNetworks({ filters })).filter((n) => ownedByLab(n.Labels));
   await mapBounded(networks, DOCKER_API_CONCURRENCY, (n) => docker.getNetwork(n.Id).remove().catch(ignore404));
-  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  const volumes = ((await docker.listVolumes({ filters })).Volumes ?? []).filter((v) => ownedByLab(v.Labels));
   await mapBounded(volumes, DOCKER_API_CONCURRENCY, (v) => docker.getVolume(v.Name).remove().catch(ignore404));
   return {
     containers: containers.map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, '')),

@@ -4,10 +4,10 @@ import type Dockerode from 'dockerode';
 import { imageSubstitutions, imagesFilePath } from '../config/images-file.ts';
 import { labHome, type Context } from '../context.ts';
 import { describeSubstitution, substitutionMap } from '../core/image-substitutions.ts';
-import { LABEL } from '../core/labels.ts';
+import { LABEL, labelFilter, ownedByLab } from '../core/labels.ts';
 import { composeVersion } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
-import { connect, labContainers } from '../docker/engine.ts';
+import { connect, isLabContainer, labContainers } from '../docker/engine.ts';
 import { LabError } from '../errors.ts';
 import { alive, readOwner } from '../lock.ts';
 import { canListen, processOnPort } from '../ports.ts';
@@ -15,7 +15,6 @@ import { isLocalEngine, publishedHost } from '../runtime.ts';
 import type { DoctorFacts, PortHolder } from './doctor-checks.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from './needed-images.ts';
-import { isLabs } from './reset-plan.ts';
 
 /** Find out everything doctor judges. Never throws for what it finds: a problem is a fact. */
 export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
@@ -98,7 +97,7 @@ async function portFacts(docker: Dockerode, endpoint: Endpoint, labs: LabPorts[]
       const c = running.find((r) => (r.Ports ?? []).some((p) => p.PublicPort === port));
       const name = (c?.Names?.[0] ?? '').replace(/^\//, '');
       let holder: PortHolder;
-      if (c && isLabs(c.Labels)) holder = { kind: 'lab', lab: c.Labels[LABEL.lab] ?? '?', project: c.Labels[LABEL.project] ?? '?', container: name };
+      if (c && (await isLabContainer(docker, c))) holder = { kind: 'lab', lab: c.Labels[LABEL.lab] ?? '?', project: c.Labels[LABEL.project] ?? '?', container: name };
       else if (c) holder = { kind: 'container', name, image: c.Image };
       else if (!here) holder = { kind: 'unchecked', why: 'no container publishes it; programs on the remote machine were not checked' };
       else holder = (await canListen(port, '127.0.0.1')) ? { kind: 'free' } : { kind: 'process', what: await processOnPort(port) };
@@ -108,11 +107,11 @@ async function portFacts(docker: Dockerode, endpoint: Endpoint, labs: LabPorts[]
 }
 
 async function leftoverFacts(docker: Dockerode): Promise<NonNullable<DoctorFacts['leftovers']>> {
-  const [containers, networks] = await Promise.all([labContainers(docker), docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`] } })]);
+  const [containers, networks] = await Promise.all([labContainers(docker), docker.listNetworks({ filters: { label: labelFilter() } })]);
   const projects = new Set(containers.map((c) => c.project));
   return {
     stopped: containers.filter((c) => c.state !== 'running').map((c) => ({ name: c.name, project: c.project, lab: c.lab })),
-    idleNetworks: networks.filter((n) => isLabs(n.Labels) && !projects.has(n.Labels?.[LABEL.project] ?? '')).map((n) => ({ name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+    idleNetworks: networks.filter((n) => ownedByLab(n.Labels) && !projects.has(n.Labels?.[LABEL.project] ?? '')).map((n) => ({ name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
   };
 }
 

@@ -4,7 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { execa } from 'execa';
-import { LABEL } from '../core/labels.ts';
+import { IMAGE_LABEL } from '../core/labels.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
 import { EnvironmentError, InterruptedError, RuntimeError } from '../errors.ts';
 import type { Output } from '../ui/output.ts';
@@ -65,13 +65,13 @@ export async function pullImage(docker: Dockerode, ref: string, onProgress: (tex
 
 /**
  * Build a lab's own app image the way compose does (same context and build args), through the
- * docker CLI pinned to the endpoint. Labelled lab.managed, so `lab reset --images` finds it.
+ * docker CLI pinned to the endpoint. It gets the image-level labels compose's build gets
+ * (core/labels.ts IMAGE_LABEL), so `lab reset --images` finds it and `lab up` knows it is current.
  */
 export async function buildImage(endpoint: Endpoint, need: NeededImage, out: Output, signal: AbortSignal): Promise<void> {
   const b = need.build!;
-  const argv = ['build', '--tag', need.ref, '--label', `${LABEL.managed}=true`, '--label', `${LABEL.lab}=${b.lab}`];
-  // The same label compose's build gets, so a later `lab up` knows this image is current.
-  if (b.hash) argv.push('--label', `${LABEL.buildHash}=${b.hash}`);
+  const argv = ['build', '--tag', need.ref, '--label', `${IMAGE_LABEL.builtFor}=${b.lab}`];
+  if (b.hash) argv.push('--label', `${IMAGE_LABEL.buildHash}=${b.hash}`);
   for (const [k, v] of Object.entries(b.args)) argv.push('--build-arg', `${k}=${v}`);
   argv.push(b.context);
   out.debug(`$ docker ${argv.join(' ')}`);

@@ -1,14 +1,16 @@
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { imageSubstitutions } from '../config/images-file.ts';
 import { labHome } from '../context.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
+import { LABEL } from '../core/labels.ts';
+import { labFolders, labPaths, MARKER_FILE, planWorkspaceCleanup, type WorkspaceCleanup, type WorkspaceFacts } from '../core/workspace-files.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from './needed-images.ts';
-import { DOCKER_API_CONCURRENCY, removeContainer } from '../docker/engine.ts';
+import { DOCKER_API_CONCURRENCY, imageLabels, removeContainer } from '../docker/engine.ts';
 import { mapBounded } from '../pool.ts';
-import { isLabState, type ResetInput, type ResetPlan } from './reset-plan.ts';
+import type { ResetInput, ResetPlan } from './reset-plan.ts';
 
 /** Every image reference the lab definitions name, after substitution, with the labs naming it. */
 export const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
@@ -23,7 +25,9 @@ export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, inc
     includeImages ? docker.listImages({ all: false }) : Promise.resolve([]),
     listWorkspaceDirs(env),
   ]);
-  return { containers, networks, volumes, images, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
+  // Only containers marked lab.managed can be lab's; their images' labels tell what they inherited.
+  const labels = await imageLabels(docker, containers.filter((c) => c.Labels?.[LABEL.managed] === 'true').map((c) => c.ImageID));
+  return { containers, networks, volumes, images, imageLabels: labels, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
 }
 
 async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -32,16 +36,33 @@ async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
 }
 
-/** The candidates that really are lab workspaces: a directory (not a link) holding lab's lab.json. */
-export async function labWorkspaces(candidates: string[]): Promise<string[]> {
-  const checks = await Promise.all(
-    candidates.map(async (dir) => {
-      const st = await lstat(dir).catch(() => undefined);
-      if (!st?.isDirectory()) return false;
-      return isLabState(await readFile(join(dir, 'lab.json'), 'utf8').catch(() => ''));
-    }),
-  );
-  return candidates.filter((_, i) => checks[i]);
+/**
+ * What reset deletes in each candidate: only what lab wrote there (core/workspace-files.ts);
+ * a folder that is not a directory (a link, a file) or holds no sign of lab is left alone.
+ */
+export async function workspaceCleanups(candidates: string[], env: NodeJS.ProcessEnv): Promise<WorkspaceCleanup[]> {
+  const home = join(labHome(env), 'workspaces');
+  // A folder lab cannot read is left alone, like any folder that is not lab's.
+  const plans = await Promise.all(candidates.map((dir) => workspaceFacts(dir, dirname(dir) === home).then(planWorkspaceCleanup, () => undefined)));
+  return plans.filter((p): p is WorkspaceCleanup => p !== undefined);
+}
+
+async function workspaceFacts(dir: string, inLabHome: boolean): Promise<WorkspaceFacts> {
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return { dir, inLabHome, entries: [] };
+  const text = (name: string) => readFile(join(dir, name), 'utf8').catch(() => undefined);
+  const [marker, state] = await Promise.all([text(MARKER_FILE), text('lab.json')]);
+  const lab = labPaths(marker, state);
+  if (!lab) return { dir, inLabHome, entries: [] };
+  const entries = await list(dir, '');
+  // One level into the subfolders lab's files are in (real folders only, never through a link).
+  for (const folder of labFolders(lab)) if (entries.includes(`${folder}/`)) entries.push(...(await list(dir, folder)));
+  return { dir, inLabHome, marker, state, entries };
+}
+
+async function list(dir: string, sub: string): Promise<string[]> {
+  const found = await readdir(join(dir, sub), { withFileTypes: true });
+  return found.map((e) => `${sub ? `${sub}/` : ''}${e.name}${e.isDirectory() ? '/' : ''}`);
 }
 
 export interface ResetOutcome {
@@ -50,7 +71,7 @@ export interface ResetOutcome {
 }
 
 /** Carry out a plan: containers first (they hold networks, volumes and images), then the rest. */
-export async function executeReset(docker: Dockerode, plan: ResetPlan, workspaces: string[], onStep: (text: string) => void): Promise<ResetOutcome> {
+export async function executeReset(docker: Dockerode, plan: ResetPlan, workspaces: WorkspaceCleanup[], onStep: (text: string) => void): Promise<ResetOutcome> {
   const out: ResetOutcome = { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] };
   const attempt = async (kind: keyof ResetOutcome['removed'], name: string, fn: () => Promise<unknown>) => {
     try {
@@ -71,9 +92,23 @@ export async function executeReset(docker: Dockerode, plan: ResetPlan, workspace
     onStep(`Removing image ${image.refs.join(', ')}`);
     for (const ref of image.refs) await attempt('images', ref, () => docker.getImage(ref).remove());
   }
-  for (const dir of workspaces) await attempt('workspaces', dir, () => rm(dir, { recursive: true, force: true }));
+  for (const w of workspaces) await attempt('workspaces', w.dir, () => removeLabFiles(w));
   return out;
 }
+
+/**
+ * Delete what lab wrote in a workspace, never recursively: its files, then its subfolders and
+ * the folder itself only with rmdir, which leaves a folder where anything else appeared since.
+ */
+export async function removeLabFiles(w: WorkspaceCleanup): Promise<void> {
+  for (const file of w.files) await unlink(join(w.dir, file)).catch(unlessCode('ENOENT'));
+  for (const folder of w.folders) await rmdir(join(w.dir, folder)).catch(unlessCode('ENOENT', 'ENOTEMPTY', 'EEXIST'));
+  if (w.removeFolder) await rmdir(w.dir).catch(unlessCode('ENOENT', 'ENOTEMPTY', 'EEXIST'));
+}
+
+const unlessCode = (...codes: string[]) => (e: NodeJS.ErrnoException) => {
+  if (!codes.includes(e.code ?? '')) throw e;
+};
 
 const status = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const reason = (e: unknown) => {

@@ -1,5 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import { LABEL } from '../core/labels.ts';
+import { builtByLab, LABEL, ownedByLab, type Labels } from '../core/labels.ts';
+import { describeCleanup, type WorkspaceCleanup } from '../core/workspace-files.ts';
+
+export { isLabState } from '../core/workspace-files.ts';
 
 /** The fields of Docker's list responses that reset looks at (as dockerode returns them). */
 export interface ContainerRow {
@@ -34,7 +37,9 @@ export interface ResetInput {
   /** Image references the lab definitions name, after --image/LAB_IMAGES substitution, with the labs naming them. */
   labImages: Map<string, string[]>;
   includeImages: boolean;
-  /** Directories under labHome/workspaces (each is removed later only if it holds lab's lab.json). */
+  /** Labels of the images the candidate containers run, by image ID: what a container inherits proves nothing. */
+  imageLabels: Map<string, Labels>;
+  /** Directories under labHome/workspaces (reset-engine.ts then looks in each for what lab wrote). */
   workspaceDirs: string[];
 }
 
@@ -46,12 +51,9 @@ export interface ResetPlan {
   images: { id: string; refs: string[]; why: string }[];
   /** Images reset would have removed but leaves, and why. */
   kept: { ref: string; reason: string }[];
-  /** Candidate workspace directories; only those holding lab's lab.json are deleted. */
+  /** Candidate workspace directories; in each, only what lab wrote is deleted (core/workspace-files.ts). */
   workspaces: string[];
 }
-
-/** Only the label says an object is lab's: names are never trusted (a user may name anything lab-*). */
-export const isLabs = (labels: Record<string, string> | null | undefined): boolean => labels?.[LABEL.managed] === 'true';
 
 const nameOf = (c: ContainerRow) => (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
 const realTags = (i: ImageRow) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
@@ -60,33 +62,36 @@ const realTags = (i: ImageRow) => (i.RepoTags ?? []).filter((t) => t !== '<none>
 export const normalizeRef = (ref: string): string => (ref.includes('@') || /:[^/]+$/.test(ref) ? ref : `${ref}:latest`);
 
 /**
- * Decide what `lab reset` removes, from plain lists of what the engine has. Pure, so the rule
- * "only objects with lab.managed=true, and never an image a non-lab container uses" is tested
- * on any list, including look-alikes such as a user's container named lab-03-load-balancing-app-1.
+ * Decide what `lab reset` removes, from plain lists of what the engine has. Pure, so the rules
+ * "only what lab created (core/labels.ts ownedByLab), and never an image a non-lab container
+ * uses" are tested on any list, including look-alikes such as a user's container named
+ * lab-03-load-balancing-app-1 or one started from an image that carries lab's labels.
  */
 export function planReset(input: ResetInput): ResetPlan {
-  const labContainers = input.containers.filter((c) => isLabs(c.Labels));
+  const owned = (c: ContainerRow) => ownedByLab(c.Labels, input.imageLabels.get(c.ImageID ?? ''));
+  const labContainers = input.containers.filter(owned);
   const plan: ResetPlan = {
     containers: labContainers.map((c) => ({ id: c.Id, name: nameOf(c), project: c.Labels?.[LABEL.project] ?? '', running: c.State === 'running' })),
-    networks: input.networks.filter((n) => isLabs(n.Labels)).map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
-    volumes: input.volumes.filter((v) => isLabs(v.Labels)).map((v) => ({ name: v.Name, project: v.Labels?.[LABEL.project] ?? '' })),
+    networks: input.networks.filter((n) => ownedByLab(n.Labels)).map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+    volumes: input.volumes.filter((v) => ownedByLab(v.Labels)).map((v) => ({ name: v.Name, project: v.Labels?.[LABEL.project] ?? '' })),
     images: [],
     kept: [],
     workspaces: workspaceCandidates(input.workspaceDirs, labContainers),
   };
-  if (input.includeImages) Object.assign(plan, planImages(input));
+  if (input.includeImages) Object.assign(plan, planImages(input, input.containers.filter((c) => !owned(c))));
   return plan;
 }
 
-function planImages(input: ResetInput): Pick<ResetPlan, 'images' | 'kept'> {
+function planImages(input: ResetInput, others: ContainerRow[]): Pick<ResetPlan, 'images' | 'kept'> {
   const named = new Map([...input.labImages].map(([ref, labs]) => [normalizeRef(ref), labs]));
-  const others = input.containers.filter((c) => !isLabs(c.Labels));
   const images: ResetPlan['images'] = [];
   const kept: ResetPlan['kept'] = [];
   for (const image of input.images) {
-    const built = isLabs(image.Labels);
     const refs = [...realTags(image), ...(image.RepoDigests ?? [])];
     const labRefs = refs.filter((r) => named.has(r));
+    // An image built FROM a lab image inherits its labels: lab's build has a lab's tag, or
+    // none left (an older build of it).
+    const built = builtByLab(image.Labels) && (labRefs.length > 0 || realTags(image).length === 0);
     if (!built && labRefs.length === 0) continue;
     // A lab-built image goes with all its tags; an image lab only names loses just lab's tags,
     // so a user's own tag of the same image (user/keep:1) keeps it.
@@ -111,30 +116,20 @@ function workspaceCandidates(dirs: string[], labContainers: ContainerRow[]): str
   return [...new Set([...dirs, ...labelled].map((d) => resolve(d)))].filter((d) => d !== resolve('/')).sort();
 }
 
-/** Whether a lab.json is lab's own workspace state (and not some other program's lab.json). Pure. */
-export function isLabState(text: string): boolean {
-  try {
-    const state = JSON.parse(text) as { lab?: unknown; options?: unknown };
-    return typeof state.lab === 'string' && typeof state.options === 'object' && state.options !== null;
-  } catch {
-    return false;
-  }
-}
-
 export const planSize = (p: ResetPlan, workspaces = p.workspaces.length): number =>
   p.containers.length + p.networks.length + p.volumes.length + p.images.length + workspaces;
 
 const shortId = (ref: string) => (/^sha256:[0-9a-f]{64}$/.test(ref) ? `${ref.slice(7, 19)} (untagged)` : ref);
 
 /** The plan as lines of text, one object a line, grouped by kind. Pure. */
-export function describePlan(p: ResetPlan, workspaces: string[]): string[] {
+export function describePlan(p: ResetPlan, workspaces: WorkspaceCleanup[]): string[] {
   const group = (title: string, items: string[]) => (items.length ? [`${title} (${items.length}):`, ...items.map((i) => `  ${i}`)] : []);
   return [
     ...group('Containers', p.containers.map((c) => `${c.name}  (project ${c.project || '?'}${c.running ? ', running' : ''})`)),
     ...group('Networks', p.networks.map((n) => n.name)),
     ...group('Volumes', p.volumes.map((v) => v.name)),
     ...group('Images', p.images.map((i) => `${i.refs.map(shortId).join(', ')}  (${i.why})`)),
-    ...group('Workspaces', workspaces),
+    ...group('Workspaces', workspaces.map(describeCleanup)),
     ...group('Kept', p.kept.map((k) => `image ${k.ref}: ${k.reason}`)),
   ];
 }

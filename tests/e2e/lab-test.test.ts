@@ -3,12 +3,12 @@
  * project, JUnit XML that a real parser (Python's xml.etree.ElementTree) reads and that agrees
  * with the JSON, and nothing left on the engine afterwards, also when the lab can't come up.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { describeRun, docker, expectExit, labObjects, parseJson, removeByLabel, REPO_ROOT, requireDocker, runLab, settle, skipNote, spawnLab, type LabResult } from './helpers.ts';
+import { describeRun, docker, expectExit, labHome, labObjects, parseJson, removeByLabel, REPO_ROOT, requireDocker, runLab, settle, skipNote, spawnLab, type LabResult } from './helpers.ts';
 
 const engine = requireDocker();
 
@@ -139,6 +139,8 @@ describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(en
     // down removed everything of the project; no lab-test container of this run is left.
     expect(await labObjects(project)).toEqual({ containers: [], networks: [], volumes: [] });
     expect(await leftoverLabTests(project.replace(/-03$/, '-'))).toEqual([]);
+    // Its workspace too: lab made the folder and wrote everything in it.
+    expect(existsSync(join(labHome(), 'workspaces', project))).toBe(false);
   }, 120_000);
 
   it('lab test 99: no such lab, exit 2', async () => {

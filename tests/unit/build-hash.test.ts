@@ -33,6 +33,6 @@ describe('hashBuildContext', () => {
     const model = composeModel({ lab, options: resolveOptions(lab).options, workspace: '/w', buildContext: '/c', buildHash: 'abc' }) as {
       services: { app: { build: { labels: Record<string, string> } } };
     };
-    expect(model.services.app.build.labels['lab.build-hash']).toBe('abc');
+    expect(model.services.app.build.labels['lab.image.build-hash']).toBe('abc');
   });
 });

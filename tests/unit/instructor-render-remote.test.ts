@@ -20,7 +20,9 @@ describe('compose for a remote engine: haproxy.cfg inline, no bind mount', () =>
     expect(haproxy.volumes).toBeUndefined();
     expect(haproxy.configs).toEqual([{ source: 'haproxy_cfg', target: '/usr/local/etc/haproxy/haproxy.cfg' }]);
     expect(Object.keys(model.configs ?? {})).toEqual(['haproxy_cfg']);
-    expect(model.configs?.haproxy_cfg?.content).toBe(cfg);
+    // Escaped for compose's interpolation ($$ reads back as $): HAProxy gets "${LAB_STATS_AUTH}".
+    expect(cfg).toContain('"${LAB_STATS_AUTH}"');
+    expect(model.configs?.haproxy_cfg?.content).toBe(cfg.replaceAll('$', '$$$$'));
   });
 
   it('a changed config changes a label, so compose recreates HAProxy', () => {

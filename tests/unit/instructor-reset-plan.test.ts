@@ -20,13 +20,28 @@ const containers: ContainerRow[] = [
   { Id: 'u3', Names: ['/lab-03-load-balancing-app-9'], Image: 'node:20-alpine', ImageID: id('c'), State: 'running', Labels: { 'lab.id': '03-load-balancing', 'lab.managed': 'yes' } },
 ];
 
+/** A lab container committed by a user (docker commit): the image has every label of the container. */
+const COMMITTED = { ...LAB('lab-03-load-balancing', '/srv/elsewhere'), 'lab.image.built-for': '03-load-balancing' };
+/** Containers a user started from images carrying lab's labels: they inherit them all. */
+const inheriting: ContainerRow[] = [
+  { Id: 'i1', Names: ['/snapshot'], Image: 'user/snapshot:1', ImageID: id('7'), State: 'running', Labels: COMMITTED },
+  { Id: 'i2', Names: ['/old-build'], Image: 'lab/whoami:0', ImageID: id('8'), State: 'exited', Labels: { 'lab.managed': 'true', 'lab.id': '03-load-balancing' } },
+];
+const imageLabels = new Map<string, Record<string, string>>([
+  [id('a'), { 'lab.image.built-for': '03-load-balancing', 'com.docker.compose.project': 'lab-03-load-balancing' }],
+  [id('7'), COMMITTED],
+  [id('8'), { 'lab.managed': 'true', 'lab.id': '03-load-balancing' }],
+]);
+
 const images: ImageRow[] = [
-  { Id: id('a'), RepoTags: ['lab/whoami:1'], Labels: { 'lab.managed': 'true' } },
+  { Id: id('a'), RepoTags: ['lab/whoami:1'], Labels: { 'lab.image.built-for': '03-load-balancing' } },
   { Id: id('b'), RepoTags: ['haproxy:3.0'], Labels: null },
   { Id: id('c'), RepoTags: ['node:20-alpine', 'user/keep:1'], Labels: {} },
   { Id: id('d'), RepoTags: ['nginx:latest'], Labels: {} },
   { Id: id('f'), RepoTags: ['<none>:<none>'], Labels: { 'lab.managed': 'true' } }, // an old build
   { Id: id('9'), RepoTags: ['lab-03-load-balancing-app:latest'], Labels: {} }, // a lab-looking name only
+  { Id: id('7'), RepoTags: ['user/snapshot:1'], Labels: COMMITTED }, // docker commit of a lab container
+  { Id: id('6'), RepoTags: ['user/derived:1'], Labels: { 'lab.image.built-for': '03-load-balancing' } }, // built FROM lab/whoami:1
 ];
 
 const input = (over: Partial<ResetInput> = {}): ResetInput => ({
@@ -47,6 +62,7 @@ const input = (over: Partial<ResetInput> = {}): ResetInput => ({
     ['lab/whoami:1', ['03-load-balancing']],
   ]),
   includeImages: true,
+  imageLabels,
   workspaceDirs: ['/home/u/.local/state/lab/workspaces/lab-03-load-balancing', '/home/u/.local/state/lab/workspaces/other'],
   ...over,
 });
@@ -59,6 +75,21 @@ describe('lab reset: what it selects', () => {
     expect(plan.containers.map((c) => c.name)).not.toContain('lab-03-load-balancing-app-9');
     expect(plan.networks.map((n) => n.name)).toEqual(['lab-03-load-balancing_default']);
     expect(plan.volumes.map((v) => v.name)).toEqual(['lab-03-data']);
+  });
+
+  it("never selects a container whose lab labels come from its image (a committed lab container, an old lab build), and keeps those images", () => {
+    const p = planReset(input({ containers: [...containers, ...inheriting] }));
+    expect(p.containers.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(p.workspaces).not.toContain('/srv/elsewhere');
+    expect(p.images.flatMap((i) => i.refs)).not.toContain('user/snapshot:1');
+  });
+
+  it("keeps the image lab built when a user's container runs it", () => {
+    const mine: ContainerRow = { Id: 'i3', Names: ['/my-whoami'], Image: 'lab/whoami:1', ImageID: id('a'), State: 'running', Labels: { 'lab.image.built-for': '03-load-balancing', 'com.docker.compose.project': 'lab-03-load-balancing' } };
+    const p = planReset(input({ containers: [...containers, mine] }));
+    expect(p.containers.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(p.images.flatMap((i) => i.refs)).not.toContain('lab/whoami:1');
+    expect(p.kept).toContainEqual({ ref: 'lab/whoami:1', reason: 'used by container my-whoami, which lab did not create' });
   });
 
   it('never selects a user container named exactly like a lab replica when it has no labels', () => {
@@ -89,9 +120,9 @@ describe('lab reset: what it selects', () => {
     expect(p.images.flatMap((i) => i.refs)).not.toContain('user/keep:1');
   });
 
-  it('never touches images that merely look like a lab', () => {
-    expect(plan.images.flatMap((i) => i.refs)).not.toContain('lab-03-load-balancing-app:latest');
-    expect(plan.images.flatMap((i) => i.refs)).not.toContain('nginx:latest');
+  it("never touches images that merely look like a lab, nor a user's images that inherited lab's labels", () => {
+    const refs = plan.images.flatMap((i) => i.refs);
+    for (const ref of ['lab-03-load-balancing-app:latest', 'nginx:latest', 'user/snapshot:1', 'user/derived:1']) expect(refs).not.toContain(ref);
   });
 
   it('matches lab references the way Docker lists them', () => {
@@ -116,7 +147,11 @@ describe('lab reset: what it selects', () => {
   });
 
   it('lists the plan by kind', () => {
-    expect(describePlan(plan, ['/w/p'])).toEqual([
+    const workspaces = [
+      { dir: '/w/p', files: ['compose.yaml', 'lab.json'], folders: [], removeFolder: true },
+      { dir: '/home/u/p', files: ['compose.yaml', 'lab.json'], folders: ['haproxy'], removeFolder: false, keep: 'lab did not create it' },
+    ];
+    expect(describePlan(plan, workspaces)).toEqual([
       'Containers (2):',
       '  lab-03-load-balancing-app-1  (project lab-03-load-balancing, running)',
       '  lab-03-load-balancing-haproxy-1  (project lab-03-load-balancing)',
@@ -128,8 +163,9 @@ describe('lab reset: what it selects', () => {
       '  lab/whoami:1  (built by lab)',
       '  ffffffffffff (untagged)  (built by lab)',
       '  haproxy:3.0  (named by lab 03-load-balancing)',
-      'Workspaces (1):',
-      '  /w/p',
+      'Workspaces (2):',
+      '  /w/p  (the folder lab created, with the 2 file(s) lab wrote in it)',
+      "  /home/u/p: only lab's files compose.yaml, lab.json, haproxy/; the folder stays: lab did not create it",
       'Kept (1):',
       '  image node:20-alpine: used by container lab-03-load-balancing-app-9, which lab did not create',
     ]);

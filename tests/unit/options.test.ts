@@ -35,6 +35,7 @@ describe('resolveOptions', () => {
       statsUser: 'admin',
       statsPassword: 'admin',
       expose: false,
+      statsAdmin: true,
       images: {},
     });
     expect(warnings).toEqual([]);
@@ -250,6 +251,22 @@ describe('resolveOptions', () => {
 
     it('is off by default, without a warning', () => {
       expect(resolveOptions(lab).warnings).toEqual([]);
+    });
+  });
+
+  describe('--stats-admin: the stats page may drain and stop servers', () => {
+    it.each<[RenderFlags, boolean, string]>([
+      [{}, true, 'on loopback, on'],
+      [{ expose: true }, false, 'exposed, off'],
+      [{ expose: true, statsAdmin: true }, true, 'exposed and asked for, on'],
+      [{ statsAdmin: true }, true, 'asked for on loopback, on'],
+    ])('%j → %s (%s)', (flags, admin) => {
+      expect(resolveOptions(lab, flags).options.statsAdmin).toBe(admin);
+    });
+
+    it('--expose says whether the admin actions are on', () => {
+      expect(resolveOptions(lab, { expose: true }).warnings[0]).toMatch(/admin actions are off \(--stats-admin turns them on\)/);
+      expect(resolveOptions(lab, { expose: true, statsAdmin: true }).warnings[0]).toMatch(/--stats-admin drain or stop the replicas/);
     });
   });
 

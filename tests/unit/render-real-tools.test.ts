@@ -4,7 +4,7 @@
  * Under CI a missing tool fails the test; locally the tests are skipped, saying why.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, type TestContext } from 'vitest';
@@ -12,6 +12,7 @@ import { ALGORITHMS, LEAST_TIME_ALIASES, MODES } from '../../src/core/lab-schema
 import { resolveOptions, type RenderFlags } from '../../src/core/options.ts';
 import { renderCompose } from '../../src/core/render-compose.ts';
 import { renderHaproxyCfg } from '../../src/core/render-haproxy.ts';
+import { HAPROXY_ENV_FILE, renderHaproxyEnv, STATS_AUTH_ENV } from '../../src/core/render-secrets.ts';
 import { UsageError } from '../../src/errors.ts';
 import { lab03, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -66,16 +67,18 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const run = (file: string, args: string[]) => limited(() => execa(file, args, { reject: false, timeout: 30_000, all: true }));
+const run = (file: string, args: string[], env: Record<string, string> = {}) => limited(() => execa(file, args, { reject: false, timeout: 30_000, all: true, env }));
 
 const lab = lab03();
 
-/** Render lab 03 with these flags the way a workspace holds it: compose.yaml and haproxy/haproxy.cfg. */
+/** Render lab 03 with these flags the way a workspace holds it: compose.yaml, haproxy.env and haproxy/haproxy.cfg. */
 async function renderTo(ctx: TestContext, flags: RenderFlags): Promise<string> {
   const dir = await tmpDir('lab-real-tools-', ctx.onTestFinished);
   const { options } = resolveOptions(lab, flags);
   await mkdir(join(dir, 'haproxy'));
   await writeFile(join(dir, 'haproxy', 'haproxy.cfg'), renderHaproxyCfg(lab, options));
+  // The stats credentials, as compose hands them to HAProxy's environment.
+  await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options), { mode: 0o600 });
   // The real build context: `compose config` checks that it exists.
   await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, buildContext: WHOAMI_CONTEXT }));
   return dir;
@@ -118,8 +121,9 @@ describe.concurrent('rendered files pass the real tools', () => {
   it.skipIf(skip(haproxy, compose)).for(accepted)(title('$name', haproxy, compose), async ({ flags }, ctx) => {
     requireTools(haproxy, compose);
     const dir = await renderTo(ctx, flags);
+    const { options } = resolveOptions(lab, flags);
     const [cfg, config] = await Promise.all([
-      run(HAPROXY, ['-c', '-f', join(dir, 'haproxy', 'haproxy.cfg')]),
+      run(HAPROXY, ['-c', '-f', join(dir, 'haproxy', 'haproxy.cfg')], { [STATS_AUTH_ENV]: `${options.statsUser}:${options.statsPassword}` }),
       run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '-q']),
     ]);
     expectClean(ctx, `haproxy -c (${HAPROXY})`, cfg);
@@ -140,6 +144,7 @@ describe.concurrent('rendered files pass the real tools', () => {
     const dir = await tmpDir('lab-real-tools-$HOME-', ctx.onTestFinished);
     const { options } = resolveOptions(lab);
     await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, buildContext: WHOAMI_CONTEXT }));
+    await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options));
     const r = await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '--format', 'json']);
     ctx.expect(r.exitCode, r.all).toBe(0);
     const model = JSON.parse(r.stdout) as { services: Record<string, { labels: Record<string, string> }> };
@@ -148,17 +153,37 @@ describe.concurrent('rendered files pass the real tools', () => {
     ctx.expect(model.services.app?.labels['lab.workspace']).toBe(dir.replaceAll('$', () => '$$'));
   });
 
+  // --user 99: the official haproxy image runs HAProxy as uid 99, not as the owner of the
+  // bind-mounted files (the local image runs as root and would read anything).
   it.skipIf(skip(image)).for([
     { name: 'defaults', flags: {} },
     { name: 'tcp mode', flags: { mode: 'tcp' } },
-  ])(title(`haproxy -c inside ${HAPROXY_IMAGE}: $name`, image), async ({ flags }, ctx) => {
+    { name: 'exposed, without stats admin', flags: { expose: true } },
+  ])(title(`haproxy -c inside ${HAPROXY_IMAGE} as uid 99, credentials from the env file: $name`, image), async ({ flags }, ctx) => {
     requireTools(image);
     const dir = await renderTo(ctx, flags);
     const r = await run('docker', [
-      'run', '--rm', '--network', 'none',
+      'run', '--rm', '--network', 'none', '--user', '99:99',
+      '--env-file', join(dir, HAPROXY_ENV_FILE),
       '-v', `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
       HAPROXY_IMAGE, 'haproxy', '-c', '-f', '/usr/local/etc/haproxy/haproxy.cfg',
     ]);
     expectClean(ctx, `haproxy -c in ${HAPROXY_IMAGE}`, r);
+  });
+
+  // The control: uid 99 really cannot read a config private to its owner, which is why the
+  // password lives in the env file (compose reads it on the client side) and not in haproxy.cfg.
+  it.skipIf(skip(image))(title(`a haproxy.cfg written 0600 is unreadable for uid 99 in ${HAPROXY_IMAGE}`, image), async (ctx) => {
+    requireTools(image);
+    const dir = await renderTo(ctx, {});
+    await chmod(join(dir, 'haproxy', 'haproxy.cfg'), 0o600);
+    await chown(join(dir, 'haproxy', 'haproxy.cfg'), 4242, 4242);
+    const r = await run('docker', [
+      'run', '--rm', '--network', 'none', '--user', '99:99',
+      '-v', `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
+      HAPROXY_IMAGE, 'haproxy', '-c', '-f', '/usr/local/etc/haproxy/haproxy.cfg',
+    ]);
+    ctx.expect(r.exitCode, r.all).not.toBe(0);
+    ctx.expect(r.all).toMatch(/open configuration file .*Permission denied/i);
   });
 });

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { resolveOptions, type RenderFlags, type RenderOptions } from '../../src/core/options.ts';
 import { composeModel, renderCompose } from '../../src/core/render-compose.ts';
 import { renderHaproxyCfg, serverSlots } from '../../src/core/render-haproxy.ts';
+import { renderHaproxyEnv } from '../../src/core/render-secrets.ts';
 import { lab03 } from '../helpers/lab03.ts';
 
 /** Fixed paths, so the snapshots are the same on every machine. */
@@ -29,6 +30,7 @@ interface Service {
   build?: { context: string; args?: Record<string, string>; labels: Record<string, string> };
   deploy?: { replicas: number };
   ports?: PortMapping[];
+  env_file?: string[];
   labels: Record<string, string>;
 }
 interface ComposeFile {
@@ -52,6 +54,7 @@ const CASES = [
   _('first', { algorithm: 'first' }),
   _('replicas-42', { replicas: '42' }),
   _('expose', { expose: true }),
+  _('expose-stats-admin', { expose: true, statsAdmin: true }),
   _('ports-auto', { appPort: 'auto', statsPort: 'auto' }),
   _('images', {
     image: ['haproxy:3.0=lab-local/haproxy:3.0', 'node:20-alpine=lab-local/node:20', 'lab/whoami:1=lab-test/whoami:dev'],
@@ -112,8 +115,17 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     }
   });
 
-  it('the stats page has the credentials', () => {
-    expect(lines(r.cfg, /stats auth/)).toEqual([`    stats auth ${r.options.statsUser}:${r.options.statsPassword}`]);
+  it('the stats page takes its credentials from the environment: haproxy.cfg holds no password', () => {
+    expect(lines(r.cfg, /stats auth/)).toEqual(['    stats auth "${LAB_STATS_AUTH}"']);
+    expect(r.cfg).not.toContain(`${r.options.statsUser}:${r.options.statsPassword}`);
+    expect(r.compose).not.toContain(`${r.options.statsUser}:${r.options.statsPassword}`);
+    expect(renderHaproxyEnv(r.options)).toMatch(new RegExp(`^LAB_STATS_AUTH=${r.options.statsUser}:${r.options.statsPassword}$`, 'm'));
+    expect(r.model.services.haproxy?.env_file).toEqual(['./haproxy.env']);
+  });
+
+  it('lets the stats page drain and stop servers on loopback only, unless --stats-admin', () => {
+    const admin = Boolean(flags.statsAdmin) || !flags.expose;
+    expect(lines(r.cfg, /^\s*stats admin/)).toEqual(admin ? ['    stats admin if TRUE'] : []);
   });
 
   it('publishes ports on 127.0.0.1 unless --expose', () => {
@@ -134,8 +146,9 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     };
     expect(Object.keys(labelled)).toEqual(['app', 'haproxy', 'default network']);
     for (const [what, labels] of Object.entries(labelled)) expect(labels, what).toEqual(want);
-    // The built image is shared by every project of the lab: lab's marks, no project's.
-    expect(r.model.services.app?.build?.labels).toEqual({ 'lab.managed': 'true', 'lab.id': lab.id });
+    // The built image is shared by every project of the lab, and every container started from
+    // it inherits its labels: image-level labels only, none that marks a container as lab's.
+    expect(r.model.services.app?.build?.labels).toEqual({ 'lab.image.built-for': lab.id });
     // A YAML 1.1 parser would read an unquoted true as a boolean; labels must be strings.
     expect(r.compose).toContain('lab.managed: "true"');
   });
