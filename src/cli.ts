@@ -32,6 +32,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .showHelpAfterError('(run "lab --help" for usage)')
     .addHelpText('after', EXIT_CODES);
 
+  // biome-ignore lint/complexity/noBannedTypes: commander's own type for "no options yet"
   const withRender = <T extends Command<[string], {}>>(cmd: T) =>
     cmd
       .option('-n, --replicas <n>', 'number of app replicas (1-100)')

@@ -34,7 +34,9 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
   const perServer: Record<string, number> = {};
   const concurrency = check.concurrency ?? 2;
   note(`load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
-  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => r.server && (perServer[r.server] = (perServer[r.server] ?? 0) + 1) });
+  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
+    if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
+  } });
   let restarted = false;
   try {
     await sleep(1000);
@@ -43,7 +45,7 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
     note(`stopped ${victim.name}${server ? ` (HAProxy server ${server})` : ''}`);
     const detected = await until(t, (list) => {
       const s = list.find((x) => x.svname === server);
-      return !s || s.state !== 'UP' ? (s ? `HAProxy marked ${server} ${s.status}${s.checkStatus ? ` (check: ${s.checkStatus})` : ''}` : `HAProxy dropped ${server}`) : undefined;
+      return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${s.status}${s.checkStatus ? ` (check: ${s.checkStatus})` : ''}` : `HAProxy dropped ${server}`) : undefined;
     }, DETECT_TIMEOUT_MS);
     note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
     const mark = { ...perServer };

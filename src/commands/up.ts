@@ -2,7 +2,7 @@ import { loadLab, type LoadedLab } from '../config/labs.ts';
 import type { ServerStat } from '../core/haproxy-stats.ts';
 import type { Context } from '../context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
-import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
+import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
 import { InterruptedError, UsageError } from '../errors.ts';

@@ -43,7 +43,7 @@ export function listLabFiles(dirs = labsDirs()): LabFile[] {
 
 /** Resolve "03", "3" or "03-load-balancing" to a lab file. */
 export function findLab(ref: string, dirs = labsDirs()): LabFile {
-  if (/[\/\\]|\.\./.test(ref) || ref.includes(sep)) {
+  if (/[/\\]|\.\./.test(ref) || ref.includes(sep)) {
     throw new UsageError(`"${ref}" is not a lab id: lab ids have no path separators or ".."`, {
       hint: 'Run `lab list` to see the labs, or `lab validate <file>` to check a lab file by path',
     });

@@ -21,7 +21,7 @@ export interface Substitution extends ImagePair {
 
 // Characters of an image reference; nothing that could start a new line, a comment or an
 // interpolation in the compose file.
-const IMAGE = /^[A-Za-z0-9._\-\/:@+]+$/;
+const IMAGE = /^[A-Za-z0-9._\-/:@+]+$/;
 export const EXAMPLE_PAIR = 'haproxy:3.0=mirror.local/haproxy:3.0';
 
 /** "FROM=TO" as its two references, or undefined when it is not exactly that. */

@@ -27,6 +27,7 @@ export interface JUnitSuite {
 
 // XML 1.0 forbids most C0 controls, U+FFFE/U+FFFF and unpaired surrogates even when escaped,
 // and docker/HAProxy output pasted into `details` can contain them (ANSI escapes start with \x1B).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
 const ILLEGAL_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 

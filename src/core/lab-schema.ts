@@ -21,7 +21,7 @@ export const MAX_REPLICAS = 100;
 
 // Values that end up inside haproxy.cfg or the compose file are restricted to characters that
 // cannot start a new line, a comment (#), an interpolation ($) or a quoted string.
-const SAFE = /^[A-Za-z0-9._\-\/:@+=]+$/;
+const SAFE = /^[A-Za-z0-9._\-/:@+=]+$/;
 const safeText = (what: string) =>
   z.string().min(1).regex(SAFE, `${what} may only contain letters, digits and . _ - / : @ + =`);
 const imageRef = safeText('an image reference').describe('A Docker image reference, e.g. haproxy:3.0');
@@ -30,7 +30,7 @@ const credential = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9._\-]+$/, 'may only contain letters, digits and . _ -');
+  .regex(/^[A-Za-z0-9._-]+$/, 'may only contain letters, digits and . _ -');
 
 export const LabIdPattern = /^[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -45,7 +45,7 @@ const AppSchema = z.strictObject({
     .optional()
     .describe('Build the app image locally instead of pulling it.'),
   port: port.describe('Port the app listens on inside its container.'),
-  health: z.string().regex(/^\/[A-Za-z0-9._\-\/]*$/, 'must be a path like /health').describe('HTTP path HAProxy checks.'),
+  health: z.string().regex(/^\/[A-Za-z0-9._\-/]*$/, 'must be a path like /health').describe('HTTP path HAProxy checks.'),
 });
 
 const LoadBalancerSchema = z.strictObject({

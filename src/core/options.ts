@@ -48,7 +48,7 @@ export interface ResolvedOptions {
 }
 
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const CREDENTIAL = /^[A-Za-z0-9._\-]{1,64}$/;
+const CREDENTIAL = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Compose project name lab uses for a lab unless --project says otherwise. */
 export const defaultProject = (labId: string): string => `lab-${labId}`;

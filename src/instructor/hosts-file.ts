@@ -21,21 +21,33 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
   const hosts: HostEntry[] = [];
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  text.split(/\r?\n/).forEach((raw, i) => {
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = i + 1;
     const words = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
-    if (words.length === 0) return;
+    if (words.length === 0) continue;
     const bad = (why: string) => problems.push(`${file}:${line}: ${why}`);
-    if (words.length > 2) return bad(`expected "[name] address", got ${words.length} words: ${raw.trim()}`);
+    if (words.length > 2) {
+      bad(`expected "[name] address", got ${words.length} words: ${raw.trim()}`);
+      continue;
+    }
     const address = words[words.length - 1]!;
     const name = words.length === 2 ? words[0]! : address;
-    if (!ADDRESS.test(address)) return bad(`"${address}" is not a unix://, tcp:// or ssh:// address`);
-    if (words.length === 2 && !NAME.test(name)) return bad(`"${name}" is not a host name (letters, digits, . _ -)`);
+    if (!ADDRESS.test(address)) {
+      bad(`"${address}" is not a unix://, tcp:// or ssh:// address`);
+      continue;
+    }
+    if (words.length === 2 && !NAME.test(name)) {
+      bad(`"${name}" is not a host name (letters, digits, . _ -)`);
+      continue;
+    }
     const first = seen.get(name);
-    if (first !== undefined) return bad(`"${name}" is already on line ${first}`);
+    if (first !== undefined) {
+      bad(`"${name}" is already on line ${first}`);
+      continue;
+    }
     seen.set(name, line);
     hosts.push({ name, host: address, line });
-  });
+  }
   if (problems.length) {
     throw new UsageError(`${problems.length} bad line${problems.length === 1 ? '' : 's'} in hosts file ${file}`, {
       details: problems,
