@@ -1,6 +1,6 @@
 /**
  * Every failure a user can cause or meet is a LabError: a message that says what is wrong and
- * where, an optional hint with the command to run next, and the exit code. Only src/index.ts
+ * where, an optional hint with the command to run next, and the exit code. Only src/main.ts
  * turns these into output and an exit status.
  */
 export const EXIT = {
@@ -15,7 +15,7 @@ export const EXIT = {
   runtime: 4,
   /** Interrupted by Ctrl-C. */
   interrupted: 130,
-  /** A bug in lab itself. */
+  /** A bug in lab itself (EX_SOFTWARE in BSD's sysexits.h). */
   internal: 70,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -45,14 +45,17 @@ export class LabError extends Error {
   readonly exitCode: ExitCode;
   readonly hint?: string;
   readonly details: string[];
-  /** The command already printed its result (e.g. the JSON object); only the exit code is left to set. */
-  reported = false;
   constructor(message: string, exitCode: ExitCode, extra: ErrorDetails = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = extra.hint;
     this.details = extra.details ?? [];
+  }
+
+  /** The command already printed this outcome: true only of an ExitError. */
+  get reported(): boolean {
+    return this instanceof ExitError;
   }
 }
 
@@ -111,5 +114,16 @@ export class CheckFailedError extends LabError {
 export class InterruptedError extends LabError {
   constructor(message = 'Interrupted', extra?: ErrorDetails) {
     super(message, EXIT.interrupted, extra);
+  }
+}
+
+/**
+ * The command has already printed its outcome (its --json object, or its table of results):
+ * main.ts prints nothing more and only sets the exit code (as changesets' ExitError). The
+ * message, hint and details stay, so a fleet run can still show them in its table per host.
+ */
+export class ExitError extends LabError {
+  constructor(reported: LabError) {
+    super(reported.message, reported.exitCode, { hint: reported.hint, details: reported.details, cause: reported.cause });
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { labHome, type Context } from './context.ts';
-import { EXIT, LabError, mostSevere, UsageError } from './errors.ts';
+import { EXIT, ExitError, LabError, mostSevere, UsageError } from './errors.ts';
 import { fleetHeadline, fleetJson, renderFleetTable, type HostResult } from './instructor/fleet-report.ts';
 import { hostSlug, parseHostsFile, type HostEntry } from './instructor/hosts-file.ts';
 import { mapBounded } from './pool.ts';
@@ -41,8 +41,7 @@ export async function runOnHosts(ctx: Context, file: string, run: (c: Context) =
   for (const r of results.filter((x) => x.error?.hint)) out.result(out.c.dim(`${r.entry.name}: ${r.error!.hint}`));
   if (exitCode !== EXIT.ok) {
     const e = new LabError(fleetHeadline(results), exitCode, { hint: 'Run the command on one host with --host <address> (add --verbose) to see all of its output' });
-    e.reported = out.json;
-    throw e;
+    throw out.json ? new ExitError(e) : e;
   }
   out.result(out.c.green(fleetHeadline(results)));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram } from './cli.ts';
 import type { Context, GlobalOptions } from './context.ts';
-import { EnvironmentError, EXIT, LabError } from './errors.ts';
+import { EnvironmentError, EXIT, ExitError, LabError } from './errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';
 
@@ -76,7 +76,7 @@ function report(error: unknown, out: Output, interrupted: boolean): number {
             hint: 'This is a bug in lab. Run again with --verbose and report the output.',
             details: process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],
           });
-  if (labError.reported) return labError.exitCode;
+  if (labError instanceof ExitError) return labError.exitCode;
   if (out.json) {
     out.data({
       outcome: 'error',

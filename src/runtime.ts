@@ -4,7 +4,7 @@ import type { Context } from './context.ts';
 import { substitute } from './core/images.ts';
 import { IMAGE_LABEL } from './core/labels.ts';
 import type { RenderOptions } from './core/options.ts';
-import { backendServers, checkedUp, type ServerStat } from './core/haproxy-stats.ts';
+import { backendServers, checkedUp, type ServerStat } from './core/haproxy-servers.ts';
 import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
 import { connect, containerLogs, foreignInProject, labContainers, type LabContainer } from './docker/engine.ts';
 import { resolveEndpoint, type Endpoint } from './docker/endpoint.ts';

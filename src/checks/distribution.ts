@@ -1,6 +1,7 @@
-import { backendServers, checkedUp, deltas, frontendErrors } from '../core/haproxy-stats.ts';
+import { backendServers, checkedUp, deltas, frontendErrors } from '../core/haproxy-servers.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
-import { renderDistribution, type Palette } from '../core/report.ts';
+import type { Palette } from '../core/palette.ts';
+import { renderDistribution } from '../core/report.ts';
 import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';

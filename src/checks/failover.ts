@@ -1,6 +1,6 @@
-import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-stats.ts';
+import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
-import type { Palette } from '../core/report.ts';
+import type { Palette } from '../core/palette.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';
 import type { CheckTarget } from './target.ts';

@@ -4,8 +4,9 @@ import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
 import { defaultProject, parseWholeNumber } from '../core/options.ts';
-import { CheckFailedError } from '../errors.ts';
+import { CheckFailedError, ExitError } from '../errors.ts';
 import { openEngine } from '../runtime.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export interface CheckOptions {
   lab: string;
@@ -24,14 +25,13 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const { lab } = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(lab.id);
   const engine = await openEngine(ctx);
-  const target = await checkTarget(ctx, engine, project, lab.id.slice(0, 2));
+  const target = await checkTarget(ctx, engine, project, shortId(lab.id));
   const results = await runChecks(ctx, target, selectChecks(lab, sel), sel);
   printResults(ctx, project, results);
   const failed = results.filter((r) => r.verdict === 'FAIL');
   if (failed.length || results.length === 0) {
-    const e = new CheckFailedError(`${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`);
-    e.reported = true;
-    throw e;
+    // printResults has said which checks failed and why.
+    throw new ExitError(new CheckFailedError(`${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Context } from '../context.ts';
-import { EnvironmentError, EXIT } from '../errors.ts';
+import { EnvironmentError, EXIT, ExitError } from '../errors.ts';
 import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../instructor/doctor-checks.ts';
 import { gatherDoctorFacts } from '../instructor/doctor-probe.ts';
 import { failing } from '../ui/output.ts';
@@ -25,7 +25,6 @@ export async function doctor(ctx: Context): Promise<void> {
     const e = new EnvironmentError(`${failed[0]!.name}: ${failed[0]!.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more problem(s))` : ''}`, {
       hint: failed[0]!.fix,
     });
-    e.reported = ctx.out.json;
-    throw e;
+    throw ctx.out.json ? new ExitError(e) : e;
   }
 }

@@ -1,6 +1,7 @@
 import { listLabFiles, readLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
 import { renderTable } from '../core/report.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export async function list(ctx: Context): Promise<void> {
   const labs = listLabFiles().map(({ id, file }) => {
@@ -11,9 +12,9 @@ export async function list(ctx: Context): Promise<void> {
   if (labs.length === 0) return ctx.out.result('No labs found. Set LAB_LABS_DIR to a folder of labs/<id>/lab.yaml files.');
   ctx.out.result(
     renderTable(
-      labs.map((l) => [l.id.slice(0, 2), l.id, l.valid ? (l.title ?? '') : ctx.out.c.red(`invalid: run lab validate ${l.id}`)]),
+      labs.map((l) => [shortId(l.id), l.id, l.valid ? (l.title ?? '') : ctx.out.c.red(`invalid: run lab validate ${l.id}`)]),
       ['#', 'LAB', 'TITLE'],
     ),
   );
-  ctx.out.result(ctx.out.c.dim(`\nStart one with: lab up ${labs[0]!.id.slice(0, 2)}`));
+  ctx.out.result(ctx.out.c.dim(`\nStart one with: lab up ${shortId(labs[0]!.id)}`));
 }

@@ -12,6 +12,7 @@ import { neededImages, type NeededImage } from '../instructor/needed-images.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { openEngine, type Engine } from '../runtime.ts';
 import { failing } from '../ui/output.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export interface PrepareOptions {
   labs?: string[];
@@ -118,7 +119,7 @@ async function loadBundle(ctx: Context, file: string): Promise<void> {
   ctx.out.data({ outcome: 'success', host: engine.endpoint.host, bundle: { file, created: manifest.created, labVersion: manifest.labVersion }, labs: manifest.labs, images: loaded.map(publicView) });
   ctx.out.result(`Loaded ${loaded.length} image(s) into ${engine.endpoint.host} for ${manifest.labs.join(', ')}`);
   ctx.out.result(table(loaded));
-  ctx.out.result(`\nStart a lab without pulling: lab up ${manifest.labs[0]?.slice(0, 2) ?? '03'} --pull never`);
+  ctx.out.result(`\nStart a lab without pulling: lab up ${(manifest.labs[0] ? shortId(manifest.labs[0]) : '03')} --pull never`);
 }
 
 const publicView = (p: Prepared) => ({ ref: p.ref, role: p.role, labs: p.labs, action: p.action, id: p.id, size: p.size });

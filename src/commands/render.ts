@@ -3,6 +3,7 @@ import type { Context } from '../context.ts';
 import { resolveFlags } from '../render-flags.ts';
 import { resolveWorkspace, writeWorkspace } from '../workspace.ts';
 import type { RenderFlags } from '../core/options.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export interface RenderCommandOptions extends RenderFlags {
   lab: string;
@@ -18,5 +19,5 @@ export async function render(ctx: Context, opts: RenderCommandOptions): Promise<
   ctx.out.result(`Rendered ${loaded.lab.id} (${options.replicas} replicas, ${options.algorithm}, ${options.mode}${options.sticky ? ', sticky' : ''}) to ${ws.dir}`);
   ctx.out.result(`  ${ws.composeFile}`);
   ctx.out.result(`  ${ws.haproxyCfg}`);
-  ctx.out.result(ctx.out.c.dim(`Start it with: lab up ${loaded.lab.id.slice(0, 2)}`));
+  ctx.out.result(ctx.out.c.dim(`Start it with: lab up ${shortId(loaded.lab.id)}`));
 }

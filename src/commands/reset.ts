@@ -1,5 +1,5 @@
 import type { Context } from '../context.ts';
-import { RuntimeError, UsageError } from '../errors.ts';
+import { ExitError, RuntimeError, UsageError } from '../errors.ts';
 import type { WorkspaceCleanup } from '../core/workspace-files.ts';
 import { executeReset, gatherReset, workspaceCleanups, type ResetOutcome } from '../instructor/reset-engine.ts';
 import { describePlan, planReset, planSize, type ResetPlan } from '../instructor/reset-plan.ts';
@@ -63,8 +63,7 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
       details: outcome.failed.map((f) => `${f.kind} ${f.name}: ${f.error}`),
       hint: 'A non-lab container may still use a lab network or volume; see docker ps -a, then run lab reset again',
     });
-    e.reported = out.json;
-    throw e;
+    throw out.json ? new ExitError(e) : e;
   }
 }
 

@@ -9,6 +9,7 @@ import { projectWorkspace, writeWorkspace } from '../workspace.ts';
 import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
 import { failing } from '../ui/output.ts';
+import { shortId } from '../core/lab-id.ts';
 
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
@@ -19,7 +20,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(loaded.lab.id);
-  const short = loaded.lab.id.slice(0, 2);
+  const short = shortId(loaded.lab.id);
   await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
     const engine = await openEngine(ctx);
     const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);

@@ -1,12 +1,13 @@
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export async function show(ctx: Context, opts: { lab: string }): Promise<void> {
   const { lab, file } = loadLab(opts.lab);
   const { out } = ctx;
   const d = lab.defaults;
   out.data({ outcome: 'success', file, lab });
-  const short = lab.id.slice(0, 2);
+  const short = shortId(lab.id);
   out.result(`${out.c.bold(`${lab.id}: ${lab.title}`)}\n`);
   out.result(`${lab.summary}\n`);
   out.result(out.c.bold('Goals'));

@@ -1,11 +1,11 @@
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { backendServers, served, type ServerStat } from '../core/haproxy-stats.ts';
+import { backendServers, served, type ServerStat } from '../core/haproxy-servers.ts';
 import { defaultProject } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { renderTable } from '../core/report.ts';
 import { labContainers, type LabContainer } from '../docker/engine.ts';
-import { RuntimeError } from '../errors.ts';
+import { ExitError, RuntimeError } from '../errors.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
 import { projectWorkspace } from '../workspace.ts';
@@ -79,8 +79,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
   if (statsError) {
     out.result(out.c.red(`  ${statsError}`));
     const e = new RuntimeError(statsError, { hint: `lab logs ${ref} haproxy shows why` });
-    e.reported = out.json;
-    throw e;
+    throw out.json ? new ExitError(e) : e;
   }
   out.result(renderTable(serverRows.map((s) => [s.server, s.addr ?? '-', s.container ?? out.c.dim('(gone)'), color(s.status), s.check ?? '', String(s.served)]), ['SERVER', 'ADDRESS', 'CONTAINER', 'STATUS', 'CHECK', 'SERVED']));
   const empty = servers.length - serverRows.length;

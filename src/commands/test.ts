@@ -6,7 +6,7 @@ import type { Context } from '../context.ts';
 import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.ts';
 import { renderTable } from '../core/report.ts';
 import { removeProject } from '../docker/engine.ts';
-import { EXIT, LabError, mostSevere, type ExitCode } from '../errors.ts';
+import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } from '../errors.ts';
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { withProjectLock } from '../lock.ts';
 import { resolveFlags } from '../render-flags.ts';
@@ -14,6 +14,7 @@ import { openEngine, type Engine } from '../runtime.ts';
 import { resolveWorkspace } from '../workspace.ts';
 import { count } from './check.ts';
 import { parseTimeout, startLab } from './up.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export interface TestOptions {
   labs: string[];
@@ -52,7 +53,7 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
   const runs: LabRun[] = [];
   for (const { id, file } of files) {
     if (ctx.signal.aborted) break;
-    const project = `labtest-${process.pid}-${id.slice(0, 2)}`;
+    const project = `labtest-${process.pid}-${shortId(id)}`;
     const run: LabRun = { lab: id, project, steps: [], exitCode: EXIT.ok };
     runs.push(run);
     const step = async (name: string, fn: () => Promise<string>): Promise<boolean> => {
@@ -70,7 +71,7 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
     ctx.out.info(ctx.out.c.bold(`\n${id} (project ${project})`));
     const { lab: loaded, problems } = readLab(file);
     if (!loaded) {
-      run.steps.push({ name: 'validate', verdict: 'FAIL', reason: problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.key}: ${p.message}`).join('\n'), ms: 0 });
+      run.steps.push({ name: 'validate', verdict: 'FAIL', reason: problems.map(formatProblem).join('\n'), ms: 0 });
       run.exitCode = severest(run.exitCode, EXIT.usage);
       continue;
     }
@@ -120,9 +121,8 @@ async function finish(ctx: Context, runs: LabRun[], junitFile?: string): Promise
   out.result(`\n${renderTable(rows, ['LAB', 'STEP', 'RESULT', 'TIME', 'REASON'])}`);
   out.result(`\n${passed} of ${runs.length} lab(s) passed${junitFile ? `; JUnit written to ${junitFile}` : ''}`);
   if (exitCode !== EXIT.ok) {
-    const e = new LabError(`${runs.length - passed} of ${runs.length} lab(s) failed`, exitCode);
-    e.reported = true;
-    throw e;
+    // The table above has said which labs and steps failed and why.
+    throw new ExitError(new LabError(`${runs.length - passed} of ${runs.length} lab(s) failed`, exitCode));
   }
 }
 

@@ -1,5 +1,5 @@
 import { loadLab, type LoadedLab } from '../config/labs.ts';
-import type { ServerStat } from '../core/haproxy-stats.ts';
+import type { ServerStat } from '../core/haproxy-servers.ts';
 import type { Context } from '../context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
@@ -13,6 +13,7 @@ import { resolveFlags } from '../render-flags.ts';
 import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
 import { failing } from '../ui/output.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export interface UpOptions extends RenderFlags {
   lab: string;
@@ -69,7 +70,7 @@ export interface Started {
 export async function startLab(ctx: Context, r: StartRequest): Promise<Started> {
   const t0 = performance.now();
   const { loaded, options, ws } = r;
-  const short = loaded.lab.id.slice(0, 2);
+  const short = shortId(loaded.lab.id);
   const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
   const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));

@@ -1,5 +1,5 @@
 /**
- * JUnit XML for `lab check --junit`, the format CI systems (GitHub, GitLab, Jenkins) read.
+ * JUnit XML for `lab test --junit`, the format CI systems (GitHub, GitLab, Jenkins) read.
  * Hand-written: a handful of elements do not justify an XML builder dependency.
  */
 

@@ -6,6 +6,7 @@ import { buildArgsOf, substitute } from './images.ts';
 import { IMAGE_LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
+import { shortId } from './lab-id.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -111,7 +112,7 @@ const inlineCfg = (cfg: string, labels: Record<string, string>) => ({
 });
 
 export function renderCompose(input: ComposeInput): string {
-  const header = `# Compose file for lab ${input.lab.id} (${input.options.project}), written by lab.\n# Run it through lab (lab up/down ${input.lab.id.slice(0, 2)}) so HAProxy's readiness is checked.\n`;
+  const header = `# Compose file for lab ${input.lab.id} (${input.options.project}), written by lab.\n# Run it through lab (lab up/down ${shortId(input.lab.id)}) so HAProxy's readiness is checked.\n`;
   // YAML 1.1 quoting keeps values such as "8080:80" or "yes" strings for every parser.
   return header + stringify(composeModel(input), { version: '1.1', lineWidth: 0 });
 }

@@ -1,18 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
+import { plainPalette, type Palette } from './palette.ts';
 import type { DistributionResult } from './verdicts.ts';
-import type { ServerState } from './haproxy-stats.ts';
+import type { ServerState } from './haproxy-servers.ts';
 
-/** Colour functions are passed in (chalk at the edge, identity in tests) so rendering stays pure. */
-export interface Palette {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
-}
-
-const same = (s: string) => s;
-export const plainPalette: Palette = { green: same, red: same, yellow: same, dim: same, bold: same };
 
 /** Width as the terminal shows it: escape codes take no columns. */
 const width = (s: string) => stripVTControlCharacters(s).length;

@@ -1,5 +1,7 @@
-import { renderTable, plainPalette, type Palette } from '../core/report.ts';
+import { plainPalette, type Palette } from '../core/palette.ts';
+import { renderTable } from '../core/report.ts';
 import { EXIT } from '../errors.ts';
+import { shortId } from '../core/lab-id.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -40,7 +42,6 @@ export const LOW_DISK_BYTES = 2e9;
 export const INLINE_CONFIGS_COMPOSE = [2, 23, 1] as const;
 
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
-const short = (lab: string) => lab.slice(0, 2);
 const list = (items: string[], max = 4) => items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 
 const olderThan = (version: string, min: readonly number[]): boolean => {
@@ -67,7 +68,7 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
     if (i.present) checks.push({ name: 'image', status: 'ok', detail: `${what} present` });
     else {
       const why = i.kind === 'build' ? 'not built yet (lab up builds it)' : 'missing (lab up pulls it, which needs a registry)';
-      checks.push({ name: 'image', status: 'warn', detail: `${what} ${why}`, fix: `${f.lab} prepare ${i.labs.map(short).join(' ')}   # offline: ${f.lab} prepare --load bundle.tar` });
+      checks.push({ name: 'image', status: 'warn', detail: `${what} ${why}`, fix: `${f.lab} prepare ${i.labs.map(shortId).join(' ')}   # offline: ${f.lab} prepare --load bundle.tar` });
     }
   }
 
@@ -107,7 +108,7 @@ function substitutionChecks(s: DoctorFacts['substitutions']): DoctorCheck[] {
 function portCheck(lab: string, p: NonNullable<DoctorFacts['ports']>[number]): DoctorCheck {
   const name = `port ${p.port}`;
   const h = p.holder;
-  const instead = `${lab} up ${p.labs.map(short)[0] ?? '03'} ${p.option} auto`;
+  const instead = `${lab} up ${p.labs.map(shortId)[0] ?? '03'} ${p.option} auto`;
   switch (h.kind) {
     case 'free':
       return { name, status: 'ok', detail: 'free' };
@@ -125,7 +126,7 @@ function portCheck(lab: string, p: NonNullable<DoctorFacts['ports']>[number]): D
 function downCommands(lab: string, stopped: { project: string; lab: string }[]): string {
   const projects = [...new Map(stopped.map((c) => [c.project, c.lab])).entries()];
   if (projects.length > 2) return `${lab} reset --yes`;
-  return projects.map(([project, id]) => `${lab} down ${short(id) || id} --project ${project}`).join('; ');
+  return projects.map(([project, id]) => `${lab} down ${shortId(id) || id} --project ${project}`).join('; ');
 }
 
 export const doctorExitCode = (checks: readonly DoctorCheck[]): number => (checks.some((c) => c.status === 'fail') ? EXIT.environment : EXIT.ok);

@@ -1,13 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-
-export interface Colors {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
-}
+import { plainPalette, type Palette } from '../core/palette.ts';
 
 /**
  * The only module that imports chalk. chalk 5 ignores NO_COLOR (it reads only FORCE_COLOR and
@@ -19,9 +11,10 @@ export function colorsEnabled(env: NodeJS.ProcessEnv, argv: string[], isTTY: boo
   return isTTY && env.TERM !== 'dumb';
 }
 
-export function makeColors(enabled: boolean): Colors {
+export function makeColors(enabled: boolean): Palette {
   const c: ChalkInstance = new Chalk({ level: enabled ? 1 : 0 });
   return { green: c.green, red: c.red, yellow: c.yellow, cyan: c.cyan, dim: c.dim, bold: c.bold };
 }
 
-export const plainColors: Colors = makeColors(false);
+/** No colours: what a disabled chalk would print, without loading chalk's level detection. */
+export const plainColors: Palette = plainPalette;

@@ -1,4 +1,4 @@
-import type { Colors } from './colors.ts';
+import type { Palette } from '../core/palette.ts';
 
 export interface Writer {
   write(text: string): unknown;
@@ -29,10 +29,10 @@ export function failing<T>(step: Progress, work: Promise<T>): Promise<T> {
 export class Output {
   readonly stdout: Writer;
   readonly stderr: Writer;
-  readonly c: Colors;
+  readonly c: Palette;
   readonly json: boolean;
   readonly verbose: boolean;
-  constructor(stdout: Writer, stderr: Writer, c: Colors, json: boolean, verbose = false) {
+  constructor(stdout: Writer, stderr: Writer, c: Palette, json: boolean, verbose = false) {
     this.stdout = stdout;
     this.stderr = stderr;
     this.c = c;
@@ -69,7 +69,7 @@ export class Output {
 
 const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)}s`;
 
-function plainStep(w: Writer, c: Colors, text: string): Progress {
+function plainStep(w: Writer, c: Palette, text: string): Progress {
   const t0 = performance.now();
   let last = text;
   w.write(`- ${text}\n`);
@@ -84,7 +84,7 @@ function plainStep(w: Writer, c: Colors, text: string): Progress {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function spinner(w: Writer, c: Colors, text: string): Progress {
+function spinner(w: Writer, c: Palette, text: string): Progress {
   const t0 = performance.now();
   let frame = 0;
   let current = text;

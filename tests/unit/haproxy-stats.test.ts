@@ -15,18 +15,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  StatsParseError,
-  backendServers,
-  checkedUp,
-  deltas,
-  frontendErrors,
-  parseStatsCsv,
-  served,
-  serverState,
-  summarize,
-  type StatsRow,
-} from '../../src/core/haproxy-stats.ts';
+import { StatsParseError, parseStatsCsv, type StatsRow } from '../../src/core/haproxy-stats.ts';
+import { backendServers, checkedUp, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8');
 const http26 = fixture('haproxy-2.6-http.csv');

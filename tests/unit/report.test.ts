@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bar, plainPalette, renderDistribution, renderTable, type Palette } from '../../src/core/report.ts';
+import { plainPalette, type Palette } from '../../src/core/palette.ts';
+import { bar, renderDistribution, renderTable } from '../../src/core/report.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
 
 describe('bar', () => {
@@ -91,7 +92,7 @@ describe('renderDistribution', () => {
 
   it('adds the client tally when present, and colours through the palette', () => {
     const tag = (name: string) => (s: string) => `<${name}>${s}</${name}>`;
-    const palette: Palette = { green: tag('g'), red: tag('r'), yellow: tag('y'), dim: tag('d'), bold: tag('b') };
+    const palette: Palette = { green: tag('g'), red: tag('r'), yellow: tag('y'), cyan: tag('c'), dim: tag('d'), bold: tag('b') };
     const failed: DistributionResult = {
       ...result,
       verdict: 'FAIL',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerDelta } from '../../src/core/haproxy-stats.ts';
+import type { ServerDelta } from '../../src/core/haproxy-servers.ts';
 import { SINGLE_SERVER_HINT, compareNames, judgeDistribution, type DistributionInput } from '../../src/core/verdicts.ts';
 
 /** `_('app1=10 app2=9 app3=0:DOWN app4=0:EMPTY')` → deltas; state defaults to UP. */

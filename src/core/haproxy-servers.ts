@@ -1,0 +1,131 @@
+import type { Mode } from './lab-schema.ts';
+import type { StatsRow } from './haproxy-stats.ts';
+
+/**
+ * What the rows of haproxy-stats.ts mean for a lab: each server slot's state, what it served,
+ * and what changed between two snapshots (a check's before and after).
+ */
+
+/** What a server slot means for the lab. EMPTY = a server-template slot with no replica behind it. */
+export type ServerState = 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB' | 'EMPTY';
+export const SERVER_STATES: readonly ServerState[] = ['UP', 'DOWN', 'MAINT', 'DRAIN', 'NOLB', 'EMPTY'];
+
+/** A server row with its derived state; `status` keeps HAProxy's own string. */
+export type ServerStat = StatsRow & { state: ServerState };
+
+/** Map HAProxy's status string (src/stats-proxy.c srv_hlt_st[]) onto ServerState. */
+export function serverState(status: string): ServerState {
+  const s = status.trim();
+  if (s === 'MAINT (resolution)') return 'EMPTY'; // DNS gave this slot no address: no replica
+  if (s.startsWith('MAINT')) return 'MAINT'; // also `MAINT (via backend/server)`
+  if (s.startsWith('DRAIN')) return 'DRAIN';
+  if (s.startsWith('NOLB')) return 'NOLB';
+  // `UP 1/2` is going down but still takes traffic; `no check` is a server without health checks.
+  if (s.startsWith('UP') || s === 'no check') return 'UP';
+  // `DOWN 1/2` is coming back but takes no traffic yet. Unknown strings are treated as not serving.
+  return 'DOWN';
+}
+
+/** Server rows of one backend (no FRONTEND/BACKEND aggregate rows), in CSV order. */
+export function backendServers(rows: readonly StatsRow[], backend = 'app'): ServerStat[] {
+  return rows
+    .filter((r) => r.pxname === backend && r.svname !== 'FRONTEND' && r.svname !== 'BACKEND')
+    .map((r) => ({ ...r, state: serverState(r.status) }));
+}
+
+/**
+ * UP with a passed health check. A server-template slot that DNS has just filled starts UP
+ * before its first check ("start OK, check immediately", src/server.c), so UP alone would
+ * call an app ready that is about to fail its check. A leading "* " marks a check in progress.
+ */
+export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )?L[4-7]OK/.test(s.checkStatus ?? '');
+
+export interface ServerSummary {
+  counts: Record<ServerState, number>;
+  /** Slots with a replica behind them (state is not EMPTY). */
+  nonEmpty: ServerStat[];
+}
+
+export function summarize(servers: readonly ServerStat[]): ServerSummary {
+  const counts = Object.fromEntries(SERVER_STATES.map((s) => [s, 0])) as Record<ServerState, number>;
+  for (const s of servers) counts[s.state] += 1;
+  return { counts, nonEmpty: servers.filter((s) => s.state !== 'EMPTY') };
+}
+
+const sum = (values: readonly (number | null)[]): number | null =>
+  values.some((v) => v !== null) ? values.reduce<number>((a, v) => a + (v ?? 0), 0) : null;
+
+/**
+ * Requests a row has served. http: req_tot (2.2+), else the sum of hrsp_* (same increment site),
+ * else stot (one stream per request in http mode). tcp: stot, one per client connection.
+ */
+export function served(row: StatsRow, mode: Mode): number {
+  if (mode === 'tcp') return row.stot ?? 0;
+  const responses = sum([row.hrsp1xx, row.hrsp2xx, row.hrsp3xx, row.hrsp4xx, row.hrsp5xx, row.hrspOther]);
+  return row.reqTot ?? responses ?? row.stot ?? 0;
+}
+
+/** What one server did between two snapshots. */
+export interface ServerDelta {
+  name: string;
+  served: number;
+  wretr: number;
+  wredis: number;
+  econ: number;
+  eresp: number;
+  /** State in the later snapshot. */
+  state: ServerState;
+  status: string;
+  /** Counters went backwards (HAProxy reloaded): the later values are used as the whole delta. */
+  reset: boolean;
+}
+
+type Counters = Pick<ServerDelta, 'served' | 'wretr' | 'wredis' | 'econ' | 'eresp'>;
+const counters = (row: StatsRow, mode: Mode): Counters => ({
+  served: served(row, mode),
+  wretr: row.wretr ?? 0,
+  wredis: row.wredis ?? 0,
+  econ: row.econ ?? 0,
+  eresp: row.eresp ?? 0,
+});
+
+/**
+ * Per-server difference of two snapshots. Counters are per HAProxy worker and restart at 0 on a
+ * reload, so a counter that went down means "count from zero". Servers gone from `after` are left
+ * out; servers new in `after` count from zero.
+ */
+export function deltas(before: readonly StatsRow[], after: readonly StatsRow[], mode: Mode, backend = 'app'): ServerDelta[] {
+  const earlier = new Map(backendServers(before, backend).map((s) => [s.svname, counters(s, mode)]));
+  return backendServers(after, backend).map((s) => {
+    const now = counters(s, mode);
+    const then = earlier.get(s.svname);
+    const keys = Object.keys(now) as (keyof Counters)[];
+    const reset = then !== undefined && keys.some((k) => now[k] < then[k]);
+    const base = then === undefined || reset ? undefined : then;
+    const diff = (k: keyof Counters) => now[k] - (base?.[k] ?? 0);
+    return {
+      name: s.svname,
+      served: diff('served'), wretr: diff('wretr'), wredis: diff('wredis'), econ: diff('econ'), eresp: diff('eresp'),
+      state: s.state, status: s.status, reset,
+    };
+  });
+}
+
+/** Errors a client saw at the frontend: 5xx answers (HAProxy's own 503s included) and bad requests. */
+export interface FrontendErrors {
+  hrsp5xx: number;
+  ereq: number;
+  reset: boolean;
+}
+
+/** Frontend error delta, or null when `after` has no such frontend. */
+export function frontendErrors(before: readonly StatsRow[], after: readonly StatsRow[], frontend = 'web'): FrontendErrors | null {
+  const find = (rows: readonly StatsRow[]) => rows.find((r) => r.pxname === frontend && r.svname === 'FRONTEND');
+  const now = find(after);
+  if (now === undefined) return null;
+  const then = find(before);
+  const n = { hrsp5xx: now.hrsp5xx ?? 0, ereq: now.ereq ?? 0 };
+  const t = { hrsp5xx: then?.hrsp5xx ?? 0, ereq: then?.ereq ?? 0 };
+  const reset = n.hrsp5xx < t.hrsp5xx || n.ereq < t.ereq;
+  return reset ? { ...n, reset } : { hrsp5xx: n.hrsp5xx - t.hrsp5xx, ereq: n.ereq - t.ereq, reset };
+}
