@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from '@commander-js/extra-typings';
-import { buildProgram } from './cli.ts';
-import type { Context, GlobalOptions } from './context.ts';
-import { EnvironmentError, EXIT, ExitError, LabError } from './errors.ts';
+import { buildProgram } from './cli/program.ts';
+import type { Context, GlobalOptions } from './cli/context.ts';
+import { EnvironmentError, EXIT, ExitError, LabError } from './core/errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';
 

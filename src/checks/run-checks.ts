@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import type { Lab, LabCheck } from '../core/lab-schema.ts';
 import { distributionCheck, replicasUpCheck } from './distribution.ts';
 import { failoverCheck } from './failover.ts';

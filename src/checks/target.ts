@@ -1,11 +1,11 @@
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import type { RenderOptions } from '../core/options.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
-import { RuntimeError, UsageError } from '../errors.ts';
-import { publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
-import { projectWorkspace } from '../workspace.ts';
+import { RuntimeError, UsageError } from '../core/errors.ts';
+import { publishedHost, runningProject, statsEndpoint, type Engine } from '../engine/readiness.ts';
+import { projectWorkspace } from '../engine/workspace.ts';
 
 /** A running lab, as the checks see it. */
 export interface CheckTarget {

@@ -2,10 +2,10 @@ import type { CheckResult } from '../checks/types.ts';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { defaultProject, parseWholeNumber } from '../core/options.ts';
-import { CheckFailedError, ExitError } from '../errors.ts';
-import { openEngine } from '../runtime.ts';
+import { CheckFailedError, ExitError } from '../core/errors.ts';
+import { openEngine } from '../engine/readiness.ts';
 import { shortId } from '../core/lab-id.ts';
 
 export interface CheckOptions {

@@ -1,6 +1,6 @@
-import type { Context } from '../context.ts';
-import { EnvironmentError, EXIT, ExitError } from '../errors.ts';
-import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../instructor/doctor-checks.ts';
+import type { Context } from '../cli/context.ts';
+import { EnvironmentError, EXIT, ExitError } from '../core/errors.ts';
+import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../core/instructor/doctor-checks.ts';
 import { gatherDoctorFacts } from '../instructor/doctor-probe.ts';
 import { failing } from '../ui/output.ts';
 

@@ -1,9 +1,9 @@
 import { findLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { defaultProject } from '../core/options.ts';
 import { removeProject } from '../docker/engine.ts';
-import { withProjectLock } from '../lock.ts';
-import { openEngine } from '../runtime.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { openEngine } from '../engine/readiness.ts';
 import { failing } from '../ui/output.ts';
 
 /**

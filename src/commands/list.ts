@@ -1,5 +1,5 @@
 import { listLabFiles, readLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { renderTable } from '../core/report.ts';
 import { shortId } from '../core/lab-id.ts';
 

@@ -1,10 +1,10 @@
 import { execa } from 'execa';
 import { findLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { defaultProject } from '../core/options.ts';
 import { composeArgv } from '../docker/compose.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../core/errors.ts';
 
 const SERVICES = ['app', 'haproxy'];
 

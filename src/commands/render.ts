@@ -1,7 +1,7 @@
 import { loadLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
-import { resolveFlags } from '../render-flags.ts';
-import { resolveWorkspace, writeWorkspace } from '../workspace.ts';
+import type { Context } from '../cli/context.ts';
+import { resolveFlags } from '../config/render-flags.ts';
+import { resolveWorkspace, writeWorkspace } from '../engine/workspace.ts';
 import type { RenderFlags } from '../core/options.ts';
 import { shortId } from '../core/lab-id.ts';
 

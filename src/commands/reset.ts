@@ -1,10 +1,10 @@
-import type { Context } from '../context.ts';
-import { ExitError, RuntimeError, UsageError } from '../errors.ts';
+import type { Context } from '../cli/context.ts';
+import { ExitError, RuntimeError, UsageError } from '../core/errors.ts';
 import type { WorkspaceCleanup } from '../core/workspace-files.ts';
 import { executeReset, gatherReset, workspaceCleanups, type ResetOutcome } from '../instructor/reset-engine.ts';
-import { describePlan, planReset, planSize, type ResetPlan } from '../instructor/reset-plan.ts';
-import { askYesNo, canAsk } from '../instructor/prompt.ts';
-import { openEngine } from '../runtime.ts';
+import { describePlan, planReset, planSize, type ResetPlan } from '../core/instructor/reset-plan.ts';
+import { askYesNo, canAsk } from '../ui/prompt.ts';
+import { openEngine } from '../engine/readiness.ts';
 import { failing } from '../ui/output.ts';
 
 export interface ResetOptions {

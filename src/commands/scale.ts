@@ -1,13 +1,13 @@
 import { loadLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
-import { withProjectLock } from '../lock.ts';
-import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
-import { projectWorkspace, writeWorkspace } from '../workspace.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, runningProject, statsEndpoint, waitForReplicasUp } from '../engine/readiness.ts';
+import { projectWorkspace, writeWorkspace } from '../engine/workspace.ts';
 import { parseTimeout } from './up.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { failing } from '../ui/output.ts';
 import { shortId } from '../core/lab-id.ts';
 

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { labJsonSchema } from '../core/json-schema.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 export const SCHEMA_FILE = join(PACKAGE_ROOT, 'labs', 'lab.schema.json');
 

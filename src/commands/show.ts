@@ -1,5 +1,5 @@
 import { loadLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { shortId } from '../core/lab-id.ts';
 
 export async function show(ctx: Context, opts: { lab: string }): Promise<void> {

@@ -1,14 +1,14 @@
 import { findLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import { backendServers, served, type ServerStat } from '../core/haproxy-servers.ts';
 import { defaultProject } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { renderTable } from '../core/report.ts';
 import { labContainers, type LabContainer } from '../docker/engine.ts';
-import { ExitError, RuntimeError } from '../errors.ts';
+import { ExitError, RuntimeError } from '../core/errors.ts';
 import { readStats } from '../haproxy/stats-client.ts';
-import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../runtime.ts';
-import { projectWorkspace } from '../workspace.ts';
+import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../engine/readiness.ts';
+import { projectWorkspace } from '../engine/workspace.ts';
 
 export async function status(ctx: Context, opts: { lab?: string; project?: string }): Promise<void> {
   const engine = await openEngine(ctx);

@@ -1,18 +1,18 @@
 import { loadLab, type LoadedLab } from '../config/labs.ts';
 import type { ServerStat } from '../core/haproxy-servers.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../cli/context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../core/errors.ts';
 import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
-import { withProjectLock } from '../lock.ts';
-import { checkPortsFree, type PortNeed } from '../ports.ts';
-import { resolveFlags } from '../render-flags.ts';
-import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { checkPortsFree, type PortNeed } from '../engine/ports.ts';
+import { resolveFlags } from '../config/render-flags.ts';
+import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, statsEndpoint, waitForReplicasUp, type Engine } from '../engine/readiness.ts';
 import { failing } from '../ui/output.ts';
-import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
+import { resolveWorkspace, writeWorkspace, type Workspace } from '../engine/workspace.ts';
 import { shortId } from '../core/lab-id.ts';
 
 export interface UpOptions extends RenderFlags {

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { displayPath, listLabFiles, readLab } from '../config/labs.ts';
-import type { Context } from '../context.ts';
-import { LabFileError, type FileProblem } from '../errors.ts';
+import type { Context } from '../cli/context.ts';
+import { LabFileError, type FileProblem } from '../core/errors.ts';
 
 /** Validate lab files, reporting every problem of every file in one run. */
 export async function validate(ctx: Context, opts: { paths: string[] }): Promise<void> {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labHome } from '../context.ts';
+import { labHome } from '../cli/context.ts';
 import { envImagePairs, mergeSubstitutions, pairsFrom, parseImagesFile, type ImagePair, type Substitution } from '../core/image-substitutions.ts';
-import { EnvironmentError, formatProblem, UsageError } from '../errors.ts';
+import { EnvironmentError, formatProblem, UsageError } from '../core/errors.ts';
 
 /** The persistent substitutions: $LAB_HOME/images.conf (README, "Environment"). */
 export const imagesFilePath = (env: NodeJS.ProcessEnv): string => join(labHome(env), 'images.conf');

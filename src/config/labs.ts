@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { hashBuildContext } from './build-hash.ts';
 import { parseLab } from './parse-lab.ts';
 import type { Lab } from '../core/lab-schema.ts';
-import { LabFileError, UsageError, type FileProblem } from '../errors.ts';
+import { LabFileError, UsageError, type FileProblem } from '../core/errors.ts';
 
 /** Where lab's own files live: two levels above this module, in src/ and in dist/ alike. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import { labSchemaObject } from '../core/json-schema.ts';
 import { LabSchema, type Lab } from '../core/lab-schema.ts';
 import { suggestKey } from '../core/suggest-key.ts';
-import type { FileProblem } from '../errors.ts';
+import type { FileProblem } from '../core/errors.ts';
 
 /** Line and column of the key at the end of a path, e.g. ['app', 'build', 'context']. */
 export type KeyLocator = (path: readonly (string | number)[]) => { line: number; col: number };

@@ -4,7 +4,7 @@
  * without a registry, or by hand), LAB_IMAGES, and --image. Parsing and precedence are here,
  * pure; config/images-file.ts reads the file and the environment.
  */
-import { UsageError, type FileProblem } from '../errors.ts';
+import { UsageError, type FileProblem } from './errors.ts';
 
 export type ImageSource = { kind: 'file'; file: string; line: number } | { kind: 'env' } | { kind: 'option' };
 

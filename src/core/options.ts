@@ -1,5 +1,5 @@
 import { ALGORITHMS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Algorithm, type Lab, type Mode } from './lab-schema.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './errors.ts';
 import { EXAMPLE_PAIR, parseImagePair } from './image-substitutions.ts';
 
 /** What a user may pass on the command line; strings as typed, before validation. */

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { EnvironmentError, InterruptedError, RuntimeError } from '../errors.ts';
+import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import type { Output } from '../ui/output.ts';
 import type { Endpoint } from './endpoint.ts';
 

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError } from '../core/errors.ts';
 
 /**
  * The daemon lab talks to. dockerode reads only DOCKER_HOST and ignores `docker context`

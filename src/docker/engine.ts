@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { COMPOSE_LABEL, LABEL, labelFilter, ownedByLab, type Labels } from '../core/labels.ts';
-import { EnvironmentError, RuntimeError } from '../errors.ts';
-import { mapBounded } from '../pool.ts';
+import { EnvironmentError, RuntimeError } from '../core/errors.ts';
+import { mapBounded } from '../core/pool.ts';
 import { modemOptions, type Endpoint } from './endpoint.ts';
 
 /** A container lab created, as status, check and down need it. */

@@ -1,5 +1,5 @@
 import { parseStatsCsv, StatsParseError, type StatsRow } from '../core/haproxy-stats.ts';
-import { RuntimeError } from '../errors.ts';
+import { RuntimeError } from '../core/errors.ts';
 
 /**
  * The one module that talks to HAProxy's stats endpoint (`listen stats` with `stats uri /`).

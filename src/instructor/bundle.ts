@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { EnvironmentError, UsageError } from '../errors.ts';
+import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { streamFacts } from './images-engine.ts';
-import { MANIFEST_FILE, parseManifest, unexpectedMembers, verifyBundle, type FileFacts, type Manifest } from './manifest.ts';
+import { MANIFEST_FILE, parseManifest, unexpectedMembers, verifyBundle, type FileFacts, type Manifest } from '../core/instructor/manifest.ts';
 
 /**
  * The outer tar is made and read by the system's `tar` (GNU tar on Linux, bsdtar on macOS and

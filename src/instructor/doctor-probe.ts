@@ -2,19 +2,19 @@ import { readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { imageSubstitutions, imagesFilePath } from '../config/images-file.ts';
-import { labHome, type Context } from '../context.ts';
+import { labHome, type Context } from '../cli/context.ts';
 import { describeSubstitution, substitutionMap } from '../core/image-substitutions.ts';
 import { LABEL, labelFilter, ownedByLab } from '../core/labels.ts';
 import { composeVersion } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { connect, isLabContainer, labContainers } from '../docker/engine.ts';
-import { LabError } from '../errors.ts';
-import { alive, readOwner } from '../lock.ts';
-import { canListen, processOnPort } from '../ports.ts';
-import { isLocalEngine, publishedHost } from '../runtime.ts';
-import type { DoctorFacts, PortHolder } from './doctor-checks.ts';
+import { LabError } from '../core/errors.ts';
+import { alive, readOwner } from '../engine/lock.ts';
+import { canListen, processOnPort } from '../engine/ports.ts';
+import { isLocalEngine, publishedHost } from '../engine/readiness.ts';
+import type { DoctorFacts, PortHolder } from '../core/instructor/doctor-checks.ts';
 import { allLabImages } from './labs-io.ts';
-import { neededImages } from './needed-images.ts';
+import { neededImages } from '../core/instructor/needed-images.ts';
 
 /** Find out everything doctor judges. Never throws for what it finds: a problem is a fact. */
 export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {

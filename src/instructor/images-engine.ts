@@ -6,9 +6,9 @@ import type Dockerode from 'dockerode';
 import { execa } from 'execa';
 import { IMAGE_LABEL } from '../core/labels.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
-import { EnvironmentError, InterruptedError, RuntimeError } from '../errors.ts';
+import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import type { Output } from '../ui/output.ts';
-import type { NeededImage } from './needed-images.ts';
+import type { NeededImage } from '../core/instructor/needed-images.ts';
 
 /** An image's ID and size, or undefined when the engine does not have it. */
 export async function imageInfo(docker: Dockerode, ref: string): Promise<{ id: string; size: number } | undefined> {

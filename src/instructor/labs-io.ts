@@ -1,5 +1,5 @@
 import { listLabFiles, readLab, type LoadedLab } from '../config/labs.ts';
-import type { LabImages } from './needed-images.ts';
+import type { LabImages } from '../core/instructor/needed-images.ts';
 
 /**
  * Every lab that loads, with the image substitutions in effect (config/images-file.ts). A broken

@@ -2,15 +2,15 @@ import { lstat, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { imageSubstitutions } from '../config/images-file.ts';
-import { labHome } from '../context.ts';
+import { labHome } from '../cli/context.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import { LABEL } from '../core/labels.ts';
 import { labFolders, labPaths, MARKER_FILE, planWorkspaceCleanup, type WorkspaceCleanup, type WorkspaceFacts } from '../core/workspace-files.ts';
 import { allLabImages } from './labs-io.ts';
-import { neededImages } from './needed-images.ts';
+import { neededImages } from '../core/instructor/needed-images.ts';
 import { DOCKER_API_CONCURRENCY, imageLabels, removeContainer } from '../docker/engine.ts';
-import { mapBounded } from '../pool.ts';
-import type { ResetInput, ResetPlan } from './reset-plan.ts';
+import { mapBounded } from '../core/pool.ts';
+import type { ResetInput, ResetPlan } from '../core/instructor/reset-plan.ts';
 
 /** Every image reference the lab definitions name, after substitution, with the labs naming it. */
 export const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>

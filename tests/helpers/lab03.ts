@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLab, type LoadedLab } from '../../src/config/labs.ts';
 import type { Lab } from '../../src/core/lab-schema.ts';
-import { formatProblem } from '../../src/errors.ts';
+import { formatProblem } from '../../src/core/errors.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LABS_DIR = join(REPO_ROOT, 'labs');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLab, listLabFiles, readLab } from '../../src/config/labs.ts';
-import { formatProblem, UsageError } from '../../src/errors.ts';
+import { formatProblem, UsageError } from '../../src/core/errors.ts';
 import { LAB03_FILE, LAB03_ID, LABS_DIR, lab03Text, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
 

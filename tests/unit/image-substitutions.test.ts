@@ -10,8 +10,8 @@ import {
   type ImagePair,
   type ImageSource,
 } from '../../src/core/image-substitutions.ts';
-import { EnvironmentError, formatProblem, LabError, UsageError } from '../../src/errors.ts';
-import { doctorChecks, type DoctorFacts } from '../../src/instructor/doctor-checks.ts';
+import { EnvironmentError, formatProblem, LabError, UsageError } from '../../src/core/errors.ts';
+import { doctorChecks, type DoctorFacts } from '../../src/core/instructor/doctor-checks.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const F = '/h/images.conf';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor, type DoctorFacts } from '../../src/instructor/doctor-checks.ts';
+import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor, type DoctorFacts } from '../../src/core/instructor/doctor-checks.ts';
 
 const healthy = (): DoctorFacts => ({
   lab: 'lab',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, mostSevere, type ExitCode } from '../../src/errors.ts';
-import { fleetHeadline, fleetJson, renderFleetTable, summaryOf, type HostResult } from '../../src/instructor/fleet-report.ts';
+import { EXIT, mostSevere, type ExitCode } from '../../src/core/errors.ts';
+import { fleetHeadline, fleetJson, renderFleetTable, summaryOf, type HostResult } from '../../src/core/instructor/fleet-report.ts';
 
 const host = (name: string, exitCode: ExitCode, stdout = '', error?: HostResult['error']): HostResult => ({
   entry: { name, host: `ssh://student@${name}`, line: 1 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
-import { hostSlug, parseHostsFile } from '../../src/instructor/hosts-file.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { hostSlug, parseHostsFile } from '../../src/core/instructor/hosts-file.ts';
 
 const problemsOf = (text: string): string[] => {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildManifest, imageFile, parseManifest, unexpectedMembers, verifyBundle, type FileFacts } from '../../src/instructor/manifest.ts';
+import { buildManifest, imageFile, parseManifest, unexpectedMembers, verifyBundle, type FileFacts } from '../../src/core/instructor/manifest.ts';
 
 const hex = (c: string) => c.repeat(64);
 const manifest = buildManifest({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lab } from '../../src/core/lab-schema.ts';
-import { neededImages } from '../../src/instructor/needed-images.ts';
+import { neededImages } from '../../src/core/instructor/needed-images.ts';
 import { lab03 } from '../helpers/lab03.ts';
 
 const lab = lab03();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, isLabState, normalizeRef, planReset, type ContainerRow, type ImageRow, type ResetInput } from '../../src/instructor/reset-plan.ts';
+import { describePlan, isLabState, normalizeRef, planReset, type ContainerRow, type ImageRow, type ResetInput } from '../../src/core/instructor/reset-plan.ts';
 
 const LAB = (project: string, ws = `/home/u/.local/state/lab/workspaces/${project}`) => ({
   'lab.managed': 'true',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/config/parse-lab.ts';
-import { formatProblem } from '../../src/errors.ts';
+import { formatProblem } from '../../src/core/errors.ts';
 
 /** A small valid lab with one check; each case adds one line after a given line (1-based). */
 const BASE = [

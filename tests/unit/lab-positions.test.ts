@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLab } from '../../src/config/labs.ts';
 import { parseLab } from '../../src/config/parse-lab.ts';
-import { formatProblem } from '../../src/errors.ts';
+import { formatProblem } from '../../src/core/errors.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
 
 /** A lab file whose lines are given; a folder without a Dockerfile makes app.build.context a problem. */

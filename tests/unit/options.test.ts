@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, type Lab } from '../../src/core/lab-schema.ts';
 import { defaultProject, resolveOptions, type RenderFlags } from '../../src/core/options.ts';
-import { EXIT, UsageError } from '../../src/errors.ts';
+import { EXIT, UsageError } from '../../src/core/errors.ts';
 import { lab03 } from '../helpers/lab03.ts';
 
 const lab = lab03();

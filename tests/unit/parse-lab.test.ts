@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/config/parse-lab.ts';
-import { formatProblem, type FileProblem } from '../../src/errors.ts';
+import { formatProblem, type FileProblem } from '../../src/core/errors.ts';
 import { LAB03_ID, lab03Text } from '../helpers/lab03.ts';
 
 /** A small valid lab; tests replace single lines so every line number below stays put. */

@@ -13,7 +13,7 @@ import { resolveOptions, type RenderFlags } from '../../src/core/options.ts';
 import { renderCompose } from '../../src/core/render-compose.ts';
 import { renderHaproxyCfg } from '../../src/core/render-haproxy.ts';
 import { HAPROXY_ENV_FILE, renderHaproxyEnv, STATS_AUTH_ENV } from '../../src/core/render-secrets.ts';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { lab03, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/core/options.ts';
 import { removeLabFiles, workspaceCleanups } from '../../src/instructor/reset-engine.ts';
-import { resolveWorkspace, writeWorkspace } from '../../src/workspace.ts';
+import { resolveWorkspace, writeWorkspace } from '../../src/engine/workspace.ts';
 import { loadLab03 } from '../helpers/lab03.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labHome } from './context.ts';
-import { EnvironmentError } from './errors.ts';
+import { labHome } from '../cli/context.ts';
+import { EnvironmentError } from '../core/errors.ts';
 
 /**
  * One command at a time per lab project: a lock file created with O_EXCL holding the owner's

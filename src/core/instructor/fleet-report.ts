@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
-import { plainPalette, type Palette } from '../core/palette.ts';
-import { renderTable } from '../core/report.ts';
+import { plainPalette, type Palette } from '../palette.ts';
+import { renderTable } from '../report.ts';
 import { EXIT, mostSevere, type ExitCode } from '../errors.ts';
 import type { HostEntry } from './hosts-file.ts';
 

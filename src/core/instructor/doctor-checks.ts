@@ -1,7 +1,7 @@
-import { plainPalette, type Palette } from '../core/palette.ts';
-import { renderTable } from '../core/report.ts';
+import { plainPalette, type Palette } from '../palette.ts';
+import { renderTable } from '../report.ts';
 import { EXIT } from '../errors.ts';
-import { shortId } from '../core/lab-id.ts';
+import { shortId } from '../lab-id.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 

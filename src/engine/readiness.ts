@@ -1,16 +1,16 @@
 import type Dockerode from 'dockerode';
-import type { LoadedLab } from './config/labs.ts';
-import type { Context } from './context.ts';
-import { substitute } from './core/images.ts';
-import { IMAGE_LABEL } from './core/labels.ts';
-import type { RenderOptions } from './core/options.ts';
-import { backendServers, checkedUp, type ServerStat } from './core/haproxy-servers.ts';
-import { HAPROXY_STATS_PORT } from './core/render-haproxy.ts';
-import { connect, containerLogs, foreignInProject, labContainers, type LabContainer } from './docker/engine.ts';
-import { resolveEndpoint, type Endpoint } from './docker/endpoint.ts';
-import { EnvironmentError, InterruptedError, RuntimeError, UsageError } from './errors.ts';
-import { readStats, type StatsEndpoint } from './haproxy/stats-client.ts';
-import type { Progress } from './ui/output.ts';
+import type { LoadedLab } from '../config/labs.ts';
+import type { Context } from '../cli/context.ts';
+import { substitute } from '../core/images.ts';
+import { IMAGE_LABEL } from '../core/labels.ts';
+import type { RenderOptions } from '../core/options.ts';
+import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
+import { connect, containerLogs, foreignInProject, labContainers, type LabContainer } from '../docker/engine.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
+import { EnvironmentError, InterruptedError, RuntimeError, UsageError } from '../core/errors.ts';
+import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import type { Progress } from '../ui/output.ts';
 import type { WorkspaceState } from './workspace.ts';
 
 export interface Engine {

@@ -1,5 +1,5 @@
-import type { Lab } from '../core/lab-schema.ts';
-import { buildArgsOf, imagesOf, substitute } from '../core/images.ts';
+import type { Lab } from '../lab-schema.ts';
+import { buildArgsOf, imagesOf, substitute } from '../images.ts';
 
 /** One image a set of labs needs on an engine, after --image/LAB_IMAGES substitution. */
 export interface NeededImage {

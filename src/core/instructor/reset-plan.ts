@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import { builtByLab, LABEL, ownedByLab, type Labels } from '../core/labels.ts';
-import { describeCleanup, type WorkspaceCleanup } from '../core/workspace-files.ts';
+import { builtByLab, LABEL, ownedByLab, type Labels } from '../labels.ts';
+import { describeCleanup, type WorkspaceCleanup } from '../workspace-files.ts';
 
-export { isLabState } from '../core/workspace-files.ts';
+export { isLabState } from '../workspace-files.ts';
 
 /** The fields of Docker's list responses that reset looks at (as dockerode returns them). */
 export interface ContainerRow {

@@ -1,8 +1,8 @@
-import { imageSubstitutions } from './config/images-file.ts';
-import type { Context } from './context.ts';
-import { substitutionMap } from './core/image-substitutions.ts';
-import type { Lab } from './core/lab-schema.ts';
-import { resolveOptions, type RenderFlags, type RenderOptions } from './core/options.ts';
+import { imageSubstitutions } from './images-file.ts';
+import type { Context } from '../cli/context.ts';
+import { substitutionMap } from '../core/image-substitutions.ts';
+import type { Lab } from '../core/lab-schema.ts';
+import { resolveOptions, type RenderFlags, type RenderOptions } from '../core/options.ts';
 
 /**
  * Resolve command-line render flags against a lab, with the image substitutions of the images

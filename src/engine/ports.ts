@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { execa } from 'execa';
 import type Dockerode from 'dockerode';
-import { EnvironmentError } from './errors.ts';
+import { EnvironmentError } from '../core/errors.ts';
 
 export interface PortNeed {
   port: number;

@@ -1,13 +1,13 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { LoadedLab } from './config/labs.ts';
-import { workspaceDir, type Context } from './context.ts';
-import type { LabContainer } from './docker/engine.ts';
-import type { RenderOptions } from './core/options.ts';
-import { renderCompose } from './core/render-compose.ts';
-import { renderHaproxyCfg } from './core/render-haproxy.ts';
-import { HAPROXY_ENV_FILE, renderHaproxyEnv } from './core/render-secrets.ts';
-import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from './core/workspace-files.ts';
+import type { LoadedLab } from '../config/labs.ts';
+import { workspaceDir, type Context } from '../cli/context.ts';
+import type { LabContainer } from '../docker/engine.ts';
+import type { RenderOptions } from '../core/options.ts';
+import { renderCompose } from '../core/render-compose.ts';
+import { renderHaproxyCfg } from '../core/render-haproxy.ts';
+import { HAPROXY_ENV_FILE, renderHaproxyEnv } from '../core/render-secrets.ts';
+import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
 export interface WorkspaceState {

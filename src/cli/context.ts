@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Output } from './ui/output.ts';
+import type { Output } from '../ui/output.ts';
 
 /** What every command gets besides its own options: I/O, environment and cancellation. */
 export interface Context {

@@ -52,50 +52,50 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   program
     .command('list')
     .description('list the labs')
-    .action(async () => (await import('./commands/list.ts')).list(ctx()));
+    .action(async () => (await import('../commands/list.ts')).list(ctx()));
 
   program
     .command('show')
     .description("show a lab's goals, defaults and checks")
     .argument('<lab>', 'lab id, e.g. 03, 3 or 03-load-balancing')
-    .action(async (lab) => (await import('./commands/show.ts')).show(ctx(), { lab }));
+    .action(async (lab) => (await import('../commands/show.ts')).show(ctx(), { lab }));
 
   program
     .command('validate')
     .description('validate lab files (all labs when no path is given); every problem as file:line:col')
     .argument('[paths...]', 'lab.yaml files or folders that hold them')
-    .action(async (paths) => (await import('./commands/validate.ts')).validate(ctx(), { paths }));
+    .action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
 
   withRender(program.command('render').description("write a lab's compose file and haproxy.cfg to its workspace").argument('<lab>'))
     .option('-w, --workspace <dir>', 'write here instead of $LAB_HOME/workspaces/<project>')
-    .action(async (lab, opts) => (await import('./commands/render.ts')).render(ctx(), { lab, ...opts }));
+    .action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
 
   program
     .command('schema')
     .description('print the JSON Schema of lab files')
     .option('--write', 'write it to labs/lab.schema.json')
     .option('--check', 'fail if labs/lab.schema.json is stale')
-    .action(async (opts) => (await import('./commands/schema.ts')).schema(ctx(), opts));
+    .action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));
 
   withRender(program.command('up').description('start a lab and wait until HAProxy has every replica UP').argument('<lab>'))
     .option('-w, --workspace <dir>', 'workspace directory')
     .option('-t, --timeout <seconds>', 'how long to wait for readiness', '90')
     .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'never', 'always'] as const).default('missing' as const))
-    .action((lab, opts) => fleetable(async (c) => (await import('./commands/up.ts')).up(c, { lab, ...opts }))());
+    .action((lab, opts) => fleetable(async (c) => (await import('../commands/up.ts')).up(c, { lab, ...opts }))());
 
   program
     .command('down')
     .description('stop a lab and remove its containers, networks and volumes')
     .argument('<lab>')
     .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
-    .action((lab, opts) => fleetable(async (c) => (await import('./commands/down.ts')).down(c, { lab, ...opts }))());
+    .action((lab, opts) => fleetable(async (c) => (await import('../commands/down.ts')).down(c, { lab, ...opts }))());
 
   program
     .command('status')
     .description("running labs, or one lab's containers and HAProxy's view of its servers")
     .argument('[lab]')
     .option('-p, --project <name>', 'compose project name')
-    .action((lab, opts) => fleetable(async (c) => (await import('./commands/status.ts')).status(c, { lab, ...opts }))());
+    .action((lab, opts) => fleetable(async (c) => (await import('../commands/status.ts')).status(c, { lab, ...opts }))());
 
   program
     .command('scale')
@@ -104,7 +104,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .argument('<replicas>', 'new number of replicas (1-100)')
     .option('-p, --project <name>', 'compose project name')
     .option('-t, --timeout <seconds>', 'how long to wait for the replicas to be UP', '60')
-    .action(async (lab, replicas, opts) => (await import('./commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
+    .action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
 
   program
     .command('logs')
@@ -114,7 +114,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('-f, --follow', 'keep printing new lines')
     .option('--tail <n>', 'lines from the end of each container', '100')
     .option('-p, --project <name>', 'compose project name')
-    .action(async (lab, service, opts) => (await import('./commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
+    .action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
 
   program
     .command('check')
@@ -124,7 +124,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--requests <n>', 'requests per distribution check (default: the lab\'s, else 300)')
     .option('--concurrency <n>', 'requests in flight at once (default: the lab\'s, else 4)')
     .option('--failover', 'also run the failover drill: stop a replica under load and watch HAProxy recover')
-    .action(async (lab, opts) => (await import('./commands/check.ts')).check(ctx(), { lab, ...opts }));
+    .action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
 
   program
     .command('test')
@@ -135,7 +135,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--requests <n>', 'requests per distribution check')
     .option('-t, --timeout <seconds>', 'readiness timeout per lab', '120')
     .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
-    .action(async (labs, opts) => (await import('./commands/test.ts')).test(ctx(), { labs, ...opts }));
+    .action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
 
   program
     .command('reset')
@@ -143,7 +143,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('-y, --yes', 'do not ask (required when not on a terminal)')
     .option('--images', 'also remove the images the labs use')
-    .action((opts) => fleetable(async (c) => (await import('./commands/reset.ts')).reset(c, opts))());
+    .action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts))());
 
   program
     .command('prepare')
@@ -152,12 +152,12 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--save <bundle.tar>', 'write the images and a manifest with checksums to a bundle')
     .option('--load <bundle.tar>', 'load a bundle, checking its manifest and checksums')
     .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
-    .action((labs, opts) => fleetable(async (c) => (await import('./commands/prepare.ts')).prepare(c, { labs, ...opts }))());
+    .action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts }))());
 
   program
     .command('doctor')
     .description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix')
-    .action(() => fleetable(async (c) => (await import('./commands/doctor.ts')).doctor(c))());
+    .action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c))());
 
   return program;
 }

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { labHome, type Context } from './context.ts';
-import { EXIT, ExitError, LabError, mostSevere, UsageError } from './errors.ts';
-import { fleetHeadline, fleetJson, renderFleetTable, type HostResult } from './instructor/fleet-report.ts';
-import { hostSlug, parseHostsFile, type HostEntry } from './instructor/hosts-file.ts';
-import { mapBounded } from './pool.ts';
-import { plainColors } from './ui/colors.ts';
-import { Output, type Writer } from './ui/output.ts';
+import { EXIT, ExitError, LabError, mostSevere, UsageError } from '../core/errors.ts';
+import { fleetHeadline, fleetJson, renderFleetTable, type HostResult } from '../core/instructor/fleet-report.ts';
+import { hostSlug, parseHostsFile, type HostEntry } from '../core/instructor/hosts-file.ts';
+import { mapBounded } from '../core/pool.ts';
+import { plainColors } from '../ui/colors.ts';
+import { Output, type Writer } from '../ui/output.ts';
 
 /** Engines worked on at once: enough for a classroom, few enough for one ssh-agent and one CPU. */
 export const FLEET_CONCURRENCY = 8;
