@@ -4,7 +4,8 @@ import type { RenderOptions } from '../core/options.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { RuntimeError, UsageError } from '../core/errors.ts';
-import { publishedHost, runningProject, statsEndpoint, type Engine } from '../engine/readiness.ts';
+import { publishedHost, type Engine } from '../engine/engine.ts';
+import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 
 /** A running lab, as the checks see it. */

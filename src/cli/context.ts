@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Output } from '../ui/output.ts';
 
 /** What every command gets besides its own options: I/O, environment and cancellation. */
@@ -21,9 +19,3 @@ export type GlobalOptions = {
   host?: string;
   hosts?: string;
 };
-
-/** Where lab keeps workspaces and locks: LAB_HOME, else $XDG_STATE_HOME/lab, else ~/.local/state/lab. */
-export const labHome = (env: NodeJS.ProcessEnv): string =>
-  env.LAB_HOME || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'lab');
-
-export const workspaceDir = (env: NodeJS.ProcessEnv, project: string): string => join(labHome(env), 'workspaces', project);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { labHome, type Context } from './context.ts';
+import { labHome } from '../config/lab-home.ts';
+import type { Context } from './context.ts';
 import { EXIT, ExitError, LabError, mostSevere, UsageError } from '../core/errors.ts';
 import { fleetHeadline, fleetJson, renderFleetTable, type HostResult } from '../core/instructor/fleet-report.ts';
 import { hostSlug, parseHostsFile, type HostEntry } from '../core/instructor/hosts-file.ts';

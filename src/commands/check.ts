@@ -3,9 +3,9 @@ import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { defaultProject, parseWholeNumber } from '../core/options.ts';
+import { defaultProject, parseCount } from '../core/options.ts';
 import { CheckFailedError, ExitError } from '../core/errors.ts';
-import { openEngine } from '../engine/readiness.ts';
+import { openEngine } from '../engine/engine.ts';
 import { shortId } from '../core/lab-id.ts';
 
 export interface CheckOptions {
@@ -16,12 +16,9 @@ export interface CheckOptions {
   failover?: boolean;
 }
 
-export const count = (raw: string | undefined, option: string, max: number): number | undefined =>
-  raw === undefined ? undefined : parseWholeNumber(raw, option, 1, max);
-
 /** Prove a running lab works: the lab's checks, judged from HAProxy's stats. */
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
-  const sel = { requests: count(opts.requests, '--requests', 100_000), concurrency: count(opts.concurrency, '--concurrency', 256), failover: opts.failover };
+  const sel = { requests: parseCount(opts.requests, '--requests', 100_000), concurrency: parseCount(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(lab.id);
   const engine = await openEngine(ctx);

@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.ts';
 import { defaultProject } from '../core/options.ts';
 import { removeProject } from '../docker/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
-import { openEngine } from '../engine/readiness.ts';
+import { openEngine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
 
 /**

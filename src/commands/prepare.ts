@@ -10,7 +10,7 @@ import { buildImage, imageInfo, loadImage, pullImage, saveImage } from '../instr
 import { buildManifest, imageFile, type ManifestImage } from '../core/instructor/manifest.ts';
 import { neededImages, type NeededImage } from '../core/instructor/needed-images.ts';
 import { resolveFlags } from '../config/render-flags.ts';
-import { openEngine, type Engine } from '../engine/readiness.ts';
+import { openEngine, type Engine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
 import { shortId } from '../core/lab-id.ts';
 

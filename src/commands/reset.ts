@@ -4,7 +4,7 @@ import type { WorkspaceCleanup } from '../core/workspace-files.ts';
 import { executeReset, gatherReset, workspaceCleanups, type ResetOutcome } from '../instructor/reset-engine.ts';
 import { describePlan, planReset, planSize, type ResetPlan } from '../core/instructor/reset-plan.ts';
 import { askYesNo, canAsk } from '../ui/prompt.ts';
-import { openEngine } from '../engine/readiness.ts';
+import { openEngine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
 
 export interface ResetOptions {

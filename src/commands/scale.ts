@@ -1,15 +1,15 @@
-import { loadLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { defaultProject, parseReplicas } from '../core/options.ts';
-import { runCompose } from '../docker/compose.ts';
-import { signalContainer } from '../docker/engine.ts';
-import { withProjectLock } from '../engine/lock.ts';
-import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, runningProject, statsEndpoint, waitForReplicasUp } from '../engine/readiness.ts';
-import { projectWorkspace, writeWorkspace } from '../engine/workspace.ts';
-import { parseTimeout } from './up.ts';
+import { loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
-import { failing } from '../ui/output.ts';
 import { shortId } from '../core/lab-id.ts';
+import { defaultProject, parseReplicas, parseTimeout } from '../core/options.ts';
+import { converge } from '../engine/converge.ts';
+import { openEngine } from '../engine/engine.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { refuseForeignInProject, runningProject, statsEndpoint } from '../engine/project.ts';
+import { waitForReplicasUp } from '../engine/readiness.ts';
+import { projectWorkspace } from '../engine/workspace.ts';
+import { failing } from '../ui/output.ts';
 
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
@@ -23,27 +23,21 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const short = shortId(loaded.lab.id);
   await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
     const engine = await openEngine(ctx);
-    const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
+    const [{ all, haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
     const options = { ...state.options, replicas };
     const from = apps.length;
     const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
     const t0 = performance.now();
-    const remote = !isLocalEngine(engine.endpoint);
-    const { cfgChanged } = await writeWorkspace(ws, loaded, options, remote);
-    // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
-    const recreate = remote && cfgChanged;
-    // --no-recreate: only add or remove app replicas; HAProxy keeps running.
-    const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never', ...(await buildArgs(engine, loaded, options))];
-    await failing(step, runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx));
-    if (cfgChanged && !recreate) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
+    // onlyReplicas: compose only adds or removes app replicas; HAProxy keeps running.
+    const converged = await failing(step, converge(ctx, engine, { loaded, options, ws, pull: 'never', before: all, onlyReplicas: true }));
+    const { cfgChanged, haproxyReplaced } = converged;
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
     // A recreated HAProxy is a new container, with new ports when they were "auto".
-    const current = recreate ? (await runningProject(engine, project, short)).haproxy : haproxy;
-    const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, converged.haproxy, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : haproxyReplaced ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });

@@ -7,7 +7,8 @@ import { renderTable } from '../core/report.ts';
 import { labContainers, type LabContainer } from '../docker/engine.ts';
 import { ExitError, RuntimeError } from '../core/errors.ts';
 import { readStats } from '../haproxy/stats-client.ts';
-import { openEngine, publishedHost, runningProject, statsEndpoint, type Engine } from '../engine/readiness.ts';
+import { openEngine, publishedHost, type Engine } from '../engine/engine.ts';
+import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 
 export async function status(ctx: Context, opts: { lab?: string; project?: string }): Promise<void> {

@@ -10,10 +10,10 @@ import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } f
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { resolveFlags } from '../config/render-flags.ts';
-import { openEngine, type Engine } from '../engine/readiness.ts';
+import { openEngine, type Engine } from '../engine/engine.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
-import { count } from './check.ts';
-import { parseTimeout, startLab } from './up.ts';
+import { startLab } from '../engine/start-lab.ts';
+import { parseCount, parseTimeout } from '../core/options.ts';
 import { shortId } from '../core/lab-id.ts';
 
 export interface TestOptions {
@@ -48,7 +48,7 @@ interface LabRun {
 export async function test(ctx: Context, opts: TestOptions): Promise<void> {
   const files = opts.labs.length ? opts.labs.map((ref) => findLab(ref)) : listLabFiles();
   const timeoutMs = parseTimeout(opts.timeout, 120);
-  const requests = count(opts.requests, '--requests', 100_000);
+  const requests = parseCount(opts.requests, '--requests', 100_000);
   let engine: Engine | undefined;
   const runs: LabRun[] = [];
   for (const { id, file } of files) {

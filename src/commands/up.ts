@@ -1,32 +1,19 @@
-import { loadLab, type LoadedLab } from '../config/labs.ts';
-import type { ServerStat } from '../core/haproxy-servers.ts';
 import type { Context } from '../cli/context.ts';
-import type { RenderFlags, RenderOptions } from '../core/options.ts';
-import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
-import { composeVersion, runCompose } from '../docker/compose.ts';
-import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
-import { InterruptedError, UsageError } from '../core/errors.ts';
-import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
-import { withProjectLock } from '../engine/lock.ts';
-import { checkPortsFree, type PortNeed } from '../engine/ports.ts';
+import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
-import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, statsEndpoint, waitForReplicasUp, type Engine } from '../engine/readiness.ts';
-import { failing } from '../ui/output.ts';
-import { resolveWorkspace, writeWorkspace, type Workspace } from '../engine/workspace.ts';
-import { shortId } from '../core/lab-id.ts';
+import type { PullPolicy } from '../core/compose-up-args.ts';
+import { type RenderFlags, parseTimeout } from '../core/options.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { type Started, startLab } from '../engine/start-lab.ts';
+import { resolveWorkspace } from '../engine/workspace.ts';
+import { statsPageUrl } from '../haproxy/stats-client.ts';
 
 export interface UpOptions extends RenderFlags {
   lab: string;
   workspace?: string;
   timeout?: string;
-  pull?: 'missing' | 'never' | 'always';
+  pull?: PullPolicy;
 }
-
-export const parseTimeout = (raw: string | undefined, fallback: number): number => {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
-  return n * 1000;
-};
 
 /**
  * Start a lab, or converge a running one to the requested options, and wait until HAProxy
@@ -41,98 +28,6 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
     startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing' }),
   );
   report(ctx, started);
-}
-
-export interface StartRequest {
-  loaded: LoadedLab;
-  options: RenderOptions;
-  ws: Workspace;
-  timeoutMs: number;
-  pull: 'missing' | 'never' | 'always';
-  engine?: Engine;
-}
-
-export interface Started {
-  lab: string;
-  short: string;
-  options: RenderOptions;
-  ws: Workspace;
-  engine: Engine;
-  haproxy: LabContainer;
-  stats: StatsEndpoint;
-  appUrl: string;
-  containers: LabContainer[];
-  servers: ServerStat[];
-  timings: { composeMs: number; readyMs: number; totalMs: number };
-}
-
-/** The work of `up` without the printing of its result; `lab test` runs it too. The caller holds the lock. */
-export async function startLab(ctx: Context, r: StartRequest): Promise<Started> {
-  const t0 = performance.now();
-  const { loaded, options, ws } = r;
-  const short = shortId(loaded.lab.id);
-  const check = ctx.out.step('Checking the Docker engine and Compose');
-  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
-  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
-  // Ports can be probed only on this machine; a remote engine reports a taken port itself.
-  if (isLocalEngine(engine.endpoint)) {
-    await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
-  }
-  check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
-
-  const { cfgChanged } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
-  const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
-  const composeStart = performance.now();
-  try {
-    const noBuild = await buildArgs(engine, loaded, options);
-    await runCompose(engine.endpoint, { project: options.project, file: ws.composeFile }, ['up', '--detach', '--remove-orphans', '--pull', r.pull, ...noBuild], ctx);
-  } catch (e) {
-    start.fail();
-    if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
-    throw e;
-  }
-  const composeMs = performance.now() - composeStart;
-  const containers = await labContainers(engine.docker, options.project);
-  const haproxy = containers.find((c) => c.service === 'haproxy')!;
-  await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
-  start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
-
-  const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
-  const stats = statsEndpoint(engine, haproxy, options);
-  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
-  wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
-  const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
-  return {
-    lab: loaded.lab.id,
-    short,
-    options,
-    ws,
-    engine,
-    haproxy,
-    stats,
-    appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
-    containers,
-    servers: ready.servers,
-    timings: { composeMs, readyMs: ready.ms, totalMs: performance.now() - t0 },
-  };
-}
-
-const portNeeds = (o: RenderOptions): PortNeed[] => {
-  const host = o.expose ? '0.0.0.0' : '127.0.0.1';
-  return [
-    ...(o.appPort === null ? [] : [{ port: o.appPort, option: '--app-port', host }]),
-    ...(o.statsPort === null ? [] : [{ port: o.statsPort, option: '--stats-port', host }]),
-  ];
-};
-
-/**
- * A running HAProxy that compose kept (its container was not recreated) still has the old
- * config: ask its master process to reload (SIGUSR2 in master-worker mode, which both the
- * official image and lab's local one use). A reload is hitless; it resets the counters.
- */
-async function reloadIfConfigChanged(engine: Engine, before: LabContainer[], haproxy: LabContainer, cfgChanged: boolean): Promise<void> {
-  const kept = before.some((c) => c.id === haproxy.id && c.state === 'running');
-  if (kept && cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
 }
 
 function report(ctx: Context, r: Started): void {

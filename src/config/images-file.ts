@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labHome } from '../cli/context.ts';
+import { labHome } from './lab-home.ts';
 import { envImagePairs, mergeSubstitutions, pairsFrom, parseImagesFile, type ImagePair, type Substitution } from '../core/image-substitutions.ts';
 import { EnvironmentError, formatProblem, UsageError } from '../core/errors.ts';
 

@@ -161,3 +161,14 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
   }
   return { options, warnings };
 }
+
+/** --timeout in seconds (1 to 3600) as milliseconds; `fallback` seconds when it is not given. */
+export const parseTimeout = (raw: string | undefined, fallback: number): number => {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
+  return n * 1000;
+};
+
+/** An optional count such as --requests or --concurrency (1 to max); undefined when not given. */
+export const parseCount = (raw: string | undefined, option: string, max: number): number | undefined =>
+  raw === undefined ? undefined : parseWholeNumber(raw, option, 1, max);

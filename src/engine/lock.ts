@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labHome } from '../cli/context.ts';
+import { labHome } from '../config/lab-home.ts';
 import { EnvironmentError } from '../core/errors.ts';
 
 /**

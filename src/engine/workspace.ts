@@ -1,7 +1,8 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedLab } from '../config/labs.ts';
-import { workspaceDir, type Context } from '../cli/context.ts';
+import type { Context } from '../cli/context.ts';
+import { workspaceDir } from '../config/lab-home.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { renderCompose } from '../core/render-compose.ts';

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { imageSubstitutions } from '../config/images-file.ts';
-import { labHome } from '../cli/context.ts';
+import { labHome } from '../config/lab-home.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import { LABEL } from '../core/labels.ts';
 import { labFolders, labPaths, MARKER_FILE, planWorkspaceCleanup, type WorkspaceCleanup, type WorkspaceFacts } from '../core/workspace-files.ts';

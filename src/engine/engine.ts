@@ -1,0 +1,22 @@
+import type Dockerode from 'dockerode';
+import type { Context } from '../cli/context.ts';
+import { connect } from '../docker/engine.ts';
+import { type Endpoint, resolveEndpoint } from '../docker/endpoint.ts';
+
+/** The Docker engine a command works on: where it is, and a dockerode client for it. */
+export interface Engine {
+  endpoint: Endpoint;
+  docker: Dockerode;
+}
+
+export async function openEngine(ctx: Context): Promise<Engine> {
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  return { endpoint, docker: await connect(endpoint) };
+}
+
+/** An engine on this machine (a socket), which can bind-mount this machine's files. */
+export const isLocalEngine = (endpoint: Endpoint): boolean => /^(unix|npipe):/.test(endpoint.host);
+
+/** The host name the published ports of an engine are reached on. */
+export const publishedHost = (endpoint: Endpoint): string => (isLocalEngine(endpoint) ? '127.0.0.1' : new URL(endpoint.host).hostname);
+

@@ -1,0 +1,43 @@
+import { RuntimeError } from '../core/errors.ts';
+import { checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { containerLogs, labContainers } from '../docker/engine.ts';
+import type { Engine } from './engine.ts';
+import type { WaitOptions } from './readiness.ts';
+
+/** Why a lab is not ready, in words a student can act on: the container that died, the replica HAProxy does not see as UP, their last log lines. */
+
+export async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
+  const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));
+  if (dead.length === 0) return;
+  const first = dead[0]!;
+  const logs = await containerLogs(engine.docker, first.id, 15).catch(() => []);
+  throw new RuntimeError(`Container ${first.name} stopped (${first.status})${dead.length > 1 ? ` and ${dead.length - 1} more` : ''}`, {
+    details: [`last log lines of ${first.name}:`, ...logs.map((l) => `  ${l}`)],
+    hint: `See all logs with: lab logs ${project.replace(/^lab-/, '')}${first.service ? ` ${first.service}` : ''}`,
+  });
+}
+
+/** Explain a readiness timeout: which replica is not UP, what HAProxy's check says, its logs. */
+export async function notReady(engine: Engine, o: WaitOptions, servers: ServerStat[], statsError?: string): Promise<RuntimeError> {
+  const seconds = Math.round(o.timeoutMs / 1000);
+  const containers = await labContainers(engine.docker, o.project);
+  if (statsError) {
+    const haproxy = containers.find((c) => c.service === 'haproxy');
+    const logs = haproxy ? await containerLogs(engine.docker, haproxy.id, 15).catch(() => []) : [];
+    return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`last log lines of ${haproxy.name}:`, ...logs.map((l) => `  ${l}`)] : [] });
+  }
+  const upIps = new Set(servers.filter(checkedUp).map((s) => s.addr?.split(':')[0]));
+  const notUp = containers.filter((c) => c.service === 'app' && !upIps.has(c.ip));
+  const details: string[] = [];
+  for (const c of notUp.slice(0, 3)) {
+    const server = servers.find((s) => s.addr?.split(':')[0] === c.ip);
+    details.push(`${c.name} (${c.ip ?? 'no IP'}, ${c.state}): ${server ? `HAProxy ${server.svname} is ${server.status}, check: ${server.checkStatus ?? '?'} ${server.checkDesc ?? ''}`.trim() : 'HAProxy has not found it in DNS'}`);
+    const logs = await containerLogs(engine.docker, c.id, 10).catch(() => []);
+    details.push(...logs.map((l) => `    ${l}`));
+  }
+  const up = servers.filter(checkedUp).length;
+  return new RuntimeError(`Not ready after ${seconds} s: HAProxy has ${up} of ${o.replicas} replicas UP`, {
+    details,
+    hint: 'An app that fails its health check stays DOWN. Look at lab logs, or raise --timeout',
+  });
+}

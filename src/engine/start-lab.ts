@@ -1,0 +1,99 @@
+import type { Context } from '../cli/context.ts';
+import type { LoadedLab } from '../config/labs.ts';
+import type { PullPolicy } from '../core/compose-up-args.ts';
+import { InterruptedError } from '../core/errors.ts';
+import type { ServerStat } from '../core/haproxy-servers.ts';
+import { shortId } from '../core/lab-id.ts';
+import type { RenderOptions } from '../core/options.ts';
+import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
+import { composeVersion } from '../docker/compose.ts';
+import { type LabContainer, labContainers } from '../docker/engine.ts';
+import type { StatsEndpoint } from '../haproxy/stats-client.ts';
+import { failing } from '../ui/output.ts';
+import { converge } from './converge.ts';
+import { type Engine, isLocalEngine, openEngine } from './engine.ts';
+import { checkPortsFree, type PortNeed } from './ports.ts';
+import { refuseForeignInProject, statsEndpoint } from './project.ts';
+import { waitForReplicasUp } from './readiness.ts';
+import type { Workspace } from './workspace.ts';
+
+export interface StartRequest {
+  loaded: LoadedLab;
+  options: RenderOptions;
+  ws: Workspace;
+  timeoutMs: number;
+  pull: PullPolicy;
+  engine?: Engine;
+}
+
+export interface Started {
+  lab: string;
+  short: string;
+  options: RenderOptions;
+  ws: Workspace;
+  engine: Engine;
+  haproxy: LabContainer;
+  stats: StatsEndpoint;
+  appUrl: string;
+  containers: LabContainer[];
+  servers: ServerStat[];
+  timings: { composeMs: number; readyMs: number; totalMs: number };
+}
+
+/**
+ * Start a lab, or converge a running one to the requested options, and wait until HAProxy has
+ * every replica UP: the work of `lab up` without printing its result (`lab test` runs it too).
+ * The caller holds the project's lock.
+ */
+export async function startLab(ctx: Context, r: StartRequest): Promise<Started> {
+  const t0 = performance.now();
+  const { loaded, options, ws } = r;
+  const short = shortId(loaded.lab.id);
+  const check = ctx.out.step('Checking the Docker engine and Compose');
+  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
+  // Ports can be probed only on this machine; a remote engine reports a taken port itself.
+  if (isLocalEngine(engine.endpoint)) {
+    await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
+  }
+  check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
+
+  const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
+  let converged: Awaited<ReturnType<typeof converge>>;
+  try {
+    converged = await converge(ctx, engine, { loaded, options, ws, pull: r.pull, before: existing });
+  } catch (e) {
+    start.fail();
+    if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
+    throw e;
+  }
+  const { containers, haproxy, composeMs } = converged;
+  start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
+
+  const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
+  const stats = statsEndpoint(engine, haproxy, options);
+  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
+  wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
+  const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
+  return {
+    lab: loaded.lab.id,
+    short,
+    options,
+    ws,
+    engine,
+    haproxy,
+    stats,
+    appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
+    containers,
+    servers: ready.servers,
+    timings: { composeMs, readyMs: ready.ms, totalMs: performance.now() - t0 },
+  };
+}
+
+const portNeeds = (o: RenderOptions): PortNeed[] => {
+  const host = o.expose ? '0.0.0.0' : '127.0.0.1';
+  return [
+    ...(o.appPort === null ? [] : [{ port: o.appPort, option: '--app-port', host }]),
+    ...(o.statsPort === null ? [] : [{ port: o.statsPort, option: '--stats-port', host }]),
+  ];
+};
