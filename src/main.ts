@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from '@commander-js/extra-typings';
-import { buildProgram } from './cli/program.ts';
-import type { Context, GlobalOptions } from './cli/context.ts';
+import { buildProgram, type GlobalOptions } from './cli/program.ts';
+import type { Context } from './cli/context.ts';
 import { EnvironmentError, EXIT, ExitError, LabError } from './core/errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';

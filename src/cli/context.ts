@@ -10,12 +10,3 @@ export interface Context {
   /** --host: the Docker engine to use instead of DOCKER_HOST or the docker context. */
   host?: string;
 }
-
-/** Options every command accepts (before or after the command name). */
-export type GlobalOptions = {
-  json?: boolean;
-  color?: boolean;
-  verbose?: boolean;
-  host?: string;
-  hosts?: string;
-};

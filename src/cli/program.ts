@@ -1,25 +1,24 @@
-import { Command, Option } from '@commander-js/extra-typings';
-import type { Context, GlobalOptions } from './context.ts';
+import { type Command, Command as Program } from '@commander-js/extra-typings';
+import { checkCommand } from '../commands/check.command.ts';
+import { doctorCommand } from '../commands/doctor.command.ts';
+import { downCommand } from '../commands/down.command.ts';
+import { listCommand } from '../commands/list.command.ts';
+import { logsCommand } from '../commands/logs.command.ts';
+import { prepareCommand } from '../commands/prepare.command.ts';
+import { renderCommand } from '../commands/render.command.ts';
+import { resetCommand } from '../commands/reset.command.ts';
+import { scaleCommand } from '../commands/scale.command.ts';
+import { schemaCommand } from '../commands/schema.command.ts';
+import { showCommand } from '../commands/show.command.ts';
+import { statusCommand } from '../commands/status.command.ts';
+import { testCommand } from '../commands/test.command.ts';
+import { upCommand } from '../commands/up.command.ts';
+import { validateCommand } from '../commands/validate.command.ts';
+import type { Context } from './context.ts';
+import type { OptionsOf } from './options.ts';
 
-/**
- * The command registry: every command, its options and help, in one place. Each action imports
- * its command module only when it runs, so `lab --help` never loads Docker or HTTP code.
- */
-export function buildProgram(makeContext: (globals: GlobalOptions) => Context, version: string) {
-  const ctx = (): Context => makeContext(program.opts());
-  /**
-   * Commands an instructor runs on a room of machines: with --hosts, the fleet module runs
-   * the command against every engine in the file at once and prints a table per host.
-   */
-  const fleetable =
-    (run: (c: Context) => Promise<void>) =>
-    async (): Promise<void> => {
-      const c = ctx();
-      const { hosts } = program.opts();
-      if (hosts) return (await import('./fleet.ts')).runOnHosts(c, hosts, run);
-      return run(c);
-    };
-  const program: Command<[], GlobalOptions> = new Command('lab')
+const labCommand = (version = '') =>
+  new Program('lab')
     .description('Run hands-on scaling and high-availability labs: app replicas behind HAProxy on a real Docker engine.')
     .version(version, '-V, --version')
     .option('--json', 'print one JSON object on stdout instead of text')
@@ -28,137 +27,47 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--color', 'force colors')
     .option('-v, --verbose', 'show the docker commands lab runs and their output')
     .option('-H, --host <url>', 'Docker engine to use: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST, then the docker context)')
-    .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down)')
-    .showHelpAfterError('(run "lab --help" for usage)')
-    .addHelpText('after', EXIT_CODES);
+    .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down)');
 
-  // biome-ignore lint/complexity/noBannedTypes: commander's own type for "no options yet"
-  const withRender = <T extends Command<[string], {}>>(cmd: T) =>
-    cmd
-      .option('-n, --replicas <n>', 'number of app replicas (1-100)')
-      .option('-a, --algorithm <name>', 'roundrobin, static-rr, leastconn, source, random, first')
-      .option('-m, --mode <mode>', 'http (L7) or tcp (L4)')
-      .option('--sticky', 'sticky sessions by cookie (http mode)')
-      .option('--no-sticky', 'no sticky sessions, whatever the lab says')
-      .option('--app-port <port>', 'host port of the app, or "auto"')
-      .option('--stats-port <port>', 'host port of the stats page, or "auto"')
-      .option('--stats-user <user>', 'stats page user')
-      .option('--stats-password <password>', 'stats page password')
-      .option('--expose', 'publish on all interfaces, not just 127.0.0.1')
-      .option('--stats-admin', "let the stats page drain and stop servers under --expose too (always on without --expose)")
-      .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
-      .option('--image <from=to...>', 'use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)');
+/** Options every command accepts (before or after the command name). */
+export type GlobalOptions = OptionsOf<typeof labCommand>;
 
-  program
-    .command('list')
-    .description('list the labs')
-    .action(async () => (await import('../commands/list.ts')).list(ctx()));
-
-  program
-    .command('show')
-    .description("show a lab's goals, defaults and checks")
-    .argument('<lab>', 'lab id, e.g. 03, 3 or 03-load-balancing')
-    .action(async (lab) => (await import('../commands/show.ts')).show(ctx(), { lab }));
-
-  program
-    .command('validate')
-    .description('validate lab files (all labs when no path is given); every problem as file:line:col')
-    .argument('[paths...]', 'lab.yaml files or folders that hold them')
-    .action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
-
-  withRender(program.command('render').description("write a lab's compose file and haproxy.cfg to its workspace").argument('<lab>'))
-    .option('-w, --workspace <dir>', 'write here instead of $LAB_HOME/workspaces/<project>')
-    .action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of lab files')
-    .option('--write', 'write it to labs/lab.schema.json')
-    .option('--check', 'fail if labs/lab.schema.json is stale')
-    .action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));
-
-  withRender(program.command('up').description('start a lab and wait until HAProxy has every replica UP').argument('<lab>'))
-    .option('-w, --workspace <dir>', 'workspace directory')
-    .option('-t, --timeout <seconds>', 'how long to wait for readiness', '90')
-    .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'never', 'always'] as const).default('missing' as const))
-    .action((lab, opts) => fleetable(async (c) => (await import('../commands/up.ts')).up(c, { lab, ...opts }))());
-
-  program
-    .command('down')
-    .description('stop a lab and remove its containers, networks and volumes')
-    .argument('<lab>')
-    .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
-    .action((lab, opts) => fleetable(async (c) => (await import('../commands/down.ts')).down(c, { lab, ...opts }))());
-
-  program
-    .command('status')
-    .description("running labs, or one lab's containers and HAProxy's view of its servers")
-    .argument('[lab]')
-    .option('-p, --project <name>', 'compose project name')
-    .action((lab, opts) => fleetable(async (c) => (await import('../commands/status.ts')).status(c, { lab, ...opts }))());
-
-  program
-    .command('scale')
-    .description('change the number of replicas of a running lab, live')
-    .argument('<lab>')
-    .argument('<replicas>', 'new number of replicas (1-100)')
-    .option('-p, --project <name>', 'compose project name')
-    .option('-t, --timeout <seconds>', 'how long to wait for the replicas to be UP', '60')
-    .action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
-
-  program
-    .command('logs')
-    .description("show a lab's logs")
-    .argument('<lab>')
-    .argument('[service]', 'app or haproxy')
-    .option('-f, --follow', 'keep printing new lines')
-    .option('--tail <n>', 'lines from the end of each container', '100')
-    .option('-p, --project <name>', 'compose project name')
-    .action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
-
-  program
-    .command('check')
-    .description("prove a running lab works: the lab's checks, judged from HAProxy's stats")
-    .argument('<lab>')
-    .option('-p, --project <name>', 'compose project name')
-    .option('--requests <n>', 'requests per distribution check (default: the lab\'s, else 300)')
-    .option('--concurrency <n>', 'requests in flight at once (default: the lab\'s, else 4)')
-    .option('--failover', 'also run the failover drill: stop a replica under load and watch HAProxy recover')
-    .action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
-
-  program
-    .command('test')
-    .description('smoke-test labs for CI: validate, up, check and down each one (isolated projects and ports)')
-    .argument('[labs...]', 'lab ids (default: every lab)')
-    .option('--junit <file>', 'write JUnit XML to this file')
-    .option('--failover', 'also run the failover drill')
-    .option('--requests <n>', 'requests per distribution check')
-    .option('-t, --timeout <seconds>', 'readiness timeout per lab', '120')
-    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
-    .action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
-
-  program
-    .command('reset')
-    .description("remove every lab container, network, volume and workspace (never anything lab didn't create)")
-    .option('--dry-run', 'list what would be removed, remove nothing')
-    .option('-y, --yes', 'do not ask (required when not on a terminal)')
-    .option('--images', 'also remove the images the labs use')
-    .action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts))());
-
-  program
-    .command('prepare')
-    .description('make sure every image the labs need is present; carry them to offline machines as a bundle')
-    .argument('[labs...]', 'lab ids (default: every lab)')
-    .option('--save <bundle.tar>', 'write the images and a manifest with checksums to a bundle')
-    .option('--load <bundle.tar>', 'load a bundle, checking its manifest and checksums')
-    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
-    .action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts }))());
-
-  program
-    .command('doctor')
-    .description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix')
-    .action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c))());
-
+/**
+ * The command registry: each command declares its arguments and options in commands/<name>.command.ts,
+ * and its action here imports commands/<name>.ts only when it runs, so `lab --help` never loads
+ * Docker or HTTP code.
+ */
+export function buildProgram(makeContext: (globals: GlobalOptions) => Context, version: string) {
+  // exitOverride before the commands are added, so they inherit it: every parse error reaches main.ts (exit 2).
+  const program = labCommand(version).exitOverride().showHelpAfterError('(run "lab --help" for usage)').addHelpText('after', EXIT_CODES);
+  const ctx = (): Context => makeContext(program.opts());
+  /** Commands an instructor runs on a room of machines: with --hosts, on every engine of the file at once. */
+  const fleetable = async (run: (c: Context) => Promise<void>): Promise<void> => {
+    const c = ctx();
+    const { hosts } = program.opts();
+    if (hosts) return (await import('./fleet.ts')).runOnHosts(c, hosts, run);
+    return run(c);
+  };
+  // addCommand, unlike .command(), does not copy the parent's settings (help after errors, exit override).
+  const add = <C extends Command<unknown[], Record<string, unknown>>>(cmd: C): C => {
+    program.addCommand(cmd.copyInheritedSettings(program));
+    return cmd;
+  };
+  add(listCommand()).action(async () => (await import('../commands/list.ts')).list(ctx()));
+  add(showCommand()).action(async (lab) => (await import('../commands/show.ts')).show(ctx(), { lab }));
+  add(validateCommand()).action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
+  add(renderCommand()).action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
+  add(schemaCommand()).action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));
+  add(upCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/up.ts')).up(c, { lab, ...opts })));
+  add(downCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/down.ts')).down(c, { lab, ...opts })));
+  add(statusCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/status.ts')).status(c, { lab, ...opts })));
+  add(scaleCommand()).action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
+  add(logsCommand()).action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
+  add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
+  add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
+  add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
+  add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));
+  add(doctorCommand()).action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c)));
   return program;
 }
 

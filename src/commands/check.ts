@@ -7,14 +7,10 @@ import { defaultProject, parseCount } from '../core/options.ts';
 import { CheckFailedError, ExitError } from '../core/errors.ts';
 import { openEngine } from '../engine/engine.ts';
 import { shortId } from '../core/lab-id.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { checkCommand } from './check.command.ts';
 
-export interface CheckOptions {
-  lab: string;
-  project?: string;
-  requests?: string;
-  concurrency?: string;
-  failover?: boolean;
-}
+export type CheckOptions = OptionsOf<typeof checkCommand> & { lab: string };
 
 /** Prove a running lab works: the lab's checks, judged from HAProxy's stats. */
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {

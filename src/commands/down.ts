@@ -5,13 +5,15 @@ import { removeProject } from '../docker/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { openEngine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { downCommand } from './down.command.ts';
 
 /**
  * Remove everything a lab's project created, found by lab's labels: it needs neither the lab
  * file nor the workspace, so it works after either changed or vanished. The workspace is kept
  * for reading; `lab reset` removes workspaces.
  */
-export async function down(ctx: Context, opts: { lab: string; project?: string }): Promise<void> {
+export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & { lab: string }): Promise<void> {
   const project = opts.project ?? defaultProject(labIdOf(opts.lab));
   await withProjectLock(ctx.env, project, `down ${opts.lab}`, async () => {
     const engine = await openEngine(ctx);

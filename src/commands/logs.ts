@@ -5,11 +5,13 @@ import { defaultProject } from '../core/options.ts';
 import { composeArgv } from '../docker/compose.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { InterruptedError, UsageError } from '../core/errors.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { logsCommand } from './logs.command.ts';
 
 const SERVICES = ['app', 'haproxy'];
 
 /** Logs of a lab's containers, through compose (which finds them by its project label). */
-export async function logs(ctx: Context, opts: { lab: string; service?: string; follow?: boolean; tail?: string; project?: string }): Promise<void> {
+export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & { lab: string; service?: string }): Promise<void> {
   if (opts.service !== undefined && !SERVICES.includes(opts.service)) {
     throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${SERVICES.join(', ')}` });
   }

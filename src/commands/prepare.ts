@@ -13,13 +13,10 @@ import { resolveFlags } from '../config/render-flags.ts';
 import { openEngine, type Engine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
 import { shortId } from '../core/lab-id.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { prepareCommand } from './prepare.command.ts';
 
-export interface PrepareOptions {
-  labs?: string[];
-  save?: string;
-  load?: string;
-  image?: string[];
-}
+export type PrepareOptions = OptionsOf<typeof prepareCommand> & { labs?: string[] };
 
 interface Prepared extends NeededImage {
   action: 'present' | 'pulled' | 'built' | 'loaded';

@@ -2,13 +2,11 @@ import { loadLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { resolveWorkspace, writeWorkspace } from '../engine/workspace.ts';
-import type { RenderFlags } from '../core/options.ts';
 import { shortId } from '../core/lab-id.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { renderCommand } from './render.command.ts';
 
-export interface RenderCommandOptions extends RenderFlags {
-  lab: string;
-  workspace?: string;
-}
+export type RenderCommandOptions = OptionsOf<typeof renderCommand> & { lab: string };
 
 export async function render(ctx: Context, opts: RenderCommandOptions): Promise<void> {
   const loaded = loadLab(opts.lab);

@@ -6,12 +6,10 @@ import { describePlan, planReset, planSize, type ResetPlan } from '../core/instr
 import { askYesNo, canAsk } from '../ui/prompt.ts';
 import { openEngine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { resetCommand } from './reset.command.ts';
 
-export interface ResetOptions {
-  dryRun?: boolean;
-  yes?: boolean;
-  images?: boolean;
-}
+export type ResetOptions = OptionsOf<typeof resetCommand>;
 
 /**
  * Remove everything lab created on an engine: its containers, networks and volumes (by

@@ -10,12 +10,14 @@ import { refuseForeignInProject, runningProject, statsEndpoint } from '../engine
 import { waitForReplicasUp } from '../engine/readiness.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import { failing } from '../ui/output.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { scaleCommand } from './scale.command.ts';
 
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
  * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
  */
-export async function scale(ctx: Context, opts: { lab: string; replicas: string; project?: string; timeout?: string }): Promise<void> {
+export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> & { lab: string; replicas: string }): Promise<void> {
   const replicas = parseReplicas(opts.replicas, '<replicas>');
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);

@@ -4,10 +4,12 @@ import { PACKAGE_ROOT } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
 import { labJsonSchema } from '../core/json-schema.ts';
 import { UsageError } from '../core/errors.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { schemaCommand } from './schema.command.ts';
 
 export const SCHEMA_FILE = join(PACKAGE_ROOT, 'labs', 'lab.schema.json');
 
-export async function schema(ctx: Context, opts: { write?: boolean; check?: boolean }): Promise<void> {
+export async function schema(ctx: Context, opts: OptionsOf<typeof schemaCommand>): Promise<void> {
   const text = labJsonSchema();
   if (opts.check) {
     const current = await readFile(SCHEMA_FILE, 'utf8').catch(() => '');

@@ -10,8 +10,10 @@ import { readStats } from '../haproxy/stats-client.ts';
 import { openEngine, publishedHost, type Engine } from '../engine/engine.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { statusCommand } from './status.command.ts';
 
-export async function status(ctx: Context, opts: { lab?: string; project?: string }): Promise<void> {
+export async function status(ctx: Context, opts: OptionsOf<typeof statusCommand> & { lab?: string }): Promise<void> {
   const engine = await openEngine(ctx);
   if (opts.lab === undefined && opts.project === undefined) return overview(ctx, engine);
   const project = opts.project ?? defaultProject(findLab(opts.lab!).id);

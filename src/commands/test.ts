@@ -15,15 +15,10 @@ import { resolveWorkspace } from '../engine/workspace.ts';
 import { startLab } from '../engine/start-lab.ts';
 import { parseCount, parseTimeout } from '../core/options.ts';
 import { shortId } from '../core/lab-id.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { testCommand } from './test.command.ts';
 
-export interface TestOptions {
-  labs: string[];
-  junit?: string;
-  failover?: boolean;
-  requests?: string;
-  timeout?: string;
-  image?: string[];
-}
+export type TestOptions = OptionsOf<typeof testCommand> & { labs: string[] };
 
 interface Step {
   name: string;

@@ -1,19 +1,15 @@
 import type { Context } from '../cli/context.ts';
 import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
-import type { PullPolicy } from '../core/compose-up-args.ts';
-import { type RenderFlags, parseTimeout } from '../core/options.ts';
+import { parseTimeout } from '../core/options.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { type Started, startLab } from '../engine/start-lab.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
 import { statsPageUrl } from '../haproxy/stats-client.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import type { upCommand } from './up.command.ts';
 
-export interface UpOptions extends RenderFlags {
-  lab: string;
-  workspace?: string;
-  timeout?: string;
-  pull?: PullPolicy;
-}
+export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
 
 /**
  * Start a lab, or converge a running one to the requested options, and wait until HAProxy

@@ -1,0 +1,36 @@
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { ALGORITHMS, MAX_REPLICAS, MODES } from '../core/lab-schema.ts';
+
+/**
+ * Options several commands share, declared once so their flags and help cannot drift. Allowed
+ * values come from the lab schema's own constants.
+ */
+export const projectOption = (what = 'compose project name (default: lab-<id>)') => new Option('-p, --project <name>', what);
+export const imageOption = (what = 'use another image (repeatable; LAB_IMAGES too)') => new Option('--image <from=to...>', what);
+export const workspaceOption = (what: string) => new Option('-w, --workspace <dir>', what);
+export const timeoutOption = (what: string, seconds: string) => new Option('-t, --timeout <seconds>', what).default(seconds);
+export const replicasHelp = `number of app replicas (1-${MAX_REPLICAS})`;
+
+/** What a lab is rendered with: render and up take them all. */
+export function withRenderOptions<Args extends unknown[], Opts extends OptionValues>(cmd: Command<Args, Opts>) {
+  return (
+    cmd
+      .option('-n, --replicas <n>', replicasHelp)
+      // Not .choices(): resolveOptions also takes least-response-time (as leastconn, with a warning).
+      .option('-a, --algorithm <name>', ALGORITHMS.join(', '))
+      .addOption(new Option('-m, --mode <mode>', 'http (L7) or tcp (L4)').choices(MODES))
+      .option('--sticky', 'sticky sessions by cookie (http mode)')
+      .option('--no-sticky', 'no sticky sessions, whatever the lab says')
+      .option('--app-port <port>', 'host port of the app, or "auto"')
+      .option('--stats-port <port>', 'host port of the stats page, or "auto"')
+      .option('--stats-user <user>', 'stats page user')
+      .option('--stats-password <password>', 'stats page password')
+      .option('--expose', 'publish on all interfaces, not just 127.0.0.1')
+      .option('--stats-admin', 'let the stats page drain and stop servers under --expose too (always on without --expose)')
+      .addOption(projectOption())
+      .addOption(imageOption('use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)'))
+  );
+}
+
+/** The parsed option values of a command declaration, as commander's extra-typings infers them. */
+export type OptionsOf<Declare extends () => { opts(): OptionValues }> = ReturnType<ReturnType<Declare>['opts']>;

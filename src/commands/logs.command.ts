@@ -1,0 +1,12 @@
+import { Command } from '@commander-js/extra-typings';
+import { projectOption } from '../cli/options.ts';
+
+/** lab logs: its arguments, options and help. cli/program.ts registers it and loads logs.ts only when it runs. */
+export const logsCommand = () =>
+  new Command('logs')
+    .description("show a lab's logs")
+    .argument('<lab>')
+    .argument('[service]', 'app or haproxy')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('--tail <n>', 'lines from the end of each container', '100')
+    .addOption(projectOption('compose project name'));

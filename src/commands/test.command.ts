@@ -1,0 +1,13 @@
+import { Command } from '@commander-js/extra-typings';
+import { imageOption, timeoutOption } from '../cli/options.ts';
+
+/** lab test: its arguments, options and help. cli/program.ts registers it and loads test.ts only when it runs. */
+export const testCommand = () =>
+  new Command('test')
+    .description('smoke-test labs for CI: validate, up, check and down each one (isolated projects and ports)')
+    .argument('[labs...]', 'lab ids (default: every lab)')
+    .option('--junit <file>', 'write JUnit XML to this file')
+    .option('--failover', 'also run the failover drill')
+    .option('--requests <n>', 'requests per distribution check')
+    .addOption(timeoutOption('readiness timeout per lab', '120'))
+    .addOption(imageOption());
