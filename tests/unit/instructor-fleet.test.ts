@@ -6,16 +6,8 @@ import type { Context } from '../../src/cli/context.ts';
 import { EnvironmentError, LabError, UsageError } from '../../src/core/errors.ts';
 import { runOnHosts } from '../../src/cli/fleet.ts';
 import { mapBounded } from '../../src/core/pool.ts';
-import { plainColors } from '../../src/ui/colors.ts';
-import { Output } from '../../src/ui/output.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-
-function fakeContext(json = false) {
-  const stdout = { text: '', write: (s: string) => void (stdout.text += s) };
-  const stderr = { text: '', write: (s: string) => void (stderr.text += s) };
-  const ctx: Context = { out: new Output(stdout, stderr, plainColors, json), env: {}, cwd: '/', signal: new AbortController().signal };
-  return { ctx, stdout, stderr };
-}
+import { fakeContext } from '../helpers/fake-context.ts';
 
 async function hostsFile(lines: string[]): Promise<string> {
   const file = join(await tmpDir('lab-fleet-'), 'hosts');

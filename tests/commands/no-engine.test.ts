@@ -1,0 +1,88 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { list } from '../../src/commands/list.ts';
+import { render } from '../../src/commands/render.ts';
+import { schema, SCHEMA_FILE } from '../../src/commands/schema.ts';
+import { show } from '../../src/commands/show.ts';
+import { validate } from '../../src/commands/validate.ts';
+import { LabFileError } from '../../src/core/errors.ts';
+import { fakeContext } from '../helpers/fake-context.ts';
+import { LAB03_ID, lab03Text } from '../helpers/lab03.ts';
+import { tmpDir, writeTree } from '../helpers/tmp.ts';
+
+/**
+ * Commands that need no Docker engine, run in-process with a fake context: what they print on
+ * stdout and stderr, their one --json object, the files they write, the errors they throw.
+ * The e2e tests run the real binary; these pin each command's own output, fast.
+ */
+describe('commands without an engine, in-process', () => {
+  it('list --json: every lab with its id, title and validity', async () => {
+    const { ctx, stdout, stderr } = fakeContext(true);
+    await list(ctx);
+    const data = JSON.parse(stdout.text) as { outcome: string; labs: { id: string; valid: boolean; title?: string }[] };
+    expect(data.outcome).toBe('success');
+    expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({ valid: true, title: expect.any(String) });
+    expect(stderr.text).toBe('');
+  });
+
+  it('list: a table, then the command to start the first lab', async () => {
+    const { ctx, stdout } = fakeContext();
+    await list(ctx);
+    const lines = stdout.text.trim().split('\n');
+    expect(lines[0]).toMatch(/^#\s+LAB\s+TITLE$/);
+    expect(stdout.text).toContain(LAB03_ID);
+    expect(lines.at(-1)).toMatch(/^Start one with: lab up \d\d$/);
+  });
+
+  it('show 3: goals, defaults with their options, checks, and how to start it by its short id', async () => {
+    const { ctx, stdout } = fakeContext();
+    await show(ctx, { lab: '3' });
+    expect(stdout.text).toMatch(new RegExp(`^${LAB03_ID}: `));
+    expect(stdout.text).toContain('Goals');
+    expect(stdout.text).toContain('Defaults (override with lab up 03 --<option>)');
+    expect(stdout.text).toMatch(/replicas\s+\d+ {2}\(--replicas\)/);
+    expect(stdout.text.trim().split('\n').at(-1)).toBe('Start it with: lab up 03');
+  });
+
+  it('validate: every built-in lab file is valid', async () => {
+    const { ctx, stdout } = fakeContext(true);
+    await validate(ctx, { paths: [] });
+    const data = JSON.parse(stdout.text) as { files: { file: string; valid: boolean }[] };
+    expect(data.files.length).toBeGreaterThan(0);
+    expect(data.files.every((f) => f.valid)).toBe(true);
+  });
+
+  it('validate <folder>: a broken lab is a LabFileError (exit 2) with file:line:col, and nothing on stdout', async () => {
+    const dir = await tmpDir();
+    await writeTree(dir, { 'lab.yaml': lab03Text().replace(/^( {2}replicas:) \d+$/m, '$1 0') });
+    const { ctx, stdout } = fakeContext(false, { cwd: dir });
+    const error = await validate(ctx, { paths: ['.'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabFileError);
+    expect((error as LabFileError).exitCode).toBe(2);
+    expect((error as LabFileError).details[0]).toMatch(new RegExp(`^${join(dir, 'lab.yaml').replaceAll('/', '\\/')}:\\d+:\\d+ defaults\\.replicas: `));
+    expect(stdout.text).toBe('');
+  });
+
+  it('render 03: writes compose.yaml, haproxy.cfg and a 0600 lab.json under LAB_HOME', async () => {
+    const home = await tmpDir();
+    const { ctx, stdout } = fakeContext(true, { env: { LAB_HOME: home } });
+    await render(ctx, { lab: '03', replicas: '2', project: 'lab-in-process' });
+    const data = JSON.parse(stdout.text) as { workspace: string; files: { compose: string; haproxy: string }; options: { replicas: number } };
+    expect(data.workspace).toBe(join(home, 'workspaces', 'lab-in-process'));
+    expect(data.options.replicas).toBe(2);
+    expect(await readFile(data.files.compose, 'utf8')).toContain('haproxy');
+    expect(await readFile(data.files.haproxy, 'utf8')).toContain('backend app');
+    // lab.json records the stats password: private to the user.
+    expect((await stat(join(data.workspace, 'lab.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('schema: prints the JSON Schema that labs/lab.schema.json holds; --check passes', async () => {
+    const { ctx, stdout } = fakeContext();
+    await schema(ctx, {});
+    expect(stdout.text).toBe(await readFile(SCHEMA_FILE, 'utf8'));
+    const checked = fakeContext();
+    await schema(checked.ctx, { check: true });
+    expect(checked.stdout.text).toBe(`${SCHEMA_FILE} is up to date\n`);
+  });
+});
