@@ -69,6 +69,15 @@ describe('whoami client mode: one run', () => {
     expect(summary).toMatchObject({ rate: 40, concurrency: 100, failed: 0 });
   });
 
+  it('skips (and counts) what the rate asks for while --concurrency requests are in flight', async () => {
+    const app = await startApp();
+    await call(app.control, 'POST', '/faults/hang');
+    const { summary } = await client('--url', `${app.base}/`, '--rate', '20', '--concurrency', '2', '--duration', '1', '--timeout', '1500');
+    expect(summary).toMatchObject({ sent: 2, failures: { connect: 0, timeout: 2, '5xx': 0, other: 0 } });
+    expect(summary.skipped).toBeGreaterThanOrEqual(15);
+    expect(summary.skipped).toBeLessThanOrEqual(18);
+  });
+
   it('reuses connections with keep-alive, opens one per request without, and sends the headers asked for', async () => {
     let connections = 0;
     const seen: http.IncomingHttpHeaders[] = [];
@@ -185,7 +194,10 @@ describe('whoami client mode: waiting for commands', () => {
     await reader.read(); // the first tick
     abort.abort();
     await sleep(300);
-    expect((await call(c.base, 'GET', '/runs/2')).json.state).toBe('stopped');
+    const stopped = (await call(c.base, 'GET', '/runs/2')).json;
+    expect(stopped).toMatchObject({ state: 'stopped', summary: { inFlight: 0 } });
+    await sleep(300);
+    expect((await call(c.base, 'GET', '/runs/2')).json.summary.sent).toBe(stopped.summary.sent);
   });
 
   it('relays one request from inside the network (POST /fetch), e.g. to an app control port', async () => {

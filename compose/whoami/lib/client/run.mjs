@@ -111,8 +111,8 @@ export function startRun(spec, { onTick = () => {} } = {}) {
 function get(spec, agent, cookie) {
   return new Promise((resolve) => {
     const started = performance.now();
+    // Without an agent Node sends Connection: close itself.
     const headers = { ...spec.headers };
-    if (!agent) headers.connection = 'close';
     if (cookie) headers.cookie = cookie;
     let connected = false;
     let timedOut = false;
