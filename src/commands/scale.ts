@@ -2,6 +2,7 @@ import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
 import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
 import { buildArgs, isLocalEngine, openEngine, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
@@ -20,8 +21,9 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const loaded = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(loaded.lab.id);
   const short = loaded.lab.id.slice(0, 2);
-  await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
-    const engine = await openEngine(ctx);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
     const { haproxy, apps } = await runningProject(engine, project, short);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });

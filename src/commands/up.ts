@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
@@ -36,8 +37,9 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const options = resolveFlags(ctx, loaded.lab, opts);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
-  const started = await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, () =>
-    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing' }),
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
+    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
   );
   report(ctx, started);
 }
@@ -49,6 +51,7 @@ export interface StartRequest {
   timeoutMs: number;
   pull: 'missing' | 'never' | 'always';
   engine?: Engine;
+  endpoint?: Endpoint;
 }
 
 export interface Started {
@@ -71,7 +74,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const { loaded, options, ws } = r;
   const short = loaded.lab.id.slice(0, 2);
   const check = ctx.out.step('Checking the Docker engine and Compose');
-  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
+  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
   const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   if (isLocalEngine(engine.endpoint)) {
