@@ -102,7 +102,7 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
   }
 }
 
-async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
+export async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
   const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));
   if (dead.length === 0) return;
   const first = dead[0]!;

@@ -5,6 +5,7 @@ import { workspaceDir, type Context } from './context.ts';
 import type { LabContainer } from './docker/engine.ts';
 import type { RenderOptions } from './core/options.ts';
 import { renderCompose } from './core/render-compose.ts';
+import { configIdOf } from './core/config-id.ts';
 import { renderHaproxyCfg } from './core/render-haproxy.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
@@ -32,10 +33,11 @@ export const resolveWorkspace = (env: NodeJS.ProcessEnv, project: string, overri
   workspacePaths(override ? resolve(override) : workspaceDir(env, project));
 
 /**
- * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload.
+ * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload,
+ * and the id HAProxy will serve once it runs the new file (core/config-id.ts).
  * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
  */
-export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean }> {
+export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
@@ -43,7 +45,7 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
   const state: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };
   await Promise.all([atomicWrite(ws.composeFile, compose), atomicWrite(ws.haproxyCfg, cfg), atomicWrite(ws.stateFile, `${JSON.stringify(state, null, 2)}\n`)]);
-  return { cfgChanged: previous !== undefined && previous !== cfg };
+  return { cfgChanged: previous !== undefined && previous !== cfg, configId: configIdOf(cfg) ?? '' };
 }
 
 export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {

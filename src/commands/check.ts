@@ -55,7 +55,8 @@ export function printResults(ctx: Context, project: string, results: CheckResult
     const mark = r.verdict === 'PASS' ? out.c.green('PASS') : out.c.red('FAIL');
     out.result(`\n${out.c.bold(r.name)} ${out.c.dim(`[${r.kind}]`)}`);
     for (const line of r.report) out.result(line);
-    if (r.kind !== 'distribution') out.result(`${out.c.bold(mark)} ${r.reason}`);
+    // A distribution report ends with its verdict; a check that could not run has no report.
+    if (r.kind !== 'distribution' || !r.report.some((l) => l.includes(r.reason))) out.result(`${out.c.bold(mark)} ${r.reason}`);
   }
   out.result(`\n${passed === results.length ? out.c.green(`All ${results.length} checks passed`) : out.c.red(`${results.length - passed} of ${results.length} checks failed`)} (${project})`);
 }

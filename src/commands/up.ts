@@ -5,13 +5,14 @@ import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
-import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
+import { labContainers, type LabContainer } from '../docker/engine.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
+import { confirmConfig } from '../haproxy/confirm-config.ts';
 import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
 import { resolveFlags } from '../render-flags.ts';
-import { buildArgs, isLocalEngine, openEngine, statsEndpoint, waitForReplicasUp, type Engine } from '../runtime.ts';
+import { buildArgs, isLocalEngine, openEngine, waitForReplicasUp, type Engine } from '../runtime.ts';
 import { failing } from '../ui/output.ts';
 import { resolveWorkspace, writeWorkspace, type Workspace } from '../workspace.ts';
 
@@ -82,7 +83,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
-  const { cfgChanged } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
+  const { cfgChanged, configId } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
   const composeStart = performance.now();
   try {
@@ -95,13 +96,13 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   }
   const composeMs = performance.now() - composeStart;
   const containers = await labContainers(engine.docker, options.project);
-  const haproxy = containers.find((c) => c.service === 'haproxy')!;
-  await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
   start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
 
   const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
-  const stats = statsEndpoint(engine, haproxy, options);
-  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
+  // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
+  const deadline = performance.now() + r.timeoutMs;
+  const { haproxy, stats } = await failing(wait, confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait }));
+  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal }));
   wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
@@ -126,16 +127,6 @@ const portNeeds = (o: RenderOptions): PortNeed[] => {
     ...(o.statsPort === null ? [] : [{ port: o.statsPort, option: '--stats-port', host }]),
   ];
 };
-
-/**
- * A running HAProxy that compose kept (its container was not recreated) still has the old
- * config: ask its master process to reload (SIGUSR2 in master-worker mode, which both the
- * official image and lab's local one use). A reload is hitless; it resets the counters.
- */
-async function reloadIfConfigChanged(engine: Engine, before: LabContainer[], haproxy: LabContainer, cfgChanged: boolean): Promise<void> {
-  const kept = before.some((c) => c.id === haproxy.id && c.state === 'running');
-  if (kept && cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
-}
 
 function report(ctx: Context, r: Started): void {
   const { out } = ctx;
