@@ -76,10 +76,14 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const short = loaded.lab.id.slice(0, 2);
   const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
-  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project)]));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   if (isLocalEngine(engine.endpoint)) {
     await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
+  }
+  if (ctx.signal.aborted) {
+    check.fail();
+    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
@@ -101,8 +105,14 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
   // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
   const deadline = performance.now() + r.timeoutMs;
-  const { haproxy, stats } = await failing(wait, confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait }));
-  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal }));
+  const { haproxy, stats, ready } = await failing(wait, (async () => {
+    const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+    const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal });
+    return { ...confirmed, ready };
+  })().catch((e: unknown) => {
+    if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
+    throw e;
+  }));
   wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
