@@ -18,8 +18,9 @@ export interface Engine {
   docker: Dockerode;
 }
 
-export async function openEngine(ctx: Context): Promise<Engine> {
-  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+/** Connect to the engine; `resolved` when the caller already resolved it (to take its lock first). */
+export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
+  const endpoint = resolved ?? (await resolveEndpoint(ctx.env, ctx.host));
   return { endpoint, docker: await connect(endpoint) };
 }
 
@@ -117,7 +118,7 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
   }
 }
 
-async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
+export async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
   const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));
   if (dead.length === 0) return;
   const first = dead[0]!;

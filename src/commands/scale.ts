@@ -2,7 +2,8 @@ import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
 import { defaultProject, parseReplicas } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
-import { signalContainer } from '../docker/engine.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
+import { confirmConfig } from '../haproxy/confirm-config.ts';
 import { withProjectLock } from '../lock.ts';
 import { buildArgs, isLocalEngine, openEngine, refuseForeignInProject, runningProject, statsEndpoint, waitForReplicasUp } from '../runtime.ts';
 import { projectWorkspace, writeWorkspace } from '../workspace.ts';
@@ -20,8 +21,9 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const loaded = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(loaded.lab.id);
   const short = loaded.lab.id.slice(0, 2);
-  await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
-    const engine = await openEngine(ctx);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
     const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
@@ -30,17 +32,18 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
     const t0 = performance.now();
     const remote = !isLocalEngine(engine.endpoint);
-    const { cfgChanged } = await writeWorkspace(ws, loaded, options, remote);
+    const { cfgChanged, configId } = await writeWorkspace(ws, loaded, options, remote);
     // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
     const recreate = remote && cfgChanged;
     // --no-recreate: only add or remove app replicas; HAProxy keeps running.
     const args = ['up', '--detach', ...(recreate ? [] : ['--no-recreate']), '--pull', 'never', ...(await buildArgs(engine, loaded, options))];
     await failing(step, runCompose(engine.endpoint, { project, file: ws.composeFile }, args, ctx));
-    if (cfgChanged && !recreate) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
-    // A recreated HAProxy is a new container, with new ports when they were "auto".
-    const current = recreate ? (await runningProject(engine, project, short)).haproxy : haproxy;
-    const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
+    // Reloads a kept HAProxy whose file changed and confirms it runs it; a recreated one is a
+    // new container, with new ports when they were "auto".
+    const deadline = performance.now() + timeoutMs;
+    const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
     step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });

@@ -4,8 +4,10 @@ import type { Context } from '../context.ts';
 import type { RenderFlags, RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
-import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
+import { labContainers, type LabContainer } from '../docker/engine.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
+import { confirmConfig } from '../haproxy/confirm-config.ts';
 import { statsPageUrl, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { withProjectLock } from '../lock.ts';
 import { checkPortsFree, type PortNeed } from '../ports.ts';
@@ -36,8 +38,9 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const options = resolveFlags(ctx, loaded.lab, opts);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
-  const started = await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, () =>
-    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing' }),
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
+    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
   );
   report(ctx, started);
 }
@@ -49,6 +52,7 @@ export interface StartRequest {
   timeoutMs: number;
   pull: 'missing' | 'never' | 'always';
   engine?: Engine;
+  endpoint?: Endpoint;
 }
 
 export interface Started {
@@ -71,15 +75,19 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const { loaded, options, ws } = r;
   const short = loaded.lab.id.slice(0, 2);
   const check = ctx.out.step('Checking the Docker engine and Compose');
-  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
-  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
+  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   if (isLocalEngine(engine.endpoint)) {
     await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
   }
+  if (ctx.signal.aborted) {
+    check.fail();
+    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
+  }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
-  const { cfgChanged } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
+  const { cfgChanged, configId } = await writeWorkspace(ws, loaded, options, !isLocalEngine(engine.endpoint));
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
   const composeStart = performance.now();
   try {
@@ -92,13 +100,19 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   }
   const composeMs = performance.now() - composeStart;
   const containers = await labContainers(engine.docker, options.project);
-  const haproxy = containers.find((c) => c.service === 'haproxy')!;
-  await reloadIfConfigChanged(engine, existing, haproxy, cfgChanged);
   start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
 
   const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
-  const stats = statsEndpoint(engine, haproxy, options);
-  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
+  // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
+  const deadline = performance.now() + r.timeoutMs;
+  const { haproxy, stats, ready } = await failing(wait, (async () => {
+    const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+    const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal });
+    return { ...confirmed, ready };
+  })().catch((e: unknown) => {
+    if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
+    throw e;
+  }));
   wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
@@ -123,16 +137,6 @@ const portNeeds = (o: RenderOptions): PortNeed[] => {
     ...(o.statsPort === null ? [] : [{ port: o.statsPort, option: '--stats-port', host }]),
   ];
 };
-
-/**
- * A running HAProxy that compose kept (its container was not recreated) still has the old
- * config: ask its master process to reload (SIGUSR2 in master-worker mode, which both the
- * official image and lab's local one use). A reload is hitless; it resets the counters.
- */
-async function reloadIfConfigChanged(engine: Engine, before: LabContainer[], haproxy: LabContainer, cfgChanged: boolean): Promise<void> {
-  const kept = before.some((c) => c.id === haproxy.id && c.state === 'running');
-  if (kept && cfgChanged) await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
-}
 
 function report(ctx: Context, r: Started): void {
   const { out } = ctx;
