@@ -13,6 +13,8 @@ command -v haproxy >/dev/null || need+=(haproxy)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 # e2e: the ssh:// fleet test runs its own sshd on a free 127.0.0.1 port (brings openssh-client too)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# The demo app's sessions in Redis (the stateless lesson): its tests start their own redis-server.
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq

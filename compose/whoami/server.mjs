@@ -1,108 +1,234 @@
-// whoami: a tiny web app that says which replica answered. Node built-ins only.
+// whoami: the demo app of the labs. It says which service, replica and version answered, and
+// grows what lessons need: CPU work, sessions (memory or Redis), faults injected through a
+// control port, and a client mode that sends load (see README.md). Node built-ins only.
 import http from 'node:http';
 import os from 'node:os';
-import { Resolver } from 'node:dns/promises';
+import { controlServer } from './lib/control.mjs';
+import { Faults } from './lib/faults.mjs';
+import { send, sendJson, HttpError } from './lib/http.mjs';
+import { badName, lookupComposeName, ownIp } from './lib/identity.mjs';
+import { parseRedisUrl } from './lib/resp.mjs';
+import { answerSession, memoryStore, redisStore } from './lib/session.mjs';
+import { workPool } from './lib/work.mjs';
 
-const port = Number(process.env.PORT ?? 8000);
-const hostname = os.hostname();
-const ip = Object.values(os.networkInterfaces()).flat()
-  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
-
-let replica = /^\d+$/.test(process.env.REPLICA ?? '') ? Number(process.env.REPLICA) : null;
-let healthStatus = 200;
-let requests = 0;
-
-// Compose names containers <project>-<service>-<N>; a container cannot read its own name,
-// but Docker's embedded DNS answers the reverse lookup of its IP with that name. Done once,
-// in the background: requests never wait for it and replica stays null if it fails.
-// A PTR query, not dns.reverse(): that reads /etc/hosts first, which maps the IP to the
-// container ID, and then returns no names at all.
-if (replica === null) {
-  const resolver = new Resolver({ timeout: 2000, tries: 1 });
-  const timer = setTimeout(() => resolver.cancel(), 2500).unref();
-  resolver.resolvePtr(`${ip.split('.').reverse().join('.')}.in-addr.arpa`)
-    .then((names) => {
-      const n = names[0]?.split('.')[0]?.match(/-(\d+)$/)?.[1];
-      if (n !== undefined && replica === null) replica = Number(n);
-    })
-    .catch(() => {})
-    .finally(() => clearTimeout(timer));
+/** Settings from the environment, or the first thing wrong with them. */
+function settings(env) {
+  const errors = [];
+  const port = (name, fallback) => {
+    const value = env[name] || fallback;
+    if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) errors.push(`${name} must be a port number from 0 to 65535 (got ${JSON.stringify(value)})`);
+    return Number(value);
+  };
+  const service = env.SERVICE || null;
+  const version = env.VERSION || 'v1';
+  for (const [what, value] of [['SERVICE', service], ['VERSION', version]]) {
+    const bad = value !== null && badName(what, value);
+    if (bad) errors.push(bad);
+  }
+  const redis = env.REDIS_URL ? parseRedisUrl(env.REDIS_URL) : null;
+  if (redis instanceof Error) errors.push(redis.message);
+  const threads = Number(env.THREADS || 1);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) errors.push(`THREADS must be an integer from 1 to 64 (got ${JSON.stringify(env.THREADS)})`);
+  const ttl = Number(env.SESSION_TTL || 3600);
+  if (!Number.isInteger(ttl) || ttl < 1) errors.push(`SESSION_TTL must be a whole number of seconds (got ${JSON.stringify(env.SESSION_TTL)})`);
+  const mainPort = port('PORT', '8000');
+  // PORT=0 (a free port, for tests) makes the control port's default a free port too.
+  const control = env.CONTROL_PORT === 'off' ? null : port('CONTROL_PORT', mainPort === 0 ? '0' : '8001');
+  if (control !== null && control !== 0 && control === mainPort) errors.push(`CONTROL_PORT must differ from PORT (both ${mainPort}): the main port never exposes control`);
+  return {
+    errors,
+    port: mainPort,
+    controlPort: control,
+    service,
+    version,
+    replica: /^\d+$/.test(env.REPLICA ?? '') ? Number(env.REPLICA) : null,
+    store: redis && !(redis instanceof Error) ? redisStore(redis, ttl) : memoryStore(),
+    threads,
+  };
 }
 
-function whoami() {
-  requests += 1;
-  return { replica, hostname, ip, pid: process.pid, servedAt: new Date().toISOString(), requests };
-}
+function startApp(s) {
+  const hostname = os.hostname();
+  const ip = ownIp(os.networkInterfaces());
+  const me = { service: s.service, replica: s.replica, version: s.version };
+  const started = Date.now();
+  const pool = workPool(s.threads);
+  let healthStatus = 200;
+  let requests = 0;
+  let xApp = '';
+  const named = () => { xApp = `${me.service ?? 'unknown'}/${me.replica ?? 'unknown'}/${me.version}`; };
+  named();
 
-function answer(req, res, url) {
-  const info = whoami();
-  const wantsJson = url.pathname === '/json' || url.searchParams.get('format') === 'json'
-    || (req.headers.accept ?? '').includes('application/json');
-  if (wantsJson) return send(res, 200, JSON.stringify(info) + '\n', 'application/json');
-  send(res, 200, [
-    `replica: ${info.replica ?? 'unknown'}`,
-    `hostname: ${info.hostname}`,
-    `ip: ${info.ip}`,
-    `served-at: ${info.servedAt}`,
-    `requests: ${info.requests}`,
-    `request: ${req.method} ${req.url}`,
-  ].join('\n') + '\n');
-}
-
-function send(res, status, body, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-  res.end(body);
-}
-
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const read = req.method === 'GET' || req.method === 'HEAD';
-
-  if (url.pathname === '/health' && req.method === 'POST') {
-    // Like traefik/whoami: POST a status code to fail (or restore) the health check
-    // without stopping the replica.
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => { if (body.length < 64) body += chunk; });
-    req.on('end', () => {
-      const status = Number(body.trim());
-      if (!/^\d{3}$/.test(body.trim()) || status < 200 || status > 599) {
-        return send(res, 400, 'POST a status code between 200 and 599, e.g. 500\n');
-      }
-      healthStatus = status;
-      send(res, 200, `health now answers ${status}\n`);
+  if (me.replica === null || me.service === null) {
+    lookupComposeName(ip).then((found) => {
+      me.replica ??= found.replica;
+      me.service ??= found.service;
+      named();
     });
-    return;
   }
-  if (url.pathname === '/health' && read) {
-    return send(res, healthStatus, healthStatus === 200 ? 'ok\n' : `unhealthy (${healthStatus})\n`);
+
+  const who = () => ({ ...me });
+  const whoami = () => ({ ...me, hostname, ip, pid: process.pid, servedAt: new Date().toISOString(), requests });
+
+  function answer(req, res, url, extra = null) {
+    const info = whoami();
+    const wantsJson = url.pathname === '/json' || url.searchParams.get('format') === 'json'
+      || (req.headers.accept ?? '').includes('application/json');
+    if (wantsJson) return sendJson(res, 200, extra ? { ...info, ...extra.json } : info);
+    send(res, 200, [
+      `replica: ${info.replica ?? 'unknown'}`,
+      `service: ${info.service ?? 'unknown'}`,
+      `version: ${info.version}`,
+      `hostname: ${info.hostname}`,
+      `ip: ${info.ip}`,
+      `served-at: ${info.servedAt}`,
+      `requests: ${info.requests}`,
+      `request: ${req.method} ${req.url}`,
+      ...(extra ? [extra.text] : []),
+    ].join('\n') + '\n');
   }
-  if (url.pathname === '/slow' && read) {
-    // Holds the connection open for a while: makes leastconn visible.
-    const ms = Number(url.searchParams.get('ms') ?? 200);
-    if (!Number.isFinite(ms)) return send(res, 400, 'ms must be a number of milliseconds\n');
-    setTimeout(() => answer(req, res, url), Math.min(Math.max(ms, 0), 10_000));
-    return;
-  }
-  if ((url.pathname === '/' || url.pathname === '/json') && read) return answer(req, res, url);
-  const known = ['/', '/json', '/health', '/slow'].includes(url.pathname);
-  send(res, known ? 405 : 404, known ? `method ${req.method} not allowed\n` : `not found: ${url.pathname}\n`);
-});
 
-// Idle keep-alive connections (HAProxy reuses them) are closed after 5 s.
-server.keepAliveTimeout = 5000;
-
-server.listen(port, '0.0.0.0', () => {
-  // First line on stdout: with PORT=0 this is how a caller learns the port.
-  console.log(`listening on ${server.address().port}`);
-});
-
-// As PID 1 in a container Node has no default signal handlers, so without these
-// `docker stop` waits for its grace period. Exit at once: open keep-alive connections
-// would make server.close() alone wait.
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.on(signal, () => {
-    server.close();
-    process.exit(0);
+  const hung = new Set();
+  const faults = new Faults((kind) => {
+    // A hang that ends drops the connections it held, like a process that recovers.
+    if (kind === 'hang') for (const res of hung.values()) res.destroy();
   });
+
+  function health(req, res) {
+    if (req.method === 'POST') {
+      // Like traefik/whoami: POST a status code to fail (or restore) the health check
+      // without stopping the replica.
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => { if (body.length < 64) body += chunk; });
+      req.on('end', () => {
+        const status = Number(body.trim());
+        if (!/^\d{3}$/.test(body.trim()) || status < 200 || status > 599) {
+          return send(res, 400, 'POST a status code between 200 and 599, e.g. 500\n');
+        }
+        healthStatus = status;
+        send(res, 200, `health now answers ${status}\n`);
+      });
+      return;
+    }
+    const status = faults.unhealthyStatus || healthStatus;
+    send(res, status, status === 200 ? 'ok\n' : `unhealthy (${status}${faults.unhealthyStatus ? ', injected fault' : ''})\n`);
+  }
+
+  // /slow keeps its old leniency: out-of-range waits are clamped to 0..10 s.
+  const slowMs = (url) => {
+    const value = Number(url.searchParams.get('ms') ?? 200);
+    if (!Number.isFinite(value)) throw new HttpError(400, 'ms must be a number of milliseconds');
+    return Math.min(Math.max(value, 0), 10_000);
+  };
+
+  /** The /work and /session answers wait for something; the rest answer at once. */
+  async function work(req, res, url) {
+    const t0 = performance.now();
+    const raw = url.searchParams.get('ms') ?? '10';
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 10_000) {
+      throw new HttpError(400, `ms must be a number of milliseconds from 0 to 10000 (got ${JSON.stringify(raw)})`);
+    }
+    await pool.run(n);
+    const wallMs = Math.round(performance.now() - t0);
+    answer(req, res, url, { json: { work: { ms: n, wallMs } }, text: `work: ${n} ms of CPU in ${wallMs} ms` });
+  }
+
+  const failed = (res) => (e) => send(res, e.status ?? 500, `${e.message}\n`);
+
+  // Synchronous for / and /json: no promise per request on the path a load test hammers.
+  function route(req, res, url) {
+    requests += 1;
+    const injected = faults.errorStatus();
+    if (injected) return send(res, injected, `injected error (${injected}) from ${xApp}\n`);
+    switch (url.pathname) {
+      case '/':
+      case '/json': return answer(req, res, url);
+      // Holds the connection open for a while: makes leastconn visible.
+      case '/slow': {
+        const ms = slowMs(url);
+        return setTimeout(() => answer(req, res, url), ms);
+      }
+      case '/work': return work(req, res, url).catch(failed(res));
+      case '/session': return answerSession(req, res, url, s.store, who).catch(failed(res));
+      default: return send(res, 404, `not found: ${url.pathname}\n`);
+    }
+  }
+
+  const READ = new Set(['GET', 'HEAD']);
+  const KNOWN = new Set(['/', '/json', '/health', '/slow', '/work', '/session']);
+  const server = http.createServer((req, res) => {
+    res.setHeader('X-App', xApp);
+    if (faults.hang) {
+      hung.add(res);
+      res.on('close', () => hung.delete(res));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health' && (READ.has(req.method) || req.method === 'POST')) return health(req, res);
+    if (KNOWN.has(url.pathname) && !READ.has(req.method)) return send(res, 405, `method ${req.method} not allowed\n`);
+    const go = () => {
+      try {
+        route(req, res, url);
+      } catch (e) {
+        failed(res)(e);
+      }
+    };
+    const delay = faults.latencyMs;
+    if (delay) setTimeout(go, delay);
+    else go();
+  });
+
+  // Idle keep-alive connections (HAProxy reuses them) are closed after 5 s.
+  server.keepAliveTimeout = 5000;
+
+  const status = async () => ({
+    ...whoami(),
+    uptimeS: Math.round((Date.now() - started) / 1000),
+    health: faults.unhealthyStatus || healthStatus,
+    faults: faults.view(),
+    session: { store: s.store.kind, where: s.store.where, ...(await s.store.ping()) },
+    threads: pool.threads,
+  });
+  const control = s.controlPort === null ? null : controlServer({ faults, status, exit: (code) => process.exit(code) });
+
+  const cannotListen = (what) => (e) => {
+    console.error(`whoami: cannot listen on ${what}: ${e.code ?? e.message}`);
+    process.exit(1);
+  };
+  server.on('error', cannotListen(`PORT ${s.port}`));
+  control?.on('error', cannotListen(`CONTROL_PORT ${s.controlPort}`));
+  server.listen(s.port, '0.0.0.0', () => {
+    // First line on stdout: with PORT=0 this is how a caller learns the port.
+    console.log(`listening on ${server.address().port}`);
+    if (control) control.listen(s.controlPort, '0.0.0.0', () => console.log(`control listening on ${control.address().port}`));
+  });
+
+  // As PID 1 in a container Node has no default signal handlers, so without these
+  // `docker stop` waits for its grace period. Exit at once: open keep-alive connections
+  // would make server.close() alone wait.
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.on(signal, () => {
+      server.close();
+      control?.close();
+      process.exit(0);
+    });
+  }
+}
+
+const mode = process.argv[2] === 'client' ? 'client' : (process.env.MODE || 'server');
+if (mode === 'client') {
+  const { main } = await import('./lib/client/main.mjs');
+  await main(process.argv.slice(process.argv[2] === 'client' ? 3 : 2));
+} else if (mode !== 'server') {
+  console.error(`whoami: MODE must be server or client (got ${JSON.stringify(mode)})`);
+  process.exit(2);
+} else {
+  const s = settings(process.env);
+  if (s.errors.length) {
+    for (const e of s.errors) console.error(`whoami: ${e}`);
+    process.exit(2);
+  }
+  startApp(s);
 }

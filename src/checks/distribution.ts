@@ -2,6 +2,7 @@ import { backendServers, checkedUp, deltas, frontendErrors } from '../core/hapro
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { renderDistribution } from '../core/report.ts';
+import { judgedConfig } from '../core/running-config.ts';
 import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';
@@ -32,7 +33,15 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
 export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
   const before = await readStats(t.stats);
-  const { mode, algorithm, sticky, replicas } = t.options;
+  // Judged against what HAProxy runs (its stats say), never what lab believes it wrote.
+  const running = judgedConfig(t.options, before);
+  const { mode, algorithm, sticky } = running;
+  const { replicas } = t.options;
+  const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
+  if (running.unjudgeable) {
+    const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
+    return { name: check.name, kind: 'distribution', verdict: 'FAIL', reason, ms: performance.now() - t0, report: note, data: { running } };
+  }
   const client = await sendLoad({ url: t.appUrl, requests: load.requests, concurrency: load.concurrency, mode, cookieJar: sticky, signal });
   const after = await readStats(t.stats);
   const result = judgeDistribution({
@@ -48,6 +57,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   });
   const errors = frontendErrors(before, after);
   const report = [
+    ...note,
     `${client.sent} requests to ${t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
     renderDistribution(result, c),
   ];
@@ -58,6 +68,6 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     reason: result.reason,
     ms: performance.now() - t0,
     report,
-    data: { algorithm, mode, sticky, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
+    data: { algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
   };
 }

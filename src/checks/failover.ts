@@ -38,18 +38,21 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
     if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
   } });
   let restarted = false;
+  const watch: Watch = {};
+  const report = () => events.map((e) => `  ${c.dim(`+${(e.at / 1000).toFixed(1)}s`.padStart(7))}  ${e.text}`);
   try {
     await sleep(1000);
-    const server = serverOf(await servers(t), victim.ip);
+    const server = serverOf(await servers(t, watch, true), victim.ip);
     await container.stop({ t: 2 });
     note(`stopped ${victim.name}${server ? ` (HAProxy server ${server})` : ''}`);
-    const detected = await until(t, (list) => {
+    const detected = await until(t, watch, (list) => {
       const s = list.find((x) => x.svname === server);
       return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${s.status}${s.checkStatus ? ` (check: ${s.checkStatus})` : ''}` : `HAProxy dropped ${server}`) : undefined;
     }, DETECT_TIMEOUT_MS);
     note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
     const mark = { ...perServer };
     await sleep(2000);
+    await servers(t, watch, true);
     const survivors = Object.entries(perServer).filter(([name, n]) => name !== server && n > (mark[name] ?? 0)).map(([name, n]) => `${name} ${n - (mark[name] ?? 0)}`);
     note(survivors.length ? `survivors took the traffic: ${survivors.join(', ')} request(s) in 2 s` : 'no survivor took traffic');
     await container.start();
@@ -57,7 +60,7 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
     // A restarted container may get a new address; HAProxy finds it again through DNS.
     const newIp = Object.values((await container.inspect()).NetworkSettings.Networks)[0]?.IPAddress;
     note(`started ${victim.name} again${newIp && newIp !== victim.ip ? ` (new address ${newIp})` : ''}`);
-    const back = await until(t, (list) => {
+    const back = await until(t, watch, (list) => {
       const s = list.find((x) => checkedUp(x) && x.addr?.split(':')[0] === newIp);
       return s ? `HAProxy has ${victim.name} UP again as ${s.svname}` : undefined;
     }, RECOVER_TIMEOUT_MS);
@@ -71,10 +74,16 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
       ...(back ? [] : ['the restarted replica did not come back UP']),
       ...(client.failed ? [`${client.failed} client request(s) failed (retries and redispatch should hide a stopped replica)`] : []),
     ];
-    const report = events.map((e) => `  ${c.dim(`+${(e.at / 1000).toFixed(1)}s`.padStart(7))}  ${e.text}`);
     const data = { victim: victim.name, server, sent: client.sent, failed: client.failed, events: events.map((e) => ({ atMs: Math.round(e.at), text: e.text })) };
-    if (problems.length) return fail(check.name, t0, problems.join('; '), report, data);
-    return { name: check.name, kind: 'failover', verdict: 'PASS', reason: `${victim.name} was stopped and started under load: HAProxy took it out and back in, and 0 of ${client.sent} requests failed`, ms: performance.now() - t0, report, data };
+    if (problems.length) return fail(check.name, t0, problems.join('; '), report(), data);
+    return { name: check.name, kind: 'failover', verdict: 'PASS', reason: `${victim.name} was stopped and started under load: HAProxy took it out and back in, and 0 of ${client.sent} requests failed`, ms: performance.now() - t0, report: report(), data };
+  } catch (e) {
+    if (!(e instanceof HaproxyGone)) throw e;
+    note(e.message);
+    stop.abort();
+    const client = await load;
+    note(`load stopped: ${client.sent} requests, ${client.failed} failed`);
+    return fail(check.name, t0, `${e.message}: the drill stopped, nothing left to observe`, report(), { victim: victim.name, sent: client.sent, failed: client.failed, events: events.map((x) => ({ atMs: Math.round(x.at), text: x.text })) });
   } finally {
     stop.abort();
     signal?.removeEventListener('abort', stopAll);
@@ -85,14 +94,50 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const servers = async (t: CheckTarget) => backendServers(await readStats(t.stats));
 const serverOf = (list: ServerStat[], ip: string | undefined) => list.find((s) => s.addr?.split(':')[0] === ip)?.svname;
 
+/** HAProxy or its stats endpoint went away mid-drill: nothing is left to observe. */
+class HaproxyGone extends Error {}
+
+/** Stats that fail this long mean HAProxy is gone, not busy (a read answers in milliseconds). */
+const GONE_AFTER_MS = 2000;
+
+interface Watch {
+  failingSince?: number;
+}
+
+/**
+ * HAProxy's servers. A failed read is retried by the caller's polling, but once reads have
+ * failed for GONE_AFTER_MS (or at once with `now`, after retrying that long) the drill stops
+ * with what happened to HAProxy's container.
+ */
+async function servers(t: CheckTarget, watch: Watch, now = false): Promise<ServerStat[]> {
+  for (;;) {
+    try {
+      const list = backendServers(await readStats(t.stats, 1000));
+      watch.failingSince = undefined;
+      return list;
+    } catch (e) {
+      watch.failingSince ??= performance.now();
+      if (performance.now() - watch.failingSince >= GONE_AFTER_MS) throw new HaproxyGone(await whyGone(t, (e as Error).message));
+      if (!now) return [];
+      await sleep(200);
+    }
+  }
+}
+
+async function whyGone(t: CheckTarget, statsError: string): Promise<string> {
+  const info = await t.engine.docker.getContainer(t.haproxy.id).inspect().catch(() => undefined);
+  if (!info) return `HAProxy is gone: its container ${t.haproxy.name} was removed`;
+  if (!info.State.Running) return `HAProxy is gone: its container ${t.haproxy.name} is ${info.State.Status} (exit code ${info.State.ExitCode})`;
+  return `HAProxy's stats endpoint is gone: ${statsError}, though ${t.haproxy.name} runs`;
+}
+
 /** Poll the stats until `test` returns a description, or give up after `timeoutMs`. */
-async function until(t: CheckTarget, test: (list: ServerStat[]) => string | undefined, timeoutMs: number): Promise<string | undefined> {
+async function until(t: CheckTarget, watch: Watch, test: (list: ServerStat[]) => string | undefined, timeoutMs: number): Promise<string | undefined> {
   const end = performance.now() + timeoutMs;
   while (performance.now() < end) {
-    const hit = test(await servers(t).catch(() => []));
+    const hit = test(await servers(t, watch));
     if (hit) return hit;
     await sleep(100);
   }

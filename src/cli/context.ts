@@ -9,4 +9,9 @@ export interface Context {
   signal: AbortSignal;
   /** --host: the Docker engine to use instead of DOCKER_HOST or the docker context. */
   host?: string;
+  /**
+   * LAB_HOME whose `locks/` every command shares: a fleet run gives each host its own LAB_HOME
+   * but must still see the locks of commands run on the same engine without --hosts.
+   */
+  lockHome?: string;
 }

@@ -73,10 +73,11 @@ async function runOnHost(ctx: Context, entry: HostEntry, run: (c: Context) => Pr
   let exitCode: HostResult['exitCode'] = EXIT.ok;
   let error: HostResult['error'];
   try {
-    // Hosts run at once and usually with the same project name: each gets its own locks and
-    // workspaces under LAB_HOME/hosts/<host>, so they neither block nor overwrite each other.
+    // Hosts run at once and usually with the same project name: each gets its own workspaces
+    // under LAB_HOME/hosts/<host>. Locks stay in the main LAB_HOME, keyed by engine, so a host
+    // listed twice, or also used without --hosts, is locked once.
     const env = { ...ctx.env, LAB_HOME: join(labHome(ctx.env), 'hosts', hostSlug(entry.host)) };
-    await run({ ...ctx, env, out, host: entry.host });
+    await run({ ...ctx, env, out, host: entry.host, lockHome: ctx.lockHome ?? labHome(ctx.env) });
   } catch (e) {
     const labError = e instanceof LabError ? e : undefined;
     exitCode = labError?.exitCode ?? (ctx.signal.aborted ? EXIT.interrupted : EXIT.internal);

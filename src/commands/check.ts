@@ -1,13 +1,15 @@
 import type { CheckResult } from '../checks/types.ts';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
-import { loadLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { defaultProject, parseCount } from '../core/options.ts';
-import { CheckFailedError, ExitError } from '../core/errors.ts';
-import { openEngine } from '../engine/engine.ts';
-import { shortId } from '../core/lab-id.ts';
 import type { OptionsOf } from '../cli/options.ts';
+import { loadLab } from '../config/labs.ts';
+import { CheckFailedError, ExitError } from '../core/errors.ts';
+import { shortId } from '../core/lab-id.ts';
+import { defaultProject, parseCount } from '../core/options.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
+import { openEngine } from '../engine/engine.ts';
+import { withProjectLock } from '../engine/lock.ts';
 import type { checkCommand } from './check.command.ts';
 
 export type CheckOptions = OptionsOf<typeof checkCommand> & { lab: string };
@@ -17,9 +19,13 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const sel = { requests: parseCount(opts.requests, '--requests', 100_000), concurrency: parseCount(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(lab.id);
-  const engine = await openEngine(ctx);
-  const target = await checkTarget(ctx, engine, project, shortId(lab.id));
-  const results = await runChecks(ctx, target, selectChecks(lab, sel), sel);
+  // Locked like up and down: a concurrent down or scale would pull the lab from under the drill.
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const results = await withProjectLock(ctx, endpoint, project, `check ${opts.lab}${opts.failover ? ' --failover' : ''}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
+    const target = await checkTarget(ctx, engine, project, shortId(lab.id));
+    return runChecks(ctx, target, selectChecks(lab, sel), sel);
+  });
   printResults(ctx, project, results);
   const failed = results.filter((r) => r.verdict === 'FAIL');
   if (failed.length || results.length === 0) {
@@ -42,7 +48,8 @@ export function printResults(ctx: Context, project: string, results: CheckResult
     const mark = r.verdict === 'PASS' ? out.c.green('PASS') : out.c.red('FAIL');
     out.result(`\n${out.c.bold(r.name)} ${out.c.dim(`[${r.kind}]`)}`);
     for (const line of r.report) out.result(line);
-    if (r.kind !== 'distribution') out.result(`${out.c.bold(mark)} ${r.reason}`);
+    // A distribution report ends with its verdict; a check that could not run has no report.
+    if (r.kind !== 'distribution' || !r.report.some((l) => l.includes(r.reason))) out.result(`${out.c.bold(mark)} ${r.reason}`);
   }
   out.result(`\n${passed === results.length ? out.c.green(`All ${results.length} checks passed`) : out.c.red(`${results.length - passed} of ${results.length} checks failed`)} (${project})`);
 }

@@ -1,6 +1,7 @@
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
 import { defaultProject } from '../core/options.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
 import { removeProject } from '../docker/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { openEngine } from '../engine/engine.ts';
@@ -15,8 +16,9 @@ import type { downCommand } from './down.command.ts';
  */
 export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & { lab: string }): Promise<void> {
   const project = opts.project ?? defaultProject(labIdOf(opts.lab));
-  await withProjectLock(ctx.env, project, `down ${opts.lab}`, async () => {
-    const engine = await openEngine(ctx);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  await withProjectLock(ctx, endpoint, project, `down ${opts.lab}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
     const step = ctx.out.step(`Removing ${project}`);
     const removed = await failing(step, removeProject(engine.docker, project));
     const n = removed.containers.length;

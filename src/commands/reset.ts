@@ -5,6 +5,8 @@ import { executeReset, gatherReset, workspaceCleanups, type ResetOutcome } from 
 import { describePlan, planReset, planSize, type ResetPlan } from '../core/instructor/reset-plan.ts';
 import { askYesNo, canAsk } from '../ui/prompt.ts';
 import { openEngine } from '../engine/engine.ts';
+import { basename } from 'node:path';
+import { withProjectLocks } from '../engine/lock.ts';
 import { failing } from '../ui/output.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import type { resetCommand } from './reset.command.ts';
@@ -50,7 +52,9 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
     }
   }
   const step = out.step('Removing');
-  const outcome = await executeReset(engine.docker, plan, workspaces, (t) => step.update(t));
+  // Each project's lock, so reset never pulls a lab from under a running up, check or drill.
+  const projects = [...plan.containers, ...plan.networks, ...plan.volumes].map((o) => o.project).concat(workspaces.map((w) => basename(w.dir))).filter(Boolean);
+  const outcome = await failing(step, withProjectLocks(ctx, engine.endpoint, projects, 'reset', () => executeReset(engine.docker, plan, workspaces, (t) => step.update(t))));
   const n = Object.values(outcome.removed).reduce((sum, list) => sum + list.length, 0);
   if (outcome.failed.length) step.fail(`Removed ${n} object(s); ${outcome.failed.length} could not be removed`);
   else step.succeed(`Removed ${n} object(s)`);

@@ -1,16 +1,18 @@
 import type { Context } from '../cli/context.ts';
+import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
 import { defaultProject, parseReplicas, parseTimeout } from '../core/options.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
+import { confirmConfig } from '../engine/confirm-config.ts';
 import { converge } from '../engine/converge.ts';
-import { openEngine } from '../engine/engine.ts';
+import { isLocalEngine, openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
-import { refuseForeignInProject, runningProject, statsEndpoint } from '../engine/project.ts';
+import { refuseForeignInProject, runningProject } from '../engine/project.ts';
 import { waitForReplicasUp } from '../engine/readiness.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import { failing } from '../ui/output.ts';
-import type { OptionsOf } from '../cli/options.ts';
 import type { scaleCommand } from './scale.command.ts';
 
 /**
@@ -23,9 +25,10 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
   const loaded = loadLab(opts.lab);
   const project = opts.project ?? defaultProject(loaded.lab.id);
   const short = shortId(loaded.lab.id);
-  await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
-    const engine = await openEngine(ctx);
-    const [{ all, haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
+    const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
     const options = { ...state.options, replicas };
@@ -33,13 +36,17 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
     const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
     const t0 = performance.now();
     // onlyReplicas: compose only adds or removes app replicas; HAProxy keeps running.
-    const converged = await failing(step, converge(ctx, engine, { loaded, options, ws, pull: 'never', before: all, onlyReplicas: true }));
-    const { cfgChanged, haproxyReplaced } = converged;
+    const { cfgChanged, configId } = await failing(step, converge(ctx, engine, { loaded, options, ws, pull: 'never', onlyReplicas: true }));
+    // A remote HAProxy has its config copied in: compose recreated it for more server slots.
+    const recreated = !isLocalEngine(engine.endpoint) && cfgChanged;
     step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
-    // A recreated HAProxy is a new container, with new ports when they were "auto".
-    const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, converged.haproxy, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
+    // Reloads a kept HAProxy whose file changed and confirms it runs it; a recreated one is a
+    // new container, with new ports when they were "auto".
+    const deadline = performance.now() + timeoutMs;
+    const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : haproxyReplaced ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreated ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });

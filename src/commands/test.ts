@@ -5,6 +5,7 @@ import { findLab, listLabFiles, readLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
 import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.ts';
 import { renderTable } from '../core/report.ts';
+import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { removeProject } from '../docker/engine.ts';
 import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } from '../core/errors.ts';
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
@@ -45,6 +46,7 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout, 120);
   const requests = parseCount(opts.requests, '--requests', 100_000);
   let engine: Engine | undefined;
+  let endpoint: Endpoint | undefined;
   const runs: LabRun[] = [];
   for (const { id, file } of files) {
     if (ctx.signal.aborted) break;
@@ -73,10 +75,17 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
     run.steps.push({ name: 'validate', verdict: 'PASS', reason: 'valid', ms: 0 });
     const options = resolveFlags(ctx, loaded.lab, { project, appPort: 'auto', statsPort: 'auto', image: opts.image });
     const ws = resolveWorkspace(ctx.env, project);
-    await withProjectLock(ctx.env, project, `test ${id}`, async () => {
+    try {
+      endpoint ??= await resolveEndpoint(ctx.env, ctx.host);
+    } catch (e) {
+      await step('up', () => Promise.reject(e));
+      continue;
+    }
+    const resolved = endpoint;
+    await withProjectLock(ctx, resolved, project, `test ${id}`, async () => {
       try {
         const upOk = await step('up', async () => {
-          engine ??= await openEngine(ctx);
+          engine ??= await openEngine(ctx, resolved);
           const s = await startLab(ctx, { loaded, options, ws, timeoutMs, pull: 'missing', engine });
           return `${options.replicas} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
         });

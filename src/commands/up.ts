@@ -1,12 +1,13 @@
 import type { Context } from '../cli/context.ts';
+import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { parseTimeout } from '../core/options.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { type Started, startLab } from '../engine/start-lab.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
 import { statsPageUrl } from '../haproxy/stats-client.ts';
-import type { OptionsOf } from '../cli/options.ts';
 import type { upCommand } from './up.command.ts';
 
 export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
@@ -20,8 +21,9 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const options = resolveFlags(ctx, loaded.lab, opts);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
-  const started = await withProjectLock(ctx.env, options.project, `up ${opts.lab}`, () =>
-    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing' }),
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
+    startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
   );
   report(ctx, started);
 }

@@ -1,6 +1,7 @@
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { STATS_AUTH_ENV } from './render-secrets.ts';
+import { configIdRule, stampConfigId } from './config-id.ts';
 
 /** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
 export const HAPROXY_APP_PORT = 8080;
@@ -17,7 +18,9 @@ export const FRONTEND = 'web';
 export const serverSlots = (replicas: number): number => Math.max(10, Math.ceil(replicas / 10) * 10);
 
 /** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
-export function renderHaproxyCfg(lab: Lab, o: RenderOptions): string {
+export const renderHaproxyCfg = (lab: Lab, o: RenderOptions): string => stampConfigId(renderCfgText(lab, o));
+
+function renderCfgText(lab: Lab, o: RenderOptions): string {
   const http = o.mode === 'http';
   const slots = serverSlots(o.replicas);
   const lines = [
@@ -91,6 +94,8 @@ export function renderHaproxyCfg(lab: Lab, o: RenderOptions): string {
     '',
     'listen stats',
     `    bind :${HAPROXY_STATS_PORT}`,
+    '    # lab reads this back after every start and reload: HAProxy runs this very file.',
+    configIdRule(),
     '    mode http',
     '    log global',
     '    stats enable',

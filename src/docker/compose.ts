@@ -31,15 +31,16 @@ export interface ComposeVersion {
 
 const probes = new Map<string, Promise<ComposeVersion>>();
 
-/** `docker compose version --short`, memoized per endpoint. Rejects Compose v1 with a clear message. */
-export function composeVersion(endpoint: Endpoint): Promise<ComposeVersion> {
+/** `docker compose version --short`, memoized per endpoint. Rejects Compose v1 with a clear message. Ctrl-C (`signal`) stops the probe. */
+export function composeVersion(endpoint: Endpoint, signal?: AbortSignal): Promise<ComposeVersion> {
   let probe = probes.get(endpoint.host);
-  if (!probe) probes.set(endpoint.host, (probe = probeVersion(endpoint.env)));
+  if (!probe) probes.set(endpoint.host, (probe = probeVersion(endpoint.env, signal)));
   return probe;
 }
 
-async function probeVersion(env: NodeJS.ProcessEnv): Promise<ComposeVersion> {
-  const r = await execa('docker', ['compose', 'version', '--short'], { env, reject: false, timeout: 10_000 });
+async function probeVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ComposeVersion> {
+  const r = await execa('docker', ['compose', 'version', '--short'], { env, reject: false, timeout: 10_000, cancelSignal: signal });
+  if (r.isCanceled) throw new InterruptedError('Interrupted while checking the Docker engine and Compose');
   if (r.failed) {
     const v1 = await execa('docker-compose', ['version', '--short'], { env, reject: false, timeout: 10_000 });
     const hint = 'Install the Compose v2 plugin (package docker-compose-plugin, or docker-compose from Debian 13), then run lab doctor';

@@ -162,10 +162,10 @@ export async function removeProject(docker: Dockerode, project: string): Promise
   };
 }
 
-/** The last lines a container wrote (stdout and stderr), demultiplexed. */
-export async function containerLogs(docker: Dockerode, id: string, tail = 20): Promise<string[]> {
+/** The last lines a container wrote (stdout and stderr), demultiplexed; `since`: only lines from that Unix time (seconds) on. */
+export async function containerLogs(docker: Dockerode, id: string, tail = 20, since?: number): Promise<string[]> {
   const ctr = docker.getContainer(id);
-  const [info, raw] = await Promise.all([ctr.inspect(), ctr.logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false })]);
+  const [info, raw] = await Promise.all([ctr.inspect(), ctr.logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false, ...(since === undefined ? {} : { since }) })]);
   const text = info.Config.Tty ? raw.toString('utf8') : demux(raw);
   return text.split('\n').filter((l) => l.trim() !== '');
 }

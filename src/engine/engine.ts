@@ -9,8 +9,9 @@ export interface Engine {
   docker: Dockerode;
 }
 
-export async function openEngine(ctx: Context): Promise<Engine> {
-  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+/** Connect to the engine; `resolved` when the caller already resolved it (to take its lock first). */
+export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
+  const endpoint = resolved ?? (await resolveEndpoint(ctx.env, ctx.host));
   return { endpoint, docker: await connect(endpoint) };
 }
 

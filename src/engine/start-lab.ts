@@ -7,13 +7,15 @@ import { shortId } from '../core/lab-id.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { composeVersion } from '../docker/compose.ts';
+import type { Endpoint } from '../docker/endpoint.ts';
 import { type LabContainer, labContainers } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { failing } from '../ui/output.ts';
+import { confirmConfig } from './confirm-config.ts';
 import { converge } from './converge.ts';
 import { type Engine, isLocalEngine, openEngine } from './engine.ts';
 import { checkPortsFree, type PortNeed } from './ports.ts';
-import { refuseForeignInProject, statsEndpoint } from './project.ts';
+import { refuseForeignInProject } from './project.ts';
 import { waitForReplicasUp } from './readiness.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -24,6 +26,7 @@ export interface StartRequest {
   timeoutMs: number;
   pull: PullPolicy;
   engine?: Engine;
+  endpoint?: Endpoint;
 }
 
 export interface Started {
@@ -50,29 +53,45 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const { loaded, options, ws } = r;
   const short = shortId(loaded.lab.id);
   const check = ctx.out.step('Checking the Docker engine and Compose');
-  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx)));
-  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
+  const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
+  const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   if (isLocalEngine(engine.endpoint)) {
     await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
+  }
+  if (ctx.signal.aborted) {
+    check.fail();
+    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
   let converged: Awaited<ReturnType<typeof converge>>;
   try {
-    converged = await converge(ctx, engine, { loaded, options, ws, pull: r.pull, before: existing });
+    converged = await converge(ctx, engine, { loaded, options, ws, pull: r.pull });
   } catch (e) {
     start.fail();
     if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
     throw e;
   }
-  const { containers, haproxy, composeMs } = converged;
+  const { cfgChanged, configId, composeMs } = converged;
+  const containers = await labContainers(engine.docker, options.project);
   start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
 
   const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
-  const stats = statsEndpoint(engine, haproxy, options);
-  const ready = await failing(wait, waitForReplicasUp(engine, { stats, project: options.project, replicas: options.replicas, timeoutMs: r.timeoutMs, progress: wait, signal: ctx.signal }));
+  // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
+  const deadline = performance.now() + r.timeoutMs;
+  const { haproxy, stats, ready } = await failing(
+    wait,
+    (async () => {
+      const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal });
+      return { ...confirmed, ready };
+    })().catch((e: unknown) => {
+      if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
+      throw e;
+    }),
+  );
   wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(ready.ms)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {

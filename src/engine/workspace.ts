@@ -9,6 +9,7 @@ import { renderCompose } from '../core/render-compose.ts';
 import { renderHaproxyCfg } from '../core/render-haproxy.ts';
 import { HAPROXY_ENV_FILE, renderHaproxyEnv } from '../core/render-secrets.ts';
 import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
+import { configIdOf } from '../core/config-id.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
 export interface WorkspaceState {
@@ -53,10 +54,11 @@ const SHARED = 0o644;
 const SHARED_DIR = 0o755;
 
 /**
- * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload.
+ * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload,
+ * and the id HAProxy will serve once it runs the new file (core/config-id.ts).
  * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
  */
-export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean }> {
+export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
@@ -81,7 +83,7 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
     atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
     atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
   ]);
-  return { cfgChanged: previous !== undefined && previous !== cfg };
+  return { cfgChanged: previous !== undefined && previous !== cfg, configId: configIdOf(cfg) ?? '' };
 }
 
 export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {

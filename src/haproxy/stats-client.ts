@@ -1,3 +1,4 @@
+import { CONFIG_ID_PATH, parseServedId } from '../core/config-id.ts';
 import { parseStatsCsv, StatsParseError, type StatsRow } from '../core/haproxy-stats.ts';
 import { RuntimeError } from '../core/errors.ts';
 
@@ -51,5 +52,24 @@ export async function readStats(s: StatsEndpoint, timeoutMs = 2000): Promise<Sta
   } catch (e) {
     if (e instanceof StatsParseError) throw new RuntimeError(e.message);
     throw e;
+  }
+}
+
+/**
+ * The config id HAProxy serves (see core/config-id.ts): the id, or undefined when HAProxy
+ * answers without one (a file from before the rule). Throws RuntimeError when nothing answers.
+ */
+export async function readConfigId(s: Pick<StatsEndpoint, 'host' | 'port'>, timeoutMs = 1000): Promise<string | undefined> {
+  const abort = new AbortController();
+  // Ref'd, like readStats' timer (see there).
+  const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  try {
+    const res = await fetch(`http://${s.host}:${s.port}${CONFIG_ID_PATH}`, { headers: { connection: 'close' }, signal: abort.signal });
+    return parseServedId(res.status, await res.text());
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${cause})`);
+  } finally {
+    clearTimeout(timer);
   }
 }

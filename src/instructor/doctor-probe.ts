@@ -136,7 +136,7 @@ async function lockFacts(env: NodeJS.ProcessEnv): Promise<DoctorFacts['locks']> 
     files.map(async (f) => {
       const file = join(dir, f);
       const owner = await readOwner(file);
-      return { file, project: f.replace(/\.lock$/, ''), pid: owner?.pid, command: owner?.command, alive: owner !== undefined && alive(owner.pid) };
+      return { file, project: f.replace(/\.lock$/, '').replace(/@[^@]*$/, ''), pid: owner?.pid, command: owner?.command, alive: owner !== undefined && alive(owner.pid) };
     }),
   );
 }

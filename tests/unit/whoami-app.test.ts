@@ -1,15 +1,13 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-const SERVER = fileURLToPath(new URL('../../compose/whoami/server.mjs', import.meta.url));
-const children: ChildProcess[] = [];
+import { call, killAll, runWhoami, since, startApp, type App } from '../helpers/whoami.ts';
 
 interface Whoami {
+  service: string | null;
   replica: number | null;
+  version: string;
   hostname: string;
   ip: string;
   pid: number;
@@ -17,38 +15,15 @@ interface Whoami {
   requests: number;
 }
 
-interface App {
-  child: ChildProcess;
-  base: string;
-  port: number;
-}
+/** Starts the app on free ports (PORT=0); see tests/helpers/whoami.ts. */
+const start = (env: Record<string, string> = {}): Promise<App> => startApp(env);
 
-/** Starts the app on a free port (PORT=0) and reads the port from its first stdout line. */
-async function start(env: Record<string, string> = {}): Promise<App> {
-  const child = spawn(process.execPath, [SERVER], {
-    // An empty REPLICA counts as unset, so one in the caller's environment cannot leak in.
-    env: { ...process.env, PORT: '0', REPLICA: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const [first] = (await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(() => { throw new Error('server exited before listening'); }),
-  ])) as [string];
-  lines.close();
-  child.stdout!.resume();
-  const match = /^listening on (\d+)$/.exec(first);
-  expect(match, `first line: ${first}`).not.toBeNull();
-  const port = Number(match![1]);
-  return { child, port, base: `http://127.0.0.1:${port}` };
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
-
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
 
 describe('whoami demo app', () => {
   it('answers who it is as text', async () => {
@@ -62,6 +37,7 @@ describe('whoami demo app', () => {
     expect(text).toMatch(/^ip: \d+\.\d+\.\d+\.\d+$/m);
     expect(text).toMatch(/^served-at: \d{4}-\d\d-\d\dT/m);
     expect(text).toMatch(/^request: GET \/$/m);
+    expect(text).toMatch(/^version: v1$/m);
   });
 
   it('answers as JSON for /json, ?format=json and Accept: application/json', async () => {
@@ -78,10 +54,11 @@ describe('whoami demo app', () => {
       bodies.push((await res.json()) as Whoami);
     }
     for (const body of bodies) {
-      expect(Object.keys(body).sort()).toEqual(['hostname', 'ip', 'pid', 'replica', 'requests', 'servedAt']);
+      expect(Object.keys(body).sort()).toEqual(['hostname', 'ip', 'pid', 'replica', 'requests', 'servedAt', 'service', 'version']);
       // Outside Compose the reverse lookup usually fails, but a host's own DNS may answer.
       expect(body.replica === null || Number.isInteger(body.replica)).toBe(true);
       expect(body.pid).toBe(child.pid);
+      expect(body.version).toBe('v1');
       expect(Number.isNaN(Date.parse(body.servedAt))).toBe(false);
     }
     expect(bodies.map((b) => b.requests)).toEqual([1, 2, 3]);
@@ -91,6 +68,28 @@ describe('whoami demo app', () => {
     const { base } = await start({ REPLICA: '7' });
     const body = (await (await fetch(`${base}/json`)).json()) as Whoami;
     expect(body.replica).toBe(7);
+  });
+
+  it('names service, replica and version in X-App on every answer, and in its bodies', async () => {
+    const { base } = await start({ SERVICE: 'api', VERSION: 'v2', REPLICA: '4' });
+    const paths: [string, number][] = [['/', 200], ['/json', 200], ['/health', 200], ['/slow?ms=1', 200], ['/work?ms=1', 200], ['/session', 200], ['/nope', 404]];
+    for (const [path, status] of paths) {
+      const res = await fetch(`${base}${path}`);
+      await res.text();
+      expect([path, res.status, res.headers.get('x-app')]).toEqual([path, status, 'api/4/v2']);
+    }
+    const text = await (await fetch(`${base}/`)).text();
+    expect(text).toMatch(/^service: api$/m);
+    expect(text).toMatch(/^version: v2$/m);
+    const body = (await (await fetch(`${base}/json`)).json()) as Whoami;
+    expect(body).toMatchObject({ service: 'api', replica: 4, version: 'v2' });
+  });
+
+  it('counts every request on the main port but health checks', async () => {
+    const { base } = await start();
+    for (const path of ['/', '/health', '/nope', '/health', '/slow?ms=1']) await (await fetch(`${base}${path}`)).text();
+    const body = (await (await fetch(`${base}/json`)).json()) as Whoami;
+    expect(body.requests).toBe(4);
   });
 
   it('answers /health with 200 ok, and with a status POSTed to it', async () => {
@@ -123,11 +122,76 @@ describe('whoami demo app', () => {
     expect(text).toMatch(/^replica: 1$/m);
   });
 
+  it.each([
+    ['one thread', '1'],
+    ['worker threads', '2'],
+  ])('burns about ms of CPU on /work?ms= (%s)', async (_, threads) => {
+    const { base, child, control } = await start({ THREADS: threads });
+    await (await fetch(`${base}/work?ms=1`)).text(); // calibrates
+    const before = await cpuMs(child.pid!);
+    const answers = await Promise.all([1, 2].map(async () => (await fetch(`${base}/work?ms=150&format=json`)).json() as Promise<Whoami & { work: { ms: number; wallMs: number } }>));
+    const used = (await cpuMs(child.pid!)) - before;
+    for (const a of answers) expect(a.work.ms).toBe(150);
+    // 2 × 150 ms of work; a timer instead of a busy loop would use next to nothing.
+    expect(used).toBeGreaterThanOrEqual(200);
+    const text = await (await fetch(`${base}/work?ms=5`)).text();
+    expect(text).toMatch(/^work: 5 ms of CPU in \d+ ms$/m);
+    const status = await call(control, 'GET', '/');
+    expect(status.json.threads).toBe(Number(threads));
+  });
+
+  it.each(['abc', '-1', '10001', ''])('refuses /work?ms=%j with 400', async (ms) => {
+    const { base } = await start();
+    const res = await fetch(`${base}/work?ms=${ms}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/ms must be .*0 to 10000/);
+  });
+
   it('answers 404 for an unknown path', async () => {
     const { base } = await start();
     const res = await fetch(`${base}/nope`);
     expect(res.status).toBe(404);
     expect(await res.text()).toMatch(/not found/);
+  });
+
+  describe('the main port (one app for the table)', () => {
+    let app: App;
+    beforeAll(async () => {
+      app = await start();
+    });
+    afterAll(killAll);
+
+    it.each([
+      ['GET', '/faults'],
+      ['POST', '/faults/errors?rate=1'],
+      ['POST', '/faults/hang'],
+      ['POST', '/faults/exit'],
+      ['DELETE', '/faults'],
+      ['GET', '/control'],
+    ])('never exposes control on the main port: %s %s is 404', async (method, path) => {
+      const res = await fetch(`${app.base}${path}`, { method });
+      expect(res.status).toBe(404);
+      await res.text();
+      expect((await call(app.control, 'GET', '/faults')).json).toEqual({});
+      expect((await fetch(`${app.base}/`)).status).toBe(200);
+    });
+  });
+
+  it.each([
+    [{ SERVICE: 'a/b' }, /SERVICE must be 1 to 63 letters/],
+    [{ VERSION: 'v 2' }, /VERSION must be 1 to 63 letters/],
+    [{ THREADS: '0' }, /THREADS must be an integer from 1 to 64/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must look like redis:\/\/host:6379\/0/],
+    [{ SESSION_TTL: 'soon' }, /SESSION_TTL must be a whole number of seconds/],
+    [{ PORT: '70000' }, /PORT must be a port number from 0 to 65535/],
+    [{ CONTROL_PORT: 'abc' }, /CONTROL_PORT must be a port number/],
+    [{ PORT: '8123', CONTROL_PORT: '8123' }, /CONTROL_PORT must differ from PORT/],
+    [{ MODE: 'proxy' }, /MODE must be server or client/],
+  ])('refuses to start with %j: exit 2 and the reason', async (env, reason) => {
+    const r = await runWhoami([], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(reason);
+    expect(r.stdout).toBe('');
   });
 
   it('exits with code 0 at once on SIGTERM, even with connections open', async () => {
@@ -152,7 +216,7 @@ describe('whoami demo app', () => {
       const started = performance.now();
       child.kill('SIGTERM');
       const [code, signal] = await exited;
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(since(started)).toBeLessThan(1000);
       expect({ code, signal }).toEqual({ code: 0, signal: null });
     } finally {
       agent.destroy();
