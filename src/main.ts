@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigint);
   const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  const program = buildProgram(ctx, version).exitOverride();
+  const program = buildProgram(ctx, version);
   try {
     await program.parseAsync(argv);
     return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
