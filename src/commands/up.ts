@@ -21,9 +21,10 @@ export interface UpOptions extends RenderFlags {
   pull?: 'missing' | 'never' | 'always';
 }
 
+/** --timeout in whole seconds, 1 to 3600: 0.01 would give up before any container could start. */
 export const parseTimeout = (raw: string | undefined, fallback: number): number => {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
+  const n = raw === undefined ? fallback : /^\s*[0-9]+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, got "${raw}"`, { hint: 'Try --timeout 90' });
   return n * 1000;
 };
 
