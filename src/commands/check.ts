@@ -3,7 +3,7 @@ import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject, parseWholeNumber } from '../core/options.ts';
+import { parseWholeNumber, projectFor } from '../core/options.ts';
 import { CheckFailedError } from '../errors.ts';
 import { openEngine } from '../runtime.ts';
 
@@ -22,7 +22,7 @@ export const count = (raw: string | undefined, option: string, max: number): num
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const sel = { requests: count(opts.requests, '--requests', 100_000), concurrency: count(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(lab.id);
+  const project = projectFor(opts.project, () => lab.id);
   const engine = await openEngine(ctx);
   const target = await checkTarget(ctx, engine, project, lab.id.slice(0, 2));
   const results = await runChecks(ctx, target, selectChecks(lab, sel), sel);

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject } from '../core/options.ts';
+import { projectFor } from '../core/options.ts';
 import { composeArgv } from '../docker/compose.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
@@ -14,7 +14,7 @@ export async function logs(ctx: Context, opts: { lab: string; service?: string; 
     throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${SERVICES.join(', ')}` });
   }
   if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
-  const project = opts.project ?? defaultProject(findLab(opts.lab).id);
+  const project = projectFor(opts.project, () => findLab(opts.lab).id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const args = ['logs', '--no-color', '--tail', opts.tail ?? '100', ...(opts.follow ? ['--follow'] : []), ...(opts.service ? [opts.service] : [])];
   const r = await execa('docker', composeArgv({ project }, args), {

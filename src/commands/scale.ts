@@ -1,6 +1,6 @@
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject, parseReplicas } from '../core/options.ts';
+import { parseReplicas, projectFor } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { signalContainer } from '../docker/engine.ts';
 import { withProjectLock } from '../lock.ts';
@@ -18,7 +18,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const replicas = parseReplicas(opts.replicas, '<replicas>');
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(loaded.lab.id);
+  const project = projectFor(opts.project, () => loaded.lab.id);
   const short = loaded.lab.id.slice(0, 2);
   await withProjectLock(ctx.env, project, `scale ${opts.lab} ${replicas}`, async () => {
     const engine = await openEngine(ctx);

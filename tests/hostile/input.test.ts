@@ -44,4 +44,20 @@ const OPTIONS: HostileCase[] = [
   { name: 'schema: --write and --check together', args: ['schema', '--bogus'], exit: 2, message: /unknown option '--bogus'/ },
 ];
 
-runTable('hostile input', [...OPTIONS], { projects: ['lab-03-load-balancing'] });
+/** --project names files (workspace, lock) and Docker objects: every command checks it as `up` does. */
+const VICTIM = { 'victim.lock': 'a file outside LAB_HOME\n', 'home/victim': 'a file in LAB_HOME\n' };
+const PROJECTS: HostileCase[] = [
+  { name: 'down: -p ../../victim', args: ['down', '03', '-p', '../../victim'], files: VICTIM, exit: 2, message: /--project "..\/..\/victim" must be lowercase letters/ },
+  { name: 'down: -p a/b', args: ['down', '03', '-p', 'a/b'], exit: 2, message: /--project "a\/b" must be/ },
+  { name: 'down: -p ../victim, --json', args: ['down', '03', '-p', '../victim', '--json'], files: VICTIM, exit: 2, message: /"message": "--project \\"..\/victim\\" must be/ },
+  { name: 'status: -p a/b', args: ['status', '-p', 'a/b'], exit: 2, message: /--project "a\/b" must be/ },
+  { name: 'status: -p ../../victim with a lab', args: ['status', '03', '-p', '../../victim'], files: VICTIM, exit: 2, message: /--project "..\/..\/victim" must be/ },
+  { name: 'scale: -p ../../victim', args: ['scale', '03', '4', '-p', '../../victim'], files: VICTIM, exit: 2, message: /--project "..\/..\/victim" must be/ },
+  { name: 'logs: -p a/b', args: ['logs', '03', '-p', 'a/b'], exit: 2, message: /--project "a\/b" must be/ },
+  { name: 'logs: -p a/b -f', args: ['logs', '03', '-f', '-p', 'a/b'], exit: 2, message: /--project "a\/b" must be/ },
+  { name: 'check: -p ../../victim', args: ['check', '03', '-p', '../../victim'], files: VICTIM, exit: 2, message: /--project "..\/..\/victim" must be/ },
+  { name: 'up: -p Upper', args: ['up', '03', '-p', 'Upper'], exit: 2, message: /--project "Upper" must be lowercase/ },
+  { name: 'render: -p ..', args: ['render', '03', '-p', '..'], exit: 2, message: /--project ".." must be/ },
+];
+
+runTable('hostile input', [...OPTIONS, ...PROJECTS], { projects: ['lab-03-load-balancing'] });
