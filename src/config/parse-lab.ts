@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
 import { LabSchema, type Lab } from '../core/lab-schema.ts';
 import type { FileProblem } from '../errors.ts';
@@ -23,11 +23,30 @@ export function parseLab(text: string, file: string): ParseResult {
       }),
     };
   }
-  const result = LabSchema.safeParse(doc.toJS());
+  const js = toJS(doc, lineCounter, file);
+  if (!js.ok) return js;
+  const result = LabSchema.safeParse(js.value);
   if (result.success) return { ok: true, lab: result.data };
   const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
   // In file order, as an editor lists them.
   return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
+}
+
+/**
+ * A lab file needs no more than a few aliases; a "billion laughs" file expands each alias into
+ * copies of copies. yaml refuses past maxAliasCount (a ReferenceError, see eemeli/yaml
+ * docs "Options: maxAliasCount"): report it at the first alias, as a problem of the file.
+ */
+const MAX_ALIASES = 100;
+function toJS(doc: Document, lc: LineCounter, file: string): { ok: true; value: unknown } | { ok: false; problems: FileProblem[] } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (e) {
+    let first: number | undefined;
+    visit(doc, { Alias: (_key, node) => void (first ??= node.range?.[0]) });
+    const message = /alias/i.test((e as Error).message) ? `too many aliases (*name): a lab file may expand at most ${MAX_ALIASES}` : (e as Error).message;
+    return { ok: false, problems: [{ file, ...lc.linePos(first ?? 0), key: '', message }] };
+  }
 }
 
 /** The key written at a position, e.g. for a duplicate key, which yaml reports without its name. */
