@@ -112,7 +112,7 @@ function parseMode(raw: string): Mode {
   return name as Mode;
 }
 
-function parseImages(pairs: string[]): Record<string, string> {
+export function parseImages(pairs: string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
     const [from, to, ...rest] = pair.split('=');
