@@ -3,7 +3,7 @@
  * instructor or a CI job can make, refused with exit 2 (usage, lab file) or 3 (environment),
  * a message naming the cause, no stack trace, and nothing started or deleted. See harness.ts.
  */
-import { runTable, type HostileCase } from './harness.ts';
+import { readOnly, runTable, type HostileCase } from './harness.ts';
 
 /** Options of commands, command-line syntax and --json forms. */
 const OPTIONS: HostileCase[] = [
@@ -60,4 +60,100 @@ const PROJECTS: HostileCase[] = [
   { name: 'render: -p ..', args: ['render', '03', '-p', '..'], exit: 2, message: /--project ".." must be/ },
 ];
 
-runTable('hostile input', [...OPTIONS, ...PROJECTS], { projects: ['lab-03-load-balancing'] });
+/** A valid lab 07 (a prebuilt app image: nothing to build), with fields replaced by a case. */
+const ABSENT_IMAGE = 'hostile/absent-app:1';
+function labYaml(o: { id?: string; appImage?: string; lbImage?: string; health?: string; user?: string; password?: string; extra?: string } = {}): string {
+  const q = (v: string) => JSON.stringify(v); // a YAML double-quoted string can hold any text
+  return [
+    `id: ${q(o.id ?? '07-hostile')}`,
+    'title: A lab for hostile tests',
+    'summary: Used by tests/hostile only.',
+    'goals:',
+    '  - Be refused cleanly.',
+    'app:',
+    `  image: ${q(o.appImage ?? ABSENT_IMAGE)}`,
+    '  port: 8000',
+    `  health: ${q(o.health ?? '/health')}`,
+    'loadBalancer:',
+    `  image: ${q(o.lbImage ?? 'haproxy:3.0')}`,
+    'defaults:',
+    `  statsUser: ${q(o.user ?? 'admin')}`,
+    `  statsPassword: ${q(o.password ?? 'admin')}`,
+    ...(o.extra ? [o.extra] : []),
+    '',
+  ].join('\n');
+}
+const LAB = 'labs/07-hostile/lab.yaml';
+const labsEnv = { LAB_LABS_DIR: '{dir}/labs' };
+/** `lab up 07` on a lab file a case wrote; a project of its own in case it is wrongly accepted. */
+const upLab = (n: string, file: string | Buffer, exit: number, message: RegExp): HostileCase => ({
+  name: `lab file: ${n}`,
+  args: ['up', '07', '-p', `hostile-lab-${n.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '')}`.slice(0, 60), '--app-port', 'auto', '--stats-port', 'auto'],
+  env: labsEnv,
+  files: { [LAB]: file },
+  exit,
+  message,
+});
+const aliasBomb = () => {
+  let yaml = `${labYaml()}a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
+  for (let i = 1; i < 10; i++) yaml += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+  return yaml;
+};
+const LAB_FILES: HostileCase[] = [
+  upLab('an alias bomb', aliasBomb(), 2, /lab\.yaml:16:10 too many aliases/),
+  upLab('deep nesting', `${labYaml()}deep: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`, 2, /lab\.yaml:15:\d+ invalid YAML/),
+  upLab('20 MB', `${labYaml()}# ${'x'.repeat(20 * 2 ** 20)}\n`, 2, /lab\.yaml:1:1 is 20\.0 MB; a lab file may be at most 1 MB/),
+  upLab('invalid UTF-8', Buffer.from(labYaml().replace('title: A lab', 'title: Caf\u00e9 lab'), 'latin1'), 2, /lab\.yaml:2:11 is not valid UTF-8/),
+  upLab('tabs for indentation', labYaml().replace('  port: 8000', '\tport: 8000'), 2, /lab\.yaml:8:1 invalid YAML/),
+  upLab('a duplicate key', labYaml().replace('  port: 8000', '  port: 8000\n  port: 8001'), 2, /lab\.yaml:9:3 (app\.)?port: duplicate key/),
+  upLab('app.image with a newline', labYaml({ appImage: 'node:20\n    privileged: true' }), 2, /app\.image: an image reference may only contain/),
+  upLab('loadBalancer.image with a #', labYaml({ lbImage: 'haproxy:3.0 #' }), 2, /loadBalancer\.image: an image reference may only contain/),
+  upLab('app.image with ${}', labYaml({ appImage: '${HOME}' }), 2, /app\.image: an image reference may only contain/),
+  upLab('app.health with a newline', labYaml({ health: '/health\n    stats admin if TRUE' }), 2, /app\.health: must be a path like \/health/),
+  upLab('app.health with a #', labYaml({ health: '/health#x' }), 2, /app\.health: must be a path like \/health/),
+  upLab('statsPassword with a quote', labYaml({ password: 'ad"min' }), 2, /defaults\.statsPassword: may only contain/),
+  upLab('statsUser with a newline', labYaml({ user: 'admin\nuserlist x' }), 2, /defaults\.statsUser: may only contain/),
+  upLab('a build argument with ${}', labYaml().replace('  port: 8000', '  build:\n    context: .\n    args:\n      BASE_IMAGE: "${HOME}"\n  port: 8000'), 2, /app\.build\.args\.BASE_IMAGE: a build argument may only contain/),
+  upLab('a check name with a newline', labYaml({ extra: 'checks:\n  - name: "up\\n# x"\n    kind: replicas-up' }), 2, /checks\.0\.name: must be kebab-case/),
+  upLab('an id with a #', labYaml({ id: '07-hostile #x' }), 2, /id: must look like 03-load-balancing/),
+  {
+    name: 'lab file: an id that differs from its folder',
+    args: ['validate', '{dir}/labs/mylab'],
+    files: { 'labs/mylab/lab.yaml': labYaml() },
+    exit: 2,
+    message: /labs\/mylab\/lab\.yaml:1:1 id: is "07-hostile" but the folder is "mylab"/,
+  },
+  { name: 'lab file: a BOM is accepted', args: ['validate', '{dir}/labs/07-hostile'], files: { [LAB]: `\ufeff${labYaml()}` }, exit: 0, message: /1 lab file valid/ },
+  { name: 'lab file: CRLF line ends are accepted', args: ['validate', '{dir}/labs/07-hostile'], files: { [LAB]: labYaml().replaceAll('\n', '\r\n') }, exit: 0, message: /1 lab file valid/ },
+];
+
+/** Environment variables. As root, mode bits are ignored: unwritable means a read-only mount or a file in the path. */
+const UP03 = ['up', '03', '--app-port', 'auto', '--stats-port', 'auto', '-p'];
+const ENVIRONMENT: HostileCase[] = [
+  { name: 'LAB_HOME is a file', args: [...UP03, 'hostile-home-file'], files: { homefile: 'x' }, env: { LAB_HOME: '{dir}/homefile' }, exit: 3, message: /Cannot write .*homefile\/locks: .*homefile is a file, not a folder[\s\S]*LAB_HOME/ },
+  { name: 'LAB_HOME is under a file', args: [...UP03, 'hostile-home-under'], files: { f: 'x' }, env: { LAB_HOME: '{dir}/f/home' }, exit: 3, message: /\/f is a file, not a folder[\s\S]*LAB_HOME \(/ },
+  { name: 'LAB_HOME is read-only', args: [...UP03, 'hostile-home-ro'], setup: (d) => readOnly(`${d}/ro`), env: { LAB_HOME: '{dir}/ro' }, exit: 3, message: /Cannot write .*\/ro\/locks: .*the file system is read-only[\s\S]*LAB_HOME/ },
+  { name: 'LAB_HOME is in a read-only folder', args: [...UP03, 'hostile-home-ro2'], setup: (d) => readOnly(`${d}/ro`), env: { LAB_HOME: '{dir}/ro/home' }, exit: 3, message: /read-only[\s\S]*LAB_HOME/ },
+  { name: 'LAB_HOME read-only: render', args: ['render', '03'], setup: (d) => readOnly(`${d}/ro`), env: { LAB_HOME: '{dir}/ro' }, exit: 3, message: /Cannot write .*\/ro\/workspaces.*read-only/ },
+  { name: 'LAB_HOME read-only, --json', args: [...UP03, 'hostile-home-ro3', '--json'], setup: (d) => readOnly(`${d}/ro`), env: { LAB_HOME: '{dir}/ro' }, exit: 3, message: /"kind": "EnvironmentError"/ },
+  { name: 'LAB_LABS_DIR is a file', args: ['list'], files: { labsfile: 'x' }, env: { LAB_LABS_DIR: '{dir}/labsfile' }, exit: 3, message: /LAB_LABS_DIR names .*labsfile, which is a file, not a folder/ },
+  { name: 'LAB_LABS_DIR does not exist', args: [...UP03, 'hostile-labsdir'], env: { LAB_LABS_DIR: '{dir}/nope' }, exit: 3, message: /LAB_LABS_DIR names .*nope, which does not exist/ },
+  { name: 'LAB_IMAGES without =', args: [...UP03, 'hostile-images'], env: { LAB_IMAGES: 'haproxy:3.0' }, exit: 3, message: /LAB_IMAGES is "haproxy:3.0": entry "haproxy:3.0" must look like FROM=TO/ },
+  { name: 'LAB_IMAGES with a newline', args: ['render', '03', '-w', '{dir}/ws'], env: { LAB_IMAGES: 'a=b=c' }, exit: 3, message: /LAB_IMAGES is "a=b=c"/ },
+  { name: 'DOCKER_HOST not a URL', args: ['status'], env: { DOCKER_HOST: 'tcp://[::1' }, exit: 3, message: /Docker host "tcp:\/\/\[::1" \(from DOCKER_HOST\) is not/ },
+  { name: 'DOCKER_HOST an unknown scheme', args: ['status'], env: { DOCKER_HOST: 'http://localhost:2375' }, exit: 3, message: /\(from DOCKER_HOST\) is not a unix:\/\/, tcp:\/\/ or ssh:\/\/ address/ },
+  { name: 'DOCKER_HOST unreachable', args: ['status', '03'], env: { DOCKER_HOST: 'tcp://127.0.0.1:1' }, exit: 3, message: /Cannot reach the Docker engine at tcp:\/\/127\.0\.0\.1:1 \(from DOCKER_HOST\)/ },
+  { name: 'DOCKER_HOST a missing socket', args: ['status', '--json'], env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, exit: 3, message: /the socket does not exist/ },
+];
+
+/** Hosts files of --hosts. */
+const HOSTS: HostileCase[] = [
+  { name: '--hosts: a missing file', args: ['--hosts', '{dir}/room.txt', 'status'], exit: 2, message: /Cannot read hosts file .*room\.txt: no such file/ },
+  { name: '--hosts: a bad line', args: ['--hosts', '{dir}/room.txt', 'status'], files: { 'room.txt': 'pc01 unix:///var/run/docker.sock\npc02 http://pc02\n' }, exit: 2, message: /room\.txt:2: "http:\/\/pc02" is not a unix:\/\//, },
+  { name: '--hosts: a duplicate name', args: ['--hosts', '{dir}/room.txt', 'status'], files: { 'room.txt': 'pc01 unix:///a.sock\npc01 unix:///b.sock\n' }, exit: 2, message: /room\.txt:2: "pc01" is already on line 1/ },
+  { name: '--hosts: an address that is no URL', args: ['--hosts', '{dir}/room.txt', 'status'], files: { 'room.txt': 'pc01 tcp://[::1\n' }, exit: 2, message: /room\.txt:1: "tcp:\/\/\[::1" is not/ },
+  { name: '--hosts: an empty file', args: ['--hosts', '{dir}/room.txt', 'doctor'], files: { 'room.txt': '# nobody\n\n' }, exit: 2, message: /lists no hosts/ },
+  { name: '--hosts with --host', args: ['--hosts', '{dir}/room.txt', '--host', 'unix:///x.sock', 'status'], files: { 'room.txt': 'pc01 unix:///a.sock\n' }, exit: 2, message: /--host and --hosts cannot be used together/ },
+];
+
+runTable('hostile input', [...OPTIONS, ...PROJECTS, ...LAB_FILES, ...ENVIRONMENT, ...HOSTS], { projects: ['lab-03-load-balancing'] });
