@@ -1,7 +1,8 @@
 import { loadLab, type LoadedLab } from '../config/labs.ts';
 import type { ServerStat } from '../core/haproxy-stats.ts';
 import type { Context } from '../context.ts';
-import type { RenderFlags, RenderOptions } from '../core/options.ts';
+import { defaultProject, type RenderFlags, type RenderOptions } from '../core/options.ts';
+import { tryNext } from '../core/report.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
@@ -156,10 +157,5 @@ function report(ctx: Context, r: Started): void {
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}\n`);
-  out.result('Try next:');
-  out.result(`  curl -s ${appUrl}        ${out.c.dim('# again and again: the replica changes')}`);
-  out.result(`  lab status ${r.short}            ${out.c.dim("# containers and HAProxy's view of them")}`);
-  out.result(`  lab check ${r.short}             ${out.c.dim('# prove the traffic is spread')}`);
-  out.result(`  lab scale ${r.short} ${Math.min(o.replicas + 2, 100)}           ${out.c.dim('# scale out, live')}`);
-  out.result(`  lab down ${r.short}              ${out.c.dim('# remove everything')}`);
+  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), o.replicas, appUrl, out.c)) out.result(line);
 }
