@@ -10,6 +10,13 @@ import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
 import { failing } from '../ui/output.ts';
 
+/** What happened to HAProxy in a scale: only a scale-out past the slots needs more of them. Pure. */
+export function scaleNote(from: number, to: number, cfgChanged: boolean, recreated: boolean): string {
+  if (!cfgChanged) return 'no HAProxy restart';
+  const slots = to > from ? 'more server slots' : 'fewer server slots';
+  return recreated ? `HAProxy recreated for ${slots}` : `config reloaded for ${slots}`;
+}
+
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
  * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
@@ -42,7 +49,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     const current = recreate ? (await runningProject(engine, project, short)).haproxy : haproxy;
     const ready = await failing(step, waitForReplicasUp(engine, { stats: statsEndpoint(engine, current, options), project, replicas, timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreate)})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });
