@@ -156,4 +156,11 @@ const HOSTS: HostileCase[] = [
   { name: '--hosts with --host', args: ['--hosts', '{dir}/room.txt', '--host', 'unix:///x.sock', 'status'], files: { 'room.txt': 'pc01 unix:///a.sock\n' }, exit: 2, message: /--host and --hosts cannot be used together/ },
 ];
 
-runTable('hostile input', [...OPTIONS, ...PROJECTS, ...LAB_FILES, ...ENVIRONMENT, ...HOSTS], { projects: ['lab-03-load-balancing'] });
+/** Commands on a lab that is not running, and images that are not there (these reach the engine). */
+const NOT_THERE: HostileCase[] = [
+  { name: 'logs: a lab that is not running', args: ['logs', '03', '-p', 'hostile-not-running'], docker: true, exit: 2, message: /Lab 03 -p hostile-not-running is not running[\s\S]*lab up 03 -p hostile-not-running/ },
+  { name: 'logs -f: a lab that is not running', args: ['logs', '03', '-f', '-p', 'hostile-not-running'], docker: true, exit: 2, message: /is not running \(no containers of project hostile-not-running\), so it has no logs/ },
+  { name: 'logs --json: a lab that is not running', args: ['logs', '03', '--json'], docker: true, exit: 2, message: /"message": "Lab 03 is not running/ },
+];
+
+runTable('hostile input', [...OPTIONS, ...PROJECTS, ...LAB_FILES, ...ENVIRONMENT, ...HOSTS, ...NOT_THERE], { projects: ['lab-03-load-balancing'] });
