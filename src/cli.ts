@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Context, GlobalOptions } from './context.ts';
+import { UsageError } from './errors.ts';
 
 /**
  * The command registry: every command, its options and help, in one place. Each action imports
@@ -29,7 +30,6 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('-v, --verbose', 'show the docker commands lab runs and their output')
     .option('-H, --host <url>', 'Docker engine to use: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST, then the docker context)')
     .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down)')
-    .showHelpAfterError('(run "lab --help" for usage)')
     .addHelpText('after', EXIT_CODES);
 
   const withRender = <T extends Command<[string], {}>>(cmd: T) =>
@@ -46,7 +46,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
       .option('--expose', 'publish on all interfaces, not just 127.0.0.1')
       .option('--stats-admin', "let the stats page drain and stop servers under --expose too (always on without --expose)")
       .option('-p, --project <name>', 'compose project name (default: lab-<id>)')
-      .option('--image <from=to...>', 'use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)');
+      .option('--image <from=to>', 'use another image, e.g. haproxy:3.0=mirror.local/haproxy:3.0 (repeatable; LAB_IMAGES too)', collect, []);
 
   program
     .command('list')
@@ -133,7 +133,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .option('--failover', 'also run the failover drill')
     .option('--requests <n>', 'requests per distribution check')
     .option('-t, --timeout <seconds>', 'readiness timeout per lab', '120')
-    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
+    .option('--image <from=to>', 'use another image (repeatable; LAB_IMAGES too)', collect, [])
     .action(async (labs, opts) => (await import('./commands/test.ts')).test(ctx(), { labs, ...opts }));
 
   program
@@ -150,7 +150,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .argument('[labs...]', 'lab ids (default: every lab)')
     .option('--save <bundle.tar>', 'write the images and a manifest with checksums to a bundle')
     .option('--load <bundle.tar>', 'load a bundle, checking its manifest and checksums')
-    .option('--image <from=to...>', 'use another image (repeatable; LAB_IMAGES too)')
+    .option('--image <from=to>', 'use another image (repeatable; LAB_IMAGES too)', collect, [])
     .action((labs, opts) => fleetable(async (c) => (await import('./commands/prepare.ts')).prepare(c, { labs, ...opts }))());
 
   program
@@ -158,7 +158,26 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     .description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix')
     .action(() => fleetable(async (c) => (await import('./commands/doctor.ts')).doctor(c))());
 
+  for (const cmd of [program, ...program.commands]) reportCommandLineErrors(cmd as Command);
   return program;
+}
+
+/** A repeatable option's values, one per occurrence (not variadic: `--image a=b 03` keeps 03 as the lab). */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * Commander's own errors (unknown option, missing argument, a value outside its choices) become
+ * UsageErrors, so main.ts prints them like every other error (exit 2, JSON under --json) with
+ * the command's help as the next step. Commander copies exitOverride to subcommands only when
+ * they are created, hence one call per command here, after all are added.
+ */
+function reportCommandLineErrors(cmd: Command): void {
+  const name = cmd.parent ? `lab ${cmd.name()}` : 'lab';
+  cmd.configureOutput({ outputError: () => undefined }).exitOverride((err) => {
+    if (err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') throw err;
+    const [first = err.message, ...more] = err.message.replace(/^error: /, '').split('\n');
+    throw new UsageError(first.replace(/\.$/, ''), { hint: `${more.map((l) => `${l.replace(/^\((.*)\)$/, '$1')} `).join('')}Run "${name} --help" for usage`, cause: err });
+  });
 }
 
 export const EXIT_CODES = `

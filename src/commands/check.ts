@@ -3,7 +3,7 @@ import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject, parseWholeNumber } from '../core/options.ts';
+import { parseWholeNumber, projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { CheckFailedError } from '../errors.ts';
 import { withProjectLock } from '../lock.ts';
@@ -24,7 +24,7 @@ export const count = (raw: string | undefined, option: string, max: number): num
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const sel = { requests: count(opts.requests, '--requests', 100_000), concurrency: count(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(lab.id);
+  const project = projectFor(opts.project, () => lab.id);
   // Locked like up and down: a concurrent down or scale would pull the lab from under the drill.
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const results = await withProjectLock(ctx, endpoint, project, `check ${opts.lab}${opts.failover ? ' --failover' : ''}`, async () => {

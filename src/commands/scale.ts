@@ -1,6 +1,6 @@
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../context.ts';
-import { defaultProject, parseReplicas } from '../core/options.ts';
+import { parseReplicas, projectFor } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { confirmConfig } from '../haproxy/confirm-config.ts';
@@ -11,6 +11,13 @@ import { parseTimeout } from './up.ts';
 import { UsageError } from '../errors.ts';
 import { failing } from '../ui/output.ts';
 
+/** What happened to HAProxy in a scale: only a scale-out past the slots needs more of them. Pure. */
+export function scaleNote(from: number, to: number, cfgChanged: boolean, recreated: boolean): string {
+  if (!cfgChanged) return 'no HAProxy restart';
+  const slots = to > from ? 'more server slots' : 'fewer server slots';
+  return recreated ? `HAProxy recreated for ${slots}` : `config reloaded for ${slots}`;
+}
+
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
  * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
@@ -19,7 +26,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
   const replicas = parseReplicas(opts.replicas, '<replicas>');
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(loaded.lab.id);
+  const project = projectFor(opts.project, () => loaded.lab.id);
   const short = loaded.lab.id.slice(0, 2);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
@@ -45,7 +52,7 @@ export async function scale(ctx: Context, opts: { lab: string; replicas: string;
     const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
     const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreate ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreate)})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });

@@ -1,7 +1,8 @@
 import { loadLab, type LoadedLab } from '../config/labs.ts';
 import type { ServerStat } from '../core/haproxy-stats.ts';
 import type { Context } from '../context.ts';
-import type { RenderFlags, RenderOptions } from '../core/options.ts';
+import { defaultProject, type RenderFlags, type RenderOptions } from '../core/options.ts';
+import { tryNext } from '../core/report.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { composeVersion, runCompose } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
@@ -23,9 +24,10 @@ export interface UpOptions extends RenderFlags {
   pull?: 'missing' | 'never' | 'always';
 }
 
+/** --timeout in whole seconds, 1 to 3600: 0.01 would give up before any container could start. */
 export const parseTimeout = (raw: string | undefined, fallback: number): number => {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
+  const n = raw === undefined ? fallback : /^\s*[0-9]+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, got "${raw}"`, { hint: 'Try --timeout 90' });
   return n * 1000;
 };
 
@@ -159,10 +161,5 @@ function report(ctx: Context, r: Started): void {
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}\n`);
-  out.result('Try next:');
-  out.result(`  curl -s ${appUrl}        ${out.c.dim('# again and again: the replica changes')}`);
-  out.result(`  lab status ${r.short}            ${out.c.dim("# containers and HAProxy's view of them")}`);
-  out.result(`  lab check ${r.short}             ${out.c.dim('# prove the traffic is spread')}`);
-  out.result(`  lab scale ${r.short} ${Math.min(o.replicas + 2, 100)}           ${out.c.dim('# scale out, live')}`);
-  out.result(`  lab down ${r.short}              ${out.c.dim('# remove everything')}`);
+  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), o.replicas, appUrl, out.c)) out.result(line);
 }

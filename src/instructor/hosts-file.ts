@@ -29,7 +29,7 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
     if (words.length > 2) return bad(`expected "[name] address", got ${words.length} words: ${raw.trim()}`);
     const address = words[words.length - 1]!;
     const name = words.length === 2 ? words[0]! : address;
-    if (!ADDRESS.test(address)) return bad(`"${address}" is not a unix://, tcp:// or ssh:// address`);
+    if (!ADDRESS.test(address) || !URL.canParse(address)) return bad(`"${address}" is not a unix://, tcp:// or ssh:// address`);
     if (words.length === 2 && !NAME.test(name)) return bad(`"${name}" is not a host name (letters, digits, . _ -)`);
     const first = seen.get(name);
     if (first !== undefined) return bad(`"${name}" is already on line ${first}`);
