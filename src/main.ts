@@ -3,6 +3,7 @@ import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram, type GlobalOptions } from './cli/program.ts';
 import type { Context } from './cli/context.ts';
 import { EnvironmentError, EXIT, ExitError, LabError } from './core/errors.ts';
+import { fileSystemError } from './cli/fs-errors.ts';
 import { colorsEnabled, makeColors } from './ui/colors.ts';
 import { Output } from './ui/output.ts';
 
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigint);
   const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  const program = buildProgram(ctx, version).exitOverride();
+  const program = buildProgram(ctx, version);
   try {
     await program.parseAsync(argv);
     return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
@@ -51,9 +52,10 @@ async function main(argv: string[]): Promise<number> {
  * problem, not a bug of lab's.
  */
 function lostEngine(error: unknown): LabError | undefined {
-  const e = error as { statusCode?: number; code?: string; message?: string };
+  const e = error as { statusCode?: number; code?: string; message?: string; path?: string };
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
-  if (e?.statusCode !== undefined || !/ECONNRESET|ECONNREFUSED|EPIPE|ENOENT|socket hang up|handshake|Connection lost|Timed out while waiting/i.test(text)) return undefined;
+  // A file system error carries the path it is about: lab's own files, not the engine.
+  if (e?.statusCode !== undefined || e?.path !== undefined || !/ECONNRESET|ECONNREFUSED|EPIPE|ENOENT|socket hang up|handshake|Connection lost|Timed out while waiting/i.test(text)) return undefined;
   return new EnvironmentError(`The connection to the Docker engine was lost: ${e.message ?? e.code}`, {
     hint: 'Check the engine with lab doctor (add --host for a remote one); over ssh://, check sshd and your ssh-agent, then run the command again',
   });
@@ -71,7 +73,8 @@ function report(error: unknown, out: Output, interrupted: boolean): number {
       ? error
       : interrupted
         ? new LabError('Interrupted', EXIT.interrupted)
-        : lostEngine(error) ??
+        : fileSystemError(error, process.env) ??
+          lostEngine(error) ??
           new LabError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal, {
             hint: 'This is a bug in lab. Run again with --verbose and report the output.',
             details: process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],

@@ -1,4 +1,4 @@
-import { backendServers, checkedUp, deltas, frontendErrors } from '../core/haproxy-servers.ts';
+import { backendServers, checkedUp, deltas, describeServer, frontendErrors } from '../core/haproxy-servers.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { renderDistribution } from '../core/report.ts';
@@ -21,7 +21,7 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
   const up = servers.filter(checkedUp);
   const want = t.options.replicas;
   const running = t.apps.filter((a) => a.state === 'running').length;
-  const bad = servers.filter((s) => s.state !== 'EMPTY' && !checkedUp(s)).map((s) => `${s.svname} ${s.status}${s.checkStatus ? ` (${s.checkStatus})` : ''}`);
+  const bad = servers.filter((s) => s.state !== 'EMPTY' && !checkedUp(s)).map((s) => `${s.svname} ${describeServer(s)}`);
   const pass = up.length === want;
   const reason = pass
     ? `${want} of ${want} replicas are UP in HAProxy with a passed health check`

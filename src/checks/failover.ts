@@ -1,4 +1,4 @@
-import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { type ServerStat, backendServers, checkedUp, describeServer } from '../core/haproxy-servers.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { readStats } from '../haproxy/stats-client.ts';
@@ -47,7 +47,7 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
     note(`stopped ${victim.name}${server ? ` (HAProxy server ${server})` : ''}`);
     const detected = await until(t, watch, (list) => {
       const s = list.find((x) => x.svname === server);
-      return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${s.status}${s.checkStatus ? ` (check: ${s.checkStatus})` : ''}` : `HAProxy dropped ${server}`) : undefined;
+      return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${describeServer(s)}` : `HAProxy dropped ${server}`) : undefined;
     }, DETECT_TIMEOUT_MS);
     note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
     const mark = { ...perServer };

@@ -6,7 +6,9 @@ import { ALGORITHMS, MAX_REPLICAS, MODES } from '../core/lab-schema.ts';
  * values come from the lab schema's own constants.
  */
 export const projectOption = (what = 'compose project name (default: lab-<id>)') => new Option('-p, --project <name>', what);
-export const imageOption = (what = 'use another image (repeatable; LAB_IMAGES too)') => new Option('--image <from=to...>', what);
+/** A repeatable option's values, one per occurrence (not variadic: `--image a=b 03` keeps 03 as the lab). */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+export const imageOption = (what = 'use another image (repeatable; LAB_IMAGES too)') => new Option('--image <from=to>', what).default([] as string[]).argParser(collect);
 export const workspaceOption = (what: string) => new Option('-w, --workspace <dir>', what);
 export const timeoutOption = (what: string, seconds: string) => new Option('-t, --timeout <seconds>', what).default(seconds);
 export const replicasHelp = `number of app replicas (1-${MAX_REPLICAS})`;
@@ -32,5 +34,5 @@ export function withRenderOptions<Args extends unknown[], Opts extends OptionVal
   );
 }
 
-/** The parsed option values of a command declaration, as commander's extra-typings infers them. */
-export type OptionsOf<Declare extends () => { opts(): OptionValues }> = ReturnType<ReturnType<Declare>['opts']>;
+/** The option values of a command declaration, as commander's extra-typings infers them; optional, since code calls commands too (without commander's defaults). */
+export type OptionsOf<Declare extends () => { opts(): OptionValues }> = Partial<ReturnType<ReturnType<Declare>['opts']>>;

@@ -1,4 +1,4 @@
-import { type Command, Command as Program } from '@commander-js/extra-typings';
+import { type Command, type CommandUnknownOpts, Command as Program } from '@commander-js/extra-typings';
 import { checkCommand } from '../commands/check.command.ts';
 import { doctorCommand } from '../commands/doctor.command.ts';
 import { downCommand } from '../commands/down.command.ts';
@@ -14,6 +14,7 @@ import { statusCommand } from '../commands/status.command.ts';
 import { testCommand } from '../commands/test.command.ts';
 import { upCommand } from '../commands/up.command.ts';
 import { validateCommand } from '../commands/validate.command.ts';
+import { UsageError } from '../core/errors.ts';
 import type { Context } from './context.ts';
 import type { OptionsOf } from './options.ts';
 
@@ -38,8 +39,7 @@ export type GlobalOptions = OptionsOf<typeof labCommand>;
  * Docker or HTTP code.
  */
 export function buildProgram(makeContext: (globals: GlobalOptions) => Context, version: string) {
-  // exitOverride before the commands are added, so they inherit it: every parse error reaches main.ts (exit 2).
-  const program = labCommand(version).exitOverride().showHelpAfterError('(run "lab --help" for usage)').addHelpText('after', EXIT_CODES);
+  const program = labCommand(version).addHelpText('after', EXIT_CODES);
   const ctx = (): Context => makeContext(program.opts());
   /** Commands an instructor runs on a room of machines: with --hosts, on every engine of the file at once. */
   const fleetable = async (run: (c: Context) => Promise<void>): Promise<void> => {
@@ -48,9 +48,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     if (hosts) return (await import('./fleet.ts')).runOnHosts(c, hosts, run);
     return run(c);
   };
-  // addCommand, unlike .command(), does not copy the parent's settings (help after errors, exit override).
   const add = <C extends Command<unknown[], Record<string, unknown>>>(cmd: C): C => {
-    program.addCommand(cmd.copyInheritedSettings(program));
+    program.addCommand(cmd);
     return cmd;
   };
   add(listCommand()).action(async () => (await import('../commands/list.ts')).list(ctx()));
@@ -68,7 +67,23 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
   add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));
   add(doctorCommand()).action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c)));
+  for (const cmd of [program, ...program.commands]) reportCommandLineErrors(cmd as CommandUnknownOpts);
   return program;
+}
+
+/**
+ * Commander's own errors (unknown option, missing argument, a value outside its choices) become
+ * UsageErrors, so main.ts prints them like every other error (exit 2, JSON under --json) with
+ * the command's help as the next step. Commander copies exitOverride to subcommands only when
+ * they are created, hence one call per command here, after all are added.
+ */
+function reportCommandLineErrors(cmd: CommandUnknownOpts): void {
+  const name = cmd.parent ? `lab ${cmd.name()}` : 'lab';
+  cmd.configureOutput({ outputError: () => undefined }).exitOverride((err) => {
+    if (err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') throw err;
+    const [first = err.message, ...more] = err.message.replace(/^error: /, '').split('\n');
+    throw new UsageError(first.replace(/\.$/, ''), { hint: `${more.map((l) => `${l.replace(/^\((.*)\)$/, '$1')} `).join('')}Run "${name} --help" for usage`, cause: err });
+  });
 }
 
 export const EXIT_CODES = `

@@ -6,7 +6,7 @@ import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { CheckFailedError, ExitError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
-import { defaultProject, parseCount } from '../core/options.ts';
+import { parseCount, projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
@@ -18,7 +18,7 @@ export type CheckOptions = OptionsOf<typeof checkCommand> & { lab: string };
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const sel = { requests: parseCount(opts.requests, '--requests', 100_000), concurrency: parseCount(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(lab.id);
+  const project = projectFor(opts.project, () => lab.id);
   // Locked like up and down: a concurrent down or scale would pull the lab from under the drill.
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const results = await withProjectLock(ctx, endpoint, project, `check ${opts.lab}${opts.failover ? ' --failover' : ''}`, async () => {

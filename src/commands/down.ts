@@ -1,6 +1,6 @@
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { defaultProject } from '../core/options.ts';
+import { projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { removeProject } from '../docker/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
@@ -15,7 +15,7 @@ import type { downCommand } from './down.command.ts';
  * for reading; `lab reset` removes workspaces.
  */
 export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & { lab: string }): Promise<void> {
-  const project = opts.project ?? defaultProject(labIdOf(opts.lab));
+  const project = projectFor(opts.project, () => labIdOf(opts.lab));
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   await withProjectLock(ctx, endpoint, project, `down ${opts.lab}`, async () => {
     const engine = await openEngine(ctx, endpoint);

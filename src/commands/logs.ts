@@ -1,12 +1,13 @@
 import { execa } from 'execa';
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { defaultProject } from '../core/options.ts';
+import { projectFor } from '../core/options.ts';
 import { composeArgv } from '../docker/compose.ts';
-import { resolveEndpoint } from '../docker/endpoint.ts';
 import { InterruptedError, UsageError } from '../core/errors.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import type { logsCommand } from './logs.command.ts';
+import { labContainers } from '../docker/engine.ts';
+import { openEngine } from '../engine/engine.ts';
 
 const SERVICES = ['app', 'haproxy'];
 
@@ -16,8 +17,15 @@ export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & {
     throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${SERVICES.join(', ')}` });
   }
   if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
-  const project = opts.project ?? defaultProject(findLab(opts.lab).id);
-  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  const project = projectFor(opts.project, () => findLab(opts.lab).id);
+  const engine = await openEngine(ctx);
+  const { endpoint } = engine;
+  // compose prints nothing and exits 0 for a project without containers (also with --follow,
+  // which then returns at once): say that the lab is not running, and how to start it.
+  const ref = opts.project === undefined ? opts.lab : `${opts.lab} -p ${project}`;
+  if ((await labContainers(engine.docker, project)).length === 0) {
+    throw new UsageError(`Lab ${ref} is not running (no containers of project ${project}), so it has no logs`, { hint: `Start it with: lab up ${ref}` });
+  }
   const args = ['logs', '--no-color', '--tail', opts.tail ?? '100', ...(opts.follow ? ['--follow'] : []), ...(opts.service ? [opts.service] : [])];
   const r = await execa('docker', composeArgv({ project }, args), {
     env: endpoint.env,

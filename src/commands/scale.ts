@@ -3,7 +3,7 @@ import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
-import { defaultProject, parseReplicas, parseTimeout } from '../core/options.ts';
+import { parseReplicas, parseTimeout, projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { confirmConfig } from '../engine/confirm-config.ts';
 import { converge } from '../engine/converge.ts';
@@ -15,6 +15,13 @@ import { projectWorkspace } from '../engine/workspace.ts';
 import { failing } from '../ui/output.ts';
 import type { scaleCommand } from './scale.command.ts';
 
+/** What happened to HAProxy in a scale: only a scale-out past the slots needs more of them. Pure. */
+export function scaleNote(from: number, to: number, cfgChanged: boolean, recreated: boolean): string {
+  if (!cfgChanged) return 'no HAProxy restart';
+  const slots = to > from ? 'more server slots' : 'fewer server slots';
+  return recreated ? `HAProxy recreated for ${slots}` : `config reloaded for ${slots}`;
+}
+
 /**
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
  * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
@@ -23,7 +30,7 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
   const replicas = parseReplicas(opts.replicas, '<replicas>');
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);
-  const project = opts.project ?? defaultProject(loaded.lab.id);
+  const project = projectFor(opts.project, () => loaded.lab.id);
   const short = shortId(loaded.lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
@@ -46,7 +53,7 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
     const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
     const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms${!cfgChanged ? ', no HAProxy restart' : recreated ? ', HAProxy recreated for more server slots' : ', config reloaded for more server slots'})`);
+    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreated)})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });

@@ -1,7 +1,7 @@
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { backendServers, served, type ServerStat } from '../core/haproxy-servers.ts';
-import { defaultProject } from '../core/options.ts';
+import { type ServerStat, backendServers, served } from '../core/haproxy-servers.ts';
+import { projectFor } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { renderTable } from '../core/report.ts';
 import { labContainers, type LabContainer } from '../docker/engine.ts';
@@ -14,9 +14,9 @@ import type { OptionsOf } from '../cli/options.ts';
 import type { statusCommand } from './status.command.ts';
 
 export async function status(ctx: Context, opts: OptionsOf<typeof statusCommand> & { lab?: string }): Promise<void> {
+  if (opts.lab === undefined && opts.project === undefined) return overview(ctx, await openEngine(ctx));
+  const project = projectFor(opts.project, () => findLab(opts.lab!).id);
   const engine = await openEngine(ctx);
-  if (opts.lab === undefined && opts.project === undefined) return overview(ctx, engine);
-  const project = opts.project ?? defaultProject(findLab(opts.lab!).id);
   return one(ctx, engine, project, opts.lab ?? project);
 }
 

@@ -2,7 +2,8 @@ import type { Context } from '../cli/context.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
-import { parseTimeout } from '../core/options.ts';
+import { defaultProject, parseTimeout } from '../core/options.ts';
+import { tryNext } from '../core/report.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { type Started, startLab } from '../engine/start-lab.ts';
@@ -49,10 +50,5 @@ function report(ctx: Context, r: Started): void {
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}\n`);
-  out.result('Try next:');
-  out.result(`  curl -s ${appUrl}        ${out.c.dim('# again and again: the replica changes')}`);
-  out.result(`  lab status ${r.short}            ${out.c.dim("# containers and HAProxy's view of them")}`);
-  out.result(`  lab check ${r.short}             ${out.c.dim('# prove the traffic is spread')}`);
-  out.result(`  lab scale ${r.short} ${Math.min(o.replicas + 2, 100)}           ${out.c.dim('# scale out, live')}`);
-  out.result(`  lab down ${r.short}              ${out.c.dim('# remove everything')}`);
+  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), o.replicas, appUrl, out.c)) out.result(line);
 }

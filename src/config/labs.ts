@@ -2,16 +2,27 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashBuildContext } from './build-hash.ts';
+import { decodeUtf8 } from './decode-utf8.ts';
 import { parseLab } from './parse-lab.ts';
 import type { Lab } from '../core/lab-schema.ts';
-import { LabFileError, UsageError, type FileProblem } from '../core/errors.ts';
+import { LabFileError, UsageError, type FileProblem, EnvironmentError } from '../core/errors.ts';
 
 /** Where lab's own files live: two levels above this module, in src/ and in dist/ alike. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Lab directories: LAB_LABS_DIR (instructors' own labs) first, then the labs lab ships. */
 export const labsDirs = (env: NodeJS.ProcessEnv = process.env): string[] =>
-  [...(env.LAB_LABS_DIR ? env.LAB_LABS_DIR.split(':').filter(Boolean) : []), join(PACKAGE_ROOT, 'labs')];
+  [...(env.LAB_LABS_DIR ? env.LAB_LABS_DIR.split(':').filter(Boolean).map(checkLabsDir) : []), join(PACKAGE_ROOT, 'labs')];
+
+/** A folder LAB_LABS_DIR names must be one: a typo would otherwise hide an instructor's labs behind "No lab". */
+function checkLabsDir(dir: string): string {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new EnvironmentError(`LAB_LABS_DIR names ${dir}, which ${existsSync(dir) ? 'is a file, not a folder' : 'does not exist'}`, {
+      hint: 'Set LAB_LABS_DIR to folders that hold <id>/lab.yaml files (separated by :), or unset it',
+    });
+  }
+  return dir;
+}
 
 export interface LabFile {
   /** Folder name, which is the lab id, e.g. 03-load-balancing. */
@@ -58,21 +69,33 @@ export function findLab(ref: string, dirs = labsDirs()): LabFile {
   return match;
 }
 
+/** A lab file is a page of YAML; anything near this size is a mistake (or an attack on the parser). */
+const MAX_LAB_FILE_BYTES = 2 ** 20;
+
 /** Read, parse and validate a lab file, also checking what only the file system can tell. */
 export function readLab(file: string, displayName = displayPath(file)): { lab?: LoadedLab; problems: FileProblem[] } {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return { problems: [{ file: displayName, line: 1, col: 1, key: '', message: reason }] };
   }
+  if (bytes.length > MAX_LAB_FILE_BYTES) {
+    return { problems: [{ file: displayName, line: 1, col: 1, key: '', message: `is ${(bytes.length / 2 ** 20).toFixed(1)} MB; a lab file may be at most 1 MB` }] };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    return { problems: [{ file: displayName, line: decoded.line, col: decoded.col, key: '', message: 'is not valid UTF-8 here: save the file as UTF-8' }] };
+  }
+  const text = decoded.text;
   const parsed = parseLab(text, displayName);
   if (!parsed.ok) return { problems: parsed.problems };
   const { lab, keyPosition } = parsed;
   const problems: FileProblem[] = [];
   const folder = dirname(file).split(sep).pop();
-  if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`) && /^[0-9]{2}-/.test(folder ?? '')) {
+  // The folder is how `lab up 07` finds a lab; an id that differs would name other projects and labels.
+  if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`)) {
     problems.push({ file: displayName, ...keyPosition(['id']), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
   }
   let buildContext: string | undefined;

@@ -28,7 +28,9 @@ export function parseLab(text: string, file: string): ParseResult {
       }),
     };
   }
-  const result = LabSchema.safeParse(doc.toJS());
+  const js = toJS(doc, lineCounter, file);
+  if (!js.ok) return js;
+  const result = LabSchema.safeParse(js.value);
   if (result.success) {
     const keyPosition: KeyLocator = (path) => position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
     return { ok: true, lab: result.data, keyPosition };
@@ -48,6 +50,24 @@ function keyAt(doc: Document, offset: number): string {
   });
   return name;
 }
+
+/**
+ * A lab file needs no more than a few aliases; a "billion laughs" file expands each alias into
+ * copies of copies. yaml refuses past maxAliasCount (a ReferenceError, see eemeli/yaml
+ * docs "Options: maxAliasCount"): report it at the first alias, as a problem of the file.
+ */
+const MAX_ALIASES = 100;
+function toJS(doc: Document, lc: LineCounter, file: string): { ok: true; value: unknown } | { ok: false; problems: FileProblem[] } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (e) {
+    let first: number | undefined;
+    visit(doc, { Alias: (_key, node) => void (first ??= node.range?.[0]) });
+    const message = /alias/i.test((e as Error).message) ? `too many aliases (*name): a lab file may expand at most ${MAX_ALIASES}` : (e as Error).message;
+    return { ok: false, problems: [{ file, ...lc.linePos(first ?? 0), key: '', message }] };
+  }
+}
+
 
 const yamlMessage = (code: string, message: string): string => {
   const first = message.split('\n')[0] ?? message;

@@ -40,6 +40,26 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
  */
 export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )?L[4-7]OK/.test(s.checkStatus ?? '');
 
+/**
+ * HAProxy's check_status codes in words (HAProxy configuration manual, "check_status" in the
+ * stats CSV fields). A leading "* " there only means a check is running now; it is dropped.
+ */
+const CHECK_WORDS: Record<string, string> = {
+  UNK: 'unknown', INI: 'initializing', SOCKERR: 'socket error',
+  L4OK: 'passed at L4', L4TOUT: 'no answer within timeout', L4CON: 'connection refused or reset',
+  L6OK: 'passed at L6', L6TOUT: 'no TLS/L6 answer within timeout', L6RSP: 'invalid L6 answer',
+  L7OK: 'passed', L7OKC: 'passed (conditionally)', L7TOUT: 'no HTTP answer within timeout',
+  L7RSP: 'invalid HTTP answer', L7STS: 'bad HTTP status',
+};
+
+/** A server's status with its health check said plainly, e.g. "DOWN (health check: L4TOUT, no answer within timeout)". Pure. */
+export function describeServer(s: Pick<ServerStat, 'status' | 'checkStatus'>): string {
+  const code = (s.checkStatus ?? '').replace(/^\* /, '').trim();
+  if (!code) return s.status;
+  const words = CHECK_WORDS[code];
+  return `${s.status} (health check: ${code}${words ? `, ${words}` : ''})`;
+}
+
 export interface ServerSummary {
   counts: Record<ServerState, number>;
   /** Slots with a replica behind them (state is not EMPTY). */

@@ -4,7 +4,7 @@
  * without a registry, or by hand), LAB_IMAGES, and --image. Parsing and precedence are here,
  * pure; config/images-file.ts reads the file and the environment.
  */
-import { UsageError, type FileProblem } from './errors.ts';
+import { EnvironmentError, type FileProblem, UsageError } from './errors.ts';
 
 export type ImageSource = { kind: 'file'; file: string; line: number } | { kind: 'env' } | { kind: 'option' };
 
@@ -33,13 +33,18 @@ export function parseImagePair(pair: string): { from: string; to: string } | und
 /** LAB_IMAGES's pairs: separated by commas or white space. */
 export const envImagePairs = (value: string | undefined): string[] => (value ?? '').split(/[,\s]+/).filter(Boolean);
 
-/** Pairs from LAB_IMAGES or --image; a malformed one is a UsageError that names where it came from. */
+/**
+ * Pairs from LAB_IMAGES or --image; a malformed one names where it came from: a usage error for
+ * --image, an environment error for LAB_IMAGES (the command line was fine; the variable is not).
+ */
 export function pairsFrom(pairs: readonly string[], source: { kind: 'env' } | { kind: 'option' }): ImagePair[] {
   return pairs.map((pair) => {
     const parsed = parseImagePair(pair);
     if (!parsed) {
-      const where = source.kind === 'env' ? 'LAB_IMAGES: ' : '--image ';
-      throw new UsageError(`${where}"${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`);
+      if (source.kind === 'option') throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`);
+      throw new EnvironmentError(`LAB_IMAGES: "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`, {
+        hint: `LAB_IMAGES holds FROM=TO pairs separated by commas, e.g. LAB_IMAGES=${EXAMPLE_PAIR}; fix or unset it`,
+      });
     }
     return { ...parsed, source };
   });

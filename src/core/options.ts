@@ -50,6 +50,22 @@ export interface ResolvedOptions {
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const CREDENTIAL = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * A --project value, checked the same way by every command that takes one: it names Docker
+ * objects and lab's own files (workspace, lock), so it may hold no path separator or "..".
+ */
+export function parseProject(raw: string): string {
+  if (!PROJECT.test(raw)) {
+    throw new UsageError(`--project "${raw}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`, {
+      hint: 'e.g. --project lab-03-b',
+    });
+  }
+  return raw;
+}
+
+/** The project a command works on: --project when given (checked), else the lab's default. */
+export const projectFor = (raw: string | undefined, labId: () => string): string => (raw === undefined ? defaultProject(labId()) : parseProject(raw));
+
 /** Compose project name lab uses for a lab unless --project says otherwise. */
 export const defaultProject = (labId: string): string => `lab-${labId}`;
 
@@ -103,7 +119,7 @@ function parseMode(raw: string): Mode {
   return name as Mode;
 }
 
-function parseImages(pairs: string[]): Record<string, string> {
+export function parseImages(pairs: string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
     const parsed = parseImagePair(pair);
@@ -124,10 +140,7 @@ function credential(raw: string, option: string): string {
 export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptions {
   const warnings: string[] = [];
   const d = lab.defaults;
-  const project = flags.project ?? defaultProject(lab.id);
-  if (!PROJECT.test(project)) {
-    throw new UsageError(`--project "${project}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`);
-  }
+  const project = flags.project === undefined ? defaultProject(lab.id) : parseProject(flags.project);
   const mode = flags.mode === undefined ? lab.loadBalancer.mode : parseMode(flags.mode);
   const sticky = flags.sticky ?? d.sticky;
   if (sticky && mode === 'tcp') {
@@ -162,10 +175,10 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
   return { options, warnings };
 }
 
-/** --timeout in seconds (1 to 3600) as milliseconds; `fallback` seconds when it is not given. */
+/** --timeout in whole seconds, 1 to 3600, as milliseconds: 0.01 would give up before any container could start. */
 export const parseTimeout = (raw: string | undefined, fallback: number): number => {
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, got "${raw}"`);
+  const n = raw === undefined ? fallback : /^\s*[0-9]+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, got "${raw}"`, { hint: 'Try --timeout 90' });
   return n * 1000;
 };
 

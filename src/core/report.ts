@@ -69,3 +69,20 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
   const verdict = result.verdict === 'PASS' ? c.bold(c.green('PASS')) : c.bold(c.red('FAIL'));
   return [renderTable(rows, header), '', c.dim(`expected: ${result.expectation}`), `${verdict} ${result.reason}`].join('\n');
 }
+
+/**
+ * The "Try next" commands after `lab up`, each with the -p the lab was started with (without it
+ * they would act on another project). Pure.
+ */
+export function tryNext(short: string, project: string, defaultProject: string, replicas: number, appUrl: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
+  const ref = project === defaultProject ? short : `${short} -p ${project}`;
+  const cmd = (text: string, why: string) => `  ${text.padEnd(28)}${c.dim(`# ${why}`)}`;
+  return [
+    'Try next:',
+    `  curl -s ${appUrl}        ${c.dim('# again and again: the replica changes')}`,
+    cmd(`lab status ${ref}`, "containers and HAProxy's view of them"),
+    cmd(`lab check ${ref}`, 'prove the traffic is spread'),
+    cmd(`lab scale ${ref} ${Math.min(replicas + 2, 100)}`, 'scale out, live'),
+    cmd(`lab down ${ref}`, 'remove everything'),
+  ];
+}

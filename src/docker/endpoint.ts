@@ -25,10 +25,10 @@ export async function resolveEndpoint(env: NodeJS.ProcessEnv, hostFlag?: string)
     return e;
   };
   if (hostFlag) {
-    const host = checkHost(hostFlag);
+    const host = checkHost(hostFlag, '--host');
     return { host, source: '--host', env: pinned(host) };
   }
-  if (env.DOCKER_HOST) return { host: checkHost(env.DOCKER_HOST), source: 'DOCKER_HOST', env };
+  if (env.DOCKER_HOST) return { host: checkHost(env.DOCKER_HOST, 'DOCKER_HOST'), source: 'DOCKER_HOST', env };
   const context = await currentContext(env);
   if (context && context.host !== DEFAULT_HOST) {
     // TLS contexts carry certificates dockerode can't read; keep the CLI on the context and
@@ -38,9 +38,10 @@ export async function resolveEndpoint(env: NodeJS.ProcessEnv, hostFlag?: string)
   return { host: DEFAULT_HOST, source: 'default', env };
 }
 
-function checkHost(host: string): string {
-  if (!/^(unix|tcp|ssh|npipe):\/\//.test(host)) {
-    throw new EnvironmentError(`Docker host "${host}" is not a unix://, tcp:// or ssh:// address`, {
+function checkHost(host: string, source: '--host' | 'DOCKER_HOST'): string {
+  // URL.canParse: a host such as tcp://[::1 passes the scheme test but is no URL at all.
+  if (!/^(unix|tcp|ssh|npipe):\/\//.test(host) || !URL.canParse(host)) {
+    throw new EnvironmentError(`Docker host "${host}" (from ${source}) is not a unix://, tcp:// or ssh:// address`, {
       hint: 'Example: --host ssh://student@pc12 or DOCKER_HOST=unix:///var/run/docker.sock',
     });
   }

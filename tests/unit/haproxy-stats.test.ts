@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StatsParseError, parseStatsCsv, type StatsRow } from '../../src/core/haproxy-stats.ts';
-import { backendServers, checkedUp, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
+import { backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8');
 const http26 = fixture('haproxy-2.6-http.csv');
@@ -215,5 +215,18 @@ describe('checkedUp: UP and a health check that passed', () => {
     ['MAINT (resolution)', null, false],
   ])('%s with check %s → %s', (status, check, want) => {
     expect(checkedUp(server(status, check))).toBe(want);
+  });
+});
+
+describe('describeServer: the failed-check line says the check plainly', () => {
+  it.each([
+    ['DOWN', '* L4TOUT', 'DOWN (health check: L4TOUT, no answer within timeout)'], // "* " is only "a check runs now"
+    ['DOWN', 'L4CON', 'DOWN (health check: L4CON, connection refused or reset)'],
+    ['UP 1/2', 'L7STS', 'UP 1/2 (health check: L7STS, bad HTTP status)'],
+    ['UP', '* L7OK', 'UP (health check: L7OK, passed)'],
+    ['DOWN', 'XYZ', 'DOWN (health check: XYZ)'],
+    ['MAINT (resolution)', null, 'MAINT (resolution)'],
+  ])('%s with check %s → %s', (status, checkStatus, want) => {
+    expect(describeServer({ status, checkStatus })).toBe(want);
   });
 });

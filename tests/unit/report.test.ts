@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plainPalette, type Palette } from '../../src/core/palette.ts';
-import { bar, renderDistribution, renderTable } from '../../src/core/report.ts';
+import { bar, renderDistribution, renderTable, tryNext } from '../../src/core/report.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
 
 describe('bar', () => {
@@ -118,5 +118,18 @@ describe('renderDistribution', () => {
 
   it('uses identity colours by default', () => {
     expect(renderDistribution(result)).toBe(renderDistribution(result, plainPalette));
+  });
+});
+
+describe('tryNext: the commands after lab up', () => {
+  it('name the project when up was given -p', () => {
+    const lines = tryNext('03', 'mine', 'lab-03-load-balancing', 3, 'http://localhost:8080/');
+    for (const verb of ['status', 'check', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p mine +# `)));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 -p mine 5 +# scale out, live$/));
+  });
+  it('stay short for the default project', () => {
+    const lines = tryNext('03', 'lab-03-load-balancing', 'lab-03-load-balancing', 99, 'http://localhost:8080/');
+    expect(lines.join('\n')).not.toContain('-p');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 100 +#/));
   });
 });

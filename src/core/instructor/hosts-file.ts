@@ -32,7 +32,7 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
     }
     const address = words[words.length - 1]!;
     const name = words.length === 2 ? words[0]! : address;
-    if (!ADDRESS.test(address)) {
+    if (!ADDRESS.test(address) || !URL.canParse(address)) {
       bad(`"${address}" is not a unix://, tcp:// or ssh:// address`);
       continue;
     }
