@@ -14,7 +14,8 @@ export function readImagesFile(env: NodeJS.ProcessEnv): ImagePair[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // ENOTDIR: LAB_HOME is a file or under one; the first write into LAB_HOME says so, naming it.
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return [];
     throw new EnvironmentError(`Cannot read ${file}: ${(e as Error).message}`, { hint: `Make it a readable file, or remove it: rm ${file}` });
   }
   const { pairs, problems } = parseImagesFile(text, file);

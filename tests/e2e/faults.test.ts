@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,7 +232,9 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     expect(r.timedOut, `lab did not exit after Ctrl-C\n${describeRun(r)}`).toBe(false);
     expectExit(r, 130);
     expect(r.stderr).toMatch(/Interrupted/);
-    expect(existsSync(join(labHome(), 'locks', `${p}.lock`)), 'the project lock was left behind').toBe(false);
+    // Locks are named <project>@<engine>.lock (one per engine and project).
+    const locks = existsSync(join(labHome(), 'locks')) ? readdirSync(join(labHome(), 'locks')) : [];
+    expect(locks.filter((f) => f.startsWith(`${p}@`)), 'the project lock was left behind').toEqual([]);
 
     const again = expectExit(await runLab([...args, '--json']), 0);
     expect(parseJson(again).outcome).toBe('success');

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -290,9 +290,9 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     noStackTrace(lost);
     expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS]), 0);
     const changed = expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS, '--algorithm', 'static-rr']), 0);
+    expect(await runningBackend(await statsUrlOf(p)), 'HAProxy does not run what up said it runs').toEqual({ algo: 'static-rr', mode: 'http' });
     // HAProxy's reload could not read the deleted folder; lab saw it and recreated HAProxy.
     expect(changed.stderr).toMatch(/HAProxy did not load the new configuration \(.*Cannot open configuration file.*\); recreating its container/);
-    expect(await runningBackend(await statsUrlOf(p))).toEqual({ algo: 'static-rr', mode: 'http' });
     const check = expectExit(await runLab(['check', '03', '--project', p]), 0);
     expect(check.stdout).toContain('as static-rr should');
     expect(check.stdout).not.toContain('note:');
@@ -311,27 +311,19 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     expect(r.stdout).not.toContain('as static-rr should');
   }, 90_000);
 
-  it('a HAProxy that does not run the file lab wrote: up exits 4 with its log, and up with the real image recovers', async () => {
+  it('a HAProxy that runs another file than lab wrote: up exits 4 with its log, and up with the real image recovers', async () => {
     const p = uniqueProject();
-    // An image that ignores the mounted haproxy.cfg and runs a file of its own.
+    // An image that ignores the mounted haproxy.cfg and runs a file of its own: lab's own
+    // rendering of the lab, but with balance first.
     const tag = `lab-e2e/baked-haproxy:${process.pid}`;
     const ctxDir = await tempDir('lab-hostile-baked-');
-    await mkdir(join(ctxDir, 'etc'), { recursive: true });
-    await writeFile(
-      join(ctxDir, 'etc', 'haproxy.cfg'),
-      [
-        'global', '    log stdout format raw local0 info',
-        'defaults', '    mode http', '    timeout connect 1s', '    timeout client 5s', '    timeout server 5s',
-        'frontend web', '    bind :8080', '    http-request return status 200 content-type text/plain string baked',
-        'listen stats', '    bind :1936', '    stats enable', '    stats uri /', '    stats auth admin:admin', '',
-      ].join('\n'),
-    );
-    await writeFile(join(ctxDir, 'Dockerfile'), 'FROM lab-local/haproxy:3.0\nCOPY etc/haproxy.cfg /etc/baked/haproxy.cfg\nCMD ["haproxy", "-W", "-db", "-f", "/etc/baked/haproxy.cfg"]\n');
+    expectExit(await runLab(['render', '03', '--replicas', '1', '--algorithm', 'first', '--project', p, '--workspace', join(ctxDir, 'etc')]), 0);
+    await writeFile(join(ctxDir, 'Dockerfile'), 'FROM lab-local/haproxy:3.0\nCOPY etc/haproxy/haproxy.cfg /etc/baked/haproxy.cfg\nCMD ["haproxy", "-W", "-db", "-f", "/etc/baked/haproxy.cfg"]\n');
     const built = await docker(['build', '-q', '-t', tag, ctxDir], { timeout: 120_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     cleanupLab('03', p, { after: () => docker(['image', 'rm', '-f', tag]) });
     const r = expectExit(await runLab(['up', '03', '--replicas', '1', '--project', p, ...AUTO_PORTS, '--image', `haproxy:3.0=${tag}`, '--timeout', '30'], { timeout: 90_000 }), 4);
-    expect(r.stderr).toMatch(/HAProxy does not run the configuration lab wrote: it serves no config id, lab wrote [0-9a-f]{16}, even after recreating/);
+    expect(r.stderr).toMatch(/HAProxy does not run the configuration lab wrote: it serves config [0-9a-f]{16}, lab wrote [0-9a-f]{16}, even after recreating/);
     expect(r.stderr).toContain(`HAProxy's log (${p}-haproxy-1):`);
     noStackTrace(r);
     expect(locksOf(p)).toEqual([]);
