@@ -1,5 +1,5 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { ALGORITHMS, MAX_REPLICAS, MODES } from '../core/lab-schema.ts';
+import { ALGORITHMS, MAX_REPLICAS, MODES } from '../core/lab-constants.ts';
 
 /**
  * Options several commands share, declared once so their flags and help cannot drift. Allowed

@@ -1,23 +1,7 @@
 import * as z from 'zod';
+import { ALGORITHMS, CHECK_KINDS, MAX_REPLICAS, MODES } from './lab-constants.ts';
 
-/** Algorithms HAProxy's `balance` supports that make sense for N identical replicas. */
-export const ALGORITHMS = ['roundrobin', 'static-rr', 'leastconn', 'source', 'random', 'first'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
-
-/**
- * The course lists "least response time" (最小応答時間), which HAProxy does not have
- * (haproxy/haproxy#1570 is the open request). These names are accepted and mapped to leastconn,
- * the closest HAProxy algorithm, with a warning.
- */
-export const LEAST_TIME_ALIASES = ['least-response-time', 'leastresponsetime', 'least-time', 'leasttime'] as const;
-
-export const MODES = ['http', 'tcp'] as const;
-export type Mode = (typeof MODES)[number];
-
-export const CHECK_KINDS = ['replicas-up', 'distribution', 'failover'] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
-
-export const MAX_REPLICAS = 100;
+export { ALGORITHMS, type Algorithm, CHECK_KINDS, type CheckKind, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Mode } from './lab-constants.ts';
 
 // Values that end up inside haproxy.cfg or the compose file are restricted to characters that
 // cannot start a new line, a comment (#), an interpolation ($) or a quoted string.
