@@ -140,5 +140,5 @@ describe.skipIf(!ok).sequential(`what lab did not create survives reset, down, s
     await expectForeignUntouched();
     expect(existsSync(join(labHome(), 'workspaces', other, 'lab.json'))).toBe(true);
     expect(parseJson<{ labs: unknown[] }>(expectExit(await lab(['status', '--json']), 0)).labs).toEqual([]);
-  });
+  }, 90_000);
 });
