@@ -51,7 +51,7 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
     // new container, with new ports when they were "auto".
     const deadline = performance.now() + timeoutMs;
     const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
-    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: step, signal: ctx.signal }));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
     step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreated)})`);
     ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });

@@ -19,7 +19,7 @@ export async function failIfContainersDied(engine: Engine, project: string): Pro
 
 /** Explain a readiness timeout: which replica is not UP, what HAProxy's check says, its logs. */
 export async function notReady(engine: Engine, o: WaitOptions, servers: ServerStat[], statsError?: string): Promise<RuntimeError> {
-  const seconds = Math.round(o.timeoutMs / 1000);
+  const seconds = Math.round((o.limitMs ?? o.timeoutMs) / 1000);
   const containers = await labContainers(engine.docker, o.project);
   if (statsError) {
     const haproxy = containers.find((c) => c.service === 'haproxy');

@@ -11,6 +11,8 @@ export interface WaitOptions {
   project: string;
   replicas: number;
   timeoutMs: number;
+  /** The user's --timeout, named when the wait runs out (timeoutMs may be only what is left of it). */
+  limitMs?: number;
   progress: Progress;
   signal: AbortSignal;
 }

@@ -86,7 +86,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     wait,
     (async () => {
       const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
-      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), progress: wait, signal: ctx.signal });
+      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
       return { ...confirmed, ready };
     })().catch((e: unknown) => {
       if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
