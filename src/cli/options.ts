@@ -20,7 +20,8 @@ export function withRenderOptions<Args extends unknown[], Opts extends OptionVal
       .option('-n, --replicas <n>', replicasHelp)
       // Not .choices(): resolveOptions also takes least-response-time (as leastconn, with a warning).
       .option('-a, --algorithm <name>', ALGORITHMS.join(', '))
-      .addOption(new Option('-m, --mode <mode>', 'http (L7) or tcp (L4)').choices(MODES))
+      // Not .choices() either: resolveOptions names the bad value and the allowed ones in lab's words.
+      .option('-m, --mode <mode>', `${MODES.join(' (L7) or ')} (L4)`)
       .option('--sticky', 'sticky sessions by cookie (http mode)')
       .option('--no-sticky', 'no sticky sessions, whatever the lab says')
       .option('--app-port <port>', 'host port of the app, or "auto"')
