@@ -3,10 +3,9 @@
  * a message that names the cause, and leaves nothing of the user's touched.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import {
   hitApp,
   labHome,
   labObjects,
+  NOTHING,
   parseJson,
   poll,
   requireDocker,
@@ -33,26 +33,13 @@ import {
   skipNote,
   sleep,
   spawnLab,
+  tempDir,
   uniqueProject,
+  up03,
   waitForOutput,
 } from './helpers.ts';
 
 const engine = requireDocker();
-const NOTHING = { containers: [], networks: [], volumes: [] };
-
-/** A temporary directory removed when the test finishes. */
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Start lab 03 with auto ports and return its app URL (cleanup registered first). */
-async function startLab03(project: string, replicas = 3): Promise<{ app: string; stats: string }> {
-  cleanupLab('03', project);
-  const r = expectExit(await runLab(['up', '03', '--replicas', String(replicas), '--project', project, ...AUTO_PORTS, '--json']), 0);
-  return parseJson<{ urls: { app: string; stats: string } }>(r).urls;
-}
 
 /** Can a TCP client still connect to 127.0.0.1:port? */
 function canConnect(port: number): Promise<boolean> {
@@ -172,7 +159,7 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
 
   it('a replica killed by hand: status shows it exited and HAProxy drops it', async () => {
     const p = uniqueProject();
-    const { app } = await startLab03(p, 3);
+    const { app } = await up03(p, ['--replicas', '3']);
     const victim = (await serviceContainers(p, 'app', true))[0]!;
     const ip = (await docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', victim])).stdout;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -204,7 +191,7 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
 
   it('a stats endpoint that does not answer: status exits 4 and says so', async () => {
     const p = uniqueProject();
-    await startLab03(p, 1);
+    await up03(p, ['--replicas', '1']);
     const [haproxy] = await serviceContainers(p, 'haproxy', true);
     expect((await docker(['pause', haproxy!])).exitCode).toBe(0);
     try {

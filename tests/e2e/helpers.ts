@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -370,4 +371,21 @@ export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (e instanceof Error) e.message = `[${name}] ${e.message}`;
     throw e;
   }
+}
+
+/** What labObjects finds of a project that left nothing behind. */
+export const NOTHING = { containers: [], networks: [], volumes: [] };
+
+/** A temporary directory removed when the test finishes. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Start lab 03 (auto ports, cleanup registered first) and return its URLs. */
+export async function up03(project: string, extra: string[] = []): Promise<{ app: string; stats: string }> {
+  cleanupLab('03', project);
+  const r = expectExit(await runLab(['up', '03', '--project', project, ...AUTO_PORTS, ...extra, '--json']), 0);
+  return parseJson<{ urls: { app: string; stats: string } }>(r).urls;
 }

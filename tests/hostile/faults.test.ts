@@ -7,10 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, } from 'vitest';
 import {
   AUTO_PORTS,
   FIXTURES,
@@ -22,6 +21,7 @@ import {
   get,
   labHome,
   labObjects,
+  NOTHING,
   parseJson,
   poll,
   requireDocker,
@@ -31,13 +31,14 @@ import {
   skipNote,
   sleep,
   spawnLab,
+  tempDir,
   uniqueProject,
+  up03,
   waitForOutput,
   type LabResult,
 } from '../e2e/helpers.ts';
 
 const engine = requireDocker();
-const NOTHING = { containers: [], networks: [], volumes: [] };
 const SOCKET = '/var/run/docker.sock';
 
 // ---------------------------------------------------------------------------------------------
@@ -55,19 +56,6 @@ const locksOf = (project: string): string[] => {
 };
 
 const workspaceOf = (project: string) => join(labHome(), 'workspaces', project);
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Start lab 03 (auto ports, cleanup registered first) and return its URLs. */
-async function up03(project: string, extra: string[] = []): Promise<{ app: string; stats: string }> {
-  cleanupLab('03', project);
-  const r = expectExit(await runLab(['up', '03', '--project', project, ...AUTO_PORTS, ...extra, '--json']), 0);
-  return parseJson<{ urls: { app: string; stats: string } }>(r).urls;
-}
 
 /** HAProxy's own word on what it runs: the app backend's row of its stats CSV. */
 async function runningBackend(statsUrl: string): Promise<{ algo: string; mode: string }> {
