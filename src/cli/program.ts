@@ -52,8 +52,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     program.addCommand(cmd);
     return cmd;
   };
-  add(listCommand()).action(async () => (await import('../commands/list.ts')).list(ctx()));
-  add(showCommand()).action(async (lab) => (await import('../commands/show.ts')).show(ctx(), { lab }));
+  add(listCommand()).action(async (opts) => (await import('../commands/list.ts')).list(ctx(), opts));
+  add(showCommand()).action(async (lab, opts) => (await import('../commands/show.ts')).show(ctx(), { lab, ...opts }));
   add(validateCommand()).action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
   add(renderCommand()).action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
   add(schemaCommand()).action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));

@@ -97,6 +97,12 @@ function friendly(issue: z.core.$ZodIssue): string {
     if (issue.expected === 'int') return 'must be a whole number';
     return `must be ${article(issue.expected)}${received(issue.message)}`;
   }
+  if (issue.code === 'invalid_union') {
+    // Localized text (a string or { en, ja }): say what is missing or expected, not "Invalid input".
+    const first = issue.errors.flat()[0];
+    if (first?.code === 'invalid_type' && first.message.includes('received undefined')) return `is required (${first.expected})`;
+    if (first?.code === 'invalid_type' && first.expected === 'string') return `must be text, or { en: text, ja: text }${received(first.message)}`;
+  }
   if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'too_small') return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}`;
   if (issue.code === 'too_big') return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
