@@ -32,7 +32,9 @@ export function parseLab(text: string, file: string): ParseResult {
   if (!js.ok) return js;
   const result = LabSchema.safeParse(js.value);
   if (result.success) {
-    const keyPosition: KeyLocator = (path) => position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
+    // A key's own position, or a list item's (tasks.0.needs.1) when the path ends in an index.
+    const keyPosition: KeyLocator = (path) =>
+      typeof path.at(-1) === 'number' ? position(doc, lineCounter, path) : position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
     return { ok: true, lab: result.data, keyPosition };
   }
   const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
