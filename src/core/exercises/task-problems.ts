@@ -17,12 +17,12 @@ export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion
     if (earlier === undefined) first.set(t.id, i);
     else add(['tasks', i, 'id'], `"${t.id}" is also the id of task ${earlier + 1}; task ids must be unique`);
   });
-  tasks.forEach((t, i) =>
+  tasks.forEach((t, i) => {
     t.needs.forEach((need, j) => {
       if (!first.has(need)) add(['tasks', i, 'needs', j], `names no task: "${need}" (tasks: ${[...first.keys()].join(', ')})`);
       else if (need === t.id) add(['tasks', i, 'needs', j], 'a task cannot need itself');
-    }),
-  );
+    });
+  });
   for (const cycle of needCycles(tasks)) {
     const i = first.get(cycle[0]!)!;
     add(['tasks', i, 'needs'], `needs go round in a cycle: ${[...cycle, cycle[0]].join(' → ')}; no task of it could ever be graded`);
