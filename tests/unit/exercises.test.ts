@@ -7,7 +7,7 @@ import { needCycles } from '../../src/core/exercises/task-problems.ts';
 import { gradeStatus, gradingOrder, nextTask, score, taskViews, unmetNeeds } from '../../src/core/exercises/task-state.ts';
 import { pick, pickLanguage } from '../../src/core/localized.ts';
 import type { QuizQuestion } from '../../src/core/task-schema.ts';
-import { lab03Text } from '../helpers/lab03.ts';
+import { lab03Text as fullLab03 } from '../helpers/lab03.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
 
 describe('pickLanguage and pick', () => {
@@ -130,6 +130,9 @@ describe('quiz', () => {
   });
 });
 
+/** Lab 03 without its own tasks and quiz, which the tests replace. */
+const lab03Text = () => `${fullLab03().split('\ntasks:\n')[0]!.trimEnd()}\n`;
+
 const TASKS = `tasks:
   - id: scale-out
     title: { en: Scale out, ja: スケールアウト }
@@ -181,5 +184,19 @@ describe('lab validate: tasks and quiz', () => {
     await writeTree(dir, { '03-load-balancing/lab.yaml': `${lab03Text()}\n${TASKS.replace('title: { en: Scale out, ja: スケールアウト }', 'title: { ja: スケールアウト }')}` });
     const { problems } = readLab(`${dir}/03-load-balancing/lab.yaml`, 'lab.yaml');
     expect(problems.map(formatProblem).join('\n')).toMatch(/tasks\.0\.title\.en: is required \(string\)|tasks\.0\.title: must be text/);
+  });
+});
+
+describe('lab 03 tasks and quiz', () => {
+  it('every text a student reads is in English and Japanese, and the quiz is the course\'s', async () => {
+    const { lab03 } = await import('../helpers/lab03.ts');
+    const lab = lab03();
+    expect(lab.tasks.map((x) => x.id)).toEqual(['scale-out', 'least-connections', 'sticky-sessions']);
+    const texts = lab.tasks.flatMap((x) => [x.title, x.instructions, ...x.hints]);
+    for (const text of texts) expect(text, JSON.stringify(text)).toMatchObject({ en: expect.any(String), ja: expect.any(String) });
+    expect(lab.tasks.every((x) => x.hints.length >= 2 && x.solution !== undefined && x.mustFailOnStarter)).toBe(true);
+    expect(lab.quiz.map((q) => pick(q.question, 'ja'))).toEqual(['スケールアウトのメリットとして正しいものは？', 'L7ロードバランサーの特徴として正しいものは？', '高可用性を実現するための要素でないものは？']);
+    expect(lab.quiz.map((q) => pick(q.options[q.answer]!, 'ja'))).toEqual(['耐障害性が向上する', 'HTTPヘッダーに基づいたルーティングが可能', '単一障害点の導入']);
+    expect(lab.checks.map((c) => c.name)).toEqual(['all-replicas-up', 'traffic-is-spread']);
   });
 });
