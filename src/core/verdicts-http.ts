@@ -36,10 +36,11 @@ export const identity = (app: string | null): { service?: string; replica?: stri
 /** Who answered, for a report: the app's own name, else HAProxy's server name. */
 const who = (a: HttpAnswer) => a.app ?? a.server ?? 'unknown';
 
-const tally = (values: string[]): string =>
-  Object.entries(values.reduce<Record<string, number>>((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {}))
-    .map(([v, n]) => `${v} ×${n}`)
-    .join(', ');
+const tally = (values: string[]): string => {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].map(([v, n]) => `${v} ×${n}`).join(', ');
+};
 
 export function judgeHttp(answers: readonly HttpAnswer[], expect: HttpExpect, what: string): Verdict {
   const n = answers.length;

@@ -17,7 +17,7 @@ describe('http check verdict', () => {
     { name: 'service answered', answers: [a(200, 'api/2/1')], expect: { service: 'api' }, pass: true, reason: /api\/2\/1/ },
     { name: 'another service answered', answers: [a(200, 'web/1/1')], expect: { service: 'api' }, pass: false, reason: /expected service api to answer, got web ×1/ },
     { name: 'no X-App header', answers: [a(200, null)], expect: { service: 'api' }, pass: false, reason: /\(no X-App header\) ×1/ },
-    { name: 'version', answers: [a(200, 'app/1/2'), a(200, 'app/2/1')], expect: { version: '2' }, pass: false, reason: /expected version 2, got 1 ×1, 2 ×1/ },
+    { name: 'version', answers: [a(200, 'app/1/2'), a(200, 'app/2/1')], expect: { version: '2' }, pass: false, reason: /expected version 2, got 2 ×1, 1 ×1/ },
     { name: 'sticky: one replica', answers: [a(200), a(200), a(200)], expect: { sameReplica: true }, pass: true, reason: /app\/1\/1 ×3/ },
     { name: 'not sticky: spread', answers: [a(200, 'app/1/1'), a(200, 'app/2/1'), a(200, 'app/1/1')], expect: { sameReplica: true }, pass: false, reason: /sent to 2 different replicas \(app\/1\/1 ×2, app\/2\/1 ×1\)/ },
     { name: 'sticky needs two requests', answers: [a(200)], expect: { sameReplica: true }, pass: false, reason: /at least 2 requests/ },
