@@ -1,8 +1,9 @@
-import type { CheckKind } from '../core/lab-schema.ts';
+import type { TaskCheck } from '../core/task-schema.ts';
 
 export interface CheckResult {
   name: string;
-  kind: CheckKind;
+  /** A kind of `checks:` or of a task's checks. */
+  kind: TaskCheck['kind'];
   verdict: 'PASS' | 'FAIL';
   reason: string;
   ms: number;

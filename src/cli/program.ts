@@ -1,6 +1,10 @@
 import { type Command, type CommandUnknownOpts, Command as Program } from '@commander-js/extra-typings';
 import { checkCommand } from '../commands/check.command.ts';
 import { doctorCommand } from '../commands/doctor.command.ts';
+import { gradeCommand } from '../commands/grade.command.ts';
+import { hintCommand } from '../commands/hint.command.ts';
+import { quizCommand } from '../commands/quiz.command.ts';
+import { tasksCommand } from '../commands/tasks.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
@@ -52,8 +56,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     program.addCommand(cmd);
     return cmd;
   };
-  add(listCommand()).action(async () => (await import('../commands/list.ts')).list(ctx()));
-  add(showCommand()).action(async (lab) => (await import('../commands/show.ts')).show(ctx(), { lab }));
+  add(listCommand()).action(async (opts) => (await import('../commands/list.ts')).list(ctx(), opts));
+  add(showCommand()).action(async (lab, opts) => (await import('../commands/show.ts')).show(ctx(), { lab, ...opts }));
   add(validateCommand()).action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
   add(renderCommand()).action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
   add(schemaCommand()).action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));
@@ -63,6 +67,10 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(scaleCommand()).action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
   add(logsCommand()).action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
+  add(gradeCommand()).action(async (lab, opts) => (await import('../commands/grade.ts')).grade(ctx(), { lab, ...opts }));
+  add(tasksCommand()).action(async (lab, opts) => (await import('../commands/tasks.ts')).tasks(ctx(), { lab, ...opts }));
+  add(hintCommand()).action(async (lab, task, opts) => (await import('../commands/hint.ts')).hint(ctx(), { lab, task, ...opts }));
+  add(quizCommand()).action(async (lab, opts) => (await import('../commands/quiz.ts')).quiz(ctx(), { lab, ...opts }));
   add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
   add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { hashBuildContext } from './build-hash.ts';
 import { decodeUtf8 } from './decode-utf8.ts';
 import { parseLab } from './parse-lab.ts';
+import { taskProblems } from '../core/exercises/task-problems.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { LabFileError, UsageError, type FileProblem, EnvironmentError } from '../core/errors.ts';
 
@@ -105,7 +106,13 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
       problems.push({ file: displayName, ...keyPosition(['app', 'build', 'context']), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
     }
   }
-  if (problems.length) return { problems };
+  problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition));
+  lab.tasks.forEach((t, i) => {
+    if (typeof t.solution === 'string' && !existsSync(resolve(dirname(file), t.solution))) {
+      problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });
+    }
+  });
+  if (problems.length) return { problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
   return { lab: { lab, file, buildContext, buildHash: buildContext ? hashBuildContext(buildContext) : undefined }, problems };
 }
 

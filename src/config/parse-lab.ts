@@ -32,7 +32,9 @@ export function parseLab(text: string, file: string): ParseResult {
   if (!js.ok) return js;
   const result = LabSchema.safeParse(js.value);
   if (result.success) {
-    const keyPosition: KeyLocator = (path) => position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
+    // A key's own position, or a list item's (tasks.0.needs.1) when the path ends in an index.
+    const keyPosition: KeyLocator = (path) =>
+      typeof path.at(-1) === 'number' ? position(doc, lineCounter, path) : position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
     return { ok: true, lab: result.data, keyPosition };
   }
   const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
@@ -96,6 +98,12 @@ function friendly(issue: z.core.$ZodIssue): string {
     // zod reports 8000.5 for an .int() as "expected int, received number", which reads as nonsense.
     if (issue.expected === 'int') return 'must be a whole number';
     return `must be ${article(issue.expected)}${received(issue.message)}`;
+  }
+  if (issue.code === 'invalid_union') {
+    // Localized text (a string or { en, ja }): say what is missing or expected, not "Invalid input".
+    const first = issue.errors.flat()[0];
+    if (first?.code === 'invalid_type' && first.message.includes('received undefined')) return `is required (${first.expected})`;
+    if (first?.code === 'invalid_type' && first.expected === 'string') return `must be text, or { en: text, ja: text }${received(first.message)}`;
   }
   if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'too_small') return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}`;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ALGORITHMS, CHECK_KINDS, MAX_REPLICAS, MODES } from './lab-constants.ts';
+import { localText, QuizSchema, TaskSchema } from './task-schema.ts';
 
 export { ALGORITHMS, type Algorithm, CHECK_KINDS, type CheckKind, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Mode } from './lab-constants.ts';
 
@@ -58,13 +59,15 @@ const CheckSchema = z.strictObject({
 
 export const LabSchema = z.strictObject({
   id: z.string().regex(LabIdPattern, 'must look like 03-load-balancing (two digits, then kebab-case)'),
-  title: z.string().min(1),
-  summary: z.string().min(1),
-  goals: z.array(z.string().min(1)).min(1).describe('Learning goals, shown by `lab show`.'),
+  title: localText,
+  summary: localText,
+  goals: z.array(localText).min(1).describe('Learning goals, shown by `lab show`.'),
   app: AppSchema,
   loadBalancer: LoadBalancerSchema,
   defaults: DefaultsSchema.prefault({}),
   checks: z.array(CheckSchema).default([]),
+  tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),
+  quiz: z.array(QuizSchema).default([]).describe('Questions for lab quiz.'),
 });
 
 export type Lab = z.infer<typeof LabSchema>;

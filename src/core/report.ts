@@ -5,7 +5,12 @@ import type { ServerState } from './haproxy-servers.ts';
 
 
 /** Width as the terminal shows it: escape codes take no columns. */
-const width = (s: string) => stripVTControlCharacters(s).length;
+/** East Asian wide characters (CJK, kana, full-width forms) take two terminal columns. */
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+const width = (s: string) => {
+  const plain = stripVTControlCharacters(s);
+  return plain.length + (plain.match(WIDE)?.length ?? 0);
+};
 const NUMERIC = /^[-+]?\d[\d,.]*%?$/;
 
 /**

@@ -30,7 +30,7 @@ export function suggestKey(schema: unknown, path: Path, key: string, present: re
   const local = nearest(key, Object.keys(here?.properties ?? {}).filter((k) => !present.includes(k)).map((k) => ({ key: k, parent: '' })));
   if (local.length) return ` (did you mean "${local[0]!.key}"?)`;
   const parent = schemaPath(path);
-  const elsewhere = nearest(key, allKeys(schema).filter((p) => p.parent !== parent));
+  const elsewhere = shallowest(nearest(key, allKeys(schema).filter((p) => p.parent !== parent)));
   return elsewhere.length ? ` (did you mean ${elsewhere.map(where).join(' or ')}?)` : '';
 }
 
@@ -64,6 +64,13 @@ function allKeys(schema: unknown, parent = ''): Placed[] {
     ...Object.entries(n.properties ?? {}).flatMap(([key, sub]) => [{ key, parent }, ...allKeys(sub, parent ? `${parent}.${key}` : key)]),
     ...(n.items ? allKeys(n.items, `${parent}[]`) : []),
   ]);
+}
+
+/** Of keys equally near, the least nested: `title` at the top level before tasks[].title. */
+function shallowest(placed: Placed[]): Placed[] {
+  const depth = (p: Placed) => (p.parent ? p.parent.split(/\.|\[\]/).filter(Boolean).length + 1 : 0);
+  const min = Math.min(...placed.map(depth));
+  return placed.filter((p) => depth(p) === min);
 }
 
 /** The candidates closest to `key` (ignoring case), if close enough to be a slip of the keyboard. */

@@ -120,7 +120,7 @@ async function makeFolder(dir: string, mode: number, parents = false): Promise<b
 }
 
 /** Write through a temporary file and rename, so HAProxy or compose never read half a file. */
-async function atomicWrite(file: string, text: string, mode: number): Promise<void> {
+export async function atomicWrite(file: string, text: string, mode: number): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text, { mode });
   await chmod(tmp, mode);

@@ -57,6 +57,11 @@ describe('renderTable', () => {
     expect(table.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['name    n', '─────  ──', 'app1   12', 'app22   3']);
   });
 
+  it('counts Japanese characters as two columns, as a terminal shows them', () => {
+    const table = renderTable([['スケールアウト', 'open'], ['scale', 'locked']], ['TITLE', 'STATE']);
+    expect(table.split('\n')).toEqual(['TITLE           STATE', '──────────────  ──────', 'スケールアウト  open', 'scale           locked']);
+  });
+
   it('handles ragged rows', () => {
     expect(renderTable([['a'], ['b', 'c', 'd']], ['x', 'y'])).toBe('x  y\n─  ─  ─\na\nb  c  d');
   });

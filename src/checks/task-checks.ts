@@ -1,0 +1,37 @@
+import type { Context } from '../cli/context.ts';
+import type { LabCheck } from '../core/lab-schema.ts';
+import type { TaskCheck } from '../core/task-schema.ts';
+import { httpCheck } from './http.ts';
+import { routingCheck } from './routing.ts';
+import { runChecks } from './run-checks.ts';
+import { serversCheck } from './servers.ts';
+import type { CheckTarget } from './target.ts';
+import type { CheckResult } from './types.ts';
+
+/**
+ * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
+ * failover) run exactly as `lab check` runs them; http, routing and servers are task kinds.
+ */
+export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (ctx.signal.aborted) break;
+    const name = check.name ?? check.kind;
+    if (check.kind === 'replicas-up' || check.kind === 'distribution' || check.kind === 'failover') {
+      results.push(...(await runChecks(ctx, t, [{ ...check, name } as LabCheck], {})));
+      continue;
+    }
+    const step = ctx.out.step(`${task}: ${name}`);
+    const t0 = performance.now();
+    let result: CheckResult;
+    try {
+      result = check.kind === 'http' ? await httpCheck(t, check, ctx.signal) : check.kind === 'routing' ? await routingCheck(t, check, ctx.signal) : await serversCheck(t, check);
+    } catch (e) {
+      result = { name, kind: check.kind, verdict: 'FAIL', reason: (e as Error).message, ms: performance.now() - t0, report: [] };
+    }
+    if (result.verdict === 'PASS') step.succeed(`${task}: ${name}: PASS`);
+    else step.fail(`${task}: ${name}: FAIL`);
+    results.push(result);
+  }
+  return results;
+}

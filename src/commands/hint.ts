@@ -1,0 +1,39 @@
+import type { Context } from '../cli/context.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import { UsageError } from '../core/errors.ts';
+import { revealHint } from '../core/exercises/progress.ts';
+import { nextTask, taskViews } from '../core/exercises/task-state.ts';
+import { shortId } from '../core/lab-id.ts';
+import { pick, pickLanguage } from '../core/localized.ts';
+import { writeProgress } from '../engine/progress-file.ts';
+import { studentWorkspace } from '../exercises/student-workspace.ts';
+import type { hintCommand } from './hint.command.ts';
+
+export type HintOptions = OptionsOf<typeof hintCommand> & { lab: string; task?: string | undefined };
+
+/** The next hint of the current (first open) or named task; revealed hints are remembered. */
+export async function hint(ctx: Context, opts: HintOptions): Promise<void> {
+  const lang = pickLanguage(opts.lang, ctx.env);
+  const { loaded, ws, progress } = await studentWorkspace(ctx, opts);
+  const { lab } = loaded;
+  const short = shortId(lab.id);
+  if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks, so no hints`, { hint: `Run lab show ${short}` });
+  const id = opts.task ?? nextTask(taskViews(lab.tasks, (t) => progress.tasks[t]?.status));
+  if (id === undefined) {
+    ctx.out.data({ lab: lab.id, task: null, hint: null });
+    return ctx.out.result(`Every task of lab ${short} passed: no hint needed. Name a task for its hints: lab hint ${short} <task>`);
+  }
+  const task = lab.tasks.find((t) => t.id === id);
+  if (!task) throw new UsageError(`Lab ${short} has no task "${id}"; tasks: ${lab.tasks.map((t) => t.id).join(', ')}`, { hint: `Run lab tasks ${short}` });
+  const revealed = revealHint(progress, task.id, task.hints.length);
+  if (!revealed) {
+    ctx.out.data({ lab: lab.id, task: task.id, hint: null, total: 0 });
+    return ctx.out.result(`Task ${task.id} has no hints. Its instructions: lab tasks ${short}`);
+  }
+  await writeProgress(ws, revealed.progress);
+  const text = pick(task.hints[revealed.index]!, lang);
+  const total = task.hints.length;
+  ctx.out.data({ lab: lab.id, task: task.id, hint: revealed.index + 1, total, text });
+  ctx.out.result(`${ctx.out.c.bold(`Hint ${revealed.index + 1} of ${total}`)} for ${task.id}: ${text}`);
+  if (revealed.index + 1 < total) ctx.out.result(ctx.out.c.dim(`Another: lab hint ${short}${opts.task ? ` ${task.id}` : ''}`));
+}

@@ -1,0 +1,32 @@
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseProgress, PROGRESS_FILE, renderProgress, type Progress } from '../core/exercises/progress.ts';
+import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
+import { atomicWrite, type Workspace } from './workspace.ts';
+
+/** A student's progress (core/exercises/progress.ts) in the lab's workspace: read, and written 0600. */
+export async function readProgress(ws: Workspace, lab: string): Promise<Progress> {
+  return parseProgress(await readFile(join(ws.dir, PROGRESS_FILE), 'utf8').catch(() => undefined), lab);
+}
+
+/**
+ * Write progress.json, listed first in lab-files.json as lab's (so lab reset deletes it with the
+ * rest). Before `lab up`, the workspace folder may not exist yet: lab makes it, and says so.
+ */
+export async function writeProgress(ws: Workspace, progress: Progress): Promise<string> {
+  await mkdir(dirname(ws.dir), { recursive: true });
+  let createdFolder = false;
+  try {
+    await mkdir(ws.dir, { mode: 0o700 });
+    await chmod(ws.dir, 0o700);
+    createdFolder = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const [marker, state] = await Promise.all([ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const next = nextMarker(parseMarker(marker), { createdFolder, legacyState: isLabState(state), inLabHome: ws.inLabHome, files: [PROGRESS_FILE, MARKER_FILE], folders: [] });
+  await atomicWrite(ws.markerFile, renderMarker(next), 0o644);
+  const file = join(ws.dir, PROGRESS_FILE);
+  await atomicWrite(file, renderProgress(progress), 0o600);
+  return file;
+}
