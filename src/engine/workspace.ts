@@ -10,6 +10,7 @@ import { renderHaproxyCfg } from '../core/render-haproxy.ts';
 import { HAPROXY_ENV_FILE, renderHaproxyEnv } from '../core/render-secrets.ts';
 import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
 import { configIdOf } from '../core/config-id.ts';
+import { UsageError } from '../core/errors.ts';
 import { LAB_CFG_FILE, renderLabCfg } from '../core/render-lab-cfg.ts';
 import { readLabCfgTemplate } from '../config/templates.ts';
 
@@ -67,7 +68,11 @@ const SHARED_DIR = 0o755;
  * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
  */
 export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
-  if (loaded.starter) return writeStudentWorkspace(ws, loaded, options);
+  if (loaded.starter) {
+    // The student edits haproxy.cfg on this machine and HAProxy reads it through a bind mount.
+    if (remote) throw new UsageError(`Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`, { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' });
+    return writeStudentWorkspace(ws, loaded, options);
+  }
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
