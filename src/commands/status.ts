@@ -69,6 +69,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
     project,
     lab: haproxy.lab,
     options: state ? { ...state.options, statsPassword: undefined } : null,
+    ...(state?.studentConfig ? { studentConfig: state.studentConfig } : {}),
     containers: all.map(({ name, service, state: s, status: st, ip, ports }) => ({ name, service, state: s, status: st, ip, ports })),
     servers: serverRows,
     emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
