@@ -1,6 +1,7 @@
 import { type Command, type CommandUnknownOpts, Command as Program } from '@commander-js/extra-typings';
 import { checkCommand } from '../commands/check.command.ts';
 import { doctorCommand } from '../commands/doctor.command.ts';
+import { faultCommand } from '../commands/fault.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
@@ -62,6 +63,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(statusCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/status.ts')).status(c, { lab, ...opts })));
   add(scaleCommand()).action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
   add(logsCommand()).action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
+  add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
