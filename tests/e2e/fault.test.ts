@@ -3,6 +3,7 @@
  * port (or the engine), HAProxy reacts to them, lab status shows them, and clear undoes them.
  */
 import { describe, expect, it } from 'vitest';
+import { startSshd, sshdUnavailable } from './fleet-sshd.ts';
 import { AUTO_PORTS, cleanupLab, expectExit, hitApp, parseJson, poll, requireDocker, runLab, skipNote, step, uniqueProject } from './helpers.ts';
 
 const engine = requireDocker();
@@ -78,4 +79,21 @@ describe.skipIf(!engine.ok)(`lab fault${skipNote(engine)}`, () => {
       expect(back.faults.map((f) => f.faults)).toEqual([[], []]);
     });
   }, 240_000);
+
+  const noSshd = engine.ok ? sshdUnavailable() : '';
+  it.skipIf(Boolean(noSshd))(`reaches the unpublished control port on a remote engine (--host ssh://)${noSshd ? ` (skipped: ${noSshd})` : ''}`, async () => {
+    const sshd = await startSshd();
+    const project = uniqueProject();
+    try {
+      cleanupLab('03', project, { env: sshd.env });
+      const lab = (...args: string[]) => runLab(['--host', sshd.host, ...args, '--project', project], { env: sshd.env });
+      expectExit(await lab('up', '03', '--replicas', '2', '--pull', 'never', ...AUTO_PORTS), 0);
+      const r = parseJson<{ replicas: { replica: number; faults: string[] }[] }>(expectExit(await lab('fault', '03', 'app/2', 'latency=150', '--json'), 0));
+      expect(r.replicas).toEqual([expect.objectContaining({ replica: 2, faults: ['latency 150 ms'] })]);
+      const s = parseJson<Status>(expectExit(await lab('status', '03', '--json'), 0));
+      expect(s.faults.map((f) => [f.replica, f.faults])).toEqual([[1, []], [2, ['latency 150 ms']]]);
+    } finally {
+      await sshd.stop();
+    }
+  }, 180_000);
 });
