@@ -3,6 +3,8 @@ import type { OptionsOf } from '../cli/options.ts';
 import { findLab } from '../config/labs.ts';
 import { checkService, parseFaultRequest, pickReplica } from '../core/fault-request.ts';
 import { projectFor } from '../core/options.ts';
+import { mapBounded } from '../core/pool.ts';
+import { DOCKER_API_CONCURRENCY } from '../docker/engine.ts';
 import { openEngine } from '../engine/engine.ts';
 import { applyFault } from '../engine/faults.ts';
 import { runningProject } from '../engine/project.ts';
@@ -26,8 +28,7 @@ export async function fault(ctx: Context, opts: OptionsOf<typeof faultCommand> &
   if (req.replica === undefined && req.fault.kind !== 'clear') ctx.out.info(`No replica given: picked ${req.service}/${targets[0]!.number} (${targets[0]!.name})`);
   const what = req.fault.kind === 'clear' ? 'Clearing faults of' : `Injecting ${opts.spec}${req.seconds === undefined ? '' : ` for ${req.seconds} s`} into`;
   const step = ctx.out.step(`${what} ${targets.map((t) => `${t.service}/${t.number}`).join(', ')}`);
-  const results = [];
-  for (const c of targets) results.push(await failing(step, applyFault(engine, c, req.fault, req.seconds)));
+  const results = await failing(step, mapBounded(targets, DOCKER_API_CONCURRENCY, (c) => applyFault(engine, c, req.fault, req.seconds)));
   step.succeed();
   ctx.out.data({
     outcome: 'success',
