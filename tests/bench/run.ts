@@ -6,6 +6,7 @@
  * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_DRILL_REPS
  * (failover drills, 3), BENCH_TEST_REPS (lab test, 2), BENCH_CURVE (replica counts, "1,10,25,50,100").
  * Quick mode (`npm run bench -- --quick` or BENCH_QUICK=1): fewer samples and a curve to 25.
+ * BENCH_ONLY=cli,up,scale,failover,curve,test runs only those parts (to iterate on one figure).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ const DRILL_REPS = count('BENCH_DRILL_REPS', QUICK ? 1 : 3);
 const TEST_REPS = count('BENCH_TEST_REPS', QUICK ? 1 : 2);
 const CURVE = (process.env.BENCH_CURVE ?? (QUICK ? '1,10,25' : '1,10,25,50,100')).split(',').map(Number).filter((n) => n > 0);
 const CLI_RUNS = QUICK ? 5 : 10;
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const runs = (part: string) => !ONLY || ONLY.includes(part);
 
 const PROJECT = `bench-${process.pid}`;
 const RAW = `bench-raw-${process.pid}`;
@@ -109,14 +112,14 @@ async function main() {
   ];
   const under100 = new Set(['list', 'show', 'validate']);
   const cliMs: Record<string, Metric> = {};
-  for (const [id, args, label] of cli) {
+  for (const [id, args, label] of runs('cli') ? cli : []) {
     step(`${label} x${CLI_RUNS}`);
     await must('node', args, env);
     const m = metric({ id: `cli.${id}`, label, unit: 'ms', samples: [], ...(under100.has(id) ? { max: 100 } : {}) });
     cliMs[id] = m;
     for (let i = 0; i < CLI_RUNS; i++) m.samples.push((await must('node', args, env)).ms);
   }
-  metric({ id: 'cli.version.ratio', label: 'ratio lab --version / node -e 0 (medians)', unit: 'x', samples: [], max: 1.5, value: median(cliMs.version!.samples) / median(cliMs.node!.samples) });
+  if (runs('cli')) metric({ id: 'cli.version.ratio', label: 'ratio lab --version / node -e 0 (medians)', unit: 'x', samples: [], max: 1.5, value: median(cliMs.version!.samples) / median(cliMs.node!.samples) });
 
   // 2. Warm-up, not counted: builds lab/whoami:1 if needed; read HAProxy's version off the running container.
   step('warm-up: lab up / down (not counted)');
@@ -142,7 +145,7 @@ async function main() {
   const downRaw = metric({ id: 'down3.raw', label: 'docker compose down (same files)', unit: 'ms', samples: [] });
   const downRatio = metric({ id: 'down3.ratio', label: 'ratio lab down / raw compose down (medians)', unit: 'x', samples: [], max: 1.1 });
   const checkFailures: string[] = [];
-  for (let i = 0; i < REPS; i++) {
+  for (let i = 0; i < (runs('up') ? REPS : 0); i++) {
     const runLab = async () => {
       step(`round ${i + 1}/${REPS}: lab up, check, down`);
       const u = await labUp(3);
@@ -164,13 +167,13 @@ async function main() {
     for (const half of i % 2 === 0 ? [runLab, runRaw] : [runRaw, runLab]) await half();
     ratio.samples.push(upLab.samples[i]! / upRaw.samples[i]!);
   }
-  ratio.value = median(upLab.samples) / median(upRaw.samples);
-  downRatio.value = median(downLab.samples) / median(downRaw.samples);
+  if (runs('up')) ratio.value = median(upLab.samples) / median(upRaw.samples);
+  if (runs('up')) downRatio.value = median(downLab.samples) / median(downRaw.samples);
 
   // 4. Live scale 3 -> 10: wall clock of `lab scale`, and the time lab reports itself.
   const scale = metric({ id: 'scale3to10', label: 'lab scale 03 10 (from 3, to 10 UP)', unit: 'ms', samples: [], max: 2000 });
   const scaleSelf = metric({ id: 'scale3to10.self', label: '  as reported by lab (ms in --json)', unit: 'ms', samples: [] });
-  for (let i = 0; i < SCALE_REPS; i++) {
+  for (let i = 0; i < (runs('scale') ? SCALE_REPS : 0); i++) {
     step(`scale ${i + 1}/${SCALE_REPS}: up 3, scale to 10, down`);
     await labUp(3);
     const s = await lab(['scale', '03', '10', '--project', PROJECT, '--json']);
@@ -184,8 +187,8 @@ async function main() {
   const back = metric({ id: 'failover.backMs', label: 'failover: restarted replica back UP', unit: 'ms', samples: [], max: 1000 });
   const failed = metric({ id: 'failover.failed', label: 'failover: failed requests (total over drills)', unit: 'n', samples: [], max: 0 });
   const sent = metric({ id: 'failover.sent', label: '  requests sent per drill', unit: 'n', samples: [] });
-  await labUp(3);
-  for (let i = 0; i < DRILL_REPS; i++) {
+  if (runs('failover')) await labUp(3);
+  for (let i = 0; i < (runs('failover') ? DRILL_REPS : 0); i++) {
     step(`failover drill ${i + 1}/${DRILL_REPS}`);
     const r = json<{ checks: { kind: string; data?: { sent: number; failed: number; events: DrillEvent[] } }[] }>(await lab(['check', '03', '--project', PROJECT, '--failover', '--json'], [0, 1]));
     const d = r.checks.find((c) => c.kind === 'failover')?.data;
@@ -196,12 +199,12 @@ async function main() {
     failed.samples.push(t.failed);
     sent.samples.push(t.sent);
   }
-  failed.value = failed.samples.reduce((a, b) => a + b, 0);
-  await labDown();
+  if (runs('failover')) failed.value = failed.samples.reduce((a, b) => a + b, 0);
+  if (runs('failover')) await labDown();
 
   // 6. The cost curve: up to ready and down at each replica count, lab and raw Compose.
   const curve: CurvePoint[] = [];
-  for (const n of CURVE) {
+  for (const n of runs('curve') ? CURVE : []) {
     step(`cost curve: ${n} replica(s), lab then raw compose`);
     const u = await labUp(n);
     const d = await labDown();
@@ -225,7 +228,7 @@ async function main() {
 
   // 7. lab test 03 as CI runs it: validate, up, check, down.
   const test = metric({ id: 'test03', label: 'lab test 03 (validate, up, check, down)', unit: 'ms', samples: [], max: 4000 });
-  for (let i = 0; i < TEST_REPS; i++) {
+  for (let i = 0; i < (runs('test') ? TEST_REPS : 0); i++) {
     step(`lab test 03 ${i + 1}/${TEST_REPS}`);
     test.samples.push((await lab(['test', '03', '--json'])).ms);
   }
@@ -235,7 +238,8 @@ async function main() {
 
 function report(info: ReturnType<typeof environment> & { curve: CurvePoint[] }, startedAt: string): void {
   const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${Math.round(v)} ms`);
-  const rows = metrics.map((m) => {
+  const shown = metrics.filter((m) => m.samples.length || m.value !== undefined);
+  const rows = shown.map((m) => {
     const s = summarize(m.samples);
     const v = m.value ?? s.median;
     const verdict = m.max === undefined ? '' : v <= m.max ? 'pass' : 'MISS';
@@ -248,7 +252,7 @@ function report(info: ReturnType<typeof environment> & { curve: CurvePoint[] }, 
   process.stdout.write(`${table(['metric', 'n', 'median', 'min', 'max', 'target', 'result'], rows)}\n\n`);
   if (info.curve.length) process.stdout.write(`Cost curve (one run per point; up = to every replica UP for lab, --wait for raw):\n${table(['replicas', 'lab up', 'raw up', 'lab down', 'raw down'], curveRows(info.curve))}\n\n`);
   const round = (x: number) => Math.round(x * 100) / 100;
-  const results = metrics.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined ? null : (m.value ?? median(m.samples)) <= m.max }));
+  const results = shown.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined ? null : (m.value ?? median(m.samples)) <= m.max }));
   mkdirSync(join(OUT_FILE, '..'), { recursive: true });
   const load = { ...info.load, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)), loadavg1mAtEachStep: loads };
   writeFileSync(OUT_FILE, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), ...info, load, reps: { QUICK, REPS, SCALE_REPS, DRILL_REPS, TEST_REPS, CURVE, CLI_RUNS }, metrics: results }, null, 2)}\n`);
