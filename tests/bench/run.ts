@@ -243,7 +243,8 @@ function report(info: ReturnType<typeof environment> & { curve: CurvePoint[] }, 
     const s = summarize(m.samples);
     const v = m.value ?? s.median;
     const verdict = m.max === undefined ? '' : v <= m.max ? 'pass' : 'MISS';
-    return [m.label, String(s.n), fmt(m, v), fmt(m, s.min), fmt(m, s.max), m.max === undefined ? '' : `≤ ${fmt(m, m.max)}`, verdict];
+    const spread = (x: number) => (s.n ? fmt(m, x) : '');
+    return [m.label, String(s.n), fmt(m, v), spread(s.min), spread(s.max), m.max === undefined ? '' : `≤ ${fmt(m, m.max)}`, verdict];
   });
   const v = info.versions;
   const machine = `${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.os}, Node ${info.machine.node}`;
