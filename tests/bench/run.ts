@@ -187,6 +187,7 @@ async function main() {
   const back = metric({ id: 'failover.backMs', label: 'failover: restarted replica back UP', unit: 'ms', samples: [], max: 1000 });
   const failed = metric({ id: 'failover.failed', label: 'failover: failed requests (total over drills)', unit: 'n', samples: [], max: 0 });
   const sent = metric({ id: 'failover.sent', label: '  requests sent per drill', unit: 'n', samples: [] });
+  const drills: DrillEvent[][] = [];
   if (runs('failover')) await labUp(3);
   for (let i = 0; i < (runs('failover') ? DRILL_REPS : 0); i++) {
     step(`failover drill ${i + 1}/${DRILL_REPS}`);
@@ -194,6 +195,7 @@ async function main() {
     const d = r.checks.find((c) => c.kind === 'failover')?.data;
     if (!d) throw new Error('lab check --failover printed no drill data');
     const t = drillTimes(d);
+    drills.push(d.events);
     out.samples.push(t.outMs);
     back.samples.push(t.backMs);
     failed.samples.push(t.failed);
@@ -233,10 +235,10 @@ async function main() {
     test.samples.push((await lab(['test', '03', '--json'])).ms);
   }
   if (checkFailures.length) progress(`lab check failed ${checkFailures.length} time(s); see checkFailures in the JSON`);
-  return Object.assign(envInfo, { checkFailures, curve });
+  return Object.assign(envInfo, { checkFailures, curve, drills });
 }
 
-function report(info: ReturnType<typeof environment> & { curve: CurvePoint[] }, startedAt: string): void {
+function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; drills: DrillEvent[][] }, startedAt: string): void {
   const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${Math.round(v)} ms`);
   const shown = metrics.filter((m) => m.samples.length || m.value !== undefined);
   const rows = shown.map((m) => {
