@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extraEnginesUnavailable, seedImages, startExtraEngine, type ExtraEngine } from './fleet-engines.ts';
-import { AUTO_PORTS, cleanupLab, describeRun, engineHost, expectExit, freePort, parseJson, requireDocker, runLab, skipNote, step, uniqueProject } from './helpers.ts';
+import { hostSlug } from '../../src/core/instructor/hosts-file.ts';
+import { AUTO_PORTS, cleanupLab, describeRun, engineHost, expectExit, freePort, labHome, parseJson, requireDocker, runLab, skipNote, step, uniqueProject } from './helpers.ts';
 
 const state = requireDocker();
 const noEngines = state.ok ? extraEnginesUnavailable() : '';
@@ -111,6 +112,10 @@ describe.skipIf(!ok).sequential(`lab grade --hosts: a class on two engines${note
         ['pc03', 3, null, 'EnvironmentError'],
       ]);
       expect(j.machines[0]!.tasks![0]!.reason).toMatch(/HAProxy has 3 server\(s\) with a replica behind them in app, expected 5/);
+      // Each machine's progress is saved in its own workspace, where lab --hosts up put it.
+      const progress = (host: string) => JSON.parse(readFileSync(join(labHome(), 'hosts', hostSlug(host), 'workspaces', p, 'progress.json'), 'utf8')) as { tasks: Record<string, { status: string }> };
+      expect(progress(engine!.host).tasks['scale-out']?.status).toBe('pass');
+      expect(progress(engineHost()).tasks['scale-out']?.status).toBe('fail');
       expect(j.summary).toMatchObject({ machines: 3, graded: 2, allPassed: 0, tasks: [{ id: 'scale-out', passed: 1 }, { id: 'least-connections', passed: 0 }, { id: 'sticky-sessions', passed: 0 }] });
     });
 
