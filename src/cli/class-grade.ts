@@ -36,7 +36,8 @@ export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGra
   const { out } = ctx;
   out.data(classJson(lab.id, machines, taskIds));
   out.result(renderClassTable(machines, taskIds, out.c));
-  for (const m of machines) if (m.error?.hint) out.result(out.c.dim(`${m.name}: ${m.error.hint}`));
+  const hints = machines.filter((m) => m.error?.hint).map((m) => out.c.dim(`${m.name}: ${m.error!.hint}`));
+  if (hints.length) out.result(`\n${hints.join('\n')}`);
   const exitCode = classExitCode(machines);
   const headline = classHeadline(machines, taskIds);
   if (exitCode === EXIT.ok) return out.result(`\n${out.c.green(headline)}`);

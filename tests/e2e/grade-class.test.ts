@@ -30,8 +30,8 @@ function tableRows(stdout: string): string[][] {
   const rule = lines.findIndex((l) => l.startsWith('─'));
   const rows: string[][] = [];
   for (const l of lines.slice(rule + 1)) {
-    if (!l.trim()) break;
     rows.push(l.trim().split(/\s{2,}/));
+    if (l.startsWith('passed ')) break;
   }
   return rows;
 }
