@@ -20,19 +20,8 @@ export const FLEET_CONCURRENCY = 8;
  * of the hosts.
  */
 export async function runOnHosts(ctx: Context, file: string, run: (c: Context) => Promise<void>): Promise<void> {
-  if (ctx.host) throw new UsageError('--host and --hosts cannot be used together', { hint: 'Put the host in the hosts file, or drop --hosts' });
-  const hosts = parseHostsFile(await readHostsFile(resolve(ctx.cwd, file), file), file);
-  const progress = ctx.out.step(`Running on ${hosts.length} host(s), ${Math.min(hosts.length, FLEET_CONCURRENCY)} at a time`);
-  let done = 0;
-  const results = await mapBounded(hosts, FLEET_CONCURRENCY, async (entry) => {
-    const r = await runOnHost(ctx, entry, run);
-    progress.update(`${++done}/${hosts.length} host(s) done (last: ${entry.name}, exit ${r.exitCode})`);
-    return r;
-  });
+  const results = await runOnEveryHost(ctx, file, run);
   const exitCode = mostSevere(results.map((r) => r.exitCode));
-  if (exitCode === EXIT.ok) progress.succeed(`${hosts.length} host(s) done`);
-  else progress.fail(`${hosts.length} host(s) done`);
-
   const { out } = ctx;
   out.data(fleetJson(results));
   if (out.verbose && !out.json) {
@@ -45,6 +34,27 @@ export async function runOnHosts(ctx: Context, file: string, run: (c: Context) =
     throw out.json ? new ExitError(e) : e;
   }
   out.result(out.c.green(fleetHeadline(results)));
+}
+
+/**
+ * The fleet's engine room: run a command on every engine of a hosts file, at most
+ * FLEET_CONCURRENCY at once, and return how each run ended, in the file's order. `json`: each
+ * host's command prints its JSON object (what a caller that reads the results needs), whatever
+ * --json says.
+ */
+export async function runOnEveryHost(ctx: Context, file: string, run: (c: Context) => Promise<void>, json = ctx.out.json): Promise<HostResult[]> {
+  if (ctx.host) throw new UsageError('--host and --hosts cannot be used together', { hint: 'Put the host in the hosts file, or drop --hosts' });
+  const hosts = parseHostsFile(await readHostsFile(resolve(ctx.cwd, file), file), file);
+  const progress = ctx.out.step(`Running on ${hosts.length} host(s), ${Math.min(hosts.length, FLEET_CONCURRENCY)} at a time`);
+  let done = 0;
+  const results = await mapBounded(hosts, FLEET_CONCURRENCY, async (entry) => {
+    const r = await runOnHost(ctx, entry, run, json);
+    progress.update(`${++done}/${hosts.length} host(s) done (last: ${entry.name}, exit ${r.exitCode})`);
+    return r;
+  });
+  if (mostSevere(results.map((r) => r.exitCode)) === EXIT.ok) progress.succeed(`${hosts.length} host(s) done`);
+  else progress.fail(`${hosts.length} host(s) done`);
+  return results;
 }
 
 async function readHostsFile(path: string, shown: string): Promise<string> {
@@ -65,10 +75,10 @@ class Buffered implements Writer {
   }
 }
 
-async function runOnHost(ctx: Context, entry: HostEntry, run: (c: Context) => Promise<void>): Promise<HostResult> {
+async function runOnHost(ctx: Context, entry: HostEntry, run: (c: Context) => Promise<void>, json: boolean): Promise<HostResult> {
   const stdout = new Buffered();
   const stderr = new Buffered();
-  const out = new Output(stdout, stderr, plainColors, ctx.out.json, ctx.out.verbose);
+  const out = new Output(stdout, stderr, plainColors, json, ctx.out.verbose);
   const t0 = performance.now();
   let exitCode: HostResult['exitCode'] = EXIT.ok;
   let error: HostResult['error'];

@@ -34,7 +34,7 @@ const labCommand = (version = '') =>
     .option('--color', 'force colors')
     .option('-v, --verbose', 'show the docker commands lab runs and their output')
     .option('-H, --host <url>', 'Docker engine to use: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST, then the docker context)')
-    .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down)');
+    .option('--hosts <file>', 'run on every Docker engine listed in the file, one per line (reset, prepare, doctor, status, up, down, grade)');
 
 /** Options every command accepts (before or after the command name). */
 export type GlobalOptions = OptionsOf<typeof labCommand>;
@@ -71,7 +71,13 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(applyCommand()).action(async (lab, opts) => (await import('../commands/apply.ts')).apply(ctx(), { lab, ...opts }));
   add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
-  add(gradeCommand()).action(async (lab, opts) => (await import('../commands/grade.ts')).grade(ctx(), { lab, ...opts }));
+  add(gradeCommand()).action(async (lab, opts) => {
+    const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });
+    const { hosts } = program.opts();
+    if (hosts) return (await import('./class-grade.ts')).gradeClass(ctx(), hosts, { lab, ...opts }, grade);
+    if (opts.csv) throw new UsageError('--csv writes a class grade: add --hosts <file>', { hint: `For one machine use --json or --junit <file>; for a room: lab --hosts room.txt grade ${lab} --csv ${opts.csv}` });
+    return grade(ctx());
+  });
   add(tasksCommand()).action(async (lab, opts) => (await import('../commands/tasks.ts')).tasks(ctx(), { lab, ...opts }));
   add(hintCommand()).action(async (lab, task, opts) => (await import('../commands/hint.ts')).hint(ctx(), { lab, task, ...opts }));
   add(quizCommand()).action(async (lab, opts) => (await import('../commands/quiz.ts')).quiz(ctx(), { lab, ...opts }));

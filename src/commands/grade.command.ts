@@ -8,5 +8,15 @@ export const gradeCommand = () =>
     .argument('<lab>')
     .addOption(projectOption('compose project name'))
     .option('--junit <file>', 'also write JUnit XML (one test case per task) to this file')
+    .option('--csv <file>', 'with --hosts: also write the class grade as CSV, one row per machine')
     .addOption(langOption())
-    .addHelpText('after', '\nExit codes: 0 every task passes, 1 a task fails or is locked, 2 the lab is not running (or has no tasks).');
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every task passes, 1 a task fails or is locked, 2 the lab is not running (or has no tasks).
+
+With --hosts <file> (lab --hosts room.txt grade 03): every machine of the file is graded at once,
+one row per machine. Exit 0 only when every machine passes every task; else the most severe of
+the machines' codes: 1 a task failed or is locked, 2 the lab is not running on a machine,
+3 a machine's engine cannot be reached, 4 a Docker operation failed.`,
+    );

@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { Context } from '../cli/context.ts';
 import { connect } from '../docker/engine.ts';
 import { type Endpoint, resolveEndpoint } from '../docker/endpoint.ts';
+import { publishedHostOf } from '../core/published-host.ts';
 
 /** The Docker engine a command works on: where it is, and a dockerode client for it. */
 export interface Engine {
@@ -19,5 +20,5 @@ export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Eng
 export const isLocalEngine = (endpoint: Endpoint): boolean => /^(unix|npipe):/.test(endpoint.host);
 
 /** The host name the published ports of an engine are reached on. */
-export const publishedHost = (endpoint: Endpoint): string => (isLocalEngine(endpoint) ? '127.0.0.1' : new URL(endpoint.host).hostname);
+export const publishedHost = (endpoint: Endpoint): string => publishedHostOf(endpoint.host);
 
