@@ -1,10 +1,12 @@
 import { type Command, type CommandUnknownOpts, Command as Program } from '@commander-js/extra-typings';
+import { applyCommand } from '../commands/apply.command.ts';
 import { checkCommand } from '../commands/check.command.ts';
 import { doctorCommand } from '../commands/doctor.command.ts';
 import { gradeCommand } from '../commands/grade.command.ts';
 import { hintCommand } from '../commands/hint.command.ts';
 import { quizCommand } from '../commands/quiz.command.ts';
 import { tasksCommand } from '../commands/tasks.command.ts';
+import { faultCommand } from '../commands/fault.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
@@ -69,6 +71,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(statusCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/status.ts')).status(c, { lab, ...opts })));
   add(scaleCommand()).action(async (lab, replicas, opts) => (await import('../commands/scale.ts')).scale(ctx(), { lab, replicas, ...opts }));
   add(logsCommand()).action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
+  add(applyCommand()).action(async (lab, opts) => (await import('../commands/apply.ts')).apply(ctx(), { lab, ...opts }));
+  add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => (await import('../commands/grade.ts')).grade(ctx(), { lab, ...opts }));
   add(tasksCommand()).action(async (lab, opts) => (await import('../commands/tasks.ts')).tasks(ctx(), { lab, ...opts }));

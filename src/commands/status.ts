@@ -8,6 +8,7 @@ import { labContainers, type LabContainer } from '../docker/engine.ts';
 import { ExitError, RuntimeError } from '../core/errors.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { openEngine, publishedHost, type Engine } from '../engine/engine.ts';
+import { readAllFaults } from '../engine/faults.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import type { OptionsOf } from '../cli/options.ts';
@@ -48,6 +49,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
   const { all, haproxy } = await runningProject(engine, project, ref);
   const { state } = await projectWorkspace(ctx, project, haproxy);
   const mode = state?.options.mode ?? 'http';
+  const faults = readAllFaults(engine, all);
   let servers: ServerStat[] = [];
   let statsError: string | undefined;
   try {
@@ -69,15 +71,19 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
     project,
     lab: haproxy.lab,
     options: state ? { ...state.options, statsPassword: undefined } : null,
+    ...(state?.studentConfig ? { studentConfig: state.studentConfig } : {}),
     containers: all.map(({ name, service, state: s, status: st, ip, ports }) => ({ name, service, state: s, status: st, ip, ports })),
     servers: serverRows,
     emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
+    faults: (await faults).map(({ container, service, replica, state: s, app, faults: words }) => ({ container, service, replica, state: s, appFaults: app, faults: words })),
     ...(statsError ? { error: statsError } : {}),
   });
   const color = (s: string) => (s.startsWith('UP') || s === 'running' ? out.c.green(s) : s.startsWith('MAINT') || s.startsWith('DRAIN') ? out.c.yellow(s) : out.c.red(s));
   out.result(out.c.bold(`${project}`) + (state ? ` (${state.lab}: balance ${state.options.algorithm}, mode ${state.options.mode}${state.options.sticky ? ', sticky' : ''})` : ''));
   out.result(`\n${out.c.bold('Containers')}`);
   out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', 'STATUS']));
+  const broken = (await faults).filter((f) => f.faults.length > 0);
+  if (broken.length) out.result(`\n${out.c.bold('Faults')} (lab fault ${ref} <service>/<replica> clear)\n${renderTable(broken.map((f) => [`${f.service}/${f.replica}`, f.container, out.c.red(f.faults.join(', '))]), ['REPLICA', 'CONTAINER', 'FAULTS'])}`);
   out.result(`\n${out.c.bold("HAProxy's servers")} (backend app)`);
   if (statsError) {
     out.result(out.c.red(`  ${statsError}`));

@@ -41,6 +41,7 @@ function report(ctx: Context, r: Started): void {
     workspace: r.ws.dir,
     options: { ...r.options, statsPassword: undefined },
     urls: { app: appUrl, stats: statsUrl },
+    ...(r.studentConfig ? { studentConfig: r.studentConfig } : {}),
     stats: { user: r.options.statsUser, password: r.options.statsPassword },
     servers: r.servers.filter((s) => s.status.startsWith('UP')).map((s) => ({ server: s.svname, addr: s.addr, status: s.status, container: byIp.get(s.addr?.split(':')[0]) })),
     timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
@@ -49,6 +50,7 @@ function report(ctx: Context, r: Started): void {
   out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${o.replicas} replica(s) behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
-  out.result(`  Files:  ${r.ws.dir}\n`);
+  out.result(`  Files:  ${r.ws.dir}${r.studentConfig ? '' : '\n'}`);
+  if (r.studentConfig) out.result(`  Yours:  ${out.c.cyan(r.studentConfig)}  (edit it, then run: lab apply ${r.short})\n`);
   for (const line of tryNext(r.short, o.project, defaultProject(r.lab), o.replicas, appUrl, out.c)) out.result(line);
 }

@@ -38,6 +38,8 @@ export interface LoadedLab {
   buildContext?: string;
   /** Hash of the build context's files (see build-hash.ts). */
   buildHash?: string;
+  /** Absolute path of the student's starter haproxy.cfg (loadBalancer.config: student). */
+  starter?: string;
 }
 
 /** Every labs/<id>/lab.yaml in the lab directories, by id; earlier directories win. */
@@ -112,8 +114,12 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
       problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });
     }
   });
+  const starter = lab.loadBalancer.starter === undefined ? undefined : resolve(dirname(file), lab.loadBalancer.starter);
+  if (starter && !statSync(starter, { throwIfNoEntry: false })?.isFile()) {
+    problems.push({ file: displayName, ...keyPosition(['loadBalancer', 'starter']), key: 'loadBalancer.starter', message: `no such file: ${starter}` });
+  }
   if (problems.length) return { problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
-  return { lab: { lab, file, buildContext, buildHash: buildContext ? hashBuildContext(buildContext) : undefined }, problems };
+  return { lab: { lab, file, buildContext, buildHash: buildContext ? hashBuildContext(buildContext) : undefined, starter }, problems };
 }
 
 /** Load a lab by reference or throw one LabFileError with all its problems. */

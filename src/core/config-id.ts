@@ -20,13 +20,14 @@ export const configIdRule = (): string =>
  * password, and a hash covering the password would let anyone who reaches the port guess it
  * offline. (A change of password alone still makes lab reload HAProxy; see confirm-config.ts.)
  */
-export function configHash(textWithPlaceholder: string): string {
-  const withoutSecrets = textWithPlaceholder.replace(/^(\s*stats auth\s+).*$/gm, '$1<credentials>');
+export function configHash(textWithPlaceholder: string, alsoLoaded = ''): string {
+  // alsoLoaded: in student mode, the student's haproxy.cfg that HAProxy loads after this file.
+  const withoutSecrets = `${textWithPlaceholder}${alsoLoaded ? `\0${alsoLoaded}` : ''}`.replace(/^(\s*stats auth\s+).*$/gm, '$1<credentials>');
   return createHash('sha256').update(withoutSecrets).digest('hex').slice(0, 16);
 }
 
 /** Fill in the id of a rendered file. Pure: the same text gives the same id. */
-export const stampConfigId = (text: string): string => text.replace(PLACEHOLDER, configHash(text));
+export const stampConfigId = (text: string, alsoLoaded = ''): string => text.replace(PLACEHOLDER, configHash(text, alsoLoaded));
 
 /** The id a written haproxy.cfg declares (undefined for a file without the rule). */
 export function configIdOf(cfg: string): string | undefined {

@@ -37,6 +37,12 @@ const LoadBalancerSchema = z.strictObject({
   image: imageRef.describe('HAProxy image. Pin a minor line: the default `balance` changed in 3.3.'),
   algorithm: z.enum(ALGORITHMS).default('roundrobin').describe('HAProxy `balance` algorithm; --algorithm overrides it.'),
   mode: z.enum(MODES).default('http').describe('http (L7, per request) or tcp (L4, per connection); --mode overrides it.'),
+  config: z.enum(['generated', 'student']).default('generated')
+    .describe('generated: lab writes haproxy.cfg from flags. student: lab writes only 00-lab.cfg; the student writes haproxy.cfg in the workspace (started from `starter`).'),
+  starter: z.string().min(1).optional().describe('The student\'s first haproxy.cfg, relative to the lab file; required with config: student.'),
+}).superRefine((lb, ctx) => {
+  if (lb.config === 'student' && !lb.starter) ctx.addIssue({ code: 'custom', path: ['config'], message: 'config: student needs a starter file (loadBalancer.starter)' });
+  if (lb.config !== 'student' && lb.starter) ctx.addIssue({ code: 'custom', path: ['starter'], message: 'starter is used only with config: student' });
 });
 
 const DefaultsSchema = z.strictObject({

@@ -7,6 +7,7 @@ import { IMAGE_LABEL, labelsFor } from './labels.ts';
 import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 import { shortId } from './lab-id.ts';
+import { studentHaproxyCommand } from './render-lab-cfg.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -78,6 +79,8 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
       },
       haproxy: {
         image: substitute(lab.loadBalancer.image, o.images),
+        // Student mode: lab's 00-lab.cfg, then the student's haproxy.cfg (core/render-lab-cfg.ts).
+        ...(lab.loadBalancer.config === 'student' ? { command: studentHaproxyCommand() } : {}),
         depends_on: [APP_SERVICE],
         ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
         // The stats credentials (render-secrets.ts); compose reads the file, relative to this one.

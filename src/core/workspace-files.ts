@@ -20,6 +20,8 @@ export interface WorkspaceMarker {
   files: string[];
   /** Subfolders lab made, relative to the folder. */
   folders: string[];
+  /** Files lab created for the student (haproxy.cfg from a starter): theirs, never deleted or overwritten. */
+  student?: string[];
 }
 
 /** What earlier versions of lab wrote, without a marker (recognised by their lab.json). */
@@ -34,7 +36,8 @@ export function parseMarker(text: string | undefined): WorkspaceMarker | undefin
   try {
     const m = JSON.parse(text) as Partial<WorkspaceMarker>;
     if (m.format !== FORMAT || typeof m.createdFolder !== 'boolean' || !Array.isArray(m.files) || !Array.isArray(m.folders)) return undefined;
-    return { format: FORMAT, createdFolder: m.createdFolder, files: m.files.filter(insideFolder), folders: m.folders.filter(insideFolder) };
+    const student = Array.isArray(m.student) ? { student: m.student.filter(insideFolder) } : {};
+    return { format: FORMAT, createdFolder: m.createdFolder, files: m.files.filter(insideFolder), folders: m.folders.filter(insideFolder), ...student };
   } catch {
     return undefined;
   }
@@ -57,14 +60,17 @@ const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a,
  * one, a folder that already held lab's lab.json was made by an earlier lab if it lies in
  * LAB_HOME/workspaces, and is the user's anywhere else (lab cannot know, so it keeps it).
  */
-export function nextMarker(previous: WorkspaceMarker | undefined, now: { createdFolder: boolean; legacyState: boolean; inLabHome: boolean; files: string[]; folders: string[] }): WorkspaceMarker {
+export function nextMarker(previous: WorkspaceMarker | undefined, now: { createdFolder: boolean; legacyState: boolean; inLabHome: boolean; files: string[]; folders: string[]; student?: string[] }): WorkspaceMarker {
   const legacy = !previous && now.legacyState;
   const createdFolder = previous ? previous.createdFolder : now.createdFolder || (legacy && now.inLabHome);
+  // A student's file is never lab's, even where an earlier generated-mode run wrote one.
+  const student = union(previous?.student ?? [], now.student ?? []);
   return {
     format: FORMAT,
     createdFolder,
-    files: union(previous?.files ?? (legacy ? LEGACY.files : []), now.files),
+    files: union(previous?.files ?? (legacy ? LEGACY.files : []), now.files).filter((f) => !student.includes(f)),
     folders: union(previous?.folders ?? (legacy ? LEGACY.folders : []), now.folders),
+    ...(student.length ? { student } : {}),
   };
 }
 

@@ -126,3 +126,17 @@ async function firstAnswer(ctx: Context, engine: Engine, r: ConfirmRequest, hapr
     await sleep(100);
   }
 }
+
+/**
+ * After a reload lab asked for itself (lab apply, through the master CLI): wait until HAProxy
+ * serves `expected`, the id of the files just loaded. False when it does not within `ms`.
+ */
+export async function servesConfig(ctx: Context, stats: StatsEndpoint, expected: string, ms = RELOAD_MS): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (ctx.signal.aborted) throw new InterruptedError('Interrupted while waiting for HAProxy to reload');
+    if ((await readConfigId(stats).catch(() => null)) === expected) return true;
+    await sleep(50);
+  }
+  return false;
+}

@@ -2,19 +2,20 @@ import type { Context } from '../cli/context.ts';
 import type { LoadedLab } from '../config/labs.ts';
 import type { PullPolicy } from '../core/compose-up-args.ts';
 import { InterruptedError } from '../core/errors.ts';
-import type { ServerStat } from '../core/haproxy-servers.ts';
+import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { shortId } from '../core/lab-id.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { composeVersion } from '../docker/compose.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
 import { type LabContainer, labContainers } from '../docker/engine.ts';
-import type { StatsEndpoint } from '../haproxy/stats-client.ts';
+import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { failing } from '../ui/output.ts';
 import { confirmConfig } from './confirm-config.ts';
 import { converge } from './converge.ts';
 import { type Engine, isLocalEngine, openEngine } from './engine.ts';
 import { checkPortsFree, type PortNeed } from './ports.ts';
+import { failIfContainersDied } from './not-ready.ts';
 import { refuseForeignInProject } from './project.ts';
 import { waitForReplicasUp } from './readiness.ts';
 import type { Workspace } from './workspace.ts';
@@ -38,6 +39,8 @@ export interface Started {
   haproxy: LabContainer;
   stats: StatsEndpoint;
   appUrl: string;
+  /** Student mode: the student's haproxy.cfg in the workspace. */
+  studentConfig?: string;
   containers: LabContainer[];
   servers: ServerStat[];
   timings: { composeMs: number; readyMs: number; totalMs: number };
@@ -78,7 +81,10 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const containers = await labContainers(engine.docker, options.project);
   start.succeed(`Containers running (${Math.round(composeMs)} ms)`);
 
-  const wait = ctx.out.step(`Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
+  // Student mode: the student's file decides what HAProxy balances (a starter has no backend,
+  // so 0 replicas UP is by design): ready once HAProxy runs both files and the apps run.
+  const student = Boolean(loaded.starter);
+  const wait = ctx.out.step(student ? 'Waiting for HAProxy to run 00-lab.cfg and your haproxy.cfg' : `Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
   // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
   const waitStart = performance.now();
   const deadline = waitStart + r.timeoutMs;
@@ -86,6 +92,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     wait,
     (async () => {
       const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+      if (student) return { ...confirmed, ready: await studentReady(engine, confirmed.stats, options.project) };
       const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
       return { ...confirmed, ready };
     })().catch((e: unknown) => {
@@ -95,7 +102,8 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   );
   // The whole wait for HAProxy: confirming its configuration, then the replicas' checks.
   const readyMs = performance.now() - waitStart;
-  wait.succeed(`HAProxy has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
+  const up = ready.servers.filter(checkedUp).length;
+  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${options.replicas} replica(s) UP in backend app${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
     lab: loaded.lab.id,
@@ -106,10 +114,17 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     haproxy,
     stats,
     appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
+    ...(student ? { studentConfig: ws.haproxyCfg } : {}),
     containers,
     servers: ready.servers,
     timings: { composeMs, readyMs, totalMs: performance.now() - t0 },
   };
+}
+
+/** Student mode's readiness: the app containers run (HAProxy already serves the new id); what HAProxy sees is reported, not awaited. */
+async function studentReady(engine: Engine, stats: StatsEndpoint, project: string): Promise<{ servers: ServerStat[] }> {
+  await failIfContainersDied(engine, project);
+  return { servers: backendServers(await readStats(stats).catch(() => [])) };
 }
 
 const portNeeds = (o: RenderOptions): PortNeed[] => {

@@ -10,18 +10,26 @@ import { renderHaproxyCfg } from '../core/render-haproxy.ts';
 import { HAPROXY_ENV_FILE, renderHaproxyEnv } from '../core/render-secrets.ts';
 import { isLabState, MARKER_FILE, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
 import { configIdOf } from '../core/config-id.ts';
+import { UsageError } from '../core/errors.ts';
+import { LAB_CFG_FILE, renderLabCfg } from '../core/render-lab-cfg.ts';
+import { readLabCfgTemplate } from '../config/templates.ts';
 
 /** What a workspace records about the lab it was rendered for; status and check read it. */
 export interface WorkspaceState {
   lab: string;
   labFile: string;
   options: RenderOptions;
+  /** Student mode: the absolute path of the student's haproxy.cfg (lab status --json reports it). */
+  studentConfig?: string;
 }
 
 export interface Workspace {
   dir: string;
   composeFile: string;
+  /** Generated mode: the haproxy.cfg lab writes. Student mode: the student's file (lab writes it once, from the starter). */
   haproxyCfg: string;
+  /** Student mode: lab's own part, loaded first (core/render-lab-cfg.ts). */
+  labCfg: string;
   /** The stats credentials HAProxy reads from its environment (core/render-secrets.ts). */
   envFile: string;
   stateFile: string;
@@ -36,6 +44,7 @@ export const workspacePaths = (dir: string, inLabHome = false): Workspace => ({
   inLabHome,
   composeFile: join(dir, 'compose.yaml'),
   haproxyCfg: join(dir, 'haproxy', 'haproxy.cfg'),
+  labCfg: join(dir, 'haproxy', LAB_CFG_FILE),
   envFile: join(dir, HAPROXY_ENV_FILE),
   stateFile: join(dir, 'lab.json'),
   markerFile: join(dir, MARKER_FILE),
@@ -59,6 +68,11 @@ const SHARED_DIR = 0o755;
  * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
  */
 export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
+  if (loaded.starter) {
+    // The student edits haproxy.cfg on this machine and HAProxy reads it through a bind mount.
+    if (remote) throw new UsageError(`Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`, { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' });
+    return writeStudentWorkspace(ws, loaded, options);
+  }
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
   const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
@@ -84,6 +98,60 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
     atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
   ]);
   return { cfgChanged: previous !== undefined && previous !== cfg, configId: configIdOf(cfg) ?? '' };
+}
+
+/**
+ * Student mode: lab writes 00-lab.cfg and everything else as usual, but haproxy.cfg is the
+ * student's: created from the lab's starter when absent, never overwritten, never lab's in
+ * the marker (so reset keeps it). The config id covers both files.
+ */
+async function writeStudentWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions): Promise<{ cfgChanged: boolean; configId: string }> {
+  const [previous, marker, state, existing] = await Promise.all([ws.labCfg, ws.markerFile, ws.stateFile, ws.haproxyCfg].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
+  const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
+  const rel = (f: string) => relative(ws.dir, f);
+  const next = nextMarker(parseMarker(marker), {
+    createdFolder,
+    legacyState: isLabState(state),
+    inLabHome: ws.inLabHome,
+    files: [ws.composeFile, ws.labCfg, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
+    folders: createdHaproxy ? [rel(dirname(ws.haproxyCfg))] : [],
+    student: [rel(ws.haproxyCfg)],
+  });
+  await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
+  const student = existing ?? (await copyStarter(loaded.starter ?? '', ws.haproxyCfg));
+  const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash });
+  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options, studentConfig: ws.haproxyCfg };
+  await Promise.all([
+    atomicWrite(ws.composeFile, compose, SHARED),
+    atomicWrite(ws.labCfg, labCfg, SHARED),
+    atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
+    atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
+  ]);
+  return { cfgChanged: previous !== undefined && previous !== labCfg, configId: configIdOf(labCfg) ?? '' };
+}
+
+/**
+ * lab apply: rewrite 00-lab.cfg for the student's current file (its id covers that file).
+ * Returns the new id, and the text it replaced so a failed reload can put it back.
+ */
+export async function writeLabCfg(ws: Workspace, loaded: LoadedLab, options: RenderOptions, student: string): Promise<{ configId: string; previous?: string }> {
+  const previous = await readFile(ws.labCfg, 'utf8').catch(() => undefined);
+  const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
+  await atomicWrite(ws.labCfg, labCfg, SHARED);
+  return { configId: configIdOf(labCfg) ?? '', previous };
+}
+
+export const restoreLabCfg = (ws: Workspace, text: string): Promise<void> => atomicWrite(ws.labCfg, text, SHARED);
+
+/** The student's first haproxy.cfg. 'wx': a file that appeared meanwhile is theirs and stays. */
+async function copyStarter(starter: string, target: string): Promise<string> {
+  const text = await readFile(starter, 'utf8');
+  await writeFile(target, text, { mode: SHARED, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+  return readFile(target, 'utf8');
 }
 
 export async function readState(ws: Workspace): Promise<WorkspaceState | undefined> {

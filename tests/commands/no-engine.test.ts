@@ -86,3 +86,14 @@ describe('commands without an engine, in-process', () => {
     expect(checked.stdout.text).toBe(`${SCHEMA_FILE} is up to date\n`);
   });
 });
+
+describe('apply without an engine', () => {
+  it('apply 03: a generated lab has no student file, exit 2 before any engine is asked', async () => {
+    const { apply } = await import('../../src/commands/apply.ts');
+    const { UsageError } = await import('../../src/core/errors.ts');
+    const { ctx } = fakeContext();
+    const e = await apply(ctx, { lab: '03' }).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as Error).message).toBe('Lab 03-load-balancing has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself');
+  });
+});

@@ -80,6 +80,22 @@ describe('the marker lab writes: nextMarker', () => {
     expect(nextMarker(previous, { ...now, ...over })).toEqual({ format: 'lab-files/1', ...want });
   });
 
+  it.each<[string, WorkspaceMarker | undefined, WorkspaceMarker]>([
+    ['a student lab: haproxy.cfg is the student\'s, not lab\'s', undefined, { format: 'lab-files/1', createdFolder: true, files: ['00-lab.cfg', 'lab-files.json'], folders: ['haproxy'], student: ['haproxy/haproxy.cfg'] }],
+    [
+      'a workspace where generated mode wrote haproxy.cfg: it becomes the student\'s',
+      { format: 'lab-files/1', createdFolder: true, files: ['haproxy/haproxy.cfg', 'lab-files.json'], folders: ['haproxy'] },
+      { format: 'lab-files/1', createdFolder: true, files: ['00-lab.cfg', 'lab-files.json'], folders: ['haproxy'], student: ['haproxy/haproxy.cfg'] },
+    ],
+  ])('%s', (_name, previous, want) => {
+    const m = nextMarker(previous, { createdFolder: true, legacyState: false, inLabHome: true, files: ['00-lab.cfg', 'lab-files.json'], folders: ['haproxy'], student: ['haproxy/haproxy.cfg'] });
+    expect(m).toEqual(want);
+    expect(parseMarker(renderMarker(m))).toEqual(want);
+    // reset keeps the student's file, and so the haproxy folder and the workspace that hold it.
+    const plan = planWorkspaceCleanup({ dir: '/w', marker: renderMarker(m), inLabHome: true, entries: ['00-lab.cfg', 'lab-files.json', 'haproxy/', 'haproxy/haproxy.cfg'] });
+    expect(plan).toMatchObject({ files: ['00-lab.cfg', 'lab-files.json'], folders: [], removeFolder: false, keep: 'it holds 1 other item(s): haproxy/haproxy.cfg' });
+  });
+
   it('reads back what it writes, and nothing that is not a marker', () => {
     const m: WorkspaceMarker = { format: 'lab-files/1', createdFolder: true, files: FILES, folders: ['haproxy'] };
     expect(parseMarker(renderMarker(m))).toEqual(m);

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Context } from '../cli/context.ts';
+import type { OptionsOf } from '../cli/options.ts';
+import { loadLab, type LoadedLab } from '../config/labs.ts';
+import { decodeUtf8 } from '../config/decode-utf8.ts';
+import { RuntimeError, UsageError } from '../core/errors.ts';
+import { substitute } from '../core/images.ts';
+import { shortId } from '../core/lab-id.ts';
+import { parseTimeout, projectFor } from '../core/options.ts';
+import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
+import { labOwnedBinds, mapCheckOutput } from '../core/student-cfg.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
+import { servesConfig } from '../engine/confirm-config.ts';
+import { type Engine, openEngine } from '../engine/engine.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { runningProject, statsEndpoint } from '../engine/project.ts';
+import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
+import { checkStudentConfig } from '../haproxy/check-config.ts';
+import { reloadHaproxy } from '../haproxy/master-cli.ts';
+import { failing } from '../ui/output.ts';
+import type { applyCommand } from './apply.command.ts';
+
+export type ApplyOptions = OptionsOf<typeof applyCommand> & { lab: string };
+
+/**
+ * Check the student's haproxy.cfg with HAProxy itself, then reload HAProxy with it through the
+ * master CLI and confirm it runs it. A file HAProxy rejects, or one that takes lab's ports,
+ * changes nothing (exit 2): the running HAProxy keeps serving the previous configuration.
+ */
+export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
+  const loaded = loadLab(opts.lab);
+  const short = shortId(loaded.lab.id);
+  if (!loaded.starter) {
+    throw new UsageError(`Lab ${loaded.lab.id} has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself`, { hint: `Change its settings with lab up ${short} --algorithm … --mode …` });
+  }
+  const timeoutMs = parseTimeout(opts.timeout, 10);
+  const project = projectFor(opts.project, () => loaded.lab.id);
+  const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  await withProjectLock(ctx, endpoint, project, `apply ${opts.lab}`, async () => {
+    const engine = await openEngine(ctx, endpoint);
+    const { haproxy } = await runningProject(engine, project, short);
+    const { ws, state } = await projectWorkspace(ctx, project, haproxy);
+    if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again` });
+    const t0 = performance.now();
+    const step = ctx.out.step(`Checking ${ws.haproxyCfg} with HAProxy`);
+    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short));
+    step.update('Reloading HAProxy through its master CLI');
+    const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
+    const answer = await reloadHaproxy(engine.docker, haproxy.id).catch(async (e: unknown) => {
+      if (previous !== undefined) await restoreLabCfg(ws, previous);
+      throw e;
+    });
+    const stats = statsEndpoint(engine, haproxy, state.options);
+    if (!answer.success || !(await servesConfig(ctx, stats, configId, timeoutMs))) {
+      // The old workers keep serving the old files: say so, and leave 00-lab.cfg as it was.
+      if (previous !== undefined) await restoreLabCfg(ws, previous);
+      step.fail();
+      throw new RuntimeError(answer.success ? `HAProxy reloaded but does not serve config ${configId} after ${Math.round(timeoutMs / 1000)} s` : 'HAProxy refused to reload (Success=0); it keeps running your previous configuration', {
+        details: [`HAProxy's startup log:`, ...answer.log.map((l) => `  ${l}`)],
+        hint: `Look at lab logs ${short} haproxy, fix ${ws.haproxyCfg}, then run lab apply ${short} again`,
+      });
+    }
+    const ms = performance.now() - t0;
+    step.succeed(`HAProxy runs your haproxy.cfg (config ${configId}; checked and reloaded in ${Math.round(ms)} ms)`);
+    const graded = await gradeOpenTasksAfterApply(ctx, { loaded, project });
+    ctx.out.data({ outcome: 'success', lab: loaded.lab.id, project, studentConfig: ws.haproxyCfg, configId, reloaded: true, ms: Math.round(ms), ...(graded ? { graded } : {}) });
+    ctx.out.result(`${project}: HAProxy runs ${ws.haproxyCfg}. Watch it at the stats page, or run lab status ${short}.`);
+  });
+}
+
+/** The student's file, read, refused if it takes lab's ports, and checked by HAProxy (`haproxy -c`). */
+async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, images: Record<string, string>, short: string): Promise<string> {
+  const file = ws.haproxyCfg;
+  const next = `Fix ${file}, then run lab apply ${short} again (HAProxy keeps running your previous configuration)`;
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read your HAProxy configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab up ${short} to create it from the lab's starter` });
+  });
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new UsageError(`${file}:${decoded.line}:${decoded.col}: not valid UTF-8 here: save the file as UTF-8`, { hint: next });
+  const owned = labOwnedBinds(decoded.text);
+  if (owned.length) {
+    const first = owned[0]!;
+    throw new UsageError(`${file}:${first.line}: binds port ${first.port}, which is ${first.what}: lab owns it, your file may not bind it`, {
+      details: owned.map((o) => `${file}:${o.line}: ${o.text}  (port ${o.port}: ${o.what})`),
+      hint: `Use another port (the app's frontend is :8080). ${next}`,
+    });
+  }
+  const checked = await checkStudentConfig(engine.docker, { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir });
+  if (!checked.ok) {
+    const { messages, places } = mapCheckOutput(checked.output, { [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: file, [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: ws.labCfg });
+    const where = places.find((p) => p.file === file);
+    throw new UsageError(`HAProxy rejects ${where ? `${file}:${where.line}` : file}`, { details: messages.length ? messages : checked.output.trim().split('\n').slice(-8), hint: next });
+  }
+  return decoded.text;
+}
+
+/**
+ * Hook: grade the lab's open tasks after a successful apply (issue 11: "then grades the open
+ * tasks"). lab grade lands with the tasks schema; until then there is nothing to grade.
+ */
+async function gradeOpenTasksAfterApply(_ctx: Context, _r: { loaded: LoadedLab; project: string }): Promise<undefined> {
+  return undefined;
+}

@@ -1,0 +1,41 @@
+import type Dockerode from 'dockerode';
+import { LABEL } from '../core/labels.ts';
+import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
+import { STATS_AUTH_ENV } from '../core/render-secrets.ts';
+import { demux } from '../docker/engine.ts';
+
+export interface CheckRequest {
+  image: string;
+  /** The workspace's haproxy/ folder, holding 00-lab.cfg and the student's haproxy.cfg. */
+  dir: string;
+  labId: string;
+  project: string;
+  workspace: string;
+}
+
+/**
+ * `haproxy -c -f 00-lab.cfg -f haproxy.cfg` in the lab's own HAProxy image (the version the
+ * lab runs), in a throwaway container: no network, the folder mounted read-only, lab's labels
+ * so a cleanup finds it if lab is killed meanwhile. Entrypoint haproxy: the official image's
+ * entrypoint script would add -W -db. The stats credentials are a stand-in: only the syntax
+ * of `stats auth "${LAB_STATS_AUTH}"` matters here.
+ */
+export async function checkStudentConfig(docker: Dockerode, r: CheckRequest): Promise<{ ok: boolean; output: string }> {
+  const ctr = await docker.createContainer({
+    Image: r.image,
+    Entrypoint: ['haproxy'],
+    Cmd: ['-c', '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`],
+    Env: [`${STATS_AUTH_ENV}=check:check`],
+    Labels: { [LABEL.managed]: 'true', [LABEL.lab]: r.labId, [LABEL.project]: r.project, [LABEL.workspace]: r.workspace, 'lab.role': 'config-check' },
+    NetworkDisabled: true,
+    HostConfig: { NetworkMode: 'none', Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`] },
+  });
+  try {
+    await ctr.start();
+    const { StatusCode } = (await ctr.wait()) as { StatusCode: number };
+    const raw = await ctr.logs({ stdout: true, stderr: true, follow: false });
+    return { ok: StatusCode === 0, output: demux(raw) };
+  } finally {
+    await ctr.remove({ force: true }).catch(() => undefined);
+  }
+}

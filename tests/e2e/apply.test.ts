@@ -1,0 +1,61 @@
+/**
+ * Student mode on the real engine: lab 02 comes up with its comments-only starter, `lab apply`
+ * refuses a broken file (HAProxy keeps serving) and one that takes lab's stats port, and
+ * reloads HAProxy with the reference solution, which then spreads traffic over every replica.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AUTO_PORTS, REPO_ROOT, cleanupLab, expectExit, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+
+const engine = requireDocker();
+const SOLUTION = join(REPO_ROOT, 'labs', '02-haproxy-config', 'solutions', 'haproxy.cfg');
+const STARTER = join(REPO_ROOT, 'labs', '02-haproxy-config', 'starter.cfg');
+
+describe.skipIf(!engine.ok)(`lab apply on a student lab${skipNote(engine)}`, () => {
+  it('comes up with the starter, refuses a broken file and :1936, reloads the solution', async () => {
+    const p = uniqueProject();
+    cleanupLab('02', p);
+    const up = parseJson<{ workspace: string; studentConfig: string; urls: { app: string; stats: string } }>(expectExit(await runLab(['up', '02', '--replicas', '3', '--project', p, ...AUTO_PORTS, '--json'], { timeout: 150_000 }), 0));
+    const student = up.studentConfig;
+    expect(student).toBe(join(up.workspace, 'haproxy', 'haproxy.cfg'));
+    expect(await readFile(student, 'utf8')).toBe(await readFile(STARTER, 'utf8'));
+    const status = parseJson<{ studentConfig: string }>(expectExit(await runLab(['status', '02', '--project', p, '--json']), 0));
+    expect(status.studentConfig).toBe(student);
+    // The student's file is theirs: the marker lists it apart from lab's files.
+    const marker = JSON.parse(await readFile(join(up.workspace, 'lab-files.json'), 'utf8')) as { files: string[]; student: string[] };
+    expect(marker.student).toEqual(['haproxy/haproxy.cfg']);
+    expect(marker.files).not.toContain('haproxy/haproxy.cfg');
+
+    // A broken file: exit 2, HAProxy's message at the student's file and line, nothing changed.
+    await writeFile(student, 'frontend web\n    bind :8080\n    default_backend app\n\nbackend app\n    no-such-keyword on\n');
+    const broken = expectExit(await runLab(['apply', '02', '--project', p]), 2);
+    expect(broken.stderr).toContain(`${student}:6`);
+    expect(broken.stderr).toContain("unknown keyword 'no-such-keyword'");
+    expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
+
+    // The reference solution: checked, reloaded, confirmed; traffic reaches every replica.
+    await writeFile(student, await readFile(SOLUTION, 'utf8'));
+    const t0 = performance.now();
+    const applied = parseJson<{ reloaded: boolean; ms: number; configId: string }>(expectExit(await runLab(['apply', '02', '--project', p, '--json']), 0));
+    const wallMs = performance.now() - t0;
+    expect(applied.reloaded).toBe(true);
+    console.log(`lab apply 02 (solution): ${applied.ms} ms inside lab, ${Math.round(wallMs)} ms for the whole process`);
+    const seen = new Set<string>();
+    const deadline = Date.now() + 15_000;
+    while (seen.size < 3 && Date.now() < deadline) {
+      const hit = await get(up.urls.app).catch(() => undefined);
+      if (hit?.status === 200 && hit.servedBy) seen.add(hit.servedBy);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect([...seen].sort()).toEqual(['app1', 'app2', 'app3']);
+
+    // A file that binds lab's stats port is refused before HAProxy sees it; stats still served.
+    await writeFile(student, `${await readFile(SOLUTION, 'utf8')}\nlisten mine\n    bind :1936\n`);
+    const taken = expectExit(await runLab(['apply', '02', '--project', p]), 2);
+    expect(taken.stderr).toMatch(new RegExp(`${student.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: binds port 1936, which is lab's stats page`));
+    expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
+    expect((await get(up.urls.app)).status).toBe(200);
+
+  }, 300_000);
+});
