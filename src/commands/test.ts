@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
@@ -11,6 +12,7 @@ import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } f
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { lockFile, withProjectLock } from '../engine/lock.ts';
 import { testExercise } from '../exercises/exercise-test.ts';
+import { removeTestStudentFiles } from '../engine/student-files.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { openEngine, type Engine } from '../engine/engine.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
@@ -78,6 +80,8 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
     run.steps.push({ name: 'validate', verdict: 'PASS', reason: 'valid', ms: 0 });
     const options = resolveFlags(ctx, loaded.lab, { project, appPort: 'auto', statsPort: 'auto', image: opts.image });
     const ws = resolveWorkspace(ctx.env, project);
+    // A workspace this run creates holds no student's work: its student files go at teardown too.
+    const freshWorkspace = !existsSync(ws.dir);
     try {
       endpoint ??= await resolveEndpoint(ctx.env, ctx.host);
     } catch (e) {
@@ -113,6 +117,7 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
         await step('down', async () => {
           if (!engine) return 'nothing started';
           const removed = await removeProject(engine.docker, project);
+          if (freshWorkspace) await removeTestStudentFiles(ws);
           // What lab wrote there, and the folder if nothing else is in it (core/workspace-files.ts).
           for (const w of await workspaceCleanups([ws.dir], ctx.env)) await removeLabFiles(w);
           return `removed ${removed.containers.length} container(s)`;

@@ -1,6 +1,6 @@
-import { copyFile, constants, readFile } from 'node:fs/promises';
+import { copyFile, constants, readFile, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { savedStudentName } from '../core/exercises/solution-plan.ts';
 import { isLabState, nextMarker, parseMarker, renderMarker } from '../core/workspace-files.ts';
 import { atomicWrite, type Workspace } from './workspace.ts';
@@ -24,4 +24,14 @@ export async function replaceStudentFile(ws: Workspace, task: string, solution: 
   // Readable by HAProxy in its container (uid 99) through the bind mount, like the starter copy.
   await atomicWrite(ws.haproxyCfg, solution, 0o644);
   return saved;
+}
+
+/**
+ * lab test's teardown of a workspace it created itself: the "student's" files there (the
+ * starter's copy, solutions, their saves) were written by this run for no student, so they go
+ * too. Only the files the marker lists as the student's, and only inside the workspace.
+ */
+export async function removeTestStudentFiles(ws: Workspace): Promise<void> {
+  const marker = parseMarker(await readFile(ws.markerFile, 'utf8').catch(() => undefined));
+  await Promise.all((marker?.student ?? []).map((f) => unlink(join(ws.dir, f)).catch(() => undefined)));
 }

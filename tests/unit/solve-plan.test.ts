@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { savedStudentName, solutionArgv, targetArgv, tasksToSolve } from '../../src/core/exercises/solution-plan.ts';
 import { halvesHold, solutionCase, starterCase } from '../../src/core/exercises/test-halves.ts';
 import { UsageError } from '../../src/core/errors.ts';
+import { checksSettled } from '../../src/core/haproxy-servers.ts';
+import type { StatsRow } from '../../src/core/haproxy-stats.ts';
 
 const t = (id: string, needs: string[] = []) => ({ id, needs });
 // File order puts a task before the one it needs: solving must still go needs first.
@@ -93,5 +95,21 @@ describe("lab test's two halves", () => {
     const fail = solutionCase('a', { solution: 'none' });
     expect(halvesHold([pass, skip])).toBe(true);
     expect(halvesHold([pass, fail])).toBe(false);
+  });
+});
+
+describe('checksSettled (lab test grades a solution once HAProxy has checked every replica)', () => {
+  const row = (svname: string, status: string, checkStatus = 'L7OK') => ({ pxname: 'app', svname, status, checkStatus }) as unknown as StatsRow;
+  it.each([
+    { rows: [row('BACKEND', 'UP', ''), row('app1', 'UP'), row('app2', 'UP')], want: true },
+    { rows: [row('app1', 'UP'), row('app2', 'UP', 'INI')], want: false },
+    { rows: [row('app1', 'UP'), row('app2', 'UP', '* INI')], want: false },
+    { rows: [row('app1', 'UP 1/2', 'L4CON'), row('app2', 'UP')], want: false },
+    { rows: [row('app1', 'DOWN 1/2', 'L7OK')], want: false },
+    { rows: [row('app1', 'DOWN', 'L4CON'), row('app3', 'MAINT (resolution)', 'INI')], want: true },
+    { rows: [row('app1', 'no check', '')], want: true },
+    { rows: [], want: true },
+  ])('$rows.length rows → $want', ({ rows, want }) => {
+    expect(checksSettled(rows)).toBe(want);
   });
 });
