@@ -96,20 +96,24 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
           const s = await startLab(ctx, { loaded, options, ws, timeoutMs, pull: 'missing', engine });
           return `${options.replicas} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
         });
-        if (upOk && engine && runLab && loaded.lab.tasks.length) {
+        const exercise = Boolean(runLab) && loaded.lab.tasks.length > 0;
+        // The lab's own checks (lab check) first, as on any lab; an exercise lab without
+        // checks: has none (its starter would fail the default pair by design).
+        if (upOk && engine && (!exercise || loaded.lab.checks.length)) {
+          const target = await checkTarget(ctx, engine, project, id);
+          const sel = { requests, failover: opts.failover };
+          for (const r of await runChecks(ctx, target, selectChecks(loaded.lab, sel), sel)) {
+            run.steps.push({ name: r.name, verdict: r.verdict, reason: r.reason, ms: r.ms });
+            if (r.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
+          }
+        }
+        if (upOk && engine && runLab && exercise) {
           // The solutions' commands run under this command's lock, not refused by it.
           const nested = { ...ctx, heldLocks: new Set([...(ctx.heldLocks ?? []), lockFile(ctx, resolved, project)]) };
           const upExtras = ['--app-port', 'auto', '--stats-port', 'auto', ...(opts.image ?? []).flatMap((i) => ['--image', i])];
           for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras })) {
             run.steps.push({ name: `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
             if (c.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
-          }
-        } else if (upOk && engine) {
-          const target = await checkTarget(ctx, engine, project, id);
-          const sel = { requests, failover: opts.failover };
-          for (const r of await runChecks(ctx, target, selectChecks(loaded.lab, sel), sel)) {
-            run.steps.push({ name: r.name, verdict: r.verdict, reason: r.reason, ms: r.ms });
-            if (r.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
           }
         }
       } finally {
