@@ -8,8 +8,19 @@ import { taskProblems } from '../core/exercises/task-problems.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { LabFileError, UsageError, type FileProblem, EnvironmentError } from '../core/errors.ts';
 
-/** Where lab's own files live: two levels above this module, in src/ and in dist/ alike. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Where lab's own files live: the nearest folder above this module that holds package.json. This
+ * module is src/config/labs.ts in development and part of a chunk directly in dist/ once built
+ * (scripts/build.mjs bundles), so the depth differs.
+ */
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return resolve(dir, '..', '..');
+  }
+}
 
 /** Lab directories: LAB_LABS_DIR (instructors' own labs) first, then the labs lab ships. */
 export const labsDirs = (env: NodeJS.ProcessEnv = process.env): string[] =>

@@ -50,6 +50,8 @@ const CHECK_WORDS: Record<string, string> = {
   L6OK: 'passed at L6', L6TOUT: 'no TLS/L6 answer within timeout', L6RSP: 'invalid L6 answer',
   L7OK: 'passed', L7OKC: 'passed (conditionally)', L7TOUT: 'no HTTP answer within timeout',
   L7RSP: 'invalid HTTP answer', L7STS: 'bad HTTP status',
+  // haproxy.cfg's observe layer4 + on-error mark-down: requests, not a check, found it dead.
+  HANA: 'real traffic failed to connect: observe, on-error mark-down',
 };
 
 /** A server's status with its health check said plainly, e.g. "DOWN (health check: L4TOUT, no answer within timeout)". Pure. */

@@ -1,0 +1,28 @@
+/**
+ * `npm run build`: bundle the CLI into dist/ with esbuild, after `tsc --noEmit` has type-checked
+ * it. Why a bundle: Node loads an ES module graph file by file (resolve, read, compile, link), and
+ * lab's modules plus commander, chalk, yaml and zod are some 250 files, which cost `lab list` more
+ * than Node's own start (see README, Performance). One chunk per command: `--splitting` keeps
+ * program.ts's dynamic imports, so `lab list` still loads no Docker or HTTP code.
+ */
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const outdir = new URL('../dist/', import.meta.url).pathname;
+// Chunk names carry a hash of their code: remove the previous build's chunks.
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // dockerode stays a package: ssh2 underneath it loads optional native addons by path.
+  external: ['dockerode'],
+  // CommonJS dependencies call require() for Node's built-ins, which an ES module lacks: every
+  // chunk gets one (https://github.com/evanw/esbuild/issues/1921).
+  banner: { js: "import { createRequire as __labCreateRequire } from 'node:module';\nconst require = __labCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
