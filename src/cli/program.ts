@@ -15,13 +15,14 @@ import { renderCommand } from '../commands/render.command.ts';
 import { resetCommand } from '../commands/reset.command.ts';
 import { scaleCommand } from '../commands/scale.command.ts';
 import { schemaCommand } from '../commands/schema.command.ts';
+import { solveCommand } from '../commands/solve.command.ts';
 import { showCommand } from '../commands/show.command.ts';
 import { statusCommand } from '../commands/status.command.ts';
 import { testCommand } from '../commands/test.command.ts';
 import { upCommand } from '../commands/up.command.ts';
 import { validateCommand } from '../commands/validate.command.ts';
 import { UsageError } from '../core/errors.ts';
-import type { Context } from './context.ts';
+import type { Context, LabRunner } from './context.ts';
 import type { OptionsOf } from './options.ts';
 
 const labCommand = (version = '') =>
@@ -54,6 +55,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     if (hosts) return (await import('./fleet.ts')).runOnHosts(c, hosts, run);
     return run(c);
   };
+  /** lab solve and lab test run solutions' lab commands in-process, through this same registry (never by spawning lab). */
+  const runLab: LabRunner = async (c, argv) => void (await buildProgram(() => c, version).parseAsync([...argv], { from: 'user' }));
   const add = <C extends Command<unknown[], Record<string, unknown>>>(cmd: C): C => {
     program.addCommand(cmd);
     return cmd;
@@ -81,7 +84,8 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(tasksCommand()).action(async (lab, opts) => (await import('../commands/tasks.ts')).tasks(ctx(), { lab, ...opts }));
   add(hintCommand()).action(async (lab, task, opts) => (await import('../commands/hint.ts')).hint(ctx(), { lab, task, ...opts }));
   add(quizCommand()).action(async (lab, opts) => (await import('../commands/quiz.ts')).quiz(ctx(), { lab, ...opts }));
-  add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }));
+  add(solveCommand()).action(async (lab, task, opts) => (await import('../commands/solve.ts')).solve(ctx(), { lab, task, ...opts }, runLab));
+  add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }, runLab));
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
   add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));
   add(doctorCommand()).action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c)));

@@ -44,7 +44,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again` });
     const t0 = performance.now();
     const step = ctx.out.step(`Checking ${ws.haproxyCfg} with HAProxy`);
-    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short));
+    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short, haproxy.id));
     step.update('Reloading HAProxy through its master CLI');
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
     const answer = await reloadHaproxy(engine.docker, haproxy.id).catch(async (e: unknown) => {
@@ -70,7 +70,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
 }
 
 /** The student's file, read, refused if it takes lab's ports, and checked by HAProxy (`haproxy -c`). */
-async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, images: Record<string, string>, short: string): Promise<string> {
+async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, images: Record<string, string>, short: string, haproxyId: string): Promise<string> {
   const file = ws.haproxyCfg;
   const next = `Fix ${file}, then run lab apply ${short} again (HAProxy keeps running your previous configuration)`;
   const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
@@ -86,7 +86,7 @@ async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: st
       hint: `Use another port (the app's frontend is :8080). ${next}`,
     });
   }
-  const checked = await checkStudentConfig(engine.docker, { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir });
+  const checked = await checkStudentConfig(engine.docker, { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId });
   if (!checked.ok) {
     const { messages, places } = mapCheckOutput(checked.output, { [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: file, [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: ws.labCfg });
     const where = places.find((p) => p.file === file);

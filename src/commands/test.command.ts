@@ -4,10 +4,11 @@ import { imageOption, timeoutOption } from '../cli/options.ts';
 /** lab test: its arguments, options and help. cli/program.ts registers it and loads test.ts only when it runs. */
 export const testCommand = () =>
   new Command('test')
-    .description('smoke-test labs for CI: validate, up, check and down each one (isolated projects and ports)')
+    .description('smoke-test labs for CI: validate, up, check and down each one (isolated projects and ports); a lab with tasks also proves each task fails on its starter and passes after its solution')
     .argument('[labs...]', 'lab ids (default: every lab)')
     .option('--junit <file>', 'write JUnit XML to this file')
     .option('--failover', 'also run the failover drill')
     .option('--requests <n>', 'requests per distribution check')
     .addOption(timeoutOption('readiness timeout per lab', '120'))
-    .addOption(imageOption());
+    .addOption(imageOption())
+    .addHelpText('after', '\nExit codes: 0 every lab passed; 1 a check failed, a task passed on the starter, or a task still fails after its solution (the table names the task and the half).');

@@ -1,15 +1,18 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import { findLab, listLabFiles, readLab } from '../config/labs.ts';
-import type { Context } from '../cli/context.ts';
+import type { Context, LabRunner } from '../cli/context.ts';
 import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.ts';
 import { renderTable } from '../core/report.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { removeProject } from '../docker/engine.ts';
 import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } from '../core/errors.ts';
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
-import { withProjectLock } from '../engine/lock.ts';
+import { lockFile, withProjectLock } from '../engine/lock.ts';
+import { testExercise } from '../exercises/exercise-test.ts';
+import { removeTestStudentFiles } from '../engine/student-files.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { openEngine, type Engine } from '../engine/engine.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
@@ -39,9 +42,11 @@ interface LabRun {
 /**
  * Smoke-test lab definitions, for CI: for each lab validate, up (own project name and
  * Docker-assigned ports, so parallel jobs on one machine don't collide), check, and down,
- * always, also after a failure or Ctrl-C.
+ * always, also after a failure or Ctrl-C. A lab with tasks is tested as an exercise instead of
+ * checked: on its starter every task must fail, after its solution each must pass
+ * (exercises/exercise-test.ts); `runLab` runs the solutions' lab commands in-process.
  */
-export async function test(ctx: Context, opts: TestOptions): Promise<void> {
+export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner): Promise<void> {
   const files = opts.labs.length ? opts.labs.map((ref) => findLab(ref)) : listLabFiles();
   const timeoutMs = parseTimeout(opts.timeout, 120);
   const requests = parseCount(opts.requests, '--requests', 100_000);
@@ -75,6 +80,8 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
     run.steps.push({ name: 'validate', verdict: 'PASS', reason: 'valid', ms: 0 });
     const options = resolveFlags(ctx, loaded.lab, { project, appPort: 'auto', statsPort: 'auto', image: opts.image });
     const ws = resolveWorkspace(ctx.env, project);
+    // A workspace this run creates holds no student's work: its student files go at teardown too.
+    const freshWorkspace = !existsSync(ws.dir);
     try {
       endpoint ??= await resolveEndpoint(ctx.env, ctx.host);
     } catch (e) {
@@ -89,7 +96,10 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
           const s = await startLab(ctx, { loaded, options, ws, timeoutMs, pull: 'missing', engine });
           return `${options.replicas} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
         });
-        if (upOk && engine) {
+        const exercise = Boolean(runLab) && loaded.lab.tasks.length > 0;
+        // The lab's own checks (lab check) first, as on any lab; an exercise lab without
+        // checks: has none (its starter would fail the default pair by design).
+        if (upOk && engine && (!exercise || loaded.lab.checks.length)) {
           const target = await checkTarget(ctx, engine, project, id);
           const sel = { requests, failover: opts.failover };
           for (const r of await runChecks(ctx, target, selectChecks(loaded.lab, sel), sel)) {
@@ -97,11 +107,21 @@ export async function test(ctx: Context, opts: TestOptions): Promise<void> {
             if (r.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
           }
         }
+        if (upOk && engine && runLab && exercise) {
+          // The solutions' commands run under this command's lock, not refused by it.
+          const nested = { ...ctx, heldLocks: new Set([...(ctx.heldLocks ?? []), lockFile(ctx, resolved, project)]) };
+          const upExtras = ['--app-port', 'auto', '--stats-port', 'auto', ...(opts.image ?? []).flatMap((i) => ['--image', i])];
+          for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras })) {
+            run.steps.push({ name: `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
+            if (c.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
+          }
+        }
       } finally {
         // Always, also after a failure or Ctrl-C: a CI machine must not keep test labs.
         await step('down', async () => {
           if (!engine) return 'nothing started';
           const removed = await removeProject(engine.docker, project);
+          if (freshWorkspace) await removeTestStudentFiles(ws);
           // What lab wrote there, and the folder if nothing else is in it (core/workspace-files.ts).
           for (const w of await workspaceCleanups([ws.dir], ctx.env)) await removeLabFiles(w);
           return `removed ${removed.containers.length} container(s)`;

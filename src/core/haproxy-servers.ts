@@ -151,3 +151,14 @@ export function frontendErrors(before: readonly StatsRow[], after: readonly Stat
   const reset = n.hrsp5xx < t.hrsp5xx || n.ereq < t.ereq;
   return reset ? { ...n, reset } : { hrsp5xx: n.hrsp5xx - t.hrsp5xx, ereq: n.ereq - t.ereq, reset };
 }
+
+/**
+ * Health checks have settled: no server with a replica behind it is still at its first check
+ * (check status INI) or between UP and DOWN (`UP 1/2`, `DOWN 1/2`). Right after a reload,
+ * checks take `rise` intervals to pass; a grade taken then judges a stack still starting.
+ */
+export function checksSettled(rows: readonly StatsRow[]): boolean {
+  return rows
+    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND')
+    .every((r) => serverState(r.status) === 'EMPTY' || (!/^(\* )?INI/.test(r.checkStatus ?? '') && !/^(UP|DOWN) \d+\/\d+/.test(r.status.trim())));
+}

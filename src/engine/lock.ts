@@ -53,8 +53,10 @@ export function engineKey(host: string): string {
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9.@-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
 
-export async function withProjectLock<T>(ctx: Pick<Context, 'env' | 'lockHome'>, endpoint: Pick<Endpoint, 'host'>, project: string, command: string, fn: () => Promise<T>): Promise<T> {
+export async function withProjectLock<T>(ctx: Pick<Context, 'env' | 'lockHome' | 'heldLocks'>, endpoint: Pick<Endpoint, 'host'>, project: string, command: string, fn: () => Promise<T>): Promise<T> {
   const file = lockFile(ctx, endpoint, project);
+  // Run in-process by a command that holds this lock (lab test solving a task): its lock covers us.
+  if (ctx.heldLocks?.has(file)) return fn();
   await mkdir(join(file, '..'), { recursive: true });
   const me: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), engine: endpoint.host, token: randomBytes(8).toString('hex') };
   await acquire(file, project, me);

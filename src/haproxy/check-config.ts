@@ -11,11 +11,19 @@ export interface CheckRequest {
   labId: string;
   project: string;
   workspace: string;
+  /**
+   * The running HAProxy container: the check shares its network namespace, so names in the
+   * student's file (`server app1 app:8000`) resolve through Docker's DNS as they will when
+   * HAProxy loads the file. Without it, `haproxy -c` rejects every plain server line with
+   * "could not resolve address".
+   */
+  haproxyId?: string;
 }
 
 /**
  * `haproxy -c -f 00-lab.cfg -f haproxy.cfg` in the lab's own HAProxy image (the version the
- * lab runs), in a throwaway container: no network, the folder mounted read-only, lab's labels
+ * lab runs), in a throwaway container: in the running HAProxy's network namespace (for its DNS;
+ * `-c` binds nothing) or else no network, the folder mounted read-only, lab's labels
  * so a cleanup finds it if lab is killed meanwhile. Entrypoint haproxy: the official image's
  * entrypoint script would add -W -db. The stats credentials are a stand-in: only the syntax
  * of `stats auth "${LAB_STATS_AUTH}"` matters here.
@@ -27,8 +35,8 @@ export async function checkStudentConfig(docker: Dockerode, r: CheckRequest): Pr
     Cmd: ['-c', '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`],
     Env: [`${STATS_AUTH_ENV}=check:check`],
     Labels: { [LABEL.managed]: 'true', [LABEL.lab]: r.labId, [LABEL.project]: r.project, [LABEL.workspace]: r.workspace, 'lab.role': 'config-check' },
-    NetworkDisabled: true,
-    HostConfig: { NetworkMode: 'none', Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`] },
+    ...(r.haproxyId ? {} : { NetworkDisabled: true }),
+    HostConfig: { NetworkMode: r.haproxyId ? `container:${r.haproxyId}` : 'none', Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`] },
   });
   try {
     await ctr.start();

@@ -125,15 +125,17 @@ describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(en
     expect(j.labs).toHaveLength(1);
     const lab = j.labs[0]!;
     expect(lab).toMatchObject({ lab: '03-load-balancing', project, exitCode: 0 });
-    // validate, up, the lab's checks, down: in that order, all PASS.
-    expect(lab.steps.map((s) => s.name)).toEqual(['validate', 'up', 'all-replicas-up', 'traffic-is-spread', 'down']);
+    // validate, up, the lab's checks, each task on the starter then after its solution, down: in that order, all PASS.
+    const halves = ['scale-out', 'least-connections', 'sticky-sessions'];
+    expect(lab.steps.map((s) => s.name)).toEqual(['validate', 'up', 'all-replicas-up', 'traffic-is-spread', ...halves.map((t) => `${t} (starter)`), ...halves.map((t) => `${t} (solution)`), 'down']);
     for (const s of lab.steps) expect(s.verdict, `${s.name}: ${s.reason}`).toBe('PASS');
     expect(lab.steps.find((s) => s.name === 'up')!.reason).toMatch(/^3 replicas UP in \d+ ms$/);
-    expect(lab.steps.find((s) => s.name === 'down')!.reason).toBe('removed 4 container(s)');
+    // The solutions scaled the lab to 5 replicas: 5 apps and HAProxy.
+    expect(lab.steps.find((s) => s.name === 'down')!.reason).toBe('removed 6 container(s)');
 
     const junit = await readJUnit(file);
     expectSameStory(junit, j);
-    expect(junit.tests).toBe(5);
+    expect(junit.tests).toBe(11);
     expect(junit.failures).toBe(0);
 
     // down removed everything of the project; no lab-test container of this run is left.

@@ -1,0 +1,95 @@
+import { checkTarget } from '../checks/target.ts';
+import { runTaskChecks } from '../checks/task-checks.ts';
+import type { Context, LabRunner } from '../cli/context.ts';
+import type { LoadedLab } from '../config/labs.ts';
+import { type HalfCase, type SolvedTask, solutionCase, starterCase } from '../core/exercises/test-halves.ts';
+import { gradeStatus, gradingOrder, statusReason, unmetNeeds } from '../core/exercises/task-state.ts';
+import { checksSettled } from '../core/haproxy-servers.ts';
+import { shortId } from '../core/lab-id.ts';
+import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Workspace } from '../engine/workspace.ts';
+import { gradeTasks } from './grade-tasks.ts';
+import { solveTask } from './solve-task.ts';
+
+export interface ExerciseTestRequest {
+  engine: Engine;
+  loaded: LoadedLab;
+  project: string;
+  ws: Workspace;
+  /** Added to a solution's `lab up` (Docker-assigned ports, --image), so it keeps lab test's stack. */
+  upExtras: readonly string[];
+}
+
+/**
+ * lab test's two halves on a running exercise lab started from its starter (core/exercises/test-halves.ts):
+ * every task's checks on the starter (each must FAIL), then each task's solution in needs order,
+ * the task graded right after it (it must PASS), and a last grade of all tasks after every solution.
+ */
+export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTestRequest): Promise<(HalfCase & { ms: number })[]> {
+  const short = shortId(r.loaded.lab.id);
+  const tasks = gradingOrder(r.loaded.lab.tasks);
+  const target = () => checkTarget(ctx, r.engine, r.project, short);
+  const cases: (HalfCase & { ms: number })[] = [];
+
+  ctx.out.info(ctx.out.c.bold('Starter: every task must fail'));
+  const onStarter = await target();
+  for (const task of tasks) {
+    if (ctx.signal.aborted) break;
+    const t0 = performance.now();
+    if (task.mustFailOnStarter === false) {
+      cases.push({ ...starterCase(task, undefined), ms: 0 });
+      continue;
+    }
+    // Needs are ignored here: a task's checks must fail on the starter on their own.
+    const checks = await runTaskChecks(ctx, onStarter, task.id, task.checks);
+    const failed = checks.filter((c) => c.verdict === 'FAIL');
+    cases.push({ ...starterCase(task, { passed: checks.length > 0 && failed.length === 0, reason: failed.map((f) => `${f.name}: ${f.reason}`).join('; ') }), ms: performance.now() - t0 });
+  }
+
+  ctx.out.info(ctx.out.c.bold('Solutions: every task must pass after its solution'));
+  const solved = new Map<string, SolvedTask & { ms: number }>();
+  const passed = (id: string) => solved.get(id)?.after?.status === 'pass';
+  for (const task of tasks) {
+    if (ctx.signal.aborted) break;
+    const t0 = performance.now();
+    if (!task.solution) {
+      solved.set(task.id, { solution: 'none', ms: 0 });
+      continue;
+    }
+    try {
+      await solveTask(ctx, run, r.loaded, task, { project: r.project, ws: r.ws, upExtras: r.upExtras });
+    } catch (e) {
+      const details = (e as { details?: unknown }).details;
+      solved.set(task.id, { solution: 'failed', error: [(e as Error).message, ...(Array.isArray(details) ? details : [])].join('\n'), ms: performance.now() - t0 });
+      continue;
+    }
+    const after = await target();
+    await settle(after.stats, ctx.signal);
+    const unmet = unmetNeeds(task, passed);
+    const checks = unmet.length ? [] : await runTaskChecks(ctx, after, task.id, task.checks);
+    const status = gradeStatus(unmet, checks.map((c) => c.verdict));
+    solved.set(task.id, { solution: 'ran', after: { status, reason: statusReason(status, unmet, checks.filter((c) => c.verdict === 'FAIL')) }, ms: performance.now() - t0 });
+  }
+  if (!ctx.signal.aborted && [...solved.values()].some((s) => s.after)) {
+    // A later solution may undo an earlier task (a lab up without its flags): grade them all again.
+    for (const g of await gradeTasks(ctx, await target(), r.loaded.lab.tasks)) {
+      const s = solved.get(g.id);
+      if (s) s.final = { status: g.status, reason: g.reason };
+    }
+  }
+  for (const task of tasks) {
+    const s = solved.get(task.id) ?? { solution: 'failed' as const, error: 'not solved (interrupted)', ms: 0 };
+    cases.push({ ...solutionCase(task.id, s), ms: s.ms });
+  }
+  return cases;
+}
+
+/** Wait (at most 5 s) for HAProxy's health checks to settle after a solution reloaded it (core/haproxy-servers.ts checksSettled). */
+async function settle(stats: StatsEndpoint, signal: AbortSignal): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && !signal.aborted) {
+    if (checksSettled(await readStats(stats).catch(() => []))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * `lab test` on exercise labs and `lab solve`, on the real engine: lab 03 (solutions are lab
+ * commands) and lab 02 (solutions are haproxy.cfg files, applied with lab apply) each prove both
+ * halves, every task failing on the starter and passing after its solution; a lab whose task
+ * passes on the starter exits 1 naming the task and the half; `lab solve` keeps the student's
+ * earlier file, never overwriting an earlier save.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AUTO_PORTS, cleanupLab, expectExit, get, labHome, labObjects, parseJson, REPO_ROOT, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject, type LabResult } from './helpers.ts';
+
+const engine = requireDocker();
+
+interface Step {
+  name: string;
+  verdict: 'PASS' | 'FAIL' | 'SKIP';
+  reason: string;
+}
+interface TestJson {
+  outcome: string;
+  exitCode: number;
+  labs: { lab: string; project: string; steps: Step[]; exitCode: number }[];
+}
+
+function tmpDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** lab test's projects are labtest-<its pid>-<lab number>: their removal is registered before anything starts. */
+async function runLabTest(args: string[], numbers: string[], env?: Record<string, string | undefined>): Promise<{ r: LabResult; projects: string[] }> {
+  const child = spawnLab(args, { env, timeout: 400_000 });
+  const projects = numbers.map((n) => `labtest-${child.pid}-${n}`);
+  for (const p of projects) onTestFinished(() => removeByLabel(p), 60_000);
+  return { r: await settle(child, args), projects };
+}
+
+/** Test case names of a JUnit file, read by Python's XML parser (no new dependency). */
+async function junitCases(file: string): Promise<{ suite: string; name: string; failed: boolean }[]> {
+  const py = `import json,sys,xml.etree.ElementTree as ET
+r=ET.parse(sys.argv[1]).getroot()
+print(json.dumps([{'suite':s.get('name'),'name':c.get('name'),'failed':c.find('failure') is not None} for s in r.findall('testsuite') for c in s.findall('testcase')]))`;
+  return JSON.parse(String((await execa('python3', ['-c', py, file])).stdout));
+}
+
+const LAB_TASKS: Record<string, string[]> = {
+  '03-load-balancing': ['scale-out', 'least-connections', 'sticky-sessions'],
+  '02-haproxy-config': ['frontend', 'every-replica', 'health-checks', 'scale-joins'],
+};
+
+describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs${skipNote(engine)}`, () => {
+  it('lab test 03 02: each task fails on the starter and passes after its solution; JUnit has one case per task and half', async () => {
+    const file = join(tmpDir('lab-e2e-exercise-'), 'junit.xml');
+    const { r, projects } = await runLabTest(['test', '03', '02', '--json', '--junit', file], ['03', '02']);
+    const j = parseJson<TestJson>(expectExit(r, 0));
+    expect(j.labs.map((l) => l.lab)).toEqual(['03-load-balancing', '02-haproxy-config']);
+    const cases = await junitCases(file);
+    for (const lab of j.labs) {
+      const tasks = LAB_TASKS[lab.lab]!;
+      for (const t of tasks) {
+        const starter = lab.steps.find((s) => s.name === `${t} (starter)`);
+        const solution = lab.steps.find((s) => s.name === `${t} (solution)`);
+        expect(starter, `${lab.lab} ${t} (starter)`).toMatchObject({ verdict: 'PASS' });
+        expect(starter!.reason).toMatch(new RegExp(`^task ${t} fails on the starter, as it must: .+`));
+        expect(solution, `${lab.lab} ${t} (solution)`).toMatchObject({ verdict: 'PASS', reason: `task ${t} passes after its solution` });
+        expect(cases.filter((c) => c.suite === lab.lab && (c.name === `${t} (starter)` || c.name === `${t} (solution)`) && !c.failed)).toHaveLength(2);
+      }
+      // Starter half before the solution half, in needs order.
+      const names = lab.steps.map((s) => s.name);
+      expect(names.indexOf(`${tasks.at(-1)} (starter)`)).toBeLessThan(names.indexOf(`${tasks[0]} (solution)`));
+      expect(lab.steps.at(-1)).toMatchObject({ name: 'down', verdict: 'PASS' });
+    }
+    // Lab 02 has no checks: of its own, so no default checks ran on its starter.
+    expect(j.labs[1]!.steps.slice(0, 3).map((s) => s.name)).toEqual(['validate', 'up', 'frontend (starter)']);
+    for (const p of projects) {
+      expect(await labObjects(p)).toEqual({ containers: [], networks: [], volumes: [] });
+      // The workspace lab test made is gone: lab's files, and the student files it wrote for no student.
+      expect(existsSync(join(labHome(), 'workspaces', p)), `workspace of ${p}`).toBe(false);
+    }
+  }, 420_000);
+
+  it('a task whose check passes on the starter, and one whose solution does not work: exit 1 naming each task and half', async () => {
+    const labs = join(tmpDir('lab-e2e-brokenlab-'), 'labs');
+    mkdirSync(join(labs, '97-weak-checks'), { recursive: true });
+    writeFileSync(
+      join(labs, '97-weak-checks', 'lab.yaml'),
+      [
+        'id: 97-weak-checks',
+        'title: Tasks with weak checks (e2e fixture)',
+        'summary: One check passes before the student did anything; one solution does not make its task pass.',
+        'goals:',
+        '  - See lab test name both.',
+        'app:',
+        '  image: lab/whoami:1',
+        '  build:',
+        `    context: ${JSON.stringify(join(REPO_ROOT, 'compose', 'whoami'))}`,
+        '    args:',
+        '      BASE_IMAGE: node:20-alpine',
+        '  port: 8000',
+        '  health: /health',
+        'loadBalancer:',
+        '  image: haproxy:3.0',
+        'defaults:',
+        '  replicas: 2',
+        'tasks:',
+        '  - id: already-done',
+        '    title: Two replicas UP (true from the start)',
+        '    instructions: Nothing to do.',
+        '    checks:',
+        '      - kind: servers',
+        '        up: 2',
+        '    solution: [lab scale 97 2]',
+        '  - id: wrong-solution',
+        '    title: Three replicas UP',
+        '    instructions: Scale to 3.',
+        '    checks:',
+        '      - kind: servers',
+        '        up: 3',
+        '    solution: [lab scale 97 2]',
+        '',
+      ].join('\n'),
+    );
+    const { r } = await runLabTest(['test', '97', '--json'], ['97'], { LAB_LABS_DIR: labs });
+    const j = parseJson<TestJson>(expectExit(r, 1));
+    const steps = Object.fromEntries(j.labs[0]!.steps.map((s) => [s.name, s]));
+    expect(steps['already-done (starter)']).toMatchObject({ verdict: 'FAIL', reason: 'task already-done passed on the starter: its check cannot fail' });
+    expect(steps['already-done (solution)']).toMatchObject({ verdict: 'PASS' });
+    expect(steps['wrong-solution (starter)']).toMatchObject({ verdict: 'PASS' });
+    expect(steps['wrong-solution (solution)']!.verdict).toBe('FAIL');
+    expect(steps['wrong-solution (solution)']!.reason).toMatch(/^task wrong-solution still fails after its solution: servers: 2 server\(s\) are UP, expected 3/);
+    expect(steps.down).toMatchObject({ verdict: 'PASS' });
+    const text = expectExit(await runLab(['test', '97', '--no-color'], { env: { LAB_LABS_DIR: labs }, timeout: 200_000 }), 1);
+    expect(text.stdout).toMatch(/already-done \(starter\)\s+FAIL .*task already-done passed on the starter: its check cannot fail/);
+  }, 420_000);
+
+  it("lab solve 02 saves the student's file beside it, never over an earlier save, and applies the solution", async () => {
+    const p = uniqueProject();
+    cleanupLab('02', p);
+    const up = parseJson<{ workspace: string; studentConfig: string; urls: { app: string } }>(expectExit(await runLab(['up', '02', '--project', p, ...AUTO_PORTS, '--json'], { timeout: 150_000 }), 0));
+    const mine = `# my attempt\n${await readFile(join(REPO_ROOT, 'labs', '02-haproxy-config', 'starter.cfg'), 'utf8')}`;
+    await writeFile(up.studentConfig, mine);
+    // No grade yet: the first task not passing is frontend.
+    const first = parseJson<{ solved: { task: string; kind: string; saved: string; file: string }[] }>(expectExit(await runLab(['solve', '02', '--project', p, '--json']), 0));
+    expect(first.solved).toMatchObject([{ task: 'frontend', kind: 'file', saved: `${up.studentConfig}.before-solve-frontend` }]);
+    expect(await readFile(`${up.studentConfig}.before-solve-frontend`, 'utf8')).toBe(mine);
+    expect(await readFile(up.studentConfig, 'utf8')).toBe(await readFile(join(REPO_ROOT, 'labs', '02-haproxy-config', 'solutions', '01-frontend.cfg'), 'utf8'));
+    expect((await get(up.urls.app)).status).toBe(200);
+    const marker = JSON.parse(await readFile(join(up.workspace, 'lab-files.json'), 'utf8')) as { files: string[]; student: string[] };
+    expect(marker.student).toEqual(['haproxy/haproxy.cfg', 'haproxy/haproxy.cfg.before-solve-frontend']);
+    expect(marker.files).not.toContain('haproxy/haproxy.cfg.before-solve-frontend');
+
+    const again = expectExit(await runLab(['solve', '02', 'frontend', '--project', p]), 0);
+    expect(again.stdout).toContain(`your file is saved as ${up.studentConfig}.before-solve-frontend-2`);
+    expect(await readFile(`${up.studentConfig}.before-solve-frontend`, 'utf8')).toBe(mine);
+    expectExit(await runLab(['down', '02', '--project', p]), 0);
+  }, 240_000);
+});
