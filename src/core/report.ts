@@ -81,7 +81,8 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
  */
 export function tryNext(short: string, project: string, defaultProject: string, replicas: number, appUrl: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
   const ref = project === defaultProject ? short : `${short} -p ${project}`;
-  const cmd = (text: string, why: string) => `  ${text.padEnd(28)}${c.dim(`# ${why}`)}`;
+  // At least one space before the comment: a long -p must not run into it (`-p labtest-3819-03# …`).
+  const cmd = (text: string, why: string) => `  ${`${text} `.padEnd(28)}${c.dim(`# ${why}`)}`;
   return [
     'Try next:',
     `  curl -s ${appUrl}        ${c.dim('# again and again: the replica changes')}`,

@@ -132,6 +132,10 @@ describe('tryNext: the commands after lab up', () => {
     for (const verb of ['status', 'check', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p mine +# `)));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 -p mine 5 +# scale out, live$/));
   });
+  it('keep a space before the comment after a long project name', () => {
+    const lines = tryNext('03', 'labtest-3819-03', 'lab-03-load-balancing', 3, 'http://localhost:8080/');
+    for (const verb of ['status', 'check', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p labtest-3819-03 +# `)));
+  });
   it('stay short for the default project', () => {
     const lines = tryNext('03', 'lab-03-load-balancing', 'lab-03-load-balancing', 99, 'http://localhost:8080/');
     expect(lines.join('\n')).not.toContain('-p');
