@@ -1,10 +1,12 @@
 import { Command } from '@commander-js/extra-typings';
-import { projectOption, timeoutOption } from '../cli/options.ts';
+import { langOption, projectOption, timeoutOption } from '../cli/options.ts';
 
 /** lab apply: its arguments, options and help. cli/program.ts registers it and loads apply.ts only when it runs. */
 export const applyCommand = () =>
   new Command('apply')
-    .description("check the student's haproxy.cfg of a running student-mode lab with HAProxy, then reload HAProxy with it (exit 2 and no change when HAProxy rejects it)")
+    .description("check the student's haproxy.cfg of a running student-mode lab with HAProxy, then reload HAProxy with it (exit 2 and no change when HAProxy rejects it) and grade the lab's tasks")
     .argument('<lab>')
     .addOption(projectOption('compose project name'))
-    .addOption(timeoutOption('how long to wait for HAProxy to run the new configuration', '10'));
+    .addOption(timeoutOption('how long to wait for HAProxy to run the new configuration', '10'))
+    .option('--no-grade', "only check and reload: do not grade the lab's tasks afterwards")
+    .addOption(langOption());

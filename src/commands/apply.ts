@@ -7,6 +7,7 @@ import { decodeUtf8 } from '../config/decode-utf8.ts';
 import { RuntimeError, UsageError } from '../core/errors.ts';
 import { substitute } from '../core/images.ts';
 import { shortId } from '../core/lab-id.ts';
+import { pickLanguage } from '../core/localized.ts';
 import { parseTimeout, projectFor } from '../core/options.ts';
 import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
 import { labOwnedBinds, mapCheckOutput } from '../core/student-cfg.ts';
@@ -18,6 +19,7 @@ import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
 import { checkStudentConfig } from '../haproxy/check-config.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
+import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
 import type { applyCommand } from './apply.command.ts';
 
@@ -29,6 +31,7 @@ export type ApplyOptions = OptionsOf<typeof applyCommand> & { lab: string };
  * changes nothing (exit 2): the running HAProxy keeps serving the previous configuration.
  */
 export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
+  const t0 = performance.now();
   const loaded = loadLab(opts.lab);
   const short = shortId(loaded.lab.id);
   if (!loaded.starter) {
@@ -37,12 +40,12 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout, 10);
   const project = projectFor(opts.project, () => loaded.lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  await withProjectLock(ctx, endpoint, project, `apply ${opts.lab}`, async () => {
+  const applied = await withProjectLock(ctx, endpoint, project, `apply ${opts.lab}`, async () => {
     const engine = await openEngine(ctx, endpoint);
     const { haproxy } = await runningProject(engine, project, short);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again` });
-    const t0 = performance.now();
+    const checked = performance.now();
     const step = ctx.out.step(`Checking ${ws.haproxyCfg} with HAProxy`);
     const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short, haproxy.id));
     step.update('Reloading HAProxy through its master CLI');
@@ -61,11 +64,22 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
         hint: `Look at lab logs ${short} haproxy, fix ${ws.haproxyCfg}, then run lab apply ${short} again`,
       });
     }
-    const ms = performance.now() - t0;
+    const ms = performance.now() - checked;
     step.succeed(`HAProxy runs your haproxy.cfg (config ${configId}; checked and reloaded in ${Math.round(ms)} ms)`);
-    const graded = await gradeOpenTasksAfterApply(ctx, { loaded, project });
-    ctx.out.data({ outcome: 'success', lab: loaded.lab.id, project, studentConfig: ws.haproxyCfg, configId, reloaded: true, ms: Math.round(ms), ...(graded ? { graded } : {}) });
     ctx.out.result(`${project}: HAProxy runs ${ws.haproxyCfg}. Watch it at the stats page, or run lab status ${short}.`);
+    return { studentConfig: ws.haproxyCfg, configId, ms: Math.round(ms) };
+  });
+  // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
+  // itself). Failing tasks are the student's next step, not an error of apply: exit 0.
+  const lab = loaded.lab;
+  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true }) : undefined;
+  ctx.out.data({
+    outcome: 'success',
+    lab: lab.id,
+    project,
+    ...applied,
+    reloaded: true,
+    ...(graded ? { score: graded.percent, passed: graded.passed, total: graded.total, tasks: gradedJson(lab, graded.graded, pickLanguage(opts.lang, ctx.env)), gradedMs: Math.round(performance.now() - t0) } : {}),
   });
 }
 
@@ -93,12 +107,4 @@ async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: st
     throw new UsageError(`HAProxy rejects ${where ? `${file}:${where.line}` : file}`, { details: messages.length ? messages : checked.output.trim().split('\n').slice(-8), hint: next });
   }
   return decoded.text;
-}
-
-/**
- * Hook: grade the lab's open tasks after a successful apply (issue 11: "then grades the open
- * tasks"). lab grade lands with the tasks schema; until then there is nothing to grade.
- */
-async function gradeOpenTasksAfterApply(_ctx: Context, _r: { loaded: LoadedLab; project: string }): Promise<undefined> {
-  return undefined;
 }

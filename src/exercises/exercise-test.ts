@@ -4,11 +4,10 @@ import type { Context, LabRunner } from '../cli/context.ts';
 import type { LoadedLab } from '../config/labs.ts';
 import { type HalfCase, type SolvedTask, solutionCase, starterCase } from '../core/exercises/test-halves.ts';
 import { gradeStatus, gradingOrder, statusReason, unmetNeeds } from '../core/exercises/task-state.ts';
-import { checksSettled } from '../core/haproxy-servers.ts';
 import { shortId } from '../core/lab-id.ts';
-import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Workspace } from '../engine/workspace.ts';
+import { settleChecks } from './grade-lab.ts';
 import { gradeTasks } from './grade-tasks.ts';
 import { solveTask } from './solve-task.ts';
 
@@ -65,7 +64,7 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
       continue;
     }
     const after = await target();
-    await settle(after.stats, ctx.signal);
+    await settleChecks(after.stats, ctx.signal);
     const unmet = unmetNeeds(task, passed);
     const checks = unmet.length ? [] : await runTaskChecks(ctx, after, task.id, task.checks);
     const status = gradeStatus(unmet, checks.map((c) => c.verdict));
@@ -83,13 +82,4 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
     cases.push({ ...solutionCase(task.id, s), ms: s.ms });
   }
   return cases;
-}
-
-/** Wait (at most 5 s) for HAProxy's health checks to settle after a solution reloaded it (core/haproxy-servers.ts checksSettled). */
-async function settle(stats: StatsEndpoint, signal: AbortSignal): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (performance.now() < deadline && !signal.aborted) {
-    if (checksSettled(await readStats(stats).catch(() => []))) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -55,6 +55,7 @@ export async function solveTask(ctx: Context, run: LabRunner, loaded: LoadedLab,
     throw new UsageError(`The solution of task ${task.id} (${file}) cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab validate ${loaded.file}` });
   });
   const saved = await replaceStudentFile(target.ws, task.id, text);
-  const command = await runOne(targetArgv(['apply', short], target));
+  // --no-grade: lab test grades each task itself, and lab solve's user runs lab grade when ready.
+  const command = await runOne(targetArgv(['apply', short, '--no-grade'], target));
   return { task: task.id, kind: 'file', commands: [command], file, ...(saved ? { saved } : {}) };
 }

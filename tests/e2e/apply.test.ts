@@ -34,10 +34,20 @@ describe.skipIf(!engine.ok)(`lab apply on a student lab${skipNote(engine)}`, () 
     expect(broken.stderr).toContain("unknown keyword 'no-such-keyword'");
     expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
 
+    // The first task's solution: apply reloads, then grades what HAProxy now runs (exit 0 with
+    // tasks still failing: they are the student's next step, not an error of apply).
+    await writeFile(student, await readFile(join(SOLUTION, '..', '01-frontend.cfg'), 'utf8'));
+    const s0 = performance.now();
+    const first = parseJson<{ reloaded: boolean; gradedMs: number; tasks: { id: string; status: string }[] }>(expectExit(await runLab(['apply', '02', '--project', p, '--json']), 0));
+    console.log(`lab apply 02 (task frontend's solution) from save to graded result: ${first.gradedMs} ms inside lab, ${Math.round(performance.now() - s0)} ms for the whole process`);
+    expect(Object.fromEntries(first.tasks.map((t) => [t.id, t.status]))).toEqual({ frontend: 'pass', 'every-replica': 'fail', 'health-checks': 'locked', 'scale-joins': 'locked' });
+    const tasks = expectExit(await runLab(['tasks', '02', '--project', p]), 0);
+    expect(tasks.stdout).toMatch(/frontend.*passed/);
+
     // The reference solution: checked, reloaded, confirmed; traffic reaches every replica.
     await writeFile(student, await readFile(SOLUTION, 'utf8'));
     const t0 = performance.now();
-    const applied = parseJson<{ reloaded: boolean; ms: number; configId: string }>(expectExit(await runLab(['apply', '02', '--project', p, '--json']), 0));
+    const applied = parseJson<{ reloaded: boolean; ms: number; configId: string }>(expectExit(await runLab(['apply', '02', '--project', p, '--json', '--no-grade']), 0));
     const wallMs = performance.now() - t0;
     expect(applied.reloaded).toBe(true);
     console.log(`lab apply 02 (solution): ${applied.ms} ms inside lab, ${Math.round(wallMs)} ms for the whole process`);

@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import { checkTarget } from '../checks/target.ts';
+import type { Context } from '../cli/context.ts';
+import type { Lab } from '../core/lab-schema.ts';
+import { withGrades } from '../core/exercises/progress.ts';
+import { score } from '../core/exercises/task-state.ts';
+import { checksSettled } from '../core/haproxy-servers.ts';
+import { renderJUnit } from '../core/junit.ts';
+import { shortId } from '../core/lab-id.ts';
+import { type Language, pick } from '../core/localized.ts';
+import { renderTable } from '../core/report.ts';
+import type { Endpoint } from '../docker/endpoint.ts';
+import { openEngine } from '../engine/engine.ts';
+import { withProjectLock } from '../engine/lock.ts';
+import { readProgress, writeProgress } from '../engine/progress-file.ts';
+import { projectWorkspace } from '../engine/workspace.ts';
+import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import { type GradedTask, gradeTasks } from './grade-tasks.ts';
+
+export interface GradeLabRequest {
+  lab: Lab;
+  project: string;
+  endpoint: Endpoint;
+  lang: Language;
+  junit?: string;
+  /** Wait (at most 5 s) for HAProxy's health checks to settle first: right after a reload, new servers are still being checked. */
+  settle?: boolean;
+}
+
+/**
+ * Grade every task of a running lab, save the progress, print the table and the score (and
+ * the --json data). Shared by lab grade and by lab apply, which grades after a reload.
+ */
+export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ graded: GradedTask[]; passed: number; total: number; percent: number }> {
+  const short = shortId(r.lab.id);
+  // Locked like check: a concurrent down or scale would change the stack under the grader.
+  const { graded, ws } = await withProjectLock(ctx, r.endpoint, r.project, `grade ${short}`, async () => {
+    const engine = await openEngine(ctx, r.endpoint);
+    const target = await checkTarget(ctx, engine, r.project, short);
+    if (r.settle) await settleChecks(target.stats, ctx.signal);
+    const { ws } = await projectWorkspace(ctx, r.project, target.haproxy);
+    return { graded: await gradeTasks(ctx, target, r.lab.tasks), ws };
+  });
+  const progress = withGrades(await readProgress(ws, r.lab.id), graded, new Date().toISOString());
+  ctx.out.debug(`progress saved in ${await writeProgress(ws, progress)}`);
+  const s = score(graded.map((g) => g.status));
+  if (r.junit) await writeFile(r.junit, renderJUnit([{ name: r.lab.id, timeSeconds: graded.reduce((a, g) => a + g.ms, 0) / 1000, tests: graded.map(toCase(r.lab.id)) }], 'lab grade'));
+  const titles = new Map(r.lab.tasks.map((t) => [t.id, pick(t.title, r.lang)]));
+  printGrades(ctx, graded, titles);
+  const mark = s.passed === s.total ? ctx.out.c.green : ctx.out.c.red;
+  ctx.out.result(`\n${mark(`Score: ${s.passed} of ${s.total} task(s) passed (${s.percent}%)`)}  ${ctx.out.c.dim(`lab tasks ${short} shows what to do next`)}`);
+  return { graded, ...s };
+}
+
+/** The --json form of graded tasks. */
+export const gradedJson = (lab: Lab, graded: readonly GradedTask[], lang: Language) => {
+  const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
+  return graded.map((g) => ({ id: g.id, title: titles.get(g.id), status: g.status, reason: g.reason, checks: g.checks.map(({ report: _r, ms, ...c }) => ({ ...c, ms: Math.round(ms) })) }));
+};
+
+/** Wait (at most 5 s) until HAProxy has no server in a transitional check state (core/haproxy-servers.ts checksSettled). */
+export async function settleChecks(stats: StatsEndpoint, signal: AbortSignal): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && !signal.aborted) {
+    if (checksSettled(await readStats(stats).catch(() => []))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function printGrades(ctx: Context, graded: readonly GradedTask[], titles: Map<string, string>): void {
+  const { c } = ctx.out;
+  const color = { pass: c.green('PASS'), fail: c.red('FAIL'), locked: c.dim('LOCKED') };
+  ctx.out.result(renderTable(graded.map((g) => [g.id, titles.get(g.id) ?? '', color[g.status]]), ['TASK', 'TITLE', 'STATUS']));
+  for (const g of graded.filter((x) => x.status !== 'pass')) {
+    ctx.out.result(`\n${c.bold(g.id)}: ${g.reason}`);
+    for (const check of g.checks.filter((x) => x.verdict === 'FAIL')) for (const line of check.report) ctx.out.result(line);
+  }
+}
+
+const toCase = (lab: string) => (g: GradedTask) => ({
+  name: g.id,
+  classname: lab,
+  timeSeconds: g.ms / 1000,
+  ...(g.status === 'fail' ? { failure: { message: g.reason, details: g.checks.map((c) => `${c.name} [${c.kind}] ${c.verdict}: ${c.reason}\n${c.report.join('\n')}`).join('\n') } } : {}),
+  ...(g.status === 'locked' ? { skipped: g.reason } : {}),
+});
