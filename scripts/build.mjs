@@ -19,8 +19,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // dockerode stays a package: ssh2 underneath it loads optional native addons by path.
-  external: ['dockerode'],
+  // dockerode and ssh2 stay packages: ssh2 loads optional native addons by path.
+  external: ['dockerode', 'ssh2'],
   // CommonJS dependencies call require() for Node's built-ins, which an ES module lacks: every
   // chunk gets one (https://github.com/evanw/esbuild/issues/1921).
   banner: { js: "import { createRequire as __labCreateRequire } from 'node:module';\nconst require = __labCreateRequire(import.meta.url);" },

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { EnvironmentError } from '../core/errors.ts';
+import { sshAgent } from './ssh-agent.ts';
 
 /**
  * The daemon lab talks to. dockerode reads only DOCKER_HOST and ignores `docker context`
@@ -61,9 +62,12 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv): Record<strin
   const url = new URL(host);
   if (url.protocol === 'unix:') return { socketPath: url.pathname };
   if (url.protocol === 'ssh:') {
-    // docker-modem's ssh transport uses the ssh-agent only; ~/.ssh/config is not read
+    // Our own agent keeps one SSH connection for every call (see ssh-agent.ts); docker-modem
+    // then speaks plain HTTP over it, to a host name nothing resolves. Like docker-modem's ssh
+    // transport it authenticates with the ssh-agent only; ~/.ssh/config is not read
     // (apocas/dockerode#581).
-    return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } };
+    const agent = sshAgent({ host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, agent: env.SSH_AUTH_SOCK });
+    return { protocol: 'http', host: 'docker-over-ssh', port: 80, agent };
   }
   const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';
   return { protocol: tls ? 'https' : 'http', host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)) };

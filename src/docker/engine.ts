@@ -131,8 +131,8 @@ export interface Removed {
 }
 
 /**
- * API calls in flight at once. Over ssh:// every call opens its own SSH connection, and sshd
- * drops connections beyond MaxStartups (10 unauthenticated at once, sshd_config(5)).
+ * API calls in flight at once. Over ssh:// each is a channel of one SSH connection (ssh-agent.ts),
+ * and sshd allows 10 channels per connection (MaxSessions, sshd_config(5)).
  */
 export const DOCKER_API_CONCURRENCY = 6;
 
