@@ -20,6 +20,8 @@ export interface Sshd {
   /** Environment for lab: the agent and the ssh wrapper. */
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** SSH logins so far (sshd's log): each is a new connection and a remote dial-stdio. */
+  logins(): number;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -83,7 +85,8 @@ export async function startSshd(): Promise<Sshd> {
     // The server is up when the CLI, through the wrapper, reaches the engine behind it.
     for (let i = 0; i < 50; i++) {
       const r = await execa('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], { env, reject: false, timeout: 10_000 });
-      if (r.exitCode === 0) return { host, env, stop };
+      const logins = () => (readFileSync(`${dir}/sshd.log`, 'utf8').match(/Accepted publickey/g) ?? []).length;
+      if (r.exitCode === 0) return { host, env, stop, logins };
       if (i === 49) throw new Error(`docker over ssh failed: ${String(r.stderr)}\n${existsSync(`${dir}/sshd.log`) ? readFileSync(`${dir}/sshd.log`, 'utf8') : ''}`);
       await sleep(200);
     }

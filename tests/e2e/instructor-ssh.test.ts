@@ -47,7 +47,11 @@ describe.skipIf(!ok).sequential(`lab --host ssh://${note}`, () => {
     const after = parseJson<{ servers: { status: string }[]; emptySlots: number }>(expectExit(await lab(['status', '03', '--project', project, '--json']), 0));
     expect(after.servers.filter((s) => s.status.startsWith('UP'))).toHaveLength(12);
     expect(after.emptySlots).toBe(8);
+    // lab's own API calls share one SSH connection (src/docker/ssh-agent.ts); docker-modem's
+    // transport opened one per call: 33 logins for this down.
+    const before = sshd.logins();
     expectExit(await lab(['down', '03', '--project', project]), 0);
+    expect(sshd.logins() - before).toBeLessThanOrEqual(2);
   }, 240_000);
 
   it('--hosts mixing ssh:// and unix:// engines', async () => {
