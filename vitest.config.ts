@@ -1,12 +1,47 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three groups, run one after the other (sequence.groupOrder):
+ * 0. unit and in-process command tests: no engine, files in parallel;
+ * 1. engine tests that keep to their own Compose project and auto ports: LAB_TEST_LANES files at
+ *    a time (default 2). Most of their time is waiting for the engine and HAProxy's checks, not
+ *    CPU, so two lanes nearly halve the suite on a 2-core machine. LAB_TEST_LANES=1 runs them
+ *    one at a time, as before;
+ * 2. engine tests that look at the whole engine (lab reset, doctor's leftovers and ports, "no
+ *    lab container is left" scans): alone.
+ * Projects of one group must share maxWorkers (vitest refuses otherwise), so each group is one project.
+ */
+const lanes = Math.max(1, Number(process.env.LAB_TEST_LANES ?? 2) || 1);
+
+const engineWide = [
+  'tests/e2e/instructor-reset.test.ts',
+  'tests/e2e/reset-ownership.test.ts',
+  'tests/e2e/lab-test.test.ts',
+  'tests/e2e/images-setting.test.ts',
+  'tests/e2e/instructor-fleet.test.ts',
+  'tests/e2e/instructor-ssh.test.ts',
+  'tests/e2e/instructor-bundle.test.ts',
+  'tests/e2e/rebuild.test.ts',
+];
+
+const shared = { restoreMocks: true, testTimeout: 20_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    restoreMocks: true,
-    // End-to-end tests share one Docker engine and fixed loopback ports; run files one at a time.
-    fileParallelism: false,
-    testTimeout: 20_000,
-    hookTimeout: 120_000,
+    projects: [
+      { test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/commands/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          ...shared,
+          name: 'engine',
+          include: ['tests/e2e/**/*.test.ts', 'tests/hostile/**/*.test.ts', 'tests/swarm/**/*.test.ts'],
+          exclude: engineWide,
+          maxWorkers: lanes,
+          fileParallelism: lanes > 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      { test: { ...shared, name: 'engine-wide', include: engineWide, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 2 } } },
+    ],
   },
 });
