@@ -45,9 +45,9 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const t0 = performance.now();
   const before = await readStats(t.stats);
   // Judged against what HAProxy runs (its stats say), never what lab believes it wrote.
-  const running = judgedConfig(t.options, before);
+  const running = judgedConfig(t.options, before, t.backend);
   const { mode, algorithm, sticky } = running;
-  const { replicas } = t.options;
+  const replicas = replicasOf(t.options, t.backend);
   const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
   if (running.unjudgeable) {
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
@@ -60,7 +60,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     mode,
     sticky,
     replicas,
-    deltas: deltas(before, after, mode),
+    deltas: deltas(before, after, mode, t.backend),
     requests: client.sent,
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,

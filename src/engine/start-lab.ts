@@ -43,6 +43,8 @@ export interface Started {
   /** Student mode: the student's haproxy.cfg in the workspace. */
   studentConfig?: string;
   containers: LabContainer[];
+  /** Each service's replicas (core/services.ts replicaCounts). */
+  counts: { service: string; replicas: number }[];
   servers: ServerStat[];
   timings: { composeMs: number; readyMs: number; totalMs: number };
 }
@@ -118,6 +120,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
     ...(student ? { studentConfig: ws.haproxyCfg } : {}),
     containers,
+    counts,
     servers: ready.servers,
     timings: { composeMs, readyMs, totalMs: performance.now() - t0 },
   };
