@@ -89,8 +89,9 @@ function appService(s: LabService, labId: string, o: RenderOptions, labels: Reco
       }
     : undefined;
   const environment = { ...s.environment, ...(s.version === undefined ? {} : { VERSION: s.version }) };
-  // Compose applies deploy.resources.limits on `docker compose up` (no swarm needed):
-  // https://docs.docker.com/reference/compose-file/deploy/#resources
+  // Compose applies deploy.resources.limits on `docker compose up`, no swarm needed
+  // (https://docs.docker.com/reference/compose-file/deploy/#resources; cpus was ignored before
+  // docker/compose#9552). tests/e2e/services.test.ts reads NanoCpus back on Compose 2.26.1.
   const limits = { ...(s.cpus === undefined ? {} : { cpus: String(s.cpus) }), ...(s.memory === undefined ? {} : { memory: s.memory }) };
   return {
     image: substitute(s.image, o.images),
