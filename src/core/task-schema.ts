@@ -48,7 +48,7 @@ const RoutingCheck = z.strictObject({
 const ServersCheck = z.strictObject({
   ...common,
   kind: z.literal('servers'),
-  backend: z.string().regex(/^[A-Za-z0-9._-]+$/).default('app'),
+  backend: z.string().regex(/^[A-Za-z0-9._-]+$/).optional().describe("The HAProxy backend, e.g. a service's name; the lab's default service (app for app:) when absent."),
   servers: z.number().int().min(0).optional().describe('Servers with a replica behind them (empty template slots not counted).'),
   up: z.number().int().min(0).optional().describe('Servers UP with a passed health check (or UP without checks).'),
   healthChecks: z.boolean().optional().describe('Health checks on (true) or off (false) on every server.'),
@@ -57,7 +57,7 @@ const ServersCheck = z.strictObject({
 });
 
 /** The kinds `checks:` has (lab check), usable in tasks too. */
-const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up') });
+const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up'), service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this service (its HAProxy backend); every service when absent.') });
 const DistributionCheck = z.strictObject({ ...common, ...load, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
 const FailoverCheck = z.strictObject({ ...common, concurrency: load.concurrency, kind: z.literal('failover') });
 
