@@ -6,7 +6,7 @@ import type { Palette } from '../core/palette.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { type FailoverObserved, judgeFailover } from '../core/verdicts-failover.ts';
 import type { LabContainer } from '../docker/engine.ts';
-import { applyFault } from '../engine/faults.ts';
+import { clearDrillFault, injectDrillFault } from '../engine/faults.ts';
 import { sendLoad } from '../http/load.ts';
 import { HaproxyGone, pollUntil, servers, sleep, type Watch } from './stats-watch.ts';
 import type { CheckTarget } from './target.ts';
@@ -17,6 +17,10 @@ const DETECT_TIMEOUT_MS = 15_000;
 const DETECT_GRACE_MS = 2000;
 const RECOVER_TIMEOUT_MS = 30_000;
 const WARM_UP_MS = 800;
+/** How long an app fault lasts past the hold when the check gives no detection budget. */
+const APP_FAULT_S = 5;
+/** The longest a fault's injection may take before the drill stops waiting for it. */
+const MAX_INJECT_MS = 30_000;
 
 /** A failover check as `checks:` (name, concurrency) or a task (fault, target, hold, expect) gives it. */
 export type FailoverOptions = Pick<LabCheck, 'name' | 'concurrency'> & Partial<Pick<Extract<TaskCheck, { kind: 'failover' }>, 'fault' | 'target' | 'hold' | 'expect'>>;
@@ -73,13 +77,19 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
   try {
     await sleep(WARM_UP_MS);
     const backupBefore = backupServers.reduce((n, s) => n + (perServer[s] ?? 0), 0);
-    for (const v of victims) await inject(t, v, fault);
-    const faultAt = now();
-    for (const v of victims) note('fault', `${injected(fault, faultText)} ${v.app.name} (HAProxy server ${v.server})`);
-
-    // Detect: every victim's server out of rotation (DOWN, MAINT, …, or dropped by DNS).
-    const out = new Map<string, number>();
+    // Inject while polling HAProxy: a docker exec can take seconds under load, and the fault acts
+    // (and HAProxy may react) before the call returns. The fault's time comes from the engine's
+    // or the app's clock; an app fault clears itself after the budget plus the hold.
+    const wall0 = Date.now() - now();
+    const holdS = check.hold ?? 2;
     const waitedMs = expect.detectWithin === undefined ? DETECT_TIMEOUT_MS : expect.detectWithin * 1000 + DETECT_GRACE_MS;
+    const appSeconds = fault.kind === 'stop' || fault.kind === 'kill' || fault.kind === 'pause' ? undefined : (expect.detectWithin ?? APP_FAULT_S) + holdS;
+    const callAt = now();
+    let timing: { at?: number; until?: number }[] | undefined;
+    let injectError: unknown;
+    const injecting = Promise.all(victims.map((v) => injectDrillFault(t.engine, v.app, fault, appSeconds))).then((r) => { timing = r; }, (e) => { injectError = e; });
+    const out = new Map<string, number>();
+    let faultAt = callAt;
     const detected = await pollUntil(t, watch, (list) => {
       for (const v of victims.filter((x) => !out.has(x.server))) {
         const s = list.find((x) => x.svname === v.server);
@@ -87,32 +97,47 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
         out.set(v.server, now());
         note('down', s ? `HAProxy marked ${v.server} ${describeServer(s)}` : `HAProxy dropped ${v.server}`);
       }
-      return out.size === victims.length;
-    }, waitedMs, signal);
-    const detectionMs = detected ? Math.max(...out.values()) - faultAt : null;
+      if (injectError) return true;
+      if (!timing) return false;
+      faultAt = Math.max(...timing.map((x) => (x.at === undefined ? callAt : x.at - wall0)));
+      return out.size === victims.length || now() - faultAt > waitedMs;
+    }, waitedMs + MAX_INJECT_MS, signal).then(() => out.size === victims.length);
+    await injecting;
+    if (injectError) throw injectError;
+    for (const v of victims) events.push({ atMs: faultAt, kind: 'fault', text: `${injected(fault, faultText)} ${v.app.name} (HAProxy server ${v.server})` });
+    const detectionMs = detected ? Math.max(0, Math.max(...out.values()) - faultAt) : null;
     if (!detected) note('note', `HAProxy still had ${victims.filter((v) => !out.has(v.server)).map((v) => v.server).join(', ')} in rotation ${seconds(now() - faultAt)} after the fault`);
 
     // Serve from the rest: what the other servers answered while the victims were out.
     const servedDuring: Record<string, number> = {};
+    let finishedDuring = 0;
     if (detected) {
       const mark = { ...perServer };
-      const holdS = check.hold ?? 2;
+      const marked = marks.length;
       await sleep(holdS * 1000);
       await servers(t, watch, true);
+      finishedDuring = marks.length - marked;
       const gone = new Set(victims.map((v) => v.server));
       for (const [name, n] of Object.entries(perServer)) if (!gone.has(name) && n > (mark[name] ?? 0)) servedDuring[name] = n - (mark[name] ?? 0);
       const took = Object.entries(servedDuring).map(([name, n]) => `${name} ${n}`).join(', ');
       const who = target === 'primaries' ? 'the backup took the traffic' : 'survivors took the traffic';
-      note('serving', took ? `${who}: ${took} request(s) in ${holdS} s` : `no ${target === 'primaries' ? 'backup' : 'survivor'} took traffic`);
+      note('serving', took ? `${who}: ${took} request(s) in ${holdS} s` : `no ${target === 'primaries' ? 'backup' : 'survivor'} took traffic (${finishedDuring} request(s) finished in ${holdS} s)`);
     }
 
-    // Recover: clear the fault, and wait until HAProxy has every victim UP again.
-    for (const v of victims) {
-      v.ip = await clear(t, v, fault);
-      note('cleared', fault.kind === 'stop' ? `started ${v.app.name} again${v.ip && v.ip !== v.app.ip ? ` (new address ${v.ip})` : ''}` : `cleared ${faultText} on ${v.app.name}`);
+    // Recover: clear the fault (an app fault may have cleared itself), and wait until HAProxy has every victim UP again.
+    const expired = Math.max(...(timing ?? []).map((x) => (x.until === undefined ? Number.POSITIVE_INFINITY : x.until - wall0)));
+    let clearedAt: number;
+    if (expired <= now()) {
+      clearedAt = expired;
+      for (const v of victims) events.push({ atMs: expired, kind: 'cleared', text: `${faultText} on ${v.app.name} ended (it lasted ${appSeconds} s)` });
+    } else {
+      for (const v of victims) {
+        v.ip = await clearDrillFault(t.engine, v.app, fault);
+        note('cleared', fault.kind === 'stop' ? `started ${v.app.name} again${v.ip && v.ip !== v.app.ip ? ` (new address ${v.ip})` : ''}` : `cleared ${faultText} on ${v.app.name}`);
+      }
+      clearedAt = now();
     }
     cleared = true;
-    const clearedAt = now();
     const back = new Map<string, number>();
     const recovered = await pollUntil(t, watch, (list) => {
       for (const v of victims.filter((x) => !back.has(x.app.name))) {
@@ -127,7 +152,7 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
     const client = await finish();
     const observed: FailoverObserved = {
       fault: faultText, target, victims: victims.map((v) => v.app.name), detectionMs, waitedMs, servedDuring, backupServers, backupBefore,
-      recoveryMs: recovered ? Math.max(...back.values()) - clearedAt : null,
+      recoveryMs: recovered ? Math.max(0, Math.max(...back.values()) - clearedAt) : null, finishedDuring,
       sent: client.sent, failed: client.failed, failedBy: failuresByCause(marks),
     };
     const verdict = judgeFailover(observed, expect);
@@ -143,7 +168,7 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
     signal?.removeEventListener('abort', stopAll);
     await load.catch(() => undefined);
     // Never leave the lab with a replica broken, whatever happened above.
-    if (!cleared) for (const v of victims) await clear(t, v, fault).catch(() => undefined);
+    if (!cleared) for (const v of victims) await clearDrillFault(t.engine, v.app, fault).catch(() => undefined);
   }
 }
 
@@ -154,23 +179,6 @@ function injected(fault: DrillFault, text: string): string {
   if (fault.kind === 'kill') return 'killed';
   if (fault.kind === 'pause') return 'paused';
   return `injected ${text} into`;
-}
-
-async function inject(t: CheckTarget, v: Victim, fault: DrillFault): Promise<void> {
-  if (fault.kind === 'stop') await t.engine.docker.getContainer(v.app.id).stop({ t: 2 });
-  else await applyFault(t.engine, v.app, fault, undefined);
-}
-
-/** Back to a running replica without faults; returns its address now. */
-async function clear(t: CheckTarget, v: Victim, fault: DrillFault): Promise<string | undefined> {
-  const ctr = t.engine.docker.getContainer(v.app.id);
-  const before = await ctr.inspect();
-  if (fault.kind === 'stop') {
-    if (!before.State.Running) await ctr.start();
-  } else {
-    await applyFault(t.engine, { ...v.app, state: before.State.Paused ? 'paused' : before.State.Status }, { kind: 'clear' }, undefined);
-  }
-  return Object.values((await ctr.inspect()).NetworkSettings.Networks)[0]?.IPAddress || v.app.ip;
 }
 
 const fail = (name: string, t0: number, reason: string, report: string[], data: unknown): CheckResult => ({ name, kind: 'failover', verdict: 'FAIL', reason, ms: performance.now() - t0, report, data });

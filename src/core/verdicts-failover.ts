@@ -24,6 +24,8 @@ export interface FailoverObserved {
   detectionMs: number | null;
   /** How long the drill waited for detection. */
   waitedMs: number;
+  /** Requests that finished (answered or failed) while the victims were out. */
+  finishedDuring: number;
   /** Requests each server other than the victims' answered while they were out. */
   servedDuring: Record<string, number>;
   /** Backup servers of the backend (stats `bck`). */
@@ -59,7 +61,7 @@ export function judgeFailover(o: FailoverObserved, e: FailoverExpect): Verdict {
     if (o.backupServers.length === 0) why.push('the backend has no backup server with a replica behind it, so nothing served while every primary was down');
     else if (o.detectionMs !== null && backups.length === 0) why.push(`no backup server (${o.backupServers.join(', ')}) answered while every primary was down`);
     if (o.backupBefore > 0) why.push(`the backup server(s) answered ${o.backupBefore} request(s) while the primaries were UP: a backup serves only when every primary is down`);
-  } else if (o.detectionMs !== null && serving.length === 0) why.push('no surviving replica took the traffic');
+  } else if (o.detectionMs !== null && serving.length === 0 && o.finishedDuring > 0) why.push('no surviving replica took the traffic');
   if (o.recoveryMs === null) why.push(`${who} did not come back UP after the fault was cleared`);
   if (o.failed > e.maxFailed) {
     const causes = Object.entries(o.failedBy).map(([c, n]) => `${c} ×${n}`).join(', ');
