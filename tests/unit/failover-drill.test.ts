@@ -9,6 +9,17 @@ import { type FailoverObserved, judgeFailover } from '../../src/core/verdicts-fa
 const ok = (atMs: number): RequestMark => ({ atMs, ok: true });
 const bad = (atMs: number, why = 'HTTP 503'): RequestMark => ({ atMs, ok: false, why });
 
+/** A drill's own events, as checks/failover.ts records them. */
+const drill: TimelineEvent[] = [
+  { atMs: 12, kind: 'load', text: 'load started: 2 client(s) sending requests to http://127.0.0.1:8080/ (~200/s)' },
+  { atMs: 810, kind: 'fault', text: 'killed lab-07-failover-app-1 (HAProxy server app2)' },
+  { atMs: 1930, kind: 'down', text: 'HAProxy marked app2 DOWN (health check: L4TOUT, no answer within timeout)' },
+  { atMs: 2950, kind: 'serving', text: 'survivors took the traffic: app1 51, app3 50 request(s) in 1 s' },
+  { atMs: 3001, kind: 'cleared', text: 'cleared kill on lab-07-failover-app-1' },
+  { atMs: 4420, kind: 'up', text: 'HAProxy has lab-07-failover-app-1 UP again as app2' },
+  { atMs: 4431, kind: 'done', text: 'load stopped: 610 requests, 2 failed (HTTP 503)' },
+];
+
 describe('failover timeline', () => {
   it.each([
     { name: 'no failure, no marks', requests: [ok(1), ok(2)], texts: [] },
@@ -24,28 +35,13 @@ describe('failover timeline', () => {
   });
 
   it('merges the drill events and the failure marks in time order, the flow breaking ties', () => {
-    const events: TimelineEvent[] = [
-      { atMs: 0, kind: 'load', text: 'load started' },
-      { atMs: 1000, kind: 'down', text: 'HAProxy marked app2 DOWN' },
-      { atMs: 1000, kind: 'fault', text: 'killed app-1' },
-      { atMs: 3000, kind: 'up', text: 'HAProxy has app-1 UP again as app2' },
-      { atMs: 2000, kind: 'cleared', text: 'started app-1 again' },
-    ];
-    const kinds = mergeTimeline(events, [bad(1000), bad(2500)]).map((e) => e.kind);
-    expect(kinds).toEqual(['load', 'fault', 'failed', 'down', 'cleared', 'failed', 'up']);
+    const events: TimelineEvent[] = [...drill.slice(0, 2), { ...drill[2]!, atMs: drill[1]!.atMs }, ...drill.slice(3)].reverse();
+    const kinds = mergeTimeline(events, [bad(810), bad(3500)]).map((e) => e.kind);
+    expect(kinds).toEqual(['load', 'fault', 'failed', 'down', 'serving', 'cleared', 'failed', 'up', 'done']);
   });
 
   it('formats one line per event a student can follow (snapshot)', () => {
-    const events: TimelineEvent[] = [
-      { atMs: 12, kind: 'load', text: 'load started: 2 client(s) sending requests to http://127.0.0.1:8080/ (~200/s)' },
-      { atMs: 810, kind: 'fault', text: 'killed lab-07-failover-app-1 (HAProxy server app2)' },
-      { atMs: 1930, kind: 'down', text: 'HAProxy marked app2 DOWN (health check: L4TOUT, no answer within timeout)' },
-      { atMs: 2950, kind: 'serving', text: 'survivors took the traffic: app1 51, app3 50 request(s) in 1 s' },
-      { atMs: 3001, kind: 'cleared', text: 'cleared kill on lab-07-failover-app-1' },
-      { atMs: 4420, kind: 'up', text: 'HAProxy has lab-07-failover-app-1 UP again as app2' },
-      { atMs: 4431, kind: 'done', text: 'load stopped: 610 requests, 2 failed (HTTP 503)' },
-    ];
-    const lines = formatTimeline(mergeTimeline(events, [bad(880), bad(1700)]), plainPalette);
+    const lines = formatTimeline(mergeTimeline(drill, [bad(880), bad(1700)]), plainPalette);
     expect(lines.join('\n')).toMatchInlineSnapshot(`
       "    +0.0s  load     load started: 2 client(s) sending requests to http://127.0.0.1:8080/ (~200/s)
           +0.8s  FAULT    killed lab-07-failover-app-1 (HAProxy server app2)
