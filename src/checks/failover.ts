@@ -1,149 +1,186 @@
-import { type ServerStat, backendServers, checkedUp, describeServer } from '../core/haproxy-servers.ts';
+import { addrIp, type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
+import { failuresByCause, formatTimeline, mergeTimeline, type RequestMark, seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
+import { checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
 import { replicasOf } from '../core/services.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
-import { readStats } from '../haproxy/stats-client.ts';
+import type { TaskCheck } from '../core/task-schema.ts';
+import { type FailoverObserved, judgeFailover } from '../core/verdicts-failover.ts';
+import type { LabContainer } from '../docker/engine.ts';
+import { clearDrillFault, injectDrillFault } from '../engine/faults.ts';
 import { sendLoad } from '../http/load.ts';
+import { HaproxyGone, pollUntil, servers, sleep, type Watch } from './stats-watch.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
 const DETECT_TIMEOUT_MS = 15_000;
+/** With a budget, the drill waits this much past it: enough to say how late HAProxy was. */
+const DETECT_GRACE_MS = 2000;
 const RECOVER_TIMEOUT_MS = 30_000;
+const WARM_UP_MS = 800;
+/** How long an app fault lasts past the hold when the check gives no detection budget. */
+const APP_FAULT_S = 5;
+/** The longest a fault's injection may take before the drill stops waiting for it. */
+const MAX_INJECT_MS = 30_000;
 
-interface Event {
-  at: number;
-  text: string;
+/** A failover check as `checks:` (name, concurrency) or a task (fault, target, hold, expect) gives it. */
+export type FailoverOptions = Pick<LabCheck, 'name' | 'concurrency'> & Partial<Pick<Extract<TaskCheck, { kind: 'failover' }>, 'fault' | 'target' | 'hold' | 'expect'>>;
+
+interface Victim {
+  app: LabContainer;
+  server: string;
+  /** The address now: a restarted container may get a new one, which HAProxy finds through DNS. */
+  ip: string | undefined;
 }
 
 /**
- * The failover drill: under continuous load, stop one replica, watch HAProxy take it out,
- * see the survivors carry the traffic, start it again and watch it come back UP. Every
- * client error is counted; retries and redispatch in haproxy.cfg should keep it at zero.
+ * The failover drill, the course's failure response flow under load: break one replica (or every
+ * primary), watch HAProxy take it out (detect), the rest or the backups serve, clear the fault and
+ * watch it come back UP (recover). Every client request is recorded, so the timeline shows the
+ * first and last failed request among HAProxy's state changes (core/failover-timeline.ts).
  */
-export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'concurrency'>, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const events: Event[] = [];
-  const note = (text: string) => events.push({ at: performance.now() - t0, text });
-  const victim = [...t.apps].filter((a) => a.service === t.backend && a.state === 'running').sort((a, b) => a.number - b.number)[0];
-  const replicas = replicasOf(t.options, t.backend);
-  if (!victim || replicas < 2) {
-    return fail(check.name, t0, 'The failover drill needs at least 2 running replicas', [], { replicas });
-  }
-  const container = t.engine.docker.getContainer(victim.id);
+  const now = () => performance.now() - t0;
+  const events: TimelineEvent[] = [];
+  const note = (kind: TimelineKind, text: string) => events.push({ atMs: now(), kind, text });
+  const faultText = check.fault ?? 'stop';
+  const fault = parseDrillFault(faultText);
+  const target = check.target ?? 'one';
+  const expect = { detectWithin: check.expect?.detectWithin, maxFailed: check.expect?.maxFailed ?? 0 };
+  const watch: Watch = {};
+  const start = await servers(t, watch, true);
+  // The drill breaks replicas of the service the app port's `/` reaches (t.backend).
+  const picked = drillVictims(start, t.apps.filter((a) => a.service === t.backend), target);
+  if (picked.problem) return fail(check.name, t0, picked.problem, [], { replicas: replicasOf(t.options, t.backend) });
+  const victims: Victim[] = picked.victims.map((v) => ({ ...v, ip: v.app.ip }));
+  const backupServers = start.filter((s) => (s.bck ?? 0) > 0 && s.state !== 'EMPTY').map((s) => s.svname);
+
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal?.addEventListener('abort', stopAll);
   const perServer: Record<string, number> = {};
+  const marks: RequestMark[] = [];
   const concurrency = check.concurrency ?? 2;
-  note(`load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
+  note('load', `load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
   const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
     if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
+    marks.push({ atMs: r.at - t0, ok: r.ok, why: r.ok ? undefined : (r.error ?? `HTTP ${r.status}`) });
   } });
-  let restarted = false;
-  const watch: Watch = {};
-  const report = () => events.map((e) => `  ${c.dim(`+${(e.at / 1000).toFixed(1)}s`.padStart(7))}  ${e.text}`);
-  try {
-    await sleep(1000);
-    const server = serverOf(await servers(t, watch, true), victim.ip);
-    await container.stop({ t: 2 });
-    note(`stopped ${victim.name}${server ? ` (HAProxy server ${server})` : ''}`);
-    const detected = await until(t, watch, (list) => {
-      const s = list.find((x) => x.svname === server);
-      return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${describeServer(s)}` : `HAProxy dropped ${server}`) : undefined;
-    }, DETECT_TIMEOUT_MS);
-    note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
-    const mark = { ...perServer };
-    await sleep(2000);
-    await servers(t, watch, true);
-    const survivors = Object.entries(perServer).filter(([name, n]) => name !== server && n > (mark[name] ?? 0)).map(([name, n]) => `${name} ${n - (mark[name] ?? 0)}`);
-    note(survivors.length ? `survivors took the traffic: ${survivors.join(', ')} request(s) in 2 s` : 'no survivor took traffic');
-    await container.start();
-    restarted = true;
-    // A restarted container may get a new address; HAProxy finds it again through DNS.
-    const newIp = Object.values((await container.inspect()).NetworkSettings.Networks)[0]?.IPAddress;
-    note(`started ${victim.name} again${newIp && newIp !== victim.ip ? ` (new address ${newIp})` : ''}`);
-    const back = await until(t, watch, (list) => {
-      const s = list.find((x) => checkedUp(x) && x.addr?.split(':')[0] === newIp);
-      return s ? `HAProxy has ${victim.name} UP again as ${s.svname}` : undefined;
-    }, RECOVER_TIMEOUT_MS);
-    note(back ?? `${victim.name} was not UP in HAProxy within ${RECOVER_TIMEOUT_MS / 1000} s`);
+  let cleared = false;
+  const timeline = () => mergeTimeline(events, marks).map((e) => ({ ...e, atMs: Math.round(e.atMs) }));
+  const finish = async () => {
     stop.abort();
     const client = await load;
-    note(`load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}`);
-    const problems = [
-      ...(detected ? [] : ['HAProxy never took the stopped replica out of rotation']),
-      ...(survivors.length ? [] : ['no surviving replica took the traffic']),
-      ...(back ? [] : ['the restarted replica did not come back UP']),
-      ...(client.failed ? [`${client.failed} client request(s) failed (retries and redispatch should hide a stopped replica)`] : []),
-    ];
-    const data = { victim: victim.name, server, sent: client.sent, failed: client.failed, events: events.map((e) => ({ atMs: Math.round(e.at), text: e.text })) };
-    if (problems.length) return fail(check.name, t0, problems.join('; '), report(), data);
-    return { name: check.name, kind: 'failover', verdict: 'PASS', reason: `${victim.name} was stopped and started under load: HAProxy took it out and back in, and 0 of ${client.sent} requests failed`, ms: performance.now() - t0, report: report(), data };
+    note('done', `load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}`);
+    return client;
+  };
+  const base = { fault: faultText, target, victim: victims[0]!.app.name, server: victims[0]!.server, victims: victims.map((v) => ({ container: v.app.name, server: v.server })) };
+  try {
+    await sleep(WARM_UP_MS);
+    const backupBefore = backupServers.reduce((n, s) => n + (perServer[s] ?? 0), 0);
+    // Inject while polling HAProxy: a docker exec can take seconds under load, and the fault acts
+    // (and HAProxy may react) before the call returns. The fault's time comes from the engine's
+    // or the app's clock; an app fault clears itself after the budget plus the hold.
+    const wall0 = Date.now() - now();
+    const holdS = check.hold ?? 2;
+    const waitedMs = expect.detectWithin === undefined ? DETECT_TIMEOUT_MS : expect.detectWithin * 1000 + DETECT_GRACE_MS;
+    const appSeconds = fault.kind === 'stop' || fault.kind === 'kill' || fault.kind === 'pause' ? undefined : (expect.detectWithin ?? APP_FAULT_S) + holdS;
+    const callAt = now();
+    let timing: { at?: number; until?: number }[] | undefined;
+    let injectError: unknown;
+    const injecting = Promise.all(victims.map((v) => injectDrillFault(t.engine, v.app, fault, appSeconds))).then((r) => { timing = r; }, (e) => { injectError = e; });
+    const out = new Map<string, number>();
+    let faultAt = callAt;
+    const detected = await pollUntil(t, watch, (list) => {
+      for (const v of victims.filter((x) => !out.has(x.server))) {
+        const s = list.find((x) => x.svname === v.server);
+        if (s?.state === 'UP') continue;
+        out.set(v.server, now());
+        note('down', s ? `HAProxy marked ${v.server} ${describeServer(s)}` : `HAProxy dropped ${v.server}`);
+      }
+      if (injectError) return true;
+      if (!timing) return false;
+      faultAt = Math.max(...timing.map((x) => (x.at === undefined ? callAt : x.at - wall0)));
+      return out.size === victims.length || now() - faultAt > waitedMs;
+    }, waitedMs + MAX_INJECT_MS, signal).then(() => out.size === victims.length);
+    await injecting;
+    if (injectError) throw injectError;
+    for (const v of victims) events.push({ atMs: faultAt, kind: 'fault', text: `${injected(fault, faultText)} ${v.app.name} (HAProxy server ${v.server})` });
+    const detectionMs = detected ? Math.max(0, Math.max(...out.values()) - faultAt) : null;
+    if (!detected) note('note', `HAProxy still had ${victims.filter((v) => !out.has(v.server)).map((v) => v.server).join(', ')} in rotation ${seconds(now() - faultAt)} after the fault`);
+
+    // Serve from the rest: what the other servers answered while the victims were out.
+    const servedDuring: Record<string, number> = {};
+    let finishedDuring = 0;
+    if (detected) {
+      const mark = { ...perServer };
+      const marked = marks.length;
+      await sleep(holdS * 1000);
+      await servers(t, watch, true);
+      finishedDuring = marks.length - marked;
+      const gone = new Set(victims.map((v) => v.server));
+      for (const [name, n] of Object.entries(perServer)) if (!gone.has(name) && n > (mark[name] ?? 0)) servedDuring[name] = n - (mark[name] ?? 0);
+      const took = Object.entries(servedDuring).map(([name, n]) => `${name} ${n}`).join(', ');
+      const who = target === 'primaries' ? 'the backup took the traffic' : 'survivors took the traffic';
+      note('serving', took ? `${who}: ${took} request(s) in ${holdS} s` : `no ${target === 'primaries' ? 'backup' : 'survivor'} took traffic (${finishedDuring} request(s) finished in ${holdS} s)`);
+    }
+
+    // Recover: clear the fault (an app fault may have cleared itself), and wait until HAProxy has every victim UP again.
+    const expired = Math.max(...(timing ?? []).map((x) => (x.until === undefined ? Number.POSITIVE_INFINITY : x.until - wall0)));
+    let clearedAt: number;
+    if (expired <= now()) {
+      clearedAt = expired;
+      for (const v of victims) events.push({ atMs: expired, kind: 'cleared', text: `${faultText} on ${v.app.name} ended (it lasted ${appSeconds} s)` });
+    } else {
+      for (const v of victims) {
+        v.ip = await clearDrillFault(t.engine, v.app, fault);
+        note('cleared', fault.kind === 'stop' ? `started ${v.app.name} again${v.ip && v.ip !== v.app.ip ? ` (new address ${v.ip})` : ''}` : `cleared ${faultText} on ${v.app.name}`);
+      }
+      clearedAt = now();
+    }
+    cleared = true;
+    const back = new Map<string, number>();
+    const recovered = await pollUntil(t, watch, (list) => {
+      for (const v of victims.filter((x) => !back.has(x.app.name))) {
+        const s = list.find((x: ServerStat) => checkedUp(x) && addrIp(x) === v.ip);
+        if (!s) continue;
+        back.set(v.app.name, now());
+        note('up', `HAProxy has ${v.app.name} UP again as ${s.svname}`);
+      }
+      return back.size === victims.length;
+    }, RECOVER_TIMEOUT_MS, signal);
+    if (!recovered) note('note', `${victims.filter((v) => !back.has(v.app.name)).map((v) => v.app.name).join(', ')} not UP in HAProxy within ${RECOVER_TIMEOUT_MS / 1000} s`);
+    const client = await finish();
+    const observed: FailoverObserved = {
+      fault: faultText, target, victims: victims.map((v) => v.app.name), detectionMs, waitedMs, servedDuring, backupServers, backupBefore,
+      recoveryMs: recovered ? Math.max(0, Math.max(...back.values()) - clearedAt) : null, finishedDuring,
+      sent: client.sent, failed: client.failed, failedBy: failuresByCause(marks),
+    };
+    const verdict = judgeFailover(observed, expect);
+    const data = { ...base, ...observed, detectionMs: round(detectionMs), recoveryMs: round(observed.recoveryMs), events: timeline() };
+    return { name: check.name, kind: 'failover', verdict: verdict.pass ? 'PASS' : 'FAIL', reason: verdict.reason, ms: performance.now() - t0, report: formatTimeline(timeline(), c), data };
   } catch (e) {
     if (!(e instanceof HaproxyGone)) throw e;
-    note(e.message);
-    stop.abort();
-    const client = await load;
-    note(`load stopped: ${client.sent} requests, ${client.failed} failed`);
-    return fail(check.name, t0, `${e.message}: the drill stopped, nothing left to observe`, report(), { victim: victim.name, sent: client.sent, failed: client.failed, events: events.map((x) => ({ atMs: Math.round(x.at), text: x.text })) });
+    note('note', e.message);
+    const client = await finish();
+    return fail(check.name, t0, `${e.message}: the drill stopped, nothing left to observe`, formatTimeline(timeline(), c), { ...base, sent: client.sent, failed: client.failed, events: timeline() });
   } finally {
     stop.abort();
     signal?.removeEventListener('abort', stopAll);
     await load.catch(() => undefined);
-    // Never leave the lab with a replica down, whatever happened above.
-    if (!restarted) await container.start().catch(() => undefined);
+    // Never leave the lab with a replica broken, whatever happened above.
+    if (!cleared) for (const v of victims) await clearDrillFault(t.engine, v.app, fault).catch(() => undefined);
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const serverOf = (list: ServerStat[], ip: string | undefined) => list.find((s) => s.addr?.split(':')[0] === ip)?.svname;
+const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
-/** HAProxy or its stats endpoint went away mid-drill: nothing is left to observe. */
-class HaproxyGone extends Error {}
-
-/** Stats that fail this long mean HAProxy is gone, not busy (a read answers in milliseconds). */
-const GONE_AFTER_MS = 2000;
-
-interface Watch {
-  failingSince?: number;
-}
-
-/**
- * HAProxy's servers. A failed read is retried by the caller's polling, but once reads have
- * failed for GONE_AFTER_MS (or at once with `now`, after retrying that long) the drill stops
- * with what happened to HAProxy's container.
- */
-async function servers(t: CheckTarget, watch: Watch, now = false): Promise<ServerStat[]> {
-  for (;;) {
-    try {
-      const list = backendServers(await readStats(t.stats, 1000), t.backend);
-      watch.failingSince = undefined;
-      return list;
-    } catch (e) {
-      watch.failingSince ??= performance.now();
-      if (performance.now() - watch.failingSince >= GONE_AFTER_MS) throw new HaproxyGone(await whyGone(t, (e as Error).message));
-      if (!now) return [];
-      await sleep(200);
-    }
-  }
-}
-
-async function whyGone(t: CheckTarget, statsError: string): Promise<string> {
-  const info = await t.engine.docker.getContainer(t.haproxy.id).inspect().catch(() => undefined);
-  if (!info) return `HAProxy is gone: its container ${t.haproxy.name} was removed`;
-  if (!info.State.Running) return `HAProxy is gone: its container ${t.haproxy.name} is ${info.State.Status} (exit code ${info.State.ExitCode})`;
-  return `HAProxy's stats endpoint is gone: ${statsError}, though ${t.haproxy.name} runs`;
-}
-
-/** Poll the stats until `test` returns a description, or give up after `timeoutMs`. */
-async function until(t: CheckTarget, watch: Watch, test: (list: ServerStat[]) => string | undefined, timeoutMs: number): Promise<string | undefined> {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    const hit = test(await servers(t, watch));
-    if (hit) return hit;
-    await sleep(100);
-  }
-  return undefined;
+function injected(fault: DrillFault, text: string): string {
+  if (fault.kind === 'stop') return 'stopped';
+  if (fault.kind === 'kill') return 'killed';
+  if (fault.kind === 'pause') return 'paused';
+  return `injected ${text} into`;
 }
 
 const fail = (name: string, t0: number, reason: string, report: string[], data: unknown): CheckResult => ({ name, kind: 'failover', verdict: 'FAIL', reason, ms: performance.now() - t0, report, data });

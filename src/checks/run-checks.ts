@@ -1,7 +1,7 @@
 import type { Context } from '../cli/context.ts';
 import type { Lab, LabCheck } from '../core/lab-schema.ts';
 import { distributionCheck, replicasUpCheck } from './distribution.ts';
-import { failoverCheck } from './failover.ts';
+import { failoverCheck, type FailoverOptions } from './failover.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
@@ -54,11 +54,12 @@ function runOne(ctx: Context, t: CheckTarget, check: LabCheck, sel: CheckSelecti
     case 'distribution':
       return distributionCheck(t, check, { requests: sel.requests ?? check.requests ?? DEFAULT_REQUESTS, concurrency: sel.concurrency ?? check.concurrency ?? DEFAULT_CONCURRENCY }, ctx.out.c, ctx.signal);
     case 'failover':
-      return failoverCheck(t, { name: check.name, concurrency: sel.concurrency ?? check.concurrency }, ctx.out.c, ctx.signal);
+      // A task's failover check carries fault, target, hold and expect too (task-schema.ts).
+      return failoverCheck(t, { ...(check as FailoverOptions), concurrency: sel.concurrency ?? check.concurrency }, ctx.out.c, ctx.signal);
   }
 }
 
 const describe = (check: LabCheck, sel: CheckSelection): string =>
   check.kind === 'replicas-up' ? 'every replica UP in HAProxy'
   : check.kind === 'distribution' ? `sending ${sel.requests ?? check.requests ?? DEFAULT_REQUESTS} requests`
-  : 'stopping a replica under load';
+  : `${(check as FailoverOptions).fault ?? 'stop'} on ${(check as FailoverOptions).target === 'primaries' ? 'every primary' : 'a replica'} under load`;

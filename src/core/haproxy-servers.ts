@@ -50,8 +50,8 @@ const CHECK_WORDS: Record<string, string> = {
   L6OK: 'passed at L6', L6TOUT: 'no TLS/L6 answer within timeout', L6RSP: 'invalid L6 answer',
   L7OK: 'passed', L7OKC: 'passed (conditionally)', L7TOUT: 'no HTTP answer within timeout',
   L7RSP: 'invalid HTTP answer', L7STS: 'bad HTTP status',
-  // haproxy.cfg's observe layer4 + on-error mark-down: requests, not a check, found it dead.
-  HANA: 'real traffic failed to connect: observe, on-error mark-down',
+  // observe layer4 (connections) or layer7 (answers, e.g. 500s) with on-error mark-down: requests, not a check, found it failing.
+  HANA: 'real traffic failed (observe layer4 or layer7, on-error mark-down)',
 };
 
 /** A server's status with its health check said plainly, e.g. "DOWN (health check: L4TOUT, no answer within timeout)". Pure. */

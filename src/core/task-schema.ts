@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DRILL_FAULTS, failoverFaultProblem } from './drill-fault.ts';
 
 /**
  * The exercise parts of a lab file: `tasks:` a student does and lab grades, and `quiz:`.
@@ -59,7 +60,28 @@ const ServersCheck = z.strictObject({
 /** The kinds `checks:` has (lab check), usable in tasks too. */
 const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up'), service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this service (its HAProxy backend); every service when absent.') });
 const DistributionCheck = z.strictObject({ ...common, ...load, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
-const FailoverCheck = z.strictObject({ ...common, concurrency: load.concurrency, kind: z.literal('failover') });
+const FailoverCheck = z.strictObject({
+  ...common,
+  concurrency: load.concurrency,
+  kind: z.literal('failover'),
+  fault: z
+    .string()
+    .superRefine((raw, ctx) => {
+      const why = failoverFaultProblem(raw);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
+    })
+    .default('stop')
+    .describe(`What breaks: stop (docker stop, the default), or a lab fault: ${DRILL_FAULTS.join(', ')}.`),
+  target: z.enum(['one', 'primaries']).default('one')
+    .describe('one: a replica in rotation; primaries: every non-backup server, so the backup servers must serve.'),
+  hold: z.number().min(0.2).max(30).default(2).describe('Seconds the fault stays after HAProxy took the server out (the rest serve), before lab clears it.'),
+  expect: z
+    .strictObject({
+      detectWithin: z.number().positive().max(60).optional().describe('Seconds from the fault until HAProxy has the broken server(s) out of rotation.'),
+      maxFailed: z.number().int().min(0).default(0).describe('Client requests that may fail over the whole drill.'),
+    })
+    .prefault({}),
+});
 
 export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck]);
 

@@ -1,4 +1,5 @@
 import { type AppFaultView, type FaultSpec, controlParams, describeFaults, isAppFault } from '../core/fault-request.ts';
+import type { DrillFault } from '../core/drill-fault.ts';
 import { mapBounded } from '../core/pool.ts';
 import { control } from '../docker/app-control.ts';
 import { DOCKER_API_CONCURRENCY, type LabContainer } from '../docker/engine.ts';
@@ -57,3 +58,36 @@ export function readAllFaults(engine: Engine, containers: LabContainer[]): Promi
   const apps = containers.filter((c) => c.service !== 'haproxy');
   return mapBounded(apps, DOCKER_API_CONCURRENCY, (c) => readFaults(engine, c));
 }
+
+/**
+ * A failover drill's fault (checks/failover.ts): `stop` or one of lab fault's. For an app fault,
+ * returns when it took effect and when the app clears it itself (`seconds`), by the app's own
+ * clock (ms since the epoch): under load a `docker exec` takes seconds, so the drill times the
+ * fault by the app's clock, not by when the call returned.
+ */
+export async function injectDrillFault(engine: Engine, c: LabContainer, fault: DrillFault, seconds: number | undefined): Promise<{ at?: number; until?: number }> {
+  const ctr = engine.docker.getContainer(c.id);
+  // The engine acts on the call at once: the drill times these by the call itself.
+  if (fault.kind === 'stop') await ctr.stop({ t: 2 });
+  else if (fault.kind === 'kill') await ctr.kill({ signal: 'SIGKILL' });
+  else if (fault.kind === 'pause') await ctr.pause();
+  if (fault.kind === 'stop' || fault.kind === 'kill' || fault.kind === 'pause') return {};
+  const view = (await control(engine.docker, c.id, 'POST', `/faults/${fault.kind}`, controlParams(fault, seconds))) as Record<string, AppFaultView> | null;
+  const f = view?.[fault.kind];
+  return { at: epochMs(f?.since), until: epochMs(f?.until ?? undefined) };
+}
+
+/** Back to a running replica without faults, as the drill found it; returns its address now. */
+export async function clearDrillFault(engine: Engine, c: LabContainer, fault: DrillFault): Promise<string | undefined> {
+  const ctr = engine.docker.getContainer(c.id);
+  const before = await ctr.inspect();
+  if (before.State.Paused) await ctr.unpause();
+  else if (!before.State.Running) await ctr.start();
+  else if (isAppFault(fault.kind)) await control(engine.docker, c.id, 'DELETE', `/faults/${fault.kind}`);
+  return Object.values((await ctr.inspect()).NetworkSettings.Networks)[0]?.IPAddress || c.ip;
+}
+
+const epochMs = (iso: string | undefined): number | undefined => {
+  const ms = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+};

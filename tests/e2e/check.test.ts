@@ -44,7 +44,7 @@ interface FailoverData {
   server: string | undefined;
   sent: number;
   failed: number;
-  events: { atMs: number; text: string }[];
+  events: { atMs: number; kind: string; text: string }[];
 }
 
 interface CheckJson {
@@ -239,6 +239,8 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
     for (const x of took) expect(x.n).toBeGreaterThan(0);
     expect(restarted?.text, texts.join('\n')).toContain(d.victim);
     expect(back?.text, texts.join('\n')).toContain(d.victim);
+    // The timeline's kinds follow the failure response flow (core/failover-timeline.ts).
+    expect(d.events.map((e) => e.kind), texts.join('\n')).toEqual(['load', 'fault', 'down', 'serving', 'cleared', 'up', 'done']);
     // In order: stop, detect, survivors, restart, UP again.
     const order = [stopped, detected, survivors, restarted, back].map((e) => e!.atMs);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

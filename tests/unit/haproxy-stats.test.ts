@@ -222,7 +222,7 @@ describe('describeServer: the failed-check line says the check plainly', () => {
   it.each([
     ['DOWN', '* L4TOUT', 'DOWN (health check: L4TOUT, no answer within timeout)'], // "* " is only "a check runs now"
     ['DOWN', 'L4CON', 'DOWN (health check: L4CON, connection refused or reset)'],
-    ['DOWN', 'HANA', 'DOWN (health check: HANA, real traffic failed to connect: observe, on-error mark-down)'],
+    ['DOWN', 'HANA', 'DOWN (health check: HANA, real traffic failed (observe layer4 or layer7, on-error mark-down))'],
     ['UP 1/2', 'L7STS', 'UP 1/2 (health check: L7STS, bad HTTP status)'],
     ['UP', '* L7OK', 'UP (health check: L7OK, passed)'],
     ['DOWN', 'XYZ', 'DOWN (health check: XYZ)'],
