@@ -14,6 +14,8 @@ import { Output } from '../ui/output.ts';
 export interface SolveTarget {
   project?: string | undefined;
   ws: Workspace;
+  /** -w given to lab solve: passed on to the solution's commands that take it (lab up). */
+  workspace?: string | undefined;
   /** lab test: Docker-assigned ports and its --image substitutions, so a solution's `lab up` keeps its stack. */
   upExtras?: readonly string[];
 }
