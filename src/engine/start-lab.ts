@@ -63,7 +63,8 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   // A student's edited haproxy.cfg is checked by HAProxy before anything starts, while the ports are probed.
   const running = existing.find((c) => c.service === 'haproxy' && c.state === 'running');
-  const studentCheck = loaded.starter ? checkEditedStudentFile(engine, { loaded, options, ws, haproxyId: running?.id }) : Promise.resolve(undefined);
+  // Local engines only: it bind-mounts this machine's files, as student mode does (workspace.ts refuses a remote one).
+  const studentCheck = loaded.starter && isLocalEngine(engine.endpoint) ? checkEditedStudentFile(engine, { loaded, options, ws, haproxyId: running?.id }) : Promise.resolve(undefined);
   const ports = isLocalEngine(engine.endpoint) ? checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))) : Promise.resolve();
   const tc = performance.now();
   const [checkedStudent] = await failing(check, Promise.all([studentCheck, ports]));
