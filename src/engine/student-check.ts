@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decodeUtf8 } from '../config/decode-utf8.ts';
 import type { LoadedLab } from '../config/labs.ts';
 import { readLabCfgTemplate } from '../config/templates.ts';
+import { configIdOf } from '../core/config-id.ts';
 import { substitute } from '../core/images.ts';
 import { shortId } from '../core/lab-id.ts';
 import type { RenderOptions } from '../core/options.ts';
@@ -72,10 +73,11 @@ export async function haproxyAcceptsTexts(engine: Engine, r: Omit<CheckRequest, 
  * lab up on a student lab whose haproxy.cfg the student has edited (it differs from the
  * starter): the same checks as lab apply, before anything starts, so a broken file is exit 2 at
  * its file:line rather than a HAProxy that never comes up. A file still equal to the starter is
- * the lab's own and is not checked (no cost on a first up, nor in lab test). An image not on
+ * the lab's own and is not checked (no cost on a first up, nor in lab test), nor is one
+ * checked before (a second up costs nothing). An image not on
  * the engine yet (compose pulls it later) skips HAProxy's check; HAProxy checks at start then.
  */
-export async function checkEditedStudentFile(engine: Engine, r: { loaded: LoadedLab; options: RenderOptions; ws: Workspace; haproxyId?: string | undefined }): Promise<'unchanged' | 'checked' | 'no-image'> {
+export async function checkEditedStudentFile(engine: Engine, r: { loaded: LoadedLab; options: RenderOptions; ws: Workspace; haproxyId?: string | undefined }): Promise<'unchanged' | 'checked-before' | 'checked' | 'no-image'> {
   const { loaded, options, ws } = r;
   const [mine, starter] = await Promise.all([readFile(ws.haproxyCfg).catch(() => undefined), loaded.starter ? readFile(loaded.starter) : undefined]);
   if (!mine || !starter || mine.equals(starter)) return 'unchanged';
@@ -83,6 +85,10 @@ export async function checkEditedStudentFile(engine: Engine, r: { loaded: Loaded
   const next = `Fix ${ws.haproxyCfg}, then run lab up ${short} again (nothing was started)`;
   const student = await readStudentFile(ws.haproxyCfg, next, short);
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
+  // 00-lab.cfg is written only after this file passed (here, or in lab apply), and its id
+  // covers the student's file: the same id on disk means this very text was checked already.
+  const written = await readFile(ws.labCfg, 'utf8').catch(() => undefined);
+  if (written !== undefined && configIdOf(written) === configIdOf(labCfg)) return 'checked-before';
   const request = { image: substitute(loaded.lab.loadBalancer.image, options.images), labId: loaded.lab.id, project: options.project, workspace: ws.dir, haproxyId: r.haproxyId };
   try {
     await haproxyAcceptsTexts(engine, request, { student, labCfg }, { student: ws.haproxyCfg, labCfg: ws.labCfg }, next);
