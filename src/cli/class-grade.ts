@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadLab } from '../config/labs.ts';
 import { EXIT, ExitError, LabError, UsageError } from '../core/errors.ts';
@@ -29,8 +29,11 @@ export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGra
   const results = await runOnEveryHost(ctx, hostsFile, grade, true);
   const machines = results.map((r) => machineGrade(r, taskIds));
   if (opts.csv) {
-    // Grades and host names, no secret: readable by the instructor's other tools (0644).
-    await writeFile(resolve(ctx.cwd, opts.csv), renderClassCsv(machines, taskIds), { mode: 0o644 });
+    // Grades and host names, no secret: readable by the instructor's other tools (0644). chmod:
+    // writeFile's mode applies only to a new file, narrowed by the umask.
+    const csv = resolve(ctx.cwd, opts.csv);
+    await writeFile(csv, renderClassCsv(machines, taskIds), { mode: 0o644 });
+    await chmod(csv, 0o644);
     ctx.out.info(`CSV written to ${opts.csv}`);
   }
   const { out } = ctx;

@@ -10,6 +10,7 @@ import { faultCommand } from '../commands/fault.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
+import { newCommand } from '../commands/new.command.ts';
 import { prepareCommand } from '../commands/prepare.command.ts';
 import { renderCommand } from '../commands/render.command.ts';
 import { resetCommand } from '../commands/reset.command.ts';
@@ -65,6 +66,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(showCommand()).action(async (lab, opts) => (await import('../commands/show.ts')).show(ctx(), { lab, ...opts }));
   add(validateCommand()).action(async (paths) => (await import('../commands/validate.ts')).validate(ctx(), { paths }));
   add(renderCommand()).action(async (lab, opts) => (await import('../commands/render.ts')).render(ctx(), { lab, ...opts }));
+  add(newCommand()).action(async (id, opts) => (await import('../commands/new.ts')).newLab(ctx(), { id, ...opts }));
   add(schemaCommand()).action(async (opts) => (await import('../commands/schema.ts')).schema(ctx(), opts));
   add(upCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/up.ts')).up(c, { lab, ...opts })));
   add(downCommand()).action((lab, opts) => fleetable(async (c) => (await import('../commands/down.ts')).down(c, { lab, ...opts })));

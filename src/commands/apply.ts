@@ -1,23 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab, type LoadedLab } from '../config/labs.ts';
-import { decodeUtf8 } from '../config/decode-utf8.ts';
 import { RuntimeError, UsageError } from '../core/errors.ts';
 import { substitute } from '../core/images.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pickLanguage } from '../core/localized.ts';
 import { parseTimeout, projectFor } from '../core/options.ts';
-import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
-import { labOwnedBinds, mapCheckOutput } from '../core/student-cfg.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { servesConfig } from '../engine/confirm-config.ts';
 import { type Engine, openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
+import { haproxyAccepts, readStudentFile } from '../engine/student-check.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
-import { checkStudentConfig } from '../haproxy/check-config.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
@@ -83,28 +79,12 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   });
 }
 
-/** The student's file, read, refused if it takes lab's ports, and checked by HAProxy (`haproxy -c`). */
+/** The student's file, read, refused if lab can tell it is wrong, and checked by HAProxy (`haproxy -c`) in the running HAProxy's network. */
 async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, images: Record<string, string>, short: string, haproxyId: string): Promise<string> {
   const file = ws.haproxyCfg;
   const next = `Fix ${file}, then run lab apply ${short} again (HAProxy keeps running your previous configuration)`;
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot read your HAProxy configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab up ${short} to create it from the lab's starter` });
-  });
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) throw new UsageError(`${file}:${decoded.line}:${decoded.col}: not valid UTF-8 here: save the file as UTF-8`, { hint: next });
-  const owned = labOwnedBinds(decoded.text);
-  if (owned.length) {
-    const first = owned[0]!;
-    throw new UsageError(`${file}:${first.line}: binds port ${first.port}, which is ${first.what}: lab owns it, your file may not bind it`, {
-      details: owned.map((o) => `${file}:${o.line}: ${o.text}  (port ${o.port}: ${o.what})`),
-      hint: `Use another port (the app's frontend is :8080). ${next}`,
-    });
-  }
-  const checked = await checkStudentConfig(engine.docker, { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId });
-  if (!checked.ok) {
-    const { messages, places } = mapCheckOutput(checked.output, { [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: file, [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: ws.labCfg });
-    const where = places.find((p) => p.file === file);
-    throw new UsageError(`HAProxy rejects ${where ? `${file}:${where.line}` : file}`, { details: messages.length ? messages : checked.output.trim().split('\n').slice(-8), hint: next });
-  }
-  return decoded.text;
+  const text = await readStudentFile(file, next, short);
+  const request = { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId };
+  await haproxyAccepts(engine, request, { student: file, labCfg: ws.labCfg }, next);
+  return text;
 }

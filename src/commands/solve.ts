@@ -27,7 +27,7 @@ export async function solve(ctx: Context, opts: SolveOptions, run: LabRunner): P
   const solved: Solved[] = [];
   for (const task of todo) {
     if (ctx.signal.aborted) break;
-    solved.push(await solveTask(ctx, run, loaded, task, { project: opts.project, ws }));
+    solved.push(await solveTask(ctx, run, loaded, task, { project: opts.project, workspace: opts.workspace, ws }));
   }
   ctx.out.data({ lab: lab.id, project, solved });
   if (solved.length === 0) {

@@ -49,6 +49,20 @@ export const COMPOSE_LABEL = {
 } as const;
 
 /**
+ * Labels of the throwaway container that runs `haproxy -c` on a student's file (lab apply, lab
+ * up). lab creates it itself, not compose, so lab sets compose's project label too: with it the
+ * container is lab's by the one rule (ownedByLab), and `lab down` and `lab reset` remove one
+ * that a killed lab left behind. oneoff "True", as on `compose run` containers: compose never
+ * counts it as a replica of the project, nor adopts it.
+ */
+export const configCheckLabels = (labId: string, project: string, workspace: string): Labels => ({
+  ...labelsFor(labId, project, workspace),
+  [COMPOSE_LABEL.project]: project,
+  [COMPOSE_LABEL.service]: 'config-check',
+  [COMPOSE_LABEL.oneoff]: 'True',
+});
+
+/**
  * Why a container (or a network or volume: pass no image labels) is not lab's, or undefined
  * when it is. Pure. The proof is lab.project: lab's compose file sets it on each container,
  * compose sets com.docker.compose.project to the same project, and lab.managed=true marks it.

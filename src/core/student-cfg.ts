@@ -2,6 +2,13 @@ import { LAB_OWNED_PORTS } from './render-lab-cfg.ts';
 
 /** Pure checks and messages about a student's haproxy.cfg (loadBalancer.config: student). */
 
+/**
+ * Whether a file holds any HAProxy configuration: a line that is not blank once its comment is
+ * gone. HAProxy accepts an empty file (or one of comments only, like a starter) and then serves
+ * nothing on :8080, so lab refuses it before a reload, with a message the student understands.
+ */
+export const hasConfiguration = (text: string): boolean => text.split('\n').some((l) => l.replace(/#.*$/, '').trim() !== '');
+
 export interface OwnedBind {
   line: number;
   port: number;

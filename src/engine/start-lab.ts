@@ -19,6 +19,7 @@ import { checkPortsFree, type PortNeed } from './ports.ts';
 import { failIfContainersDied } from './not-ready.ts';
 import { refuseForeignInProject } from './project.ts';
 import { waitForReplicasUp } from './readiness.ts';
+import { checkEditedStudentFile } from './student-check.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface StartRequest {
@@ -46,7 +47,8 @@ export interface Started {
   /** Each service's replicas (core/services.ts replicaCounts). */
   counts: { service: string; replicas: number }[];
   servers: ServerStat[];
-  timings: { composeMs: number; readyMs: number; totalMs: number };
+  /** studentCheckMs: lab up's `haproxy -c` of an edited student file, while the ports were probed (0: not run). */
+  timings: { composeMs: number; readyMs: number; totalMs: number; studentCheckMs: number };
 }
 
 /**
@@ -62,14 +64,19 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
   const [compose, existing] = await failing(check, Promise.all([composeVersion(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
-  if (isLocalEngine(engine.endpoint)) {
-    await failing(check, checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))));
-  }
+  // A student's edited haproxy.cfg is checked by HAProxy before anything starts, while the ports are probed.
+  const running = existing.find((c) => c.service === 'haproxy' && c.state === 'running');
+  // Local engines only: it bind-mounts this machine's files, as student mode does (workspace.ts refuses a remote one).
+  const studentCheck = loaded.starter && isLocalEngine(engine.endpoint) ? checkEditedStudentFile(engine, { loaded, options, ws, haproxyId: running?.id }) : Promise.resolve(undefined);
+  const ports = isLocalEngine(engine.endpoint) ? checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))) : Promise.resolve();
+  const tc = performance.now();
+  const [checkedStudent] = await failing(check, Promise.all([studentCheck, ports]));
+  const studentCheckMs = checkedStudent === 'checked' ? performance.now() - tc : 0;
   if (ctx.signal.aborted) {
     check.fail();
     throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
   }
-  check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
+  check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`);
 
   const counts = replicaCounts(loaded.lab, options);
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${describeReplicas(counts)} and HAProxy`);
@@ -122,7 +129,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     containers,
     counts,
     servers: ready.servers,
-    timings: { composeMs, readyMs, totalMs: performance.now() - t0 },
+    timings: { composeMs, readyMs, totalMs: performance.now() - t0, studentCheckMs },
   };
 }
 

@@ -63,20 +63,21 @@ const SHARED = 0o644;
 const SHARED_DIR = 0o755;
 
 /**
- * Write a lab's rendered files. Returns whether haproxy.cfg changed, so a running HAProxy can reload,
- * and the id HAProxy will serve once it runs the new file (core/config-id.ts).
+ * Write a lab's rendered files. Returns whether HAProxy's configuration changed, so a running
+ * HAProxy can reload, and the id HAProxy will serve once it runs it (core/config-id.ts).
  * `remote`: the engine is on another machine (see renderCompose's inlineHaproxyCfg).
+ *
+ * One writer for both modes; what differs is the HAProxy file lab writes. Generated mode: lab
+ * writes haproxy.cfg. Student mode: lab writes 00-lab.cfg, and haproxy.cfg is the student's:
+ * created from the lab's starter when absent, never overwritten, listed in the marker as the
+ * student's (so reset keeps it); the config id covers both files.
  */
 export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
-  if (loaded.starter) {
-    // The student edits haproxy.cfg on this machine and HAProxy reads it through a bind mount.
-    if (remote) throw new UsageError(`Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`, { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' });
-    return writeStudentWorkspace(ws, loaded, options);
-  }
-  const cfg = renderHaproxyCfg(loaded.lab, options);
-  // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds, inlineHaproxyCfg: remote ? cfg : undefined });
-  const [previous, marker, state] = await Promise.all([ws.haproxyCfg, ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const student = loaded.starter;
+  // The student edits haproxy.cfg on this machine and HAProxy reads it through a bind mount.
+  if (student && remote) throw new UsageError(`Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`, { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' });
+  const cfgFile = student ? ws.labCfg : ws.haproxyCfg;
+  const [previous, marker, state, existing] = await Promise.all([cfgFile, ws.markerFile, ws.stateFile, ws.haproxyCfg].map((f) => readFile(f, 'utf8').catch(() => undefined)));
   const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
   const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
   // The marker first: it names each file before the file exists, so an interrupted write
@@ -86,50 +87,22 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
     createdFolder,
     legacyState: isLabState(state),
     inLabHome: ws.inLabHome,
-    files: [ws.composeFile, ws.haproxyCfg, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
+    files: [ws.composeFile, cfgFile, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
     folders: createdHaproxy ? [rel(dirname(ws.haproxyCfg))] : [],
+    ...(student ? { student: [rel(ws.haproxyCfg)] } : {}),
   });
   await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
-  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options };
+  const cfg = student ? renderLabCfg(readLabCfgTemplate(), loaded.lab, options, existing ?? (await copyStarter(student, ws.haproxyCfg))) : renderHaproxyCfg(loaded.lab, options);
+  // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds, inlineHaproxyCfg: remote ? cfg : undefined });
+  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options, ...(student ? { studentConfig: ws.haproxyCfg } : {}) };
   await Promise.all([
     atomicWrite(ws.composeFile, compose, SHARED),
-    atomicWrite(ws.haproxyCfg, cfg, SHARED),
+    atomicWrite(cfgFile, cfg, SHARED),
     atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
     atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
   ]);
   return { cfgChanged: previous !== undefined && previous !== cfg, configId: configIdOf(cfg) ?? '' };
-}
-
-/**
- * Student mode: lab writes 00-lab.cfg and everything else as usual, but haproxy.cfg is the
- * student's: created from the lab's starter when absent, never overwritten, never lab's in
- * the marker (so reset keeps it). The config id covers both files.
- */
-async function writeStudentWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions): Promise<{ cfgChanged: boolean; configId: string }> {
-  const [previous, marker, state, existing] = await Promise.all([ws.labCfg, ws.markerFile, ws.stateFile, ws.haproxyCfg].map((f) => readFile(f, 'utf8').catch(() => undefined)));
-  const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
-  const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
-  const rel = (f: string) => relative(ws.dir, f);
-  const next = nextMarker(parseMarker(marker), {
-    createdFolder,
-    legacyState: isLabState(state),
-    inLabHome: ws.inLabHome,
-    files: [ws.composeFile, ws.labCfg, ws.envFile, ws.stateFile, ws.markerFile].map(rel),
-    folders: createdHaproxy ? [rel(dirname(ws.haproxyCfg))] : [],
-    student: [rel(ws.haproxyCfg)],
-  });
-  await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
-  const student = existing ?? (await copyStarter(loaded.starter ?? '', ws.haproxyCfg));
-  const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds });
-  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options, studentConfig: ws.haproxyCfg };
-  await Promise.all([
-    atomicWrite(ws.composeFile, compose, SHARED),
-    atomicWrite(ws.labCfg, labCfg, SHARED),
-    atomicWrite(ws.envFile, renderHaproxyEnv(options), PRIVATE),
-    atomicWrite(ws.stateFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE),
-  ]);
-  return { cfgChanged: previous !== undefined && previous !== labCfg, configId: configIdOf(labCfg) ?? '' };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { LoadedLab } from '../config/labs.ts';
 import { solutionArgv, targetArgv } from '../core/exercises/solution-plan.ts';
 import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
+import { hasConfiguration } from '../core/student-cfg.ts';
 import type { Task } from '../core/task-schema.ts';
 import { replaceStudentFile } from '../engine/student-files.ts';
 import type { Workspace } from '../engine/workspace.ts';
@@ -14,6 +15,8 @@ import { Output } from '../ui/output.ts';
 export interface SolveTarget {
   project?: string | undefined;
   ws: Workspace;
+  /** -w given to lab solve: passed on to the solution's commands that take it (lab up). */
+  workspace?: string | undefined;
   /** lab test: Docker-assigned ports and its --image substitutions, so a solution's `lab up` keeps its stack. */
   upExtras?: readonly string[];
 }
@@ -54,6 +57,9 @@ export async function solveTask(ctx: Context, run: LabRunner, loaded: LoadedLab,
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`The solution of task ${task.id} (${file}) cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab validate ${loaded.file}` });
   });
+  // A solution of comments only (the skeleton's, before its author wrote it) would reach HAProxy
+  // as an empty file: say which file is missing its solution, not that the student's file is empty.
+  if (!hasConfiguration(text)) throw new UsageError(`The solution of task ${task.id} (${file}) holds no HAProxy configuration, only comments: write the task's reference solution there`, { hint: `Then run lab test ${short}` });
   const saved = await replaceStudentFile(target.ws, task.id, text);
   // --no-grade: lab test grades each task itself, and lab solve's user runs lab grade when ready.
   const command = await runOne(targetArgv(['apply', short, '--no-grade'], target));

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { LABEL } from '../core/labels.ts';
+import { configCheckLabels } from '../core/labels.ts';
 import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
 import { STATS_AUTH_ENV } from '../core/render-secrets.ts';
 import { demux } from '../docker/engine.ts';
@@ -20,11 +20,16 @@ export interface CheckRequest {
   haproxyId?: string;
 }
 
+/** HAProxy's -dr: a server whose name does not resolve is disabled instead of an error (no DNS without a running lab). */
+const IGNORE_UNRESOLVED = '-dr';
+
 /**
  * `haproxy -c -f 00-lab.cfg -f haproxy.cfg` in the lab's own HAProxy image (the version the
  * lab runs), in a throwaway container: in the running HAProxy's network namespace (for its DNS;
- * `-c` binds nothing) or else no network, the folder mounted read-only, lab's labels
- * so a cleanup finds it if lab is killed meanwhile. Entrypoint haproxy: the official image's
+ * `-c` binds nothing) or else no network, where names cannot resolve, so `-dr` lets them pass
+ * (HAProxy's manual, "Management", 3: "-dr : ignore server address resolution failures"); the
+ * folder mounted read-only; lab's labels (core/labels.ts configCheckLabels) so that lab down and
+ * lab reset find it if lab is killed meanwhile; removed before this returns, also on failure. Entrypoint haproxy: the official image's
  * entrypoint script would add -W -db. The stats credentials are a stand-in: only the syntax
  * of `stats auth "${LAB_STATS_AUTH}"` matters here.
  */
@@ -32,9 +37,9 @@ export async function checkStudentConfig(docker: Dockerode, r: CheckRequest): Pr
   const ctr = await docker.createContainer({
     Image: r.image,
     Entrypoint: ['haproxy'],
-    Cmd: ['-c', '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`],
+    Cmd: ['-c', ...(r.haproxyId ? [] : [IGNORE_UNRESOLVED]), '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`],
     Env: [`${STATS_AUTH_ENV}=check:check`],
-    Labels: { [LABEL.managed]: 'true', [LABEL.lab]: r.labId, [LABEL.project]: r.project, [LABEL.workspace]: r.workspace, 'lab.role': 'config-check' },
+    Labels: configCheckLabels(r.labId, r.project, r.workspace),
     ...(r.haproxyId ? {} : { NetworkDisabled: true }),
     HostConfig: { NetworkMode: r.haproxyId ? `container:${r.haproxyId}` : 'none', Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`] },
   });

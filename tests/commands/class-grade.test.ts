@@ -1,6 +1,6 @@
-import { stat, readFile } from 'node:fs/promises';
+import { stat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { gradeClass } from '../../src/cli/class-grade.ts';
 import type { Context } from '../../src/cli/context.ts';
 import { CheckFailedError, EnvironmentError, ExitError } from '../../src/core/errors.ts';
@@ -31,6 +31,10 @@ describe('lab grade --hosts in-process', () => {
   it('prints one table, writes the CSV 0644, and exits with the machines’ most severe code', async () => {
     const dir = await tmpDir();
     await writeTree(dir, { 'room.txt': ROOM });
+    // Under a strict umask, and over an earlier private CSV: 0644 must come from lab, not from the defaults.
+    await writeFile(join(dir, 'class.csv'), 'old', { mode: 0o600 });
+    const umask = process.umask(0o077);
+    onTestFinished(() => void process.umask(umask));
     const { ctx, stdout, stderr } = fakeContext(false, { cwd: dir, env: { LAB_HOME: join(dir, 'home') } });
     const e = await gradeClass(ctx, 'room.txt', { lab: '03', csv: 'class.csv' }, fakeGrade).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ExitError);

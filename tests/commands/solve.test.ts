@@ -24,6 +24,18 @@ describe('lab solve (in-process, the runner records instead of running)', () => 
     expect(stdout.text).toContain('Run lab grade 03 to grade the tasks.');
   });
 
+  it('-w is passed on to the solutions\' commands that take it (lab up), not to those that find the workspace themselves', async () => {
+    const home = await tmpDir('lab-solve-');
+    const { ctx } = fakeContext(false, { env: { LAB_HOME: home } });
+    const ran: (readonly string[])[] = [];
+    await solve(ctx, { lab: '03', all: true, project: 'p1', workspace: `${home}/mine` }, async (_c, argv) => void ran.push(argv));
+    expect(ran).toEqual([
+      ['scale', '03', '5', '--project', 'p1'],
+      ['up', '03', '--replicas', '5', '--algorithm', 'leastconn', '--project', 'p1', '--workspace', `${home}/mine`],
+      ['up', '03', '--replicas', '5', '--algorithm', 'leastconn', '--sticky', '--project', 'p1', '--workspace', `${home}/mine`],
+    ]);
+  });
+
   it('without a task and without progress, the first task in needs order', async () => {
     const { ctx, stdout } = fakeContext(true, { env: { LAB_HOME: await tmpDir('lab-solve-') } });
     const ran: (readonly string[])[] = [];

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PORTS, REPO_ROOT, cleanupLab, expectExit, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import { AUTO_PORTS, REPO_ROOT, cleanupLab, docker, expectExit, get, labObjects, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
 
 const engine = requireDocker();
 const SOLUTION = join(REPO_ROOT, 'labs', '02-haproxy-config', 'solutions', 'haproxy.cfg');
@@ -32,6 +32,22 @@ describe.skipIf(!engine.ok)(`lab apply on a student lab${skipNote(engine)}`, () 
     const broken = expectExit(await runLab(['apply', '02', '--project', p]), 2);
     expect(broken.stderr).toContain(`${student}:6`);
     expect(broken.stderr).toContain("unknown keyword 'no-such-keyword'");
+    expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
+    // The throwaway haproxy -c container is gone, also after a rejected file.
+    const checks = await docker(['ps', '-aq', '--filter', `label=lab.project=${p}`, '--filter', 'label=com.docker.compose.service=config-check']);
+    expect(checks.stdout).toBe('');
+    // lab up on the running lab with that edited file: the same check first, exit 2, HAProxy untouched.
+    const upBroken = expectExit(await runLab(['up', '02', '--replicas', '3', '--project', p, ...AUTO_PORTS]), 2);
+    expect(upBroken.stderr).toContain(`${student}:6`);
+    expect(upBroken.stderr).toContain(`run lab up 02 again (nothing was started)`);
+    expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
+
+    // An empty file, or one of comments only, HAProxy would accept and serve nothing: exit 2.
+    for (const text of ['', '# only a comment\n\n   # and another\n']) {
+      await writeFile(student, text);
+      const empty = expectExit(await runLab(['apply', '02', '--project', p]), 2);
+      expect(empty.stderr).toContain(`${student} holds no HAProxy configuration`);
+    }
     expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
 
     // The first task's solution: apply reloads, then grades what HAProxy now runs (exit 0 with
@@ -67,5 +83,23 @@ describe.skipIf(!engine.ok)(`lab apply on a student lab${skipNote(engine)}`, () 
     expect((await get(up.urls.stats, { auth: 'admin:admin' })).status).toBe(200);
     expect((await get(up.urls.app)).status).toBe(200);
 
+    // lab up with an edited, valid file checks it too: what that costs lab up. The same file
+    // again was checked already: no cost.
+    await writeFile(student, `${await readFile(SOLUTION, 'utf8')}\n# edited once more\n`);
+    type UpTimes = { timingsMs: { studentCheckMs: number; totalMs: number } };
+    const upAgain = async () => parseJson<UpTimes>(expectExit(await runLab(['up', '02', '--replicas', '3', '--project', p, ...AUTO_PORTS, '--json'], { timeout: 150_000 }), 0)).timingsMs;
+    const edited = await upAgain();
+    expect(edited.studentCheckMs).toBeGreaterThan(0);
+    const same = await upAgain();
+    expect(same.studentCheckMs).toBe(0);
+    console.log(`lab up 02 on the running lab with an edited file: haproxy -c ${edited.studentCheckMs} ms (beside the port probe), up ${edited.totalMs} ms in all; the same file again: up ${same.totalMs} ms, no check`);
+
+    // Stopped, with a broken file: lab up refuses it before starting anything (no DNS: -dr).
+    expectExit(await runLab(['down', '02', '--project', p]), 0);
+    await writeFile(student, 'frontend web\n    bind :8080\n    default_backend nowhere\n');
+    const cold = expectExit(await runLab(['up', '02', '--project', p, ...AUTO_PORTS]), 2);
+    expect(cold.stderr).toMatch(/HAProxy rejects .*haproxy\.cfg/);
+    expect(cold.stderr).toContain("unable to find required default_backend: 'nowhere'");
+    expect((await labObjects(p)).containers).toEqual([]);
   }, 300_000);
 });

@@ -5,48 +5,17 @@
  * passes on the starter exits 1 naming the task and the half; `lab solve` keeps the student's
  * earlier file, never overwriting an earlier save.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { AUTO_PORTS, cleanupLab, expectExit, get, labHome, labObjects, parseJson, REPO_ROOT, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject, type LabResult } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTO_PORTS, cleanupLab, expectExit, get, labHome, labObjects, parseJson, REPO_ROOT, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import { fixtureLab, readJUnit, runLabTest, type TestJson, tmpDir } from './lab-test-helpers.ts';
 
 const engine = requireDocker();
 
-interface Step {
-  name: string;
-  verdict: 'PASS' | 'FAIL' | 'SKIP';
-  reason: string;
-}
-interface TestJson {
-  outcome: string;
-  exitCode: number;
-  labs: { lab: string; project: string; steps: Step[]; exitCode: number }[];
-}
-
-function tmpDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** lab test's projects are labtest-<its pid>-<lab number>: their removal is registered before anything starts. */
-async function runLabTest(args: string[], numbers: string[], env?: Record<string, string | undefined>): Promise<{ r: LabResult; projects: string[] }> {
-  const child = spawnLab(args, { env, timeout: 400_000 });
-  const projects = numbers.map((n) => `labtest-${child.pid}-${n}`);
-  for (const p of projects) onTestFinished(() => removeByLabel(p), 60_000);
-  return { r: await settle(child, args), projects };
-}
-
-/** Test case names of a JUnit file, read by Python's XML parser (no new dependency). */
-async function junitCases(file: string): Promise<{ suite: string; name: string; failed: boolean }[]> {
-  const py = `import json,sys,xml.etree.ElementTree as ET
-r=ET.parse(sys.argv[1]).getroot()
-print(json.dumps([{'suite':s.get('name'),'name':c.get('name'),'failed':c.find('failure') is not None} for s in r.findall('testsuite') for c in s.findall('testcase')]))`;
-  return JSON.parse(String((await execa('python3', ['-c', py, file])).stdout));
-}
+/** Test case names of a JUnit file, and whether each failed. */
+const junitCases = async (file: string) => (await readJUnit(file)).cases.map((c) => ({ suite: c.suite, name: c.name, failed: c.failure !== null }));
 
 const LAB_TASKS: Record<string, string[]> = {
   '03-load-balancing': ['scale-out', 'least-connections', 'sticky-sessions'],
@@ -56,7 +25,7 @@ const LAB_TASKS: Record<string, string[]> = {
 describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs${skipNote(engine)}`, () => {
   it('lab test 03 02: each task fails on the starter and passes after its solution; JUnit has one case per task and half', async () => {
     const file = join(tmpDir('lab-e2e-exercise-'), 'junit.xml');
-    const { r, projects } = await runLabTest(['test', '03', '02', '--json', '--junit', file], ['03', '02']);
+    const { r, projects } = await runLabTest(['test', '03', '02', '--json', '--junit', file], ['03', '02'], { timeout: 400_000 });
     const j = parseJson<TestJson>(expectExit(r, 0));
     expect(j.labs.map((l) => l.lab)).toEqual(['03-load-balancing', '02-haproxy-config']);
     const cases = await junitCases(file);
@@ -85,47 +54,28 @@ describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs$
   }, 420_000);
 
   it('a task whose check passes on the starter, and one whose solution does not work: exit 1 naming each task and half', async () => {
-    const labs = join(tmpDir('lab-e2e-brokenlab-'), 'labs');
-    mkdirSync(join(labs, '97-weak-checks'), { recursive: true });
-    writeFileSync(
-      join(labs, '97-weak-checks', 'lab.yaml'),
-      [
-        'id: 97-weak-checks',
-        'title: Tasks with weak checks (e2e fixture)',
-        'summary: One check passes before the student did anything; one solution does not make its task pass.',
-        'goals:',
-        '  - See lab test name both.',
-        'app:',
-        '  image: lab/whoami:1',
-        '  build:',
-        `    context: ${JSON.stringify(join(REPO_ROOT, 'compose', 'whoami'))}`,
-        '    args:',
-        '      BASE_IMAGE: node:20-alpine',
-        '  port: 8000',
-        '  health: /health',
-        'loadBalancer:',
-        '  image: haproxy:3.0',
-        'defaults:',
-        '  replicas: 2',
-        'tasks:',
-        '  - id: already-done',
-        '    title: Two replicas UP (true from the start)',
-        '    instructions: Nothing to do.',
-        '    checks:',
-        '      - kind: servers',
-        '        up: 2',
-        '    solution: [lab scale 97 2]',
-        '  - id: wrong-solution',
-        '    title: Three replicas UP',
-        '    instructions: Scale to 3.',
-        '    checks:',
-        '      - kind: servers',
-        '        up: 3',
-        '    solution: [lab scale 97 2]',
-        '',
-      ].join('\n'),
-    );
-    const { r } = await runLabTest(['test', '97', '--json'], ['97'], { LAB_LABS_DIR: labs });
+    const labs = fixtureLab(join(tmpDir('lab-e2e-brokenlab-'), 'labs'), '97-weak-checks', { title: 'Tasks with weak checks (e2e fixture)', summary: 'One check passes before the student did anything; one solution does not make its task pass.', goal: 'See lab test name both.' }, [
+      'loadBalancer:',
+      '  image: haproxy:3.0',
+      'defaults:',
+      '  replicas: 2',
+      'tasks:',
+      '  - id: already-done',
+      '    title: Two replicas UP (true from the start)',
+      '    instructions: Nothing to do.',
+      '    checks:',
+      '      - kind: servers',
+      '        up: 2',
+      '    solution: [lab scale 97 2]',
+      '  - id: wrong-solution',
+      '    title: Three replicas UP',
+      '    instructions: Scale to 3.',
+      '    checks:',
+      '      - kind: servers',
+      '        up: 3',
+      '    solution: [lab scale 97 2]',
+    ]);
+    const { r } = await runLabTest(['test', '97', '--json'], ['97'], { env: { LAB_LABS_DIR: labs }, timeout: 400_000 });
     const j = parseJson<TestJson>(expectExit(r, 1));
     const steps = Object.fromEntries(j.labs[0]!.steps.map((s) => [s.name, s]));
     expect(steps['already-done (starter)']).toMatchObject({ verdict: 'FAIL', reason: 'task already-done passed on the starter: its check cannot fail' });

@@ -3,80 +3,13 @@
  * project, JUnit XML that a real parser (Python's xml.etree.ElementTree) reads and that agrees
  * with the JSON, and nothing left on the engine afterwards, also when the lab can't come up.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { describeRun, docker, expectExit, labHome, labObjects, parseJson, removeByLabel, REPO_ROOT, requireDocker, runLab, settle, skipNote, spawnLab, type LabResult } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { describeRun, docker, expectExit, labHome, labObjects, parseJson, requireDocker, runLab, skipNote } from './helpers.ts';
+import { fixtureLab, type JUnit, readJUnit, runLabTest as runLabTests, type TestJson, tmpDir } from './lab-test-helpers.ts';
 
 const engine = requireDocker();
-
-interface Step {
-  name: string;
-  verdict: 'PASS' | 'FAIL' | 'SKIP';
-  reason: string;
-  ms: number;
-}
-
-interface TestJson {
-  outcome: string;
-  exitCode: number;
-  passed: number;
-  failed: number;
-  junit: string | null;
-  labs: { lab: string; project: string; steps: Step[]; exitCode: number }[];
-}
-
-interface JUnitCase {
-  suite: string;
-  name: string;
-  classname: string;
-  failure: { message: string; text: string } | null;
-  skipped: boolean;
-}
-
-interface JUnit {
-  root: string;
-  tests: number;
-  failures: number;
-  errors: number;
-  suites: { name: string; tests: number; failures: number }[];
-  cases: JUnitCase[];
-}
-
-/** A temporary directory removed when the current test finishes. */
-function tmpDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-// A real JUnit reader, no new dependency: Python's standard XML parser, which rejects
-// malformed XML. Prints what it read as JSON.
-const PARSE_JUNIT = `
-import json, sys
-import xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suites = [root] if root.tag == 'testsuite' else root.findall('testsuite')
-cases = []
-for s in suites:
-    for c in s.findall('testcase'):
-        f = c.find('failure')
-        cases.append({'suite': s.get('name'), 'name': c.get('name'), 'classname': c.get('classname'),
-                      'failure': None if f is None else {'message': f.get('message'), 'text': f.text or ''},
-                      'skipped': c.find('skipped') is not None})
-print(json.dumps({'root': root.tag, 'tests': int(root.get('tests')), 'failures': int(root.get('failures')),
-                  'errors': int(root.get('errors', '0')),
-                  'suites': [{'name': s.get('name'), 'tests': int(s.get('tests')), 'failures': int(s.get('failures'))} for s in suites],
-                  'cases': cases}))
-`;
-
-async function readJUnit(file: string): Promise<JUnit> {
-  const r = await execa('python3', ['-c', PARSE_JUNIT, file], { reject: false, stdin: 'ignore' });
-  if (r.exitCode !== 0) throw new Error(`python3 could not parse ${file} as JUnit XML:\n${r.stderr}`);
-  return JSON.parse(String(r.stdout)) as JUnit;
-}
 
 /** The JUnit file and the JSON tell the same story: one testcase per step, a failure per FAIL. */
 function expectSameStory(junit: JUnit, json: TestJson): void {
@@ -93,15 +26,10 @@ function expectSameStory(junit: JUnit, json: TestJson): void {
   );
 }
 
-/**
- * Run `lab test`, whose project is labtest-<its pid>-<lab number>: known once it is spawned, so
- * the backstop removal is registered before anything can start.
- */
-async function runLabTest(args: string[], labNumber: string, env?: Record<string, string | undefined>): Promise<{ r: LabResult; project: string }> {
-  const child = spawnLab(args, { env, timeout: 180_000 });
-  const project = `labtest-${child.pid}-${labNumber}`;
-  onTestFinished(() => removeByLabel(project), 60_000);
-  return { r: await settle(child, args), project };
+/** Run `lab test` on one lab, its project's removal registered first. */
+async function runLabTest(args: string[], labNumber: string, env?: Record<string, string | undefined>) {
+  const { r, projects } = await runLabTests(args, [labNumber], { env });
+  return { r, project: projects[0]! };
 }
 
 /** Projects of lab-test containers still on the engine, among those this run could have made. */
@@ -154,36 +82,17 @@ describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(en
 
   it('a lab whose load balancer image cannot be pulled: exit 3, JUnit failure on up, down still ran', async () => {
     const dir = tmpDir('lab-e2e-noimage-');
-    const labs = join(dir, 'labs');
-    mkdirSync(join(labs, '91-no-image'), { recursive: true });
-    writeFileSync(
-      join(labs, '91-no-image', 'lab.yaml'),
-      [
-        'id: 91-no-image',
-        'title: Load balancer image that does not exist (e2e fixture)',
-        "summary: The load balancer image can't be pulled, so the up step of lab test fails.",
-        'goals:',
-        '  - See lab test report a failed up and still clean up.',
-        'app:',
-        '  image: lab/whoami:1',
-        '  build:',
-        `    context: ${JSON.stringify(join(REPO_ROOT, 'compose', 'whoami'))}`,
-        '    args:',
-        '      BASE_IMAGE: node:20-alpine',
-        '  port: 8000',
-        '  health: /health',
-        'loadBalancer:',
-        // Not in LAB_IMAGES and no --image for it: compose has to pull it, and can't.
-        '  image: lab-e2e/does-not-exist:1',
-        '  algorithm: roundrobin',
-        '  mode: http',
-        'defaults:',
-        '  replicas: 2',
-        '  appPort: 8080',
-        '  statsPort: 1936',
-        '',
-      ].join('\n'),
-    );
+    const labs = fixtureLab(join(dir, 'labs'), '91-no-image', { title: 'Load balancer image that does not exist (e2e fixture)', summary: "The load balancer image can't be pulled, so the up step of lab test fails.", goal: 'See lab test report a failed up and still clean up.' }, [
+      'loadBalancer:',
+      // Not in LAB_IMAGES and no --image for it: compose has to pull it, and can't.
+      '  image: lab-e2e/does-not-exist:1',
+      '  algorithm: roundrobin',
+      '  mode: http',
+      'defaults:',
+      '  replicas: 2',
+      '  appPort: 8080',
+      '  statsPort: 1936',
+    ]);
     const file = join(dir, 'junit.xml');
     const { r, project } = await runLabTest(['test', '91', '--junit', file, '--json'], '91', { LAB_LABS_DIR: labs });
     expectExit(r, 3);

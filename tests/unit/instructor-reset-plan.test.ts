@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configCheckLabels, ownedByLab } from '../../src/core/labels.ts';
 import { describePlan, isLabState, normalizeRef, planReset, type ContainerRow, type ImageRow, type ResetInput } from '../../src/core/instructor/reset-plan.ts';
 
 const LAB = (project: string, ws = `/home/u/.local/state/lab/workspaces/${project}`) => ({
@@ -75,6 +76,12 @@ describe('lab reset: what it selects', () => {
     expect(plan.containers.map((c) => c.name)).not.toContain('lab-03-load-balancing-app-9');
     expect(plan.networks.map((n) => n.name)).toEqual(['lab-03-load-balancing_default']);
     expect(plan.volumes.map((v) => v.name)).toEqual(['lab-03-data']);
+  });
+
+  it("selects the throwaway haproxy -c container lab apply and lab up create (a killed lab may leave it), by the same rule", () => {
+    const check: ContainerRow = { Id: 'k1', Names: ['/sleepy_check'], Image: 'haproxy:3.0', ImageID: id('b'), State: 'created', Labels: configCheckLabels('02-haproxy-config', 'lab-02-haproxy-config', '/w') };
+    expect(planReset(input({ containers: [...containers, check] })).containers.map((c) => c.id)).toContain('k1');
+    expect(ownedByLab(check.Labels)).toBe(true);
   });
 
   it("never selects a container whose lab labels come from its image (a committed lab container, an old lab build), and keeps those images", () => {

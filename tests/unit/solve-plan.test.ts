@@ -50,6 +50,11 @@ describe('solution commands', () => {
     { argv: ['scale', '03', '5'], target: { upExtras: extras }, want: ['scale', '03', '5'] },
     { argv: ['apply', '02'], target: { project: 'p1', upExtras: extras }, want: ['apply', '02', '--project', 'p1'] },
     { argv: ['validate'], target: { project: 'p1' }, want: ['validate'] },
+    { argv: ['up', '03'], target: { workspace: '/w' }, want: ['up', '03', '--workspace', '/w'] },
+    { argv: ['up', '03', '-w', '/own'], target: { workspace: '/w' }, want: ['up', '03', '-w', '/own'] },
+    { argv: ['up', '03', '--workspace=/own'], target: { workspace: '/w' }, want: ['up', '03', '--workspace=/own'] },
+    { argv: ['scale', '03', '5'], target: { workspace: '/w' }, want: ['scale', '03', '5'] },
+    { argv: ['apply', '02'], target: { workspace: '/w' }, want: ['apply', '02'] },
   ])('$argv on $target → $want', ({ argv, target, want }) => {
     expect(targetArgv(argv, target)).toEqual(want);
   });

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { labOwnedBinds, mapCheckOutput } from '../../src/core/student-cfg.ts';
+import { hasConfiguration, labOwnedBinds, mapCheckOutput } from '../../src/core/student-cfg.ts';
 import { parseReloadAnswer } from '../../src/haproxy/master-cli.ts';
+
+describe("an empty student file is refused: hasConfiguration", () => {
+  it.each([
+    ['', false],
+    ['\n\n   \n', false],
+    ['# only a comment\n  # another\n\t\n', false],
+    ['# comment\nfrontend web\n', true],
+    ['    bind :8080 # trailing comment\n', true],
+    ['global', true],
+  ])('%j has configuration: %j', (text, expected) => {
+    expect(hasConfiguration(text)).toBe(expected);
+  });
+});
 
 describe("a student's file may not bind lab's ports: labOwnedBinds", () => {
   it.each([

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadLab } from '../../src/config/labs.ts';
 import { resolveOptions } from '../../src/core/options.ts';
 import { parseMarker } from '../../src/core/workspace-files.ts';
 import { readState, resolveWorkspace, writeWorkspace } from '../../src/engine/workspace.ts';
@@ -73,5 +74,28 @@ describe('a workspace lab writes', () => {
     const { statsAdmin: _, ...old } = { ...options, expose: true };
     await writeFile(ws.stateFile, JSON.stringify({ lab: loaded.lab.id, labFile: loaded.file, options: old }));
     expect((await readState(ws))?.options.statsAdmin).toBe(false);
+  });
+});
+
+describe('the same writer in student mode (lab 02)', () => {
+  it("writes 00-lab.cfg as lab's, copies the starter once as the student's, and never overwrites the student's edit", async () => {
+    const lab02 = loadLab('02');
+    const o = resolveOptions(lab02.lab, {}).options;
+    const home = await tmpDir('lab-ws-student-');
+    const ws = resolveWorkspace({ LAB_HOME: home }, o.project);
+    const first = await writeWorkspace(ws, lab02, o);
+    expect(first.cfgChanged).toBe(false);
+    expect(await readFile(ws.haproxyCfg, 'utf8')).toBe(await readFile(lab02.starter!, 'utf8'));
+    expect(await mode(ws.haproxyCfg)).toBe(0o644);
+    expect(await mode(ws.labCfg)).toBe(0o644);
+    expect(parseMarker(await readFile(ws.markerFile, 'utf8'))).toEqual({ format: 'lab-files/1', createdFolder: true, files: ['compose.yaml', 'haproxy.env', 'haproxy/00-lab.cfg', 'lab-files.json', 'lab.json'], folders: ['haproxy'], student: ['haproxy/haproxy.cfg'] });
+    expect((await readState(ws))?.studentConfig).toBe(ws.haproxyCfg);
+
+    await writeFile(ws.haproxyCfg, 'frontend mine\n    bind :8080\n');
+    const again = await writeWorkspace(ws, lab02, o);
+    expect(await readFile(ws.haproxyCfg, 'utf8')).toBe('frontend mine\n    bind :8080\n');
+    // 00-lab.cfg's config id covers the student's file: it changed, so HAProxy must reload.
+    expect(again.cfgChanged).toBe(true);
+    expect(again.configId).not.toBe(first.configId);
   });
 });

@@ -38,16 +38,21 @@ const PROJECT_FLAGS = new Set(['-p', '--project']);
 /** Commands whose options include -p/--project: a solution runs on the project lab solve/test works on. */
 const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz']);
 
+/** Commands whose options include -w/--workspace; the others find the workspace from the running HAProxy's label. */
+const TAKES_WORKSPACE = new Set(['up', 'render', 'tasks', 'hint', 'quiz']);
+
 /**
- * Point a solution's command at the project being solved, unless it names one itself; `up`
- * also gets `upExtras` (lab test: Docker-assigned ports and its image substitutions) so a
- * re-run of up keeps the stack lab test started.
+ * Point a solution's command at the project being solved, and at the workspace lab solve was
+ * given (-w), unless it names its own; `up` also gets `upExtras` (lab test: Docker-assigned
+ * ports and its image substitutions) so a re-run of up keeps the stack lab test started.
+ * Global options (--host, --verbose) need no passing: the command runs in the same context.
  */
-export function targetArgv(argv: readonly string[], target: { project?: string | undefined; upExtras?: readonly string[] }): string[] {
+export function targetArgv(argv: readonly string[], target: { project?: string | undefined; workspace?: string | undefined; upExtras?: readonly string[] }): string[] {
   const out = [...argv];
   const [command] = argv;
   const hasFlag = (names: string[]) => argv.some((a) => names.some((n) => a === n || a.startsWith(`${n}=`)));
   if (target.project && command && TAKES_PROJECT.has(command) && !argv.some((a) => PROJECT_FLAGS.has(a) || a.startsWith('--project='))) out.push('--project', target.project);
+  if (target.workspace && command && TAKES_WORKSPACE.has(command) && !hasFlag(['-w', '--workspace'])) out.push('--workspace', target.workspace);
   if (command === 'up' && target.upExtras) {
     for (let i = 0; i < target.upExtras.length; i++) {
       const flag = target.upExtras[i]!;
