@@ -7,6 +7,7 @@ import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { sendLoad } from '../http/load.ts';
 import type { CheckTarget } from './target.ts';
+import { replicasOf } from '../core/services.ts';
 import type { CheckResult } from './types.ts';
 
 export interface LoadSettings {
@@ -14,19 +15,29 @@ export interface LoadSettings {
   concurrency: number;
 }
 
-/** Every replica the lab should have is UP in HAProxy with a passed health check. */
-export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'name'>): Promise<CheckResult> {
+/** Every replica the lab should have (of one service, or of each) is UP in HAProxy with a passed health check. */
+export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'service'>): Promise<CheckResult> {
   const t0 = performance.now();
-  const servers = backendServers(await readStats(t.stats));
-  const up = servers.filter(checkedUp);
-  const want = t.options.replicas;
-  const running = t.apps.filter((a) => a.state === 'running').length;
-  const bad = servers.filter((s) => s.state !== 'EMPTY' && !checkedUp(s)).map((s) => `${s.svname} ${describeServer(s)}`);
-  const pass = up.length === want;
-  const reason = pass
-    ? `${want} of ${want} replicas are UP in HAProxy with a passed health check`
-    : `${up.length} of ${want} replicas are UP in HAProxy (${running} app containers running)${bad.length ? `; not serving: ${bad.join(', ')}` : ''}`;
-  return { name: check.name, kind: 'replicas-up', verdict: pass ? 'PASS' : 'FAIL', reason, ms: performance.now() - t0, report: [], data: { up: up.length, expected: want, running } };
+  const rows = await readStats(t.stats);
+  // Each app service is the HAProxy backend of the same name (core/render-haproxy.ts).
+  const services = check.service ? [check.service] : [...new Set(t.apps.map((a) => a.service))].sort();
+  const each = services.map((service) => {
+    const servers = backendServers(rows, service);
+    const want = replicasOf(t.options, service);
+    const up = servers.filter(checkedUp).length;
+    const running = t.apps.filter((a) => a.service === service && a.state === 'running').length;
+    const bad = servers.filter((s) => s.state !== 'EMPTY' && !checkedUp(s)).map((s) => `${s.svname} ${describeServer(s)}`);
+    const named = services.length > 1 ? `${service}: ` : '';
+    const reason = up === want
+      ? `${named}${want} of ${want} replicas are UP in HAProxy with a passed health check`
+      : `${named}${up} of ${want} replicas are UP in HAProxy (${running} ${services.length > 1 ? service : 'app'} containers running)${bad.length ? `; not serving: ${bad.join(', ')}` : ''}`;
+    return { service, up, expected: want, running, pass: up === want, reason };
+  });
+  const pass = each.every((e) => e.pass);
+  // On FAIL, only the services that fail: what the student has to fix.
+  const reason = each.filter((e) => pass || !e.pass).map((e) => e.reason).join('; ');
+  const data = each.length === 1 ? { up: each[0]!.up, expected: each[0]!.expected, running: each[0]!.running } : { services: each.map(({ pass: _, reason: _r, ...e }) => e) };
+  return { name: check.name, kind: 'replicas-up', verdict: pass ? 'PASS' : 'FAIL', reason, ms: performance.now() - t0, report: [], data };
 }
 
 /** Send a burst through the app port and judge HAProxy's per-server deltas. */
@@ -34,9 +45,9 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const t0 = performance.now();
   const before = await readStats(t.stats);
   // Judged against what HAProxy runs (its stats say), never what lab believes it wrote.
-  const running = judgedConfig(t.options, before);
+  const running = judgedConfig(t.options, before, t.backend);
   const { mode, algorithm, sticky } = running;
-  const { replicas } = t.options;
+  const replicas = replicasOf(t.options, t.backend);
   const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
   if (running.unjudgeable) {
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
@@ -49,7 +60,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     mode,
     sticky,
     replicas,
-    deltas: deltas(before, after, mode),
+    deltas: deltas(before, after, mode, t.backend),
     requests: client.sent,
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,

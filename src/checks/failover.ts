@@ -1,4 +1,5 @@
 import { type ServerStat, backendServers, checkedUp, describeServer } from '../core/haproxy-servers.ts';
+import { replicasOf } from '../core/services.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { readStats } from '../haproxy/stats-client.ts';
@@ -23,9 +24,10 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
   const t0 = performance.now();
   const events: Event[] = [];
   const note = (text: string) => events.push({ at: performance.now() - t0, text });
-  const victim = [...t.apps].filter((a) => a.state === 'running').sort((a, b) => a.number - b.number)[0];
-  if (!victim || t.options.replicas < 2) {
-    return fail(check.name, t0, 'The failover drill needs at least 2 running replicas', [], { replicas: t.options.replicas });
+  const victim = [...t.apps].filter((a) => a.service === t.backend && a.state === 'running').sort((a, b) => a.number - b.number)[0];
+  const replicas = replicasOf(t.options, t.backend);
+  if (!victim || replicas < 2) {
+    return fail(check.name, t0, 'The failover drill needs at least 2 running replicas', [], { replicas });
   }
   const container = t.engine.docker.getContainer(victim.id);
   const stop = new AbortController();
@@ -114,7 +116,7 @@ interface Watch {
 async function servers(t: CheckTarget, watch: Watch, now = false): Promise<ServerStat[]> {
   for (;;) {
     try {
-      const list = backendServers(await readStats(t.stats, 1000));
+      const list = backendServers(await readStats(t.stats, 1000), t.backend);
       watch.failingSince = undefined;
       return list;
     } catch (e) {

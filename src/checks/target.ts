@@ -1,6 +1,8 @@
 import type { Context } from '../cli/context.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import type { RenderOptions } from '../core/options.ts';
+import { readLab } from '../config/labs.ts';
+import { APP_SERVICE, defaultService, labServices } from '../core/services.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.ts';
@@ -18,6 +20,14 @@ export interface CheckTarget {
   appUrl: string;
   haproxy: LabContainer;
   apps: LabContainer[];
+  /** The service the app port's `/` reaches (the lab's default service): the backend distribution and failover judge. */
+  backend: string;
+}
+
+/** The lab's default service, from the lab file the lab was started with; app when it can't be read. */
+function defaultBackend(labFile: string): string {
+  const { lab } = readLab(labFile);
+  return lab ? defaultService(labServices(lab.lab)).name : APP_SERVICE;
 }
 
 export async function checkTarget(ctx: Context, engine: Engine, project: string, ref: string): Promise<CheckTarget> {
@@ -39,5 +49,6 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
     appUrl: `http://${publishedHost(engine.endpoint)}:${appPort}/`,
     haproxy,
     apps,
+    backend: defaultBackend(state.labFile),
   };
 }

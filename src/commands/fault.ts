@@ -1,6 +1,7 @@
 import type { Context } from '../cli/context.ts';
 import type { OptionsOf } from '../cli/options.ts';
-import { findLab } from '../config/labs.ts';
+import { loadLab } from '../config/labs.ts';
+import { serviceNames } from '../core/services.ts';
 import { checkService, parseFaultRequest, pickReplica } from '../core/fault-request.ts';
 import { projectFor } from '../core/options.ts';
 import { mapBounded } from '../core/pool.ts';
@@ -17,11 +18,13 @@ import type { faultCommand } from './fault.command.ts';
  */
 export async function fault(ctx: Context, opts: OptionsOf<typeof faultCommand> & { lab: string; target: string; spec: string }): Promise<void> {
   const req = parseFaultRequest(opts.target, opts.spec, opts.for);
-  const project = projectFor(opts.project, () => findLab(opts.lab).id);
+  const loaded = loadLab(opts.lab);
+  // The lab file names its services: a typo is refused before the engine is asked anything.
+  checkService(req.service, serviceNames(loaded.lab));
+  const project = projectFor(opts.project, () => loaded.lab.id);
   const ref = opts.lab;
   const engine = await openEngine(ctx);
   const { all } = await runningProject(engine, project, ref);
-  checkService(req.service, all.map((c) => c.service));
   const replicas = all.filter((c) => c.service === req.service);
   // clear without a replica clears them all; anything else hits one replica.
   const targets = req.fault.kind === 'clear' && req.replica === undefined ? replicas : [replicas.find((c) => c.number === pickReplica(req, replicas))!];

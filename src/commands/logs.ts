@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { findLab } from '../config/labs.ts';
+import { findLab, loadLab } from '../config/labs.ts';
+import { serviceNames } from '../core/services.ts';
 import type { Context } from '../cli/context.ts';
 import { projectFor } from '../core/options.ts';
 import { composeArgv } from '../docker/compose.ts';
@@ -9,14 +10,14 @@ import type { logsCommand } from './logs.command.ts';
 import { labContainers } from '../docker/engine.ts';
 import { openEngine } from '../engine/engine.ts';
 
-const SERVICES = ['app', 'haproxy'];
-
 /** Logs of a lab's containers, through compose (which finds them by its project label). */
 export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & { lab: string; service?: string }): Promise<void> {
-  if (opts.service !== undefined && !SERVICES.includes(opts.service)) {
-    throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${SERVICES.join(', ')}` });
-  }
   if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
+  if (opts.service !== undefined) {
+    // The lab's app services (app, or web, api, ...) and HAProxy.
+    const services = [...serviceNames(loadLab(opts.lab).lab), 'haproxy'];
+    if (!services.includes(opts.service)) throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${services.join(', ')}` });
+  }
   const project = projectFor(opts.project, () => findLab(opts.lab).id);
   const engine = await openEngine(ctx);
   const { endpoint } = engine;

@@ -36,7 +36,7 @@ export async function prepare(ctx: Context, opts: PrepareOptions = {}): Promise<
     return loadBundle(ctx, resolve(ctx.cwd, opts.load));
   }
   const labs = opts.labs?.length ? opts.labs.map(loadLab) : listLabFiles().map((l) => loadLab(l.id));
-  const needs = neededImages(labs.map((l) => ({ lab: l.lab, buildContext: l.buildContext, buildHash: l.buildHash, images: resolveFlags(ctx, l.lab, { image: opts.image }).images })));
+  const needs = neededImages(labs.map((l) => ({ lab: l.lab, builds: l.builds, images: resolveFlags(ctx, l.lab, { image: opts.image }).images })));
   const engine = await openEngine(ctx);
   const prepared: Prepared[] = [];
   for (const need of needs) prepared.push(await ensure(ctx, engine, need));

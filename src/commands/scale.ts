@@ -3,7 +3,9 @@ import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
-import { parseReplicas, parseTimeout, projectFor } from '../core/options.ts';
+import { parseTimeout, projectFor } from '../core/options.ts';
+import { parseScale, withCounts } from '../core/scale-request.ts';
+import { describeReplicas, replicaCounts, serviceNames } from '../core/services.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { confirmConfig } from '../engine/confirm-config.ts';
 import { converge } from '../engine/converge.ts';
@@ -26,35 +28,40 @@ export function scaleNote(from: number, to: number, cfgChanged: boolean, recreat
  * Change the replica count of a running lab. HAProxy finds new replicas through DNS within its
  * server-template slots, so nothing restarts; beyond the slots it reloads (hitless).
  */
-export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> & { lab: string; replicas: string }): Promise<void> {
-  const replicas = parseReplicas(opts.replicas, '<replicas>');
+export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> & { lab: string; replicas: string[] }): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout, 60);
   const loaded = loadLab(opts.lab);
   const project = projectFor(opts.project, () => loaded.lab.id);
   const short = shortId(loaded.lab.id);
+  const names = serviceNames(loaded.lab);
+  const counts = parseScale(opts.replicas, names, short);
+  const asked = Object.entries(counts).map(([s, n]) => (names.length > 1 ? `${s}=${n}` : String(n))).join(' ');
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${replicas}`, async () => {
+  await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${asked}`, async () => {
     const engine = await openEngine(ctx, endpoint);
     const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
-    if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --replicas ${replicas} to render it again` });
-    const options = { ...state.options, replicas };
-    const from = apps.length;
-    const step = ctx.out.step(`Scaling ${project} from ${from} to ${replicas} replica(s)`);
+    if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again, then lab scale ${short} ${asked}` });
+    const options = withCounts(state.options, counts, names);
+    const expected = replicaCounts(loaded.lab, options);
+    const each = expected.map((e) => ({ service: e.service, from: apps.filter((a) => a.service === e.service).length, to: e.replicas }));
+    const from = each.reduce((n, e) => n + e.from, 0);
+    const replicas = each.reduce((n, e) => n + e.to, 0);
+    const step = ctx.out.step(`Scaling ${project} from ${from} to ${describeReplicas(expected)}`);
     const t0 = performance.now();
     // onlyReplicas: compose only adds or removes app replicas; HAProxy keeps running.
     const { cfgChanged, configId } = await failing(step, converge(ctx, engine, { loaded, options, ws, pull: 'never', onlyReplicas: true }));
     // A remote HAProxy has its config copied in: compose recreated it for more server slots.
     const recreated = !isLocalEngine(engine.endpoint) && cfgChanged;
-    step.update(`Waiting for HAProxy to see ${replicas} replica(s) UP`);
+    step.update(`Waiting for HAProxy to see ${describeReplicas(expected)} UP`);
     // Reloads a kept HAProxy whose file changed and confirms it runs it; a recreated one is a
     // new container, with new ports when they were "auto".
     const deadline = performance.now() + timeoutMs;
     const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
-    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, replicas, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: timeoutMs, progress: step, signal: ctx.signal }));
+    const ready = await failing(step, waitForReplicasUp(engine, { stats, project, expected, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
-    step.succeed(`HAProxy has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreated)})`);
-    ctx.out.data({ outcome: 'success', project, from, to: replicas, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
-    ctx.out.result(`${project}: ${from} → ${replicas} replica(s). Watch them on the stats page, or run lab check ${short}.`);
+    step.succeed(`HAProxy has ${describeReplicas(expected)} UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreated)})`);
+    ctx.out.data({ outcome: 'success', project, from, to: replicas, services: each, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
+    ctx.out.result(`${project}: ${each.map((e) => `${names.length > 1 ? `${e.service} ` : ''}${e.from} → ${e.to}`).join(', ')} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });
 }

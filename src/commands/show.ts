@@ -1,3 +1,4 @@
+import { labServices } from '../core/services.ts';
 import { loadLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
 import { shortId } from '../core/lab-id.ts';
@@ -8,6 +9,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   const lang = pickLanguage(opts.lang, ctx.env);
   const { out } = ctx;
   const d = lab.defaults;
+  const services = labServices(lab);
   out.data({ outcome: 'success', file, lab });
   const short = shortId(lab.id);
   out.result(`${out.c.bold(`${lab.id}: ${pick(lab.title, lang)}`)}\n`);
@@ -22,7 +24,8 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
     ['sticky', `${d.sticky ? 'yes' : 'no'}  (--sticky)`],
     ['app', `http://localhost:${d.appPort}  (--app-port)`],
     ['stats', `http://localhost:${d.statsPort}  ${d.statsUser}:${d.statsPassword}  (--stats-port, --stats-user, --stats-password)`],
-    ['images', `${lab.app.image}${lab.app.build ? ' (built)' : ''}, ${lab.loadBalancer.image}`],
+    ['images', [...services.map((s) => `${services.length > 1 ? `${s.name}: ` : ''}${s.image}${s.build ? ' (built)' : ''}`), lab.loadBalancer.image].join(', ')],
+    ...(services.length > 1 ? [['services', services.map((s) => `${s.name} ${s.replicas ?? d.replicas}x${s.path ? ` ${s.path}` : ''}`).join(', ')] as [string, string]] : []),
   ];
   for (const [k, v] of rows) out.result(`  ${k.padEnd(10)} ${v}`);
   out.result(`\n${out.c.bold('Checks')} (lab check ${short})`);

@@ -33,7 +33,7 @@ async function overview(ctx: Context, engine: Engine): Promise<void> {
       lab: cs[0]?.lab ?? '',
       running: cs.filter((c) => c.state === 'running').length,
       containers: cs.length,
-      replicas: cs.filter((c) => c.service === 'app').length,
+      replicas: cs.filter((c) => c.service !== 'haproxy').length,
       app: haproxy?.ports[HAPROXY_APP_PORT] ? `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/` : null,
       stats: haproxy?.ports[HAPROXY_STATS_PORT] ? `http://${host}:${haproxy.ports[HAPROXY_STATS_PORT]}/` : null,
     };
@@ -46,19 +46,23 @@ async function overview(ctx: Context, engine: Engine): Promise<void> {
 /** One lab: its containers, and HAProxy's view of its servers joined to them by address. */
 async function one(ctx: Context, engine: Engine, project: string, ref: string): Promise<void> {
   const { out } = ctx;
-  const { all, haproxy } = await runningProject(engine, project, ref);
+  const { all, haproxy, apps } = await runningProject(engine, project, ref);
+  // Each app service is the HAProxy backend of the same name (core/render-haproxy.ts).
+  const services = [...new Set(apps.map((c) => c.service))].sort();
   const { state } = await projectWorkspace(ctx, project, haproxy);
   const mode = state?.options.mode ?? 'http';
   const faults = readAllFaults(engine, all);
   let servers: ServerStat[] = [];
   let statsError: string | undefined;
   try {
-    servers = backendServers(await readStats(statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' })));
+    const rows = await readStats(statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' }));
+    servers = services.flatMap((s) => backendServers(rows, s));
   } catch (e) {
     statsError = (e as Error).message;
   }
   const byIp = new Map<string | undefined, LabContainer>(all.map((c) => [c.ip, c]));
   const serverRows = servers.filter((s) => s.state !== 'EMPTY').map((s) => ({
+    backend: s.pxname,
     server: s.svname,
     addr: s.addr,
     container: byIp.get(s.addr?.split(':')[0])?.name ?? null,
@@ -72,6 +76,11 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
     lab: haproxy.lab,
     options: state ? { ...state.options, statsPassword: undefined } : null,
     ...(state?.studentConfig ? { studentConfig: state.studentConfig } : {}),
+    services: services.map((service) => {
+      const mine = apps.filter((c) => c.service === service);
+      const up = servers.filter((s) => s.pxname === service && s.state === 'UP').length;
+      return { service, replicas: mine.length, running: mine.filter((c) => c.state === 'running').length, up };
+    }),
     containers: all.map(({ name, service, state: s, status: st, ip, ports }) => ({ name, service, state: s, status: st, ip, ports })),
     servers: serverRows,
     emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
@@ -84,7 +93,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
   out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', 'STATUS']));
   const broken = (await faults).filter((f) => f.faults.length > 0);
   if (broken.length) out.result(`\n${out.c.bold('Faults')} (lab fault ${ref} <service>/<replica> clear)\n${renderTable(broken.map((f) => [`${f.service}/${f.replica}`, f.container, out.c.red(f.faults.join(', '))]), ['REPLICA', 'CONTAINER', 'FAULTS'])}`);
-  out.result(`\n${out.c.bold("HAProxy's servers")} (backend app)`);
+  out.result(`\n${out.c.bold("HAProxy's servers")} (backend ${services.join(', ') || 'app'})`);
   if (statsError) {
     out.result(out.c.red(`  ${statsError}`));
     const e = new RuntimeError(statsError, { hint: `lab logs ${ref} haproxy shows why` });

@@ -1,3 +1,4 @@
+import { replicaCounts } from '../core/services.ts';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
@@ -94,7 +95,7 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
         const upOk = await step('up', async () => {
           engine ??= await openEngine(ctx, resolved);
           const s = await startLab(ctx, { loaded, options, ws, timeoutMs, pull: 'missing', engine });
-          return `${options.replicas} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
+          return `${replicaCounts(loaded.lab, options).reduce((n, c) => n + c.replicas, 0)} replicas UP in ${Math.round(s.timings.totalMs)} ms`;
         });
         const exercise = Boolean(runLab) && loaded.lab.tasks.length > 0;
         // The lab's own checks (lab check) first, as on any lab; an exercise lab without

@@ -4,6 +4,7 @@ import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { defaultProject, parseTimeout } from '../core/options.ts';
 import { tryNext } from '../core/report.ts';
+import { describeReplicas } from '../core/services.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { type Started, startLab } from '../engine/start-lab.ts';
@@ -47,10 +48,10 @@ function report(ctx: Context, r: Started): void {
     timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
   });
   const o = r.options;
-  out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${o.replicas} replica(s) behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
+  out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${describeReplicas(r.counts)} behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}${r.studentConfig ? '' : '\n'}`);
   if (r.studentConfig) out.result(`  Yours:  ${out.c.cyan(r.studentConfig)}  (edit it, then run: lab apply ${r.short})\n`);
-  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), o.replicas, appUrl, out.c)) out.result(line);
+  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), r.counts, appUrl, out.c)) out.result(line);
 }

@@ -6,6 +6,8 @@ import { decodeUtf8 } from './decode-utf8.ts';
 import { parseLab } from './parse-lab.ts';
 import { taskProblems } from '../core/exercises/task-problems.ts';
 import type { Lab } from '../core/lab-schema.ts';
+import type { BuildContext } from '../core/images.ts';
+import { labServices } from '../core/services.ts';
 import { LabFileError, UsageError, type FileProblem, EnvironmentError } from '../core/errors.ts';
 
 /**
@@ -45,10 +47,8 @@ export interface LabFile {
 export interface LoadedLab {
   lab: Lab;
   file: string;
-  /** Absolute build context of the app, when the lab builds one. */
-  buildContext?: string;
-  /** Hash of the build context's files (see build-hash.ts). */
-  buildHash?: string;
+  /** Absolute build context and the hash of its files (see build-hash.ts) of each service that builds its image, by service name. */
+  builds: Record<string, BuildContext>;
   /** Absolute path of the student's starter haproxy.cfg (loadBalancer.config: student). */
   starter?: string;
 }
@@ -112,11 +112,16 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
   if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`)) {
     problems.push({ file: displayName, ...keyPosition(['id']), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
   }
-  let buildContext: string | undefined;
-  if (lab.app.build) {
-    buildContext = resolve(dirname(file), lab.app.build.context);
-    if (!existsSync(join(buildContext, 'Dockerfile')) || !statSync(buildContext).isDirectory()) {
-      problems.push({ file: displayName, ...keyPosition(['app', 'build', 'context']), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
+  const builds: Record<string, BuildContext> = {};
+  const hashes = new Map<string, string>();
+  for (const { name, build, at } of labServices(lab)) {
+    if (!build) continue;
+    const context = resolve(dirname(file), build.context);
+    if (!existsSync(join(context, 'Dockerfile')) || !statSync(context).isDirectory()) {
+      problems.push({ file: displayName, ...keyPosition([...at, 'build', 'context']), key: [...at, 'build', 'context'].join('.'), message: `no Dockerfile in ${context}` });
+    } else {
+      if (!hashes.has(context)) hashes.set(context, hashBuildContext(context));
+      builds[name] = { context, hash: hashes.get(context) };
     }
   }
   problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition));
@@ -130,7 +135,7 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
     problems.push({ file: displayName, ...keyPosition(['loadBalancer', 'starter']), key: 'loadBalancer.starter', message: `no such file: ${starter}` });
   }
   if (problems.length) return { problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
-  return { lab: { lab, file, buildContext, buildHash: buildContext ? hashBuildContext(buildContext) : undefined, starter }, problems };
+  return { lab: { lab, file, builds, starter }, problems };
 }
 
 /** Load a lab by reference or throw one LabFileError with all its problems. */

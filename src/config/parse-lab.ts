@@ -89,10 +89,15 @@ function issueProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, 
       message: `unknown key "${key}"${suggestKey(labSchemaObject(), path, key, knownKeys(doc, path))}`,
     }));
   }
-  return [{ ...position(doc, lc, path), file, key: path.join('.') || '(document)', message: friendly(issue) }];
+  // A bad map key (services.Web), or a rule about a whole map entry (services.api): at its key.
+  const atKey = (issue.code === 'invalid_key' || issue.code === 'custom') && path.length > 0 && isMap(doc.getIn(path, true));
+  const at = issue.code === 'invalid_key' || atKey ? position(doc, lc, path.slice(0, -1), String(path.at(-1))) : position(doc, lc, path);
+  return [{ ...at, file, key: path.join('.') || '(document)', message: friendly(issue) }];
 }
 
 function friendly(issue: z.core.$ZodIssue): string {
+  // A record's key that breaks its rule, e.g. services.Web: the key rule's own words.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   if (issue.code === 'invalid_type') {
     if (issue.message.includes('received undefined')) return `is required (${issue.expected})`;
     // zod reports 8000.5 for an .int() as "expected int, received number", which reads as nonsense.

@@ -19,7 +19,8 @@ const credential = z
 
 export const LabIdPattern = /^[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$/;
 
-const AppSchema = z.strictObject({
+// One app service's fields; `app:` is the one-service form of `services:` (core/services.ts).
+const appFields = {
   image: imageRef.describe('Image the app runs. With `build`, the tag given to the built image.'),
   build: z
     .strictObject({
@@ -31,6 +32,24 @@ const AppSchema = z.strictObject({
     .describe('Build the app image locally instead of pulling it.'),
   port: port.describe('Port the app listens on inside its container.'),
   health: z.string().regex(/^\/[A-Za-z0-9._\-/]*$/, 'must be a path like /health').describe('HTTP path HAProxy checks.'),
+  version: safeText('a version').optional().describe('The app\'s version, given to it as VERSION (the demo app shows it in X-App).'),
+  environment: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as LOG_LEVEL'), safeText('an environment value')).optional()
+    .describe('Environment variables of every replica. They are written into the compose file: no secrets.'),
+  cpus: z.number().min(0.01).max(64).multipleOf(0.01).optional().describe('CPU limit of each replica, e.g. 0.5 (half a core): compose deploy.resources.limits.cpus.'),
+  memory: z.string().regex(/^[1-9][0-9]*[kmg]$/, 'must be a size such as 256m or 1g')
+    .refine((v) => Number.parseInt(v, 10) * { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[v.slice(-1) as 'k'] >= 6 * 2 ** 20, "must be at least 6m (Docker's minimum)").optional()
+    .describe('Memory limit of each replica, e.g. 256m: compose deploy.resources.limits.memory.'),
+};
+
+const AppSchema = z.strictObject(appFields);
+
+/** Service names are compose services, DNS names, HAProxy backends and server names at once. */
+export const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ServiceSchema = z.strictObject({
+  ...appFields,
+  replicas: z.number().int().min(1).max(MAX_REPLICAS).optional().describe('Replicas of this service; defaults.replicas when absent.'),
+  path: z.string().regex(/^(\/[a-z0-9_-]+)+$/, 'must be a path prefix like /api or /api/v2 (lowercase letters, digits, _ and -)').optional()
+    .describe('Generated config: requests to this path or below go to this service, which sees them without the prefix (/api/json as /json). The first service without a path gets the rest.'),
 });
 
 const LoadBalancerSchema = z.strictObject({
@@ -61,6 +80,7 @@ const CheckSchema = z.strictObject({
   requests: z.number().int().min(1).max(100_000).optional().describe('Requests to send (distribution, failover).'),
   concurrency: z.number().int().min(1).max(256).optional(),
   tolerance: z.number().min(0).max(1).optional().describe('Allowed relative deviation from an even share.'),
+  service: z.string().regex(SERVICE_NAME).optional().describe('replicas-up: only this service (its HAProxy backend); every service when absent.'),
 });
 
 export const LabSchema = z.strictObject({
@@ -68,13 +88,50 @@ export const LabSchema = z.strictObject({
   title: localText,
   summary: localText,
   goals: z.array(localText).min(1).describe('Learning goals, shown by `lab show`.'),
-  app: AppSchema,
+  app: AppSchema.optional().describe('The app: one service named app. Give either app or services.'),
+  services: z.record(z.string().max(30).regex(SERVICE_NAME, 'must be a lowercase name such as web or api-v2 (a DNS name and HAProxy backend)'), ServiceSchema)
+    .optional().describe('Several app services, each its own compose service and HAProxy backend, by name (e.g. web, api).'),
   loadBalancer: LoadBalancerSchema,
   defaults: DefaultsSchema.prefault({}),
   checks: z.array(CheckSchema).default([]),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),
   quiz: z.array(QuizSchema).default([]).describe('Questions for lab quiz.'),
-});
+}).superRefine((lab, ctx) => serviceProblems(lab, ctx));
+
+/** What a shape alone can't say about app/services: one of the two, names, paths, VERSION. */
+function serviceProblems(lab: { app?: unknown; services?: Record<string, ServiceInput>; loadBalancer: { config: string }; checks: { service?: string }[] }, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (lab.app && lab.services) issue(['services'], 'give either app: (one service) or services:, not both');
+  if (!lab.app && !lab.services) issue([], 'needs app: (one service) or services: (several)');
+  const entries = Object.entries(lab.services ?? {});
+  if (lab.services && entries.length === 0) issue(['services'], 'must name at least one service');
+  for (const [name, s] of entries) {
+    if (RESERVED_SERVICES.includes(name)) issue(['services', name], `"${name}" is lab's own service; choose another name`);
+    if (s.version !== undefined && s.environment?.VERSION !== undefined) issue(['services', name, 'environment', 'VERSION'], 'is set by version: give one of the two');
+  }
+  const names = lab.services ? Object.keys(lab.services) : ['app'];
+  lab.checks.forEach((c, i) => {
+    if (c.service !== undefined && !names.includes(c.service)) issue(['checks', i, 'service'], `"${c.service}" is not a service of this lab: ${names.join(', ')}`);
+  });
+  const byPath = new Map<string, string>();
+  for (const [name, s] of entries) {
+    if (s.path === undefined) continue;
+    const other = byPath.get(s.path);
+    if (other) issue(['services', name, 'path'], `"${s.path}" is also ${other}'s path; each path goes to one service`);
+    byPath.set(s.path, name);
+  }
+  const unrouted = entries.filter(([, s]) => s.path === undefined).map(([n]) => n);
+  // Generated mode routes by path; a second service without one could never be reached.
+  if (lab.loadBalancer.config === 'generated' && unrouted.length > 1) {
+    issue(['services', unrouted[1]!], `has no path, like ${unrouted[0]}, which already gets every request no path matches: give ${unrouted[1]} a path such as /${unrouted[1]}`);
+  }
+}
+
+type ServiceInput = { version?: string; environment?: Record<string, string>; path?: string };
+/** Compose services lab runs beside the app services. */
+export const RESERVED_SERVICES = ['haproxy'];
 
 export type Lab = z.infer<typeof LabSchema>;
 export type LabCheck = Lab['checks'][number];
+export type LabApp = NonNullable<Lab['app']>;
+export type LabServiceInput = NonNullable<Lab['services']>[string];

@@ -1,6 +1,7 @@
 import { ALGORITHMS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Algorithm, type Lab, type Mode } from './lab-schema.ts';
 import { UsageError } from './errors.ts';
 import { EXAMPLE_PAIR, parseImagePair } from './image-substitutions.ts';
+import { labServices } from './services.ts';
 
 /** What a user may pass on the command line; strings as typed, before validation. */
 export interface RenderFlags {
@@ -23,7 +24,10 @@ export interface RenderFlags {
 /** The fully resolved settings a lab is rendered with. */
 export interface RenderOptions {
   project: string;
+  /** Replicas of every service without its own count in serviceReplicas (core/services.ts replicasOf). */
   replicas: number;
+  /** Per-service counts: a service's `replicas` in the lab file, or `lab scale <lab> web=5`. Absent when none. */
+  serviceReplicas?: Record<string, number>;
   algorithm: Algorithm;
   mode: Mode;
   sticky: boolean;
@@ -136,6 +140,11 @@ function credential(raw: string, option: string): string {
   return raw;
 }
 
+const ownCounts = (lab: Lab): { serviceReplicas?: Record<string, number> } => {
+  const own = labServices(lab).flatMap((s) => (s.replicas === undefined ? [] : [[s.name, s.replicas] as const]));
+  return own.length ? { serviceReplicas: Object.fromEntries(own) } : {};
+};
+
 /** Merge the lab's defaults with the user's flags and check every value. Pure. */
 export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptions {
   const warnings: string[] = [];
@@ -151,6 +160,8 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
   const options: RenderOptions = {
     project,
     replicas: flags.replicas === undefined ? d.replicas : parseReplicas(flags.replicas),
+    // --replicas N runs every service with N; without it, a service's own count wins.
+    ...(flags.replicas === undefined ? ownCounts(lab) : {}),
     algorithm: flags.algorithm === undefined ? lab.loadBalancer.algorithm : parseAlgorithm(flags.algorithm, warnings),
     mode,
     sticky,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
-import { buildArgsOf, substitute } from './images.ts';
+import { type BuildContext, buildArgsOf, substitute } from './images.ts';
 import { IMAGE_LABEL, labelsFor } from './labels.ts';
-import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
+import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
+import { labServices, type LabService, replicasOf } from './services.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 import { shortId } from './lab-id.ts';
 import { studentHaproxyCommand } from './render-lab-cfg.ts';
@@ -14,10 +15,8 @@ export interface ComposeInput {
   options: RenderOptions;
   /** Absolute workspace directory (recorded in labels, so `lab reset` can find it). */
   workspace: string;
-  /** Absolute path of the app's build context, when the lab builds its app. */
-  buildContext?: string;
-  /** Hash of the build context, recorded on the built image (IMAGE_LABEL.buildHash). */
-  buildHash?: string;
+  /** Each building service's absolute build context and its hash (recorded on the built image as IMAGE_LABEL.buildHash), by service name. */
+  builds?: Record<string, BuildContext>;
   /**
    * haproxy.cfg to carry inside the compose file instead of bind-mounting ./haproxy: a remote
    * engine has no such directory. Compose >= 2.23.1 copies `content` configs into the
@@ -51,37 +50,19 @@ const escapeDollars = (value: unknown): unknown => {
   return value;
 };
 
-/** The compose model of a lab: N app replicas and HAProxy in front. Pure. */
-export function composeModel({ lab, options: o, workspace, buildContext, buildHash, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
+/** The compose model of a lab: N replicas of each app service and HAProxy in front. Pure. */
+export function composeModel({ lab, options: o, workspace, builds, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
   const labels = labelsFor(lab.id, o.project, workspace);
-  const build = lab.app.build && buildContext
-    ? {
-        context: buildContext,
-        args: buildArgsOf(lab, o.images),
-        // Image-level labels only: every container started from the image inherits them, so
-        // lab.managed here would make a user's `docker run lab/whoami:1` look like lab's.
-        labels: { [IMAGE_LABEL.builtFor]: lab.id, ...(buildHash ? { [IMAGE_LABEL.buildHash]: buildHash } : {}) },
-      }
-    : undefined;
+  const services = labServices(lab);
   return escapeDollars({
     name: o.project,
     services: {
-      [APP_SERVICE]: {
-        image: substitute(lab.app.image, o.images),
-        // pull_policy build: never ask a registry for lab's own image. `lab up` passes
-        // --build or --no-build after comparing the image's build-hash label.
-        ...(build ? { build, pull_policy: 'build' } : {}),
-        // No container_name and no host ports: both would stop the service from scaling.
-        deploy: { replicas: o.replicas },
-        labels,
-        // The demo app exits at once on SIGTERM; anything slower is killed after 2 s.
-        stop_grace_period: '2s',
-      },
+      ...Object.fromEntries(services.map((s) => [s.name, appService(s, lab.id, o, labels, builds?.[s.name])])),
       haproxy: {
         image: substitute(lab.loadBalancer.image, o.images),
         // Student mode: lab's 00-lab.cfg, then the student's haproxy.cfg (core/render-lab-cfg.ts).
         ...(lab.loadBalancer.config === 'student' ? { command: studentHaproxyCommand() } : {}),
-        depends_on: [APP_SERVICE],
+        depends_on: services.map((s) => s.name),
         ports: [port(HAPROXY_APP_PORT, o.appPort, o.expose), port(HAPROXY_STATS_PORT, o.statsPort, o.expose)],
         // The stats credentials (render-secrets.ts); compose reads the file, relative to this one.
         env_file: [`./${HAPROXY_ENV_FILE}`],
@@ -94,6 +75,35 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
     networks: { default: { labels } },
     ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),
   }) as Record<string, unknown>;
+}
+
+/** One app service: its image (or build), replicas, environment and resource limits. */
+function appService(s: LabService, labId: string, o: RenderOptions, labels: Record<string, string>, b: BuildContext | undefined): Record<string, unknown> {
+  const build = s.build && b
+    ? {
+        context: b.context,
+        args: buildArgsOf(s, o.images),
+        // Image-level labels only: every container started from the image inherits them, so
+        // lab.managed here would make a user's `docker run lab/whoami:1` look like lab's.
+        labels: { [IMAGE_LABEL.builtFor]: labId, ...(b.hash ? { [IMAGE_LABEL.buildHash]: b.hash } : {}) },
+      }
+    : undefined;
+  const environment = { ...s.environment, ...(s.version === undefined ? {} : { VERSION: s.version }) };
+  // Compose applies deploy.resources.limits on `docker compose up` (no swarm needed):
+  // https://docs.docker.com/reference/compose-file/deploy/#resources
+  const limits = { ...(s.cpus === undefined ? {} : { cpus: String(s.cpus) }), ...(s.memory === undefined ? {} : { memory: s.memory }) };
+  return {
+    image: substitute(s.image, o.images),
+    // pull_policy build: never ask a registry for lab's own image. `lab up` passes
+    // --build or --no-build after comparing the image's build-hash label.
+    ...(build ? { build, pull_policy: 'build' } : {}),
+    ...(Object.keys(environment).length ? { environment } : {}),
+    // No container_name and no host ports: both would stop the service from scaling.
+    deploy: { replicas: replicasOf(o, s.name), ...(Object.keys(limits).length ? { resources: { limits } } : {}) },
+    labels,
+    // The demo app exits at once on SIGTERM; anything slower is killed after 2 s.
+    stop_grace_period: '2s',
+  };
 }
 
 const CFG_NAME = 'haproxy_cfg';

@@ -2,12 +2,11 @@ import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { STATS_AUTH_ENV } from './render-secrets.ts';
 import { configIdRule, stampConfigId } from './config-id.ts';
+import { defaultService, labServices, type LabService, replicasOf } from './services.ts';
 
 /** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
 export const HAPROXY_APP_PORT = 8080;
 export const HAPROXY_STATS_PORT = 1936;
-export const APP_SERVICE = 'app';
-export const BACKEND = 'app';
 export const FRONTEND = 'web';
 
 /**
@@ -22,12 +21,13 @@ export const renderHaproxyCfg = (lab: Lab, o: RenderOptions): string => stampCon
 
 function renderCfgText(lab: Lab, o: RenderOptions): string {
   const http = o.mode === 'http';
-  const slots = serverSlots(o.replicas);
+  const services = labServices(lab);
+  const slots = services.map((s) => `${services.length > 1 ? `${s.name} ` : ''}${serverSlots(replicasOf(o, s.name))}`).join(', ');
   const lines = [
     `# haproxy.cfg for lab ${lab.id} (${o.project}), written by lab. \`lab up\` and \`lab render\` rewrite it.`,
     // The replica count is deliberately absent: scaling within the slots must leave this file
     // byte-identical, so HAProxy is not reloaded.
-    `# ${slots} server slots, balance ${o.algorithm}, mode ${o.mode} (${http ? 'L7: one decision per request' : 'L4: one decision per connection'})${o.sticky ? ', sticky by cookie' : ''}.`,
+    `# ${services.length > 1 ? `server slots ${slots}` : `${slots} server slots`}, balance ${o.algorithm}, mode ${o.mode} (${http ? 'L7: one decision per request' : 'L4: one decision per connection'})${o.sticky ? ', sticky by cookie' : ''}.`,
     '',
     'global',
     '    log stdout format raw local0 info',
@@ -83,25 +83,10 @@ function renderCfgText(lab: Lab, o: RenderOptions): string {
     '',
     `frontend ${FRONTEND}`,
     `    bind :${HAPROXY_APP_PORT}`,
-    `    default_backend ${BACKEND}`,
+    ...routes(services),
+    `    default_backend ${defaultService(services).name}`,
     '',
-    `backend ${BACKEND}`,
-    '    # Always explicit: the default changed from roundrobin to random in HAProxy 3.3.',
-    `    balance ${o.algorithm}`,
-    ...(o.algorithm === 'first' ? ['    # first fills app1 up to its maxconn before using the next server.'] : []),
-    `    option httpchk GET ${lab.app.health}`,
-    '    http-check expect status 200',
-    ...(http ? ['    # Lets a client see which server answered.', '    http-response set-header X-Served-By %[srv_name]'] : []),
-    ...(o.sticky
-      ? [
-          '    # Sticky sessions: HAProxy sets a cookie naming the server. "dynamic" derives each',
-          '    # value from the server address, since server-template slots have no fixed name.',
-          '    cookie SERVERID insert indirect nocache dynamic',
-          `    dynamic-cookie-key ${o.project}`,
-        ]
-      : []),
-    `    server-template ${APP_SERVICE} 1-${slots} ${APP_SERVICE}:${lab.app.port}`,
-    '',
+    ...services.flatMap((service) => backend(service, o)),
     'listen stats',
     `    bind :${HAPROXY_STATS_PORT}`,
     '    # lab reads this back after every start and reload: HAProxy runs this very file.',
@@ -120,4 +105,45 @@ function renderCfgText(lab: Lab, o: RenderOptions): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Services with a `path` get the requests whose path starts with it (at a path segment:
+ * /api and /api/x, not /apix). Longest prefix first, so /api/v2 wins over /api. Only http
+ * mode sees paths; in tcp mode every connection goes to the default backend.
+ */
+function routes(services: readonly LabService[]): string[] {
+  const routed = services.filter((s) => s.path !== undefined).sort((a, b) => b.path!.length - a.path!.length);
+  if (routed.length === 0) return [];
+  return [
+    '    # Path prefixes from the lab file (services.<name>.path); a request no prefix matches goes',
+    '    # to the default backend. https://docs.haproxy.org/3.0/configuration.html#7.3.6-path',
+    ...routed.map((s) => `    use_backend ${s.name} if { path ${s.path} } || { path_beg ${s.path}/ }`),
+  ];
+}
+
+/** One backend per service, named after it; its servers are the service's replicas found by DNS. */
+function backend(s: LabService, o: RenderOptions): string[] {
+  const http = o.mode === 'http';
+  return [
+    `backend ${s.name}`,
+    '    # Always explicit: the default changed from roundrobin to random in HAProxy 3.3.',
+    `    balance ${o.algorithm}`,
+    ...(o.algorithm === 'first' ? [`    # first fills ${s.name}1 up to its maxconn before using the next server.`] : []),
+    // The service sees its requests without its path prefix, as if it were alone: /api/json as /json.
+    ...(http && s.path ? [`    http-request set-path %[path,regsub(^${s.path}/?,/)]`] : []),
+    `    option httpchk GET ${s.health}`,
+    '    http-check expect status 200',
+    ...(http ? ['    # Lets a client see which server answered.', '    http-response set-header X-Served-By %[srv_name]'] : []),
+    ...(o.sticky
+      ? [
+          '    # Sticky sessions: HAProxy sets a cookie naming the server. "dynamic" derives each',
+          '    # value from the server address, since server-template slots have no fixed name.',
+          '    cookie SERVERID insert indirect nocache dynamic',
+          `    dynamic-cookie-key ${o.project}`,
+        ]
+      : []),
+    `    server-template ${s.name} 1-${serverSlots(replicasOf(o, s.name))} ${s.name}:${s.port}`,
+    '',
+  ];
 }

@@ -79,8 +79,12 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
  * The "Try next" commands after `lab up`, each with the -p the lab was started with (without it
  * they would act on another project). Pure.
  */
-export function tryNext(short: string, project: string, defaultProject: string, replicas: number, appUrl: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
+export function tryNext(short: string, project: string, defaultProject: string, replicas: number | readonly { service: string; replicas: number }[], appUrl: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
   const ref = project === defaultProject ? short : `${short} -p ${project}`;
+  // Several services scale one at a time, by name (lab scale 09 web=4).
+  const counts = typeof replicas === 'number' ? [{ service: '', replicas }] : replicas;
+  const first = counts[0] ?? { service: '', replicas: 1 };
+  const scaleTo = `${counts.length > 1 ? `${first.service}=` : ''}${Math.min(first.replicas + 2, 100)}`;
   // At least one space before the comment: a long -p must not run into it (`-p labtest-3819-03# …`).
   const cmd = (text: string, why: string) => `  ${`${text} `.padEnd(28)}${c.dim(`# ${why}`)}`;
   return [
@@ -88,7 +92,7 @@ export function tryNext(short: string, project: string, defaultProject: string, 
     `  curl -s ${appUrl}        ${c.dim('# again and again: the replica changes')}`,
     cmd(`lab status ${ref}`, "containers and HAProxy's view of them"),
     cmd(`lab check ${ref}`, 'prove the traffic is spread'),
-    cmd(`lab scale ${ref} ${Math.min(replicas + 2, 100)}`, 'scale out, live'),
+    cmd(`lab scale ${ref} ${scaleTo}`, 'scale out, live'),
     cmd(`lab down ${ref}`, 'remove everything'),
   ];
 }

@@ -57,7 +57,7 @@ const ServersCheck = z.strictObject({
 });
 
 /** The kinds `checks:` has (lab check), usable in tasks too. */
-const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up') });
+const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up'), service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this service (its HAProxy backend); every service when absent.') });
 const DistributionCheck = z.strictObject({ ...common, ...load, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
 const FailoverCheck = z.strictObject({ ...common, concurrency: load.concurrency, kind: z.literal('failover') });
 

@@ -3,6 +3,7 @@ import { checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { containerLogs, labContainers } from '../docker/engine.ts';
 import type { Engine } from './engine.ts';
 import type { WaitOptions } from './readiness.ts';
+import { upText } from '../core/services.ts';
 
 /** Why a lab is not ready, in words a student can act on: the container that died, the replica HAProxy does not see as UP, their last log lines. */
 
@@ -27,7 +28,8 @@ export async function notReady(engine: Engine, o: WaitOptions, servers: ServerSt
     return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`last log lines of ${haproxy.name}:`, ...logs.map((l) => `  ${l}`)] : [] });
   }
   const upIps = new Set(servers.filter(checkedUp).map((s) => s.addr?.split(':')[0]));
-  const notUp = containers.filter((c) => c.service === 'app' && !upIps.has(c.ip));
+  const services = new Set(o.expected.map((e) => e.service));
+  const notUp = containers.filter((c) => services.has(c.service) && !upIps.has(c.ip));
   const details: string[] = [];
   for (const c of notUp.slice(0, 3)) {
     const server = servers.find((s) => s.addr?.split(':')[0] === c.ip);
@@ -35,8 +37,8 @@ export async function notReady(engine: Engine, o: WaitOptions, servers: ServerSt
     const logs = await containerLogs(engine.docker, c.id, 10).catch(() => []);
     details.push(...logs.map((l) => `    ${l}`));
   }
-  const up = servers.filter(checkedUp).length;
-  return new RuntimeError(`Not ready after ${seconds} s: HAProxy has ${up} of ${o.replicas} replicas UP`, {
+  const each = o.expected.map((e) => ({ ...e, up: servers.filter((s) => s.pxname === e.service && checkedUp(s)).length }));
+  return new RuntimeError(`Not ready after ${seconds} s: HAProxy has ${upText(each).replace(/\//g, ' of ')}`, {
     details,
     hint: 'An app that fails its health check stays DOWN. Look at lab logs, or raise --timeout',
   });

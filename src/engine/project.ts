@@ -2,6 +2,7 @@ import type { LoadedLab } from '../config/labs.ts';
 import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.ts';
 import { substitute } from '../core/images.ts';
 import { IMAGE_LABEL } from '../core/labels.ts';
+import { labServices } from '../core/services.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { foreignInProject, type LabContainer, labContainers } from '../docker/engine.ts';
@@ -19,9 +20,11 @@ import type { WorkspaceState } from './workspace.ts';
  * old label name, next to lab.managed) is rebuilt too, so its containers stop inheriting lab.managed.
  */
 export async function buildFlag(engine: Engine, loaded: LoadedLab, options: RenderOptions): Promise<'--build' | '--no-build' | undefined> {
-  if (!loaded.buildHash) return undefined;
-  const info = await engine.docker.getImage(substitute(loaded.lab.app.image, options.images)).inspect().catch(() => undefined);
-  return info?.Config?.Labels?.[IMAGE_LABEL.buildHash] === loaded.buildHash ? '--no-build' : '--build';
+  const built = labServices(loaded.lab).flatMap((s) => (loaded.builds[s.name]?.hash ? [{ image: s.image, hash: loaded.builds[s.name]!.hash }] : []));
+  if (built.length === 0) return undefined;
+  // Every built image must carry its context's hash; one stale image rebuilds them all.
+  const fresh = await Promise.all(built.map(async (b) => (await engine.docker.getImage(substitute(b.image, options.images)).inspect().catch(() => undefined))?.Config?.Labels?.[IMAGE_LABEL.buildHash] === b.hash));
+  return fresh.every(Boolean) ? '--no-build' : '--build';
 }
 
 /**
@@ -52,6 +55,7 @@ export async function runningProject(engine: Engine, project: string, labRef: st
   if (!haproxy) {
     throw new UsageError(`Lab ${labRef} is not running (no containers of project ${project})`, { hint: `Start it with: lab up ${labRef}` });
   }
-  return { all, haproxy, apps: all.filter((c) => c.service === 'app') };
+  // Every compose service but HAProxy is an app service of the lab (core/services.ts).
+  return { all, haproxy, apps: all.filter((c) => c.service !== 'haproxy') };
 }
 

@@ -5,11 +5,13 @@ import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import type { Progress } from '../ui/output.ts';
 import type { Engine } from './engine.ts';
 import { failIfContainersDied, notReady } from './not-ready.ts';
+import { upText } from '../core/services.ts';
 
 export interface WaitOptions {
   stats: StatsEndpoint;
   project: string;
-  replicas: number;
+  /** Replicas each service (HAProxy backend of the same name) must have UP: core/services.ts replicaCounts. */
+  expected: readonly { service: string; replicas: number }[];
   timeoutMs: number;
   /** The user's --timeout, named when the wait runs out (timeoutMs may be only what is left of it). */
   limitMs?: number;
@@ -18,8 +20,8 @@ export interface WaitOptions {
 }
 
 /**
- * Wait until HAProxy's stats show `replicas` servers UP: not merely the containers running,
- * but HAProxy having found each through DNS and passed its health check.
+ * Wait until HAProxy's stats show, in each service's backend, its replicas UP: not merely the
+ * containers running, but HAProxy having found each through DNS and passed its health check.
  */
 export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise<{ servers: ServerStat[]; ms: number }> {
   const t0 = performance.now();
@@ -29,14 +31,15 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
   for (;;) {
     if (o.signal.aborted) throw new InterruptedError('Interrupted while waiting for the replicas');
     try {
-      servers = backendServers(await readStats(o.stats, 1000));
+      const rows = await readStats(o.stats, 1000);
       statsError = undefined;
-      const up = servers.filter(checkedUp).length;
+      const each = o.expected.map((e) => ({ ...e, servers: backendServers(rows, e.service) }));
+      servers = each.flatMap((e) => e.servers);
       // After a scale-down the removed replicas stay `UP 1/2` (still taking traffic) until
       // their checks fail: ready only when nothing else is in rotation either.
-      const serving = servers.filter((s) => s.state === 'UP').length;
-      if (up === o.replicas && serving === o.replicas) return { servers, ms: performance.now() - t0 };
-      o.progress.update(`Waiting for HAProxy: ${up}/${o.replicas} replicas UP`);
+      const ready = (e: (typeof each)[number]) => e.servers.filter(checkedUp).length === e.replicas && e.servers.filter((s) => s.state === 'UP').length === e.replicas;
+      if (each.every(ready)) return { servers, ms: performance.now() - t0 };
+      o.progress.update(`Waiting for HAProxy: ${upText(each.map((e) => ({ service: e.service, up: e.servers.filter(checkedUp).length, replicas: e.replicas })))}`);
     } catch (e) {
       statsError = (e as Error).message;
       o.progress.update('Waiting for HAProxy to answer on its stats port');

@@ -4,6 +4,7 @@ import type { PullPolicy } from '../core/compose-up-args.ts';
 import { InterruptedError } from '../core/errors.ts';
 import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { shortId } from '../core/lab-id.ts';
+import { describeReplicas, replicaCounts } from '../core/services.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { composeVersion } from '../docker/compose.ts';
@@ -42,6 +43,8 @@ export interface Started {
   /** Student mode: the student's haproxy.cfg in the workspace. */
   studentConfig?: string;
   containers: LabContainer[];
+  /** Each service's replicas (core/services.ts replicaCounts). */
+  counts: { service: string; replicas: number }[];
   servers: ServerStat[];
   timings: { composeMs: number; readyMs: number; totalMs: number };
 }
@@ -68,7 +71,8 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}, Compose ${compose.version}`);
 
-  const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${options.replicas} replica(s) and HAProxy`);
+  const counts = replicaCounts(loaded.lab, options);
+  const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${describeReplicas(counts)} and HAProxy`);
   let converged: Awaited<ReturnType<typeof converge>>;
   try {
     converged = await converge(ctx, engine, { loaded, options, ws, pull: r.pull });
@@ -84,7 +88,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   // Student mode: the student's file decides what HAProxy balances (a starter has no backend,
   // so 0 replicas UP is by design): ready once HAProxy runs both files and the apps run.
   const student = Boolean(loaded.starter);
-  const wait = ctx.out.step(student ? 'Waiting for HAProxy to run 00-lab.cfg and your haproxy.cfg' : `Waiting for HAProxy to see ${options.replicas} replica(s) UP`);
+  const wait = ctx.out.step(student ? 'Waiting for HAProxy to run 00-lab.cfg and your haproxy.cfg' : `Waiting for HAProxy to see ${describeReplicas(counts)} UP`);
   // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
   const waitStart = performance.now();
   const deadline = waitStart + r.timeoutMs;
@@ -93,7 +97,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     (async () => {
       const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
       if (student) return { ...confirmed, ready: await studentReady(engine, confirmed.stats, options.project) };
-      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, replicas: options.replicas, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
+      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, expected: counts, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
       return { ...confirmed, ready };
     })().catch((e: unknown) => {
       if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
@@ -103,7 +107,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   // The whole wait for HAProxy: confirming its configuration, then the replicas' checks.
   const readyMs = performance.now() - waitStart;
   const up = ready.servers.filter(checkedUp).length;
-  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${options.replicas} replica(s) UP in backend app${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
+  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP in backend app${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
     lab: loaded.lab.id,
@@ -116,6 +120,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     appUrl: `http://${host}:${haproxy.ports[HAPROXY_APP_PORT]}/`,
     ...(student ? { studentConfig: ws.haproxyCfg } : {}),
     containers,
+    counts,
     servers: ready.servers,
     timings: { composeMs, readyMs, totalMs: performance.now() - t0 },
   };

@@ -75,7 +75,7 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   }
   const cfg = renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash, inlineHaproxyCfg: remote ? cfg : undefined });
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds, inlineHaproxyCfg: remote ? cfg : undefined });
   const [previous, marker, state] = await Promise.all([ws.haproxyCfg, ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
   const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
   const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
@@ -121,7 +121,7 @@ async function writeStudentWorkspace(ws: Workspace, loaded: LoadedLab, options: 
   await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
   const student = existing ?? (await copyStarter(loaded.starter ?? '', ws.haproxyCfg));
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, buildContext: loaded.buildContext, buildHash: loaded.buildHash });
+  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds });
   const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options, studentConfig: ws.haproxyCfg };
   await Promise.all([
     atomicWrite(ws.composeFile, compose, SHARED),

@@ -9,6 +9,6 @@ export function allLabImages(images: Record<string, string>): (LabImages & { loa
   return listLabFiles().flatMap(({ file }) => {
     const { lab } = readLab(file);
     if (!lab) return [];
-    return [{ lab: lab.lab, buildContext: lab.buildContext, images, loaded: lab }];
+    return [{ lab: lab.lab, builds: lab.builds, images, loaded: lab }];
   });
 }

@@ -88,7 +88,7 @@ describe('readLab', () => {
     expect(problems).toEqual([]);
     expect(lab?.lab.id).toBe(LAB03_ID);
     expect(lab?.file).toBe(LAB03_FILE);
-    expect(lab?.buildContext).toBe(WHOAMI_CONTEXT.replace(/\/$/, ''));
+    expect(lab?.builds.app?.context).toBe(WHOAMI_CONTEXT.replace(/\/$/, ''));
   });
 
   it('reports an id that differs from its folder name on the id line', async () => {

@@ -9,7 +9,7 @@ const lab = lab03();
 const render = (inline: boolean, flags = {}) => {
   const { options } = resolveOptions(lab, flags);
   const cfg = renderHaproxyCfg(lab, options);
-  const input = { lab, options, workspace: '/tmp/lab-workspace', buildContext: '/opt/lab/compose/whoami', inlineHaproxyCfg: inline ? cfg : undefined };
+  const input = { lab, options, workspace: '/tmp/lab-workspace', builds: { app: { context: '/opt/lab/compose/whoami' } }, inlineHaproxyCfg: inline ? cfg : undefined };
   return { cfg, text: renderCompose(input), model: composeModel(input) as { services: Record<string, Record<string, unknown>>; configs?: Record<string, { content: string }> } };
 };
 

@@ -80,7 +80,7 @@ describe('labs/lab.schema.json', () => {
   });
 
   it.each([
-    ['(root)', ['id', 'title', 'summary', 'goals', 'app', 'loadBalancer']],
+    ['(root)', ['id', 'title', 'summary', 'goals', 'loadBalancer']],
     ['app', ['image', 'port', 'health']],
     ['app.build', ['context']],
     ['loadBalancer', ['image']],
@@ -88,6 +88,10 @@ describe('labs/lab.schema.json', () => {
   ] as const)('lists the required keys of %s (keys with defaults stay optional)', (name, required) => {
     const s = at(...(name === '(root)' ? [] : name.split('.')));
     expect(s.required?.slice().sort()).toEqual([...required].sort());
+  });
+
+  it('asks for exactly one of app and services', () => {
+    expect(schema.oneOf).toEqual([{ required: ['app'] }, { required: ['services'] }]);
   });
 
   it('defaults are all optional', () => {

@@ -70,7 +70,7 @@ describe('parseLab', () => {
       statsUser: 'admin',
       statsPassword: 'admin',
     });
-    expect(result.lab.app.build?.context).toBe('../../compose/whoami');
+    expect(result.lab.app?.build?.context).toBe('../../compose/whoami');
     expect(result.lab.checks.map((c) => c.kind)).toContain('distribution');
   });
 

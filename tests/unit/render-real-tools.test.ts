@@ -80,7 +80,7 @@ async function renderTo(ctx: TestContext, flags: RenderFlags): Promise<string> {
   // The stats credentials, as compose hands them to HAProxy's environment.
   await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options), { mode: 0o600 });
   // The real build context: `compose config` checks that it exists.
-  await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, buildContext: WHOAMI_CONTEXT }));
+  await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }));
   return dir;
 }
 
@@ -143,7 +143,7 @@ describe.concurrent('rendered files pass the real tools', () => {
     requireTools(compose);
     const dir = await tmpDir('lab-real-tools-$HOME-', ctx.onTestFinished);
     const { options } = resolveOptions(lab);
-    await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, buildContext: WHOAMI_CONTEXT }));
+    await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }));
     await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options));
     const r = await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '--format', 'json']);
     ctx.expect(r.exitCode, r.all).toBe(0);

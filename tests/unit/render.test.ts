@@ -41,7 +41,7 @@ interface ComposeFile {
 
 function render(flags: RenderFlags, buildContext = BUILD_CONTEXT, workspace = WORKSPACE): Rendered {
   const { options } = resolveOptions(lab, flags);
-  const compose = renderCompose({ lab, options, workspace, buildContext });
+  const compose = renderCompose({ lab, options, workspace, builds: { app: { context: buildContext } } });
   return { options, cfg: renderHaproxyCfg(lab, options), compose, model: parse(compose) as ComposeFile };
 }
 
@@ -86,7 +86,7 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     const slots = Number(m![1]);
     expect(slots).toBeGreaterThanOrEqual(r.options.replicas);
     expect(slots).toBe(serverSlots(r.options.replicas));
-    expect(Number(m![2])).toBe(lab.app.port);
+    expect(Number(m![2])).toBe(lab.app?.port);
     expect(r.cfg).not.toMatch(/^\s*server app app:/m);
     expect(r.cfg).not.toMatch(/^\s*server\s/m);
   });

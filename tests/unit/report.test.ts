@@ -140,5 +140,8 @@ describe('tryNext: the commands after lab up', () => {
     const lines = tryNext('03', 'lab-03-load-balancing', 'lab-03-load-balancing', 99, 'http://localhost:8080/');
     expect(lines.join('\n')).not.toContain('-p');
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 100 +#/));
+  });  it('name the first service to scale for a lab of several', () => {
+    const lines = tryNext('92', 'lab-92-services', 'lab-92-services', [{ service: 'web', replicas: 2 }, { service: 'api', replicas: 1 }], 'http://localhost:8080/');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 92 web=4 +# scale out, live$/));
   });
 });

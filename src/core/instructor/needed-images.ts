@@ -1,5 +1,6 @@
 import type { Lab } from '../lab-schema.ts';
-import { buildArgsOf, imagesOf, substitute } from '../images.ts';
+import { type BuildContext, buildArgsOf, imagesOf, substitute } from '../images.ts';
+import { labServices } from '../services.ts';
 
 /** One image a set of labs needs on an engine, after --image/LAB_IMAGES substitution. */
 export interface NeededImage {
@@ -13,10 +14,8 @@ export interface NeededImage {
 
 export interface LabImages {
   lab: Lab;
-  /** Absolute build context, when the lab builds its app. */
-  buildContext?: string;
-  /** Hash of the build context (config/build-hash.ts), labelled on the built image. */
-  buildHash?: string;
+  /** Each building service's absolute build context and its hash (labelled on the built image), by service name. */
+  builds?: Record<string, BuildContext>;
   /** Substitutions FROM=TO, resolved. */
   images: Record<string, string>;
 }
@@ -32,14 +31,16 @@ export function neededImages(labs: readonly LabImages[]): NeededImage[] {
     if (known) known.labs = [...new Set([...known.labs, ...need.labs])];
     else byRef.set(need.ref, need);
   };
-  for (const { lab, buildContext, buildHash, images } of labs) {
-    const { pulled, built } = imagesOf(lab);
+  for (const { lab, builds, images } of labs) {
+    const { pulled, base, built } = imagesOf(lab);
     const labs = [lab.id];
     add({ ref: substitute(lab.loadBalancer.image, images), kind: 'pull', role: 'load balancer', labs });
-    for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: lab.app.build ? 'base' : 'app', labs });
+    for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: base.includes(ref) ? 'base' : 'app', labs });
     for (const ref of built) {
-      const args = buildArgsOf(lab, images);
-      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: buildContext ?? '', args, lab: lab.id, hash: buildHash } });
+      // Services that share an image build it from the first one's context.
+      const service = labServices(lab).find((s) => s.build && s.image === ref)!;
+      const b = builds?.[service.name];
+      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: b?.context ?? '', args: buildArgsOf(service, images), lab: lab.id, hash: b?.hash } });
     }
   }
   const all = [...byRef.values()];
