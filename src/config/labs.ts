@@ -119,7 +119,7 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
       problems.push({ file: displayName, ...keyPosition(['app', 'build', 'context']), key: 'app.build.context', message: `no Dockerfile in ${buildContext}` });
     }
   }
-  problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition));
+  problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition, lab.clients));
   lab.tasks.forEach((t, i) => {
     if (typeof t.solution === 'string' && !existsSync(resolve(dirname(file), t.solution))) {
       problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });

@@ -63,6 +63,18 @@ const CheckSchema = z.strictObject({
   tolerance: z.number().min(0).max(1).optional().describe('Allowed relative deviation from an even share.'),
 });
 
+// clients: load generators inside the lab network (the demo app in client mode), each its own
+// container with its own IP, so checks send from there: source hashing sees distinct sources and
+// a remote engine needs no published port (src/traffic/).
+export const MAX_CLIENTS = 20;
+const ClientsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_CLIENTS)
+  .default(0)
+  .describe('Client containers in the lab network that send the checks\' traffic: the app image (compose/whoami) in client mode, one IP each.');
+
 export const LabSchema = z.strictObject({
   id: z.string().regex(LabIdPattern, 'must look like 03-load-balancing (two digits, then kebab-case)'),
   title: localText,
@@ -70,6 +82,7 @@ export const LabSchema = z.strictObject({
   goals: z.array(localText).min(1).describe('Learning goals, shown by `lab show`.'),
   app: AppSchema,
   loadBalancer: LoadBalancerSchema,
+  clients: ClientsSchema,
   defaults: DefaultsSchema.prefault({}),
   checks: z.array(CheckSchema).default([]),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),

@@ -8,6 +8,7 @@ import { APP_SERVICE, HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-hapr
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 import { shortId } from './lab-id.ts';
 import { studentHaproxyCommand } from './render-lab-cfg.ts';
+import { CLIENT_SERVICE, clientService } from './render-clients.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -63,6 +64,7 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
         labels: { [IMAGE_LABEL.builtFor]: lab.id, ...(buildHash ? { [IMAGE_LABEL.buildHash]: buildHash } : {}) },
       }
     : undefined;
+  const clients = clientService(lab, o, labels);
   return escapeDollars({
     name: o.project,
     services: {
@@ -90,6 +92,7 @@ export function composeModel({ lab, options: o, workspace, buildContext, buildHa
         stop_signal: 'SIGTERM',
         stop_grace_period: '2s',
       },
+      ...(clients ? { [CLIENT_SERVICE]: clients } : {}),
     },
     networks: { default: { labels } },
     ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),
