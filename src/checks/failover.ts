@@ -3,7 +3,7 @@ import { replicasOf } from '../core/services.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { readStats } from '../haproxy/stats-client.ts';
-import { sendLoad } from '../http/load.ts';
+import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
@@ -33,12 +33,13 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal?.addEventListener('abort', stopAll);
-  const perServer: Record<string, number> = {};
   const concurrency = check.concurrency ?? 2;
-  note(`load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
-  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
-    if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
-  } });
+  const rate = concurrency * 100;
+  note(`load started: ${t.traffic.where} sending ~${rate} requests/s, at most ${concurrency} at a time`);
+  const running = await t.traffic.start({ path: '/', durationS: 600, rate, concurrency, keepAlive: t.options.mode === 'http', cookies: false, timeoutMs: 5000 });
+  stop.signal.addEventListener('abort', () => void running.stop());
+  const load = running.done.then(merged).then((s) => ({ sent: s.sent, failed: s.failed, errors: s.errors }));
+  const perServer = async () => merged(await running.snapshot()).byServedBy;
   let restarted = false;
   const watch: Watch = {};
   const report = () => events.map((e) => `  ${c.dim(`+${(e.at / 1000).toFixed(1)}s`.padStart(7))}  ${e.text}`);
@@ -52,10 +53,10 @@ export async function failoverCheck(t: CheckTarget, check: Pick<LabCheck, 'name'
       return s?.state !== 'UP' ? (s ? `HAProxy marked ${server} ${describeServer(s)}` : `HAProxy dropped ${server}`) : undefined;
     }, DETECT_TIMEOUT_MS);
     note(detected ?? `HAProxy still had ${server} UP after ${DETECT_TIMEOUT_MS / 1000} s`);
-    const mark = { ...perServer };
+    const mark = await perServer();
     await sleep(2000);
     await servers(t, watch, true);
-    const survivors = Object.entries(perServer).filter(([name, n]) => name !== server && n > (mark[name] ?? 0)).map(([name, n]) => `${name} ${n - (mark[name] ?? 0)}`);
+    const survivors = Object.entries(await perServer()).filter(([name, n]) => name !== server && n > (mark[name] ?? 0)).map(([name, n]) => `${name} ${n - (mark[name] ?? 0)}`);
     note(survivors.length ? `survivors took the traffic: ${survivors.join(', ')} request(s) in 2 s` : 'no survivor took traffic');
     await container.start();
     restarted = true;
