@@ -5,7 +5,7 @@ import { renderDistribution } from '../core/report.ts';
 import { judgedConfig } from '../core/running-config.ts';
 import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
-import { sendLoad } from '../http/load.ts';
+import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
 import { replicasOf } from '../core/services.ts';
 import type { CheckResult } from './types.ts';
@@ -53,7 +53,11 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
     return { name: check.name, kind: 'distribution', verdict: 'FAIL', reason, ms: performance.now() - t0, report: note, data: { running } };
   }
-  const client = await sendLoad({ url: t.appUrl, requests: load.requests, concurrency: load.concurrency, mode, cookieJar: sticky, signal });
+  // The verdicts of sticky, source and first are about one client: send from one then.
+  const pinning = sticky || algorithm === 'source' || algorithm === 'first';
+  const senders = await t.traffic.run({ path: '/', requests: load.requests, concurrency: load.concurrency, keepAlive: mode === 'http', cookies: sticky }, pinning ? 1 : undefined, signal);
+  const summary = merged(senders);
+  const client = { sent: summary.sent, failed: summary.failed, byServer: summary.byServedBy, errors: summary.errors, ms: summary.durationMs };
   const after = await readStats(t.stats);
   const result = judgeDistribution({
     algorithm,
@@ -69,7 +73,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const errors = frontendErrors(before, after);
   const report = [
     ...note,
-    `${client.sent} requests to ${t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
+    `${client.sent} requests from ${senders.length > 1 ? `${senders.length} clients in the lab network` : t.traffic.kind === 'clients' ? 'one client in the lab network' : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
     renderDistribution(result, c),
   ];
   return {
@@ -79,6 +83,6 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     reason: result.reason,
     ms: performance.now() - t0,
     report,
-    data: { algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
+    data: { from: t.traffic.kind, senders: senders.map((x) => ({ sender: x.sender, sent: x.summary.sent, byServer: x.summary.byServedBy })), algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
   };
 }

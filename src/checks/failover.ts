@@ -63,7 +63,7 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
   const marks: RequestMark[] = [];
   const concurrency = check.concurrency ?? 2;
   note('load', `load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
-  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, mode: t.options.mode, signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
+  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
     if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
     marks.push({ atMs: r.at - t0, ok: r.ok, why: r.ok ? undefined : (r.error ?? `HTTP ${r.status}`) });
   } });

@@ -1,6 +1,5 @@
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeHttp } from '../core/verdicts-http.ts';
-import { probeSeries } from '../http/probe.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
@@ -9,8 +8,8 @@ type HttpCheck = Extract<TaskCheck, { kind: 'http' }>;
 /** Requests to a path with headers; the status, body, service/version or replica that answered. */
 export async function httpCheck(t: CheckTarget, check: HttpCheck, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const url = new URL(check.path, t.appUrl).toString();
-  const answers = await probeSeries({ url, method: check.method, headers: check.headers, requests: check.requests, cookies: check.cookies, signal });
+  const request = { method: check.method, path: check.path, headers: check.headers };
+  const answers = await t.traffic.probe(Array.from({ length: check.requests }, () => request), check.cookies, signal);
   const verdict = judgeHttp(answers, check.expect, `${check.method} ${check.path}`);
   const report = answers.length > 1 ? [`  ${answers.map((a, i) => `#${i + 1} ${a.status || a.error} ${a.app ?? a.server ?? ''}`.trim()).join('\n  ')}`] : [];
   return {
@@ -20,6 +19,6 @@ export async function httpCheck(t: CheckTarget, check: HttpCheck, signal?: Abort
     reason: verdict.reason,
     ms: performance.now() - t0,
     report,
-    data: { requests: answers.length, answers: answers.map(({ body: _body, ...a }) => a) },
+    data: { from: t.traffic.kind, requests: answers.length, answers: answers.map(({ body: _body, ...a }) => a) },
   };
 }

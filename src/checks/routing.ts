@@ -1,8 +1,6 @@
 import { renderTable } from '../core/report.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
-import type { HttpAnswer } from '../core/verdicts-http.ts';
 import { judgeRoutes } from '../core/verdicts-http.ts';
-import { probe } from '../http/probe.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
@@ -11,12 +9,7 @@ type RoutingCheck = Extract<TaskCheck, { kind: 'routing' }>;
 /** A table of method/path/headers → the service that must answer; every row is reported. */
 export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const answers: HttpAnswer[] = [];
-  for (const row of check.rows) {
-    if (signal?.aborted) break;
-    const { setCookie: _cookie, ...a } = await probe({ url: new URL(row.path, t.appUrl).toString(), method: row.method, headers: row.headers });
-    answers.push(a);
-  }
+  const answers = await t.traffic.probe(check.rows, false, signal);
   const { results, verdict } = judgeRoutes(check.rows, answers);
   const table = renderTable(
     results.map((r) => [r.pass ? 'ok' : 'WRONG', r.row.method, r.row.path, Object.entries(r.row.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join(', '), r.row.service, r.got]),
@@ -29,6 +22,6 @@ export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?:
     reason: verdict.reason,
     ms: performance.now() - t0,
     report: table.split('\n'),
-    data: { rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
+    data: { from: t.traffic.kind, rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
   };
 }

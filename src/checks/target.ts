@@ -1,5 +1,6 @@
 import type { Context } from '../cli/context.ts';
 import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
+import { CLIENT_SERVICE } from '../core/render-clients.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { readLab } from '../config/labs.ts';
 import { APP_SERVICE, defaultService, labServices } from '../core/services.ts';
@@ -10,6 +11,9 @@ import { unreachablePorts } from '../core/published-host.ts';
 import { publishedHost, type Engine } from '../engine/engine.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
+import { clientsSource } from '../traffic/clients.ts';
+import { loopbackSource } from '../traffic/loopback.ts';
+import type { TrafficSource } from '../traffic/source.ts';
 
 /** A running lab, as the checks see it. */
 export interface CheckTarget {
@@ -22,6 +26,8 @@ export interface CheckTarget {
   apps: LabContainer[];
   /** The service the app port's `/` reaches (the lab's default service): the backend distribution and failover judge. */
   backend: string;
+  /** Where the checks' traffic comes from: the lab's clients, or this machine. */
+  traffic: TrafficSource;
 }
 
 /** The lab's default service, from the lab file the lab was started with; app when it can't be read. */
@@ -30,25 +36,26 @@ function defaultBackend(labFile: string): string {
   return lab ? defaultService(labServices(lab.lab)).name : APP_SERVICE;
 }
 
+/** HAProxy's app port as the clients reach it, by its compose service name in the lab network. */
+const IN_NETWORK_URL = `http://haproxy:${HAPROXY_APP_PORT}/`;
+
 export async function checkTarget(ctx: Context, engine: Engine, project: string, ref: string): Promise<CheckTarget> {
-  const { haproxy, apps } = await runningProject(engine, project, ref);
+  const { haproxy, apps, all } = await runningProject(engine, project, ref);
   const { ws, state } = await projectWorkspace(ctx, project, haproxy);
   if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone, so lab can't tell how it was configured`, { hint: `Run lab up ${ref} again` });
-  // Checks send their traffic from this machine: a remote lab on its own loopback is out of reach.
+  const stats = statsEndpoint(engine, haproxy, state.options);
+  const appPort = haproxy.ports[HAPROXY_APP_PORT];
+  const appUrl = appPort ? `http://${publishedHost(engine.endpoint)}:${appPort}/` : IN_NETWORK_URL;
+  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultBackend(state.labFile) };
+  // The one place that decides where traffic comes from: the lab's clients when it has them
+  // (inside the lab network, so a remote engine needs nothing published for traffic) …
+  const clients = all.filter((c) => c.service === CLIENT_SERVICE && c.state === 'running');
+  if (clients.length) return { ...base, traffic: clientsSource(engine.docker, clients, IN_NETWORK_URL) };
+  // … else this machine, through the published port: a remote lab on its own loopback is out of reach.
   const unreachable = unreachablePorts(engine.endpoint.host, state.options.expose);
   if (unreachable) {
-    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, { hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose)` });
+    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, { hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose), or give the lab clients: so its checks send from inside its network` });
   }
-  const appPort = haproxy.ports[HAPROXY_APP_PORT];
   if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });
-  return {
-    engine,
-    project,
-    options: state.options,
-    stats: statsEndpoint(engine, haproxy, state.options),
-    appUrl: `http://${publishedHost(engine.endpoint)}:${appPort}/`,
-    haproxy,
-    apps,
-    backend: defaultBackend(state.labFile),
-  };
+  return { ...base, traffic: loopbackSource(appUrl) };
 }

@@ -1,16 +1,18 @@
 import type { Context } from '../cli/context.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
+import { affinityCheck } from './affinity.ts';
 import { httpCheck } from './http.ts';
 import { routingCheck } from './routing.ts';
 import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
+import { throughputCheck } from './throughput.ts';
 import type { CheckTarget } from './target.ts';
 import type { CheckResult } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing and servers are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity and throughput are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -25,7 +27,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     const t0 = performance.now();
     let result: CheckResult;
     try {
-      result = check.kind === 'http' ? await httpCheck(t, check, ctx.signal) : check.kind === 'routing' ? await routingCheck(t, check, ctx.signal) : await serversCheck(t, check);
+      result = await runTaskCheck(t, check, ctx.signal);
     } catch (e) {
       result = { name, kind: check.kind, verdict: 'FAIL', reason: (e as Error).message, ms: performance.now() - t0, report: [] };
     }
@@ -34,4 +36,21 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     results.push(result);
   }
   return results;
+}
+
+type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' }>;
+
+function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Promise<CheckResult> {
+  switch (check.kind) {
+    case 'http':
+      return httpCheck(t, check, signal);
+    case 'routing':
+      return routingCheck(t, check, signal);
+    case 'servers':
+      return serversCheck(t, check);
+    case 'affinity':
+      return affinityCheck(t, check, signal);
+    case 'throughput':
+      return throughputCheck(t, check, signal);
+  }
 }

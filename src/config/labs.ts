@@ -124,7 +124,7 @@ export function readLab(file: string, displayName = displayPath(file)): { lab?: 
       builds[name] = { context, hash: hashes.get(context) };
     }
   }
-  problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition));
+  problems.push(...taskProblems(lab.tasks, lab.quiz, displayName, keyPosition, lab.clients));
   lab.tasks.forEach((t, i) => {
     if (typeof t.solution === 'string' && !existsSync(resolve(dirname(file), t.solution))) {
       problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });

@@ -83,6 +83,18 @@ const CheckSchema = z.strictObject({
   service: z.string().regex(SERVICE_NAME).optional().describe('replicas-up: only this service (its HAProxy backend); every service when absent.'),
 });
 
+// clients: load generators inside the lab network (the demo app in client mode), each its own
+// container with its own IP, so checks send from there: source hashing sees distinct sources and
+// a remote engine needs no published port (src/traffic/).
+export const MAX_CLIENTS = 20;
+const ClientsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_CLIENTS)
+  .default(0)
+  .describe('Client containers in the lab network that send the checks\' traffic: the app image (compose/whoami) in client mode, one IP each.');
+
 export const LabSchema = z.strictObject({
   id: z.string().regex(LabIdPattern, 'must look like 03-load-balancing (two digits, then kebab-case)'),
   title: localText,
@@ -92,6 +104,7 @@ export const LabSchema = z.strictObject({
   services: z.record(z.string().max(30).regex(SERVICE_NAME, 'must be a lowercase name such as web or api-v2 (a DNS name and HAProxy backend)'), ServiceSchema)
     .optional().describe('Several app services, each its own compose service and HAProxy backend, by name (e.g. web, api).'),
   loadBalancer: LoadBalancerSchema,
+  clients: ClientsSchema,
   defaults: DefaultsSchema.prefault({}),
   checks: z.array(CheckSchema).default([]),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),

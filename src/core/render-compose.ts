@@ -9,6 +9,7 @@ import { labServices, type LabService, replicasOf } from './services.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 import { shortId } from './lab-id.ts';
 import { studentHaproxyCommand } from './render-lab-cfg.ts';
+import { CLIENT_SERVICE, clientService } from './render-clients.ts';
 
 export interface ComposeInput {
   lab: Lab;
@@ -54,6 +55,7 @@ const escapeDollars = (value: unknown): unknown => {
 export function composeModel({ lab, options: o, workspace, builds, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
   const labels = labelsFor(lab.id, o.project, workspace);
   const services = labServices(lab);
+  const clients = clientService(lab, o, labels);
   return escapeDollars({
     name: o.project,
     services: {
@@ -71,6 +73,7 @@ export function composeModel({ lab, options: o, workspace, builds, inlineHaproxy
         stop_signal: 'SIGTERM',
         stop_grace_period: '2s',
       },
+      ...(clients ? { [CLIENT_SERVICE]: clients } : {}),
     },
     networks: { default: { labels } },
     ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),

@@ -83,7 +83,39 @@ const FailoverCheck = z.strictObject({
     .prefault({}),
 });
 
-export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck]);
+const AffinityCheck = z.strictObject({
+  ...common,
+  kind: z.literal('affinity'),
+  by: z.enum(['cookie', 'source']).describe('cookie: each client keeps its cookies (cookie SERVERID insert). source: the clients send from their own IPs (balance source); needs clients: in the lab.'),
+  path: path.default('/'),
+  headers,
+  requests: z.number().int().min(2).max(1000).default(20).describe('Requests per client.'),
+  clients: z.number().int().min(1).max(20).optional().describe("Clients that send: default all the lab's clients (by: cookie without clients: 3 browsers on this machine)."),
+  spread: z.number().int().min(1).max(100).default(2).describe('The clients together reach at least this many servers (different clients spread).'),
+});
+
+const ThroughputState = z.strictObject({
+  name: kebab.describe('How the report names this state, e.g. scale-up.'),
+  path: path.default('/'),
+  headers,
+});
+
+const ThroughputCheck = z.strictObject({
+  ...common,
+  kind: z.literal('throughput'),
+  baseline: ThroughputState.describe('The state compared against, e.g. 1 replica with 2 CPUs.'),
+  candidate: ThroughputState.describe('The state that should serve more, e.g. 4 replicas with 0.5 CPU each.'),
+  concurrency: z.number().int().min(1).max(256).default(8).describe('Requests in flight in all, the same for both states.'),
+  duration: z.number().min(1).max(60).default(5).describe('Seconds of load per state.'),
+  expect: z.strictObject({
+    rpsRatio: z.number().min(0.1).max(100).default(1).describe("The candidate serves at least this many times the baseline's requests/s."),
+    p95Ratio: z.number().min(0.1).max(100).optional().describe("The candidate's p95 latency is at most this many times the baseline's."),
+    margin: z.number().min(0).max(0.9).default(0.1).describe('Noise allowance: each ratio may miss by this fraction (0.1: 1.3 passes from 1.17).'),
+    maxFailed: z.number().min(0).max(1).default(0.01).describe('The fraction of requests that may fail in each state.'),
+  }).prefault({}),
+});
+
+export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck]);
 
 export const TaskSchema = z.strictObject({
   id: kebab,

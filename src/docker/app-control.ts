@@ -12,11 +12,12 @@ import { demux } from './engine.ts';
  * streams over every transport (Docker Engine API, ContainerExec / ExecStart).
  */
 
-/** Runs in the container: one request to the control port, the answer as one JSON line. */
+/** Runs in the container: one request to the control port (JSON body optional), the answer as one JSON line. */
 const SCRIPT = `
-const [method, path] = process.argv.slice(1);
+const [method, path, body, ms] = process.argv.slice(1);
 const port = process.env.CONTROL_PORT || '8001';
-fetch('http://127.0.0.1:' + port + path, { method, signal: AbortSignal.timeout(5000) })
+const json = body ? { body, headers: { 'content-type': 'application/json' } } : {};
+fetch('http://127.0.0.1:' + port + path, { method, ...json, signal: AbortSignal.timeout(Number(ms)) })
   .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })))
   .catch((e) => { console.log(JSON.stringify({ error: String(e.cause?.code || e.message) })); process.exitCode = 3; });
 `;
@@ -26,14 +27,21 @@ export interface ControlAnswer {
   body: unknown;
 }
 
-/** One control-port request inside a running container: `GET /faults`, `POST /faults/latency?ms=300`, … */
-export async function controlRequest(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}): Promise<ControlAnswer> {
+export interface ControlOptions {
+  /** Sent as JSON, e.g. a load run to a client's POST /runs. */
+  body?: unknown;
+  /** How long the request may take (default 5 s; a client's `POST /runs?wait=1` lasts the run). */
+  timeoutMs?: number;
+}
+
+/** One control-port request inside a running container: `GET /faults`, `POST /faults/latency?ms=300`, a client's `POST /runs`, … */
+export async function controlRequest(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, o: ControlOptions = {}): Promise<ControlAnswer> {
   const query = new URLSearchParams(params).toString();
   const target = query ? `${path}?${query}` : path;
   const where = `the control port of container ${containerId.slice(0, 12)}`;
   let raw: string;
   try {
-    const exec = await docker.getContainer(containerId).exec({ Cmd: ['node', '-e', SCRIPT, method, target], AttachStdout: true, AttachStderr: true, Tty: false });
+    const exec = await docker.getContainer(containerId).exec({ Cmd: ['node', '-e', SCRIPT, method, target, o.body === undefined ? '' : JSON.stringify(o.body), String(o.timeoutMs ?? 5000)], AttachStdout: true, AttachStderr: true, Tty: false });
     const stream = (await exec.start({ hijack: false, stdin: false, Detach: false, Tty: false })) as NodeJS.ReadableStream;
     raw = demux(await collect(stream));
   } catch (e) {
@@ -59,8 +67,8 @@ export async function controlRequest(docker: Dockerode, containerId: string, met
 }
 
 /** The same request, and a RuntimeError with the app's own message unless it answered 2xx. */
-export async function control(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}): Promise<unknown> {
-  const answer = await controlRequest(docker, containerId, method, path, params);
+export async function control(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, o: ControlOptions = {}): Promise<unknown> {
+  const answer = await controlRequest(docker, containerId, method, path, params, o);
   if (answer.status < 200 || answer.status > 299) {
     const message = (answer.body as { error?: string } | null)?.error ?? JSON.stringify(answer.body);
     throw new RuntimeError(`The app refused ${method} ${path}: ${answer.status} ${message}`);

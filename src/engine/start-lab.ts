@@ -20,6 +20,7 @@ import { failIfContainersDied } from './not-ready.ts';
 import { refuseForeignInProject } from './project.ts';
 import { waitForReplicasUp } from './readiness.ts';
 import { checkEditedStudentFile } from './student-check.ts';
+import { waitForClients } from './clients-ready.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface StartRequest {
@@ -103,8 +104,11 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     wait,
     (async () => {
       const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
-      if (student) return { ...confirmed, ready: await studentReady(engine, confirmed.stats, options.project) };
-      const ready = await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, expected: counts, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
+      const ready = student
+        ? await studentReady(engine, confirmed.stats, options.project)
+        : await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, expected: counts, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
+      // The checks send from the clients: ready means they answer too.
+      if (loaded.lab.clients) await waitForClients(engine, options.project, loaded.lab.clients, Math.max(2000, deadline - performance.now()), ctx.signal);
       return { ...confirmed, ready };
     })().catch((e: unknown) => {
       if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);

@@ -1,16 +1,17 @@
 import { Agent, request } from 'node:http';
-import type { Mode } from '../core/lab-schema.ts';
 
 /**
- * A bounded burst of GET requests through the lab's app port, on loopback. In tcp mode every
- * request opens a new connection, because L4 balancing decides per connection and a
- * keep-alive client would stay on one server (Node's agents keep alive since Node 19).
+ * A bounded burst of GET requests from this machine (through the lab's published app port).
+ * Without keep-alive every request opens a new connection: L4 balancing decides per
+ * connection, and a keep-alive client would stay on one server (Node's agents keep alive
+ * since Node 19).
  */
 export interface LoadOptions {
   url: string;
   requests: number;
   concurrency: number;
-  mode: Mode;
+  keepAlive: boolean;
+  headers?: Record<string, string> | undefined;
   /** Keep HAProxy's SERVERID cookie like one browser would (sticky sessions). */
   cookieJar?: boolean;
   signal?: AbortSignal;
@@ -19,6 +20,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Pause of each client between its requests: a steady, bounded rate instead of a flood. */
   pauseMs?: number;
+  /** At most this many requests per second in all (each waits for its slot), at most `concurrency` in flight. */
+  rate?: number | undefined;
   /** Called after each request, e.g. for a timeline. */
   onResult?: (r: RequestResult) => void;
 }
@@ -28,8 +31,14 @@ export interface RequestResult {
   status: number;
   /** HAProxy's X-Served-By (http mode), else null. */
   server: string | null;
+  /** The app's X-App (service/replica/version), else null. */
+  app: string | null;
   error?: string;
+  /** The error's code (ECONNREFUSED, …), or TIMEOUT for no whole answer in time. */
+  code?: string;
+  /** When it ended (performance.now()) and how long it took. */
   at: number;
+  ms: number;
 }
 
 export interface LoadResult {
@@ -43,16 +52,21 @@ export interface LoadResult {
   ms: number;
 }
 
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
 export async function sendLoad(o: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: o.mode === 'http', maxSockets: o.concurrency });
+  const agent = new Agent({ keepAlive: o.keepAlive, maxSockets: o.concurrency });
   const result: LoadResult = { sent: 0, ok: 0, failed: 0, byServer: {}, errors: [], ms: 0 };
   let cookie: string | undefined;
   let next = 0;
   const t0 = performance.now();
   const more = () => next < o.requests && !o.signal?.aborted && (o.until === undefined || performance.now() < o.until);
   const send = async () => {
+    const slot = o.rate ? t0 + (next / o.rate) * 1000 : 0;
     next++;
-    const r = await get(o.url, o.mode === 'http' ? agent : false, cookie, o.timeoutMs ?? 5000);
+    if (slot > performance.now()) await sleep(slot - performance.now());
+    if (o.signal?.aborted) return;
+    const r = await get(o.url, o.keepAlive ? agent : false, { ...o.headers, ...(cookie ? { cookie } : {}) }, o.timeoutMs ?? 5000);
     if (o.cookieJar && r.setCookie) cookie = r.setCookie;
     result.sent++;
     if (r.ok) result.ok++;
@@ -62,12 +76,13 @@ export async function sendLoad(o: LoadOptions): Promise<LoadResult> {
       if (result.errors.length < 5 && !result.errors.includes(why)) result.errors.push(why);
     }
     if (r.server) result.byServer[r.server] = (result.byServer[r.server] ?? 0) + 1;
-    o.onResult?.(r);
+    const { setCookie: _c, ...rest } = r;
+    o.onResult?.(rest);
   };
   const worker = async () => {
     while (more()) {
       await send();
-      if (o.pauseMs) await new Promise((done) => setTimeout(done, o.pauseMs));
+      if (o.pauseMs) await sleep(o.pauseMs);
     }
   };
   // Like a browser that loads the page before fetching in parallel: with a cookie jar the first
@@ -84,22 +99,23 @@ interface Response extends RequestResult {
   setCookie?: string;
 }
 
-function get(url: string, agent: Agent | false, cookie: string | undefined, timeoutMs: number): Promise<Response> {
+function get(url: string, agent: Agent | false, extra: Record<string, string>, timeoutMs: number): Promise<Response> {
+  const started = performance.now();
+  const end = (r: Omit<Response, 'at' | 'ms'>): Response => ({ ...r, at: performance.now(), ms: performance.now() - started });
   return new Promise((resolve) => {
-    const headers: Record<string, string> = agent ? {} : { connection: 'close' };
-    if (cookie) headers.cookie = cookie;
+    const headers: Record<string, string> = { ...(agent ? {} : { connection: 'close' }), ...extra };
     const req = request(url, { agent, headers, timeout: timeoutMs }, (res) => {
       res.resume();
       res.on('end', () => {
         const status = res.statusCode ?? 0;
-        const served = res.headers['x-served-by'];
+        const header = (name: string) => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : null);
         const set = res.headers['set-cookie']?.find((c) => c.startsWith('SERVERID='));
-        resolve({ ok: status >= 200 && status < 400, status, server: typeof served === 'string' ? served : null, setCookie: set?.split(';')[0], at: performance.now() });
+        resolve(end({ ok: status >= 200 && status < 400, status, server: header('x-served-by'), app: header('x-app'), setCookie: set?.split(';')[0] }));
       });
-      res.on('error', (e) => resolve({ ok: false, status: 0, server: null, error: e.message, at: performance.now() }));
+      res.on('error', (e) => resolve(end({ ok: false, status: 0, server: null, app: null, error: e.message })));
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, status: 0, server: null, error: e.code ?? e.message, at: performance.now() }));
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TIMEOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(end({ ok: false, status: 0, server: null, app: null, error: e.code === 'TIMEOUT' ? e.message : (e.code ?? e.message), code: e.code ?? 'other' })));
     req.end();
   });
 }

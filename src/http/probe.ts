@@ -39,14 +39,15 @@ export function probe(o: ProbeOptions): Promise<HttpAnswer & { setCookie?: strin
   });
 }
 
-/** `requests` requests one after another, like one client; with `cookies`, like one browser keeping them. */
-export async function probeSeries(o: ProbeOptions & { requests: number; cookies: boolean; signal?: AbortSignal }): Promise<HttpAnswer[]> {
+/** Requests one after another on one connection, like one client; with `cookies`, like one browser keeping them. */
+export async function probeSeries(o: { requests: readonly Pick<ProbeOptions, 'url' | 'method' | 'headers'>[]; cookies: boolean; signal?: AbortSignal }): Promise<HttpAnswer[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const answers: HttpAnswer[] = [];
   let cookie: string | undefined;
   try {
-    for (let i = 0; i < o.requests && !o.signal?.aborted; i++) {
-      const { setCookie, ...a } = await probe({ ...o, agent, cookie });
+    for (const r of o.requests) {
+      if (o.signal?.aborted) break;
+      const { setCookie, ...a } = await probe({ ...r, agent, cookie });
       if (o.cookies && setCookie) cookie = setCookie;
       answers.push(a);
     }

@@ -8,7 +8,7 @@ type Locate = (path: readonly (string | number)[]) => { line: number; col: numbe
  * What the schema cannot say about tasks and the quiz: ids used twice, needs naming no task or
  * going round in a cycle, a quiz answer naming no option. Pure; each problem at its position.
  */
-export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion[], file: string, at: Locate): FileProblem[] {
+export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion[], file: string, at: Locate, clients = 0): FileProblem[] {
   const problems: FileProblem[] = [];
   const add = (path: (string | number)[], message: string) => problems.push({ file, ...at(path), key: path.join('.'), message });
   const first = new Map<string, number>();
@@ -27,6 +27,13 @@ export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion
     const i = first.get(cycle[0]!)!;
     add(['tasks', i, 'needs'], `needs go round in a cycle: ${[...cycle, cycle[0]].join(' → ')}; no task of it could ever be graded`);
   }
+  tasks.forEach((t, i) => {
+    t.checks.forEach((c, j) => {
+      if (c.kind === 'affinity' && c.by === 'source' && clients < 2) {
+        add(['tasks', i, 'checks', j, 'by'], `affinity by: source needs at least 2 clients (the lab has ${clients}): add e.g. clients: 3 at the top level, since from one machine every request has the same source IP`);
+      }
+    });
+  });
   const qids = new Set<string>();
   quiz.forEach((q, i) => {
     if (qids.has(q.id)) add(['quiz', i, 'id'], `"${q.id}" is used by another question; question ids must be unique`);

@@ -1,0 +1,33 @@
+import type { TaskCheck } from '../core/task-schema.ts';
+import { judgeThroughput } from '../core/verdicts-throughput.ts';
+import { merged } from '../traffic/source.ts';
+import type { CheckTarget } from './target.ts';
+import type { CheckResult } from './types.ts';
+
+type ThroughputCheck = Extract<TaskCheck, { kind: 'throughput' }>;
+type State = ThroughputCheck['baseline'];
+
+/**
+ * Requests/s and p95 latency of two states under the same concurrency, one after the other
+ * (e.g. scale up vs scale out, reached by path or header through HAProxy), then compared.
+ */
+export async function throughputCheck(t: CheckTarget, check: ThroughputCheck, signal?: AbortSignal): Promise<CheckResult> {
+  const t0 = performance.now();
+  const measure = async (s: State) => {
+    const summary = merged(await t.traffic.run({ path: s.path, headers: s.headers, durationS: check.duration, concurrency: check.concurrency, keepAlive: true, cookies: false, timeoutMs: 10_000 }, undefined, signal));
+    return { name: s.name, sent: summary.sent, failed: summary.failed, rps: summary.rps, p95: summary.latencyMs.p95, p50: summary.latencyMs.p50, failures: summary.failures, byApp: summary.byApp };
+  };
+  const baseline = await measure(check.baseline);
+  const candidate = await measure(check.candidate);
+  const verdict = judgeThroughput(baseline, candidate, check.expect);
+  const line = (s: typeof baseline) => `  ${s.name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(0).padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  ${s.sent} sent, ${s.failed} failed`;
+  return {
+    name: check.name ?? 'throughput',
+    kind: 'throughput',
+    verdict: verdict.pass ? 'PASS' : 'FAIL',
+    reason: verdict.reason,
+    ms: performance.now() - t0,
+    report: [`${check.duration} s per state, ${check.concurrency} requests in flight, from ${t.traffic.where}`, line(baseline), line(candidate)],
+    data: { from: t.traffic.kind, baseline, candidate, rpsRatio: verdict.rpsRatio, p95Ratio: verdict.p95Ratio },
+  };
+}

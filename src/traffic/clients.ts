@@ -1,0 +1,116 @@
+import type Dockerode from 'dockerode';
+import { normalizeSummary, splitEvenly } from '../core/load-summary.ts';
+import type { HttpAnswer } from '../core/verdicts-http.ts';
+import { control } from '../docker/app-control.ts';
+import type { LabContainer } from '../docker/engine.ts';
+import type { LoadRequest, ProbeRequest, RunningLoad, SenderSummary, TrafficSource } from './source.ts';
+
+/**
+ * Traffic from the lab's client containers (compose/whoami in client mode, README "Client
+ * mode"): lab sends each a run on its control port, which nothing publishes, by exec inside the
+ * container (docker/app-control.ts); the same works on a remote engine. The clients reach
+ * HAProxy by its service name in the lab network, each from its own IP.
+ */
+export function clientsSource(docker: Dockerode, clients: readonly LabContainer[], appUrl: string): TrafficSource {
+  const sorted = [...clients].sort((a, b) => a.number - b.number);
+  const pick = (n = sorted.length) => sorted.slice(0, Math.max(1, Math.min(n, sorted.length)));
+  const name = (c: LabContainer) => `client ${c.number}`;
+  const specs = (req: LoadRequest, chosen: LabContainer[]) => {
+    const n = chosen.length;
+    const requests = req.requests === undefined ? undefined : splitEvenly(req.requests, n);
+    const concurrency = splitEvenly(Math.max(req.concurrency, n), n);
+    return chosen.map((c, i) => ({
+      client: c,
+      spec: {
+        url: new URL(req.path, appUrl).toString(),
+        concurrency: concurrency[i],
+        keepAlive: req.keepAlive,
+        cookies: req.cookies,
+        headers: req.headers ?? {},
+        timeoutMs: req.timeoutMs ?? 5000,
+        ...(requests ? { requests: Math.max(1, requests[i]!) } : {}),
+        ...(req.durationS === undefined ? {} : { duration: req.durationS }),
+        ...(req.rate === undefined ? {} : { rate: req.rate / n }),
+      },
+    }));
+  };
+  // A run's whole length plus room for the exec itself; a run bounded by requests only gets a minute.
+  const waitMs = (req: LoadRequest) => ((req.durationS ?? 60) + 15) * 1000;
+
+  return {
+    kind: 'clients',
+    where: `${sorted.length} client${sorted.length === 1 ? '' : 's'} in the lab network`,
+    senders: sorted.length,
+    run: async (req, senders, signal) => {
+      const running = specs(req, pick(senders));
+      if (!signal) {
+        return Promise.all(running.map(async ({ client, spec }) => {
+          const answer = (await control(docker, client.id, 'POST', '/runs', { wait: '1' }, { body: spec, timeoutMs: waitMs(req) })) as { summary?: unknown };
+          return { sender: name(client), summary: normalizeSummary(answer.summary) };
+        }));
+      }
+      // Stoppable: start every run, wait for its end, stop them all on abort.
+      const load = await startRuns(docker, running, name);
+      const onAbort = () => void load.stop();
+      signal.addEventListener('abort', onAbort);
+      try {
+        return await load.done;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    },
+    start: async (req, senders) => startRuns(docker, specs(req, pick(senders)), name),
+    probe: async (requests: readonly ProbeRequest[], cookies: boolean, signal?: AbortSignal) => {
+      const client = pick(1)[0]!;
+      const answers: HttpAnswer[] = [];
+      let cookie: string | undefined;
+      for (const r of requests) {
+        if (signal?.aborted) break;
+        const body = { url: new URL(r.path, appUrl).toString(), method: r.method, headers: { ...r.headers, ...(cookie ? { cookie } : {}) }, timeoutMs: 5000 };
+        const a = (await control(docker, client.id, 'POST', '/fetch', {}, { body, timeoutMs: 10_000 })) as FetchAnswer;
+        const set = a.headers?.['set-cookie'];
+        if (cookies && set) cookie = (Array.isArray(set) ? set : [set]).map((c) => c.split(';')[0]).join('; ');
+        answers.push(a.error !== undefined
+          ? { status: 0, body: '', app: null, server: null, error: a.cause ?? a.error }
+          : { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by') });
+      }
+      return answers;
+    },
+  };
+}
+
+interface FetchAnswer {
+  status?: number;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  error?: string;
+  cause?: string;
+}
+
+const header = (a: FetchAnswer, h: string): string | null => {
+  const v = a.headers?.[h];
+  return typeof v === 'string' ? v : null;
+};
+
+type Spec = Record<string, unknown>;
+
+/** Start a run on each client (POST /runs answers at once with its id), then watch or stop it. */
+async function startRuns(docker: Dockerode, runs: { client: LabContainer; spec: Spec }[], name: (c: LabContainer) => string): Promise<RunningLoad> {
+  const started = await Promise.all(runs.map(async ({ client, spec }) => ({ client, id: ((await control(docker, client.id, 'POST', '/runs', {}, { body: spec })) as { id: string }).id })));
+  const each = (method: 'GET' | 'DELETE') =>
+    Promise.all(started.map(async ({ client, id }) => {
+      const r = (await control(docker, client.id, method, `/runs/${id}`)) as { state?: string; summary?: unknown };
+      return { sender: name(client), state: r.state, summary: normalizeSummary(r.summary) };
+    }));
+  let stopped: Promise<SenderSummary[]> | undefined;
+  const stop = () => (stopped ??= each('DELETE').then((list) => list.map(({ sender, summary }) => ({ sender, summary: { ...summary, interrupted: true } }))));
+  const done = (async () => {
+    for (;;) {
+      if (stopped) return stopped;
+      const list = await each('GET');
+      if (list.every((r) => r.state !== 'running')) return list.map(({ sender, summary }) => ({ sender, summary }));
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return { snapshot: async () => (await each('GET')).map(({ sender, summary }) => ({ sender, summary })), stop, done };
+}
