@@ -41,6 +41,17 @@ tasks:
       - kind: affinity
         by: source
         requests: 10
+  - id: root-is-faster
+    title: / serves more than /work
+    instructions: Nothing to do.
+    mustFailOnStarter: false
+    checks:
+      - kind: throughput
+        baseline: { name: work, path: /work?ms=30 }
+        candidate: { name: root, path: / }
+        concurrency: 4
+        duration: 1
+        expect: { rpsRatio: 1.5 }
 `;
 
 interface GradeJson {
@@ -84,6 +95,12 @@ describe.skipIf(!engine.ok).sequential(`clients: checks and lab load send from t
       const check = j.tasks[0]!.checks[0]!;
       expect(check, JSON.stringify(j)).toMatchObject({ kind: 'affinity', verdict: 'FAIL', data: { from: 'clients' } });
       expect(check.reason).toMatch(/^client \d's 10 requests went to [23] servers: .*; with balance source every request of one client \(one source IP\) goes to one server$/);
+      // throughput from the clients: both states measured, / well ahead of 30 ms of CPU work per request.
+      const tp = j.tasks[1]!.checks[0]! as { verdict: string; reason: string; data?: { from?: string; baseline?: { rps: number; sent: number }; candidate?: { rps: number } } };
+      expect(tp, JSON.stringify(tp)).toMatchObject({ verdict: 'PASS', data: { from: 'clients' } });
+      expect(tp.data!.baseline!.sent).toBeGreaterThan(0);
+      expect(tp.data!.candidate!.rps).toBeGreaterThan(1.5 * tp.data!.baseline!.rps * 0.9);
+      expect(tp.reason).toMatch(/^root served [\d.]+× the requests\/s of work \(root \d+ req\/s, p95 \d+ ms; work \d+ req\/s, p95 \d+ ms\); expected at least 1\.5×$/);
     });
 
     await step('affinity by source PASSES with balance source: each client on one server, together on 2 or more', async () => {
