@@ -32,7 +32,7 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
   const rows = runs.map((r) => ({ sender: r.sender, sent: r.summary.sent, failed: r.summary.failed, byServer: answeredBy(r.summary) }));
   const verdict = judgeAffinity({ by: check.by, spread: check.spread, senders: rows });
   const table = renderTable(
-    rows.map((r) => [r.sender, String(r.sent), String(r.failed), Object.entries(r.byServer).map(([s, n]) => `${s} ${n}`).join(', ')]),
+    rows.map((r) => [r.sender, String(r.sent), String(r.failed), Object.entries(r.byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([s, n]) => `${s} ${n}`).join(', ')]),
     ['SENDER', 'SENT', 'FAILED', 'ANSWERED BY'],
   );
   return {

@@ -73,7 +73,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const errors = frontendErrors(before, after);
   const report = [
     ...note,
-    `${client.sent} requests from ${senders.length > 1 ? `${senders.length} clients in the lab network` : t.traffic.kind === 'clients' ? 'one client in the lab network' : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
+    `${client.sent} requests to ${t.traffic.kind === 'clients' ? `HAProxy from ${senders.length > 1 ? `${senders.length} clients` : 'one client'} in the lab network` : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
     renderDistribution(result, c),
   ];
   return {

@@ -47,15 +47,15 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
   const appPort = haproxy.ports[HAPROXY_APP_PORT];
   const appUrl = appPort ? `http://${publishedHost(engine.endpoint)}:${appPort}/` : IN_NETWORK_URL;
   const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultBackend(state.labFile) };
-  // The one place that decides where traffic comes from: the lab's clients when it has them
-  // (inside the lab network, so a remote engine needs nothing published for traffic) …
-  const clients = all.filter((c) => c.service === CLIENT_SERVICE && c.state === 'running');
-  if (clients.length) return { ...base, traffic: clientsSource(engine.docker, clients, IN_NETWORK_URL) };
-  // … else this machine, through the published port: a remote lab on its own loopback is out of reach.
+  // HAProxy's stats are read from this machine: a remote lab on its own loopback is out of reach.
   const unreachable = unreachablePorts(engine.endpoint.host, state.options.expose);
   if (unreachable) {
-    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, { hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose), or give the lab clients: so its checks send from inside its network` });
+    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, { hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose)` });
   }
+  // The one place that decides where traffic comes from: the lab's clients when it has them
+  // (inside the lab network, from their own IPs), else this machine through the published port.
+  const clients = all.filter((c) => c.service === CLIENT_SERVICE && c.state === 'running');
+  if (clients.length) return { ...base, traffic: clientsSource(engine.docker, clients, IN_NETWORK_URL) };
   if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });
   return { ...base, traffic: loopbackSource(appUrl) };
 }

@@ -7,6 +7,7 @@ import { hintCommand } from '../commands/hint.command.ts';
 import { quizCommand } from '../commands/quiz.command.ts';
 import { tasksCommand } from '../commands/tasks.command.ts';
 import { faultCommand } from '../commands/fault.command.ts';
+import { loadCommand } from '../commands/load.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
@@ -75,6 +76,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(logsCommand()).action(async (lab, service, opts) => (await import('../commands/logs.ts')).logs(ctx(), { lab, service, ...opts }));
   add(applyCommand()).action(async (lab, opts) => (await import('../commands/apply.ts')).apply(ctx(), { lab, ...opts }));
   add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
+  add(loadCommand()).action(async (lab, opts) => (await import('../commands/load.ts')).load(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {
     const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });
