@@ -17,10 +17,21 @@ export const FRONTEND = 'web';
  */
 export const serverSlots = (replicas: number): number => Math.max(10, Math.ceil(replicas / 10) * 10);
 
-/** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
-export const renderHaproxyCfg = (lab: Lab, o: RenderOptions): string => stampConfigId(renderCfgText(lab, o));
+/** Where a lab runs: one engine through Compose (the default), or a Docker Swarm stack. */
+export type Target = 'compose' | 'swarm';
 
-function renderCfgText(lab: Lab, o: RenderOptions): string {
+/**
+ * The DNS name HAProxy resolves to find the replicas. On one engine the service name answers
+ * with every replica. In a swarm it answers with a VIP, which needs IPVS (absent on some
+ * kernels) and hides the replicas from HAProxy; `tasks.<service>` answers with each task's
+ * address (https://docs.docker.com/engine/swarm/networking/#configure-service-discovery).
+ */
+export const replicasDnsName = (target: Target): string => (target === 'swarm' ? `tasks.${APP_SERVICE}` : APP_SERVICE);
+
+/** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
+export const renderHaproxyCfg = (lab: Lab, o: RenderOptions, target: Target = 'compose'): string => stampConfigId(renderCfgText(lab, o, target));
+
+function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
   const http = o.mode === 'http';
   const slots = serverSlots(o.replicas);
   const lines = [
@@ -100,7 +111,8 @@ function renderCfgText(lab: Lab, o: RenderOptions): string {
           `    dynamic-cookie-key ${o.project}`,
         ]
       : []),
-    `    server-template ${APP_SERVICE} 1-${slots} ${APP_SERVICE}:${lab.app.port}`,
+    ...(target === 'swarm' ? ["    # tasks.app: one DNS record per task, on every node of the swarm's overlay network."] : []),
+    `    server-template ${APP_SERVICE} 1-${slots} ${replicasDnsName(target)}:${lab.app.port}`,
     '',
     'listen stats',
     `    bind :${HAPROXY_STATS_PORT}`,
