@@ -115,10 +115,11 @@ export function taskProblem(t: SwarmTask, node: SwarmNode | undefined): { detail
   if (image) {
     return { detail: `${t.service} cannot start on ${where}: image ${image} is not on that node`, fix: `Copy it there (docker save ${image} | docker -H <that node> load), or name a registry every node reaches with --image` };
   }
-  if (/no suitable node/.test(t.error ?? '')) return { detail: `${t.service} has no node to run on: ${t.error}`, fix: 'lab doctor --target swarm shows the nodes, their zones and ports' };
-  if (/port .* already in use|address already in use/i.test(t.error ?? '')) {
+  // Swarm's scheduler says "no suitable node (host-mode port already in use on 1 node)" (moby/swarmkit).
+  if (/port.*already in use|address already in use/i.test(t.error ?? '')) {
     return { detail: `${t.service} cannot publish its ports on ${where}: ${t.error}`, fix: 'Free the port on that node, or choose others with --app-port and --stats-port' };
   }
+  if (/no suitable node/.test(t.error ?? '')) return { detail: `${t.service} has no node to run on: ${t.error}`, fix: 'lab doctor --target swarm shows the nodes, their zones and ports' };
   return undefined;
 }
 
