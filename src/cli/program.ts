@@ -88,7 +88,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }, runLab));
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
   add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));
-  add(doctorCommand()).action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c)));
+  add(doctorCommand()).action((opts) => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c, opts)));
   for (const cmd of [program, ...program.commands]) reportCommandLineErrors(cmd as CommandUnknownOpts);
   return program;
 }

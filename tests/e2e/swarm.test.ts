@@ -38,6 +38,11 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     console.info(`[swarm] harness down ${Math.round(await swarmDown())} ms`);
   }, 120_000);
 
+  it('doctor --target swarm: manager, 3 nodes, zones a/b/c, images, ports', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm']), 0));
+    expect(Object.fromEntries(data.checks.map((c: { name: string; status: string }) => [c.name, c.status]))).toEqual({ 'swarm manager': 'ok', nodes: 'ok', 'zone labels': 'ok', images: 'warn', ports: 'ok' });
+  });
+
   it('refuses what Swarm cannot do before deploying: --app-port auto exits 2, nothing deployed', async () => {
     const r = expectExit(await lab(['up', '03', '--target', 'swarm', '--app-port', 'auto']), 2);
     expect(r.stderr).toMatch(/--app-port auto is not supported with --target swarm/);
