@@ -113,7 +113,7 @@ Exit codes:
   0    success
   1    a check failed (the lab ran but did not behave as expected)
   2    usage error or invalid lab file (nothing was started or deleted)
-  3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy)
+  3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy, a --target swarm engine that is no swarm manager)
   4    the lab did not become ready, or a Docker operation failed
   70   a bug in lab (please report it, with the output of --verbose)
   130  interrupted (Ctrl-C)`;
