@@ -108,8 +108,12 @@ export function whyNotLabsService(labels: Labels | null | undefined): string | u
 /** The label `docker stack deploy` puts on everything of a stack. */
 export const STACK_NAMESPACE = 'com.docker.stack.namespace';
 
-/** A task's error that only an operator can fix, said as what to do; undefined when Swarm will retry it. */
-export function taskProblem(t: SwarmTask, node: SwarmNode | undefined): { detail: string; fix: string } | undefined {
+/**
+ * A task's error that only an operator can fix, said as what to do; undefined when Swarm will
+ * retry it. `transient`: a scheduling problem Swarm may still solve by itself (a port held by
+ * a task of a stack being removed), to be reported only when it lasts.
+ */
+export function taskProblem(t: SwarmTask, node: SwarmNode | undefined): { detail: string; fix: string; transient?: true } | undefined {
   const where = node ? `${node.hostname} (${node.addr})` : t.nodeId || 'no node';
   const image = /No such image: (\S+)/.exec(t.error ?? '')?.[1];
   if (image) {
@@ -117,9 +121,9 @@ export function taskProblem(t: SwarmTask, node: SwarmNode | undefined): { detail
   }
   // Swarm's scheduler says "no suitable node (host-mode port already in use on 1 node)" (moby/swarmkit).
   if (/port.*already in use|address already in use/i.test(t.error ?? '')) {
-    return { detail: `${t.service} cannot publish its ports on ${where}: ${t.error}`, fix: 'Free the port on that node, or choose others with --app-port and --stats-port' };
+    return { detail: `${t.service} cannot publish its ports on ${where}: ${t.error}`, fix: 'Free the port on that node, or choose others with --app-port and --stats-port', transient: true };
   }
-  if (/no suitable node/.test(t.error ?? '')) return { detail: `${t.service} has no node to run on: ${t.error}`, fix: 'lab doctor --target swarm shows the nodes, their zones and ports' };
+  if (/no suitable node/.test(t.error ?? '')) return { detail: `${t.service} has no node to run on: ${t.error}`, fix: 'lab doctor --target swarm shows the nodes, their zones and ports', transient: true };
   return undefined;
 }
 

@@ -75,9 +75,13 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   return { lab: loaded.lab.id, short, options, ws, view, timings: { deployMs, readyMs, totalMs: performance.now() - t0 } };
 }
 
+/** How long a scheduling problem may last before it is reported: a port held by a stack being removed frees within seconds. */
+const TRANSIENT_MS = 15_000;
+
 async function waitReady(ctx: Context, engine: Engine, r: SwarmStartRequest, seen: Set<string>, progress: Progress): Promise<SwarmView> {
   const deadline = performance.now() + r.timeoutMs;
   let last = '';
+  const firstSeen = new Map<string, number>();
   for (;;) {
     if (ctx.signal.aborted) throw new InterruptedError('Interrupted while waiting for the replicas');
     const view = await readSwarmView(engine, r.options.project, r.options);
@@ -85,7 +89,9 @@ async function waitReady(ctx: Context, engine: Engine, r: SwarmStartRequest, see
     // node, a taken port): say so now rather than at the timeout. Tasks of earlier deploys are ignored.
     for (const t of view.tasks.filter((x) => !seen.has(x.id))) {
       const p = taskProblem(t, view.nodes.find((n) => n.id === t.nodeId));
-      if (p) throw new EnvironmentError(p.detail, { hint: p.fix });
+      if (!p) continue;
+      if (!firstSeen.has(p.detail)) firstSeen.set(p.detail, performance.now());
+      if (!p.transient || performance.now() - firstSeen.get(p.detail)! > TRANSIENT_MS) throw new EnvironmentError(p.detail, { hint: p.fix });
     }
     const s = swarmReady(view, r.options.replicas);
     if (s.ready) return view;

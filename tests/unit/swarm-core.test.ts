@@ -45,14 +45,15 @@ describe('whyNotLabsService: a service, network or config is lab\'s only with al
 describe('taskProblem: task errors only an operator can fix', () => {
   const n2 = node('n2', 'b');
   it.each([
-    ['No such image: lab/whoami:1', /app cannot start on n2 \(10.0.0.2\): image lab\/whoami:1 is not on that node/],
-    ['no suitable node (scheduling constraints not satisfied on 3 nodes)', /has no node to run on/],
-    ['host-mode port already in use on 1 node', /cannot publish its ports/],
-    ['task: non-zero exit (1)', undefined],
-  ])('%s', (error, expected) => {
+    ['No such image: lab/whoami:1', /app cannot start on n2 \(10.0.0.2\): image lab\/whoami:1 is not on that node/, undefined],
+    ['no suitable node (scheduling constraints not satisfied on 3 nodes)', /has no node to run on/, true],
+    ['no suitable node (host-mode port already in use on 1 node)', /cannot publish its ports/, true],
+    ['task: non-zero exit (1)', undefined, undefined],
+  ])('%s', (error, expected, transient) => {
     const p = taskProblem(task('app', n2.id, { error, state: 'rejected' }), n2);
     if (expected === undefined) expect(p).toBeUndefined();
     else expect(p?.detail).toMatch(expected);
+    expect(p?.transient).toBe(transient);
   });
 });
 
