@@ -15,6 +15,11 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 # The demo app's sessions in Redis (the stateless lesson): its tests start their own redis-server.
 command -v redis-server >/dev/null || need+=(redis-server)
+# The swarm e2e test's harness (tests/swarm/harness.sh): network namespaces and veths (ip),
+# and nsenter/unshare to start one dockerd per namespace. Both are in Debian's base system;
+# a slimmed image may lack them.
+command -v ip >/dev/null || need+=(iproute2)
+command -v nsenter >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq

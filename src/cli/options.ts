@@ -40,3 +40,9 @@ export type OptionsOf<Declare extends () => { opts(): OptionValues }> = Partial<
 
 /** The language of text students read (titles, instructions, hints, quizzes); default from LANG. */
 export const langOption = () => new Option('--lang <lang>', 'language of lab texts (default: from LANG, else en)').choices(['en', 'ja'] as const);
+
+/** Where a lab runs: one engine through Compose (default), or a Docker Swarm whose manager lab talks to. */
+export const targetOption = () =>
+  new Option('--target <target>', 'where the lab runs: compose (one engine) or swarm (the swarm whose manager lab talks to)').choices(['compose', 'swarm'] as const).default('compose' as const);
+/** The node label a swarm lab spreads its replicas over. */
+export const zoneLabelOption = () => new Option('--zone-label <label>', 'with --target swarm: the node label naming each node\'s zone').default('zone');

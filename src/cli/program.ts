@@ -92,7 +92,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(testCommand()).action(async (labs, opts) => (await import('../commands/test.ts')).test(ctx(), { labs, ...opts }, runLab));
   add(resetCommand()).action((opts) => fleetable(async (c) => (await import('../commands/reset.ts')).reset(c, opts)));
   add(prepareCommand()).action((labs, opts) => fleetable(async (c) => (await import('../commands/prepare.ts')).prepare(c, { labs, ...opts })));
-  add(doctorCommand()).action(() => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c)));
+  add(doctorCommand()).action((opts) => fleetable(async (c) => (await import('../commands/doctor.ts')).doctor(c, opts)));
   for (const cmd of [program, ...program.commands]) reportCommandLineErrors(cmd as CommandUnknownOpts);
   return program;
 }
@@ -117,7 +117,7 @@ Exit codes:
   0    success
   1    a check failed (the lab ran but did not behave as expected)
   2    usage error or invalid lab file (nothing was started or deleted)
-  3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy)
+  3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy, a --target swarm engine that is no swarm manager)
   4    the lab did not become ready, or a Docker operation failed
   70   a bug in lab (please report it, with the output of --verbose)
   130  interrupted (Ctrl-C)`;

@@ -1,5 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
+import { targetOption, zoneLabelOption } from '../cli/options.ts';
 
 /** lab doctor: its arguments, options and help. cli/program.ts registers it and loads doctor.ts only when it runs. */
 export const doctorCommand = () =>
-  new Command('doctor').description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix');
+  new Command('doctor').description('check this machine for running labs: engine, Compose, ports, images, disk, leftovers; each problem with its fix')
+    .addOption(targetOption())
+    .addOption(zoneLabelOption());

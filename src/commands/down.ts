@@ -17,6 +17,14 @@ import type { downCommand } from './down.command.ts';
 export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & { lab: string }): Promise<void> {
   const project = projectFor(opts.project, () => labIdOf(opts.lab));
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  if (opts.target === 'swarm') {
+    const { stopSwarmLab } = await import('../engine/swarm-down.ts');
+    const removed = await withProjectLock(ctx, endpoint, project, `down ${opts.lab} --target swarm`, () => stopSwarmLab(ctx, endpoint, project));
+    const running = removed.services.length + removed.others.length > 0;
+    ctx.out.data({ outcome: 'success', target: 'swarm', project, running, removed: { services: removed.services, others: removed.others }, timingsMs: { down: Math.round(removed.ms) } });
+    ctx.out.result(running ? `${project} is down.` : `${project} is not deployed on the swarm; nothing to remove.`);
+    return;
+  }
   await withProjectLock(ctx, endpoint, project, `down ${opts.lab}`, async () => {
     const engine = await openEngine(ctx, endpoint);
     const step = ctx.out.step(`Removing ${project}`);

@@ -13,12 +13,29 @@ import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import type { statusCommand } from './status.command.ts';
+import { printSwarm, swarmData } from '../ui/swarm-report.ts';
 
 export async function status(ctx: Context, opts: OptionsOf<typeof statusCommand> & { lab?: string }): Promise<void> {
   if (opts.lab === undefined && opts.project === undefined) return overview(ctx, await openEngine(ctx));
   const project = projectFor(opts.project, () => findLab(opts.lab!).id);
+  if (opts.target === 'swarm') return swarmOne(ctx, project, opts.lab ?? project);
   const engine = await openEngine(ctx);
   return one(ctx, engine, project, opts.lab ?? project);
+}
+
+/** One lab on a swarm: nodes, zones, tasks per node, joined to every node's HAProxy. */
+async function swarmOne(ctx: Context, project: string, ref: string): Promise<void> {
+  const { swarmStatusView } = await import('../engine/swarm-status.ts');
+  const { view, state, zoneLabel } = await swarmStatusView(ctx, project, ref);
+  const data = swarmData(view, zoneLabel);
+  const errors = data.haproxies.filter((h) => h.error);
+  ctx.out.data({ outcome: errors.length ? 'error' : 'success', target: 'swarm', project, lab: state?.lab ?? null, options: state ? { ...state.options, statsPassword: undefined } : null, ...data });
+  ctx.out.result(ctx.out.c.bold(project) + (state ? ` (${state.lab} on the swarm: balance ${state.options.algorithm}, mode ${state.options.mode}, zones by node.labels.${zoneLabel})` : ''));
+  printSwarm(ctx.out, data);
+  if (errors.length) {
+    const e = new RuntimeError(`HAProxy on ${errors[0]!.node}: ${errors[0]!.error}`, { hint: 'docker service ps shows why a task is not running' });
+    throw ctx.out.json ? new ExitError(e) : e;
+  }
 }
 
 /** Every running lab, one line each. */

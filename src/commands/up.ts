@@ -11,6 +11,10 @@ import { type Started, startLab } from '../engine/start-lab.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
 import { statsPageUrl } from '../haproxy/stats-client.ts';
 import type { upCommand } from './up.command.ts';
+import { DEFAULT_ZONE_LABEL, parseZoneLabel, swarmUnsupported } from '../core/swarm.ts';
+import { UsageError } from '../core/errors.ts';
+import type { SwarmStartRequest } from '../engine/swarm-up.ts';
+import { printSwarm, swarmData } from '../ui/swarm-report.ts';
 
 export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
 
@@ -24,10 +28,39 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  if (opts.target === 'swarm') {
+    const unsupported = swarmUnsupported(loaded.lab as Parameters<typeof swarmUnsupported>[0]);
+    if (unsupported.length) throw new UsageError(`Lab ${loaded.lab.id} uses what --target swarm does not run yet: ${unsupported.join(', ')}`, { hint: `Run it on one engine: lab up ${opts.lab}` });
+    return upSwarm(ctx, { loaded, options, ws, timeoutMs, endpoint, zoneLabel: parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL) }, opts.lab);
+  }
   const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
     startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
   );
   report(ctx, started);
+}
+
+/** --target swarm: deploy the lab as a stack, then report nodes, zones and every node's HAProxy. */
+async function upSwarm(ctx: Context, r: Omit<SwarmStartRequest, 'zoneLabel'> & { zoneLabel: string }, ref: string): Promise<void> {
+  const { startSwarmLab } = await import('../engine/swarm-up.ts');
+  const s = await withProjectLock(ctx, r.endpoint, r.options.project, `up ${ref} --target swarm`, () => startSwarmLab(ctx, r));
+  const data = swarmData(s.view, r.zoneLabel);
+  ctx.out.data({
+    outcome: 'success',
+    target: 'swarm',
+    lab: s.lab,
+    project: s.options.project,
+    workspace: s.ws.dir,
+    options: { ...s.options, statsPassword: undefined },
+    urls: { app: s.view.haproxies.map((h) => `http://${h.stats.host}:${s.options.appPort}/`), stats: s.view.haproxies.map((h) => `http://${h.stats.host}:${h.stats.port}/`) },
+    stats: { user: s.options.statsUser, password: s.options.statsPassword },
+    ...data,
+    timingsMs: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, Math.round(v)])),
+  });
+  const o = s.options;
+  ctx.out.result(`\n${ctx.out.c.bold(`Lab ${s.lab} is up on the swarm`)}: ${o.replicas} replica(s) spread over node.labels.${r.zoneLabel}, one HAProxy per node (balance ${o.algorithm}, mode ${o.mode})`);
+  for (const h of s.view.haproxies) ctx.out.result(`  ${h.node.hostname}: app ${ctx.out.c.cyan(`http://${h.stats.host}:${o.appPort}/`)}  stats ${ctx.out.c.cyan(`http://${h.stats.host}:${h.stats.port}/`)}`);
+  printSwarm(ctx.out, data);
+  ctx.out.result(`\nNext: lab status ${s.short} --target swarm, lab down ${s.short} --target swarm`);
 }
 
 function report(ctx: Context, r: Started): void {

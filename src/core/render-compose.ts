@@ -42,7 +42,7 @@ const port = (target: number, published: number | null, expose: boolean): PortMa
 });
 
 /** Compose interpolates ${...}; a literal $ must be written $$ (compose-spec 12-interpolation.md). */
-const escapeDollars = (value: unknown): unknown => {
+export const escapeDollars = (value: unknown): unknown => {
   if (typeof value === 'string') return value.replaceAll('$', '$$$$');
   if (Array.isArray(value)) return value.map(escapeDollars);
   if (value && typeof value === 'object') {

@@ -16,10 +16,21 @@ export const FRONTEND = 'web';
  */
 export const serverSlots = (replicas: number): number => Math.max(10, Math.ceil(replicas / 10) * 10);
 
-/** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
-export const renderHaproxyCfg = (lab: Lab, o: RenderOptions): string => stampConfigId(renderCfgText(lab, o));
+/** Where a lab runs: one engine through Compose (the default), or a Docker Swarm stack. */
+export type Target = 'compose' | 'swarm';
 
-function renderCfgText(lab: Lab, o: RenderOptions): string {
+/**
+ * The DNS name HAProxy resolves to find the replicas. On one engine the service name answers
+ * with every replica. In a swarm it answers with a VIP, which needs IPVS (absent on some
+ * kernels) and hides the replicas from HAProxy; `tasks.<service>` answers with each task's
+ * address (https://docs.docker.com/engine/swarm/networking/#configure-service-discovery).
+ */
+export const replicasDnsName = (target: Target, service: string): string => (target === 'swarm' ? `tasks.${service}` : service);
+
+/** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
+export const renderHaproxyCfg = (lab: Lab, o: RenderOptions, target: Target = 'compose'): string => stampConfigId(renderCfgText(lab, o, target));
+
+function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
   const http = o.mode === 'http';
   const services = labServices(lab);
   const slots = services.map((s) => `${services.length > 1 ? `${s.name} ` : ''}${serverSlots(replicasOf(o, s.name))}`).join(', ');
@@ -86,7 +97,7 @@ function renderCfgText(lab: Lab, o: RenderOptions): string {
     ...routes(services),
     `    default_backend ${defaultService(services).name}`,
     '',
-    ...services.flatMap((service) => backend(service, o)),
+    ...services.flatMap((service) => backend(service, o, target)),
     'listen stats',
     `    bind :${HAPROXY_STATS_PORT}`,
     '    # lab reads this back after every start and reload: HAProxy runs this very file.',
@@ -123,7 +134,7 @@ function routes(services: readonly LabService[]): string[] {
 }
 
 /** One backend per service, named after it; its servers are the service's replicas found by DNS. */
-function backend(s: LabService, o: RenderOptions): string[] {
+function backend(s: LabService, o: RenderOptions, target: Target): string[] {
   const http = o.mode === 'http';
   return [
     `backend ${s.name}`,
@@ -143,7 +154,8 @@ function backend(s: LabService, o: RenderOptions): string[] {
           `    dynamic-cookie-key ${o.project}`,
         ]
       : []),
-    `    server-template ${s.name} 1-${serverSlots(replicasOf(o, s.name))} ${s.name}:${s.port}`,
+    ...(target === 'swarm' ? [`    # tasks.${s.name}: one DNS record per task, on every node of the swarm's overlay network.`] : []),
+    `    server-template ${s.name} 1-${serverSlots(replicasOf(o, s.name))} ${replicasDnsName(target, s.name)}:${s.port}`,
     '',
   ];
 }

@@ -148,7 +148,7 @@ export async function projectWorkspace(ctx: Pick<Context, 'env'>, project: strin
 }
 
 /** Make a folder with this mode (the umask must not narrow it); false when it already existed. */
-async function makeFolder(dir: string, mode: number, parents = false): Promise<boolean> {
+export async function makeFolder(dir: string, mode: number, parents = false): Promise<boolean> {
   if (parents) await mkdir(dirname(dir), { recursive: true });
   try {
     await mkdir(dir, { mode });

@@ -30,7 +30,7 @@ export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
   const docker = engine.docker;
   const labs = allLabImages(map);
   const [images, ports, leftovers, disk] = await Promise.all([
-    Promise.all(neededImages(labs).map(async (n) => ({ ref: n.ref, role: n.role, kind: n.kind, labs: n.labs, present: await present(docker, n.ref) }))),
+    Promise.all(neededImages(labs).map(async (n) => ({ ref: n.ref, role: n.role, kind: n.kind, labs: n.labs, present: await imagePresent(docker, n.ref) }))),
     portFacts(docker, endpoint, labs.map((l) => l.lab)),
     leftoverFacts(docker),
     diskFacts(endpoint, engine.fact.ok ? engine.fact.rootDir : ''),
@@ -68,7 +68,8 @@ async function composeFacts(endpoint: Endpoint): Promise<DoctorFacts['compose']>
   }
 }
 
-async function present(docker: Dockerode, ref: string): Promise<boolean> {
+/** Whether the engine has an image (404: no); other errors are thrown. */
+export async function imagePresent(docker: Dockerode, ref: string): Promise<boolean> {
   try {
     await docker.getImage(ref).inspect();
     return true;

@@ -1,0 +1,133 @@
+import type Dockerode from 'dockerode';
+import { execa } from 'execa';
+import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
+import { LABEL } from '../core/labels.ts';
+import { STACK_NAMESPACE, type SwarmNode, type SwarmTask, whyNotLabsService } from '../core/swarm.ts';
+import type { Output } from '../ui/output.ts';
+import type { Endpoint } from './endpoint.ts';
+
+/**
+ * The one module that talks to Docker Swarm: reads through the manager's API (dockerode),
+ * `docker stack deploy` and `docker stack rm` through the CLI, which owns the stack file format.
+ */
+
+/** Whether the engine is a swarm manager, a worker, or in no swarm. */
+export async function swarmRole(docker: Dockerode): Promise<'manager' | 'worker' | 'none'> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  if (info.Swarm?.LocalNodeState !== 'active') return 'none';
+  return info.Swarm.ControlAvailable ? 'manager' : 'worker';
+}
+
+interface NodeJson {
+  ID: string;
+  Description?: { Hostname?: string };
+  Status?: { State?: string; Addr?: string };
+  Spec?: { Availability?: string; Role?: string; Labels?: Record<string, string> };
+  ManagerStatus?: { Addr?: string };
+}
+
+export async function listNodes(docker: Dockerode): Promise<SwarmNode[]> {
+  const nodes = (await docker.listNodes()) as NodeJson[];
+  return nodes
+    .map((n) => ({
+      id: n.ID,
+      hostname: n.Description?.Hostname ?? n.ID.slice(0, 12),
+      // A manager may report 0.0.0.0 in Status.Addr (moby/moby#35437): its ManagerStatus has the real one.
+      addr: (n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : n.ManagerStatus?.Addr?.split(':')[0]) ?? '',
+      state: n.Status?.State ?? 'unknown',
+      availability: n.Spec?.Availability ?? 'unknown',
+      manager: n.Spec?.Role === 'manager',
+      labels: n.Spec?.Labels ?? {},
+    }))
+    .sort((a, b) => a.hostname.localeCompare(b.hostname));
+}
+
+export interface LabService {
+  id: string;
+  name: string;
+  /** The service's name inside the stack: app or haproxy. */
+  service: string;
+  labels: Record<string, string>;
+}
+
+/** The project's services that are lab's own (every service of the stack must be, or down refuses). */
+export async function stackServices(docker: Dockerode, project: string): Promise<{ owned: LabService[]; foreign: { name: string; why: string }[] }> {
+  const all = (await docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[];
+  const owned: LabService[] = [];
+  const foreign: { name: string; why: string }[] = [];
+  for (const s of all) {
+    const labels = s.Spec?.Labels ?? {};
+    const name = s.Spec?.Name ?? s.ID;
+    const why = whyNotLabsService(labels);
+    if (why) foreign.push({ name, why });
+    else owned.push({ id: s.ID, name, service: name.slice(project.length + 1), labels });
+  }
+  return { owned, foreign };
+}
+
+interface TaskJson {
+  ID: string;
+  ServiceID: string;
+  Slot?: number;
+  NodeID?: string;
+  DesiredState?: string;
+  Status?: { State?: string; Err?: string };
+  NetworksAttachments?: { Network?: { Spec?: { Name?: string } }; Addresses?: string[] }[];
+}
+
+/** Tasks of the given services; addresses only on the stack's own network `<project>_lab`. */
+export async function serviceTasks(docker: Dockerode, services: readonly LabService[], network: string): Promise<SwarmTask[]> {
+  if (services.length === 0) return [];
+  const byId = new Map(services.map((s) => [s.id, s.service]));
+  const tasks = (await docker.listTasks({ filters: { service: services.map((s) => s.id) } })) as TaskJson[];
+  return tasks.map((t) => ({
+    id: t.ID,
+    service: byId.get(t.ServiceID) ?? t.ServiceID,
+    ...(t.Slot ? { slot: t.Slot } : {}),
+    nodeId: t.NodeID ?? '',
+    state: t.Status?.State ?? 'unknown',
+    desired: t.DesiredState ?? 'unknown',
+    ...(t.Status?.Err ? { error: t.Status.Err } : {}),
+    addrs: (t.NetworksAttachments ?? []).filter((a) => a.Network?.Spec?.Name === network).flatMap((a) => (a.Addresses ?? []).map((x) => x.split('/')[0]!)),
+  }));
+}
+
+async function runDocker(endpoint: Endpoint, argv: string[], o: { out: Output; signal?: AbortSignal; cwd?: string; timeoutMs: number }): Promise<string> {
+  o.out.debug(`$ docker ${argv.join(' ')}`);
+  const r = await execa('docker', argv, { env: endpoint.env, cwd: o.cwd, reject: false, cancelSignal: o.signal, timeout: o.timeoutMs, forceKillAfterDelay: 3000 });
+  if (r.isCanceled) throw new InterruptedError(`Interrupted during docker ${argv.slice(0, 2).join(' ')}`);
+  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The docker CLI is not installed', { hint: 'Install the docker CLI (it runs docker stack deploy), then run lab doctor --target swarm' });
+  if (r.failed) {
+    const words = String(r.stderr).trim().split('\n').filter(Boolean).slice(-3).join(' / ');
+    throw new RuntimeError(`docker ${argv.slice(0, 2).join(' ')} failed${r.timedOut ? ` (no answer within ${o.timeoutMs / 1000} s)` : ''}: ${words || `exit ${r.exitCode}`}`);
+  }
+  return String(r.stdout);
+}
+
+/**
+ * `docker stack deploy` from the workspace (the stack file names ./haproxy.env and
+ * ./haproxy/haproxy.cfg relative to itself). --resolve-image never: the images are on the
+ * nodes, and asking a registry for their digests would fail where there is none.
+ */
+export const stackDeploy = (endpoint: Endpoint, project: string, dir: string, file: string, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
+  runDocker(endpoint, ['stack', 'deploy', '--resolve-image', 'never', '--prune', '--detach=true', '--compose-file', file, project], { ...o, cwd: dir, timeoutMs: 60_000 });
+
+/** `docker stack rm`, waiting until the stack's tasks and networks are gone (--detach=false). */
+export const stackRm = (endpoint: Endpoint, project: string, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
+  runDocker(endpoint, ['stack', 'rm', '--detach=false', project], { ...o, timeoutMs: 60_000 });
+
+/** The label a lab's services carry, for messages. */
+export const projectOf = (s: LabService): string => s.labels[LABEL.project] ?? '';
+
+/** The stack's networks and configs, each with why it is not lab's (undefined when it is). */
+export async function stackLeftovers(docker: Dockerode, project: string): Promise<{ name: string; why?: string }[]> {
+  const filters = { label: [`${STACK_NAMESPACE}=${project}`] };
+  const [networks, configs] = await Promise.all([
+    docker.listNetworks({ filters }) as Promise<{ Name: string; Labels?: Record<string, string> }[]>,
+    docker.listConfigs({ filters }) as Promise<{ Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+  ]);
+  return [
+    ...networks.map((n) => ({ name: `network ${n.Name}`, why: whyNotLabsService(n.Labels) })),
+    ...configs.map((c) => ({ name: `config ${c.Spec?.Name ?? ''}`, why: whyNotLabsService(c.Spec?.Labels) })),
+  ];
+}

@@ -1,0 +1,39 @@
+import type { Context } from '../cli/context.ts';
+import { imageSubstitutions } from '../config/images-file.ts';
+import { substitutionMap } from '../core/image-substitutions.ts';
+import { neededImages } from '../core/instructor/needed-images.ts';
+import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
+import { STACK_NAMESPACE } from '../core/swarm.ts';
+import { listNodes, swarmRole } from '../docker/swarm.ts';
+import { imagePresent } from '../instructor/doctor-probe.ts';
+import { allLabImages } from '../instructor/labs-io.ts';
+import { openEngine } from './engine.ts';
+
+/** Find out what swarmDoctorChecks judges. A problem found is a fact; an unreachable engine throws (exit 3). */
+export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise<SwarmDoctorFacts> {
+  const engine = await openEngine(ctx);
+  const swarm = await swarmRole(engine.docker);
+  const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env)));
+  const base = { host: engine.endpoint.host, swarm, zoneLabel };
+  if (swarm !== 'manager') return { ...base, nodes: [], images: [], ports: [] };
+  const needed = neededImages(labs).filter((n) => n.role !== 'base');
+  const ports = [...new Map(labs.flatMap((l) => [[l.lab.defaults.appPort, '--app-port'], [l.lab.defaults.statsPort, '--stats-port']] as const).filter(([p]) => p !== null)).entries()];
+  const [nodes, images, services] = await Promise.all([
+    listNodes(engine.docker),
+    Promise.all(needed.map(async (n) => ({ ref: n.ref, present: await imagePresent(engine.docker, n.ref) }))),
+    engine.docker.listServices() as Promise<ServiceJson[]>,
+  ]);
+  // Host-mode ports appear in the spec only; ingress ones in both.
+  const published = (s: ServiceJson) => (s.Spec?.EndpointSpec?.Ports ?? s.Endpoint?.Ports ?? []).map((p) => p.PublishedPort);
+  return {
+    ...base,
+    nodes,
+    images,
+    ports: ports.map(([port, option]) => ({ port: port!, option, takenBy: services.filter((s) => published(s).includes(port!)).map((s) => `${s.Spec?.Name ?? '?'}${s.Spec?.Labels?.[STACK_NAMESPACE] ? ` (stack ${s.Spec.Labels[STACK_NAMESPACE]})` : ''}`) })),
+  };
+}
+
+interface ServiceJson {
+  Spec?: { Name?: string; Labels?: Record<string, string>; EndpointSpec?: { Ports?: { PublishedPort?: number }[] } };
+  Endpoint?: { Ports?: { PublishedPort?: number }[] };
+}

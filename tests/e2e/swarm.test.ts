@@ -1,0 +1,87 @@
+/**
+ * `lab up|status|down --target swarm` on a real 3-node Docker Swarm that the test brings up in
+ * network namespaces on this machine (tests/swarm/harness.sh; the machine's own engine is
+ * never part of it): six replicas spread two per zone, every node's HAProxy sees all six UP,
+ * requests through one node reach every replica, bad input exits 2/3 with nothing deployed,
+ * and down removes the stack. The swarm is torn down also when a test fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harnessMissing, NODE_ADDRS, swarmDown, swarmUp } from '../swarm/harness.ts';
+import { join } from 'node:path';
+import { describeRun, docker, expectExit, LOCAL_HAPROXY, parseJson, REPO_ROOT, requireDocker, runLab, skipNote } from './helpers.ts';
+
+const engine = requireDocker();
+const missing = engine.ok ? harnessMissing() : engine.reason;
+const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
+if (missing && ci && engine.ok) throw new Error(`The swarm e2e test needs its harness in CI: ${missing}`);
+if (missing) console.warn(`[e2e] skipping the swarm test: ${missing}`);
+
+/** lab 03's app; `npm run setup` builds it (lab up 03), and other e2e tests rebuild it. */
+const APP_IMAGE = 'lab/whoami:1';
+const PROJECT = 'e2e-swarm';
+let host = '';
+const lab = (args: string[]) => runLab(['--host', host, ...args, '--project', PROJECT], { timeout: 90_000 });
+
+describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: ${missing})` : skipNote(engine)}`, () => {
+  beforeAll(async () => {
+    const app = await docker(['image', 'inspect', APP_IMAGE]);
+    if (app.exitCode !== 0) {
+      const built = await docker(['build', '-q', '--build-arg', 'BASE_IMAGE=lab-local/node:20', '-t', APP_IMAGE, join(REPO_ROOT, 'compose', 'whoami')], { timeout: 120_000 });
+      if (built.exitCode !== 0) throw new Error(`could not build ${APP_IMAGE}: ${built.stderr}`);
+    }
+    const s = await swarmUp([LOCAL_HAPROXY, APP_IMAGE]);
+    host = s.host;
+    console.info(`[swarm] harness up ${Math.round(s.upMs)} ms, images loaded ${Math.round(s.imagesMs)} ms`);
+  }, 300_000);
+  afterAll(async () => {
+    if (host) await runLab(['--host', host, 'down', '03', '--target', 'swarm', '--project', PROJECT], { timeout: 60_000 });
+    console.info(`[swarm] harness down ${Math.round(await swarmDown())} ms`);
+  }, 120_000);
+
+  it('doctor --target swarm: manager, 3 nodes, zones a/b/c, images, ports', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm']), 0));
+    expect(Object.fromEntries(data.checks.map((c: { name: string; status: string }) => [c.name, c.status]))).toEqual({ 'swarm manager': 'ok', nodes: 'ok', 'zone labels': 'ok', images: 'warn', ports: 'ok' });
+  });
+
+  it('refuses what Swarm cannot do before deploying: --app-port auto exits 2, nothing deployed', async () => {
+    const r = expectExit(await lab(['up', '03', '--target', 'swarm', '--app-port', 'auto']), 2);
+    expect(r.stderr).toMatch(/--app-port auto is not supported with --target swarm/);
+    const services = await docker(['-H', host, 'service', 'ls', '-q']);
+    expect(services.stdout.trim()).toBe('');
+  });
+
+  it('up: six replicas two per zone, every HAProxy sees six UP, traffic through one node reaches all six', async () => {
+    const r = expectExit(await lab(['--json', 'up', '03', '--target', 'swarm', '--replicas', '6', '--timeout', '60']), 0);
+    const data = parseJson(r);
+    console.info(`[swarm] lab up: deploy ${data.timingsMs.deployMs} ms, ready ${data.timingsMs.readyMs} ms, total ${data.timingsMs.totalMs} ms`);
+    expect(data.replicasPerZone, describeRun(r)).toEqual({ a: 2, b: 2, c: 2 });
+    expect(data.haproxies).toHaveLength(3);
+    for (const h of data.haproxies) {
+      expect(h.servers.filter((s: { checked: boolean }) => s.checked)).toHaveLength(6);
+      expect(new Set(h.servers.map((s: { zone: string }) => s.zone))).toEqual(new Set(['a', 'b', 'c']));
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`http://${NODE_ADDRS[1]}:8080/`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(3000) });
+      expect(res.status).toBe(200);
+      seen.add(res.headers.get('x-served-by') ?? '');
+    }
+    expect(seen.size).toBe(6);
+  }, 120_000);
+
+  it('status joins nodes, zones and tasks to each HAProxy; a non-manager engine exits 3', async () => {
+    const data = parseJson(expectExit(await lab(['--json', 'status', '03', '--target', 'swarm']), 0));
+    expect(data.nodes.map((n: { node: string; zone: string; replicas: number }) => [n.node, n.zone, n.replicas])).toEqual([['n1', 'a', 2], ['n2', 'b', 2], ['n3', 'c', 2]]);
+    const r = expectExit(await runLab(['up', '03', '--target', 'swarm', '--project', `${PROJECT}-x`]), 3);
+    expect(r.stderr).toMatch(/is not part of a Docker Swarm/);
+  });
+
+  it('down removes the stack; a second down finds nothing', async () => {
+    const data = parseJson(expectExit(await lab(['--json', 'down', '03', '--target', 'swarm']), 0));
+    console.info(`[swarm] lab down ${data.timingsMs.down} ms`);
+    expect(data.removed.services).toHaveLength(2);
+    expect((await docker(['-H', host, 'service', 'ls', '-q'])).stdout.trim()).toBe('');
+    expect(parseJson(expectExit(await lab(['--json', 'down', '03', '--target', 'swarm']), 0)).running).toBe(false);
+  }, 60_000);
+
+});
