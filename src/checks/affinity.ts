@@ -41,7 +41,7 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
     name,
     kind: 'affinity',
     verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
+    reason: check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`,
     ms: performance.now() - t0,
     report: [`${check.requests} requests to ${check.port === undefined ? '' : `HAProxy's port ${check.port}, `}${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : check.by === 'connection' ? ', each over one kept-alive connection' : ''}`, ...table.split('\n')],
     data: { by: check.by, port: check.port ?? null, from: t.traffic.kind, servers: verdict.servers, senders: rows },

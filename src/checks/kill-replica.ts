@@ -10,9 +10,9 @@ import type { CheckResult } from './types.ts';
 type KillReplicaCheck = Extract<TaskCheck, { kind: 'kill-replica' }>;
 
 /** How long the killed replica may take to be UP in HAProxy again after it is started. */
-const BACK_TIMEOUT_MS = 20_000;
+const BACK_TIMEOUT_MS = 15_000;
 /** Load before the kill, so the service is busy when its replica dies. */
-const WARM_MS = 1000;
+const WARM_MS = 500;
 
 /**
  * Under load (requests at a steady rate, whatever the answers), kill one replica of a service

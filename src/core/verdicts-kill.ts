@@ -28,7 +28,7 @@ export function judgeKill(o: KillOutcome, e: KillExpect): Verdict & { failedShar
   const share = o.sent > 0 ? o.failed / o.sent : 0;
   const out = (pass: boolean, reason: string) => ({ pass, reason, failedShare: Math.round(share * 1000) / 1000 });
   const others = o.replicas - 1;
-  const saw = `${o.failed} of ${o.sent} requests (${pct(share)}) failed while ${o.service} had one of its ${o.replicas} replica(s) killed${o.downMs === null ? '' : ` (${(o.downMs / 1000).toFixed(1)} s until HAProxy had it UP again)`}`;
+  const saw = `${o.failed} of ${o.sent} requests (${pct(share)}) failed from just before ${o.service} had one of its ${o.replicas} replica(s) killed until it was back${o.downMs === null ? '' : ` (${(o.downMs / 1000).toFixed(1)} s until HAProxy had it UP again)`}`;
   if (o.sent === 0) return out(false, `no request was sent while the ${o.service} replica was down: is the load reaching HAProxy?`);
   if (o.downMs === null) return out(false, `${saw}, and the killed replica did not come back UP in HAProxy: look at lab status`);
   if (e.minFailed !== undefined && share < e.minFailed) {
