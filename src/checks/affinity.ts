@@ -23,9 +23,11 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
     return { name, kind: 'affinity', verdict: 'FAIL', reason, ms: performance.now() - t0, report: [] };
   }
   const senders = Math.min(check.clients ?? (fromClients ? t.traffic.senders : LOOPBACK_BROWSERS), t.traffic.senders);
-  const runs = await t.traffic.run(
-    // One request at a time per sender, like one user; cookies kept only when they are the point.
-    { path: check.path, headers: check.headers, requests: check.requests * senders, concurrency: senders, keepAlive: t.options.mode === 'http', cookies: check.by === 'cookie' },
+  // One request at a time per sender, like one user; cookies kept only when they are the point;
+  // by connection, each sender's requests share one kept-alive connection.
+  const keepAlive = check.by === 'connection' || t.options.mode === 'http';
+  const runs = await t.trafficAt(check.port).run(
+    { path: check.path, headers: check.headers, requests: check.requests * senders, concurrency: senders, keepAlive, cookies: check.by === 'cookie' },
     senders,
     signal,
   );
@@ -39,9 +41,9 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
     name,
     kind: 'affinity',
     verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
+    reason: check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`,
     ms: performance.now() - t0,
-    report: [`${check.requests} requests to ${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : ''}`, ...table.split('\n')],
-    data: { by: check.by, from: t.traffic.kind, servers: verdict.servers, senders: rows },
+    report: [`${check.requests} requests to ${check.port === undefined ? '' : `HAProxy's port ${check.port}, `}${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : check.by === 'connection' ? ', each over one kept-alive connection' : ''}`, ...table.split('\n')],
+    data: { by: check.by, port: check.port ?? null, from: t.traffic.kind, servers: verdict.servers, senders: rows },
   };
 }

@@ -9,7 +9,7 @@ type RoutingCheck = Extract<TaskCheck, { kind: 'routing' }>;
 /** A table of method/path/headers → the service that must answer; every row is reported. */
 export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const answers = await t.traffic.probe(check.rows, false, signal);
+  const answers = await t.trafficAt(check.port).probe(check.rows, false, signal);
   const { results, verdict } = judgeRoutes(check.rows, answers);
   const table = renderTable(
     results.map((r) => [r.pass ? 'ok' : 'WRONG', r.row.method, r.row.path, Object.entries(r.row.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join(', '), r.row.service, r.got]),
@@ -19,9 +19,10 @@ export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?:
     name: check.name ?? 'routing',
     kind: 'routing',
     verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
+    // A second frontend (e.g. an L4 one on :8081) is named, so the student knows which port the table is about.
+    reason: check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`,
     ms: performance.now() - t0,
-    report: table.split('\n'),
-    data: { from: t.traffic.kind, rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
+    report: [...(check.port === undefined ? [] : [`requests to HAProxy's port ${check.port} from ${t.traffic.where}`]), ...table.split('\n')],
+    data: { from: t.traffic.kind, port: check.port ?? null, rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
   };
 }

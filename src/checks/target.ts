@@ -28,6 +28,8 @@ export interface CheckTarget {
   backend: string;
   /** Where the checks' traffic comes from: the lab's clients, or this machine. */
   traffic: TrafficSource;
+  /** The same, to another of HAProxy's ports (a frontend the student binds, e.g. :8081); throws without clients. */
+  trafficAt(port: number | undefined): TrafficSource;
 }
 
 /** The lab's default service, from the lab file the lab was started with; app when it can't be read. */
@@ -36,8 +38,9 @@ function defaultBackend(labFile: string): string {
   return lab ? defaultService(labServices(lab.lab)).name : APP_SERVICE;
 }
 
-/** HAProxy's app port as the clients reach it, by its compose service name in the lab network. */
-const IN_NETWORK_URL = `http://haproxy:${HAPROXY_APP_PORT}/`;
+/** One of HAProxy's ports as the clients reach it, by its compose service name in the lab network. */
+const inNetworkUrl = (port: number) => `http://haproxy:${port}/`;
+const IN_NETWORK_URL = inNetworkUrl(HAPROXY_APP_PORT);
 
 export async function checkTarget(ctx: Context, engine: Engine, project: string, ref: string): Promise<CheckTarget> {
   const { haproxy, apps, all } = await runningProject(engine, project, ref);
@@ -55,7 +58,17 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
   // The one place that decides where traffic comes from: the lab's clients when it has them
   // (inside the lab network, from their own IPs), else this machine through the published port.
   const clients = all.filter((c) => c.service === CLIENT_SERVICE && c.state === 'running');
-  if (clients.length) return { ...base, traffic: clientsSource(engine.docker, clients, IN_NETWORK_URL) };
+  if (clients.length) {
+    const traffic = clientsSource(engine.docker, clients, IN_NETWORK_URL);
+    const trafficAt = (port: number | undefined) => (port === undefined || port === HAPROXY_APP_PORT ? traffic : clientsSource(engine.docker, clients, inNetworkUrl(port)));
+    return { ...base, traffic, trafficAt };
+  }
   if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });
-  return { ...base, traffic: loopbackSource(appUrl) };
+  const traffic = loopbackSource(appUrl);
+  // Only the app port is published: another port of HAProxy is reached from inside the lab network.
+  const trafficAt = (port: number | undefined) => {
+    if (port === undefined || port === HAPROXY_APP_PORT) return traffic;
+    throw new UsageError(`This check sends to HAProxy's port ${port}, which lab reaches only from the lab's clients inside its network, and ${project} runs none`, { hint: 'Give the lab clients: (e.g. clients: 2) in its lab file, then run lab up again' });
+  };
+  return { ...base, traffic, trafficAt };
 }

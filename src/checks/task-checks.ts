@@ -3,6 +3,7 @@ import type { LabCheck } from '../core/lab-schema.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { affinityCheck } from './affinity.ts';
 import { httpCheck } from './http.ts';
+import { killReplicaCheck } from './kill-replica.ts';
 import { routingCheck } from './routing.ts';
 import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
@@ -12,7 +13,7 @@ import type { CheckResult } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing, servers, affinity and throughput are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput and kill-replica are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -52,5 +53,7 @@ function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Pro
       return affinityCheck(t, check, signal);
     case 'throughput':
       return throughputCheck(t, check, signal);
+    case 'kill-replica':
+      return killReplicaCheck(t, check, signal);
   }
 }

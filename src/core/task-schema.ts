@@ -20,11 +20,15 @@ const load = {
   requests: z.number().int().min(1).max(100_000).optional(),
   concurrency: z.number().int().min(1).max(256).optional(),
 };
+/** Another of HAProxy's ports than the app port: a second frontend the student binds (e.g. an L4 one on :8081). */
+const port = z.number().int().min(1).max(65535).optional()
+  .describe("HAProxy's port inside the lab network the requests go to (default: the app port, 8080): a frontend of the student's own, e.g. :8081. Sent from the lab's clients, so the lab needs clients:.");
 
 const HttpCheck = z.strictObject({
   ...common,
   kind: z.literal('http'),
   method,
+  port,
   path: path.default('/'),
   headers,
   requests: z.number().int().min(1).max(1000).default(1).describe('Requests to send; each must meet the expectation.'),
@@ -41,6 +45,7 @@ const HttpCheck = z.strictObject({
 const RoutingCheck = z.strictObject({
   ...common,
   kind: z.literal('routing'),
+  port,
   rows: z
     .array(z.strictObject({ method, path, headers, service: z.string().min(1).describe('The service that must answer.') }))
     .min(1),
@@ -86,7 +91,8 @@ const FailoverCheck = z.strictObject({
 const AffinityCheck = z.strictObject({
   ...common,
   kind: z.literal('affinity'),
-  by: z.enum(['cookie', 'source']).describe('cookie: each client keeps its cookies (cookie SERVERID insert). source: the clients send from their own IPs (balance source); needs clients: in the lab.'),
+  by: z.enum(['cookie', 'source', 'connection']).describe('cookie: each client keeps its cookies (cookie SERVERID insert). source: the clients send from their own IPs (balance source); needs clients: in the lab. connection: each client sends over one kept-alive connection, which an L4 (mode tcp) frontend gives to one server.'),
+  port,
   path: path.default('/'),
   headers,
   requests: z.number().int().min(2).max(1000).default(20).describe('Requests per client.'),
@@ -115,7 +121,22 @@ const ThroughputCheck = z.strictObject({
   }).prefault({}),
 });
 
-export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck]);
+const fraction = z.number().min(0).max(1);
+const KillReplicaCheck = z.strictObject({
+  ...common,
+  kind: z.literal('kill-replica'),
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('The service whose lowest-numbered running replica is killed (SIGKILL), then started again.'),
+  path: path.default('/').describe('Where the load goes through HAProxy, e.g. /big/ for the service routed under /big.'),
+  headers,
+  rate: z.number().int().min(1).max(1000).default(40).describe('Requests per second in all, whatever the answers (open loop).'),
+  down: z.number().min(0.5).max(30).default(2).describe('Seconds the killed replica stays down before lab starts it again.'),
+  expect: z.strictObject({
+    minFailed: fraction.optional().describe('At least this fraction of the requests sent while the replica was down fail (e.g. 0.5: the service had no other replica).'),
+    maxFailed: fraction.optional().describe('At most this fraction fail (e.g. 0.1: the other replicas took over).'),
+  }),
+});
+
+export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck]);
 
 export const TaskSchema = z.strictObject({
   id: kebab,

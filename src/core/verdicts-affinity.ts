@@ -6,7 +6,7 @@ import type { Verdict } from './verdicts-http.ts';
  * from this machine, a browser with its own cookie jar.
  */
 export interface AffinityInput {
-  by: 'cookie' | 'source';
+  by: 'cookie' | 'source' | 'connection';
   spread: number;
   senders: readonly AffinitySender[];
 }
@@ -22,6 +22,12 @@ export interface AffinitySender {
 const WHY = {
   source: 'with balance source every request of one client (one source IP) goes to one server',
   cookie: 'with a cookie (e.g. cookie SERVERID insert) every request of one browser goes to the server whose cookie it carries',
+  connection: 'in mode tcp (L4) HAProxy picks a server once per connection, so every request sent over one kept-alive connection goes to that server; in mode http (L7) it picks one per request',
+};
+const SPREAD = {
+  source: 'as the hash of their different IPs does',
+  cookie: 'as the algorithm places each new browser before it has a cookie',
+  connection: 'as the algorithm places each new connection',
 };
 
 const counts = (byServer: Readonly<Record<string, number>>) =>
@@ -48,7 +54,7 @@ export function judgeAffinity(i: AffinityInput): Verdict & { servers: string[] }
   if (servers.length < i.spread) {
     return {
       pass: false,
-      reason: `every client stayed on one server, but all ${i.senders.length} landed on ${servers.length === 1 ? servers[0] : `only ${servers.length} servers`} (${where}); different clients should spread over at least ${i.spread} servers, ${i.by === 'source' ? 'as the hash of their different IPs does' : 'as the algorithm places each new browser before it has a cookie'}`,
+      reason: `every client stayed on one server, but all ${i.senders.length} landed on ${servers.length === 1 ? servers[0] : `only ${servers.length} servers`} (${where}); different clients should spread over at least ${i.spread} servers, ${SPREAD[i.by]}`,
       servers,
     };
   }

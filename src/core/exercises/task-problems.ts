@@ -1,3 +1,4 @@
+import { HAPROXY_APP_PORT } from '../render-haproxy.ts';
 import type { FileProblem } from '../errors.ts';
 import type { QuizQuestion, Task } from '../task-schema.ts';
 
@@ -31,6 +32,9 @@ export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion
     t.checks.forEach((c, j) => {
       if (c.kind === 'affinity' && c.by === 'source' && clients < 2) {
         add(['tasks', i, 'checks', j, 'by'], `affinity by: source needs at least 2 clients (the lab has ${clients}): add e.g. clients: 3 at the top level, since from one machine every request has the same source IP`);
+      }
+      if ('port' in c && c.port !== undefined && c.port !== HAPROXY_APP_PORT && clients < 1) {
+        add(['tasks', i, 'checks', j, 'port'], `port ${c.port} is reached from inside the lab network only, and the lab has no clients: add e.g. clients: 2 at the top level`);
       }
     });
   });
