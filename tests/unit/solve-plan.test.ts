@@ -50,6 +50,7 @@ describe('solution commands', () => {
     { argv: ['scale', '03', '5'], target: { upExtras: extras }, want: ['scale', '03', '5'] },
     { argv: ['apply', '02'], target: { project: 'p1', upExtras: extras }, want: ['apply', '02', '--project', 'p1'] },
     { argv: ['validate'], target: { project: 'p1' }, want: ['validate'] },
+    { argv: ['fault', '05', 'app/2', 'latency=300'], target: { project: 'p1' }, want: ['fault', '05', 'app/2', 'latency=300', '--project', 'p1'] },
   ])('$argv on $target → $want', ({ argv, target, want }) => {
     expect(targetArgv(argv, target)).toEqual(want);
   });

@@ -36,7 +36,7 @@ export function solutionArgv(command: string): string[] {
 
 const PROJECT_FLAGS = new Set(['-p', '--project']);
 /** Commands whose options include -p/--project: a solution runs on the project lab solve/test works on. */
-const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz']);
+const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz', 'fault']);
 
 /**
  * Point a solution's command at the project being solved, unless it names one itself; `up`
