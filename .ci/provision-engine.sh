@@ -76,6 +76,10 @@ build_image() { # tag include cmd
 }
 build_image lab-local/haproxy:3.0 haproxy '["haproxy","-W","-db","-f","/usr/local/etc/haproxy/haproxy.cfg"]' &
 build_image lab-local/node:20 nodejs '["node"]' &
+# Lab 06's session store (its lab file names redis:7-alpine; trixie ships Redis 8.0, which
+# speaks the same INCR/EXPIRE/GET the demo app uses): reachable from the lab network, nothing
+# written to disk, no password (the lab network is the lab's own).
+build_image lab-local/redis:8 redis-server '["redis-server","--bind","0.0.0.0","--protected-mode","no","--save","","--appendonly","no"]' &
 wait
 
 docker compose version >&2

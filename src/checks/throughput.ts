@@ -1,3 +1,4 @@
+import { answeredBy } from '../core/load-summary.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeThroughput } from '../core/verdicts-throughput.ts';
 import { merged } from '../traffic/source.ts';
@@ -13,14 +14,18 @@ type State = ThroughputCheck['baseline'];
  */
 export async function throughputCheck(t: CheckTarget, check: ThroughputCheck, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
+  // One sender at the whole concurrency: a run started on a dozen clients one exec after
+  // another would measure a ramp, and their control calls cost seconds each on a busy machine.
   const measure = async (s: State) => {
-    const summary = merged(await t.traffic.run({ path: s.path, headers: s.headers, durationS: check.duration, concurrency: check.concurrency, keepAlive: true, cookies: false, timeoutMs: 10_000 }, undefined, signal));
-    return { name: s.name, sent: summary.sent, failed: summary.failed, rps: summary.rps, p95: summary.latencyMs.p95, p50: summary.latencyMs.p50, failures: summary.failures, byApp: summary.byApp };
+    const summary = merged(await t.traffic.run({ path: s.path, headers: s.headers, durationS: check.duration, concurrency: check.concurrency, keepAlive: true, cookies: false, timeoutMs: 10_000 }, 1, signal));
+    return { name: s.name, sent: summary.sent, failed: summary.failed, rps: summary.rps, p95: summary.latencyMs.p95, p50: summary.latencyMs.p50, failures: summary.failures, byApp: summary.byApp, byServer: answeredBy(summary) };
   };
   const baseline = await measure(check.baseline);
   const candidate = await measure(check.candidate);
   const verdict = judgeThroughput(baseline, candidate, check.expect);
-  const line = (s: typeof baseline) => `  ${s.name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(0).padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  ${s.sent} sent, ${s.failed} failed`;
+  // Who answered how many: with one slow replica, the share it got is what tells algorithms apart.
+  const who = (s: typeof baseline) => Object.entries(s.byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([k, n]) => `${k} ${n}`).join(', ');
+  const line = (s: typeof baseline) => `  ${s.name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(0).padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  ${s.sent} sent, ${s.failed} failed; answered by ${who(s) || 'nobody'}`;
   return {
     name: check.name ?? 'throughput',
     kind: 'throughput',

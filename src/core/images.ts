@@ -27,5 +27,6 @@ export function imagesOf(lab: Lab): { pulled: string[]; base: string[]; built: s
   const base = unique(builders.flatMap((s) => Object.values(s.build?.args ?? {}).filter(isImageRef)));
   const built = unique(builders.map((s) => s.image));
   const apps = unique(services.filter((s) => !s.build && !built.includes(s.image)).map((s) => s.image));
-  return { pulled: unique([lab.loadBalancer.image, ...base, ...apps]), base, built };
+  const backing = Object.values(lab.backing ?? {}).map((b) => b.image);
+  return { pulled: unique([lab.loadBalancer.image, ...base, ...apps, ...backing]), base, built };
 }

@@ -52,6 +52,13 @@ const ServiceSchema = z.strictObject({
     .describe('Generated config: requests to this path or below go to this service, which sees them without the prefix (/api/json as /json). The first service without a path gets the rest.'),
 });
 
+// backing: what the app uses but HAProxy does not front (12-factor's "backing services"), e.g. a
+// Redis for sessions: one container each, reached by its name in the lab network, no port
+// published, no health check, no backend, no replica count; never judged as an app.
+const BackingSchema = z.strictObject({
+  image: imageRef.describe('Image it runs, e.g. redis:7-alpine (follows --image and LAB_IMAGES like every image).'),
+});
+
 const LoadBalancerSchema = z.strictObject({
   image: imageRef.describe('HAProxy image. Pin a minor line: the default `balance` changed in 3.3.'),
   algorithm: z.enum(ALGORITHMS).default('roundrobin').describe('HAProxy `balance` algorithm; --algorithm overrides it.'),
@@ -103,6 +110,8 @@ export const LabSchema = z.strictObject({
   app: AppSchema.optional().describe('The app: one service named app. Give either app or services.'),
   services: z.record(z.string().max(30).regex(SERVICE_NAME, 'must be a lowercase name such as web or api-v2 (a DNS name and HAProxy backend)'), ServiceSchema)
     .optional().describe('Several app services, each its own compose service and HAProxy backend, by name (e.g. web, api).'),
+  backing: z.record(z.string().max(30).regex(SERVICE_NAME, 'must be a lowercase name such as redis (its DNS name in the lab network)'), BackingSchema)
+    .optional().describe('Backing services the app uses but HAProxy does not front, by name (e.g. redis): one container each, reached by name in the lab network.'),
   loadBalancer: LoadBalancerSchema,
   clients: ClientsSchema,
   defaults: DefaultsSchema.prefault({}),
@@ -112,7 +121,7 @@ export const LabSchema = z.strictObject({
 }).superRefine((lab, ctx) => serviceProblems(lab, ctx));
 
 /** What a shape alone can't say about app/services: one of the two, names, paths, VERSION. */
-function serviceProblems(lab: { app?: unknown; services?: Record<string, ServiceInput>; loadBalancer: { config: string }; checks: { service?: string }[] }, ctx: z.RefinementCtx): void {
+function serviceProblems(lab: { app?: unknown; services?: Record<string, ServiceInput>; backing?: Record<string, unknown>; loadBalancer: { config: string }; checks: { service?: string }[] }, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (lab.app && lab.services) issue(['services'], 'give either app: (one service) or services:, not both');
   if (!lab.app && !lab.services) issue([], 'needs app: (one service) or services: (several)');
@@ -123,6 +132,10 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
     if (s.version !== undefined && s.environment?.VERSION !== undefined) issue(['services', name, 'environment', 'VERSION'], 'is set by version: give one of the two');
   }
   const names = lab.services ? Object.keys(lab.services) : ['app'];
+  for (const name of Object.keys(lab.backing ?? {})) {
+    if (RESERVED_SERVICES.includes(name)) issue(['backing', name], `"${name}" is lab's own service; choose another name`);
+    else if (names.includes(name)) issue(['backing', name], `"${name}" is also an app service; each name is one compose service`);
+  }
   lab.checks.forEach((c, i) => {
     if (c.service !== undefined && !names.includes(c.service)) issue(['checks', i, 'service'], `"${c.service}" is not a service of this lab: ${names.join(', ')}`);
   });
@@ -142,7 +155,7 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
 
 type ServiceInput = { version?: string; environment?: Record<string, string>; path?: string };
 /** Compose services lab runs beside the app services. */
-export const RESERVED_SERVICES = ['haproxy'];
+export const RESERVED_SERVICES = ['haproxy', 'client'];
 
 export type Lab = z.infer<typeof LabSchema>;
 export type LabCheck = Lab['checks'][number];

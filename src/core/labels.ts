@@ -11,7 +11,12 @@ export const LABEL = {
   lab: 'lab.id',
   project: 'lab.project',
   workspace: 'lab.workspace',
+  /** What a container is to the lab when it is not an app replica: `backing` (a Redis). */
+  role: 'lab.role',
 } as const;
+
+/** lab.role of a backing service's container (lab-schema.ts `backing:`). */
+export const BACKING_ROLE = 'backing';
 
 /**
  * Labels on the app images lab builds. Never lab.managed or lab.project: Docker copies an

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { type BuildContext, buildArgsOf, substitute } from './images.ts';
-import { IMAGE_LABEL, labelsFor } from './labels.ts';
+import { BACKING_ROLE, IMAGE_LABEL, LABEL, labelsFor } from './labels.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
 import { labServices, type LabService, replicasOf } from './services.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
@@ -74,6 +74,7 @@ export function composeModel({ lab, options: o, workspace, builds, inlineHaproxy
         stop_grace_period: '2s',
       },
       ...(clients ? { [CLIENT_SERVICE]: clients } : {}),
+      ...Object.fromEntries(Object.entries(lab.backing ?? {}).map(([name, b]) => [name, backingService(b.image, o, labels)])),
     },
     networks: { default: { labels } },
     ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),
@@ -109,6 +110,17 @@ function appService(s: LabService, labId: string, o: RenderOptions, labels: Reco
     stop_grace_period: '2s',
   };
 }
+
+/**
+ * A backing service (lab-schema.ts `backing:`), e.g. Redis: one container, reached by its name
+ * in the lab network, nothing published. The role label keeps it out of the app replicas that
+ * status, faults and checks count (engine/project.ts runningProject).
+ */
+const backingService = (image: string, o: RenderOptions, labels: Record<string, string>) => ({
+  image: substitute(image, o.images),
+  labels: { ...labels, [LABEL.role]: BACKING_ROLE },
+  stop_grace_period: '2s',
+});
 
 const CFG_NAME = 'haproxy_cfg';
 

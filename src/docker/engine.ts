@@ -18,6 +18,8 @@ export interface LabContainer {
   ip: string | undefined;
   /** Published host ports by container port. */
   ports: Record<number, number>;
+  /** lab.role: `backing` for a backing service (a Redis); absent for apps, HAProxy and clients. */
+  role?: string;
 }
 
 /** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
@@ -106,6 +108,7 @@ export async function labContainers(docker: Dockerode, project?: string): Promis
         status: c.Status,
         ip: nets[0]?.IPAddress || undefined,
         ports,
+        ...(l[LABEL.role] ? { role: l[LABEL.role] } : {}),
       };
     })
     .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);

@@ -4,6 +4,7 @@ import { mapBounded } from '../core/pool.ts';
 import { control } from '../docker/app-control.ts';
 import { DOCKER_API_CONCURRENCY, type LabContainer } from '../docker/engine.ts';
 import type { Engine } from './engine.ts';
+import { isAppReplica } from './project.ts';
 
 /**
  * Faults in a lab's replicas: the app's (latency, errors, hang, unhealthy) through its control
@@ -55,7 +56,7 @@ export async function readFaults(engine: Engine, c: LabContainer): Promise<Repli
 
 /** The faults of every app replica of a project (status). */
 export function readAllFaults(engine: Engine, containers: LabContainer[]): Promise<ReplicaFaults[]> {
-  const apps = containers.filter((c) => c.service !== 'haproxy');
+  const apps = containers.filter(isAppReplica);
   return mapBounded(apps, DOCKER_API_CONCURRENCY, (c) => readFaults(engine, c));
 }
 

@@ -1,7 +1,8 @@
 import type { LoadedLab } from '../config/labs.ts';
 import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.ts';
 import { substitute } from '../core/images.ts';
-import { IMAGE_LABEL } from '../core/labels.ts';
+import { BACKING_ROLE, IMAGE_LABEL } from '../core/labels.ts';
+import { CLIENT_SERVICE } from '../core/render-clients.ts';
 import { labServices } from '../core/services.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
@@ -48,6 +49,9 @@ export function statsEndpoint(engine: Engine, haproxy: LabContainer, state: Pick
   return { host: publishedHost(engine.endpoint), port, user: state.statsUser, password: state.statsPassword };
 }
 
+/** An app replica: not HAProxy, not one of the lab's clients, not a backing service. */
+export const isAppReplica = (c: Pick<LabContainer, 'service' | 'role'>): boolean => c.service !== 'haproxy' && c.service !== CLIENT_SERVICE && c.role !== BACKING_ROLE;
+
 /** The containers of a running project, or a clear error when nothing runs. */
 export async function runningProject(engine: Engine, project: string, labRef: string): Promise<{ all: LabContainer[]; haproxy: LabContainer; apps: LabContainer[] }> {
   const all = await labContainers(engine.docker, project);
@@ -55,7 +59,8 @@ export async function runningProject(engine: Engine, project: string, labRef: st
   if (!haproxy) {
     throw new UsageError(`Lab ${labRef} is not running (no containers of project ${project})`, { hint: `Start it with: lab up ${labRef}` });
   }
-  // Every compose service but HAProxy is an app service of the lab (core/services.ts).
-  return { all, haproxy, apps: all.filter((c) => c.service !== 'haproxy') };
+  // Every compose service but HAProxy, the clients and backing services (a Redis) is an app
+  // service of the lab (core/services.ts): the ones HAProxy balances and checks judge.
+  return { all, haproxy, apps: all.filter(isAppReplica) };
 }
 

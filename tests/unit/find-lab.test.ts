@@ -42,7 +42,7 @@ describe('findLab', () => {
 
   it.each(['99', '9', '03-load', 'load-balancing', '003', ''])('%j is not a lab: the error lists the labs that exist', (ref) => {
     const e = thrown(() => findLab(ref, [LABS_DIR]));
-    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 07-failover`);
+    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover`);
     expect(e.hint).toContain('lab list');
   });
 
@@ -58,15 +58,15 @@ describe('findLab', () => {
       '04-extra/lab.yaml': labYaml('04-extra'),
       '12-twelve/lab.yaml': labYaml('12-twelve'),
       'notes/README.md': 'not a lab',
-      '05-empty/.keep': '',
+      '07-empty/.keep': '',
     });
     const dirs = [extra, LABS_DIR];
     expect(findLab('4', dirs)).toEqual({ id: '04-extra', file: join(extra, '04-extra', 'lab.yaml') });
     expect(findLab('04-extra', dirs).id).toBe('04-extra');
     expect(findLab('12', dirs).id).toBe('12-twelve');
     expect(findLab('3', dirs).file).toBe(LAB03_FILE);
-    expect(thrown(() => findLab('5', dirs)).message).toBe(`No lab "5". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 07-failover`);
-    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '07-failover']);
+    expect(thrown(() => findLab('8', dirs)).message).toBe(`No lab "8". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover`);
+    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '07-failover']);
   });
 
   it('an earlier directory wins for the same id', async () => {

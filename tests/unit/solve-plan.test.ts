@@ -55,6 +55,7 @@ describe('solution commands', () => {
     { argv: ['up', '03', '--workspace=/own'], target: { workspace: '/w' }, want: ['up', '03', '--workspace=/own'] },
     { argv: ['scale', '03', '5'], target: { workspace: '/w' }, want: ['scale', '03', '5'] },
     { argv: ['apply', '02'], target: { workspace: '/w' }, want: ['apply', '02'] },
+    { argv: ['fault', '05', 'app/2', 'latency=300'], target: { project: 'p1' }, want: ['fault', '05', 'app/2', 'latency=300', '--project', 'p1'] },
   ])('$argv on $target → $want', ({ argv, target, want }) => {
     expect(targetArgv(argv, target)).toEqual(want);
   });
