@@ -15,6 +15,8 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 # The demo app's sessions in Redis (the stateless lesson): its tests start their own redis-server.
 command -v redis-server >/dev/null || need+=(redis-server)
+# lab top's e2e test drives it in a pseudo-terminal.
+command -v tmux >/dev/null || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq
