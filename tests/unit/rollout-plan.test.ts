@@ -40,3 +40,24 @@ describe('describeRollout', () => {
     );
   });
 });
+
+describe('runtime API commands and answers', async () => {
+  const { parseSetAnswer, setServerStateCommand } = await import('../../src/haproxy/runtime-api.ts');
+  it.each([
+    ['app', 'app1', 'drain', 'set server app/app1 state drain'],
+    ['app', 'app10', 'ready', 'set server app/app10 state ready'],
+  ] as const)('%s/%s %s', (backend, server, state, want) => {
+    expect(setServerStateCommand(backend, server, state)).toBe(want);
+  });
+  it('refuses names that would break out of the script', () => {
+    expect(() => setServerStateCommand('app', "app1'; rm -rf /", 'drain')).toThrow(/not a backend\/server name/);
+  });
+  it.each([
+    ['\n', { ok: true }],
+    ['', { ok: true }],
+    ['No such server.\n\n', { ok: false, reason: 'No such server.' }],
+    ['Permission denied\n', { ok: false, reason: 'Permission denied' }],
+  ])('answer %j', (text, want) => {
+    expect(parseSetAnswer(text)).toEqual(want);
+  });
+});
