@@ -4,7 +4,8 @@ import { findLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
 import { projectFor } from '../core/options.ts';
 import { renderFrame, renderLine, type TopSnapshot, topSnapshot } from '../core/top-frame.ts';
-import { labContainers } from '../docker/engine.ts';
+import { type AppFaultView, describeFaults } from '../core/fault-request.ts';
+import { type LabContainer, labContainers } from '../docker/engine.ts';
 import { type Engine, openEngine } from '../engine/engine.ts';
 import { readAllFaults } from '../engine/faults.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
@@ -25,10 +26,10 @@ export async function top(ctx: Context, opts: OptionsOf<typeof topCommand> & { l
   const { haproxy } = await runningProject(engine, project, opts.lab);
   const { state } = await projectWorkspace(ctx, project, haproxy);
   const stats = statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' });
-  const read = () => snapshot(engine, project, stats);
+  const read = snapshotReader(engine, project, stats);
   const { out } = ctx;
   if (opts.once || out.json) {
-    const s = await read();
+    const s = await read(true);
     out.data({ outcome: 'success', ...s });
     out.result(renderFrame(s, { width: Number(process.stdout.columns) || 100, c: out.c }));
     return;
@@ -53,12 +54,43 @@ export async function top(ctx: Context, opts: OptionsOf<typeof topCommand> & { l
   }
 }
 
-async function snapshot(engine: Engine, project: string, stats: StatsEndpoint): Promise<TopSnapshot> {
-  const [rows, containers] = await Promise.all([readStats(stats), labContainers(engine.docker, project)]);
-  const faults = await readAllFaults(engine, containers);
-  const ip = new Map(containers.map((c) => [c.name, c.ip]));
-  const replicas = faults.map((f) => ({ replica: `${f.service}/${f.replica}`, container: f.container, ip: ip.get(f.container), faults: f.faults }));
-  return topSnapshot(project, new Date(), rows, replicas);
+/**
+ * Reading a replica's app faults is a docker exec (tens of ms idle, seconds on a loaded
+ * machine), so a frame must not wait for it: they are read in the background, at most every
+ * FAULTS_EVERY_MS, and each frame shows the latest. Kill and pause come from the container's
+ * state, which every frame reads fresh.
+ */
+const FAULTS_EVERY_MS = 2000;
+
+function snapshotReader(engine: Engine, project: string, stats: StatsEndpoint) {
+  const appFaults = new Map<string, Record<string, AppFaultView> | null>();
+  let reading: Promise<void> | undefined;
+  let readAt = Number.NEGATIVE_INFINITY;
+  const refresh = (containers: LabContainer[]) => {
+    if (reading || performance.now() - readAt < FAULTS_EVERY_MS) return reading;
+    reading = readAllFaults(engine, containers)
+      .then((list) => {
+        for (const f of list) appFaults.set(f.container, f.app);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        reading = undefined;
+        readAt = performance.now();
+      });
+    return reading;
+  };
+  /** `fresh`: wait for the faults too (--once, --json). */
+  return async (fresh = false): Promise<TopSnapshot> => {
+    const [rows, containers] = await Promise.all([readStats(stats), labContainers(engine.docker, project)]);
+    const apps = containers.filter((c) => c.service !== 'haproxy');
+    const pending = refresh(apps);
+    if (fresh) await pending;
+    const replicas = apps.map((c) => {
+      const app = c.state === 'running' ? (appFaults.get(c.name) ?? undefined) : undefined;
+      return { replica: `${c.service}/${c.number}`, container: c.name, ip: c.ip, faults: describeFaults(c.state, app) };
+    });
+    return topSnapshot(project, new Date(), rows, replicas);
+  };
 }
 
 function parseInterval(text: string): number {

@@ -34,9 +34,10 @@ export function openScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream)
   stdin.resume();
   stdout.on('resize', onResize);
   stdout.write(ALT_ON + CURSOR_OFF + HOME + CLEAR_BELOW);
-  // Should lab die on an error no one catches, the terminal must still come back.
+  // Should lab die on an error no one catches, the terminal must still come back. The cursor is
+  // shown after leaving the alternate screen: tmux restores the main screen's modes on leaving it.
   const restore = () => {
-    if (!closed) stdout.write(CURSOR_ON + ALT_OFF);
+    if (!closed) stdout.write(ALT_OFF + CURSOR_ON);
   };
   process.once('exit', restore);
   return {
@@ -52,7 +53,7 @@ export function openScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream)
       stdout.off('resize', onResize);
       stdin.setRawMode(false);
       stdin.pause();
-      stdout.write(CURSOR_ON + ALT_OFF);
+      stdout.write(ALT_OFF + CURSOR_ON);
       closed = true;
       process.off('exit', restore);
     },
