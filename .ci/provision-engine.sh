@@ -20,6 +20,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 # a slimmed image may lack them.
 command -v ip >/dev/null || need+=(iproute2)
 command -v nsenter >/dev/null || need+=(util-linux)
+# lab top's e2e test drives it in a pseudo-terminal.
+command -v tmux >/dev/null || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq

@@ -20,6 +20,7 @@ import { schemaCommand } from '../commands/schema.command.ts';
 import { solveCommand } from '../commands/solve.command.ts';
 import { showCommand } from '../commands/show.command.ts';
 import { statusCommand } from '../commands/status.command.ts';
+import { topCommand } from '../commands/top.command.ts';
 import { testCommand } from '../commands/test.command.ts';
 import { upCommand } from '../commands/up.command.ts';
 import { validateCommand } from '../commands/validate.command.ts';
@@ -77,6 +78,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(applyCommand()).action(async (lab, opts) => (await import('../commands/apply.ts')).apply(ctx(), { lab, ...opts }));
   add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(loadCommand()).action(async (lab, opts) => (await import('../commands/load.ts')).load(ctx(), { lab, ...opts }));
+  add(topCommand()).action(async (lab, opts) => (await import('../commands/top.ts')).top(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {
     const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });

@@ -14,7 +14,18 @@ import { demux } from '../docker/engine.ts';
  */
 export async function masterCli(docker: Dockerode, containerId: string, command: string, timeoutS = 10): Promise<string> {
   if (!/^[a-z -]+$/.test(command)) throw new Error(`not a master CLI command lab sends: ${command}`);
-  const script = `exec 3<>/dev/tcp/127.0.0.1/${MASTER_CLI_PORT} && printf '%s\\n' '${command}' >&3 && cat <&3`;
+  const { exitCode, text } = await loopbackCommand(docker, containerId, MASTER_CLI_PORT, command, timeoutS);
+  if (exitCode !== 0) throw new RuntimeError(`HAProxy's master CLI did not answer "${command}" (exit ${exitCode}): ${text.trim().split('\n').slice(-2).join(' / ') || 'no output'}`, { hint: 'Run lab up <lab> again to recreate HAProxy' });
+  return text;
+}
+
+/**
+ * Send one line to a TCP port on the HAProxy container's loopback and read the answer until
+ * HAProxy closes the connection (master CLI, runtime API in non-interactive mode). The caller
+ * checks `command` (it is quoted into a shell script).
+ */
+export async function loopbackCommand(docker: Dockerode, containerId: string, port: number, command: string, timeoutS: number): Promise<{ exitCode: number | null; text: string }> {
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf '%s\\n' '${command}' >&3 && cat <&3`;
   const exec = await docker.getContainer(containerId).exec({ Cmd: ['timeout', String(timeoutS), 'bash', '-c', script], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
@@ -24,9 +35,7 @@ export async function masterCli(docker: Dockerode, containerId: string, command:
     stream.on('error', reject);
   });
   const { ExitCode } = await exec.inspect();
-  const text = demux(Buffer.concat(chunks));
-  if (ExitCode !== 0) throw new RuntimeError(`HAProxy's master CLI did not answer "${command}" (exit ${ExitCode}): ${text.trim().split('\n').slice(-2).join(' / ') || 'no output'}`, { hint: 'Run lab up <lab> again to recreate HAProxy' });
-  return text;
+  return { exitCode: ExitCode, text: demux(Buffer.concat(chunks)) };
 }
 
 export interface ReloadAnswer {

@@ -1,0 +1,41 @@
+import type Dockerode from 'dockerode';
+import { RuntimeError } from '../core/errors.ts';
+import { RUNTIME_API_PORT } from '../core/render-lab-cfg.ts';
+import { loopbackCommand } from './master-cli.ts';
+
+/**
+ * HAProxy's runtime API (`stats socket ipv4@127.0.0.1:RUNTIME_API_PORT level admin`), reached
+ * like the master CLI: from inside the HAProxy container, on its loopback (master-cli.ts).
+ * Non-interactive mode: one command per connection; HAProxy answers and closes.
+ * https://docs.haproxy.org/3.0/management.html#9.3 (set server ... state)
+ */
+
+export type ServerAdminState = 'ready' | 'drain' | 'maint';
+
+/** The command line for one server's admin state. Names are checked: they go into a shell script. */
+export function setServerStateCommand(backend: string, server: string, state: ServerAdminState): string {
+  const name = /^[A-Za-z0-9_.-]+$/;
+  if (!name.test(backend) || !name.test(server)) throw new Error(`not a backend/server name lab sends: ${backend}/${server}`);
+  return `set server ${backend}/${server} state ${state}`;
+}
+
+/**
+ * The runtime API answers a successful `set server` with an empty line and a failure with its
+ * reason (`No such server.`, `Require 'backend/server'.`, `Permission denied`). Pure.
+ */
+export function parseSetAnswer(text: string): { ok: true } | { ok: false; reason: string } {
+  const reason = text.trim();
+  return reason === '' ? { ok: true } : { ok: false, reason };
+}
+
+/** Set one server's admin state; throws RuntimeError with HAProxy's reason when it refuses. */
+export async function setServerState(docker: Dockerode, haproxyId: string, backend: string, server: string, state: ServerAdminState): Promise<void> {
+  const command = setServerStateCommand(backend, server, state);
+  const { exitCode, text } = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, command, 10);
+  const answer = parseSetAnswer(text);
+  if (exitCode !== 0 || !answer.ok) {
+    throw new RuntimeError(`HAProxy's runtime API refused "${command}": ${answer.ok ? `exit ${exitCode}` : answer.reason}`, {
+      hint: 'Is the runtime API in haproxy.cfg (stats socket ipv4@127.0.0.1:9999 level admin)? lab up <lab> renders it',
+    });
+  }
+}

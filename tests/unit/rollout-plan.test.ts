@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.ts';
+import { describeRollout, planRollout, type RolloutInput } from '../../src/core/rollout-plan.ts';
+
+const base: RolloutInput = { service: 'app', services: ['app'], to: 'v2', from: 'v1', replicas: [3, 1, 2] };
+
+describe('planRollout', () => {
+  it.each<[string, Partial<RolloutInput>, number[][]]>([
+    ['rolling, one at a time by default, in replica order', {}, [[1], [2], [3]]],
+    ['rolling in batches of 2', { batch: '2' }, [[1, 2], [3]]],
+    ['rolling, a batch of all', { batch: '3' }, [[1, 2, 3]]],
+    ['recreate: all at once', { strategy: 'recreate' }, [[1, 2, 3]]],
+    ['one replica', { replicas: [4] }, [[4]]],
+  ])('%s', (_name, change, batches) => {
+    const plan = planRollout({ ...base, ...change });
+    expect(plan.batches).toEqual(batches);
+    expect(plan).toMatchObject({ service: 'app', from: 'v1', to: 'v2' });
+  });
+
+  it.each<[string, Partial<RolloutInput>, RegExp]>([
+    ['a batch larger than the replicas', { batch: '4' }, /--batch must be a whole number from 1 to 3, the replicas of app \(got "4"\)/],
+    ['a batch of 0', { batch: '0' }, /--batch must be a whole number from 1 to 3/],
+    ['a batch that is no number', { batch: 'two' }, /got "two"/],
+    ['an unknown strategy', { strategy: 'bluegreen' }, /--strategy must be one of rolling, recreate \(got "bluegreen"\)/],
+    ['a version the app cannot have', { to: 'v 2;rm' }, /--to must be a version of letters, digits/],
+    ['an unknown service', { service: 'db' }, /Unknown service "db": the lab's app service is app/],
+    ['no replicas', { replicas: [] }, /app has no replicas to roll/],
+    ['--batch with recreate', { strategy: 'recreate', batch: '1' }, /--batch is for --strategy rolling/],
+  ])('exit 2 for %s', (_name, change, message) => {
+    expect(() => planRollout({ ...base, ...change })).toThrow(UsageError);
+    expect(() => planRollout({ ...base, ...change })).toThrow(message);
+  });
+});
+
+describe('describeRollout', () => {
+  it('one line per replica after the summary', () => {
+    const plan = planRollout(base);
+    expect(describeRollout(plan, [{ replica: 1, server: 'app2', from: 'v1', to: 'v2', drainMs: 12, downMs: 1500 }], 4200)).toBe(
+      'app: v1 → v2 (rolling, 3 batch(es)) in 4.2 s\n  app/1 (app2): v1 → v2, drained in 12 ms, out of rotation 1500 ms',
+    );
+  });
+});
+
+describe('runtime API commands and answers', async () => {
+  const { parseSetAnswer, setServerStateCommand } = await import('../../src/haproxy/runtime-api.ts');
+  it.each([
+    ['app', 'app1', 'drain', 'set server app/app1 state drain'],
+    ['app', 'app10', 'ready', 'set server app/app10 state ready'],
+  ] as const)('%s/%s %s', (backend, server, state, want) => {
+    expect(setServerStateCommand(backend, server, state)).toBe(want);
+  });
+  it('refuses names that would break out of the script', () => {
+    expect(() => setServerStateCommand('app', "app1'; rm -rf /", 'drain')).toThrow(/not a backend\/server name/);
+  });
+  it.each([
+    ['\n', { ok: true }],
+    ['', { ok: true }],
+    ['No such server.\n\n', { ok: false, reason: 'No such server.' }],
+    ['Permission denied\n', { ok: false, reason: 'Permission denied' }],
+  ])('answer %j', (text, want) => {
+    expect(parseSetAnswer(text)).toEqual(want);
+  });
+});
