@@ -214,7 +214,7 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     expect(down.stderr).toContain(`Another lab command is working on ${p}: "lab check 03 --failover" (pid ${drill.pid}`);
     noStackTrace(down);
     const r = expectExit(await settle(drill, args), 0);
-    expect(r.stdout).toMatch(/PASS .* was stopped and started under load/);
+    expect(r.stdout).toMatch(/PASS stop on .*: HAProxy took it out in .*, back UP .* after the fault was cleared/);
     expect(await serviceContainers(p, 'app', true)).toHaveLength(3);
   }, 120_000);
 
