@@ -104,6 +104,23 @@ export function mergeSummaries(list: readonly LoadSummary[]): LoadSummary {
   return out;
 }
 
+/**
+ * Runs of the same state one after another (e.g. the rounds of an interleaved measurement), as
+ * one. Counts add up; the rate and the percentiles are the runs' averages weighted by their
+ * duration (a percentile cannot be rebuilt from percentiles; for near-equal rounds of the same
+ * state the weighted mean is close, where the worst round's would punish one noisy second).
+ */
+export function sequentialSummary(list: readonly LoadSummary[]): LoadSummary {
+  if (list.length === 1) return list[0]!;
+  const out = mergeSummaries(list);
+  const total = list.reduce((n, s) => n + s.durationMs, 0);
+  const avg = (f: (s: LoadSummary) => number) => (total ? round2(list.reduce((n, s) => n + f(s) * s.durationMs, 0) / total) : 0);
+  out.durationMs = total;
+  out.rps = avg((s) => s.rps);
+  for (const k of ['p50', 'p95', 'p99'] as const) out.latencyMs[k] = avg((s) => s.latencyMs[k]);
+  return out;
+}
+
 /** `total` split into `parts` near-equal whole shares, larger first: 10 over 3 → [4, 3, 3]. */
 export function splitEvenly(total: number, parts: number): number[] {
   const base = Math.floor(total / parts);

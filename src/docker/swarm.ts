@@ -120,14 +120,27 @@ export const stackRm = (endpoint: Endpoint, project: string, o: { out: Output; s
 export const projectOf = (s: LabService): string => s.labels[LABEL.project] ?? '';
 
 /** The stack's networks and configs, each with why it is not lab's (undefined when it is). */
-export async function stackLeftovers(docker: Dockerode, project: string): Promise<{ name: string; why?: string }[]> {
+export async function stackLeftovers(docker: Dockerode, project: string): Promise<{ name: string; id: string; kind: 'network' | 'config'; why?: string }[]> {
   const filters = { label: [`${STACK_NAMESPACE}=${project}`] };
   const [networks, configs] = await Promise.all([
-    docker.listNetworks({ filters }) as Promise<{ Name: string; Labels?: Record<string, string> }[]>,
-    docker.listConfigs({ filters }) as Promise<{ Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listNetworks({ filters }) as Promise<{ Id: string; Name: string; Labels?: Record<string, string> }[]>,
+    docker.listConfigs({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
   ]);
   return [
-    ...networks.map((n) => ({ name: `network ${n.Name}`, why: whyNotLabsService(n.Labels) })),
-    ...configs.map((c) => ({ name: `config ${c.Spec?.Name ?? ''}`, why: whyNotLabsService(c.Spec?.Labels) })),
+    ...networks.map((n) => ({ name: `network ${n.Name}`, id: n.Id, kind: 'network' as const, why: whyNotLabsService(n.Labels) })),
+    ...configs.map((c) => ({ name: `config ${c.Spec?.Name ?? ''}`, id: c.ID, kind: 'config' as const, why: whyNotLabsService(c.Spec?.Labels) })),
   ];
+}
+
+/**
+ * Remove one of the stack's leftovers by id. `docker stack rm` can leave the stack's network
+ * behind when a task was still detaching from it ("has active endpoints", seen at random
+ * between stack deploys: https://github.com/moby/moby/issues/23302), and a CI run saw a second
+ * `lab down` still find something. Gone already (404) counts as removed.
+ */
+export async function removeLeftover(docker: Dockerode, left: { id: string; kind: 'network' | 'config' }): Promise<void> {
+  const it = left.kind === 'network' ? docker.getNetwork(left.id) : docker.getConfig(left.id);
+  await it.remove().catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  });
 }

@@ -1,8 +1,9 @@
+import type Dockerode from 'dockerode';
 import type { Context } from '../cli/context.ts';
 import { EnvironmentError } from '../core/errors.ts';
-import { refuseProblems, swarmProblems } from '../core/swarm.ts';
+import { refuseProblems, STACK_NAMESPACE, swarmProblems } from '../core/swarm.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
-import { stackLeftovers, stackRm, stackServices, swarmRole } from '../docker/swarm.ts';
+import { removeLeftover, stackLeftovers, stackRm, stackServices, swarmRole } from '../docker/swarm.ts';
 import { failing } from '../ui/output.ts';
 import { openEngine } from './engine.ts';
 
@@ -42,7 +43,25 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
       if (!/not found/.test((e as Error).message) || left.owned.length + left.foreign.length + rest.length > 0) throw e;
     }),
   );
+  await failing(step, removeWhatStackRmLeft(engine.docker, project));
   const ms = performance.now() - t0;
   step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)`);
   return { services: owned.map((s) => s.name), others: others.map((o) => o.name), ms };
+}
+
+/** Down returns when nothing of the stack is left: leftovers are removed by id, for up to 30 s. */
+async function removeWhatStackRmLeft(docker: Dockerode, project: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const left = (await stackLeftovers(docker, project)).filter((o) => !o.why);
+    if (left.length === 0) return;
+    const errors = await Promise.all(left.map((o) => removeLeftover(docker, o).then(() => undefined, (e: Error) => `${o.name}: ${e.message}`)));
+    if (errors.every((e) => e === undefined)) continue;
+    if (Date.now() > until) {
+      throw new EnvironmentError(`docker stack rm left ${left.map((o) => o.name).join(', ')} behind and it would not go (${errors.find(Boolean)})`, {
+        hint: `Run lab down again in a minute; docker network ls --filter label=${STACK_NAMESPACE}=${project} shows what is left`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseLab } from '../../src/config/parse-lab.ts';
 import { taskProblems } from '../../src/core/exercises/task-problems.ts';
-import { emptySummary, type LoadSummary, mergeSummaries, normalizeSummary, percentile, splitEvenly } from '../../src/core/load-summary.ts';
+import { emptySummary, type LoadSummary, mergeSummaries, normalizeSummary, percentile, sequentialSummary, splitEvenly } from '../../src/core/load-summary.ts';
 import { resolveOptions } from '../../src/core/options.ts';
 import { renderCompose } from '../../src/core/render-compose.ts';
 import type { Task } from '../../src/core/task-schema.ts';
@@ -78,6 +78,16 @@ describe('load summaries', () => {
     { name: 'one summary is itself', list: [s({ sent: 3 })], sent: 3 },
     { name: 'none is empty', list: [], sent: 0 },
   ])('$name', ({ list, sent }) => expect(mergeSummaries(list).sent).toBe(sent));
+
+  it.each([
+    { name: 'equal rounds average their rate and percentiles', rounds: [[1000, 40, 100], [1000, 20, 300]], want: { sent: 60, durationMs: 2000, rps: 30, p95: 200 } },
+    { name: 'a longer round weighs more', rounds: [[3000, 10, 100], [1000, 50, 500]], want: { sent: 80, durationMs: 4000, rps: 20, p95: 200 } },
+    { name: 'one round is itself', rounds: [[1500, 8, 70]], want: { sent: 12, durationMs: 1500, rps: 8, p95: 70 } },
+  ])('rounds of one state one after another: $name', ({ rounds, want }) => {
+    const list = rounds.map(([durationMs, rps, p95]) => s({ sent: (rps! * durationMs!) / 1000, durationMs, rps, latencyMs: { p50: 1, p95: p95!, p99: p95!, max: p95!, mean: 1 } }));
+    const out = sequentialSummary(list);
+    expect({ sent: out.sent, durationMs: out.durationMs, rps: out.rps, p95: out.latencyMs.p95 }).toEqual(want);
+  });
 
   it('normalizes what a client sent, whatever is missing', () => {
     expect(normalizeSummary({ type: 'summary', sent: 2, ok: 2, byApp: { 'app/1/v1': 2, bad: 'x' }, latencyMs: { p95: 3 } })).toEqual(s({ sent: 2, ok: 2, byApp: { 'app/1/v1': 2 }, latencyMs: { p50: 0, p95: 3, p99: 0, max: 0, mean: 0 } }));
