@@ -3,7 +3,7 @@ import { renderTable } from '../core/report.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeAffinity } from '../core/verdicts-affinity.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type AffinityCheck = Extract<TaskCheck, { kind: 'affinity' }>;
 
@@ -20,7 +20,7 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
   const fromClients = t.traffic.kind === 'clients';
   if (check.by === 'source' && (!fromClients || t.traffic.senders < 2)) {
     const reason = `affinity by source needs at least 2 clients in the lab network (this lab sends from ${t.traffic.where}); from one machine every request has the same source IP`;
-    return { name, kind: 'affinity', verdict: 'FAIL', reason, ms: performance.now() - t0, report: [] };
+    return resultOf(name, 'affinity', t0, { pass: false, reason });
   }
   const senders = Math.min(check.clients ?? (fromClients ? t.traffic.senders : LOOPBACK_BROWSERS), t.traffic.senders);
   // One request at a time per sender, like one user; cookies kept only when they are the point;
@@ -37,13 +37,9 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
     rows.map((r) => [r.sender, String(r.sent), String(r.failed), Object.entries(r.byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([s, n]) => `${s} ${n}`).join(', ')]),
     ['SENDER', 'SENT', 'FAILED', 'ANSWERED BY'],
   );
-  return {
-    name,
-    kind: 'affinity',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`,
-    ms: performance.now() - t0,
+  const reason = check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`;
+  return resultOf(name, 'affinity', t0, { pass: verdict.pass, reason }, {
     report: [`${check.requests} requests to ${check.port === undefined ? '' : `HAProxy's port ${check.port}, `}${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : check.by === 'connection' ? ', each over one kept-alive connection' : ''}`, ...table.split('\n')],
     data: { by: check.by, port: check.port ?? null, from: t.traffic.kind, servers: verdict.servers, senders: rows },
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
 import { replicasOf } from '../core/services.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 export interface LoadSettings {
   requests: number;
@@ -37,7 +37,7 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
   // On FAIL, only the services that fail: what the student has to fix.
   const reason = each.filter((e) => pass || !e.pass).map((e) => e.reason).join('; ');
   const data = each.length === 1 ? { up: each[0]!.up, expected: each[0]!.expected, running: each[0]!.running } : { services: each.map(({ pass: _, reason: _r, ...e }) => e) };
-  return { name: check.name, kind: 'replicas-up', verdict: pass ? 'PASS' : 'FAIL', reason, ms: performance.now() - t0, report: [], data };
+  return resultOf(check.name, 'replicas-up', t0, { pass, reason }, { data });
 }
 
 /** Send a burst through the app port and judge HAProxy's per-server deltas. */
@@ -51,7 +51,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
   if (running.unjudgeable) {
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
-    return { name: check.name, kind: 'distribution', verdict: 'FAIL', reason, ms: performance.now() - t0, report: note, data: { running } };
+    return resultOf(check.name, 'distribution', t0, { pass: false, reason }, { report: note, data: { running } });
   }
   // The verdicts of sticky, source and first are about one client: send from one then.
   const pinning = sticky || algorithm === 'source' || algorithm === 'first';
@@ -76,13 +76,8 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     `${client.sent} requests to ${t.traffic.kind === 'clients' ? `HAProxy from ${senders.length > 1 ? `${senders.length} clients` : 'one client'} in the lab network` : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
     renderDistribution(result, c),
   ];
-  return {
-    name: check.name,
-    kind: 'distribution',
-    verdict: result.verdict,
-    reason: result.reason,
-    ms: performance.now() - t0,
+  return resultOf(check.name, 'distribution', t0, { pass: result.verdict === 'PASS', reason: result.reason }, {
     report,
     data: { from: t.traffic.kind, senders: senders.map((x) => ({ sender: x.sender, sent: x.summary.sent, byServer: x.summary.byServedBy })), algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
-  };
+  });
 }

@@ -11,7 +11,7 @@ import { clearDrillFault, injectDrillFault } from '../engine/faults.ts';
 import { sendLoad } from '../http/load.ts';
 import { HaproxyGone, pollUntil, servers, sleep, type Watch } from './stats-watch.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 const DETECT_TIMEOUT_MS = 15_000;
 /** With a budget, the drill waits this much past it: enough to say how late HAProxy was. */
@@ -159,7 +159,7 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
     };
     const verdict = judgeFailover(observed, expect);
     const data = { ...base, ...observed, detectionMs: round(detectionMs), recoveryMs: round(observed.recoveryMs), events: timeline() };
-    return { name: check.name, kind: 'failover', verdict: verdict.pass ? 'PASS' : 'FAIL', reason: verdict.reason, ms: performance.now() - t0, report: formatTimeline(timeline(), c), data };
+    return resultOf(check.name, 'failover', t0, verdict, { report: formatTimeline(timeline(), c), data });
   } catch (e) {
     if (!(e instanceof HaproxyGone)) throw e;
     note('note', e.message);
@@ -183,4 +183,4 @@ function injected(fault: DrillFault, text: string): string {
   return `injected ${text} into`;
 }
 
-const fail = (name: string, t0: number, reason: string, report: string[], data: unknown): CheckResult => ({ name, kind: 'failover', verdict: 'FAIL', reason, ms: performance.now() - t0, report, data });
+const fail = (name: string, t0: number, reason: string, report: string[], data: unknown): CheckResult => resultOf(name, 'failover', t0, { pass: false, reason }, { report, data });

@@ -1,7 +1,7 @@
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeHttp } from '../core/verdicts-http.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type HttpCheck = Extract<TaskCheck, { kind: 'http' }>;
 
@@ -12,13 +12,8 @@ export async function httpCheck(t: CheckTarget, check: HttpCheck, signal?: Abort
   const answers = await t.trafficAt(check.port).probe(Array.from({ length: check.requests }, () => request), check.cookies, signal);
   const verdict = judgeHttp(answers, check.expect, `${check.method} ${check.port === undefined ? '' : `:${check.port}`}${check.path}`);
   const report = answers.length > 1 ? [`  ${answers.map((a, i) => `#${i + 1} ${a.status || a.error} ${a.app ?? a.server ?? ''}`.trim()).join('\n  ')}`] : [];
-  return {
-    name: check.name ?? 'http',
-    kind: 'http',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
-    ms: performance.now() - t0,
+  return resultOf(check.name ?? 'http', 'http', t0, verdict, {
     report,
     data: { from: t.traffic.kind, requests: answers.length, answers: answers.map(({ body: _body, ...a }) => a) },
-  };
+  });
 }

@@ -5,7 +5,7 @@ import { judgeKill } from '../core/verdicts-kill.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type KillReplicaCheck = Extract<TaskCheck, { kind: 'kill-replica' }>;
 
@@ -27,7 +27,7 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
   const victim = running[0];
   if (!victim) {
     const services = [...new Set(t.apps.map((a) => a.service))].sort().join(', ');
-    return { name, kind: 'kill-replica', verdict: 'FAIL', reason: `no replica of ${check.service} is running (services: ${services || 'none'}): start the lab, or fix the service's name in the check`, ms: performance.now() - t0, report: [] };
+    return resultOf(name, 'kill-replica', t0, { pass: false, reason: `no replica of ${check.service} is running (services: ${services || 'none'}): start the lab, or fix the service's name in the check` });
   }
   const container = t.engine.docker.getContainer(victim.id);
   const events: string[] = [];
@@ -70,15 +70,10 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
   const sent = (atBack?.sent ?? 0) - (before?.sent ?? 0);
   const failed = (atBack?.failed ?? 0) - (before?.failed ?? 0);
   const verdict = judgeKill({ service: check.service, replicas: running.length, sent, failed, downMs }, check.expect);
-  return {
-    name,
-    kind: 'kill-replica',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
-    ms: performance.now() - t0,
+  return resultOf(name, 'kill-replica', t0, verdict, {
     report: events,
     data: { service: check.service, replicas: running.length, victim: victim.name, sent, failed, failedShare: verdict.failedShare, downMs: downMs === null ? null : Math.round(downMs), failures: atBack && before ? diffFailures(atBack, before) : null },
-  };
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

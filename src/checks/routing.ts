@@ -2,7 +2,7 @@ import { renderTable } from '../core/report.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeRoutes } from '../core/verdicts-http.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type RoutingCheck = Extract<TaskCheck, { kind: 'routing' }>;
 
@@ -15,14 +15,10 @@ export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?:
     results.map((r) => [r.pass ? 'ok' : 'WRONG', r.row.method, r.row.path, Object.entries(r.row.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join(', '), r.row.service, r.got]),
     ['', 'METHOD', 'PATH', 'HEADERS', 'EXPECTED', 'ANSWERED'],
   );
-  return {
-    name: check.name ?? 'routing',
-    kind: 'routing',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    // A second frontend (e.g. an L4 one on :8081) is named, so the student knows which port the table is about.
-    reason: check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`,
-    ms: performance.now() - t0,
+  // A second frontend (e.g. an L4 one on :8081) is named, so the student knows which port the table is about.
+  const reason = check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`;
+  return resultOf(check.name ?? 'routing', 'routing', t0, { pass: verdict.pass, reason }, {
     report: [...(check.port === undefined ? [] : [`requests to HAProxy's port ${check.port} from ${t.traffic.where}`]), ...table.split('\n')],
     data: { from: t.traffic.kind, port: check.port ?? null, rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
-  };
+  });
 }

@@ -3,7 +3,7 @@ import type { Lab, LabCheck } from '../core/lab-schema.ts';
 import { distributionCheck, replicasUpCheck } from './distribution.ts';
 import { failoverCheck, type FailoverOptions } from './failover.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 export const DEFAULT_REQUESTS = 300;
 export const DEFAULT_CONCURRENCY = 4;
@@ -38,7 +38,7 @@ export async function runChecks(ctx: Context, t: CheckTarget, checks: LabCheck[]
     try {
       result = await runOne(ctx, t, check, sel);
     } catch (e) {
-      result = { name: check.name, kind: check.kind, verdict: 'FAIL', reason: (e as Error).message, ms: performance.now() - t0, report: [] };
+      result = resultOf(check.name, check.kind, t0, { pass: false, reason: (e as Error).message });
     }
     if (result.verdict === 'PASS') step.succeed(`${check.name}: PASS`);
     else step.fail(`${check.name}: FAIL`);

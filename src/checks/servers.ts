@@ -2,7 +2,7 @@ import type { TaskCheck } from '../core/task-schema.ts';
 import { backendView, judgeServers } from '../core/verdicts-servers.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type ServersCheck = Extract<TaskCheck, { kind: 'servers' }>;
 
@@ -11,5 +11,5 @@ export async function serversCheck(t: CheckTarget, check: ServersCheck): Promise
   const t0 = performance.now();
   const view = backendView(await readStats(t.stats), check.backend ?? t.backend);
   const verdict = judgeServers(view, check);
-  return { name: check.name ?? 'servers', kind: 'servers', verdict: verdict.pass ? 'PASS' : 'FAIL', reason: verdict.reason, ms: performance.now() - t0, report: [], data: view };
+  return resultOf(check.name ?? 'servers', 'servers', t0, verdict, { data: view });
 }

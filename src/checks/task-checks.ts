@@ -9,7 +9,7 @@ import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
 import { throughputCheck } from './throughput.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
@@ -30,7 +30,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     try {
       result = await runTaskCheck(t, check, ctx.signal);
     } catch (e) {
-      result = { name, kind: check.kind, verdict: 'FAIL', reason: (e as Error).message, ms: performance.now() - t0, report: [] };
+      result = resultOf(name, check.kind, t0, { pass: false, reason: (e as Error).message });
     }
     if (result.verdict === 'PASS') step.succeed(`${task}: ${name}: PASS`);
     else step.fail(`${task}: ${name}: FAIL`);

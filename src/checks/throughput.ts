@@ -3,7 +3,7 @@ import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeThroughput } from '../core/verdicts-throughput.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type ThroughputCheck = Extract<TaskCheck, { kind: 'throughput' }>;
 type State = ThroughputCheck['baseline'];
@@ -32,13 +32,8 @@ export async function throughputCheck(t: CheckTarget, check: ThroughputCheck, si
   // Who answered how many: with one slow replica, the share it got is what tells algorithms apart.
   const who = (s: typeof baseline) => Object.entries(s.byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([k, n]) => `${k} ${n}`).join(', ');
   const line = (s: typeof baseline) => `  ${s.name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(0).padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  ${s.sent} sent, ${s.failed} failed; answered by ${who(s) || 'nobody'}`;
-  return {
-    name: check.name ?? 'throughput',
-    kind: 'throughput',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
-    ms: performance.now() - t0,
+  return resultOf(check.name ?? 'throughput', 'throughput', t0, verdict, {
     report: [`${check.duration} s per state in rounds A B B A, ${check.concurrency} requests in flight, from ${t.traffic.where}`, line(baseline), line(candidate)],
     data: { from: t.traffic.kind, baseline, candidate, rpsRatio: verdict.rpsRatio, p95Ratio: verdict.p95Ratio },
-  };
+  });
 }

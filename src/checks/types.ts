@@ -12,3 +12,11 @@ export interface CheckResult {
   /** Numbers for --json. */
   data?: unknown;
 }
+
+/**
+ * A check's result from its verdict, timed from `t0` (performance.now() when the check began):
+ * the one place a CheckResult is put together, so every kind reports the same way.
+ */
+export function resultOf(name: string, kind: CheckResult['kind'], t0: number, verdict: { pass: boolean; reason: string }, more: { report?: string[]; data?: unknown } = {}): CheckResult {
+  return { name, kind, verdict: verdict.pass ? 'PASS' : 'FAIL', reason: verdict.reason, ms: performance.now() - t0, report: more.report ?? [], ...(more.data === undefined ? {} : { data: more.data }) };
+}

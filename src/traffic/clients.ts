@@ -46,6 +46,18 @@ export function clientsSource(docker: Dockerode, clients: readonly LabContainer[
       // One exec per client for the whole run (POST /runs?wait=1 answers at its end); execs are
       // slow on a busy machine (1-2 s each at load 18 on 2 cores), so no polling here.
       const chosen = specs(req, pick(senders));
+      // More clients than execs a busy machine runs well at once (e.g. 12 for balance source):
+      // start them a few at a time and wait for their ends, as a background run does.
+      if (chosen.length > EXECS_AT_ONCE) {
+        const load = await startRuns(docker, chosen, name, (req.durationS ?? 0) * 1000);
+        const onStop = () => void load.stop();
+        signal?.addEventListener('abort', onStop);
+        try {
+          return await load.done;
+        } finally {
+          signal?.removeEventListener('abort', onStop);
+        }
+      }
       const onAbort = () => void Promise.all(chosen.map(({ client }) => stopRunning(docker, client)));
       signal?.addEventListener('abort', onAbort);
       try {
