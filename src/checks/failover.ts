@@ -18,6 +18,8 @@ const DETECT_TIMEOUT_MS = 15_000;
 const DETECT_GRACE_MS = 2000;
 const RECOVER_TIMEOUT_MS = 30_000;
 const WARM_UP_MS = 800;
+/** How long the drill waits for its victims to pass every recent health check before it breaks them. */
+const FULL_HEALTH_WAIT_MS = 8000;
 /** How long an app fault lasts past the hold when the check gives no detection budget. */
 const APP_FAULT_S = 5;
 /** The longest a fault's injection may take before the drill stops waiting for it. */
@@ -78,6 +80,13 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
   const base = { fault: faultText, target, victim: victims[0]!.app.name, server: victims[0]!.server, victims: victims.map((v) => ({ container: v.app.name, server: v.server })) };
   try {
     await sleep(WARM_UP_MS);
+    // Break a victim only at full health: a replica whose checks timed out on a busy machine
+    // may already be `UP 2/3` (going down), and a kill then looks detected after one more failed
+    // check, so a starter that needs three would pass by luck (a CI run saw it).
+    const fullHealth = (list: ServerStat[]) => victims.every((v) => ['UP', 'no check'].includes(list.find((x) => x.svname === v.server)?.status.trim() ?? ''));
+    if (!(await pollUntil(t, watch, fullHealth, FULL_HEALTH_WAIT_MS, signal))) {
+      note('note', `${victims.map((v) => v.server).join(', ')} not at full health (failing some checks) before the fault: detection is measured from there`);
+    }
     const backupBefore = backupServers.reduce((n, s) => n + (perServer[s] ?? 0), 0);
     // Inject while polling HAProxy: a docker exec can take seconds under load, and the fault acts
     // (and HAProxy may react) before the call returns. The fault's time comes from the engine's
