@@ -34,6 +34,14 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
 }
 
 /**
+ * Server rows of every backend (a student's file names its own backends; lab's stats listener
+ * has no servers), in CSV order.
+ */
+export function allBackendServers(rows: readonly StatsRow[]): ServerStat[] {
+  return rows.filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND').map((r) => ({ ...r, state: serverState(r.status) }));
+}
+
+/**
  * UP with a passed health check. A server-template slot that DNS has just filled starts UP
  * before its first check ("start OK, check immediately", src/server.c), so UP alone would
  * call an app ready that is about to fail its check. A leading "* " marks a check in progress.

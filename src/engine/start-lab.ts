@@ -2,7 +2,7 @@ import type { Context } from '../cli/context.ts';
 import type { LoadedLab } from '../config/labs.ts';
 import type { PullPolicy } from '../core/compose-up-args.ts';
 import { InterruptedError } from '../core/errors.ts';
-import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { allBackendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { shortId } from '../core/lab-id.ts';
 import { describeReplicas, replicaCounts } from '../core/services.ts';
 import type { RenderOptions } from '../core/options.ts';
@@ -117,8 +117,9 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   );
   // The whole wait for HAProxy: confirming its configuration, then the replicas' checks.
   const readyMs = performance.now() - waitStart;
-  const up = ready.servers.filter(checkedUp).length;
-  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP in backend app${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`);
+  // Replicas, not rows: a student's file may put one replica in two backends (an L7 and an L4 one).
+  const up = new Set(ready.servers.filter(checkedUp).map((x) => x.addr?.split(':')[0] || `${x.pxname}/${x.svname}`)).size;
+  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP${inBackends(ready.servers)}${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
     lab: loaded.lab.id,
@@ -137,10 +138,16 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   };
 }
 
+/** Where a student's file put the replicas: " in backend web", " in backends api, web", or nothing. */
+const inBackends = (servers: readonly ServerStat[]): string => {
+  const names = [...new Set(servers.filter(checkedUp).map((x) => x.pxname))].sort();
+  return names.length ? ` in backend${names.length > 1 ? 's' : ''} ${names.join(', ')}` : '';
+};
+
 /** Student mode's readiness: the app containers run (HAProxy already serves the new id); what HAProxy sees is reported, not awaited. */
 async function studentReady(engine: Engine, stats: StatsEndpoint, project: string): Promise<{ servers: ServerStat[] }> {
   await failIfContainersDied(engine, project);
-  return { servers: backendServers(await readStats(stats).catch(() => [])) };
+  return { servers: allBackendServers(await readStats(stats).catch(() => [])) };
 }
 
 const portNeeds = (o: RenderOptions): PortNeed[] => {

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StatsParseError, parseStatsCsv, type StatsRow } from '../../src/core/haproxy-stats.ts';
-import { backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
+import { allBackendServers, backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8');
 const http26 = fixture('haproxy-2.6-http.csv');
@@ -76,6 +76,15 @@ describe('parseStatsCsv on real captures', () => {
     expect(app4).toMatchObject({ status: 'DOWN', state: 'DOWN', checkStatus: 'L4CON', checkCode: null, checkDesc: 'Layer4 connection problem', lastChk: 'Connection refused', chkdown: 1 });
     expect(app5).toMatchObject({ status: 'MAINT (resolution)', state: 'EMPTY', addr: null, checkStatus: null, stot: 0 });
   });
+});
+
+describe('allBackendServers', () => {
+  const row = (pxname: string, svname: string, status = 'UP') => ({ ...parseStatsCsv(http30)[1]!, pxname, svname, status });
+  it.each([
+    { name: 'every backend of a student file', rows: [row('web', 'FRONTEND', 'OPEN'), row('api', 'api1'), row('api', 'BACKEND'), row('web', 'web1', 'DOWN')], want: ['api/api1/UP', 'web/web1/DOWN'] },
+    { name: "lab's stats listener has none", rows: [row('lab_stats', 'FRONTEND', 'OPEN'), row('lab_stats', 'BACKEND')], want: [] },
+    { name: 'the real capture: app only', rows: parseStatsCsv(http30), want: servers(http30).map((x) => `app/${x.svname}/${x.state}`) },
+  ])('$name', ({ rows, want }) => expect(allBackendServers(rows).map((x) => `${x.pxname}/${x.svname}/${x.state}`)).toEqual(want));
 });
 
 describe('backendServers and summarize', () => {
