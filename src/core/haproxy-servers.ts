@@ -33,6 +33,13 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
     .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 
+/** Every backend's server rows whose address is this IP (a replica can sit in several backends). */
+export function serversAt(rows: readonly StatsRow[], ip: string): ServerStat[] {
+  return rows
+    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND' && r.addr?.split(':')[0] === ip)
+    .map((r) => ({ ...r, state: serverState(r.status) }));
+}
+
 /**
  * UP with a passed health check. A server-template slot that DNS has just filled starts UP
  * before its first check ("start OK, check immediately", src/server.c), so UP alone would
