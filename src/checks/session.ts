@@ -1,4 +1,4 @@
-import { cookieNames, mergeCookies } from '../core/cookie-jar.ts';
+import { cookieNames, cookiePairs, mergeCookies } from '../core/cookie-jar.ts';
 import { checkedUp, serversAt } from '../core/haproxy-servers.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { type HttpAnswer, identity } from '../core/verdicts-http.ts';
@@ -50,7 +50,7 @@ export async function sessionCheck(t: CheckTarget, check: SessionCheck, signal?:
     report: events,
     data: { cookies: cookieNames(jar), before: run.before.map(brief), ...data },
   });
-  const early = judgeBeforeKill({ ...run, cookies: cookieNames(jar) }, check.expect, check.kill);
+  const early = judgeBeforeKill({ ...run, cookies: cookiePairs(jar) }, check.expect, check.kill);
   if (early || !check.kill) return result(early ?? { pass: false, reason: 'nothing was judged' });
 
   // The replica that answered the last request holds the session (in memory: only it).
@@ -81,7 +81,7 @@ export async function sessionCheck(t: CheckTarget, check: SessionCheck, signal?:
     note(backMs === null ? `${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s of its start` : `started ${victim.name} again: UP in HAProxy after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   }
   const outRounded = outMs === null ? null : Math.round(outMs);
-  const verdict = judgeSession({ ...run, after, cookies: cookieNames(jar), killed: { replica, outMs: outRounded } }, check.expect);
+  const verdict = judgeSession({ ...run, after, cookies: cookiePairs(jar), killed: { replica, outMs: outRounded } }, check.expect);
   return result(verdict, { killed: victim.name, outMs: outRounded, after: after.map(brief), backUp: backMs !== null });
 }
 

@@ -25,7 +25,7 @@ export interface SessionRun {
   after?: readonly HttpAnswer[] | undefined;
   /** The replica killed (service/replica) and ms from the kill until HAProxy had it out of rotation (null: it never did). */
   killed?: { replica: string; outMs: number | null } | undefined;
-  /** The names of the cookies the browser was given, in the order it got them. */
+  /** The cookies the browser holds, as name=value, in the order it got them. */
   cookies: readonly string[];
 }
 
@@ -77,7 +77,16 @@ const tally = (values: readonly string[]): string => {
 /** "app/1 new 1, app/2 lost 1, app/1 kept 2": each request's replica, session state and count. */
 export const story = (seen: readonly Seen[]): string => seen.map((s) => `${s.replica} ${s.state} ${s.count}`).join(', ');
 
-const cookieList = (cookies: readonly string[]) => (cookies.length ? cookies.join(', ') : 'none');
+/** The demo app's own cookie (compose/whoami/lib/session.mjs COOKIE). */
+const APP_COOKIE = 'session';
+const nameOf = (pair: string) => pair.slice(0, Math.max(0, pair.indexOf('='))) || pair;
+const cookieList = (cookies: readonly string[]) => (cookies.length ? cookies.map(nameOf).join(', ') : 'none');
+/**
+ * A cookie HAProxy set for stickiness: one the app does not set (cookie SERVERID insert), or the
+ * app's own with HAProxy's server prefix (cookie session prefix gives session=<server>~<id>).
+ */
+const haproxyCookie = (cookies: readonly string[]) =>
+  cookies.some((pair) => nameOf(pair) !== APP_COOKIE || pair.slice(APP_COOKIE.length + 1).includes('~'));
 
 /** The answers as seen sessions, or why they can't be judged (an error, no X-Session). */
 function read(answers: readonly HttpAnswer[], what: string, when: string): Seen[] | Verdict {
@@ -121,9 +130,11 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   } else if (sessionKept) {
     failures.push(`the session was kept by all ${n} requests (${story(seen)})${replicas.length === 1 ? `: every one went to ${replicas[0]}, whose memory holds it` : ` in the ${stores(seen)} store the replicas share`}`);
   }
+  const ownCookie = haproxyCookie(run.cookies);
   if (expect.sticky === true && replicas.length > 1) {
-    const haproxyCookie = run.cookies.some((c) => c !== 'session');
-    failures.push(`the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${haproxyCookie ? "HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?" : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`);
+    failures.push(`the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${ownCookie ? 'HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?' : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`);
+  } else if (expect.sticky === true && n > 1 && !ownCookie) {
+    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
   }
   if (expect.sticky === false && replicas.length === 1 && n > 1) {
     failures.push(`all ${n} requests went to ${replicas[0]} (cookies: ${own}): something keeps this browser on one replica (stickiness, or a backend with a single server), and this check expects it to reach several`);

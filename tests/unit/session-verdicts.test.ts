@@ -14,14 +14,14 @@ const a = (spec: string, store = 'memory'): HttpAnswer => {
   return { status: 200, body: JSON.stringify({ state, count: Number(count), store }), app: `${service}/${replica}/v1`, server: null, session: `${state}; count=${count}` };
 };
 const seq = (s: string, store?: string) => s.split(', ').map((x) => a(x, store));
-const SERVERID = ['SERVERID', 'session'];
+const SERVERID = ['SERVERID=c0ffee', 'session=abc'];
 
 describe('session verdict without a kill', () => {
   it.each([
-    { name: 'roundrobin over 3 replicas loses the session', before: 'app/1 new 1, app/2 lost 1, app/3 lost 1, app/1 kept 2', cookies: ['session'], e: { session: 'lost', sticky: false }, pass: true, reason: /^the session was lost: request #2 went to app\/2, which did not know it \(app\/1 new 1, app\/2 lost 1, /},
-    { name: 'one server slot keeps it (the starter of task 1)', before: 'app/2 new 1, app/2 kept 2, app/2 kept 3', cookies: ['session'], e: { session: 'lost', sticky: false }, pass: false, reason: /the session was kept by all 3 requests \(app\/2 new 1, app\/2 kept 2, app\/2 kept 3\): every one went to app\/2, whose memory holds it; all 3 requests went to app\/2 \(cookies: session\): something keeps this browser on one replica \(stickiness, or a backend with a single server\)/ },
+    { name: 'roundrobin over 3 replicas loses the session', before: 'app/1 new 1, app/2 lost 1, app/3 lost 1, app/1 kept 2', cookies: ['session=abc'], e: { session: 'lost', sticky: false }, pass: true, reason: /^the session was lost: request #2 went to app\/2, which did not know it \(app\/1 new 1, app\/2 lost 1, /},
+    { name: 'one server slot keeps it (the starter of task 1)', before: 'app/2 new 1, app/2 kept 2, app/2 kept 3', cookies: ['session=abc'], e: { session: 'lost', sticky: false }, pass: false, reason: /the session was kept by all 3 requests \(app\/2 new 1, app\/2 kept 2, app\/2 kept 3\): every one went to app\/2, whose memory holds it; all 3 requests went to app\/2 \(cookies: session\): something keeps this browser on one replica \(stickiness, or a backend with a single server\)/ },
     { name: 'cookie insert keeps it', before: 'app/3 new 1, app/3 kept 2, app/3 kept 3', cookies: SERVERID, e: { session: 'kept', sticky: true }, pass: true, reason: /^the session was kept: 3 requests counted 1 to 3, all on app\/3, store memory \(cookies: SERVERID, session\)$/ },
-    { name: 'sticking on a cookie the app never sets (cookie JSESSIONID prefix)', before: 'app/1 new 1, app/2 lost 1, app/3 lost 1', cookies: ['session'], e: { session: 'kept', sticky: true }, pass: false, reason: /the session was lost: request #2 went to app\/2, whose memory store did not know it .*; the 3 requests went to 3 replicas \(app\/1 ×1, app\/2 ×1, app\/3 ×1\) although the browser sent back every cookie it was given \(session\): HAProxy set no cookie of its own/ },
+    { name: 'sticking on a cookie the app never sets (cookie JSESSIONID prefix)', before: 'app/1 new 1, app/2 lost 1, app/3 lost 1', cookies: ['session=abc'], e: { session: 'kept', sticky: true }, pass: false, reason: /the session was lost: request #2 went to app\/2, whose memory store did not know it .*; the 3 requests went to 3 replicas \(app\/1 ×1, app\/2 ×1, app\/3 ×1\) although the browser sent back every cookie it was given \(session\): HAProxy set no cookie of its own/ },
     { name: 'HAProxy sets a cookie but servers have no value (insert without dynamic)', before: 'app/1 new 1, app/2 lost 1', cookies: SERVERID, e: { session: 'kept', sticky: true }, pass: false, reason: /HAProxy did not route by its cookie: does each server have a cookie value/ },
   ])('$name', ({ before, cookies, e, pass, reason }) => {
     const v = judgeBeforeKill({ what: 'GET /session', before: seq(before), cookies }, e as never, false);
@@ -40,8 +40,17 @@ describe('session verdict without a kill', () => {
     expect(v?.reason).toMatch(reason);
   });
 
+  it.each([
+    { name: 'one server slot is not cookie stickiness', cookies: ['session=abc'], pass: false },
+    { name: "HAProxy's prefix on the app's own cookie is (cookie session prefix)", cookies: ['session=c0ffee~abc'], pass: true },
+  ])('$name', ({ cookies, pass }) => {
+    const v = judgeBeforeKill({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), cookies }, { session: 'kept', sticky: true }, false);
+    expect(v?.pass).toBe(pass);
+    if (!pass) expect(v?.reason).toMatch(/^all 2 requests went to app\/2, but HAProxy set no cookie of its own \(cookies: session\): something else kept them on one replica \(a backend with a single server\?\)/);
+  });
+
   it('names the service that answered when another was expected', () => {
-    const v = judgeBeforeKill({ what: 'GET /session (X-Backend: stateless)', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session'] }, { session: 'kept', service: 'stateless' }, true);
+    const v = judgeBeforeKill({ what: 'GET /session (X-Backend: stateless)', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session=abc'] }, { session: 'kept', service: 'stateless' }, true);
     expect(v?.reason).toMatch(/answered by service app ×2, expected service stateless: check which backend your frontend sends them to; the session was lost before any replica was killed/);
   });
 });
@@ -60,7 +69,7 @@ describe('session verdict with a kill', () => {
   });
 
   it('with no stickiness before the kill, a lost session is a failure before any kill', () => {
-    expect(judgeBeforeKill({ what: 'GET /session', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session'] }, { session: 'lost', sticky: true }, true)?.reason)
+    expect(judgeBeforeKill({ what: 'GET /session', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session=abc'] }, { session: 'lost', sticky: true }, true)?.reason)
       .toMatch(/^the session was lost before any replica was killed: request #2 went to app\/2/);
     expect(judgeBeforeKill({ what: 'GET /session', before: seq('app/1 new 1, app/1 kept 2'), cookies: SERVERID }, { session: 'lost', sticky: true }, true)).toBeNull();
   });
