@@ -18,7 +18,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   const about = [lab.section ? `section: ${pick(lab.section, lang)}` : '', lab.duration ? `about ${minutesText(lab.duration)}` : ''].filter(Boolean);
   if (about.length) out.result(`${about.join(', ')}\n`);
   if (lab.prerequisites.length) {
-    out.result(out.c.bold('Prerequisites') + ' (labs to do first)');
+    out.result(`${out.c.bold('Prerequisites')} (labs to do first)`);
     for (const id of lab.prerequisites) out.result(`  - ${id}${titleOf(id, lang) ?? ' (not among the labs lab finds)'}`);
     out.result('');
   }
