@@ -7,13 +7,14 @@ import { killReplicaCheck } from './kill-replica.ts';
 import { routingCheck } from './routing.ts';
 import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
+import { sessionCheck } from './session.ts';
 import { throughputCheck } from './throughput.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput and kill-replica are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica and session are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -55,5 +56,7 @@ function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Pro
       return throughputCheck(t, check, signal);
     case 'kill-replica':
       return killReplicaCheck(t, check, signal);
+    case 'session':
+      return sessionCheck(t, check, signal);
   }
 }

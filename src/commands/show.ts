@@ -1,5 +1,6 @@
 import { labServices } from '../core/services.ts';
-import { loadLab } from '../config/labs.ts';
+import { findLab, loadLab, readLab } from '../config/labs.ts';
+import { minutesText } from '../core/catalog.ts';
 import type { Context } from '../cli/context.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
@@ -14,6 +15,13 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   const short = shortId(lab.id);
   out.result(`${out.c.bold(`${lab.id}: ${pick(lab.title, lang)}`)}\n`);
   out.result(`${pick(lab.summary, lang)}\n`);
+  const about = [lab.section ? `section: ${pick(lab.section, lang)}` : '', lab.duration ? `about ${minutesText(lab.duration)}` : ''].filter(Boolean);
+  if (about.length) out.result(`${about.join(', ')}\n`);
+  if (lab.prerequisites.length) {
+    out.result(`${out.c.bold('Prerequisites')} (labs to do first)`);
+    for (const id of lab.prerequisites) out.result(`  - ${id}${titleOf(id, lang) ?? ' (not among the labs lab finds)'}`);
+    out.result('');
+  }
   out.result(out.c.bold('Goals'));
   for (const g of lab.goals) out.result(`  - ${pick(g, lang)}`);
   out.result(`\n${out.c.bold('Defaults')} (override with lab up ${short} --<option>)`);
@@ -24,7 +32,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
     ['sticky', `${d.sticky ? 'yes' : 'no'}  (--sticky)`],
     ['app', `http://localhost:${d.appPort}  (--app-port)`],
     ['stats', `http://localhost:${d.statsPort}  ${d.statsUser}:${d.statsPassword}  (--stats-port, --stats-user, --stats-password)`],
-    ['images', [...services.map((s) => `${services.length > 1 ? `${s.name}: ` : ''}${s.image}${s.build ? ' (built)' : ''}`), lab.loadBalancer.image].join(', ')],
+    ['images', [...services.map((s) => `${services.length > 1 ? `${s.name}: ` : ''}${s.image}${s.build ? ' (built)' : ''}`), ...Object.entries(lab.backing ?? {}).map(([name, b]) => `${name}: ${b.image}`), lab.loadBalancer.image].join(', ')],
     ...(services.length > 1 ? [['services', services.map((s) => `${s.name} ${s.replicas ?? d.replicas}x${s.path ? ` ${s.path}` : ''}`).join(', ')] as [string, string]] : []),
   ];
   for (const [k, v] of rows) out.result(`  ${k.padEnd(10)} ${v}`);
@@ -32,7 +40,17 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   if (lab.checks.length === 0) out.result('  (none)');
   for (const c of lab.checks) out.result(`  - ${c.name} [${c.kind}]${c.description ? `: ${c.description}` : ''}`);
   if (lab.tasks.length) out.result(`\n${out.c.bold('Tasks')} (lab tasks ${short}, lab grade ${short})`);
-  for (const t of lab.tasks) out.result(`  - ${t.id}: ${pick(t.title, lang)}`);
+  for (const t of lab.tasks) out.result(`  - ${t.id}: ${pick(t.title, lang)}${t.needs.length ? out.c.dim(` (after ${t.needs.join(', ')})`) : ''}`);
   if (lab.quiz.length) out.result(`\n${out.c.bold('Quiz')}: ${lab.quiz.length} question(s) (lab quiz ${short})`);
   out.result(out.c.dim(`\nStart it with: lab up ${short}`));
+}
+
+/** ": <title>" of another lab, or undefined when lab does not find it or it does not parse. */
+function titleOf(id: string, lang: Parameters<typeof pick>[1]): string | undefined {
+  try {
+    const { lab } = readLab(findLab(id).file);
+    return lab ? `: ${pick(lab.lab.title, lang)}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -33,6 +33,13 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
     .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 
+/** Every backend's server rows whose address is this IP (a replica can sit in several backends). */
+export function serversAt(rows: readonly StatsRow[], ip: string): ServerStat[] {
+  return rows
+    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND' && r.addr?.split(':')[0] === ip)
+    .map((r) => ({ ...r, state: serverState(r.status) }));
+}
+
 /**
  * Server rows of every backend (a student's file names its own backends; lab's stats listener
  * has no servers), in CSV order.

@@ -106,6 +106,10 @@ export const LabSchema = z.strictObject({
   id: z.string().regex(LabIdPattern, 'must look like 03-load-balancing (two digits, then kebab-case)'),
   title: localText,
   summary: localText,
+  section: localText.optional().describe('The section of the course this lab teaches, e.g. { ja: ロードバランサーの基本, en: Load balancer basics }: lab list groups the labs by it.'),
+  duration: z.number().int().min(5).max(600).optional().describe('Expected minutes for a class to do the lab, shown by lab list and lab show.'),
+  prerequisites: z.array(z.string().regex(LabIdPattern, 'must be a lab id such as 02-haproxy-config')).default([])
+    .describe('Labs to do first (their ids), shown by lab show.'),
   goals: z.array(localText).min(1).describe('Learning goals, shown by `lab show`.'),
   app: AppSchema.optional().describe('The app: one service named app. Give either app or services.'),
   services: z.record(z.string().max(30).regex(SERVICE_NAME, 'must be a lowercase name such as web or api-v2 (a DNS name and HAProxy backend)'), ServiceSchema)

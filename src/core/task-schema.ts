@@ -136,7 +136,22 @@ const KillReplicaCheck = z.strictObject({
   }),
 });
 
-export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck]);
+const SessionCheck = z.strictObject({
+  ...common,
+  kind: z.literal('session'),
+  path: path.default('/session').describe("The demo app's session counter (X-Session: new, kept or lost)."),
+  headers,
+  requests: z.number().int().min(2).max(50).default(6).describe('Requests of one browser keeping its cookies; with kill, as many again after the kill.'),
+  kill: z.boolean().default(false)
+    .describe('After the requests, kill (SIGKILL) the replica that answered the last one, wait until HAProxy has it out of rotation, send the requests again, then start it again.'),
+  expect: z.strictObject({
+    session: z.enum(['kept', 'lost']).describe('kept: every request after the first found its session; lost: one did not (with kill: after the kill, and kept before it).'),
+    sticky: z.boolean().optional().describe('Before the kill, the browser stayed on one replica (true) or reached several (false).'),
+    service: z.string().min(1).optional().describe('The service (X-App) that must answer.'),
+  }),
+});
+
+export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck, SessionCheck]);
 
 export const TaskSchema = z.strictObject({
   id: kebab,

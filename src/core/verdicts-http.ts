@@ -11,6 +11,10 @@ export interface HttpAnswer {
   app: string | null;
   /** X-Served-By, HAProxy's server name. */
   server: string | null;
+  /** X-Session, the demo app's session state at /session ("kept; count=3"). */
+  session?: string | null;
+  /** The cookies the answer set, as name=value. */
+  setCookie?: readonly string[];
   error?: string;
 }
 

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { mergeCookies } from '../core/cookie-jar.ts';
 import type { HttpAnswer } from '../core/verdicts-http.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface ProbeOptions {
 
 const MAX_BODY = 16 * 1024;
 
-export function probe(o: ProbeOptions): Promise<HttpAnswer & { setCookie?: string }> {
+export function probe(o: ProbeOptions): Promise<HttpAnswer> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { ...o.headers, ...(o.cookie ? { cookie: o.cookie } : {}) };
     const timeout = o.timeoutMs ?? 5000;
@@ -28,8 +29,8 @@ export function probe(o: ProbeOptions): Promise<HttpAnswer & { setCookie?: strin
       });
       res.on('end', () => {
         const header = (name: string) => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : null);
-        const set = res.headers['set-cookie']?.map((c) => c.split(';')[0]!).join('; ');
-        resolve({ status: res.statusCode ?? 0, body: body.slice(0, MAX_BODY), app: header('x-app'), server: header('x-served-by'), ...(set ? { setCookie: set } : {}) });
+        const set = res.headers['set-cookie']?.map((c) => c.split(';')[0]!);
+        resolve({ status: res.statusCode ?? 0, body: body.slice(0, MAX_BODY), app: header('x-app'), server: header('x-served-by'), session: header('x-session'), ...(set?.length ? { setCookie: set } : {}) });
       });
       res.on('error', (e) => resolve({ status: 0, body: '', app: null, server: null, error: e.message }));
     });
@@ -47,8 +48,8 @@ export async function probeSeries(o: { requests: readonly Pick<ProbeOptions, 'ur
   try {
     for (const r of o.requests) {
       if (o.signal?.aborted) break;
-      const { setCookie, ...a } = await probe({ ...r, agent, cookie });
-      if (o.cookies && setCookie) cookie = setCookie;
+      const a = await probe({ ...r, agent, cookie });
+      if (o.cookies && a.setCookie) cookie = mergeCookies(cookie, a.setCookie);
       answers.push(a);
     }
   } finally {

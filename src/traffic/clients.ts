@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { normalizeSummary, splitEvenly } from '../core/load-summary.ts';
+import { mergeCookies } from '../core/cookie-jar.ts';
 import type { HttpAnswer } from '../core/verdicts-http.ts';
 import { control } from '../docker/app-control.ts';
 import { mapBounded } from '../core/pool.ts';
@@ -79,11 +80,12 @@ export function clientsSource(docker: Dockerode, clients: readonly LabContainer[
         if (signal?.aborted) break;
         const body = { url: new URL(r.path, appUrl).toString(), method: r.method, headers: { ...r.headers, ...(cookie ? { cookie } : {}) }, timeoutMs: 5000 };
         const a = (await control(docker, client.id, 'POST', '/fetch', {}, { body, timeoutMs: 10_000 })) as FetchAnswer;
-        const set = a.headers?.['set-cookie'];
-        if (cookies && set) cookie = (Array.isArray(set) ? set : [set]).map((c) => c.split(';')[0]).join('; ');
+        const raw = a.headers?.['set-cookie'];
+        const set = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map((c) => c.split(';')[0]!);
+        if (cookies && set.length) cookie = mergeCookies(cookie, set);
         answers.push(a.error !== undefined
           ? { status: 0, body: '', app: null, server: null, error: a.cause ?? a.error }
-          : { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by') });
+          : { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by'), session: header(a, 'x-session'), ...(set.length ? { setCookie: set } : {}) });
       }
       return answers;
     },

@@ -17,22 +17,35 @@ import { tmpDir, writeTree } from '../helpers/tmp.ts';
  * The e2e tests run the real binary; these pin each command's own output, fast.
  */
 describe('commands without an engine, in-process', () => {
-  it('list --json: every lab with its id, title and validity', async () => {
+  it('list --json: every lab with its id, title, validity, section, task count and duration; the sections with their labs', async () => {
     const { ctx, stdout, stderr } = fakeContext(true);
-    await list(ctx);
-    const data = JSON.parse(stdout.text) as { outcome: string; labs: { id: string; valid: boolean; title?: string }[] };
+    await list(ctx, { lang: 'en' });
+    const data = JSON.parse(stdout.text) as { outcome: string; labs: { id: string; valid: boolean; title?: string }[]; sections: { section: string | null; labs: string[]; minutes: number }[] };
     expect(data.outcome).toBe('success');
-    expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({ valid: true, title: expect.any(String) });
+    expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({ valid: true, title: expect.any(String), section: 'Hands-on: load balancing with HAProxy', tasks: 3, duration: 30 });
+    expect(data.labs.find((l) => l.id === '06-sticky-sessions')).toMatchObject({ section: 'High availability basics', tasks: 4, duration: 45 });
+    expect(data.sections.find((s) => s.section === 'High availability basics')).toEqual({ section: 'High availability basics', labs: ['06-sticky-sessions', '07-failover'], minutes: 90 });
     expect(stderr.text).toBe('');
   });
 
-  it('list: a table, then the command to start the first lab', async () => {
+  it('list: one table per course section (in Japanese with --lang ja), then the command to start the first lab', async () => {
     const { ctx, stdout } = fakeContext();
-    await list(ctx);
+    await list(ctx, { lang: 'ja' });
     const lines = stdout.text.trim().split('\n');
-    expect(lines[0]).toMatch(/^#\s+LAB\s+TITLE$/);
+    expect(lines[0]).toBe('スケーリング戦略の基本  (45 min)');
+    expect(lines[1]).toMatch(/^\s+#\s+LAB\s+TITLE\s+TASKS\s+TIME$/);
+    expect(stdout.text).toMatch(/高可用性（HA）の基本 {2}\(1 h 30 min\)\n.*\n.*\n\s+06\s+06-sticky-sessions\s+\S.*\s4\s+45 min\n\s+07\s+07-failover/);
     expect(stdout.text).toContain(LAB03_ID);
-    expect(lines.at(-1)).toMatch(/^Start one with: lab up \d\d$/);
+    expect(lines.at(-1)).toMatch(/^Start one with: lab up \d\d; lab show <#> for its goals and tasks$/);
+  });
+
+  it('show 6: section, duration, prerequisites with their titles, and each task after the tasks it needs', async () => {
+    const { ctx, stdout } = fakeContext();
+    await show(ctx, { lab: '6', lang: 'en' });
+    expect(stdout.text).toContain('section: High availability basics, about 45 min');
+    expect(stdout.text).toMatch(/Prerequisites \(labs to do first\)\n {2}- 02-haproxy-config: Write a basic HAProxy configuration/);
+    expect(stdout.text).toContain('  - replica-dies: Kill the replica that holds the session (after sticky-cookie)');
+    expect(stdout.text).toContain('redis: redis:7-alpine');
   });
 
   it('show 3: goals, defaults with their options, checks, and how to start it by its short id', async () => {
