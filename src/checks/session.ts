@@ -5,7 +5,7 @@ import { type HttpAnswer, identity } from '../core/verdicts-http.ts';
 import { judgeBeforeKill, judgeSession, parseSessionHeader, type SessionRun } from '../core/verdicts-session.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import type { CheckTarget } from './target.ts';
-import type { CheckResult } from './types.ts';
+import { type CheckResult, resultOf } from './types.ts';
 
 type SessionCheck = Extract<TaskCheck, { kind: 'session' }>;
 
@@ -41,15 +41,8 @@ export async function sessionCheck(t: CheckTarget, check: SessionCheck, signal?:
   const run: SessionRun = { what: `GET ${check.path}${headerText}`, before: await browse(check.requests), cookies: [] };
   const line = (answers: readonly HttpAnswer[]) => answers.map((a) => `${identity(a.app).service ?? a.server ?? '?'}/${identity(a.app).replica ?? '?'} ${a.session ?? a.status}`).join(', ');
   note(`${run.before.length} request(s): ${line(run.before)}`);
-  const result = (verdict: { pass: boolean; reason: string }, data: Record<string, unknown> = {}): CheckResult => ({
-    name,
-    kind: 'session',
-    verdict: verdict.pass ? 'PASS' : 'FAIL',
-    reason: verdict.reason,
-    ms: performance.now() - t0,
-    report: events,
-    data: { cookies: cookieNames(jar), before: run.before.map(brief), ...data },
-  });
+  const result = (verdict: { pass: boolean; reason: string }, data: Record<string, unknown> = {}): CheckResult =>
+    resultOf(name, 'session', t0, verdict, { report: events, data: { cookies: cookieNames(jar), before: run.before.map(brief), ...data } });
   const early = judgeBeforeKill({ ...run, cookies: cookiePairs(jar) }, check.expect, check.kill);
   if (early || !check.kill) return result(early ?? { pass: false, reason: 'nothing was judged' });
 
