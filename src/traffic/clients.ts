@@ -1,8 +1,7 @@
 import type Dockerode from 'dockerode';
 import { normalizeSummary, splitEvenly } from '../core/load-summary.ts';
-import { mergeCookies } from '../core/cookie-jar.ts';
 import type { HttpAnswer } from '../core/verdicts-http.ts';
-import { control } from '../docker/app-control.ts';
+import { control, fetchSeries } from '../docker/app-control.ts';
 import { mapBounded } from '../core/pool.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { LoadRequest, ProbeRequest, RunningLoad, SenderSummary, TrafficSource } from './source.ts';
@@ -74,20 +73,15 @@ export function clientsSource(docker: Dockerode, clients: readonly LabContainer[
     start: async (req, senders) => startRuns(docker, specs(req, pick(senders)), name),
     probe: async (requests: readonly ProbeRequest[], cookies: boolean, signal?: AbortSignal) => {
       const client = pick(1)[0]!;
-      const answers: HttpAnswer[] = [];
-      let cookie: string | undefined;
-      for (const r of requests) {
-        if (signal?.aborted) break;
-        const body = { url: new URL(r.path, appUrl).toString(), method: r.method, headers: { ...r.headers, ...(cookie ? { cookie } : {}) }, timeoutMs: 5000 };
-        const a = (await control(docker, client.id, 'POST', '/fetch', {}, { body, timeoutMs: 10_000 })) as FetchAnswer;
+      // One exec for the whole series (docker/app-control.ts fetchSeries), which carries the cookies.
+      const bodies = requests.map((r) => ({ url: new URL(r.path, appUrl).toString(), method: r.method, headers: { ...r.headers }, timeoutMs: 5000 }));
+      const answers = (await fetchSeries(docker, client.id, bodies, { cookies, timeoutMs: 10_000, signal })) as FetchAnswer[];
+      return answers.map((a): HttpAnswer => {
+        if (a.error !== undefined) return { status: 0, body: '', app: null, server: null, error: a.cause ?? a.error };
         const raw = a.headers?.['set-cookie'];
         const set = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map((c) => c.split(';')[0]!);
-        if (cookies && set.length) cookie = mergeCookies(cookie, set);
-        answers.push(a.error !== undefined
-          ? { status: 0, body: '', app: null, server: null, error: a.cause ?? a.error }
-          : { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by'), session: header(a, 'x-session'), ...(set.length ? { setCookie: set } : {}) });
-      }
-      return answers;
+        return { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by'), session: header(a, 'x-session'), ...(set.length ? { setCookie: set } : {}) };
+      });
     },
   };
 }

@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { buildSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/core/errors.ts';
 import { engineKey, lockFile, readOwner, withProjectLock, withProjectLocks } from '../../src/engine/lock.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -130,11 +132,17 @@ describe('the project lock', () => {
 });
 
 describe('the project lock across processes', () => {
-  const RACER = fileURLToPath(new URL('../fixtures/lock/racer.ts', import.meta.url));
+  const RACER_TS = fileURLToPath(new URL('../fixtures/lock/racer.ts', import.meta.url));
+  // The racer and the real lock code, bundled once into plain JavaScript: twenty processes
+  // started with `--import tsx` spent some 20 s of CPU loading tsx on a 2-core machine.
+  const bundleDir = mkdtempSync(join(tmpdir(), 'lab-lock-racer-'));
+  const RACER = join(bundleDir, 'racer.mjs');
+  beforeAll(() => void buildSync({ entryPoints: [RACER_TS], outfile: RACER, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' }));
+  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   /** Ten processes that all try at the same instant (once every one has started); each reports RAN or REFUSED. */
   async function raceProcesses(home: string): Promise<{ code: number | null; out: string }[]> {
-    const children = Array.from({ length: 10 }, (_, i) => spawn(process.execPath, ['--import', 'tsx', RACER, home, `#${i}`], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const children = Array.from({ length: 10 }, (_, i) => spawn(process.execPath, [RACER, home, `#${i}`], { stdio: ['pipe', 'pipe', 'inherit'] }));
     const runs = children.map(
       (child) =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
