@@ -63,12 +63,14 @@ export async function runChaos(t: CheckTarget, s: ChaosSettings, o: { rate: numb
   const watching = watchServers(t, () => o.signal.aborted || ended, (kind, text) => note(kind, text));
   let injected = 0;
   let lastEnd = 0;
+  // An app fault takes effect a docker exec later (seconds on a busy machine): ask that much early.
+  let lag = 0;
   try {
     for (const ev of schedule) {
-      if (!(await sleepUntil(t0 + Math.max(ev.atMs, lastEnd), o.signal))) break;
+      const app = isAppFault(ev.fault.kind);
+      if (!(await sleepUntil(t0 + Math.max(ev.atMs - (app ? lag : 0), lastEnd), o.signal))) break;
       const c = apps[ev.replica - 1]!;
       const callAt = now();
-      const app = isAppFault(ev.fault.kind);
       let timing: { at?: number; until?: number };
       try {
         timing = await injectDrillFault(t.engine, c, ev.fault, app ? ev.forMs / 1000 : undefined);
@@ -79,6 +81,7 @@ export async function runChaos(t: CheckTarget, s: ChaosSettings, o: { rate: numb
       pending.set(ev, c);
       injected++;
       const at = byAppClock(timing.at, callAt);
+      if (app) lag = Math.max(0, at - callAt);
       note('fault', `${ev.spec} on ${c.service}/${c.number} (${c.name}) for ${seconds(ev.forMs)}`, at);
       const end = byAppClock(timing.until, at + ev.forMs);
       if (!(await sleepUntil(t0 + end, o.signal))) break;
