@@ -2,6 +2,7 @@ import type { Context } from '../cli/context.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { affinityCheck } from './affinity.ts';
+import { chaosCheck } from './chaos.ts';
 import { httpCheck } from './http.ts';
 import { killReplicaCheck } from './kill-replica.ts';
 import { routingCheck } from './routing.ts';
@@ -14,7 +15,7 @@ import { type CheckResult, resultOf } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica and session are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica, session and chaos are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -29,7 +30,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     const t0 = performance.now();
     let result: CheckResult;
     try {
-      result = await runTaskCheck(t, check, ctx.signal);
+      result = check.kind === 'chaos' ? await chaosCheck(ctx, t, check, ctx.out.c) : await runTaskCheck(t, check, ctx.signal);
     } catch (e) {
       result = resultOf(name, check.kind, t0, { pass: false, reason: (e as Error).message });
     }
@@ -40,7 +41,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
   return results;
 }
 
-type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' }>;
+type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' | 'chaos' }>;
 
 function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Promise<CheckResult> {
   switch (check.kind) {

@@ -1,5 +1,6 @@
 import { type Command, type CommandUnknownOpts, Command as Program } from '@commander-js/extra-typings';
 import { applyCommand } from '../commands/apply.command.ts';
+import { chaosCommand } from '../commands/chaos.command.ts';
 import { checkCommand } from '../commands/check.command.ts';
 import { doctorCommand } from '../commands/doctor.command.ts';
 import { gradeCommand } from '../commands/grade.command.ts';
@@ -78,6 +79,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(applyCommand()).action(async (lab, opts) => (await import('../commands/apply.ts')).apply(ctx(), { lab, ...opts }));
   add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(loadCommand()).action(async (lab, opts) => (await import('../commands/load.ts')).load(ctx(), { lab, ...opts }));
+  add(chaosCommand()).action(async (lab, opts) => (await import('../commands/chaos.ts')).chaos(ctx(), { lab, ...opts }));
   add(topCommand()).action(async (lab, opts) => (await import('../commands/top.ts')).top(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {

@@ -120,6 +120,10 @@ export const LabSchema = z.strictObject({
   clients: ClientsSchema,
   defaults: DefaultsSchema.prefault({}),
   checks: z.array(CheckSchema).default([]),
+  slo: z.strictObject({
+    availability: z.number().min(0).max(100).describe('Percent of client requests that must succeed, e.g. 99.5.'),
+    p95Ms: z.number().int().min(1).max(60_000).describe('Milliseconds the 95th percentile latency of answered requests must stay within, e.g. 300.'),
+  }).optional().describe('The service level objective lab chaos and chaos checks grade (default availability 99.5, p95Ms 300).'),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),
   quiz: z.array(QuizSchema).default([]).describe('Questions for lab quiz.'),
 }).superRefine((lab, ctx) => serviceProblems(lab, ctx));

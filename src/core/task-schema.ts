@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CHAOS_FAULTS, faultSlots } from './chaos-plan.ts';
 import { DRILL_FAULTS, failoverFaultProblem } from './drill-fault.ts';
 
 /**
@@ -151,7 +152,22 @@ const SessionCheck = z.strictObject({
   }),
 });
 
-export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck, SessionCheck]);
+const ChaosCheck = z.strictObject({
+  ...common,
+  kind: z.literal('chaos'),
+  from: z.enum(['run', 'report']).default('run')
+    .describe("run: lab runs chaos with a seed of its own, drawn when it grades (one the student has not seen), and grades the lab's slo:. report: passes once the student has run lab chaos on this lab (its last report, in the workspace)."),
+  duration: z.number().min(4).max(120).default(8).describe('Seconds of each run (from: run).'),
+  faults: z.array(z.enum(CHAOS_FAULTS)).min(1).default([...CHAOS_FAULTS]).describe(`Faults drawn from, each once per round: ${CHAOS_FAULTS.join(', ')}.`),
+  seeds: z.number().int().min(1).max(5).default(2).describe('Runs, each with its own seed: the SLO must hold for every one.'),
+  rate: z.number().int().min(1).max(1000).default(50).describe('Requests per second in all, whatever the answers (open loop).'),
+}).superRefine((c, ctx) => {
+  // A structural grade: every fault listed must happen in each run, whatever the seed.
+  const need = Math.ceil((c.faults.length * 2000 + 2000) / 1000);
+  if (c.from === 'run' && faultSlots(c.duration) < c.faults.length) ctx.addIssue({ code: 'custom', path: ['duration'], message: `${c.duration} s holds ${faultSlots(c.duration)} fault(s); give at least ${need} s so each of the ${c.faults.length} faults happens in every run` });
+});
+
+export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck, SessionCheck, ChaosCheck]);
 
 export const TaskSchema = z.strictObject({
   id: kebab,

@@ -36,7 +36,7 @@ export function solutionArgv(command: string): string[] {
 
 const PROJECT_FLAGS = new Set(['-p', '--project']);
 /** Commands whose options include -p/--project: a solution runs on the project lab solve/test works on. */
-const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz', 'fault']);
+const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz', 'fault', 'chaos', 'load']);
 
 /** Commands whose options include -w/--workspace; the others find the workspace from the running HAProxy's label. */
 const TAKES_WORKSPACE = new Set(['up', 'render', 'tasks', 'hint', 'quiz']);
