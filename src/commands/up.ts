@@ -11,7 +11,7 @@ import { type Started, startLab } from '../engine/start-lab.ts';
 import { resolveWorkspace } from '../engine/workspace.ts';
 import { statsPageUrl } from '../haproxy/stats-client.ts';
 import type { upCommand } from './up.command.ts';
-import { DEFAULT_ZONE_LABEL, parseZoneLabel, swarmUnsupported } from '../core/swarm.ts';
+import { DEFAULT_ZONE_LABEL, parseZoneLabel, refuseOneEngine, swarmUnsupported } from '../core/swarm.ts';
 import { UsageError } from '../core/errors.ts';
 import type { SwarmStartRequest } from '../engine/swarm-up.ts';
 import { printSwarm, swarmData } from '../ui/swarm-report.ts';
@@ -24,6 +24,7 @@ export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
  */
 export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const loaded = loadLab(opts.lab);
+  if (opts.target !== 'swarm') refuseOneEngine(loaded.lab, `lab up ${opts.lab} --target swarm (lab doctor --target swarm checks the swarm first)`);
   const options = resolveFlags(ctx, loaded.lab, opts);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);

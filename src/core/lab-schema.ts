@@ -102,6 +102,12 @@ const ClientsSchema = z
   .default(0)
   .describe('Client containers in the lab network that send the checks\' traffic: the app image (compose/whoami) in client mode, one IP each.');
 
+// The zone drill's budget (core/zone-drill.ts judges it).
+const ZoneLossSchema = z.strictObject({
+  maxFailed: z.number().int().min(0).default(0).describe('Failed client requests allowed while a zone is lost.'),
+  recoverWithin: z.number().min(1).max(600).default(10).describe('Seconds from the fault until every surviving HAProxy has every replica UP again.'),
+});
+
 export const LabSchema = z.strictObject({
   id: z.string().regex(LabIdPattern, 'must look like 03-load-balancing (two digits, then kebab-case)'),
   title: localText,
@@ -126,6 +132,8 @@ export const LabSchema = z.strictObject({
   }).optional().describe('The service level objective lab chaos and chaos checks grade (default availability 99.5, p95Ms 300).'),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),
   quiz: z.array(QuizSchema).default([]).describe('Questions for lab quiz.'),
+  target: z.enum(['swarm']).optional().describe('The only target the lab runs on: swarm (it needs several machines; lab up refuses one engine). Absent: any target, compose by default.'),
+  zoneLoss: ZoneLossSchema.optional().describe('What the zone drill (lab check --target swarm --zone-loss <zone>) must show.'),
 }).superRefine((lab, ctx) => serviceProblems(lab, ctx));
 
 /** What a shape alone can't say about app/services: one of the two, names, paths, VERSION. */

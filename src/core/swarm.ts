@@ -174,3 +174,9 @@ export function swarmUnsupported(lab: { services?: Record<string, unknown>; clie
   if (lab.loadBalancer.config === 'student') out.push("a student-written haproxy.cfg (loadBalancer.config: student)");
   return out;
 }
+
+/** A lab that needs several machines (lab.yaml `target: swarm`) refuses one engine (exit 2), pointing to `next`. */
+export function refuseOneEngine(lab: { id: string; target?: string | undefined }, next: string): void {
+  if (lab.target !== 'swarm') return;
+  throw new UsageError(`Lab ${lab.id} runs only on a Docker Swarm (--target swarm): its replicas are spread over zones of several machines, which one engine cannot show`, { hint: next });
+}

@@ -144,3 +144,15 @@ export async function removeLeftover(docker: Dockerode, left: { id: string; kind
     if (e.statusCode !== 404) throw e;
   });
 }
+
+/** `docker node update --availability`: drain moves a node's tasks away, active takes it back; both reversible. */
+export const setAvailability = (endpoint: Endpoint, nodeId: string, availability: 'drain' | 'active', o: { out: Output }): Promise<string> =>
+  runDocker(endpoint, ['node', 'update', '--availability', availability, nodeId], { ...o, timeoutMs: 30_000 });
+
+/**
+ * `docker service update --force`: restart a service's tasks one by one so the scheduler spreads
+ * them again. Swarm never moves running tasks back to a node that returns
+ * (https://docs.docker.com/engine/swarm/admin_guide/#force-the-swarm-to-rebalance).
+ */
+export const forceUpdate = (endpoint: Endpoint, service: string, o: { out: Output }): Promise<string> =>
+  runDocker(endpoint, ['service', 'update', '--force', '--detach', '--quiet', service], { ...o, timeoutMs: 30_000 });

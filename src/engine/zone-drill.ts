@@ -1,0 +1,119 @@
+import type { CheckResult } from '../checks/types.ts';
+import { resultOf } from '../checks/types.ts';
+import type { Context } from '../cli/context.ts';
+import { RuntimeError } from '../core/errors.ts';
+import { formatTimeline, mergeTimeline, type RequestMark, type TimelineEvent } from '../core/failover-timeline.ts';
+import { checkedUp } from '../core/haproxy-servers.ts';
+import { replicasPerZone } from '../core/swarm.ts';
+import { judgeZoneDrill, type ZoneDrillObserved, type ZoneLossBudget, zoneDrillEvents, zoneNodes } from '../core/zone-drill.ts';
+import { forceUpdate, setAvailability } from '../docker/swarm.ts';
+import { sendLoad } from '../http/load.ts';
+import { openEngine } from './engine.ts';
+import { swarmStatusView } from './swarm-status.ts';
+import { liveTasks, readSwarmView, type SwarmView, swarmReady, taskAt } from './swarm-view.ts';
+
+export interface ZoneDrillRequest {
+  project: string;
+  ref: string;
+  zone: string;
+  budget: ZoneLossBudget;
+  /** Requests per second the drill sends through a node outside the zone. */
+  rate: number;
+}
+
+const WARM_UP_MS = 800;
+const POLL_MS = 200;
+/** How long the zone may take to come back and spread again after the drill. */
+const RESTORE_TIMEOUT_MS = 60_000;
+
+/**
+ * The zone drill: under load through a node of another zone, drain every node of the zone,
+ * watch the other nodes' HAProxies take the zone's servers out, Swarm start the replicas
+ * elsewhere and HAProxy have them UP; then give the zone back and rebalance. The zone is given
+ * back also when the drill fails or is interrupted. The caller holds the project's lock.
+ */
+export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<CheckResult> {
+  const t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const { view: start, state, zoneLabel } = await swarmStatusView(ctx, r.project, r.ref);
+  if (!state) throw new RuntimeError(`Lab ${r.ref} runs on the swarm but its workspace (options, ports) is gone`, { hint: `Deploy it again: lab up ${r.ref} --target swarm` });
+  const { lost, kept } = zoneNodes(start.nodes, r.zone, zoneLabel);
+  const { replicas, appPort } = state.options;
+  const ready = swarmReady(start, replicas);
+  if (!ready.ready) throw new RuntimeError(`Lab ${r.ref} is not fully up before the drill: ${ready.running}/${replicas} replica(s) running, HAProxy seeing ${ready.upPerNode.join('/') || '0'} UP`, { hint: `lab status ${r.ref} --target swarm shows what is missing` });
+  const entry = start.haproxies.find((h) => kept.some((n) => n.id === h.node.id));
+  if (!entry || !appPort) throw new RuntimeError(`No HAProxy outside zone ${r.zone} publishes the app`, { hint: `lab status ${r.ref} --target swarm` });
+  const lostIds = new Set(lost.map((n) => n.id));
+  // The zone's servers as each surviving HAProxy has them: out once that slot is no longer UP at that address.
+  const zoneServers = start.haproxies
+    .filter((h) => !lostIds.has(h.node.id))
+    .flatMap((h) => h.servers.filter((s) => lostIds.has(taskAt(start, s.addr ?? undefined).node?.id ?? '')).map((s) => ({ node: h.node.id, svname: s.svname, addr: s.addr })));
+
+  const engine = await openEngine(ctx);
+  const creds = state.options;
+  const url = `http://${entry.node.addr}:${appPort}/`;
+  const marks: RequestMark[] = [];
+  const stop = new AbortController();
+  const stopAll = () => stop.abort();
+  ctx.signal.addEventListener('abort', stopAll);
+  const events: TimelineEvent[] = [{ atMs: now(), kind: 'load', text: `load started: ~${r.rate} requests/s to ${url} (${entry.node.hostname}, zone ${entry.node.labels[zoneLabel]})` }];
+  const load = sendLoad({ url, requests: 1_000_000, concurrency: 4, rate: r.rate, keepAlive: false, signal: stop.signal, timeoutMs: 5000, onResult: (x) => {
+    marks.push({ atMs: x.at - t0, ok: x.ok, why: x.ok ? undefined : (x.error ?? `HTTP ${x.status}`) });
+  } });
+  const o: ZoneDrillObserved = { zone: r.zone, mode: 'drain', lostNodes: lost.map((n) => n.hostname), faultAtMs: 0, outAtMs: null, rescheduledAtMs: null, upAtMs: null, restoredAtMs: null, replicas, sent: 0, failed: 0 };
+  let drained = false;
+  try {
+    await sleep(WARM_UP_MS);
+    o.faultAtMs = now();
+    drained = true;
+    for (const n of lost) await setAvailability(engine.endpoint, n.id, 'drain', { out: ctx.out });
+    const deadline = o.faultAtMs + r.budget.recoverWithin * 1000 + 15_000;
+    while (o.upAtMs === null && now() < deadline && !ctx.signal.aborted) {
+      const v = await readSwarmView(engine, r.project, creds);
+      const at = now();
+      const survivors = v.haproxies.filter((h) => !lostIds.has(h.node.id));
+      const isOut = (z: (typeof zoneServers)[number]) => {
+        const s = survivors.find((h) => h.node.id === z.node)?.servers.find((x) => x.svname === z.svname);
+        return !s || s.addr !== z.addr || s.state !== 'UP';
+      };
+      if (o.outAtMs === null && zoneServers.every(isOut)) o.outAtMs = at;
+      const running = liveTasks(v, 'app').filter((t) => t.state === 'running');
+      if (o.rescheduledAtMs === null && running.length === replicas && running.every((t) => !lostIds.has(t.nodeId))) o.rescheduledAtMs = at;
+      if (o.rescheduledAtMs !== null && o.outAtMs !== null && survivors.length >= kept.filter((n) => n.state === 'ready').length && survivors.every((h) => h.servers.filter(checkedUp).length >= replicas)) o.upAtMs = at;
+      if (o.upAtMs === null) await sleep(POLL_MS);
+    }
+  } finally {
+    stop.abort();
+    ctx.signal.removeEventListener('abort', stopAll);
+    const client = await load;
+    o.sent = client.sent;
+    o.failed = client.failed;
+    events.push({ atMs: now(), kind: 'done', text: `load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}` });
+    if (drained) await restoreZone(ctx, engine, r, lost.map((n) => n.id), zoneLabel, creds, replicas).then((ok) => { if (ok) o.restoredAtMs = now(); });
+  }
+  const verdict = judgeZoneDrill(o, r.budget);
+  // The milestones without failure marks: mergeTimeline adds those once.
+  const timeline = mergeTimeline([...events, ...zoneDrillEvents(o, [])], marks).map((e) => ({ ...e, atMs: Math.round(e.atMs) }));
+  const ms = (at: number | null) => (at === null ? null : Math.round(at - o.faultAtMs));
+  return resultOf(`zone-loss-${r.zone}`, 'failover', t0, verdict, {
+    report: ['  Timeline (seconds since the drill began):', ...formatTimeline(timeline, ctx.out.c)],
+    data: { zone: r.zone, mode: o.mode, nodes: o.lostNodes, sent: o.sent, failed: o.failed, budget: r.budget, outMs: ms(o.outAtMs), rescheduledMs: ms(o.rescheduledAtMs), upMs: ms(o.upAtMs), restored: o.restoredAtMs !== null, timeline },
+  });
+}
+
+/** Give the zone back (availability active), rebalance the app over it, and wait until every HAProxy has every replica UP. */
+async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openEngine>>, r: ZoneDrillRequest, nodeIds: string[], zoneLabel: string, creds: Parameters<typeof readSwarmView>[2], replicas: number): Promise<boolean> {
+  for (const id of nodeIds) await setAvailability(engine.endpoint, id, 'active', { out: ctx.out });
+  await forceUpdate(engine.endpoint, `${r.project}_app`, { out: ctx.out });
+  const deadline = performance.now() + RESTORE_TIMEOUT_MS;
+  let v: SwarmView;
+  do {
+    await sleep(POLL_MS * 2);
+    v = await readSwarmView(engine, r.project, creds);
+    const updating = v.tasks.some((t) => t.service === 'app' && t.desired === 'running' && t.state !== 'running');
+    if (!updating && swarmReady(v, replicas).ready && (replicasPerZone(v.nodes, v.tasks, zoneLabel)[r.zone] ?? 0) > 0) return true;
+  } while (performance.now() < deadline && !ctx.signal.aborted);
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
