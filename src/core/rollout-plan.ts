@@ -13,8 +13,10 @@ export interface RolloutPlan {
   from: string;
   to: string;
   strategy: Strategy;
-  /** Replica numbers (the N of `<project>-app-N`), batch by batch. recreate: one batch of all. */
+  /** Replica numbers (the N of `<project>-app-N`), batch by batch. recreate: one batch of all. Only replicas not on `to` yet. */
   batches: number[][];
+  /** Replicas already on `to` (a rollout that was interrupted, or run twice): left alone. */
+  already: number[];
 }
 
 /** What the demo app accepts as VERSION (compose/whoami/lib/settings.mjs): letters, digits, `.`, `_`, `-`. */
@@ -28,8 +30,12 @@ export interface RolloutInput {
   from: string;
   strategy?: string;
   batch?: string;
+  /** The versions the lab file declares for the service (`versions:`); undefined when it declares none. */
+  versions: readonly string[] | undefined;
   /** Replica numbers of the service that exist now. */
   replicas: readonly number[];
+  /** The version each replica runs now (its lab.version label), when known. */
+  current?: Readonly<Record<number, string>>;
 }
 
 export function planRollout(i: RolloutInput): RolloutPlan {
@@ -39,6 +45,12 @@ export function planRollout(i: RolloutInput): RolloutPlan {
   }
   if (!VERSION.test(i.to)) {
     throw new UsageError(`--to must be a version of letters, digits, ".", "_" and "-", at most 32 (got "${i.to}")`, { hint: ref });
+  }
+  if (!i.versions) {
+    throw new UsageError(`${i.service} declares no versions to roll to: the lab file needs versions: [v1, v2] (and version: v1) under ${i.service === 'app' ? 'app' : `services.${i.service}`}`, { hint: 'lab validate <lab file>, then lab up <lab> again' });
+  }
+  if (!i.versions.includes(i.to)) {
+    throw new UsageError(`--to must be one of the versions ${i.service} has: ${i.versions.join(', ')} (got "${i.to}")`, { hint: `lab rollout <lab> ${i.service} --to ${i.versions.find((v) => v !== i.from) ?? i.versions[0]}` });
   }
   const strategy = (i.strategy ?? 'rolling') as Strategy;
   if (!STRATEGIES.includes(strategy)) {
@@ -53,8 +65,10 @@ export function planRollout(i: RolloutInput): RolloutPlan {
   if (strategy === 'recreate' && i.batch !== undefined) {
     throw new UsageError('--batch is for --strategy rolling: recreate replaces every replica at once', { hint: ref });
   }
-  const batches = strategy === 'recreate' ? [replicas] : chunks(replicas, batch);
-  return { service: i.service, from: i.from, to: i.to, strategy, batches };
+  const already = replicas.filter((n) => i.current?.[n] === i.to);
+  const todo = replicas.filter((n) => !already.includes(n));
+  const batches = todo.length === 0 ? [] : strategy === 'recreate' ? [todo] : chunks(todo, batch);
+  return { service: i.service, from: i.from, to: i.to, strategy, batches, already };
 }
 
 const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, k) => xs.slice(k * size, k * size + size));
