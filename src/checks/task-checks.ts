@@ -4,6 +4,7 @@ import type { TaskCheck } from '../core/task-schema.ts';
 import { affinityCheck } from './affinity.ts';
 import { httpCheck } from './http.ts';
 import { killReplicaCheck } from './kill-replica.ts';
+import { rolloutCheck } from './rollout.ts';
 import { routingCheck } from './routing.ts';
 import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
@@ -13,7 +14,7 @@ import type { CheckResult } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput and kill-replica are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica and rollout are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -28,7 +29,8 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     const t0 = performance.now();
     let result: CheckResult;
     try {
-      result = await runTaskCheck(t, check, ctx.signal);
+      // rollout changes the lab through lab's own engine code (compose, the runtime API): it needs the context.
+      result = check.kind === 'rollout' ? await rolloutCheck(ctx, t, check) : await runTaskCheck(t, check, ctx.signal);
     } catch (e) {
       result = { name, kind: check.kind, verdict: 'FAIL', reason: (e as Error).message, ms: performance.now() - t0, report: [] };
     }
@@ -39,7 +41,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
   return results;
 }
 
-type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' }>;
+type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' | 'rollout' }>;
 
 function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Promise<CheckResult> {
   switch (check.kind) {

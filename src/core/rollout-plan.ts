@@ -76,17 +76,27 @@ const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length
 /** What happened to one replica, for the summary and --json. */
 export interface ReplicaRollout {
   replica: number;
+  /** Its HAProxy server before (null: HAProxy had no server on its address). */
   server: string | null;
   from: string;
   to: string;
-  /** From `state drain` until its sessions ended (scur 0). */
+  /** From `state drain` until its sessions ended (scur 0); 0 for recreate. */
   drainMs: number;
-  /** From taking it out until HAProxy had it UP again with a passed check. */
+  /** From the start of its batch until its replacement was UP with a passed health check. */
   downMs: number;
+  /** The replica that replaced it (the N of `<project>-app-N`) and its server. */
+  newReplica: number | null;
+  newServer: string | null;
 }
 
-/** The summary line printed on stdout. Pure. */
+/** The summary printed on stdout. Pure. */
 export function describeRollout(plan: RolloutPlan, results: readonly ReplicaRollout[], totalMs: number): string {
-  const lines = results.map((r) => `  ${plan.service}/${r.replica}${r.server ? ` (${r.server})` : ''}: ${r.from} → ${r.to}, drained in ${r.drainMs} ms, out of rotation ${r.downMs} ms`);
-  return [`${plan.service}: ${plan.from} → ${plan.to} (${plan.strategy}, ${plan.batches.length} batch(es)) in ${(totalMs / 1000).toFixed(1)} s`, ...lines].join('\n');
+  const head = `${plan.service}: ${plan.from} → ${plan.to} (${plan.strategy}, ${plan.batches.length} batch(es)) in ${(totalMs / 1000).toFixed(1)} s`;
+  const lines = results.map((r) => {
+    const by = r.newReplica === null ? '' : `, now ${plan.service}/${r.newReplica}${r.newServer ? ` (${r.newServer})` : ''}`;
+    const drained = plan.strategy === 'rolling' ? `drained in ${r.drainMs} ms, ` : '';
+    return `  ${plan.service}/${r.replica}${r.server ? ` (${r.server})` : ''}: ${r.from} → ${r.to}${by}, ${drained}back in rotation after ${r.downMs} ms`;
+  });
+  const already = plan.already.length ? [`  already on ${plan.to}: ${plan.already.map((n) => `${plan.service}/${n}`).join(', ')}`] : [];
+  return [head, ...lines, ...already].join('\n');
 }

@@ -42,7 +42,7 @@ describe('findLab', () => {
 
   it.each(['99', '9', '03-load', 'load-balancing', '003', ''])('%j is not a lab: the error lists the labs that exist', (ref) => {
     const e = thrown(() => findLab(ref, [LABS_DIR]));
-    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover`);
+    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover, 08-rolling-update`);
     expect(e.hint).toContain('lab list');
   });
 
@@ -65,8 +65,8 @@ describe('findLab', () => {
     expect(findLab('04-extra', dirs).id).toBe('04-extra');
     expect(findLab('12', dirs).id).toBe('12-twelve');
     expect(findLab('3', dirs).file).toBe(LAB03_FILE);
-    expect(thrown(() => findLab('8', dirs)).message).toBe(`No lab "8". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover`);
-    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '07-failover']);
+    expect(thrown(() => findLab('98', dirs)).message).toBe(`No lab "98". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 07-failover, 08-rolling-update`);
+    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '07-failover', '08-rolling-update']);
   });
 
   it('an earlier directory wins for the same id', async () => {

@@ -40,8 +40,14 @@ describe('planRollout', () => {
 describe('describeRollout', () => {
   it('one line per replica after the summary', () => {
     const plan = planRollout(base);
-    expect(describeRollout(plan, [{ replica: 1, server: 'app2', from: 'v1', to: 'v2', drainMs: 12, downMs: 1500 }], 4200)).toBe(
-      'app: v1 → v2 (rolling, 3 batch(es)) in 4.2 s\n  app/1 (app2): v1 → v2, drained in 12 ms, out of rotation 1500 ms',
+    expect(describeRollout(plan, [{ replica: 1, server: 'app2', from: 'v1', to: 'v2', drainMs: 12, downMs: 1500, newReplica: 4, newServer: 'app5' }], 4200)).toBe(
+      'app: v1 → v2 (rolling, 3 batch(es)) in 4.2 s\n  app/1 (app2): v1 → v2, now app/4 (app5), drained in 12 ms, back in rotation after 1500 ms',
+    );
+  });
+  it('recreate drains nothing; replicas already there are named', () => {
+    const plan = planRollout({ ...base, strategy: 'recreate', current: { 3: 'v2' } });
+    expect(describeRollout(plan, [{ replica: 1, server: null, from: 'v1', to: 'v2', drainMs: 0, downMs: 900, newReplica: 1, newServer: 'app1' }], 900)).toBe(
+      'app: v1 → v2 (recreate, 1 batch(es)) in 0.9 s\n  app/1: v1 → v2, now app/1 (app1), back in rotation after 900 ms\n  already on v2: app/3',
     );
   });
 });
