@@ -26,7 +26,7 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
   const project = projectFor(opts.project, () => loaded.lab.id);
   const services = labServices(loaded.lab);
   const svc = services.find((s) => s.name === opts.service);
-  const request = (replicas: number[], from: string, current?: Record<number, string>, batch = opts.batch): RolloutInput => ({
+  const request = (replicas: number[], from: string, current: Record<number, string> | undefined, batch: string | undefined): RolloutInput => ({
     service: opts.service, services: services.map((s) => s.name), to: opts.to ?? '', from, strategy: opts.strategy, batch, versions: svc?.versions, replicas, current,
   });
   // The lab file alone: service, version, strategy (the batch needs the replicas that run).
@@ -40,7 +40,7 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     const mine = apps.filter((c) => c.service === opts.service);
     // After an interrupted rollout the lab file's version is already the new one: from is what the rest still run.
     const from = mine.map((c) => c.version).find((v) => v !== undefined && v !== opts.to) ?? versionOf(svc!, state.options) ?? 'v1';
-    const plan = planRollout(request(mine.map((c) => c.number), from, Object.fromEntries(mine.map((c) => [c.number, c.version ?? from]))));
+    const plan = planRollout(request(mine.map((c) => c.number), from, Object.fromEntries(mine.map((c) => [c.number, c.version ?? from])), opts.batch));
     if (mine.length !== replicasOf(state.options, opts.service)) ctx.out.warn(`${opts.service} has ${mine.length} replica(s) where the lab expects ${replicasOf(state.options, opts.service)}`);
     if (plan.batches.length === 0) {
       ctx.out.data({ outcome: 'success', project, service: plan.service, from: plan.from, to: plan.to, strategy: plan.strategy, replaced: [], already: plan.already, ms: 0 });

@@ -56,14 +56,14 @@ export function planRollout(i: RolloutInput): RolloutPlan {
   if (!STRATEGIES.includes(strategy)) {
     throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')} (got "${i.strategy}")`, { hint: ref });
   }
+  if (strategy === 'recreate' && i.batch !== undefined) {
+    throw new UsageError('--batch is for --strategy rolling: recreate replaces every replica at once', { hint: ref });
+  }
   const replicas = [...i.replicas].sort((a, b) => a - b);
   if (replicas.length === 0) throw new UsageError(`${i.service} has no replicas to roll`, { hint: 'Start the lab first: lab up <lab>' });
   const batch = i.batch === undefined ? 1 : Number(i.batch);
   if (!/^\d+$/.test(i.batch ?? '1') || batch < 1 || batch > replicas.length) {
     throw new UsageError(`--batch must be a whole number from 1 to ${replicas.length}, the replicas of ${i.service} (got "${i.batch}")`, { hint: `${ref} --batch 1` });
-  }
-  if (strategy === 'recreate' && i.batch !== undefined) {
-    throw new UsageError('--batch is for --strategy rolling: recreate replaces every replica at once', { hint: ref });
   }
   const already = replicas.filter((n) => i.current?.[n] === i.to);
   const todo = replicas.filter((n) => !already.includes(n));

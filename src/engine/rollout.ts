@@ -49,7 +49,6 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
   const { plan } = r;
   const options = { ...r.state.options, serviceVersions: { ...r.state.options.serviceVersions, [plan.service]: plan.to } };
   const replaced: ReplicaRollout[] = [];
-  const drained = new Map<string, { backend: string; oldIp: string | undefined }>();
   for (const batch of plan.batches) {
     if (ctx.signal.aborted) return { replaced, ms: performance.now() - t0, interrupted: true };
     const before = (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === plan.service);
@@ -60,11 +59,7 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
     let drainMs = 0;
     if (plan.strategy === 'rolling') {
       r.progress(`${plan.service}/${batch.join(', ')}: draining ${slots.map((x) => x.s?.svname ?? '(no server)').join(', ')}`);
-      for (const { s, c } of slots) {
-        if (!s) continue;
-        await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'drain');
-        drained.set(`${s.pxname}/${s.svname}`, { backend: s.pxname, oldIp: c.ip });
-      }
+      for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'drain');
       const ended = await sessionsEnded(r.stats, slots.flatMap((x) => (x.s ? [x.s.svname] : [])), ctx.signal);
       if (ctx.signal.aborted) {
         // Nothing replaced yet: put the batch back into rotation, as it was.
@@ -87,6 +82,10 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
         await ctr.stop({ t: 2 }).catch(() => undefined);
         await ctr.remove({ force: true });
       }));
+      // The old replicas are gone: their slots go back to HAProxy (state ready). DNS gives it the
+      // new replicas, and from here HAProxy's own configuration (checks, retries, redispatch)
+      // decides what a request meets until a new replica answers: what lab 08 teaches.
+      for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
       // --no-recreate: compose only creates the missing replicas, from the file that names the new version.
       await converge(unstoppable, r.engine, { loaded: r.loaded, options, ws: r.ws, pull: 'never', onlyReplicas: true });
     }
@@ -94,20 +93,14 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
     const fresh = after.filter((c) => !before.some((b) => b.id === c.id));
     r.progress(`${plan.service}/${fresh.map((c) => c.number).join(', ')}: waiting for HAProxy's health check`);
     const ready = await waitChecked(r.stats, fresh);
-    // A new replica may land in a drained slot (DNS fills the first free one): in rotation with it.
-    for (const s of ready.values()) {
-      if (s.state === 'DRAIN') await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
-      // Docker may give the new replica the old one's address, and DNS the same slot: it is back.
-      drained.delete(`${s.pxname}/${s.svname}`);
-    }
-    await readyDrainedSlots(r, drained, false);
+    // A slot drained by an earlier, interrupted rollout: in rotation with its new replica.
+    for (const s of ready.values()) if (s.state === 'DRAIN') await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
     old.forEach((c, k) => {
       const n = fresh[k];
       const s = n ? ready.get(n.id) : undefined;
       replaced.push({ replica: c.number, server: slots[k]?.s?.svname ?? null, from: c.version ?? plan.from, to: plan.to, drainMs: Math.round(drainMs), downMs: Math.round(performance.now() - batchT0), newReplica: n?.number ?? null, newServer: s?.svname ?? null });
     });
   }
-  await readyDrainedSlots(r, drained, true);
   return { replaced, ms: performance.now() - t0, interrupted: false };
 }
 
@@ -148,26 +141,6 @@ async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[]): Promise
 }
 
 const passed = (s: ServerStat): boolean => (s.state === 'UP' || s.state === 'DRAIN') && (/^(\* )?L[4-7]OK/.test(s.checkStatus ?? '') || s.status.trim() === 'no check');
-
-/**
- * Give the drained slots back (`state ready`) once they no longer point at the old replica
- * (DNS dropped it, or gave the slot a new one) or HAProxy has it DOWN: a ready slot still on
- * the stopped replica would take requests. `wait`: at the end, until each is safe (bounded).
- */
-async function readyDrainedSlots(r: RolloutRun, drained: Map<string, { backend: string; oldIp: string | undefined }>, wait: boolean): Promise<void> {
-  const deadline = performance.now() + (wait ? 15_000 : 0);
-  for (;;) {
-    const rows = await serverRows(r.stats).catch(() => []);
-    for (const [key, d] of drained) {
-      const s = rows.find((x) => `${x.pxname}/${x.svname}` === key);
-      if (s && addrIp(s) === d.oldIp && s.state !== 'DOWN' && s.state !== 'EMPTY') continue;
-      await setServerState(r.engine.docker, r.haproxy.id, d.backend, key.slice(d.backend.length + 1), 'ready');
-      drained.delete(key);
-    }
-    if (drained.size === 0 || performance.now() >= deadline) return;
-    await sleep(POLL_MS * 2);
-  }
-}
 
 /** Ctrl-C after a batch finished: say so, with how far the rollout got. */
 export const interrupted = (plan: RolloutPlan, done: number, total: number) =>

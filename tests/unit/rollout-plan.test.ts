@@ -31,6 +31,7 @@ describe('planRollout', () => {
     ['an unknown service', { service: 'db' }, /Unknown service "db": the lab's app service is app/],
     ['no replicas', { replicas: [] }, /app has no replicas to roll/],
     ['--batch with recreate', { strategy: 'recreate', batch: '1' }, /--batch is for --strategy rolling/],
+    ['--batch with recreate, whatever its value', { strategy: 'recreate', batch: '5' }, /--batch is for --strategy rolling/],
   ])('exit 2 for %s', (_name, change, message) => {
     expect(() => planRollout({ ...base, ...change })).toThrow(UsageError);
     expect(() => planRollout({ ...base, ...change })).toThrow(message);
