@@ -29,8 +29,8 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
   const request = (replicas: number[], from: string, current: Record<number, string> | undefined, batch: string | undefined): RolloutInput => ({
     service: opts.service, services: services.map((s) => s.name), to: opts.to ?? '', from, strategy: opts.strategy, batch, versions: svc?.versions, replicas, current,
   });
-  // The lab file alone: service, version, strategy (the batch needs the replicas that run).
-  planRollout(request([1], svc?.version ?? 'v1', undefined, undefined));
+  // The lab file alone: service, version, strategy, --batch with recreate (the batch's range needs the replicas that run).
+  planRollout(request([1], svc?.version ?? 'v1', undefined, opts.strategy === 'recreate' ? opts.batch : undefined));
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   await withProjectLock(ctx, endpoint, project, `rollout ${opts.lab} ${opts.service} --to ${opts.to}`, async () => {
     const engine = await openEngine(ctx, endpoint);
