@@ -7,9 +7,12 @@ import type { ReplicaRollout, RolloutPlan } from '../core/rollout-plan.ts';
 import { type LabContainer, labContainers } from '../docker/engine.ts';
 import { setServerState } from '../haproxy/runtime-api.ts';
 import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import { composeUpArgs } from '../core/compose-up-args.ts';
+import { runCompose } from '../docker/compose.ts';
 import { converge } from './converge.ts';
-import type { Engine } from './engine.ts';
-import type { Workspace, WorkspaceState } from './workspace.ts';
+import { type Engine, isLocalEngine } from './engine.ts';
+import { buildFlag } from './project.ts';
+import { type Workspace, type WorkspaceState, writeWorkspace } from './workspace.ts';
 
 /**
  * lab rollout on the engine (the plan is core/rollout-plan.ts). rolling, batch by batch: drain
@@ -74,8 +77,11 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
     r.progress(`${plan.service}/${batch.join(', ')}: replacing with ${plan.to}`);
     const unstoppable = { ...ctx, signal: new AbortController().signal };
     if (plan.strategy === 'recreate') {
-      // A plain `docker compose up`: compose sees the new VERSION and recreates every replica at once.
-      await converge(unstoppable, r.engine, { loaded: r.loaded, options, ws: r.ws, pull: 'never' });
+      // A plain `docker compose up <service>`: compose sees the new VERSION and recreates every
+      // replica at once. --no-deps: HAProxy depends on the app, and compose would recreate it too.
+      await writeWorkspace(r.ws, r.loaded, options, !isLocalEngine(r.engine.endpoint));
+      const args = [...composeUpArgs({ pull: 'never', build: await buildFlag(r.engine, r.loaded, options), keepRunning: false, removeOrphans: false }), '--no-deps', plan.service];
+      await runCompose(r.engine.endpoint, { project: options.project, file: r.ws.composeFile }, args, { out: ctx.out });
     } else {
       await Promise.all(old.map(async (c) => {
         const ctr = r.engine.docker.getContainer(c.id);
