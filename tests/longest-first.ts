@@ -20,11 +20,13 @@ const CI_SECONDS: Record<string, number> = {
   'engine:tests/e2e/catalog-labs-05.test.ts': 143,
   // Added after that run: measured alone on a loaded machine.
   'engine:tests/e2e/catalog-labs-06.test.ts': 86,
+  'engine:tests/e2e/catalog-labs-08.test.ts': 160,
+  'engine:tests/e2e/catalog-labs-10.test.ts': 126,
   'engine:tests/e2e/faults.test.ts': 133,
   'engine:tests/e2e/check.test.ts': 115,
   'engine:tests/e2e/lab-test-exercise.test.ts': 109,
   'engine:tests/e2e/lab-test-failover.test.ts': 101,
-  'engine:tests/e2e/swarm.test.ts': 75,
+  'engine:tests/e2e/swarm.test.ts': 180, // with lab 09's zone drill, measured alone under load
   'engine:tests/e2e/lifecycle.test.ts': 72,
   'engine:tests/e2e/grade-class.test.ts': 72,
   'engine:tests/e2e/clients.test.ts': 71,

@@ -163,11 +163,14 @@ function startApp(s) {
   };
   server.on('error', cannotListen(`PORT ${s.port}`));
   control?.on('error', cannotListen(`CONTROL_PORT ${s.controlPort}`));
-  server.listen(s.port, '0.0.0.0', () => {
+  // STARTUP_DELAY_MS: an app that takes a while to start (loading caches, connecting to a
+  // database): its container is running, and in Docker's DNS, before its port listens. Rolling
+  // updates must wait for its health check rather than for the container.
+  setTimeout(() => server.listen(s.port, '0.0.0.0', () => {
     // First line on stdout: with PORT=0 this is how a caller learns the port.
     console.log(`listening on ${server.address().port}`);
     if (control) control.listen(s.controlPort, '0.0.0.0', () => console.log(`control listening on ${control.address().port}`));
-  });
+  }), s.startupDelayMs);
 
   // As PID 1 in a container Node has no default signal handlers, so without these
   // `docker stop` waits for its grace period. Exit at once: open keep-alive connections

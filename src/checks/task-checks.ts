@@ -5,6 +5,7 @@ import { affinityCheck } from './affinity.ts';
 import { chaosCheck } from './chaos.ts';
 import { httpCheck } from './http.ts';
 import { killReplicaCheck } from './kill-replica.ts';
+import { rolloutCheck } from './rollout.ts';
 import { routingCheck } from './routing.ts';
 import { runChecks } from './run-checks.ts';
 import { serversCheck } from './servers.ts';
@@ -15,7 +16,7 @@ import { type CheckResult, resultOf } from './types.ts';
 
 /**
  * Run a task's checks against a running lab. The kinds of `checks:` (replicas-up, distribution,
- * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica, session and chaos are task kinds.
+ * failover) run exactly as `lab check` runs them; http, routing, servers, affinity, throughput, kill-replica, session, chaos and rollout are task kinds.
  */
 export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -30,7 +31,8 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
     const t0 = performance.now();
     let result: CheckResult;
     try {
-      result = check.kind === 'chaos' ? await chaosCheck(ctx, t, check, ctx.out.c) : await runTaskCheck(t, check, ctx.signal);
+      // chaos and rollout change the lab through lab's own engine code (faults, compose, the runtime API): they need the context.
+      result = check.kind === 'chaos' ? await chaosCheck(ctx, t, check, ctx.out.c) : check.kind === 'rollout' ? await rolloutCheck(ctx, t, check) : await runTaskCheck(t, check, ctx.signal);
     } catch (e) {
       result = resultOf(name, check.kind, t0, { pass: false, reason: (e as Error).message });
     }
@@ -41,7 +43,7 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
   return results;
 }
 
-type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' | 'chaos' }>;
+type TaskKind = Exclude<TaskCheck, { kind: 'replicas-up' | 'distribution' | 'failover' | 'chaos' | 'rollout' }>;
 
 function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Promise<CheckResult> {
   switch (check.kind) {

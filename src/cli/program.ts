@@ -9,6 +9,7 @@ import { quizCommand } from '../commands/quiz.command.ts';
 import { tasksCommand } from '../commands/tasks.command.ts';
 import { faultCommand } from '../commands/fault.command.ts';
 import { loadCommand } from '../commands/load.command.ts';
+import { rolloutCommand } from '../commands/rollout.command.ts';
 import { downCommand } from '../commands/down.command.ts';
 import { listCommand } from '../commands/list.command.ts';
 import { logsCommand } from '../commands/logs.command.ts';
@@ -80,6 +81,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(faultCommand()).action(async (lab, target, spec, opts) => (await import('../commands/fault.ts')).fault(ctx(), { lab, target, spec, ...opts }));
   add(loadCommand()).action(async (lab, opts) => (await import('../commands/load.ts')).load(ctx(), { lab, ...opts }));
   add(chaosCommand()).action(async (lab, opts) => (await import('../commands/chaos.ts')).chaos(ctx(), { lab, ...opts }));
+  add(rolloutCommand()).action(async (lab, service, opts) => (await import('../commands/rollout.ts')).rollout(ctx(), { lab, service, ...opts }));
   add(topCommand()).action(async (lab, opts) => (await import('../commands/top.ts')).top(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {

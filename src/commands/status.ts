@@ -98,7 +98,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
       const up = servers.filter((s) => s.pxname === service && s.state === 'UP').length;
       return { service, replicas: mine.length, running: mine.filter((c) => c.state === 'running').length, up };
     }),
-    containers: all.map(({ name, service, state: s, status: st, ip, ports }) => ({ name, service, state: s, status: st, ip, ports })),
+    containers: all.map(({ name, service, state: s, status: st, ip, ports, version }) => ({ name, service, state: s, status: st, ip, ports, version: version ?? null })),
     servers: serverRows,
     emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
     faults: (await faults).map(({ container, service, replica, state: s, app, faults: words }) => ({ container, service, replica, state: s, appFaults: app, faults: words })),
@@ -107,7 +107,9 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
   const color = (s: string) => (s.startsWith('UP') || s === 'running' ? out.c.green(s) : s.startsWith('MAINT') || s.startsWith('DRAIN') ? out.c.yellow(s) : out.c.red(s));
   out.result(out.c.bold(`${project}`) + (state ? ` (${state.lab}: balance ${state.options.algorithm}, mode ${state.options.mode}${state.options.sticky ? ', sticky' : ''})` : ''));
   out.result(`\n${out.c.bold('Containers')}`);
-  out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', 'STATUS']));
+  // VERSION (lab.version) only for a lab whose services have versions: lab rollout changes them one by one.
+  const versions = all.some((c) => c.version !== undefined);
+  out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', ...(versions ? [c.version ?? '-'] : []), c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', ...(versions ? ['VERSION'] : []), 'STATUS']));
   const broken = (await faults).filter((f) => f.faults.length > 0);
   if (broken.length) out.result(`\n${out.c.bold('Faults')} (lab fault ${ref} <service>/<replica> clear)\n${renderTable(broken.map((f) => [`${f.service}/${f.replica}`, f.container, out.c.red(f.faults.join(', '))]), ['REPLICA', 'CONTAINER', 'FAULTS'])}`);
   out.result(`\n${out.c.bold("HAProxy's servers")} (backend ${services.join(', ') || 'app'})`);

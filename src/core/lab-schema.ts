@@ -33,6 +33,8 @@ const appFields = {
   port: port.describe('Port the app listens on inside its container.'),
   health: z.string().regex(/^\/[A-Za-z0-9._\-/]*$/, 'must be a path like /health').describe('HTTP path HAProxy checks.'),
   version: safeText('a version').optional().describe('The app\'s version, given to it as VERSION (the demo app shows it in X-App).'),
+  versions: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be a version of letters, digits, . _ and - (at most 32)')).min(2).optional()
+    .describe('The versions `lab rollout` may roll this service to (and back); `version` must be one of them, and is where the service starts.'),
   environment: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as LOG_LEVEL'), safeText('an environment value')).optional()
     .describe('Environment variables of every replica. They are written into the compose file: no secrets.'),
   cpus: z.number().min(0.01).max(64).multipleOf(0.01).optional().describe('CPU limit of each replica, e.g. 0.5 (half a core): compose deploy.resources.limits.cpus.'),
@@ -147,6 +149,12 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
     if (RESERVED_SERVICES.includes(name)) issue(['services', name], `"${name}" is lab's own service; choose another name`);
     if (s.version !== undefined && s.environment?.VERSION !== undefined) issue(['services', name, 'environment', 'VERSION'], 'is set by version: give one of the two');
   }
+  for (const [name, s] of lab.app ? [['app', lab.app as ServiceInput] as const] : entries) {
+    const at = lab.app ? ['app'] : ['services', name];
+    if (s.versions && s.version === undefined) issue([...at, 'versions'], `needs version: (the one of ${s.versions.join(', ')} the service starts at)`);
+    else if (s.versions && !s.versions.includes(s.version!)) issue([...at, 'version'], `"${s.version}" is not one of versions: ${s.versions.join(', ')}`);
+    if (s.versions && new Set(s.versions).size !== s.versions.length) issue([...at, 'versions'], 'names a version twice');
+  }
   const names = lab.services ? Object.keys(lab.services) : ['app'];
   for (const name of Object.keys(lab.backing ?? {})) {
     if (RESERVED_SERVICES.includes(name)) issue(['backing', name], `"${name}" is lab's own service; choose another name`);
@@ -169,7 +177,7 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
   }
 }
 
-type ServiceInput = { version?: string; environment?: Record<string, string>; path?: string };
+type ServiceInput = { version?: string; versions?: string[]; environment?: Record<string, string>; path?: string };
 /** Compose services lab runs beside the app services. */
 export const RESERVED_SERVICES = ['haproxy', 'client'];
 

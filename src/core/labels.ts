@@ -13,6 +13,8 @@ export const LABEL = {
   workspace: 'lab.workspace',
   /** What a container is to the lab when it is not an app replica: `backing` (a Redis). */
   role: 'lab.role',
+  /** The version an app replica runs (its VERSION), when the lab file gives one: lab rollout changes it replica by replica. */
+  version: 'lab.version',
 } as const;
 
 /** lab.role of a backing service's container (lab-schema.ts `backing:`). */

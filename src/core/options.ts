@@ -28,6 +28,8 @@ export interface RenderOptions {
   replicas: number;
   /** Per-service counts: a service's `replicas` in the lab file, or `lab scale <lab> web=5`. Absent when none. */
   serviceReplicas?: Record<string, number>;
+  /** Versions `lab rollout` moved a service to (its VERSION), over the lab file's `version`. Absent when none. */
+  serviceVersions?: Record<string, string>;
   algorithm: Algorithm;
   mode: Mode;
   sticky: boolean;

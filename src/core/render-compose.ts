@@ -5,7 +5,7 @@ import type { RenderOptions } from './options.ts';
 import { type BuildContext, buildArgsOf, substitute } from './images.ts';
 import { BACKING_ROLE, IMAGE_LABEL, LABEL, labelsFor } from './labels.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
-import { labServices, type LabService, replicasOf } from './services.ts';
+import { labServices, type LabService, replicasOf, versionOf } from './services.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 import { shortId } from './lab-id.ts';
 import { studentHaproxyCommand } from './render-lab-cfg.ts';
@@ -92,7 +92,8 @@ function appService(s: LabService, labId: string, o: RenderOptions, labels: Reco
         labels: { [IMAGE_LABEL.builtFor]: labId, ...(b.hash ? { [IMAGE_LABEL.buildHash]: b.hash } : {}) },
       }
     : undefined;
-  const environment = { ...s.environment, ...(s.version === undefined ? {} : { VERSION: s.version }) };
+  const version = versionOf(s, o);
+  const environment = { ...s.environment, ...(version === undefined ? {} : { VERSION: version }) };
   // Compose applies deploy.resources.limits on `docker compose up`, no swarm needed
   // (https://docs.docker.com/reference/compose-file/deploy/#resources; cpus was ignored before
   // docker/compose#9552). tests/e2e/services.test.ts reads NanoCpus back on Compose 2.26.1.
@@ -105,7 +106,8 @@ function appService(s: LabService, labId: string, o: RenderOptions, labels: Reco
     ...(Object.keys(environment).length ? { environment } : {}),
     // No container_name and no host ports: both would stop the service from scaling.
     deploy: { replicas: replicasOf(o, s.name), ...(Object.keys(limits).length ? { resources: { limits } } : {}) },
-    labels,
+    // lab.version: lab status and lab rollout read each replica's version from its container.
+    labels: version === undefined ? labels : { ...labels, [LABEL.version]: version },
     // The demo app exits at once on SIGTERM; anything slower is killed after 2 s.
     stop_grace_period: '2s',
   };

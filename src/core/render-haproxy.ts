@@ -8,6 +8,8 @@ import { defaultService, labServices, type LabService, replicasOf } from './serv
 export const HAPROXY_APP_PORT = 8080;
 export const HAPROXY_STATS_PORT = 1936;
 export const FRONTEND = 'web';
+/** HAProxy's runtime API, inside the container on its loopback only (generated and student mode alike). */
+export const RUNTIME_API_PORT = 9999;
 
 /**
  * Server slots for `server-template`. Replicas are discovered through Docker's DNS, so scaling
@@ -42,6 +44,9 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     '',
     'global',
     '    log stdout format raw local0 info',
+    "    # The runtime API, on the container's loopback only: lab rollout drains servers through it",
+    '    # (docker exec), and nothing outside the container reaches it.',
+    `    stats socket ipv4@127.0.0.1:${RUNTIME_API_PORT} level admin`,
     '',
     "# Docker's embedded DNS answers with the address of every replica of the service.",
     '# https://docs.haproxy.org/3.0/configuration.html#5.3.2',

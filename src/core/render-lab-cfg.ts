@@ -2,7 +2,9 @@ import type { Lab } from './lab-schema.ts';
 import type { RenderOptions } from './options.ts';
 import { STATS_AUTH_ENV } from './render-secrets.ts';
 import { configIdRule, stampConfigId } from './config-id.ts';
-import { HAPROXY_STATS_PORT } from './render-haproxy.ts';
+import { HAPROXY_STATS_PORT, RUNTIME_API_PORT } from './render-haproxy.ts';
+
+export { RUNTIME_API_PORT };
 
 /**
  * Student mode (loadBalancer.config: student): lab owns 00-lab.cfg, rendered from
@@ -11,7 +13,6 @@ import { HAPROXY_STATS_PORT } from './render-haproxy.ts';
 export const LAB_CFG_FILE = '00-lab.cfg';
 export const STUDENT_CFG_FILE = 'haproxy.cfg';
 /** Inside the container, on its loopback only. */
-export const RUNTIME_API_PORT = 9999;
 export const MASTER_CLI_PORT = 9998;
 /** Ports a student's file must not bind: the stats page, the runtime API and the master CLI. */
 export const LAB_OWNED_PORTS = [

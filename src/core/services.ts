@@ -34,6 +34,9 @@ export const serviceNames = (lab: Pick<Lab, 'app' | 'services'>): string[] => la
 /** How many replicas each service runs under these options (resolveOptions fills serviceReplicas). */
 export const replicasOf = (o: { replicas: number; serviceReplicas?: Record<string, number> }, service: string): number => o.serviceReplicas?.[service] ?? o.replicas;
 
+/** The version a service runs under these options: lab rollout's, else the lab file's. */
+export const versionOf = (s: Pick<LabService, 'name' | 'version'>, o: { serviceVersions?: Record<string, string> }): string | undefined => o.serviceVersions?.[s.name] ?? s.version;
+
 /** Every service's replica count, in the lab's order. */
 export const replicaCounts = (lab: Pick<Lab, 'app' | 'services'>, o: { replicas: number; serviceReplicas?: Record<string, number> }): { service: string; replicas: number }[] =>
   serviceNames(lab).map((service) => ({ service, replicas: replicasOf(o, service) }));

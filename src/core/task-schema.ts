@@ -167,7 +167,21 @@ const ChaosCheck = z.strictObject({
   if (c.from === 'run' && faultSlots(c.duration) < c.faults.length) ctx.addIssue({ code: 'custom', path: ['duration'], message: `${c.duration} s holds ${faultSlots(c.duration)} fault(s); give at least ${need} s so each of the ${c.faults.length} faults happens in every run` });
 });
 
-export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck, SessionCheck, ChaosCheck]);
+const RolloutCheck = z.strictObject({
+  ...common,
+  kind: z.literal('rollout'),
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/).default('app').describe('The service lab rolls (it needs versions: in the lab file).'),
+  strategy: z.enum(['rolling', 'recreate']).default('rolling').describe('As lab rollout --strategy.'),
+  batch: z.number().int().min(1).max(100).optional().describe('As lab rollout --batch (rolling only).'),
+  path: path.default('/'),
+  rate: z.number().int().min(1).max(1000).default(50).describe('Requests per second in all during the rollout, whatever the answers (open loop).'),
+  expect: z.strictObject({
+    maxFailed: z.number().int().min(0).optional().describe('Client requests that may fail during the rollout (0: no downtime).'),
+    minFailed: z.number().int().min(0).optional().describe('At least this many fail (to show what recreate does).'),
+  }).prefault({}),
+}).describe("Under load, lab rolls the service to its next version (the one after the version it runs, in versions:, round to the first), as lab rollout does; every replica must run it at the end, UP in HAProxy.");
+
+export const TaskCheckSchema = z.discriminatedUnion('kind', [HttpCheck, RoutingCheck, ServersCheck, ReplicasUpCheck, DistributionCheck, FailoverCheck, AffinityCheck, ThroughputCheck, KillReplicaCheck, SessionCheck, ChaosCheck, RolloutCheck]);
 
 export const TaskSchema = z.strictObject({
   id: kebab,

@@ -20,6 +20,8 @@ export interface LabContainer {
   ports: Record<number, number>;
   /** lab.role: `backing` for a backing service (a Redis); absent for apps, HAProxy and clients. */
   role?: string;
+  /** lab.version: the version an app replica runs, when the lab file gives one. */
+  version?: string;
 }
 
 /** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
@@ -109,6 +111,7 @@ export async function labContainers(docker: Dockerode, project?: string): Promis
         ip: nets[0]?.IPAddress || undefined,
         ports,
         ...(l[LABEL.role] ? { role: l[LABEL.role] } : {}),
+        ...(l[LABEL.version] ? { version: l[LABEL.version] } : {}),
       };
     })
     .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);

@@ -6,7 +6,7 @@
  * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_DRILL_REPS
  * (failover drills, 3), BENCH_TEST_REPS (lab test, 2), BENCH_CURVE (replica counts, "1,10,25,50,100").
  * Quick mode (`npm run bench -- --quick` or BENCH_QUICK=1): fewer samples and a curve to 25.
- * BENCH_ONLY=cli,up,scale,failover,curve,test runs only those parts (to iterate on one figure).
+ * BENCH_ONLY=cli,up,scale,failover,rollout,curve,test runs only those parts (to iterate on one figure).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ const runs = (part: string) => !ONLY || ONLY.includes(part);
 
 const PROJECT = `bench-${process.pid}`;
 const RAW = `bench-raw-${process.pid}`;
+const ROLLOUT = `bench-rollout-${process.pid}`;
 const LAB_HOME = mkdtempSync(join(os.tmpdir(), 'lab-bench-home-'));
 const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
@@ -75,7 +76,7 @@ const labDown = () => lab(['down', '03', '--project', PROJECT, '--json']);
 
 /** Remove everything the bench may have started: lab down, then by label as a backstop. Sync, for exit paths. */
 function cleanup(): void {
-  for (const p of [PROJECT, RAW]) {
+  for (const p of [PROJECT, RAW, ROLLOUT]) {
     spawnSync('node', [BIN, 'down', '03', '--project', p], { env, stdio: 'ignore' });
     const ids = lines(text('docker', ['ps', '-aq', '--filter', `label=lab.project=${p}`]));
     if (ids.length) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
@@ -203,6 +204,24 @@ async function main() {
   }
   if (runs('failover')) failed.value = failed.samples.reduce((a, b) => a + b, 0);
   if (runs('failover')) await labDown();
+
+  // 5b. Rolling update against recreate (lab 08 with its reference solution), each under
+  // 50 requests/s from lab load, which runs past the rollout: its failed count is the figure.
+  if (runs('rollout')) {
+    await lab(['up', '08', '--project', ROLLOUT, ...AUTO, '--timeout', '180', '--json']);
+    await lab(['solve', '08', '--project', ROLLOUT, '--json']);
+    for (const [strategy, to, seconds] of [['rolling', 'v2', 45], ['recreate', 'v1', 25]] as const) {
+      step(`rollout ${strategy} of 3 replicas under 50 req/s`);
+      const load = must('node', [BIN, 'load', '08', '--project', ROLLOUT, '--rate', '50', '--duration', String(seconds), '--json'], env, [0, 1]);
+      await new Promise((r) => setTimeout(r, 1000));
+      const r = json<{ ms: number }>(await lab(['rollout', '08', 'app', '--to', to, '--strategy', strategy, '--project', ROLLOUT, '--json']));
+      const l = json<{ sent: number; failed: number }>(await load);
+      metric({ id: `rollout.${strategy}.failed`, label: `rollout ${strategy}: failed requests (3 replicas, 50 req/s)`, unit: 'n', samples: [l.failed], ...(strategy === 'rolling' ? { max: 0 } : {}) });
+      metric({ id: `rollout.${strategy}.sent`, label: `  requests sent over ${seconds} s`, unit: 'n', samples: [l.sent] });
+      metric({ id: `rollout.${strategy}.ms`, label: `  rollout ${strategy} duration`, unit: 'ms', samples: [r.ms] });
+    }
+    await lab(['down', '08', '--project', ROLLOUT, '--json']);
+  }
 
   // 6. The cost curve: up to ready and down at each replica count, lab and raw Compose.
   const curve: CurvePoint[] = [];

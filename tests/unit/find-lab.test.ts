@@ -42,7 +42,7 @@ describe('findLab', () => {
 
   it.each(['99', '11', '03-load', 'load-balancing', '003', ''])('%j is not a lab: the error lists the labs that exist', (ref) => {
     const e = thrown(() => findLab(ref, [LABS_DIR]));
-    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 09-multi-zone, 10-chaos`);
+    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`);
     expect(e.hint).toContain('lab list');
   });
 
@@ -65,8 +65,8 @@ describe('findLab', () => {
     expect(findLab('04-extra', dirs).id).toBe('04-extra');
     expect(findLab('12', dirs).id).toBe('12-twelve');
     expect(findLab('3', dirs).file).toBe(LAB03_FILE);
-    expect(thrown(() => findLab('11', dirs)).message).toBe(`No lab "11". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 09-multi-zone, 10-chaos`);
-    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '06-sticky-sessions', '07-failover', '09-multi-zone', '10-chaos']);
+    expect(thrown(() => findLab('11', dirs)).message).toBe(`No lab "11". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`);
+    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '06-sticky-sessions', '07-failover', '08-rolling-update', '09-multi-zone', '10-chaos']);
   });
 
   it('an earlier directory wins for the same id', async () => {

@@ -122,6 +122,13 @@ describe('whoami demo app', () => {
     expect(text).toMatch(/^replica: 1$/m);
   });
 
+  it('listens only after STARTUP_DELAY_MS, like an app that warms up first', async () => {
+    const t0 = performance.now();
+    const { base } = await start({ STARTUP_DELAY_MS: '400' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
   it.each([
     ['one thread', '1'],
     ['worker threads', '2'],
@@ -181,6 +188,8 @@ describe('whoami demo app', () => {
     [{ SERVICE: 'a/b' }, /SERVICE must be 1 to 63 letters/],
     [{ VERSION: 'v 2' }, /VERSION must be 1 to 63 letters/],
     [{ THREADS: '0' }, /THREADS must be an integer from 1 to 64/],
+    [{ STARTUP_DELAY_MS: 'soon' }, /STARTUP_DELAY_MS must be a whole number of milliseconds from 0 to 60000/],
+    [{ STARTUP_DELAY_MS: '90000' }, /STARTUP_DELAY_MS must be a whole number/],
     [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must look like redis:\/\/host:6379\/0/],
     [{ SESSION_TTL: 'soon' }, /SESSION_TTL must be a whole number of seconds/],
     [{ PORT: '70000' }, /PORT must be a port number from 0 to 65535/],

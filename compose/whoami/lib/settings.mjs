@@ -23,6 +23,8 @@ export function settings(env) {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) errors.push(`THREADS must be an integer from 1 to 64 (got ${JSON.stringify(env.THREADS)})`);
   const ttl = Number(env.SESSION_TTL || 3600);
   if (!Number.isInteger(ttl) || ttl < 1) errors.push(`SESSION_TTL must be a whole number of seconds (got ${JSON.stringify(env.SESSION_TTL)})`);
+  const delay = Number(env.STARTUP_DELAY_MS || 0);
+  if (!/^\d{1,5}$/.test(env.STARTUP_DELAY_MS || '0') || delay > 60_000) errors.push(`STARTUP_DELAY_MS must be a whole number of milliseconds from 0 to 60000 (got ${JSON.stringify(env.STARTUP_DELAY_MS)})`);
   const mainPort = port('PORT', '8000');
   // PORT=0 (a free port, for tests) makes the control port's default a free port too.
   const control = env.CONTROL_PORT === 'off' ? null : port('CONTROL_PORT', mainPort === 0 ? '0' : '8001');
@@ -36,5 +38,6 @@ export function settings(env) {
     replica: /^\d+$/.test(env.REPLICA ?? '') ? Number(env.REPLICA) : null,
     store: redis && !(redis instanceof Error) ? redisStore(redis, ttl) : memoryStore(),
     threads,
+    startupDelayMs: delay,
   };
 }
