@@ -14,6 +14,7 @@ import { logsCommand } from '../commands/logs.command.ts';
 import { newCommand } from '../commands/new.command.ts';
 import { prepareCommand } from '../commands/prepare.command.ts';
 import { renderCommand } from '../commands/render.command.ts';
+import { reportCommand } from '../commands/report.command.ts';
 import { resetCommand } from '../commands/reset.command.ts';
 import { scaleCommand } from '../commands/scale.command.ts';
 import { schemaCommand } from '../commands/schema.command.ts';
@@ -80,6 +81,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(loadCommand()).action(async (lab, opts) => (await import('../commands/load.ts')).load(ctx(), { lab, ...opts }));
   add(topCommand()).action(async (lab, opts) => (await import('../commands/top.ts')).top(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
+  add(reportCommand()).action(async (lab, opts) => (await import('../commands/report.ts')).report(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {
     const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });
     const { hosts } = program.opts();
