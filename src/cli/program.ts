@@ -86,6 +86,7 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
     const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });
     const { hosts } = program.opts();
     if (hosts) return (await import('./class-grade.ts')).gradeClass(ctx(), hosts, { lab, ...opts }, grade);
+    if (opts.html) throw new UsageError('--html on lab grade writes the class view: add --hosts <file>', { hint: `For one machine's report: lab report ${lab} --html ${opts.html}` });
     if (opts.csv) throw new UsageError('--csv writes a class grade: add --hosts <file>', { hint: `For one machine use --json or --junit <file>; for a room: lab --hosts room.txt grade ${lab} --csv ${opts.csv}` });
     return grade(ctx());
   });

@@ -8,7 +8,8 @@ export const reportCommand = () =>
     .argument('<lab>')
     .addOption(htmlOption('the HTML file to write (required)').makeOptionMandatory())
     .addOption(projectOption('compose project name'))
-    .option('--failover', 'also run the failover drill (a lab without tasks): its faults and state changes go on the timeline')
+    .option('--requests <n>', "requests per distribution check of a lab without tasks (default: the lab's, else 300)")
+    .option('--failover', 'also run the failover drill: its fault and HAProxy\'s state changes go on the timeline')
     .addOption(langOption())
     .addHelpText(
       'after',

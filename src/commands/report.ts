@@ -8,7 +8,7 @@ import { loadLab } from '../config/labs.ts';
 import type { ResultView } from '../core/html-report.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
-import { projectFor } from '../core/options.ts';
+import { parseCount, projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
@@ -19,8 +19,8 @@ const VERDICT = { pass: 'PASS', fail: 'FAIL', locked: 'LOCKED' } as const;
 
 /**
  * Grade a running lab and write the report a student keeps: its tasks when it has some (as lab
- * grade, without saving progress), else its checks (as lab check), with HAProxy's stats sampled
- * meanwhile for the charts.
+ * grade, without saving progress), else its checks (as lab check), and with --failover the
+ * failover drill too; HAProxy's stats are sampled meanwhile for the charts.
  */
 export async function report(ctx: Context, opts: OptionsOf<typeof reportCommand> & { lab: string }): Promise<void> {
   const lang = pickLanguage(opts.lang, ctx.env);
@@ -33,18 +33,20 @@ export async function report(ctx: Context, opts: OptionsOf<typeof reportCommand>
     const engine = await openEngine(ctx, endpoint);
     const target = await checkTarget(ctx, engine, project, shortId(lab.id));
     const recording = recordRun(target);
-    let results: ResultView[];
-    let checks: CheckResult[];
+    let results: ResultView[] = [];
+    let checks: CheckResult[] = [];
     if (lab.tasks.length) {
       const graded = await gradeTasks(ctx, target, lab.tasks);
       const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
       checks = graded.flatMap((g) => g.checks);
       results = graded.map((g) => ({ name: `${g.id}: ${titles.get(g.id) ?? ''}`, verdict: VERDICT[g.status], reason: g.reason, details: resultViews(g.checks).flatMap((c) => [`${c.verdict} ${c.name}: ${c.reason}`, ...(c.details ?? [])]) }));
-    } else {
-      const sel = { failover: opts.failover };
-      checks = await runChecks(ctx, target, selectChecks(lab, sel), sel);
-      results = resultViews(checks);
     }
+    // The lab's checks when it has no tasks; the failover drill on top with --failover.
+    const sel = { requests: parseCount(opts.requests, '--requests', 100_000), failover: opts.failover };
+    const extra = lab.tasks.length ? (opts.failover ? [{ name: 'failover-drill', kind: 'failover' as const }] : []) : selectChecks(lab, sel);
+    const ran = await runChecks(ctx, target, extra, sel);
+    checks = [...checks, ...ran];
+    results = [...results, ...resultViews(ran)];
     return { ...reportHeader(lab, project, `lab ${command}`, ctx.env, lang), ...(await recording.finish(drillMarks(checks, recording.t0))), results };
   });
   const passed = model.results.filter((r) => r.verdict === 'PASS').length;

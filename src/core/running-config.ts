@@ -1,3 +1,4 @@
+import { serverState } from './haproxy-servers.ts';
 import type { StatsRow } from './haproxy-stats.ts';
 import type { RunningConfigView } from './html-report.ts';
 import { ALGORITHMS, MODES, type Algorithm, type Mode } from './lab-schema.ts';
@@ -47,7 +48,8 @@ export function judgedConfig(recorded: Judged, rows: readonly StatsRow[], backen
  */
 export function runningConfigView(recorded: Judged, rows: readonly StatsRow[], configId: string | undefined, backend = 'app'): RunningConfigView {
   const c = judgedConfig(recorded, rows, backend);
-  const servers = rows.filter((r) => r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND');
+  // An empty slot (server-template waiting for a replica) is no server yet.
+  const servers = rows.filter((r) => r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND' && serverState(r.status) !== 'EMPTY');
   return {
     source: c.source === 'haproxy' ? "HAProxy's stats" : 'lab.json (HAProxy\'s stats do not say)',
     settings: [

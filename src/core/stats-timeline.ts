@@ -43,6 +43,7 @@ export function statsTimeline(samples: readonly StatsSample[], mode: Mode, backe
   }
   const first = samples[0];
   const last = samples.at(-1);
-  const perServer = first && last ? deltas(first.rows, last.rows, mode, backend).map((s) => ({ name: s.name, requests: s.served, state: s.state })) : [];
+  // An empty slot (server-template waiting for a replica) served nothing and is not a server yet.
+  const perServer = first && last ? deltas(first.rows, last.rows, mode, backend).filter((s) => s.state !== 'EMPTY').map((s) => ({ name: s.name, requests: s.served, state: s.state })) : [];
   return { seconds, marks, perServer };
 }

@@ -25,7 +25,7 @@ export function niceMax(max: number): number {
 }
 
 /** Requests per server: one `<rect class="bar">` per server, its count above, its name below. */
-export function barChart(bars: readonly Bar[], title: string, width = 640, height = 240): string {
+export function barChart(bars: readonly Bar[], title: string, width = 860, height = 240): string {
   const top = 24;
   const bottom = 44;
   const left = 44;
@@ -74,7 +74,7 @@ export interface Mark {
  * Requests per second (a `<rect class="rps">` per second) with the failed ones stacked on top in
  * red (`<rect class="failed">`), and a dashed line per mark labelled with what happened.
  */
-export function timelineChart(seconds: readonly Second[], marks: readonly Mark[], title: string, width = 640, height = 260): string {
+export function timelineChart(seconds: readonly Second[], marks: readonly Mark[], title: string, width = 860, height = 260): string {
   const top = 24;
   const bottom = 28;
   const left = 44;

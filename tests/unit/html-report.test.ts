@@ -104,6 +104,8 @@ describe('statsTimeline', () => {
       { t: 2, kind: 'down', label: 'app2 DOWN' },
       { t: 4, kind: 'up', label: 'app2 UP' },
     ]);
+    // app5 and up are empty server-template slots (MAINT (resolution)): no bar for them.
+    expect(tl.perServer.map((s) => s.name)).toEqual(['app1', 'app2', 'app3', 'app4']);
     expect(tl.perServer.filter((s) => s.requests > 0)).toEqual([
       { name: 'app1', requests: 85, state: 'UP' },
       { name: 'app2', requests: 22, state: 'UP' },
@@ -122,6 +124,7 @@ describe('runningConfigView', () => {
     expect(v.settings).toContainEqual({ name: 'balance', value: 'roundrobin' });
     expect(v.settings).toContainEqual({ name: 'config id', value: 'abc123' });
     expect(v.differences).toEqual(['HAProxy runs balance roundrobin, lab.json says leastconn']);
+    expect(v.servers.map((s) => s.name)).toEqual(['app1', 'app2', 'app3', 'app4']);
     expect(v.servers[0]).toEqual({ name: 'app1', state: 'UP', weight: '1', check: 'L7OK', role: 'active' });
   });
 });
