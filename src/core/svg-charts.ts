@@ -84,17 +84,25 @@ export function timelineChart(seconds: readonly Second[], marks: readonly Mark[]
   const max = niceMax(Math.max(0, ...seconds.map((s) => s.requests + s.failed)));
   const x = (t: number) => left + (t / span) * plotW;
   const y = (v: number) => top + plotH - (v / max) * plotH;
-  const w = Math.max(1, plotW / span - 1);
-  const bars = seconds.flatMap((s) => [
-    `<rect class="rps" x="${num(x(s.t))}" y="${num(y(s.requests))}" width="${num(w)}" height="${num(top + plotH - y(s.requests))}"><title>${escapeXml(`+${s.t}s: ${s.requests} ok, ${s.failed} failed`)}</title></rect>`,
-    ...(s.failed > 0 ? [`<rect class="failed" x="${num(x(s.t))}" y="${num(y(s.requests + s.failed))}" width="${num(w)}" height="${num(y(s.requests) - y(s.requests + s.failed))}"/>`] : []),
-  ]);
+  // Each bar reaches the next second's start: samples read late leave no gap.
+  const end = (i: number) => seconds[i + 1]?.t ?? seconds[i]!.t + 1;
+  const bars = seconds.flatMap((s, i) => {
+    const w = num(Math.max(1, x(end(i)) - x(s.t) - 1));
+    return [
+      `<rect class="rps" x="${num(x(s.t))}" y="${num(y(s.requests))}" width="${w}" height="${num(top + plotH - y(s.requests))}"><title>${escapeXml(`+${s.t}s: ${s.requests} ok/s, ${s.failed} failed/s`)}</title></rect>`,
+      ...(s.failed > 0 ? [`<rect class="failed" x="${num(x(s.t))}" y="${num(y(s.requests + s.failed))}" width="${w}" height="${num(y(s.requests) - y(s.requests + s.failed))}"/>`] : []),
+    ];
+  });
   // Labels alternate between two rows so marks a moment apart stay readable.
-  const lines = marks.map((m, i) =>
-    `<g class="mark mark-${m.kind}"><line x1="${num(x(m.t))}" y1="${top}" x2="${num(x(m.t))}" y2="${top + plotH}"/><text x="${num(x(m.t) + 3)}" y="${top + 10 + (i % 2) * 12}">${escapeXml(m.label)}</text><title>${escapeXml(`+${m.t.toFixed(1)}s ${m.detail ?? m.label}`)}</title></g>`,
-  );
-  const ticks = Array.from({ length: Math.min(span, 10) + 1 }, (_, i) => Math.round((i * span) / Math.min(span, 10)));
-  const xAxis = [...new Set(ticks)].map((t) => `<text class="tick" x="${num(x(t))}" y="${top + plotH + 16}" text-anchor="middle">${t}s</text>`);
+  // A label in the right third reads leftwards, so it is not cut off at the edge.
+  const lines = marks.map((m, i) => {
+    const right = x(m.t) > left + (plotW * 2) / 3;
+    const label = `<text x="${num(x(m.t) + (right ? -3 : 3))}" y="${top + 10 + (i % 2) * 12}"${right ? ' text-anchor="end"' : ''}>${escapeXml(m.label)}</text>`;
+    return `<g class="mark mark-${m.kind}"><line x1="${num(x(m.t))}" y1="${top}" x2="${num(x(m.t))}" y2="${top + plotH}"/>${label}<title>${escapeXml(`+${m.t.toFixed(1)}s ${m.detail ?? m.label}`)}</title></g>`;
+  });
+  const step = Math.ceil(span / 10);
+  const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
+  const xAxis = ticks.map((t) => `<text class="tick" x="${num(x(t))}" y="${top + plotH + 16}" text-anchor="middle">${t}s</text>`);
   return svg(width, height, title, [...axis(left, top, plotW, plotH, max), ...bars, ...lines, ...xAxis]);
 }
 
