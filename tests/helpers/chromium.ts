@@ -51,7 +51,8 @@ export async function openInChromium(file: string, evaluate: string, width = 100
     });
     const page = (method: string, params: Record<string, unknown> = {}) => cdp.send(method, params, sessionId);
     await Promise.all([page('Runtime.enable'), page('Log.enable'), page('Page.enable')]);
-    await page('Emulation.setDeviceMetricsOverride', { width, height: 800, deviceScaleFactor: 1, mobile: false });
+    // A short viewport first, so the screenshot below is as tall as the page, not the window.
+    await page('Emulation.setDeviceMetricsOverride', { width, height: 200, deviceScaleFactor: 1, mobile: false });
     const loaded = cdp.waitFor((m) => m.sessionId === sessionId && m.method === 'Page.loadEventFired');
     const nav = await page('Page.navigate', { url: pathToFileURL(file).href });
     if (nav.errorText) throw new Error(`Chromium could not open ${file}: ${nav.errorText}`);
