@@ -37,6 +37,18 @@ interface Measured {
   scripts: number;
 }
 
+/** Open a report in Chromium, keep its screenshot, and check what every report must show: two charts, a bar per replica, no error, no script. */
+async function rendered(file: string, shot: string): Promise<Measured> {
+  const page = await openInChromium(file, MEASURE);
+  writeFileSync(join(ARTIFACTS, shot), page.png);
+  const m = page.value as Measured;
+  expect(page.errors).toEqual([]);
+  expect(m.scripts).toBe(0);
+  expect(m.charts).toBe(2);
+  expect(m.bars).toBe(3);
+  return m;
+}
+
 describe.skipIf(!engine.ok || !chromium)(`the HTML report in headless Chromium${skipNote(engine)}${chromium ? '' : ' (skipped: no /usr/bin/chromium; .ci/provision-engine.sh installs it)'}`, () => {
   it('lab report --failover writes a file Chromium renders: a bar per replica, a timeline with the fault and DOWN/UP marked, no console error', async () => {
     const project = uniqueProject();
@@ -60,13 +72,7 @@ describe.skipIf(!engine.ok || !chromium)(`the HTML report in headless Chromium${
     });
 
     await step('Chromium renders it', async () => {
-      const page = await openInChromium(file, MEASURE);
-      writeFileSync(join(ARTIFACTS, 'report.png'), page.png);
-      const m = page.value as Measured;
-      expect(page.errors).toEqual([]);
-      expect(m.scripts).toBe(0);
-      expect(m.charts).toBe(2);
-      expect(m.bars).toBe(3);
+      const m = await rendered(file, 'report.png');
       expect(m.rps).toBeGreaterThanOrEqual(4);
       expect(m.drawn).toBeGreaterThanOrEqual(m.bars + m.rps - 1);
       expect(m.marks).toEqual(expect.arrayContaining(['fault', 'down', 'up']));
@@ -78,11 +84,7 @@ describe.skipIf(!engine.ok || !chromium)(`the HTML report in headless Chromium${
     await step('lab load --html: the run per second and per server', async () => {
       const load = join(dir, 'load.html');
       expectExit(await runLab(['load', '03', '--project', project, '--rate', '40', '--duration', '3', '--html', load]), 0);
-      const page = await openInChromium(load, MEASURE);
-      writeFileSync(join(ARTIFACTS, 'load.png'), page.png);
-      const m = page.value as Measured;
-      expect(page.errors).toEqual([]);
-      expect(m.bars).toBe(3);
+      const m = await rendered(load, 'load.png');
       expect(m.rps).toBeGreaterThanOrEqual(2);
     });
   }, 150_000);
