@@ -22,6 +22,10 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nsenter >/dev/null || need+=(util-linux)
 # lab top's e2e test drives it in a pseudo-terminal.
 command -v tmux >/dev/null || need+=(tmux)
+# The HTML report's browser test opens it in Debian's headless Chromium (no download, no npm
+# package); a Japanese font so ja titles render in its screenshot instead of boxes.
+command -v chromium >/dev/null || need+=(chromium)
+[ -d /usr/share/fonts/opentype/ipafont-gothic ] || need+=(fonts-ipafont-gothic)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   apt-get update -qq

@@ -42,7 +42,7 @@ export async function runChecks(ctx: Context, t: CheckTarget, checks: LabCheck[]
     }
     if (result.verdict === 'PASS') step.succeed(`${check.name}: PASS`);
     else step.fail(`${check.name}: FAIL`);
-    results.push(result);
+    results.push({ ...result, startedAt: t0 });
   }
   return results;
 }

@@ -9,6 +9,8 @@ export interface CheckResult {
   ms: number;
   /** Text a person reads: a table, a timeline. */
   report: string[];
+  /** performance.now() when it started (set by runChecks): places a drill's events on a report's timeline. */
+  startedAt?: number;
   /** Numbers for --json. */
   data?: unknown;
 }

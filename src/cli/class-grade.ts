@@ -3,14 +3,19 @@ import { resolve } from 'node:path';
 import { loadLab } from '../config/labs.ts';
 import { EXIT, ExitError, LabError, UsageError } from '../core/errors.ts';
 import { classExitCode, classHeadline, classJson, machineGrade, renderClassCsv, renderClassTable } from '../core/instructor/class-grade.ts';
+import { renderClassHtml } from '../core/instructor/class-html.ts';
 import { shortId } from '../core/lab-id.ts';
+import { pick, pickLanguage } from '../core/localized.ts';
 import type { Context } from './context.ts';
 import { runOnEveryHost } from './fleet.ts';
+import { htmlTarget, writeHtmlFile } from './html-report.ts';
 
 export interface ClassGradeOptions {
   lab: string;
   csv?: string;
   junit?: string;
+  html?: string;
+  lang?: string;
 }
 
 /**
@@ -26,6 +31,7 @@ export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGra
   const short = shortId(lab.id);
   if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab --hosts ${hostsFile} check ${short}` });
   const taskIds = lab.tasks.map((t) => t.id);
+  if (opts.html) await htmlTarget(ctx, opts.html);
   const results = await runOnEveryHost(ctx, hostsFile, grade, true);
   const machines = results.map((r) => machineGrade(r, taskIds));
   if (opts.csv) {
@@ -35,6 +41,11 @@ export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGra
     await writeFile(csv, renderClassCsv(machines, taskIds), { mode: 0o644 });
     await chmod(csv, 0o644);
     ctx.out.info(`CSV written to ${opts.csv}`);
+  }
+  if (opts.html) {
+    const lang = pickLanguage(opts.lang, ctx.env);
+    const tasks = lab.tasks.map((t) => ({ id: t.id, title: pick(t.title, lang) }));
+    await writeHtmlFile(ctx, opts.html, renderClassHtml({ labId: lab.id, labTitle: pick(lab.title, lang), tasks, machines, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lang }));
   }
   const { out } = ctx;
   out.data(classJson(lab.id, machines, taskIds));

@@ -46,3 +46,5 @@ export const targetOption = () =>
   new Option('--target <target>', 'where the lab runs: compose (one engine) or swarm (the swarm whose manager lab talks to)').choices(['compose', 'swarm'] as const).default('compose' as const);
 /** The node label a swarm lab spreads its replicas over. */
 export const zoneLabelOption = () => new Option('--zone-label <label>', 'with --target swarm: the node label naming each node\'s zone').default('zone');
+/** A self-contained HTML report of the run (cli/html-report.ts): check, load, report, grade --hosts. */
+export const htmlOption = (what = 'also write a self-contained HTML report (charts, results, the configuration HAProxy ran) to this file') => new Option('--html <file>', what);

@@ -16,6 +16,7 @@ import { logsCommand } from '../commands/logs.command.ts';
 import { newCommand } from '../commands/new.command.ts';
 import { prepareCommand } from '../commands/prepare.command.ts';
 import { renderCommand } from '../commands/render.command.ts';
+import { reportCommand } from '../commands/report.command.ts';
 import { resetCommand } from '../commands/reset.command.ts';
 import { scaleCommand } from '../commands/scale.command.ts';
 import { schemaCommand } from '../commands/schema.command.ts';
@@ -84,10 +85,12 @@ export function buildProgram(makeContext: (globals: GlobalOptions) => Context, v
   add(rolloutCommand()).action(async (lab, service, opts) => (await import('../commands/rollout.ts')).rollout(ctx(), { lab, service, ...opts }));
   add(topCommand()).action(async (lab, opts) => (await import('../commands/top.ts')).top(ctx(), { lab, ...opts }));
   add(checkCommand()).action(async (lab, opts) => (await import('../commands/check.ts')).check(ctx(), { lab, ...opts }));
+  add(reportCommand()).action(async (lab, opts) => (await import('../commands/report.ts')).report(ctx(), { lab, ...opts }));
   add(gradeCommand()).action(async (lab, opts) => {
     const grade = async (c: Context) => (await import('../commands/grade.ts')).grade(c, { lab, ...opts });
     const { hosts } = program.opts();
     if (hosts) return (await import('./class-grade.ts')).gradeClass(ctx(), hosts, { lab, ...opts }, grade);
+    if (opts.html) throw new UsageError('--html on lab grade writes the class view: add --hosts <file>', { hint: `For one machine's report: lab report ${lab} --html ${opts.html}` });
     if (opts.csv) throw new UsageError('--csv writes a class grade: add --hosts <file>', { hint: `For one machine use --json or --junit <file>; for a room: lab --hosts room.txt grade ${lab} --csv ${opts.csv}` });
     return grade(ctx());
   });

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { projectOption, targetOption } from '../cli/options.ts';
+import { htmlOption, projectOption, targetOption } from '../cli/options.ts';
 
 /** lab check: its arguments, options and help. cli/program.ts registers it and loads check.ts only when it runs. */
 export const checkCommand = () =>
@@ -12,4 +12,5 @@ export const checkCommand = () =>
     .option('--failover', 'also run the failover drill: stop a replica under load and watch HAProxy recover')
     .addOption(targetOption())
     .option('--zone-loss <zone>', 'with --target swarm: the zone drill: drain every node of <zone> under load, time how HAProxy and Swarm recover, then bring the zone back')
-    .option('--rate <n>', 'with --zone-loss: requests per second during the drill (default 50)');
+    .option('--rate <n>', 'with --zone-loss: requests per second during the drill (default 50)')
+    .addOption(htmlOption());

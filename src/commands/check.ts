@@ -2,6 +2,7 @@ import type { CheckResult } from '../checks/types.ts';
 import { runChecks, selectChecks } from '../checks/run-checks.ts';
 import { checkTarget } from '../checks/target.ts';
 import type { Context } from '../cli/context.ts';
+import { drillMarks, htmlTarget, recordRun, reportHeader, resultViews, writeHtmlReport } from '../cli/html-report.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { CheckFailedError, ExitError, UsageError } from '../core/errors.ts';
@@ -26,12 +27,17 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   refuseOneEngine(lab, `lab check ${opts.lab} --target swarm --zone-loss <zone>`);
   // Locked like up and down: a concurrent down or scale would pull the lab from under the drill.
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  const results = await withProjectLock(ctx, endpoint, project, `check ${opts.lab}${opts.failover ? ' --failover' : ''}`, async () => {
+  const html = opts.html === undefined ? undefined : await htmlTarget(ctx, opts.html);
+  const command = `check ${opts.lab}${opts.failover ? ' --failover' : ''}`;
+  const { results, recorded } = await withProjectLock(ctx, endpoint, project, command, async () => {
     const engine = await openEngine(ctx, endpoint);
     const target = await checkTarget(ctx, engine, project, shortId(lab.id));
-    return runChecks(ctx, target, selectChecks(lab, sel), sel);
+    const recording = html ? recordRun(target) : undefined;
+    const results = await runChecks(ctx, target, selectChecks(lab, sel), sel);
+    return { results, recorded: await recording?.finish(drillMarks(results, recording.t0)) };
   });
   printResults(ctx, project, results);
+  if (html && recorded) await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, `lab ${command}`, ctx.env), ...recorded, results: resultViews(results) });
   const failed = results.filter((r) => r.verdict === 'FAIL');
   if (failed.length || results.length === 0) {
     // printResults has said which checks failed and why.
@@ -62,7 +68,7 @@ export function printResults(ctx: Context, project: string, results: CheckResult
     project,
     passed,
     failed: results.length - passed,
-    checks: results.map(({ report: _report, ms, ...r }) => ({ ...r, ms: Math.round(ms) })),
+    checks: results.map(({ report: _report, ms, startedAt: _startedAt, ...r }) => ({ ...r, ms: Math.round(ms) })),
   });
   for (const r of results) {
     const mark = r.verdict === 'PASS' ? out.c.green('PASS') : out.c.red('FAIL');

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { langOption, projectOption } from '../cli/options.ts';
+import { htmlOption, langOption, projectOption } from '../cli/options.ts';
 
 /** lab grade: its arguments, options and help. cli/program.ts registers it and loads grade.ts only when it runs. */
 export const gradeCommand = () =>
@@ -9,6 +9,7 @@ export const gradeCommand = () =>
     .addOption(projectOption('compose project name'))
     .option('--junit <file>', 'also write JUnit XML (one test case per task) to this file')
     .option('--csv <file>', 'with --hosts: also write the class grade as CSV, one row per machine')
+    .addOption(htmlOption('with --hosts: also write the class view as one self-contained HTML file (machines passing each task, machines × tasks)'))
     .addOption(langOption())
     .addHelpText(
       'after',

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { projectOption } from '../cli/options.ts';
+import { htmlOption, projectOption } from '../cli/options.ts';
 
 /** lab load: its arguments, options and help. cli/program.ts registers it and loads load.ts only when it runs. */
 export const loadCommand = () =>
@@ -12,6 +12,7 @@ export const loadCommand = () =>
     .option('--clients <n>', "send from the first n of the lab's clients (default: all)")
     .option('--concurrency <n>', 'requests in flight at most, in all (default: the rate, at least 8)')
     .option('--path <path>', 'path to request (default /), e.g. /slow?ms=200')
+    .addOption(htmlOption('also write a self-contained HTML report (requests per second, per server, the configuration HAProxy ran) to this file'))
     .addHelpText(
       'after',
       `
@@ -21,5 +22,6 @@ perServer, senders). Ctrl-C stops the load and prints what was seen (exit 130).
 
 Examples:
   lab load 03 --duration 30
-  lab load 03 --rate 200 --clients 2 --json`,
+  lab load 03 --rate 200 --clients 2 --json
+  lab load 07 --duration 20 --html load.html`,
     );

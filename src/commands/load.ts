@@ -1,5 +1,6 @@
 import { checkTarget } from '../checks/target.ts';
 import type { Context } from '../cli/context.ts';
+import { htmlTarget, recordRun, reportHeader, writeHtmlReport } from '../cli/html-report.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
@@ -7,6 +8,7 @@ import { shortId } from '../core/lab-id.ts';
 import { parseLoadSettings, renderLoadSummary } from '../core/load-report.ts';
 import { answeredBy } from '../core/load-summary.ts';
 import { projectFor } from '../core/options.ts';
+import { plainPalette } from '../core/palette.ts';
 import { openEngine } from '../engine/engine.ts';
 import { type LoadRequest, merged, type SenderSummary, type TrafficSource } from '../traffic/source.ts';
 import type { loadCommand } from './load.command.ts';
@@ -17,8 +19,10 @@ export async function load(ctx: Context, opts: OptionsOf<typeof loadCommand> & {
   const { lab } = loadLab(opts.lab);
   const ref = shortId(lab.id);
   const project = projectFor(opts.project, () => lab.id);
+  const html = opts.html === undefined ? undefined : await htmlTarget(ctx, opts.html);
   const engine = await openEngine(ctx);
-  const { traffic } = await checkTarget(ctx, engine, project, ref);
+  const target = await checkTarget(ctx, engine, project, ref);
+  const { traffic } = target;
   if (o.clients !== undefined && traffic.kind !== 'clients') {
     throw new UsageError(`--clients ${o.clients}: lab ${lab.id} has no clients, so the load comes from this machine`, { hint: `Drop --clients, or add clients: 3 to the lab file and run lab up ${ref} again` });
   }
@@ -28,6 +32,7 @@ export async function load(ctx: Context, opts: OptionsOf<typeof loadCommand> & {
   const senders = o.clients ?? (traffic.kind === 'clients' ? traffic.senders : 1);
   const what = `${o.rate} req/s to ${o.path} from ${traffic.kind === 'clients' ? `${senders} client(s) in the lab network` : traffic.where}`;
   const step = ctx.out.step(`Sending ${what} ${o.untilStopped ? 'until Ctrl-C' : `for ${o.durationS} s`}`);
+  const recording = html ? recordRun(target) : undefined;
   const req = { path: o.path, rate: o.rate, durationS: o.durationS, concurrency: o.concurrency, keepAlive: true, cookies: false };
   const list = o.untilStopped ? await untilStopped(ctx, traffic, req, senders, (text) => step.update(`Sending ${what}: ${text}`)) : await traffic.run(req, senders, ctx.signal);
   const s = merged(list);
@@ -41,6 +46,11 @@ export async function load(ctx: Context, opts: OptionsOf<typeof loadCommand> & {
     senders: list.map((x) => ({ sender: x.sender, sent: x.summary.sent, failed: x.summary.failed, rps: x.summary.rps, latencyMs: x.summary.latencyMs })),
   });
   for (const line of renderLoadSummary(s, list, ctx.out.c)) ctx.out.result(line);
+  if (html && recording) {
+    const command = `lab load ${opts.lab}${opts.rate ? ` --rate ${o.rate}` : ''}${o.untilStopped ? '' : ` --duration ${o.durationS}`}`;
+    const summary = renderLoadSummary(s, list, plainPalette).filter((l) => !l.includes('\n'));
+    await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, command, ctx.env), ...(await recording.finish()), results: [], summary });
+  }
 }
 
 /** A run without an end: live numbers on the terminal until Ctrl-C (a client's snapshot is an exec, so every 2 s). */

@@ -1,4 +1,6 @@
+import { serverState } from './haproxy-servers.ts';
 import type { StatsRow } from './haproxy-stats.ts';
+import type { RunningConfigView } from './html-report.ts';
 import { ALGORITHMS, MODES, type Algorithm, type Mode } from './lab-schema.ts';
 
 /** The settings a distribution check is judged by. */
@@ -38,4 +40,32 @@ export function judgedConfig(recorded: Judged, rows: readonly StatsRow[], backen
     ...(running.sticky !== recorded.sticky ? [`HAProxy ${running.sticky ? 'sets' : 'sets no'} sticky cookie, lab.json says ${recorded.sticky ? 'sticky' : 'not sticky'}`] : []),
   ];
   return { ...running, source: 'haproxy', differences, ...(algorithm === undefined ? { unjudgeable: algo } : {}) };
+}
+
+/**
+ * The report's view of what HAProxy runs (core/html-report.ts): the judged settings, the config
+ * id HAProxy serves, and each server as its stats show it (state, weight, check, backup). Pure.
+ */
+export function runningConfigView(recorded: Judged, rows: readonly StatsRow[], configId: string | undefined, backend = 'app'): RunningConfigView {
+  const c = judgedConfig(recorded, rows, backend);
+  // An empty slot (server-template waiting for a replica) is no server yet.
+  const servers = rows.filter((r) => r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND' && serverState(r.status) !== 'EMPTY');
+  return {
+    source: c.source === 'haproxy' ? "HAProxy's stats" : 'lab.json (HAProxy\'s stats do not say)',
+    settings: [
+      { name: 'balance', value: c.unjudgeable ?? c.algorithm },
+      { name: 'mode', value: c.mode },
+      { name: 'cookie', value: c.sticky ? 'sticky' : 'none' },
+      { name: 'backend', value: backend },
+      ...(configId ? [{ name: 'config id', value: configId }] : []),
+    ],
+    differences: c.differences,
+    servers: servers.map((r) => ({
+      name: r.svname,
+      state: r.status,
+      weight: r.weight === null ? '' : String(r.weight),
+      check: r.checkStatus ?? '',
+      role: (r.bck ?? 0) > 0 ? 'backup' : 'active',
+    })),
+  };
 }

@@ -3,7 +3,7 @@ import { imageSubstitutions } from '../config/images-file.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import { neededImages } from '../core/instructor/needed-images.ts';
 import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
-import { STACK_NAMESPACE } from '../core/swarm.ts';
+import { STACK_NAMESPACE, swarmUnsupported } from '../core/swarm.ts';
 import { listNodes, swarmRole } from '../docker/swarm.ts';
 import { imagePresent } from '../instructor/doctor-probe.ts';
 import { allLabImages } from '../instructor/labs-io.ts';
@@ -13,7 +13,8 @@ import { openEngine } from './engine.ts';
 export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise<SwarmDoctorFacts> {
   const engine = await openEngine(ctx);
   const swarm = await swarmRole(engine.docker);
-  const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env)));
+  // Only the labs a swarm can run: a compose-only lab's images (e.g. lab 06's Redis) are not the swarm's to have.
+  const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env))).filter((l) => swarmUnsupported(l.lab).length === 0);
   const base = { host: engine.endpoint.host, swarm, zoneLabel };
   if (swarm !== 'manager') return { ...base, nodes: [], images: [], ports: [] };
   const needed = neededImages(labs).filter((n) => n.role !== 'base');

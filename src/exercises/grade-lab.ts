@@ -55,7 +55,7 @@ export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ grad
 /** The --json form of graded tasks. */
 export const gradedJson = (lab: Lab, graded: readonly GradedTask[], lang: Language) => {
   const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
-  return graded.map((g) => ({ id: g.id, title: titles.get(g.id), status: g.status, reason: g.reason, checks: g.checks.map(({ report: _r, ms, ...c }) => ({ ...c, ms: Math.round(ms) })) }));
+  return graded.map((g) => ({ id: g.id, title: titles.get(g.id), status: g.status, reason: g.reason, checks: g.checks.map(({ report: _r, ms, startedAt: _s, ...c }) => ({ ...c, ms: Math.round(ms) })) }));
 };
 
 /** Wait (at most 5 s) until HAProxy has no server in a transitional check state (core/haproxy-servers.ts checksSettled). */

@@ -89,7 +89,8 @@ describe.skipIf(!ok).sequential(`lab grade --hosts: a class on two engines${note
     await step('pc02 scaled out to 5: the table, CSV and JSON show pc02 passing scale-out and main not', async () => {
       expectExit(await runLab(['--hosts', pc02Only, 'up', '03', '--replicas', '5', '--project', p, '--pull', 'never', ...AUTO_PORTS], { timeout: 240_000 }), 0);
       const csv = join(dir, 'class.csv');
-      const r = expectExit(await grade(['--csv', csv]), 3);
+      const html = join(dir, 'class.html');
+      const r = expectExit(await grade(['--csv', csv, '--html', html]), 3);
       expect(tableRows(r.stdout).map((row) => row.slice(0, 5)), describeRun(r)).toEqual([
         ['main', 'FAIL', 'LOCKED', 'LOCKED', '0/3 (0%)'],
         ['pc02', 'PASS', 'FAIL', 'FAIL', '1/3 (33%)'],
@@ -103,6 +104,11 @@ describe.skipIf(!ok).sequential(`lab grade --hosts: a class on two engines${note
       expect(lines[2]).toBe(`pc02,${engine!.host},33,1,3,pass,fail,fail,`);
       expect(lines[3]).toMatch(/^pc03,tcp:\/\/127\.0\.0\.1:\d+,,,,,,,"?Cannot reach the Docker engine/);
       expect(lines.slice(4)).toEqual(['']);
+      // The class view: a bar per task (machines passing it), a row per machine.
+      expect(statSync(html).mode & 0o777).toBe(0o644);
+      const page = readFileSync(html, 'utf8');
+      expect([...page.matchAll(/<text class="value"[^>]*>(\d+)</g)].map((m) => Number(m[1]))).toEqual([1, 0, 0]);
+      expect(page.match(/<tr><td>(main|pc02|pc03)<\/td>/g)).toEqual(['<tr><td>main</td>', '<tr><td>pc02</td>', '<tr><td>pc03</td>']);
 
       const j = parseJson<ClassJson>(expectExit(await grade(['--json']), 3));
       expect(j.lab).toBe('03-load-balancing');
@@ -119,9 +125,11 @@ describe.skipIf(!ok).sequential(`lab grade --hosts: a class on two engines${note
       expect(j.summary).toMatchObject({ machines: 3, graded: 2, allPassed: 0, tasks: [{ id: 'scale-out', passed: 1 }, { id: 'least-connections', passed: 0 }, { id: 'sticky-sessions', passed: 0 }] });
     });
 
-    await step('--csv needs --hosts, --junit is for one machine: exit 2, nothing graded', async () => {
+    await step('--csv and --html need --hosts, --junit is for one machine: exit 2, nothing graded', async () => {
       const a = expectExit(await runLab(['grade', '03', '--project', p, '--csv', join(dir, 'x.csv')]), 2);
       expect(a.stderr).toMatch(/--csv writes a class grade: add --hosts <file>/);
+      const h = expectExit(await runLab(['grade', '03', '--project', p, '--html', join(dir, 'x.html')]), 2);
+      expect(h.stderr).toMatch(/--html on lab grade writes the class view: add --hosts <file>[\s\S]*lab report 03 --html/);
       const b = expectExit(await grade(['--junit', join(dir, 'x.xml')]), 2);
       expect(b.stderr).toMatch(/--junit grades one machine; with --hosts use --csv <file> or --json/);
     });

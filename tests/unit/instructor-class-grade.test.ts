@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, type ExitCode } from '../../src/core/errors.ts';
 import { classExitCode, classHeadline, classJson, classSummary, csvField, machineGrade, renderClassCsv, renderClassTable, type MachineGrade } from '../../src/core/instructor/class-grade.ts';
+import { renderClassHtml } from '../../src/core/instructor/class-html.ts';
 import type { HostResult } from '../../src/core/instructor/fleet-report.ts';
 import { publishedHostOf, unreachablePorts } from '../../src/core/published-host.ts';
 
@@ -150,4 +151,31 @@ describe('where checks reach a lab’s published ports', () => {
   it('says why, naming --expose', () => {
     expect(unreachablePorts('ssh://student@pc01', false)).toBe("the lab on ssh://student@pc01 publishes its ports on pc01's 127.0.0.1 only (it was started without --expose), which this machine cannot reach");
   });
+});
+
+describe('the class view (--html)', () => {
+  const view = (machines: MachineGrade[], lang: 'en' | 'ja' = 'en') =>
+    renderClassHtml({ labId: '03-load-balancing', labTitle: 'Load balancing', tasks: TASKS.map((id) => ({ id, title: `title of ${id}` })), machines, generatedAt: '2026-11-29T10:00:00Z', lang });
+
+  it('draws a bar per task counting the machines that passed it, and a row per machine', () => {
+    const html = view(CLASS);
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(TASKS.length);
+    // scale-out passed on pc01 and pc02, the others on pc01 only.
+    expect([...html.matchAll(/<text class="value"[^>]*>(\d+)</g)].map((m) => Number(m[1]))).toEqual([2, 1, 1]);
+    expect(html.match(/<tr><td>pc\d+<\/td>/g)).toHaveLength(CLASS.length);
+    expect(html).toContain('1 of 5 machine(s) passed every task');
+    expect(html).toContain('Start it with: lab up 03');
+    expect(html).toMatchSnapshot();
+  });
+
+  it.each([
+    ['a machine name', [graded('<script>alert(1)</script>', ['pass', 'pass', 'pass'])]],
+    ['an error message', [machineGrade(run('pc9', EXIT.usage, '', err('UsageError', '<script>alert(1)</script>')), TASKS)]],
+  ])('escapes %s', (_what, machines) => {
+    const html = view(machines);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('labels in Japanese with --lang ja', () => expect(view(CLASS, 'ja')).toContain('課題ごとの合格マシン数'));
 });
