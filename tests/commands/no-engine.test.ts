@@ -24,7 +24,7 @@ describe('commands without an engine, in-process', () => {
     expect(data.outcome).toBe('success');
     expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({ valid: true, title: expect.any(String), section: 'Hands-on: load balancing with HAProxy', tasks: 3, duration: 30 });
     expect(data.labs.find((l) => l.id === '06-sticky-sessions')).toMatchObject({ section: 'High availability basics', tasks: 4, duration: 45 });
-    expect(data.sections.find((s) => s.section === 'High availability basics')).toEqual({ section: 'High availability basics', labs: ['06-sticky-sessions', '07-failover'], minutes: 90 });
+    expect(data.sections.find((s) => s.section === 'High availability basics')).toEqual({ section: 'High availability basics', labs: ['06-sticky-sessions', '07-failover', '09-multi-zone'], minutes: 135 });
     expect(stderr.text).toBe('');
   });
 
@@ -32,9 +32,9 @@ describe('commands without an engine, in-process', () => {
     const { ctx, stdout } = fakeContext();
     await list(ctx, { lang: 'ja' });
     const lines = stdout.text.trim().split('\n');
-    expect(lines[0]).toBe('スケーリング戦略の基本  (45 min)');
+    expect(lines[0]).toBe('スケーリング戦略の基本  (1 h 30 min)');
     expect(lines[1]).toMatch(/^\s+#\s+LAB\s+TITLE\s+TASKS\s+TIME$/);
-    expect(stdout.text).toMatch(/高可用性（HA）の基本 {2}\(1 h 30 min\)\n.*\n.*\n\s+06\s+06-sticky-sessions\s+\S.*\s4\s+45 min\n\s+07\s+07-failover/);
+    expect(stdout.text).toMatch(/高可用性（HA）の基本 {2}\(2 h 15 min\)\n.*\n.*\n\s+06\s+06-sticky-sessions\s+\S.*\s4\s+45 min\n\s+07\s+07-failover/);
     expect(stdout.text).toContain(LAB03_ID);
     expect(lines.at(-1)).toMatch(/^Start one with: lab up \d\d; lab show <#> for its goals and tasks$/);
   });
