@@ -18,7 +18,7 @@ import type { Context } from './context.ts';
 
 /**
  * The HTML report's shell: check the --html path before anything runs, record HAProxy's stats
- * during the run, and write the file. Commands (check, load, report; rollout and chaos to come)
+ * during the run, and write the file. Commands (check, load, report, rollout, chaos)
  * build a ReportModel (core/html-report.ts) and call writeHtmlReport.
  */
 
@@ -51,7 +51,7 @@ export type Recorded = Pick<ReportModel, 'perServer' | 'timeline' | 'config'>;
  * Sample HAProxy's stats during a run. `finish` stops, reads the configuration HAProxy runs (its
  * stats and the config id it serves), and adds the given marks (faults: seconds since `t0`).
  */
-export function recordRun(t: CheckTarget): { t0: number; finish(marks?: Mark[]): Promise<Recorded> } {
+export function recordRun(t: Pick<CheckTarget, 'stats' | 'options' | 'backend'>): { t0: number; finish(marks?: Mark[]): Promise<Recorded> } {
   const sampler = sampleStats(t.stats);
   return {
     t0: sampler.t0,
@@ -74,16 +74,17 @@ export function recordRun(t: CheckTarget): { t0: number; finish(marks?: Mark[]):
 const MARKED: Partial<Record<TimelineEvent['kind'], Mark['kind']>> = { fault: 'fault', down: 'down', cleared: 'cleared', up: 'up' };
 const LABEL: Record<Mark['kind'], string> = { fault: 'fault', down: 'DOWN', up: 'UP', cleared: 'cleared', state: 'state', note: '' };
 
+/** Timeline events (a drill's, a chaos run's) as marks; `offsetS`: when their clock started, in seconds since the recording's. */
+export function eventMarks(events: readonly TimelineEvent[], offsetS: number): Mark[] {
+  return events.flatMap((e) => {
+    const kind = MARKED[e.kind];
+    return kind ? [{ t: Math.max(0, offsetS + e.atMs / 1000), kind, label: LABEL[kind], detail: e.text }] : [];
+  });
+}
+
 /** The failover drills' events (checks/failover.ts `data.events`) as marks, in seconds since `t0`. */
 export function drillMarks(results: readonly CheckResult[], t0: number): Mark[] {
-  return results.flatMap((r) => {
-    const events = (r.data as { events?: TimelineEvent[] } | undefined)?.events ?? [];
-    const offset = ((r.startedAt ?? t0) - t0) / 1000;
-    return events.flatMap((e) => {
-      const kind = MARKED[e.kind];
-      return kind ? [{ t: Math.max(0, offset + e.atMs / 1000), kind, label: LABEL[kind], detail: e.text }] : [];
-    });
-  });
+  return results.flatMap((r) => eventMarks((r.data as { events?: TimelineEvent[] } | undefined)?.events ?? [], ((r.startedAt ?? t0) - t0) / 1000));
 }
 
 /** Check results as the report shows them. */

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { projectOption } from '../cli/options.ts';
+import { htmlOption, projectOption } from '../cli/options.ts';
 import { CHAOS_FAULTS, DEFAULT_CHAOS_SECONDS, MAX_CHAOS_SECONDS, MIN_CHAOS_SECONDS } from '../core/chaos-plan.ts';
 
 /** lab chaos: its arguments, options and help. cli/program.ts registers it and loads chaos.ts only when it runs. */
@@ -12,6 +12,7 @@ export const chaosCommand = () =>
     .option('--seed <n>', 'the same seed gives the same faults at the same times (default: a random one, printed)')
     .option('--faults <list>', `the faults drawn from, comma-separated: ${CHAOS_FAULTS.join(',')} (default: all)`)
     .option('--rate <r>', 'requests per second in all (default 50)')
+    .addOption(htmlOption('also write a self-contained HTML report (requests per second and failures with the faults marked, per server, the configuration HAProxy ran) to this file'))
     .addHelpText(
       'after',
       `

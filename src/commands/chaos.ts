@@ -1,4 +1,5 @@
 import { chaosRunLines, freshSeed } from '../checks/chaos.ts';
+import { eventMarks, htmlTarget, recordRun, reportHeader, writeHtmlReport } from '../cli/html-report.ts';
 import { runChaos } from '../checks/chaos-run.ts';
 import { checkTarget } from '../checks/target.ts';
 import type { Context } from '../cli/context.ts';
@@ -9,6 +10,7 @@ import { shortId } from '../core/lab-id.ts';
 import { parseLoadSettings } from '../core/load-report.ts';
 import { projectFor } from '../core/options.ts';
 import { DEFAULT_SLO } from '../core/verdicts-chaos.ts';
+import { plainPalette } from '../core/palette.ts';
 import { openEngine } from '../engine/engine.ts';
 import { writeChaosReport } from '../engine/progress-file.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
@@ -25,10 +27,13 @@ export async function chaos(ctx: Context, opts: OptionsOf<typeof chaosCommand> &
   const ref = shortId(lab.id);
   const project = projectFor(opts.project, () => lab.id);
   const slo = lab.slo ?? DEFAULT_SLO;
+  const html = opts.html === undefined ? undefined : await htmlTarget(ctx, opts.html);
   const engine = await openEngine(ctx);
   const t = await checkTarget(ctx, engine, project, ref);
   const what = `${settings.faults.join(', ')} for ${settings.durationS} s, seed ${settings.seed}`;
   const step = ctx.out.step(`Chaos on ${project}: ${what}`);
+  const recording = html ? recordRun(t) : undefined;
+  const startedAt = performance.now();
   const r = await runChaos(t, settings, { rate, slo, signal: ctx.signal, onEvent: (e) => step.update(`Chaos on ${project} (${what}): +${(e.atMs / 1000).toFixed(1)}s ${e.text}`) });
   if (r.interrupted) step.fail(`Chaos on ${project} interrupted: every fault it injected is cleared`);
   else if (r.verdict.pass) step.succeed(`Chaos on ${project}: the SLO held (${what})`);
@@ -58,5 +63,11 @@ export async function chaos(ctx: Context, opts: OptionsOf<typeof chaosCommand> &
   }
   ctx.out.data({ outcome: 'success', ...data });
   for (const line of chaosRunLines(r, slo, ctx.out.c)) ctx.out.result(line);
-  ctx.out.result(ctx.out.c.dim(`Replay these faults: lab chaos ${ref} --duration ${settings.durationS} --seed ${settings.seed}${opts.faults ? ` --faults ${settings.faults.join(',')}` : ''}`));
+  const replay = `lab chaos ${ref} --duration ${settings.durationS} --seed ${settings.seed}${opts.faults ? ` --faults ${settings.faults.join(',')}` : ''}`;
+  if (html && recording) {
+    const recorded = await recording.finish(eventMarks(r.events, (startedAt - recording.t0) / 1000));
+    const result = { name: `SLO: availability ≥ ${slo.availability}%, p95 ≤ ${slo.p95Ms} ms [chaos]`, verdict: r.verdict.pass ? 'PASS' as const : 'FAIL' as const, reason: r.verdict.reason, details: [] };
+    await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, replay, ctx.env), ...recorded, results: [result], summary: chaosRunLines(r, slo, plainPalette).filter((l) => !l.includes('\n')) });
+  }
+  ctx.out.result(ctx.out.c.dim(`Replay these faults: ${replay}`));
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { projectOption } from '../cli/options.ts';
+import { htmlOption, projectOption } from '../cli/options.ts';
 import { STRATEGIES } from '../core/rollout-plan.ts';
 
 /** lab rollout: its arguments, options and help. cli/program.ts registers it and loads rollout.ts only when it runs. */
@@ -12,6 +12,7 @@ export const rolloutCommand = () =>
     .addOption(new Option('--strategy <strategy>', `${STRATEGIES.join(' | ')}`).default('rolling'))
     .option('--batch <n>', 'rolling: replicas replaced at a time, from 1 to the replicas of the service (default 1)')
     .addOption(projectOption('compose project name'))
+    .addOption(htmlOption("also write a self-contained HTML report (requests per second and failures, each step of the rollout marked, the configuration HAProxy ran) to this file; run lab load beside it for traffic"))
     .addHelpText(
       'after',
       `

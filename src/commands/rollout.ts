@@ -1,4 +1,6 @@
 import type { Context } from '../cli/context.ts';
+import { htmlTarget, recordRun, reportHeader, writeHtmlReport } from '../cli/html-report.ts';
+import type { Mark } from '../core/svg-charts.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { shortId } from '../core/lab-id.ts';
@@ -31,6 +33,7 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
   });
   // The lab file alone: service, version, strategy, --batch with recreate (the batch's range needs the replicas that run).
   planRollout(request([1], svc?.version ?? 'v1', undefined, opts.strategy === 'recreate' ? opts.batch : undefined));
+  const html = opts.html === undefined ? undefined : await htmlTarget(ctx, opts.html);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   await withProjectLock(ctx, endpoint, project, `rollout ${opts.lab} ${opts.service} --to ${opts.to}`, async () => {
     const engine = await openEngine(ctx, endpoint);
@@ -50,7 +53,15 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     const step = ctx.out.step(`Rolling ${plan.service} of ${project} from ${plan.from} to ${plan.to} (${plan.strategy}${plan.strategy === 'rolling' ? `, ${plan.batches[0]!.length} at a time` : ''})`);
     const stats = statsEndpoint(engine, haproxy, state.options);
     const t0 = performance.now();
-    const outcome = await failing(step, runRollout(ctx, { engine, loaded, ws, state, haproxy, stats, plan, progress: (text) => { step.update(text); ctx.out.debug(`+${((performance.now() - t0) / 1000).toFixed(1)}s ${text}`); } }));
+    // With --html: HAProxy's stats once a second (the traffic a lab load beside it sends), each step of the rollout marked.
+    const recording = html ? recordRun({ stats, options: state.options, backend: plan.service }) : undefined;
+    const marks: Mark[] = [];
+    const progress = (text: string) => {
+      step.update(text);
+      ctx.out.debug(`+${((performance.now() - t0) / 1000).toFixed(1)}s ${text}`);
+      if (recording) marks.push({ t: (performance.now() - recording.t0) / 1000, kind: 'state', label: text.length > 24 ? `${text.slice(0, 23)}…` : text, detail: text });
+    };
+    const outcome = await failing(step, runRollout(ctx, { engine, loaded, ws, state, haproxy, stats, plan, progress }));
     const total = plan.batches.flat().length;
     if (outcome.interrupted) {
       step.fail(`Stopped after ${outcome.replaced.length} of ${total} replica(s)`);
@@ -59,6 +70,11 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     step.succeed(`${plan.service} runs ${plan.to} on every replica (${(outcome.ms / 1000).toFixed(1)} s)`);
     ctx.out.data({ outcome: 'success', project, service: plan.service, from: plan.from, to: plan.to, strategy: plan.strategy, batches: plan.batches, replaced: outcome.replaced, already: plan.already, ms: Math.round(outcome.ms) });
     ctx.out.result(describeRollout(plan, outcome.replaced, outcome.ms));
+    if (html && recording) {
+      const command = `lab rollout ${opts.lab} ${plan.service} --to ${plan.to} --strategy ${plan.strategy}${opts.batch ? ` --batch ${opts.batch}` : ''}`;
+      const result = { name: `${plan.service} ${plan.from} → ${plan.to} [rollout]`, verdict: 'PASS' as const, reason: describeRollout(plan, outcome.replaced, outcome.ms), details: [] };
+      await writeHtmlReport(ctx, html, { ...reportHeader(loaded.lab, project, command, ctx.env), ...(await recording.finish(marks)), results: [result] });
+    }
     ctx.out.result(`See each replica's version: lab status ${short}`);
   });
 }

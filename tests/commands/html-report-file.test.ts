@@ -39,3 +39,18 @@ describe('writeHtmlReport', () => {
     expect(await readdir(dir)).toEqual(['sub']);
   });
 });
+
+describe('--html on chaos and rollout', () => {
+  // An engine that is not there: were --html checked after the engine, these would exit 3, not 2.
+  const env = { DOCKER_HOST: 'unix:///nonexistent/lab-test.sock' };
+  it.each([
+    ['lab chaos', (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) => import('../../src/commands/chaos.ts').then((m) => m.chaos(ctx, { lab: '10', html }))],
+    ['lab rollout', (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) => import('../../src/commands/rollout.ts').then((m) => m.rollout(ctx, { lab: '08', service: 'app', to: 'v2', strategy: 'rolling', html }))],
+  ])('%s refuses a folder as --html (exit 2) before it asks the engine anything', async (_name, run) => {
+    const dir = await tmpDir();
+    const { ctx } = fakeContext(false, { cwd: dir, env });
+    const err = await run(ctx, dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(/--html .* is a folder/);
+  });
+});

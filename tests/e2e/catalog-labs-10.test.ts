@@ -3,8 +3,11 @@
  * run, the starter misses the SLO under chaos (it has no defence: slow detection, 30 s timeouts,
  * no retries of 5xx), and the hardened solution holds it for two seeds drawn at grade time.
  * Then, on one `lab up 10` shared by the cases: bad input exits 2 and breaks nothing, and Ctrl-C
- * during a run leaves no fault behind.
+ * during a run leaves no fault behind, and --html writes the run as a report.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AUTO_PORTS, describeRun, docker, expectExit, parseJson, poll, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject } from './helpers.ts';
 
@@ -57,6 +60,18 @@ describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
       expect(r.stderr).not.toMatch(/Chaos on/);
       expect(Object.values(await appStates(project))).toEqual(['running', 'running', 'running']);
     }, 40_000);
+
+    it('--html: the run as a report, with the SLO verdict and the faults marked on the timeline', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lab-chaos-html-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, 'chaos.html');
+      expectExit(await runLab(['chaos', '10', '--project', project, '--duration', '4', '--seed', '3', '--faults', 'kill', '--html', file], { timeout: 60_000 }), 0);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('lab chaos 10 --duration 4 --seed 3');
+      expect(html).toMatch(/SLO: availability ≥ [\d.]+%, p95 ≤ \d+ ms \[chaos\]/);
+      expect(html).toMatch(/<g class="mark mark-fault">/);
+      expect(html).toMatch(/<rect class="bar"/);
+    }, 70_000);
 
     it('Ctrl-C during a run: exit 130, and every fault it injected is cleared', async () => {
       const args = ['chaos', '10', '--project', project, '--duration', '30', '--seed', '7', '--faults', 'pause,kill'];
