@@ -203,7 +203,7 @@ describe('whoami demo app', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('exits with code 0 at once on SIGTERM, even with connections open', async () => {
+  it('exits with code 0 within half a second on SIGTERM, even with a request in flight that would take 5 s', async () => {
     const { child, port } = await start();
     const agent = new http.Agent({ keepAlive: true });
     try {
@@ -230,5 +230,20 @@ describe('whoami demo app', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('answers a request in flight before it exits on SIGTERM (a stop is graceful; only a kill cuts requests)', async () => {
+    const { child, port } = await start();
+    const answer = new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/slow?ms=200' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }).on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    expect(await answer).toBe(200);
+    expect((await exited)[0]).toBe(0);
   });
 });
