@@ -3,6 +3,7 @@ import type { LoadedLab } from '../config/labs.ts';
 import type { PullPolicy } from '../core/compose-up-args.ts';
 import { InterruptedError } from '../core/errors.ts';
 import { allBackendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { addrIp } from '../core/drill-fault.ts';
 import { shortId } from '../core/lab-id.ts';
 import { describeReplicas, replicaCounts } from '../core/services.ts';
 import type { RenderOptions } from '../core/options.ts';
@@ -118,7 +119,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   // The whole wait for HAProxy: confirming its configuration, then the replicas' checks.
   const readyMs = performance.now() - waitStart;
   // Replicas, not rows: a student's file may put one replica in two backends (an L7 and an L4 one).
-  const up = new Set(ready.servers.filter(checkedUp).map((x) => x.addr?.split(':')[0] || `${x.pxname}/${x.svname}`)).size;
+  const up = new Set(ready.servers.filter(checkedUp).map((x) => addrIp(x) || `${x.pxname}/${x.svname}`)).size;
   wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP${inBackends(ready.servers)}${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`);
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
