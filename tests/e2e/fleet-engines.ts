@@ -42,14 +42,22 @@ export function extraEnginesUnavailable(): string {
 
 let counter = 0;
 
-/** A /16 in 10.200.0.0–10.249.0.0 that no route (so no engine's network) uses yet. */
+/**
+ * The swarm harness (tests/swarm/harness.sh) owns 10.231–10.234 from the start of its file, and
+ * an extra engine only makes its routes when it makes its first network: a route check alone
+ * let one CI run hand 10.231.0.0/16 to an extra engine while the swarm's nodes sat on
+ * 10.231.0.0/24, so the nodes became unreachable. The two ranges are disjoint instead.
+ */
+const SWARM_HARNESS_OCTETS = new Set([231, 232, 233, 234]);
+
+/** A /16 in 10.200.0.0–10.249.0.0, outside the swarm harness's, that no route uses yet. */
 function freePool(): string {
   const routes = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout ?? '';
   const taken = new Set([...routes.matchAll(/^10\.(\d+)\./gm)].map((m) => Number(m[1])));
   const start = 200 + ((process.pid + counter * 7) % 50);
   for (let i = 0; i < 50; i++) {
     const b = 200 + ((start - 200 + i) % 50);
-    if (!taken.has(b)) return `10.${b}.0.0/16`;
+    if (!taken.has(b) && !SWARM_HARNESS_OCTETS.has(b)) return `10.${b}.0.0/16`;
   }
   throw new Error('no free 10.2xx.0.0/16 for an extra engine');
 }
@@ -100,6 +108,8 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
       for (const m of mounts.reverse()) await execa('umount', ['-l', m], { reject: false });
       rmSync(dir, { recursive: true, force: true });
       await execa('ip', ['link', 'del', bridge], { reject: false });
+      // A stopped dockerd keeps its networks' bridges (br-<id>) on the host, with their routes.
+      for (const link of bridgesIn(pool)) await execa('ip', ['link', 'del', link], { reject: false });
     },
   };
   for (let i = 0; i < 150; i++) {
@@ -114,6 +124,13 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
   const tail = existsSync(`${dir}/dockerd.log`) ? readFileSync(`${dir}/dockerd.log`, 'utf8').split('\n').slice(-15).join('\n') : '';
   await engine.stop();
   throw new Error(`extra dockerd at ${host} did not start:\n${tail}`);
+}
+
+/** The br-<id> bridges whose address lies in an extra engine's /16 pool. */
+function bridgesIn(pool: string): string[] {
+  const prefix = pool.split('.').slice(0, 2).join('.') + '.';
+  const out = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '';
+  return out.split('\n').map((l) => l.split(/\s+/)).filter((f) => f[1]?.startsWith('br-') && f[3]?.startsWith(prefix)).map((f) => f[1] as string);
 }
 
 const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0;

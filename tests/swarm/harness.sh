@@ -36,6 +36,10 @@ sock() { echo "unix:///run/$P-n$1.sock"; }
 dk()   { local i=$1; shift; timeout 60 docker -H "$(sock "$i")" "$@"; }
 
 net_up() {
+  # Another network on $NET.0/24 (an engine's bridge, say) would take the nodes' traffic.
+  local clash
+  clash=$(ip -4 route show match "$NET.1" | grep -v '^default' || true)
+  if [ -n "$clash" ]; then log "$NET.0/24 is already routed on this machine: $clash"; return 1; fi
   ip netns add "$P-sw"
   ip -n "$P-sw" link set lo up
   ip -n "$P-sw" link add br0 type bridge
