@@ -39,6 +39,7 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
   let before: LoadSummary | undefined;
   let atBack: LoadSummary | undefined;
   let downMs: number | null = null;
+  let throttle: number | null = null;
   try {
     await sleep(WARM_MS);
     before = merged(await load.snapshot());
@@ -53,11 +54,14 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     const deadline = performance.now() + BACK_TIMEOUT_MS;
     while (!signal?.aborted && performance.now() < deadline) {
       const rows = await readStats(t.stats).catch(() => []);
-      if (backendServers(rows, check.service).some((s) => checkedUp(s) && s.addr?.split(':')[0] === ip)) {
+      const back = backendServers(rows, check.service).find((s) => checkedUp(s) && s.addr?.split(':')[0] === ip);
+      if (back) {
         downMs = performance.now() - killedAt;
+        // Read at its first UP: slowstart's throttle shows only while it ramps (HAProxy's stats `throttle`).
+        throttle = back.throttle;
         break;
       }
-      await sleep(200);
+      await sleep(100);
     }
     atBack = merged(await load.snapshot());
     note(downMs === null ? `${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s` : `HAProxy has ${victim.name} UP again`);
@@ -69,10 +73,10 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
   }
   const sent = (atBack?.sent ?? 0) - (before?.sent ?? 0);
   const failed = (atBack?.failed ?? 0) - (before?.failed ?? 0);
-  const verdict = judgeKill({ service: check.service, replicas: running.length, sent, failed, downMs }, check.expect);
+  const verdict = judgeKill({ service: check.service, replicas: running.length, sent, failed, downMs, throttle }, check.expect);
   return resultOf(name, 'kill-replica', t0, verdict, {
     report: events,
-    data: { service: check.service, replicas: running.length, victim: victim.name, sent, failed, failedShare: verdict.failedShare, downMs: downMs === null ? null : Math.round(downMs), failures: atBack && before ? diffFailures(atBack, before) : null },
+    data: { service: check.service, replicas: running.length, victim: victim.name, sent, failed, failedShare: verdict.failedShare, downMs: downMs === null ? null : Math.round(downMs), throttle, failures: atBack && before ? diffFailures(atBack, before) : null },
   });
 }
 

@@ -15,7 +15,8 @@ export class StatsParseError extends Error {
 const NUMBER_COLUMNS = {
   qcur: 'qcur', scur: 'scur', smax: 'smax', slim: 'slim', stot: 'stot', bin: 'bin', bout: 'bout',
   ereq: 'ereq', econ: 'econ', eresp: 'eresp', wretr: 'wretr', wredis: 'wredis',
-  weight: 'weight', act: 'act', bck: 'bck', chkfail: 'chkfail', chkdown: 'chkdown',
+  // throttle: the percent of its share a server gets while its slowstart runs; empty otherwise.
+  weight: 'weight', throttle: 'throttle', act: 'act', bck: 'bck', chkfail: 'chkfail', chkdown: 'chkdown',
   lastchg: 'lastchg', downtime: 'downtime', iid: 'iid', sid: 'sid', lbtot: 'lbtot', type: 'type',
   rate: 'rate', checkCode: 'check_code', checkDuration: 'check_duration',
   hrsp1xx: 'hrsp_1xx', hrsp2xx: 'hrsp_2xx', hrsp3xx: 'hrsp_3xx', hrsp4xx: 'hrsp_4xx',

@@ -134,6 +134,7 @@ const KillReplicaCheck = z.strictObject({
   expect: z.strictObject({
     minFailed: fraction.optional().describe('At least this fraction of the requests sent while the replica was down fail (e.g. 0.5: the service had no other replica).'),
     maxFailed: fraction.optional().describe('At most this fraction fail (e.g. 0.1: the other replicas took over).'),
+    slowstart: z.boolean().optional().describe("true: when HAProxy has the replica UP again it eases it in (slowstart: a throttle in HAProxy's stats); false: it gives it its full share at once."),
   }),
 });
 

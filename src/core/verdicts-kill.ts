@@ -4,7 +4,9 @@ import type { Verdict } from './verdicts-http.ts';
  * The kill-replica check's verdict: under load, one replica of a service was killed and started
  * again; what fraction of the requests sent while it was down (from the kill until HAProxy had
  * it UP again) failed, against `minFailed` (the service had no other replica: every request
- * fails until it is back) and `maxFailed` (the other replicas took over). Pure.
+ * fails until it is back) and `maxFailed` (the other replicas took over); with `slowstart`,
+ * whether HAProxy eased it back in: its stats CSV has a `throttle` (percent of the server's share)
+ * only while the server's slowstart runs. Pure.
  */
 export interface KillOutcome {
   service: string;
@@ -15,11 +17,15 @@ export interface KillOutcome {
   failed: number;
   /** The kill until HAProxy had the replica UP again, ms; null when it did not come back in time. */
   downMs: number | null;
+  /** HAProxy's `throttle` for the server when it had the replica UP again: a percent while slowstart runs, null without. */
+  throttle?: number | null | undefined;
 }
 
 export interface KillExpect {
   minFailed?: number | undefined;
   maxFailed?: number | undefined;
+  /** true: HAProxy eased the replica back in (slowstart); false: it gave it a full share at once. */
+  slowstart?: boolean | undefined;
 }
 
 const pct = (n: number) => `${(100 * n).toFixed(n > 0 && n < 0.01 ? 1 : 0)}%`;
@@ -41,6 +47,10 @@ export function judgeKill(o: KillOutcome, e: KillExpect): Verdict & { failedShar
       : `the ${others} other replica(s) should have taken over: are they UP, and does HAProxy retry a failed request on another server (retries, option redispatch)?`;
     return out(false, `${saw}; expected at most ${pct(e.maxFailed)}: ${why}`);
   }
+  const eased = o.throttle !== null && o.throttle !== undefined;
+  if (e.slowstart === true && !eased) return out(false, `${saw}; but HAProxy gave the replica its full share as soon as it was UP again (its stats show no throttle): add slowstart to its server line, e.g. slowstart 2s`);
+  if (e.slowstart === false && eased) return out(false, `${saw}; but HAProxy eased it back in (throttle ${o.throttle}%), expected its full share at once: remove slowstart`);
+  const easing = eased ? `; slowstart eased it back in (throttle ${o.throttle}% when it was UP again)` : '';
   const meaning = others === 0 ? `with one replica, every request fails until it is back` : `the ${others} other replica(s) took over`;
-  return out(true, `${saw}: ${meaning}`);
+  return out(true, `${saw}: ${meaning}${easing}`);
 }

@@ -18,6 +18,11 @@ describe('kill-replica verdict', () => {
     { name: 'a single point of failure expected, none seen', o: { replicas: 4, sent: 100, failed: 0, downMs: 3000 }, e: { minFailed: 0.5 }, pass: false, reason: /expected at least 50%: big has 3 other replica\(s\) to take over; this check expects a service with one replica/ },
     { name: 'never back UP', o: { replicas: 4, sent: 100, failed: 0, downMs: null }, e: { maxFailed: 0.1 }, pass: false, reason: /did not come back UP in HAProxy: look at lab status/ },
     { name: 'no load at all', o: { replicas: 1, sent: 0, failed: 0, downMs: 3000 }, e: { minFailed: 0.5 }, pass: false, reason: /no request was sent while the big replica was down/ },
+    { name: 'slowstart expected and HAProxy eased the replica in', o: { replicas: 3, sent: 100, failed: 0, downMs: 3500, throttle: 12 }, e: { slowstart: true }, pass: true, reason: /the 2 other replica\(s\) took over; slowstart eased it back in \(throttle 12% when it was UP again\)$/ },
+    { name: 'slowstart expected, none in the stats (the starter)', o: { replicas: 3, sent: 100, failed: 0, downMs: 3500, throttle: null }, e: { slowstart: true }, pass: false, reason: /HAProxy gave the replica its full share as soon as it was UP again \(its stats show no throttle\): add slowstart to its server line/ },
+    { name: 'slowstart expected, throttle not read', o: { replicas: 3, sent: 100, failed: 0, downMs: 3500 }, e: { slowstart: true }, pass: false, reason: /its stats show no throttle/ },
+    { name: 'a full share at once expected, slowstart seen', o: { replicas: 3, sent: 100, failed: 0, downMs: 3500, throttle: 40 }, e: { slowstart: false }, pass: false, reason: /eased it back in \(throttle 40%\), expected its full share at once: remove slowstart/ },
+    { name: 'failures are judged before slowstart', o: { replicas: 3, sent: 100, failed: 30, downMs: 3500, throttle: 40 }, e: { maxFailed: 0, slowstart: true }, pass: false, reason: /expected at most 0%/ },
   ])('$name', ({ o, e, pass, reason }) => {
     const v = judgeKill({ service: 'big', ...o }, e);
     expect(v.pass).toBe(pass);
