@@ -209,7 +209,7 @@ async function main() {
   // 50 requests/s from lab load, which runs past the rollout: its failed count is the figure.
   if (runs('rollout')) {
     await lab(['up', '08', '--project', ROLLOUT, ...AUTO, '--timeout', '180', '--json']);
-    await lab(['solve', '08', '--project', ROLLOUT, '--json']);
+    await lab(['solve', '08', 'zero-downtime', '--project', ROLLOUT, '--json']);
     for (const [strategy, to, seconds] of [['rolling', 'v2', 45], ['recreate', 'v1', 25]] as const) {
       step(`rollout ${strategy} of 3 replicas under 50 req/s`);
       const load = must('node', [BIN, 'load', '08', '--project', ROLLOUT, '--rate', '50', '--duration', String(seconds), '--json'], env, [0, 1]);
