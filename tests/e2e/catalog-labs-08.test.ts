@@ -12,7 +12,7 @@ import { AUTO_PORTS, describeRun, expectExit, parseJson, removeByLabel, requireD
 const engine = requireDocker();
 
 interface TestJson {
-  labs: { lab: string; steps: { name: string; verdict: string; reason: string }[] }[];
+  labs: { lab: string; steps: { name: string; verdict: string; reason: string; ms?: number }[] }[];
 }
 
 describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
@@ -24,7 +24,7 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
     const lab = parseJson<TestJson>(expectExit(await settle(child, args), 0)).labs[0]!;
     console.log(`[lab test 08] ${Math.round((performance.now() - t0) / 1000)} s`);
     // What each check saw (failed requests, detection, throttle): the figures of the lab in the CI log.
-    for (const s of lab.steps) console.log(`[lab test 08] ${s.name}: ${s.verdict}: ${s.reason}`);
+    for (const s of lab.steps) console.log(`[lab test 08] ${s.name} (${((s.ms ?? 0) / 1000).toFixed(1)} s): ${s.verdict}: ${s.reason}`);
     const step = (name: string) => lab.steps.find((s) => s.name === name);
     // Each starter fails for the setting its task adds, not by chance: without redispatch the
     // requests to a stopped replica fail; with checks every 2 s × 3 a dead one stays in rotation
