@@ -17,7 +17,9 @@ export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise
   const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env))).filter((l) => swarmUnsupported(l.lab).length === 0);
   const base = { host: engine.endpoint.host, swarm, zoneLabel };
   if (swarm !== 'manager') return { ...base, nodes: [], images: [], ports: [] };
-  const needed = neededImages(labs).filter((n) => n.role !== 'base');
+  // What the manager must have: what lab pulls, and the base images it builds the labs' own
+  // images from (lab up builds those there, under their build-hash tag, and copies them on).
+  const needed = neededImages(labs).filter((n) => n.kind === 'pull');
   const ports = [...new Map(labs.flatMap((l) => [[l.lab.defaults.appPort, '--app-port'], [l.lab.defaults.statsPort, '--stats-port']] as const).filter(([p]) => p !== null)).entries()];
   const [nodes, images, services] = await Promise.all([
     listNodes(engine.docker),

@@ -10,6 +10,8 @@ import { failing, type Progress } from '../ui/output.ts';
 import { type Engine, openEngine } from './engine.ts';
 import { readSwarmView, type SwarmView, swarmReady } from './swarm-view.ts';
 import { writeSwarmWorkspace } from './swarm-workspace.ts';
+import { type NodeHosts, stackImages } from '../core/swarm-images.ts';
+import { ensureSwarmImages, type ImagesOnNodes } from './swarm-images.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface SwarmStartRequest {
@@ -19,6 +21,8 @@ export interface SwarmStartRequest {
   timeoutMs: number;
   zoneLabel: string;
   endpoint: Endpoint;
+  /** How lab reaches each node's engine to copy images there (--node-host); empty: it does not copy. */
+  nodeHosts: NodeHosts;
 }
 
 export interface SwarmStarted {
@@ -27,7 +31,8 @@ export interface SwarmStarted {
   options: RenderOptions;
   ws: Workspace;
   view: SwarmView;
-  timings: { deployMs: number; readyMs: number; totalMs: number };
+  images: ImagesOnNodes;
+  timings: { imagesMs: number; deployMs: number; readyMs: number; totalMs: number };
 }
 
 /**
@@ -56,6 +61,12 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   const ready = before.nodes.filter((n) => n.state === 'ready').length;
   check.succeed(`Swarm manager at ${engine.endpoint.host}: ${ready} node(s) ready, zones by node.labels.${r.zoneLabel}`);
 
+  const place = ctx.out.step('Making sure every node has the images');
+  const i0 = performance.now();
+  const images = await failing(place, ensureSwarmImages(ctx, engine, stackImages(loaded.lab, options.images, loaded.builds), before.nodes, r.nodeHosts, place));
+  const imagesMs = performance.now() - i0;
+  place.succeed(imagesSummary(images, Math.round(imagesMs)));
+
   const deploy = ctx.out.step(`Deploying ${options.replicas} replica(s) and one HAProxy per node (docker stack deploy ${options.project})`);
   const { file } = await failing(deploy, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
   const d0 = performance.now();
@@ -72,7 +83,17 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   });
   const readyMs = performance.now() - w0;
   wait.succeed(`HAProxy on ${view.haproxies.length} node(s) has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
-  return { lab: loaded.lab.id, short, options, ws, view, timings: { deployMs, readyMs, totalMs: performance.now() - t0 } };
+  return { lab: loaded.lab.id, short, options, ws, view, images, timings: { imagesMs, deployMs, readyMs, totalMs: performance.now() - t0 } };
+}
+
+/** What the images step did, in a line. */
+function imagesSummary(i: ImagesOnNodes, ms: number): string {
+  const parts = [
+    ...(i.built.length ? [`built ${i.built.join(', ')}`] : []),
+    ...(i.copied.length ? [`copied ${i.copied.map((c) => `${c.images.length} to ${c.node}`).join(', ')}`] : []),
+    ...(i.unreached.length ? [`not checked on ${i.unreached.join(', ')} (no --node-host)`] : []),
+  ];
+  return `Images: ${parts.join('; ') || 'every node has them'} (${ms} ms)`;
 }
 
 /** How long a scheduling problem may last before it is reported: a port held by a stack being removed frees within seconds. */
