@@ -156,3 +156,18 @@ export const setAvailability = (endpoint: Endpoint, nodeId: string, availability
  */
 export const forceUpdate = (endpoint: Endpoint, service: string, o: { out: Output }): Promise<string> =>
   runDocker(endpoint, ['service', 'update', '--force', '--detach', '--quiet', service], { ...o, timeoutMs: 30_000 });
+
+/**
+ * `docker service logs` of one service: the lines of its tasks on every node, each prefixed
+ * with service.slot.task@node. `inherit`: stream straight to lab's stdout (--follow), else
+ * captured. Ctrl-C (the signal) is how --follow ends: `canceled`, no error.
+ */
+export async function serviceLogs(endpoint: Endpoint, service: string, o: { tail: string; follow: boolean; inherit: boolean; signal: AbortSignal; out: Output }): Promise<{ stdout: string; canceled: boolean }> {
+  const argv = ['service', 'logs', '--no-trunc', '--tail', o.tail, ...(o.follow ? ['--follow'] : []), service];
+  o.out.debug(`$ docker ${argv.join(' ')}`);
+  const r = await execa('docker', argv, { env: endpoint.env, stdout: o.inherit ? 'inherit' : 'pipe', stderr: 'pipe', reject: false, cancelSignal: o.signal });
+  if (r.isCanceled) return { stdout: '', canceled: true };
+  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The docker CLI is not installed', { hint: 'Install the docker CLI (it reads service logs), then run lab doctor --target swarm' });
+  if (r.failed) throw new RuntimeError(`docker service logs ${service} failed: ${String(r.stderr).trim().split('\n').pop() || `exit ${r.exitCode}`}`);
+  return { stdout: String(r.stdout ?? ''), canceled: false };
+}
