@@ -171,3 +171,7 @@ export async function serviceLogs(endpoint: Endpoint, service: string, o: { tail
   if (r.failed) throw new RuntimeError(`docker service logs ${service} failed: ${String(r.stderr).trim().split('\n').pop() || `exit ${r.exitCode}`}`);
   return { stdout: String(r.stdout ?? ''), canceled: false };
 }
+
+/** `docker service scale <service>=N`, detached: lab waits for HAProxy itself (engine/swarm-scale.ts). */
+export const serviceScale = (endpoint: Endpoint, service: string, replicas: number, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
+  runDocker(endpoint, ['service', 'scale', '--detach', `${service}=${replicas}`], { ...o, timeoutMs: 30_000 });

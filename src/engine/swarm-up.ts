@@ -99,7 +99,11 @@ function imagesSummary(i: ImagesOnNodes, ms: number): string {
 /** How long a scheduling problem may last before it is reported: a port held by a stack being removed frees within seconds. */
 const TRANSIENT_MS = 15_000;
 
-async function waitReady(ctx: Context, engine: Engine, r: SwarmStartRequest, seen: Set<string>, progress: Progress): Promise<SwarmView> {
+/**
+ * Wait until every replica runs and every node's HAProxy has them all UP (swarmReady); a task
+ * problem only an operator can fix stops it at once. Tasks in `seen` (earlier deploys) are ignored.
+ */
+export async function waitReady(ctx: Context, engine: Engine, r: Pick<SwarmStartRequest, 'loaded' | 'options' | 'timeoutMs'>, seen: Set<string>, progress: Progress): Promise<SwarmView> {
   const deadline = performance.now() + r.timeoutMs;
   let last = '';
   const firstSeen = new Map<string, number>();
