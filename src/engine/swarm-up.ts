@@ -61,14 +61,15 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   const ready = before.nodes.filter((n) => n.state === 'ready').length;
   check.succeed(`Swarm manager at ${engine.endpoint.host}: ${ready} node(s) ready, zones by node.labels.${r.zoneLabel}`);
 
+  // The stack file first: rendering refuses what Swarm cannot do (auto ports) before any image is built or copied.
   const place = ctx.out.step('Making sure every node has the images');
+  const { file } = await failing(place, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
   const i0 = performance.now();
   const images = await failing(place, ensureSwarmImages(ctx, engine, stackImages(loaded.lab, options.images, loaded.builds), before.nodes, r.nodeHosts, place));
   const imagesMs = performance.now() - i0;
   place.succeed(imagesSummary(images, Math.round(imagesMs)));
 
   const deploy = ctx.out.step(`Deploying ${options.replicas} replica(s) and one HAProxy per node (docker stack deploy ${options.project})`);
-  const { file } = await failing(deploy, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
   const d0 = performance.now();
   await failing(deploy, stackDeploy(engine.endpoint, options.project, ws.dir, file, { out: ctx.out, signal: ctx.signal }));
   const deployMs = performance.now() - d0;
