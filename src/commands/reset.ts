@@ -22,12 +22,16 @@ export type ResetOptions = OptionsOf<typeof resetCommand>;
 export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesNo): Promise<void> {
   const { out } = ctx;
   const interactive = canAsk(out.stderr);
+  if (opts.target === 'swarm' && opts.images) {
+    throw new UsageError('--images is not supported with --target swarm: each node keeps its images', { hint: 'Remove them node by node: lab --host <node> reset --images' });
+  }
   // Checked before anything is read, so a script without --yes fails the same way every time.
   if (!opts.dryRun && !opts.yes && !interactive) {
     throw new UsageError('lab reset deletes every lab container, network and volume, and the files lab wrote in its workspaces; not on a terminal, it needs --yes', {
       hint: `See what would go: lab reset --dry-run${opts.images ? ' --images' : ''}; then: lab reset --yes${opts.images ? ' --images' : ''}`,
     });
   }
+  if (opts.target === 'swarm') return resetSwarm(ctx, opts, ask);
   const engine = await openEngine(ctx);
   const look = out.step(`Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`);
   const plan = planReset(await failing(look, gatherReset(engine.docker, ctx.env, Boolean(opts.images))));
@@ -102,4 +106,34 @@ function report(ctx: Context, plan: ResetPlan, workspaces: WorkspaceCleanup[], o
     kept: plan.kept.map((k) => ({ kind: 'image', ...k })),
     failed: outcome.failed,
   });
+}
+
+/** --target swarm: every stack lab deployed on the swarm (all of it lab's), and the lab files of its workspace. */
+async function resetSwarm(ctx: Context, opts: ResetOptions, ask: typeof askYesNo): Promise<void> {
+  const { gatherSwarmReset, executeSwarmReset } = await import('../engine/swarm-reset.ts');
+  const { engine, plan, workspaces } = await gatherSwarmReset(ctx);
+  const lines = [
+    ...plan.stacks.map((s) => `  stack ${s.project}: ${[...s.services, ...s.others].join(', ')}`),
+    ...workspaces.map((w) => `  workspace ${w.dir}: ${w.files.join(', ')}${w.removeFolder ? ' (and the folder)' : ''}`),
+    ...plan.kept.map((k) => `  kept: stack ${k.project} (${k.name}: ${k.why})`),
+  ];
+  const data = (removed: { stacks: string[]; workspaces: string[] }, dryRun: boolean) =>
+    ctx.out.data({ outcome: 'success', target: 'swarm', dryRun, removed, kept: plan.kept });
+  if (plan.stacks.length === 0) {
+    data({ stacks: [], workspaces: [] }, Boolean(opts.dryRun));
+    ctx.out.result(`Nothing to remove: no lab stacks on the swarm at ${engine.endpoint.host}.${plan.kept.length ? `\n${lines.join('\n')}` : ''}`);
+    return;
+  }
+  if (opts.dryRun) {
+    data({ stacks: plan.stacks.map((s) => s.project), workspaces: workspaces.map((w) => w.dir) }, true);
+    ctx.out.result(`Would remove (dry run, nothing was deleted):\n${lines.join('\n')}`);
+    return;
+  }
+  if (!opts.yes) {
+    ctx.out.info(`This removes:\n${lines.join('\n')}`);
+    if (!(await ask(`Remove these ${plan.stacks.length} stack(s)?`, ctx.signal))) throw new UsageError('Nothing removed (not confirmed)', { hint: 'Pass --yes to remove without asking' });
+  }
+  const removed = await executeSwarmReset(ctx, engine, plan, workspaces);
+  data(removed, false);
+  ctx.out.result(`Removed:\n${lines.filter((l) => !l.startsWith('  kept')).join('\n')}`);
 }

@@ -1,12 +1,12 @@
 import type { Context } from '../cli/context.ts';
 import type { OptionsOf } from '../cli/options.ts';
-import { loadLab } from '../config/labs.ts';
+import { type LoadedLab, loadLab } from '../config/labs.ts';
 import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
 import { parseTimeout, projectFor } from '../core/options.ts';
 import { parseScale, withCounts } from '../core/scale-request.ts';
 import { describeReplicas, replicaCounts, serviceNames } from '../core/services.ts';
-import { resolveEndpoint } from '../docker/endpoint.ts';
+import { type Endpoint, resolveEndpoint } from '../docker/endpoint.ts';
 import { confirmConfig } from '../engine/confirm-config.ts';
 import { converge } from '../engine/converge.ts';
 import { isLocalEngine, openEngine } from '../engine/engine.ts';
@@ -37,6 +37,7 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
   const counts = parseScale(opts.replicas, names, short);
   const asked = Object.entries(counts).map(([s, n]) => (names.length > 1 ? `${s}=${n}` : String(n))).join(' ');
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
+  if (opts.target === 'swarm') return scaleSwarm(ctx, { endpoint, loaded, project, replicas: counts[names[0]!]!, timeoutMs, ref: opts.lab });
   await withProjectLock(ctx, endpoint, project, `scale ${opts.lab} ${asked}`, async () => {
     const engine = await openEngine(ctx, endpoint);
     const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
@@ -64,4 +65,13 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
     ctx.out.data({ outcome: 'success', project, from, to: replicas, services: each, reloaded: cfgChanged, ms: Math.round(ms), servers: ready.servers.filter((s) => s.state === 'UP').map((s) => ({ server: s.svname, addr: s.addr })) });
     ctx.out.result(`${project}: ${each.map((e) => `${names.length > 1 ? `${e.service} ` : ''}${e.from} → ${e.to}`).join(', ')} replica(s). Watch them on the stats page, or run lab check ${short}.`);
   });
+}
+
+/** --target swarm: `docker service scale` of the stack's app (or a redeploy past HAProxy's slots), then every node's HAProxy sees them UP. */
+async function scaleSwarm(ctx: Context, r: { endpoint: Endpoint; loaded: LoadedLab; project: string; replicas: number; timeoutMs: number; ref: string }): Promise<void> {
+  const { scaleSwarmLab } = await import('../engine/swarm-scale.ts');
+  const s = await withProjectLock(ctx, r.endpoint, r.project, `scale ${r.ref} ${r.replicas} --target swarm`, () => scaleSwarmLab(ctx, r.endpoint, r.loaded, r.project, r.replicas, r.timeoutMs));
+  ctx.out.data({ outcome: 'success', target: 'swarm', project: r.project, from: s.from, to: s.to, how: s.how, replicasPerZone: s.perZone, ms: Math.round(s.ms) });
+  const zones = Object.entries(s.perZone).sort(([a], [b]) => a.localeCompare(b)).map(([z, n]) => `${z}: ${n}`).join(', ');
+  ctx.out.result(`${r.project}: ${s.from} → ${s.to} replica(s) on the swarm (${zones}). See them with lab status ${shortId(r.loaded.lab.id)} --target swarm.`);
 }

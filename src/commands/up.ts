@@ -13,6 +13,7 @@ import { statsPageUrl } from '../haproxy/stats-client.ts';
 import type { upCommand } from './up.command.ts';
 import { DEFAULT_ZONE_LABEL, parseZoneLabel, refuseOneEngine, swarmUnsupported } from '../core/swarm.ts';
 import { UsageError } from '../core/errors.ts';
+import { parseNodeHosts } from '../core/swarm-images.ts';
 import type { SwarmStartRequest } from '../engine/swarm-up.ts';
 import { printSwarm, swarmData } from '../ui/swarm-report.ts';
 
@@ -32,7 +33,7 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   if (opts.target === 'swarm') {
     const unsupported = swarmUnsupported(loaded.lab as Parameters<typeof swarmUnsupported>[0]);
     if (unsupported.length) throw new UsageError(`Lab ${loaded.lab.id} uses what --target swarm does not run yet: ${unsupported.join(', ')}`, { hint: `Run it on one engine: lab up ${opts.lab}` });
-    return upSwarm(ctx, { loaded, options, ws, timeoutMs, endpoint, zoneLabel: parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL) }, opts.lab);
+    return upSwarm(ctx, { loaded, options, ws, timeoutMs, endpoint, zoneLabel: parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL), nodeHosts: parseNodeHosts(opts.nodeHost ?? []) }, opts.lab);
   }
   const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
     startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
@@ -55,6 +56,7 @@ async function upSwarm(ctx: Context, r: Omit<SwarmStartRequest, 'zoneLabel'> & {
     urls: { app: s.view.haproxies.map((h) => `http://${h.stats.host}:${s.options.appPort}/`), stats: s.view.haproxies.map((h) => `http://${h.stats.host}:${h.stats.port}/`) },
     stats: { user: s.options.statsUser, password: s.options.statsPassword },
     ...data,
+    images: s.images,
     timingsMs: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, Math.round(v)])),
   });
   const o = s.options;

@@ -7,7 +7,9 @@ import { LABEL, labelsFor } from './labels.ts';
 import type { RenderOptions } from './options.ts';
 import { escapeDollars } from './render-compose.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
-import { APP_SERVICE, labServices } from './services.ts';
+import { APP_SERVICE } from './services.ts';
+import type { BuildContext } from './images.ts';
+import { stackImages } from './swarm-images.ts';
 import { HAPROXY_ENV_FILE } from './render-secrets.ts';
 
 /**
@@ -25,6 +27,8 @@ export interface StackInput {
   haproxyCfg: string;
   /** The node label replicas are spread over (default `zone`). */
   zoneLabel: string;
+  /** Build contexts and their hashes by service: a lab-built image runs under its hash tag (swarm-images.ts). */
+  builds?: Record<string, BuildContext>;
 }
 
 /** Marks what lab deployed to a swarm, beside lab's usual labels. */
@@ -43,7 +47,7 @@ const hostPort = (target: number, published: number | null, option: string) => {
   return { target, published, protocol: 'tcp', mode: 'host' };
 };
 
-export function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel }: StackInput): Record<string, unknown> {
+export function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel, builds }: StackInput): Record<string, unknown> {
   const labels = { ...labelsFor(lab.id, o.project, workspace), [TARGET_LABEL]: 'swarm' };
   const common = {
     // Both labels: deploy.labels on the service (what down and status select by), labels on
@@ -57,12 +61,12 @@ export function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel }
   // Restart a failed task after 1 s (Swarm's default is 5 s), on any node that fits.
   const restart_policy = { condition: 'any', delay: '1s' };
   // The swarm target runs a lab's first service (lab up refuses a lab of several: swarmUnsupported).
-  const app = labServices(lab)[0]!;
+  const [appImage, haproxyImage] = stackImages(lab, o.images, builds);
   return escapeDollars({
     version: '3.8',
     services: {
       [APP_SERVICE]: {
-        image: o.images[app.image] ?? app.image,
+        image: appImage!.ref,
         ...common,
         // The app reports its replica number; Swarm fills in each task's slot (1..N).
         environment: { REPLICA: '{{.Task.Slot}}' },
@@ -78,7 +82,7 @@ export function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel }
         },
       },
       haproxy: {
-        image: o.images[lab.loadBalancer.image] ?? lab.loadBalancer.image,
+        image: haproxyImage!.ref,
         ...common,
         env_file: [`./${HAPROXY_ENV_FILE}`],
         configs: [{ source: 'haproxy_cfg', target: '/usr/local/etc/haproxy/haproxy.cfg' }],

@@ -35,12 +35,12 @@ export function swarmDoctorChecks(f: SwarmDoctorFacts): DoctorCheck[] {
         ? { name: 'zone labels', status: 'warn', detail: `every node is in zone ${[...zones.keys()][0] ?? '?'}: losing it loses the lab`, fix: `Label nodes of other zones, e.g. docker node update --label-add ${f.zoneLabel}=b <node>` }
         : { name: 'zone labels', status: 'ok', detail: [...zones].map(([z, ns]) => `${z}: ${ns.map((n) => n.hostname).join(', ')}`).join('; ') }),
     missing.length
-      ? { name: 'images', status: 'fail', detail: `missing on the manager: ${missing.join(', ')}`, fix: `Load them on every node (docker save ${missing.join(' ')} | docker -H <node> load), or name a registry every node reaches with --image` }
+      ? { name: 'images', status: 'fail', detail: `missing on the manager: ${missing.join(', ')}`, fix: `Pull or load them on the manager (lab up copies them on with --node-host), or name a registry every node reaches with --image` }
       : {
           name: 'images',
           status: 'warn',
           detail: `on the manager: ${f.images.map((i) => i.ref).join(', ')}; a manager cannot see other nodes' images (lab up names a node that lacks one, at once)`,
-          fix: 'Load them on every node: docker save <images> | docker -H <node> load',
+          fix: "Let lab up copy them from the manager to every node: --node-host ssh://<user>@{addr} (or <node>=<docker host> per node); or load them on each node yourself",
         },
     taken.length
       ? { name: 'ports', status: 'fail', detail: taken.map((p) => `${p.port} (${p.option}) is published by ${p.takenBy.join(', ')}`).join('; '), fix: 'Remove that stack, or choose other ports with --app-port and --stats-port' }

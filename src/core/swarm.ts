@@ -117,7 +117,7 @@ export function taskProblem(t: SwarmTask, node: SwarmNode | undefined): { detail
   const where = node ? `${node.hostname} (${node.addr})` : t.nodeId || 'no node';
   const image = /No such image: (\S+)/.exec(t.error ?? '')?.[1];
   if (image) {
-    return { detail: `${t.service} cannot start on ${where}: image ${image} is not on that node`, fix: `Copy it there (docker save ${image} | docker -H <that node> load), or name a registry every node reaches with --image` };
+    return { detail: `${t.service} cannot start on ${where}: image ${image} is not on that node`, fix: `Let lab copy it from the manager: --node-host ${node?.hostname ?? '<node>'}=<its docker host> (or ssh://<user>@{addr} for every node); or load it there yourself (docker save ${image} | docker -H <that node> load); or name a registry every node reaches with --image` };
   }
   // Swarm's scheduler says "no suitable node (host-mode port already in use on 1 node)" (moby/swarmkit).
   if (/port.*already in use|address already in use/i.test(t.error ?? '')) {

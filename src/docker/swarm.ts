@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import { LABEL } from '../core/labels.ts';
 import { STACK_NAMESPACE, type SwarmNode, type SwarmTask, whyNotLabsService } from '../core/swarm.ts';
+import type { StackObject } from '../core/swarm-reset.ts';
 import type { Output } from '../ui/output.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -156,3 +157,37 @@ export const setAvailability = (endpoint: Endpoint, nodeId: string, availability
  */
 export const forceUpdate = (endpoint: Endpoint, service: string, o: { out: Output }): Promise<string> =>
   runDocker(endpoint, ['service', 'update', '--force', '--detach', '--quiet', service], { ...o, timeoutMs: 30_000 });
+
+/**
+ * `docker service logs` of one service: the lines of its tasks on every node, each prefixed
+ * with service.slot.task@node. `inherit`: stream straight to lab's stdout (--follow), else
+ * captured. Ctrl-C (the signal) is how --follow ends: `canceled`, no error.
+ */
+export async function serviceLogs(endpoint: Endpoint, service: string, o: { tail: string; follow: boolean; inherit: boolean; signal: AbortSignal; out: Output }): Promise<{ stdout: string; canceled: boolean }> {
+  const argv = ['service', 'logs', '--no-trunc', '--tail', o.tail, ...(o.follow ? ['--follow'] : []), service];
+  o.out.debug(`$ docker ${argv.join(' ')}`);
+  const r = await execa('docker', argv, { env: endpoint.env, stdout: o.inherit ? 'inherit' : 'pipe', stderr: 'pipe', reject: false, cancelSignal: o.signal });
+  if (r.isCanceled) return { stdout: '', canceled: true };
+  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The docker CLI is not installed', { hint: 'Install the docker CLI (it reads service logs), then run lab doctor --target swarm' });
+  if (r.failed) throw new RuntimeError(`docker service logs ${service} failed: ${String(r.stderr).trim().split('\n').pop() || `exit ${r.exitCode}`}`);
+  return { stdout: String(r.stdout ?? ''), canceled: false };
+}
+
+/** `docker service scale <service>=N`, detached: lab waits for HAProxy itself (engine/swarm-scale.ts). */
+export const serviceScale = (endpoint: Endpoint, service: string, replicas: number, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
+  runDocker(endpoint, ['service', 'scale', '--detach', `${service}=${replicas}`], { ...o, timeoutMs: 30_000 });
+
+/** Every service, network and config of any stack on the swarm (lab reset --target swarm decides which are lab's). */
+export async function allStackObjects(docker: Dockerode): Promise<StackObject[]> {
+  const filters = { label: [STACK_NAMESPACE] };
+  const [services, networks, configs] = await Promise.all([
+    docker.listServices({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listNetworks({ filters }) as Promise<{ Name: string; Labels?: Record<string, string> }[]>,
+    docker.listConfigs({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+  ]);
+  return [
+    ...services.map((s) => ({ kind: 'service' as const, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {} })),
+    ...networks.map((n) => ({ kind: 'network' as const, name: n.Name, labels: n.Labels ?? {} })),
+    ...configs.map((c) => ({ kind: 'config' as const, name: c.Spec?.Name ?? c.ID, labels: c.Spec?.Labels ?? {} })),
+  ];
+}

@@ -1,7 +1,9 @@
 import type { Context } from '../cli/context.ts';
 import { imageSubstitutions } from '../config/images-file.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
-import { neededImages } from '../core/instructor/needed-images.ts';
+import type Dockerode from 'dockerode';
+import { type NeededImage, neededImages } from '../core/instructor/needed-images.ts';
+import { hashTagged } from '../core/swarm-images.ts';
 import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
 import { STACK_NAMESPACE, swarmUnsupported } from '../core/swarm.ts';
 import { listNodes, swarmRole } from '../docker/swarm.ts';
@@ -17,11 +19,11 @@ export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise
   const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env))).filter((l) => swarmUnsupported(l.lab).length === 0);
   const base = { host: engine.endpoint.host, swarm, zoneLabel };
   if (swarm !== 'manager') return { ...base, nodes: [], images: [], ports: [] };
-  const needed = neededImages(labs).filter((n) => n.role !== 'base');
+  const needed = neededImages(labs);
   const ports = [...new Map(labs.flatMap((l) => [[l.lab.defaults.appPort, '--app-port'], [l.lab.defaults.statsPort, '--stats-port']] as const).filter(([p]) => p !== null)).entries()];
   const [nodes, images, services] = await Promise.all([
     listNodes(engine.docker),
-    Promise.all(needed.map(async (n) => ({ ref: n.ref, present: await imagePresent(engine.docker, n.ref) }))),
+    Promise.all(needed.filter((n) => n.role !== 'base').map((n) => (n.kind === 'build' ? builtOnManager(engine.docker, n, needed) : imagePresent(engine.docker, n.ref).then((present) => ({ ref: n.ref, present }))))),
     engine.docker.listServices() as Promise<ServiceJson[]>,
   ]);
   // Host-mode ports appear in the spec only; ingress ones in both.
@@ -37,4 +39,16 @@ export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise
 interface ServiceJson {
   Spec?: { Name?: string; Labels?: Record<string, string>; EndpointSpec?: { Ports?: { PublishedPort?: number }[] } };
   Endpoint?: { Ports?: { PublishedPort?: number }[] };
+}
+
+/**
+ * A lab's own image on the manager: there under its build-hash tag, or lab up can build it
+ * there (its base images are present); else the tag is missing.
+ */
+async function builtOnManager(docker: Dockerode, n: NeededImage, needed: readonly NeededImage[]): Promise<{ ref: string; present: boolean }> {
+  const tagged = n.build?.hash ? hashTagged(n.ref, n.build.hash) : n.ref;
+  if (await imagePresent(docker, tagged)) return { ref: tagged, present: true };
+  const bases = Object.values(n.build?.args ?? {}).filter((v) => needed.some((x) => x.role === 'base' && x.ref === v));
+  const present = bases.length > 0 && (await Promise.all(bases.map((b) => imagePresent(docker, b)))).every(Boolean);
+  return { ref: present ? `${bases.join(', ')} (lab up builds ${tagged} from it)` : `${tagged} (or ${bases.join(', ') || 'its base image'} to build it)`, present };
 }

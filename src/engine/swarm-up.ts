@@ -10,6 +10,8 @@ import { failing, type Progress } from '../ui/output.ts';
 import { type Engine, openEngine } from './engine.ts';
 import { readSwarmView, type SwarmView, swarmReady } from './swarm-view.ts';
 import { writeSwarmWorkspace } from './swarm-workspace.ts';
+import { type NodeHosts, stackImages } from '../core/swarm-images.ts';
+import { ensureSwarmImages, type ImagesOnNodes } from './swarm-images.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface SwarmStartRequest {
@@ -19,6 +21,8 @@ export interface SwarmStartRequest {
   timeoutMs: number;
   zoneLabel: string;
   endpoint: Endpoint;
+  /** How lab reaches each node's engine to copy images there (--node-host); empty: it does not copy. */
+  nodeHosts: NodeHosts;
 }
 
 export interface SwarmStarted {
@@ -27,7 +31,8 @@ export interface SwarmStarted {
   options: RenderOptions;
   ws: Workspace;
   view: SwarmView;
-  timings: { deployMs: number; readyMs: number; totalMs: number };
+  images: ImagesOnNodes;
+  timings: { imagesMs: number; deployMs: number; readyMs: number; totalMs: number };
 }
 
 /**
@@ -56,8 +61,15 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   const ready = before.nodes.filter((n) => n.state === 'ready').length;
   check.succeed(`Swarm manager at ${engine.endpoint.host}: ${ready} node(s) ready, zones by node.labels.${r.zoneLabel}`);
 
+  // The stack file first: rendering refuses what Swarm cannot do (auto ports) before any image is built or copied.
+  const place = ctx.out.step('Making sure every node has the images');
+  const { file } = await failing(place, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
+  const i0 = performance.now();
+  const images = await failing(place, ensureSwarmImages(ctx, engine, stackImages(loaded.lab, options.images, loaded.builds), before.nodes, r.nodeHosts, place));
+  const imagesMs = performance.now() - i0;
+  place.succeed(imagesSummary(images, Math.round(imagesMs)));
+
   const deploy = ctx.out.step(`Deploying ${options.replicas} replica(s) and one HAProxy per node (docker stack deploy ${options.project})`);
-  const { file } = await failing(deploy, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
   const d0 = performance.now();
   await failing(deploy, stackDeploy(engine.endpoint, options.project, ws.dir, file, { out: ctx.out, signal: ctx.signal }));
   const deployMs = performance.now() - d0;
@@ -72,13 +84,27 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   });
   const readyMs = performance.now() - w0;
   wait.succeed(`HAProxy on ${view.haproxies.length} node(s) has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
-  return { lab: loaded.lab.id, short, options, ws, view, timings: { deployMs, readyMs, totalMs: performance.now() - t0 } };
+  return { lab: loaded.lab.id, short, options, ws, view, images, timings: { imagesMs, deployMs, readyMs, totalMs: performance.now() - t0 } };
+}
+
+/** What the images step did, in a line. */
+function imagesSummary(i: ImagesOnNodes, ms: number): string {
+  const parts = [
+    ...(i.built.length ? [`built ${i.built.join(', ')}`] : []),
+    ...(i.copied.length ? [`copied ${i.copied.map((c) => `${c.images.length} to ${c.node}`).join(', ')}`] : []),
+    ...(i.unreached.length ? [`not checked on ${i.unreached.join(', ')} (no --node-host)`] : []),
+  ];
+  return `Images: ${parts.join('; ') || 'every node has them'} (${ms} ms)`;
 }
 
 /** How long a scheduling problem may last before it is reported: a port held by a stack being removed frees within seconds. */
 const TRANSIENT_MS = 15_000;
 
-async function waitReady(ctx: Context, engine: Engine, r: SwarmStartRequest, seen: Set<string>, progress: Progress): Promise<SwarmView> {
+/**
+ * Wait until every replica runs and every node's HAProxy has them all UP (swarmReady); a task
+ * problem only an operator can fix stops it at once. Tasks in `seen` (earlier deploys) are ignored.
+ */
+export async function waitReady(ctx: Context, engine: Engine, r: Pick<SwarmStartRequest, 'loaded' | 'options' | 'timeoutMs'>, seen: Set<string>, progress: Progress): Promise<SwarmView> {
   const deadline = performance.now() + r.timeoutMs;
   let last = '';
   const firstSeen = new Map<string, number>();

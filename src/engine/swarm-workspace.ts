@@ -30,7 +30,7 @@ export async function writeSwarmWorkspace(ws: Workspace, loaded: LoadedLab, opti
   }
   const cfg = renderHaproxyCfg(loaded.lab, options, 'swarm');
   // Pure, and it refuses what Swarm cannot do (auto ports) before anything is written.
-  const stack = renderStack({ lab: loaded.lab, options, workspace: ws.dir, haproxyCfg: cfg, zoneLabel });
+  const stack = renderStack({ lab: loaded.lab, options, workspace: ws.dir, haproxyCfg: cfg, zoneLabel, builds: loaded.builds });
   const file = stackFile(ws);
   const [marker, state] = await Promise.all([ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
   const createdFolder = await makeFolder(ws.dir, 0o700, true);

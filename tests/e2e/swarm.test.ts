@@ -1,15 +1,16 @@
 /**
- * `lab up|status|check|down --target swarm` with lab 09 on a real 3-node Docker Swarm that the test brings up in
+ * `lab up|status|check|scale|logs|reset|down --target swarm` with lab 09 on a real 3-node Docker Swarm that the test brings up in
  * network namespaces on this machine (tests/swarm/harness.sh; the machine's own engine is
- * never part of it): six replicas spread two per zone, every node's HAProxy sees all six UP,
+ * never part of it), with the images on the manager only (lab copies them to the other nodes): six replicas spread two per zone, every node's HAProxy sees all six UP,
  * requests through one node reach every replica, the zone drill drains zone c under load with
  * no failed request and gives it back with replicas on every zone, bad input exits 2/3 with nothing deployed
  * or drained, and down removes the stack. The swarm is torn down also when a test fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMissing, NODE_ADDRS, swarmDown, swarmUp } from '../swarm/harness.ts';
+import { harnessMissing, NODE_ADDRS, NODE_HOSTS, swarmDown, swarmUp } from '../swarm/harness.ts';
+import { hashBuildContext } from '../../src/config/build-hash.ts';
 import { join } from 'node:path';
-import { describeRun, docker, expectExit, LOCAL_HAPROXY, parseJson, REPO_ROOT, requireDocker, runLab, skipNote } from './helpers.ts';
+import { describeRun, docker, expectExit, LOCAL_HAPROXY, LOCAL_NODE, parseJson, REPO_ROOT, requireDocker, runLab, skipNote } from './helpers.ts';
 
 const engine = requireDocker();
 const missing = engine.ok ? harnessMissing() : engine.reason;
@@ -17,20 +18,23 @@ const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.
 if (missing && ci && engine.ok) throw new Error(`The swarm e2e test needs its harness in CI: ${missing}`);
 if (missing) console.warn(`[e2e] skipping the swarm test: ${missing}`);
 
-/** lab 09's app (lab 03's too); `npm run setup` builds it (lab up 03), and other e2e tests rebuild it. */
-const APP_IMAGE = 'lab/whoami:1';
+/** lab 09's app under the build-hash tag lab up gives it (core/swarm-images.ts hashTagged). */
+const WHOAMI = join(REPO_ROOT, 'compose', 'whoami');
+const APP_IMAGE = `lab/whoami:1-${hashBuildContext(WHOAMI)}`;
 const PROJECT = 'e2e-swarm';
 let host = '';
 const lab = (args: string[]) => runLab(['--host', host, ...args, '--project', PROJECT], { timeout: 90_000 });
 
 describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: ${missing})` : skipNote(engine)}`, () => {
   beforeAll(async () => {
-    const app = await docker(['image', 'inspect', APP_IMAGE]);
-    if (app.exitCode !== 0) {
-      const built = await docker(['build', '-q', '--build-arg', 'BASE_IMAGE=lab-local/node:20', '-t', APP_IMAGE, join(REPO_ROOT, 'compose', 'whoami')], { timeout: 120_000 });
+    // As on a classroom swarm: the images on the manager only, and lab up copies them to the
+    // other nodes (--node-host). The app is built here under the tag lab up would build it
+    // with on the manager: that build took 20-25 s of a loaded CI machine, over this file's budget.
+    if ((await docker(['image', 'inspect', APP_IMAGE])).exitCode !== 0) {
+      const built = await docker(['build', '-q', '--build-arg', `BASE_IMAGE=${LOCAL_NODE}`, '-t', APP_IMAGE, WHOAMI], { timeout: 120_000 });
       if (built.exitCode !== 0) throw new Error(`could not build ${APP_IMAGE}: ${built.stderr}`);
     }
-    const s = await swarmUp([LOCAL_HAPROXY, APP_IMAGE]);
+    const s = await swarmUp([LOCAL_HAPROXY, APP_IMAGE], true);
     host = s.host;
     console.info(`[swarm] harness up ${Math.round(s.upMs)} ms, images loaded ${Math.round(s.imagesMs)} ms`);
   }, 300_000);
@@ -56,10 +60,12 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     expect(expectExit(await runLab(['check', '03', '--zone-loss', 'c', '--project', `${PROJECT}-x`]), 2).stderr).toMatch(/--zone-loss needs --target swarm/);
   });
 
-  it('up 09: six replicas two per zone, every HAProxy sees six UP, traffic through one node reaches all six', async () => {
-    const r = expectExit(await lab(['--json', 'up', '09', '--target', 'swarm', '--timeout', '60']), 0);
+  it('up 09: finds the app on the manager under its build-hash tag, copies both images to n2 and n3; six replicas two per zone, every HAProxy sees six UP, traffic through one node reaches all six', async () => {
+    expectExit(await lab(['up', '09', '--target', 'swarm', '--node-host', 'n9=unix:///run/nowhere.sock']), 2);
+    const r = expectExit(await lab(['--json', 'up', '09', '--target', 'swarm', '--timeout', '60', '--node-host', NODE_HOSTS]), 0);
     const data = parseJson(r);
-    console.info(`[swarm] lab up: deploy ${data.timingsMs.deployMs} ms, ready ${data.timingsMs.readyMs} ms, total ${data.timingsMs.totalMs} ms`);
+    console.info(`[swarm] lab up: images ${data.timingsMs.imagesMs} ms, deploy ${data.timingsMs.deployMs} ms, ready ${data.timingsMs.readyMs} ms, total ${data.timingsMs.totalMs} ms`);
+    expect(data.images).toEqual({ built: [], copied: [{ node: 'n2', images: [APP_IMAGE, LOCAL_HAPROXY] }, { node: 'n3', images: [APP_IMAGE, LOCAL_HAPROXY] }], unreached: [] });
     expect(data.replicasPerZone, describeRun(r)).toEqual({ a: 2, b: 2, c: 2 });
     expect(data.haproxies).toHaveLength(3);
     for (const h of data.haproxies) {
@@ -112,6 +118,36 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     expect(rows).toEqual([['a', 'active', true], ['b', 'active', true], ['c', 'active', true]]);
     expect(status.nodes.reduce((sum: number, n: { replicas: number }) => sum + n.replicas, 0)).toBe(6);
   }, 90_000);
+
+  it('scale 9: docker service scale, every HAProxy sees nine UP, spread evenly over the zones; a bad count exits 2 with nothing changed', async () => {
+    expect(expectExit(await lab(['scale', '09', '0', '--target', 'swarm']), 2).stderr).toMatch(/<replicas>/);
+    const replicas = async () => (await docker(['-H', host, 'service', 'inspect', '--format', '{{.Spec.Mode.Replicated.Replicas}}', `${PROJECT}_app`])).stdout.trim();
+    expect(await replicas()).toBe('6');
+    const r = await lab(['--json', 'scale', '09', '9', '--target', 'swarm', '--timeout', '30']);
+    const data = parseJson(r);
+    console.info(`[swarm] lab scale 6 -> 9 in ${data.ms} ms: ${JSON.stringify(data.replicasPerZone)}`);
+    expect(r.exitCode, describeRun(r)).toBe(0);
+    expect(data).toMatchObject({ from: 6, to: 9, how: 'service scale' });
+    expect(await replicas()).toBe('9');
+    const perZone = Object.values(data.replicasPerZone) as number[];
+    expect(perZone.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(Math.max(...perZone) - Math.min(...perZone)).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('logs --target swarm: the app tasks of every node; an unknown service exits 2', async () => {
+    const data = parseJson(expectExit(await lab(['--json', 'logs', '09', 'app', '--target', 'swarm', '--tail', '5']), 0));
+    const nodes = new Set(data.lines.filter((l: string) => /listening on 8000/.test(l)).map((l: string) => /@(n\d)\b/.exec(l)?.[1]));
+    expect(nodes).toEqual(new Set(['n1', 'n2', 'n3']));
+    expect(expectExit(await lab(['logs', '09', 'db', '--target', 'swarm']), 2).stderr).toMatch(/Unknown service "db"/);
+  });
+
+  it('reset --target swarm --dry-run lists the lab stack and its workspace, removes nothing; --images exits 2', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'reset', '--target', 'swarm', '--dry-run']), 0));
+    expect(data).toMatchObject({ dryRun: true, removed: { stacks: [PROJECT] }, kept: [] });
+    expect(data.removed.workspaces).toHaveLength(1);
+    expect((await docker(['-H', host, 'service', 'ls', '-q'])).stdout.trim().split('\n')).toHaveLength(2);
+    expect(expectExit(await runLab(['--host', host, 'reset', '--target', 'swarm', '--images', '--yes']), 2).stderr).toMatch(/--images is not supported with --target swarm/);
+  });
 
   it('down removes the stack; a second down finds nothing', async () => {
     const data = parseJson(expectExit(await lab(['--json', 'down', '09', '--target', 'swarm']), 0));

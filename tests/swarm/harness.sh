@@ -4,10 +4,11 @@
 #
 #   harness.sh up              3 dockerds, each in its own network namespace, joined as a
 #                              3-manager swarm, node labels zone=a/b/c; prints the manager's host
-#   harness.sh images IMG...   docker save IMG... from the default engine (read only), docker
-#                              load into every node in parallel
+#   harness.sh images [--manager] IMG...   docker save IMG... from the default engine (read
+#                              only), docker load into every node in parallel (--manager: n1 only)
 #   harness.sh down            kill every process of the nodes by PID, delete the namespaces
-#   harness.sh host            the manager's DOCKER_HOST (unix:///run/<prefix>-n1.sock)
+#   harness.sh host            the manager's DOCKER_HOST (unix:///run/<prefix>-n1.sock); node
+#                              nI's engine is unix:///run/<prefix>-nI.sock (its hostname is nI)
 # env: LAB_SWARM_PREFIX (labsw), LAB_SWARM_BASE (/tmp/<prefix>), LAB_SWARM_NET (10.231.0)
 #
 # Layout: netns <p>-sw holds bridge br0 (the "switch"); veth <p>-h gives this machine
@@ -156,14 +157,17 @@ cmd_up() {
 }
 
 cmd_images() {
-  local t0 i; t0=$(now_ms)
-  [ $# -gt 0 ] || { log "usage: harness.sh images IMAGE..."; return 2; }
+  local t0 i nodes; t0=$(now_ms)
+  nodes=$(seq 1 $N)
+  # --manager: only node 1, as on a classroom swarm where lab copies to the others (--node-host).
+  if [ "${1:-}" = --manager ]; then nodes=1; shift; fi
+  [ $# -gt 0 ] || { log "usage: harness.sh images [--manager] IMAGE..."; return 2; }
   docker -H unix:///var/run/docker.sock save "$@" -o "$BASE/images.tar"
   local pids=()
-  for i in $(seq 1 $N); do dk "$i" load -q -i "$BASE/images.tar" >/dev/null & pids+=($!); done
+  for i in $nodes; do dk "$i" load -q -i "$BASE/images.tar" >/dev/null & pids+=($!); done
   for i in "${pids[@]}"; do wait "$i"; done
   rm -f "$BASE/images.tar"
-  log "$# image(s) loaded on $N nodes in $(( $(now_ms) - t0 )) ms"
+  log "$# image(s) loaded on node(s) $(echo $nodes) in $(( $(now_ms) - t0 )) ms"
 }
 
 case "${1:-}" in

@@ -37,11 +37,14 @@ async function run(args: string[], timeout: number): Promise<{ ms: number; stdou
   return { ms: performance.now() - t0, stdout: String(r.stdout).trim() };
 }
 
-/** Bring the swarm up and load the images; returns the manager's DOCKER_HOST and the times taken. */
-export async function swarmUp(images: string[]): Promise<{ host: string; upMs: number; imagesMs: number }> {
+/** Every node's engine for `lab up --node-host`: node nI (its hostname) listens on /run/labsw-nI.sock. */
+export const NODE_HOSTS = 'unix:///run/labsw-{hostname}.sock';
+
+/** Bring the swarm up and load the images (into the manager only with `managerOnly`); returns the manager's DOCKER_HOST and the times taken. */
+export async function swarmUp(images: string[], managerOnly = false): Promise<{ host: string; upMs: number; imagesMs: number }> {
   up = true; // harness.sh tears down itself when `up` fails; a later failure is ours to undo
   const { ms: upMs, stdout } = await run(['up'], 120_000);
-  const { ms: imagesMs } = await run(['images', ...images], 180_000);
+  const { ms: imagesMs } = await run(['images', ...(managerOnly ? ['--manager'] : []), ...images], 180_000);
   return { host: stdout.split('\n').pop()!, upMs, imagesMs };
 }
 

@@ -3,15 +3,16 @@ import { parse } from 'yaml';
 import { resolveOptions, type RenderFlags } from '../../src/core/options.ts';
 import { renderHaproxyCfg } from '../../src/core/render-haproxy.ts';
 import { renderStack, stackConfigName } from '../../src/core/render-stack.ts';
+import type { BuildContext } from '../../src/core/images.ts';
 import { lab03 } from '../helpers/lab03.ts';
 
 const lab = lab03();
 const WORKSPACE = '/tmp/lab-workspace';
 
-function render(flags: RenderFlags, zoneLabel = 'zone') {
+function render(flags: RenderFlags, zoneLabel = 'zone', builds?: Record<string, BuildContext>) {
   const { options } = resolveOptions(lab, flags);
   const cfg = renderHaproxyCfg(lab, options, 'swarm');
-  const text = renderStack({ lab, options, workspace: WORKSPACE, haproxyCfg: cfg, zoneLabel });
+  const text = renderStack({ lab, options, workspace: WORKSPACE, haproxyCfg: cfg, zoneLabel, ...(builds ? { builds } : {}) });
   return { cfg, text, model: parse(text) as StackFile };
 }
 
@@ -38,6 +39,13 @@ describe('renderStack (lab 03 on Docker Swarm)', () => {
     const { text, cfg } = render(flags);
     await expect(text).toMatchFileSnapshot(`__snapshots__/render-stack/${name}.stack.yml`);
     await expect(cfg).toMatchFileSnapshot(`__snapshots__/render-stack/${name}.haproxy.cfg`);
+  });
+
+  it('built: lab builds the app and the stack runs it under its build-hash tag (never a stale build on a node)', async () => {
+    const { text, model } = render({ image: ['haproxy:3.0=lab-local/haproxy:3.0'] }, 'zone', { app: { context: '/opt/lab/compose/whoami', hash: '0123456789abcdef' } });
+    await expect(text).toMatchFileSnapshot('__snapshots__/render-stack/built.stack.yml');
+    expect(model.services.app!.image).toBe('lab/whoami:1-0123456789abcdef');
+    expect(model.services.app!.build).toBeUndefined();
   });
 
   it('owns what Swarm needs: no build or depends_on, init, dnsrr, restart policy, host-mode ports, overlay network without a subnet', () => {
