@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interrupt, json, median, must, progress, summarize, table } from './measure.ts';
+import { interrupt, json, type Metric, median, must, progress, summarize, table } from './measure.ts';
 import { type CurvePoint, curveRows, type DrillEvent, drillTimes, slope } from './scenarios.ts';
 import { benchSwarm } from './swarm.ts';
 
@@ -42,16 +42,6 @@ const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
 env.LAB_IMAGES = process.env.LAB_IMAGES ?? 'node:20-alpine=lab-local/node:20,haproxy:3.0=lab-local/haproxy:3.0';
 
-interface Metric {
-  id: string;
-  label: string;
-  unit: 'ms' | 'x' | 'n';
-  samples: number[];
-  /** Pass when the median (or `value`) is at most this; no target means information only. */
-  max?: number;
-  /** Overrides the median, e.g. a ratio of two medians. */
-  value?: number;
-}
 const metrics: Metric[] = [];
 const metric = (m: Metric): Metric => (metrics.push(m), m);
 /** Progress, with the 1-minute load average at each step: other users of the engine show up here. */

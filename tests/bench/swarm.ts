@@ -6,16 +6,8 @@
  * down at the end, on failure, and when the process exits.
  */
 import { harnessCommand, harnessMissing, swarmDown, swarmUp } from '../swarm/harness.ts';
-import { json, type Timed } from './measure.ts';
+import { json, type Metric, type Timed } from './measure.ts';
 
-interface Metric {
-  id: string;
-  label: string;
-  unit: 'ms' | 'x' | 'n';
-  samples: number[];
-  max?: number;
-  value?: number;
-}
 interface SwarmBench {
   lab: (args: string[], ok?: number[]) => Promise<Timed>;
   metric: (m: Metric) => Metric;
