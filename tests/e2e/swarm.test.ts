@@ -23,6 +23,7 @@ if (missing) console.warn(`[e2e] skipping the swarm test: ${missing}`);
 const APP_IMAGE = 'lab/whoami:1';
 const PROJECT = 'e2e-swarm';
 let host = '';
+let crashed = false;
 const lab = (args: string[]) => runLab(['--host', host, ...args, '--project', PROJECT], { timeout: 90_000 });
 
 describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: ${missing})` : skipNote(engine)}`, () => {
@@ -37,7 +38,8 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     console.info(`[swarm] harness up ${Math.round(s.upMs)} ms, images loaded ${Math.round(s.imagesMs)} ms`);
   }, 300_000);
   afterAll(async () => {
-    if (host) await runLab(['--host', host, 'down', '09', '--target', 'swarm', '--project', PROJECT], { timeout: 60_000 });
+    // After the crash case the harness's teardown is the cleanup (see there).
+    if (host && !crashed) await runLab(['--host', host, 'down', '09', '--target', 'swarm', '--project', PROJECT], { timeout: 60_000 });
     console.info(`[swarm] harness down ${Math.round(await swarmDown())} ms`);
   }, 120_000);
 
@@ -130,7 +132,20 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('down removes the stack; a second down finds nothing', async () => {
+    const data = parseJson(expectExit(await lab(['--json', 'down', '09', '--target', 'swarm']), 0));
+    console.info(`[swarm] lab down ${data.timingsMs.down} ms`);
+    expect(data.removed.services).toHaveLength(2);
+    expect((await docker(['-H', host, 'service', 'ls', '-q'])).stdout.trim()).toBe('');
+    expect(parseJson(expectExit(await lab(['--json', 'down', '09', '--target', 'swarm']), 0)).running).toBe(false);
+  }, 60_000);
+
   it("zone drill: crashing zone c (its node killed) fails within lab 09's share, all six UP again in time, the node revived and zone c back", async () => {
+    // Last, on a stack of its own: after a crash and revive, `lab down` (docker stack rm) was seen
+    // to wait over 60 s for the crashed node's old tasks, so the down case runs before this one
+    // and the harness's teardown removes what is left.
+    crashed = true;
+    expectExit(await lab(['up', '09', '--target', 'swarm', '--timeout', '60']), 0);
     const r = await lab(['--json', 'check', '09', '--target', 'swarm', '--zone-loss', 'c', '--rate', '50', '--crash-command', harnessCommand('crash', 3), '--revive-command', harnessCommand('revive', 3)]);
     const data = parseJson(r);
     const drill = data.checks[0].data;
@@ -144,14 +159,5 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     expect(drill.upMs).toBeLessThanOrEqual(20_000);
     const nodes = await docker(['-H', host, 'node', 'ls', '--format', '{{.Hostname}} {{.Status}}']);
     expect(nodes.stdout.trim().split('\n').sort()).toEqual(['n1 Ready', 'n2 Ready', 'n3 Ready']);
-  }, 120_000);
-
-  it('down removes the stack; a second down finds nothing', async () => {
-    const data = parseJson(expectExit(await lab(['--json', 'down', '09', '--target', 'swarm']), 0));
-    console.info(`[swarm] lab down ${data.timingsMs.down} ms`);
-    expect(data.removed.services).toHaveLength(2);
-    expect((await docker(['-H', host, 'service', 'ls', '-q'])).stdout.trim()).toBe('');
-    expect(parseJson(expectExit(await lab(['--json', 'down', '09', '--target', 'swarm']), 0)).running).toBe(false);
-  }, 60_000);
-
+  }, 180_000);
 });
