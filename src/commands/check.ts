@@ -8,7 +8,7 @@ import { loadLab } from '../config/labs.ts';
 import { CheckFailedError, ExitError, UsageError } from '../core/errors.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { refuseOneEngine } from '../core/swarm.ts';
-import { DEFAULT_ZONE_BUDGET } from '../core/zone-drill.ts';
+import { budgetFor, crashOptions } from '../core/zone-drill.ts';
 import { shortId } from '../core/lab-id.ts';
 import { parseCount, projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
@@ -23,7 +23,8 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
   const sel = { requests: parseCount(opts.requests, '--requests', 100_000), concurrency: parseCount(opts.concurrency, '--concurrency', 256), failover: opts.failover };
   const { lab } = loadLab(opts.lab);
   const project = projectFor(opts.project, () => lab.id);
-  if (opts.target === 'swarm' || opts.zoneLoss !== undefined) return checkSwarm(ctx, opts, lab, project);
+  const crash = crashOptions(opts);
+  if (opts.target === 'swarm' || opts.zoneLoss !== undefined) return checkSwarm(ctx, opts, lab, project, crash);
   refuseOneEngine(lab, `lab check ${opts.lab} --target swarm --zone-loss <zone>`);
   // Locked like up and down: a concurrent down or scale would pull the lab from under the drill.
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
@@ -46,16 +47,16 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
 }
 
 /** --target swarm: the zone drill (the lab's other checks run on one engine). */
-async function checkSwarm(ctx: Context, opts: CheckOptions, lab: Lab, project: string): Promise<void> {
+async function checkSwarm(ctx: Context, opts: CheckOptions, lab: Lab, project: string, crash: ReturnType<typeof crashOptions>): Promise<void> {
   if (opts.target !== 'swarm') throw new UsageError('--zone-loss needs --target swarm: a zone is a group of swarm nodes, and one engine has none', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)` });
   if (opts.zoneLoss === undefined) throw new UsageError('lab check --target swarm runs the zone drill: name the zone to lose with --zone-loss <zone>', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)` });
   if (opts.failover) throw new UsageError('--failover runs on one engine; with --target swarm use --zone-loss <zone>', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone>` });
   const zone = opts.zoneLoss;
   const rate = parseCount(opts.rate, '--rate', 1000) ?? 50;
-  const budget = { ...DEFAULT_ZONE_BUDGET, ...lab.zoneLoss };
+  const budget = budgetFor(crash ? 'crash' : 'drain', lab.zoneLoss);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const { zoneDrill } = await import('../engine/zone-drill.ts');
-  const result = await withProjectLock(ctx, endpoint, project, `check ${opts.lab} --zone-loss ${zone}`, () => zoneDrill(ctx, { project, ref: opts.lab, zone, budget, rate }));
+  const result = await withProjectLock(ctx, endpoint, project, `check ${opts.lab} --zone-loss ${zone}`, () => zoneDrill(ctx, { project, ref: opts.lab, zone, budget, rate, crash }));
   printResults(ctx, project, [result]);
   if (result.verdict === 'FAIL') throw new ExitError(new CheckFailedError(`the zone drill failed: ${result.reason}`));
 }

@@ -108,6 +108,10 @@ const ClientsSchema = z
 const ZoneLossSchema = z.strictObject({
   maxFailed: z.number().int().min(0).default(0).describe('Failed client requests allowed while a zone is lost.'),
   recoverWithin: z.number().min(1).max(600).default(10).describe('Seconds from the fault until every surviving HAProxy has every replica UP again.'),
+  crash: z.strictObject({
+    maxFailedPercent: z.number().min(0).max(100).default(0.5).describe('Failed client requests allowed when the zone crashes, in percent of those sent.'),
+    recoverWithin: z.number().min(1).max(600).default(10).describe('Seconds from the crash until every surviving HAProxy has every replica UP again.'),
+  }).optional().describe('The budget of a crash of the zone (lab check --zone-loss <zone> --crash-command <cmd>).'),
 });
 
 export const LabSchema = z.strictObject({

@@ -25,8 +25,11 @@ export interface SwarmView {
 /** The stack's own overlay network (render-stack.ts names it `lab`). */
 export const stackNetwork = (project: string): string => `${project}_lab`;
 
-/** Read the view. `withStats`: also read the stats of the HAProxy running on each node. */
-export async function readSwarmView(engine: Engine, project: string, creds: Pick<RenderOptions, 'statsPort' | 'statsUser' | 'statsPassword'>, withStats = true): Promise<SwarmView> {
+/**
+ * Read the view. `withStats`: also read the stats of the HAProxy running on each node, except
+ * on the nodes in `skip` (a crashed node's HAProxy never answers, and each try costs a timeout).
+ */
+export async function readSwarmView(engine: Engine, project: string, creds: Pick<RenderOptions, 'statsPort' | 'statsUser' | 'statsPassword'>, withStats = true, skip: ReadonlySet<string> = new Set()): Promise<SwarmView> {
   const [nodes, { owned, foreign }] = await Promise.all([listNodes(engine.docker), stackServices(engine.docker, project)]);
   const tasks = await serviceTasks(engine.docker, owned, stackNetwork(project));
   const haproxyNodes = new Set(tasks.filter((t) => t.service === 'haproxy' && t.state === 'running' && t.desired === 'running').map((t) => t.nodeId));
@@ -34,7 +37,7 @@ export async function readSwarmView(engine: Engine, project: string, creds: Pick
     ? []
     : await Promise.all(
         nodes
-          .filter((n) => haproxyNodes.has(n.id))
+          .filter((n) => haproxyNodes.has(n.id) && !skip.has(n.id))
           .map(async (node): Promise<NodeHaproxy> => {
             // Host-mode ports: each node's HAProxy listens on that node's own address.
             const stats = { host: node.addr, port: creds.statsPort ?? 0, user: creds.statsUser, password: creds.statsPassword };

@@ -6,15 +6,18 @@
  * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_DRILL_REPS
  * (failover drills, 3), BENCH_TEST_REPS (lab test, 2), BENCH_CURVE (replica counts, "1,10,25,50,100").
  * Quick mode (`npm run bench -- --quick` or BENCH_QUICK=1): fewer samples and a curve to 25.
- * BENCH_ONLY=cli,up,scale,failover,rollout,curve,test runs only those parts (to iterate on one figure).
+ * BENCH_ONLY=cli,up,scale,failover,rollout,curve,test,swarm runs only those parts (to iterate on one figure).
+ * swarm (tests/bench/swarm.ts, root only, BENCH_SWARM_REPS, default 3) runs only when named: it
+ * brings up the 3-node test swarm of tests/swarm/harness.sh.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interrupt, json, median, must, progress, summarize, table } from './measure.ts';
+import { interrupt, json, type Metric, median, must, progress, summarize, table } from './measure.ts';
 import { type CurvePoint, curveRows, type DrillEvent, drillTimes, slope } from './scenarios.ts';
+import { benchSwarm } from './swarm.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist', 'index.js');
@@ -29,6 +32,7 @@ const CURVE = (process.env.BENCH_CURVE ?? (QUICK ? '1,10,25' : '1,10,25,50,100')
 const CLI_RUNS = QUICK ? 5 : 10;
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const runs = (part: string) => !ONLY || ONLY.includes(part);
+const SWARM_REPS = count('BENCH_SWARM_REPS', QUICK ? 1 : 3);
 
 const PROJECT = `bench-${process.pid}`;
 const RAW = `bench-raw-${process.pid}`;
@@ -38,16 +42,6 @@ const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
 env.LAB_IMAGES = process.env.LAB_IMAGES ?? 'node:20-alpine=lab-local/node:20,haproxy:3.0=lab-local/haproxy:3.0';
 
-interface Metric {
-  id: string;
-  label: string;
-  unit: 'ms' | 'x' | 'n';
-  samples: number[];
-  /** Pass when the median (or `value`) is at most this; no target means information only. */
-  max?: number;
-  /** Overrides the median, e.g. a ratio of two medians. */
-  value?: number;
-}
 const metrics: Metric[] = [];
 const metric = (m: Metric): Metric => (metrics.push(m), m);
 /** Progress, with the 1-minute load average at each step: other users of the engine show up here. */
@@ -125,6 +119,8 @@ async function main() {
   // 2. Warm-up, not counted: builds lab/whoami:1 if needed; read HAProxy's version off the running container.
   step('warm-up: lab up / down (not counted)');
   await labUp(3);
+  // The swarm part: only when named (it needs root and brings up three engines).
+  if (ONLY?.includes('swarm')) await benchSwarm({ lab, metric, step, reps: SWARM_REPS, images: ['lab-local/haproxy:3.0', 'lab/whoami:1'] });
   const haproxyId = lines(text('docker', ['ps', '-q', '--filter', `label=lab.project=${PROJECT}`, '--filter', 'label=com.docker.compose.service=haproxy']))[0];
   if (haproxyId) {
     const image = text('docker', ['inspect', '--format', '{{.Config.Image}}', haproxyId]);

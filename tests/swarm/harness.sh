@@ -6,6 +6,10 @@
 #                              3-manager swarm, node labels zone=a/b/c; prints the manager's host
 #   harness.sh images [--manager] IMG...   docker save IMG... from the default engine (read
 #                              only), docker load into every node in parallel (--manager: n1 only)
+#   harness.sh crash I         crash node I as a power cut would: its link down first (the others
+#                              get no RST, only silence), then every process of it SIGKILLed; its
+#                              data stays, so `revive` brings the same node back
+#   harness.sh revive I        link up, start node I's dockerd again: it rejoins the swarm itself
 #   harness.sh down            kill every process of the nodes by PID, delete the namespaces
 #   harness.sh host            the manager's DOCKER_HOST (unix:///run/<prefix>-n1.sock); node
 #                              nI's engine is unix:///run/<prefix>-nI.sock (its hostname is nI)
@@ -127,6 +131,28 @@ cmd_down() {
   log "down in $(( $(now_ms) - t0 )) ms"
 }
 
+node_index() {
+  case "${1:-}" in [1-9]) [ "$1" -le $N ] && return 0 ;; esac
+  log "no node '${1:-}': give 1..$N"; return 2
+}
+
+cmd_crash() {
+  local t0; t0=$(now_ms); node_index "$1"
+  [ -e "/run/netns/$P-n$1" ] || { log "no swarm named $P is up"; return 1; }
+  ip -n "$P-sw" link set "p$1" down
+  node_kill "$1"
+  log "n$1 crashed (link down, processes killed) in $(( $(now_ms) - t0 )) ms"
+}
+
+cmd_revive() {
+  local t0; t0=$(now_ms); node_index "$1"
+  [ -z "$(node_pids "$1")" ] || { log "n$1 is running: crash it first"; return 1; }
+  ip -n "$P-sw" link set "p$1" up
+  node_start "$1"
+  wait_sock "$1"
+  log "n$1 revived (its dockerd answers; it rejoins the swarm by itself) in $(( $(now_ms) - t0 )) ms"
+}
+
 cmd_up() {
   local t0 i mt id; t0=$(now_ms)
   if [ -e "/run/netns/$P-sw" ]; then log "a swarm named $P is up already (harness.sh down removes it)"; return 1; fi
@@ -173,7 +199,9 @@ cmd_images() {
 case "${1:-}" in
   up) cmd_up ;;
   images) shift; cmd_images "$@" ;;
+  crash) cmd_crash "${2:-}" ;;
+  revive) cmd_revive "${2:-}" ;;
   down) cmd_down ;;
   host) sock 1 ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,24p' "$0" >&2; exit 2 ;;
 esac

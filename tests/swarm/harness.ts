@@ -22,6 +22,9 @@ export function harnessMissing(): string | undefined {
   return undefined;
 }
 
+/** A shell command lab runs as --crash-command or --revive-command: the harness kills or restarts node `n`. */
+export const harnessCommand = (step: 'crash' | 'revive', n: number): string => `bash '${SCRIPT}' ${step} ${n}`;
+
 let up = false;
 /** Teardown that runs even when vitest is killed mid-file: only the harness's own PIDs and namespaces. */
 const downSync = () => {
