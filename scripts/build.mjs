@@ -5,10 +5,26 @@
  * than Node's own start (see README, Performance). One chunk per command: `--splitting` keeps
  * program.ts's dynamic imports, so `lab list` still loads no Docker or HTTP code.
  */
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const outdir = new URL('../dist/', import.meta.url).pathname;
+const root = new URL('../', import.meta.url).pathname;
+const outdir = join(root, 'dist');
+/**
+ * The build's id: a hash of every source file and of the dependencies' versions. src/config/lab-cache.ts
+ * keys its entries by it, so a build that parses or validates lab files differently never reads
+ * what another build cached.
+ */
+const buildId = () => {
+  const hash = createHash('sha256');
+  const files = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  for (const path of [...files.map((e) => join(e.parentPath, e.name)).sort(), join(root, 'package.json'), join(root, 'package-lock.json')]) {
+    hash.update(`${path.slice(root.length)}\0`).update(readFileSync(path)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+};
 // Chunk names carry a hash of their code: remove the previous build's chunks.
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -24,5 +40,6 @@ await build({
   // CommonJS dependencies call require() for Node's built-ins, which an ES module lacks: every
   // chunk gets one (https://github.com/evanw/esbuild/issues/1921).
   banner: { js: "import { createRequire as __labCreateRequire } from 'node:module';\nconst require = __labCreateRequire(import.meta.url);" },
+  define: { __LAB_BUILD_ID__: JSON.stringify(buildId()) },
   logLevel: 'warning',
 });
