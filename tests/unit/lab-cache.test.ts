@@ -18,6 +18,13 @@ const labTree = (title = 'Cached lab') => ({
   '05-cached/app/Dockerfile': 'FROM scratch\n',
 });
 
+/** The lab above in a folder of its own, and a LAB_HOME of its own. */
+async function cachedLab(): Promise<{ dir: string; file: string; env: { LAB_HOME: string } }> {
+  const dir = await tmpDir();
+  await writeTree(dir, labTree());
+  return { dir, file: join(dir, '05-cached', 'lab.yaml'), env: { LAB_HOME: await tmpDir() } };
+}
+
 describe('the cache of validated labs (lab list, show, validate)', () => {
   it.each(listLabFiles([LABS_DIR]).map((l) => [l.id, l.file]))('%s: a hit is what readLab gives, field for field', async (_id, file) => {
     const env = { LAB_HOME: await tmpDir() };
@@ -28,10 +35,7 @@ describe('the cache of validated labs (lab list, show, validate)', () => {
   });
 
   it('answers from the entry while the file and the build are the same, and parses again when either changes', async () => {
-    const dir = await tmpDir();
-    await writeTree(dir, labTree());
-    const file = join(dir, '05-cached', 'lab.yaml');
-    const env = { LAB_HOME: await tmpDir() };
+    const { file, env } = await cachedLab();
     expect((await readLabCached(file, env, BUILD)).lab?.lab.title).toBe('Cached lab');
     const [entry] = entries(env.LAB_HOME);
     // Mark the entry: a read that returns the mark was answered from the cache.
@@ -50,10 +54,7 @@ describe('the cache of validated labs (lab list, show, validate)', () => {
   });
 
   it('checks the file system on a hit: a Dockerfile removed since is reported at its line', async () => {
-    const dir = await tmpDir();
-    await writeTree(dir, labTree());
-    const file = join(dir, '05-cached', 'lab.yaml');
-    const env = { LAB_HOME: await tmpDir() };
+    const { dir, file, env } = await cachedLab();
     expect((await readLabCached(file, env, BUILD)).problems).toEqual([]);
     rmSync(join(dir, '05-cached', 'app', 'Dockerfile'));
     const r = await readLabCached(file, env, BUILD);
@@ -63,10 +64,7 @@ describe('the cache of validated labs (lab list, show, validate)', () => {
   });
 
   it('an entry that is not JSON is a miss; without a build id (run from src) nothing is cached', async () => {
-    const dir = await tmpDir();
-    await writeTree(dir, labTree());
-    const file = join(dir, '05-cached', 'lab.yaml');
-    const env = { LAB_HOME: await tmpDir() };
+    const { file, env } = await cachedLab();
     await readLabCached(file, env, BUILD);
     writeFileSync(entries(env.LAB_HOME)[0]!, '{"key": ');
     expect((await readLabCached(file, env, BUILD)).lab?.lab.title).toBe('Cached lab');
