@@ -14,7 +14,8 @@ import { LabFileError, type FileProblem } from '../core/errors.ts';
  * per lab file, under a key that is the hash of lab's build and of the file's whole text: any
  * change of either is a miss, which parses and validates again. What only the file system can
  * tell (Dockerfiles, solution and starter files) is checked on every read, hit or miss. Only
- * these three read-only commands use it; commands that start or grade labs parse every time.
+ * these three read-only commands use it, for the labs lab finds in its lab directories (a
+ * bounded set); commands that start or grade labs parse every time.
  */
 
 /** The build's own id (scripts/build.mjs: a hash of the sources and dependencies); unset when run from src, which caches nothing. */
@@ -28,7 +29,7 @@ const hashOf = hashOnce();
 
 /** readLab (labs.ts), answered from the cache when the file and the build are those it was cached for. */
 export async function readLabCached(file: string, env: NodeJS.ProcessEnv, build = BUILD_ID, displayName = displayPath(file)): Promise<Read> {
-  const full = async (): Promise<Read> => (await import('./labs.ts')).readLab(file, displayName, hashOf);
+  const full = () => readLabFresh(file, displayName);
   if (!build) return full();
   const read = readLabText(file, displayName);
   if ('problems' in read) return read;
@@ -44,6 +45,9 @@ export async function readLabCached(file: string, env: NodeJS.ProcessEnv, build 
   if (fresh.lab) store(entry, key, fresh.lab.lab);
   return fresh;
 }
+
+/** readLab (labs.ts) without the cache, loading yaml and zod only now. */
+export const readLabFresh = async (file: string, displayName = displayPath(file)): Promise<Read> => (await import('./labs.ts')).readLab(file, displayName, hashOf);
 
 /** loadLab (labs.ts) through the cache. */
 export async function loadLabCached(ref: string, env: NodeJS.ProcessEnv): Promise<LoadedLab> {
