@@ -1,4 +1,5 @@
-import { listLabFiles, readLab } from '../config/labs.ts';
+import { listLabFiles } from '../config/lab-files.ts';
+import { readLabCached } from '../config/lab-cache.ts';
 import type { Context } from '../cli/context.ts';
 import { groupBySection, minutesText } from '../core/catalog.ts';
 import { renderTable } from '../core/report.ts';
@@ -8,8 +9,8 @@ import { pick, pickLanguage } from '../core/localized.ts';
 /** The labs, grouped by the course section each teaches, with its tasks and expected duration. */
 export async function list(ctx: Context, opts: { lang?: string } = {}): Promise<void> {
   const lang = pickLanguage(opts.lang, ctx.env);
-  const labs = listLabFiles().map(({ id, file }) => {
-    const { lab, problems } = readLab(file);
+  const read = await Promise.all(listLabFiles().map(async ({ id, file }) => ({ id, file, ...(await readLabCached(file, ctx.env)) })));
+  const labs = read.map(({ id, file, lab, problems }) => {
     const l = lab?.lab;
     return {
       id,

@@ -1,12 +1,13 @@
 import { labServices } from '../core/services.ts';
-import { findLab, loadLab, readLab } from '../config/labs.ts';
+import { findLab } from '../config/lab-files.ts';
+import { loadLabCached, readLabCached } from '../config/lab-cache.ts';
 import { minutesText } from '../core/catalog.ts';
 import type { Context } from '../cli/context.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
 
 export async function show(ctx: Context, opts: { lab: string; lang?: string }): Promise<void> {
-  const { lab, file } = loadLab(opts.lab);
+  const { lab, file } = await loadLabCached(opts.lab, ctx.env);
   const lang = pickLanguage(opts.lang, ctx.env);
   const { out } = ctx;
   const d = lab.defaults;
@@ -19,7 +20,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   if (about.length) out.result(`${about.join(', ')}\n`);
   if (lab.prerequisites.length) {
     out.result(`${out.c.bold('Prerequisites')} (labs to do first)`);
-    for (const id of lab.prerequisites) out.result(`  - ${id}${titleOf(id, lang) ?? ' (not among the labs lab finds)'}`);
+    for (const id of lab.prerequisites) out.result(`  - ${id}${(await titleOf(id, lang, ctx.env)) ?? ' (not among the labs lab finds)'}`);
     out.result('');
   }
   out.result(out.c.bold('Goals'));
@@ -46,9 +47,9 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
 }
 
 /** ": <title>" of another lab, or undefined when lab does not find it or it does not parse. */
-function titleOf(id: string, lang: Parameters<typeof pick>[1]): string | undefined {
+async function titleOf(id: string, lang: Parameters<typeof pick>[1], env: NodeJS.ProcessEnv): Promise<string | undefined> {
   try {
-    const { lab } = readLab(findLab(id).file);
+    const { lab } = await readLabCached(findLab(id).file, env);
     return lab ? `: ${pick(lab.lab.title, lang)}` : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { displayPath, listLabFiles, readLab } from '../config/labs.ts';
+import { displayPath, listLabFiles } from '../config/lab-files.ts';
+import { readLabCached, readLabFresh } from '../config/lab-cache.ts';
 import type { Context } from '../cli/context.ts';
 import { LabFileError, type FileProblem } from '../core/errors.ts';
 
@@ -8,11 +9,13 @@ import { LabFileError, type FileProblem } from '../core/errors.ts';
 export async function validate(ctx: Context, opts: { paths: string[] }): Promise<void> {
   const files = opts.paths.length ? opts.paths.map((p) => labFileOf(resolve(ctx.cwd, p))) : listLabFiles().map((l) => l.file);
   const problems: FileProblem[] = [];
-  const results = files.map((file) => {
-    const r = readLab(file);
+  // The labs lab finds are cached (lab-cache.ts); a file named by path is one being written, read afresh and never stored.
+  const read = opts.paths.length ? readLabFresh : (file: string) => readLabCached(file, ctx.env);
+  const results = await Promise.all(files.map(async (file) => {
+    const r = await read(file);
     problems.push(...r.problems);
     return { file: displayPath(file), valid: r.problems.length === 0, problems: r.problems };
-  });
+  }));
   if (problems.length) throw new LabFileError(problems, 'Fix the problems above, then run lab validate again');
   ctx.out.data({ outcome: 'success', files: results });
   for (const r of results) ctx.out.result(`${ctx.out.c.green('✔')} ${r.file}`);

@@ -19,3 +19,9 @@ export function hashBuildContext(dir: string): string {
   walk(dir);
   return hash.digest('hex').slice(0, 16);
 }
+
+/** hashBuildContext, each folder hashed once for the life of the returned function (labs' services often share a context). */
+export function hashOnce(): (dir: string) => string {
+  const hashes = new Map<string, string>();
+  return (dir) => hashes.get(dir) ?? hashes.set(dir, hashBuildContext(dir)).get(dir)!;
+}
