@@ -1,6 +1,6 @@
-import { addrIp, type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
+import { type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
 import { failuresByCause, formatTimeline, mergeTimeline, type RequestMark, seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
-import { checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
+import { addrIp, checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
 import { replicasOf } from '../core/services.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';

@@ -1,4 +1,4 @@
-import { backendServers, checkedUp } from '../core/haproxy-servers.ts';
+import { addrIp, backendServers, checkedUp } from '../core/haproxy-servers.ts';
 import type { LoadSummary } from '../core/load-summary.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeKill } from '../core/verdicts-kill.ts';
@@ -53,7 +53,7 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     const deadline = performance.now() + BACK_TIMEOUT_MS;
     while (!signal?.aborted && performance.now() < deadline) {
       const rows = await readStats(t.stats).catch(() => []);
-      if (backendServers(rows, check.service).some((s) => checkedUp(s) && s.addr?.split(':')[0] === ip)) {
+      if (backendServers(rows, check.service).some((s) => checkedUp(s) && addrIp(s) === ip)) {
         downMs = performance.now() - killedAt;
         break;
       }
