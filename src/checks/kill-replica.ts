@@ -1,9 +1,8 @@
-import { addrIp, backendServers, checkedUp } from '../core/haproxy-servers.ts';
 import type { LoadSummary } from '../core/load-summary.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeKill } from '../core/verdicts-kill.ts';
-import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
+import { restartReplica } from './restart-replica.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
@@ -46,19 +45,11 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     await container.kill();
     note(`killed ${victim.name} (1 of ${running.length} ${check.service} replica(s))`);
     await sleep(check.down * 1000);
-    await container.start();
-    restarted = true;
-    note(`started ${victim.name} again`);
-    const ip = Object.values((await container.inspect()).NetworkSettings.Networks)[0]?.IPAddress;
-    const deadline = performance.now() + BACK_TIMEOUT_MS;
-    while (!signal?.aborted && performance.now() < deadline) {
-      const rows = await readStats(t.stats).catch(() => []);
-      if (backendServers(rows, check.service).some((s) => checkedUp(s) && addrIp(s) === ip)) {
-        downMs = performance.now() - killedAt;
-        break;
-      }
-      await sleep(200);
-    }
+    const back = await restartReplica(t, victim, { backend: check.service, timeoutMs: BACK_TIMEOUT_MS, signal, onStarted: () => {
+      restarted = true;
+      note(`started ${victim.name} again`);
+    } });
+    if (back.upAt !== null) downMs = back.upAt - killedAt;
     atBack = merged(await load.snapshot());
     note(downMs === null ? `${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s` : `HAProxy has ${victim.name} UP again`);
   } finally {
