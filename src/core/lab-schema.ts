@@ -166,11 +166,15 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
   const unknownService = (c: { service?: string }, at: (string | number)[]) => {
     if (c.service !== undefined && !names.includes(c.service)) issue([...at, 'service'], `"${c.service}" is not a service of this lab: ${names.join(', ')}`);
   };
-  lab.checks.forEach((c, i) => unknownService(c, ['checks', i]));
+  lab.checks.forEach((c, i) => {
+    unknownService(c, ['checks', i]);
+  });
   // A task's check that aims at a service by name (rollout's defaults to app and is judged when it runs).
-  lab.tasks.forEach((t, i) => t.checks.forEach((c, j) => {
-    if (AIMED_KINDS.includes(c.kind)) unknownService(c, ['tasks', i, 'checks', j]);
-  }));
+  lab.tasks.forEach((t, i) => {
+    t.checks.forEach((c, j) => {
+      if (AIMED_KINDS.includes(c.kind)) unknownService(c, ['tasks', i, 'checks', j]);
+    });
+  });
   const byPath = new Map<string, string>();
   for (const [name, s] of entries) {
     if (s.path === undefined) continue;
