@@ -254,7 +254,7 @@ async function main() {
 }
 
 function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; drills: DrillEvent[][] }, startedAt: string): void {
-  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${Math.round(v)} ms`);
+  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`);
   const shown = metrics.filter((m) => m.samples.length || m.value !== undefined);
   const rows = shown.map((m) => {
     const s = summarize(m.samples);
