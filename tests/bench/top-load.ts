@@ -126,23 +126,30 @@ async function refreshTimes(ctx: TopLoadContext): Promise<void> {
   ctx.metric({ id: 'top.refresh.worst', label: '  the slowest of them', unit: 'ms', samples: [], value: Math.max(...samples), max: 1100 });
 }
 
-interface LoadJson { sent: number; failed: number; rps: number; durationMs: number; latencyMs: { p50: number; p95: number } }
+interface LoadJson { sent: number; failed: number; failures: Record<string, number>; durationMs: number; latencyMs: { p50: number; p95: number } }
 
-/** `lab load` at rising rates until it falls behind or fails: the highest rate it sustained. */
+/**
+ * `lab load` at rising rates until it falls behind or fails: the highest rate it sustained. A
+ * step that misses is run once more before the run stops: on a machine shared with other test
+ * runs one hiccup is not the limit.
+ */
 async function loadSteps(ctx: TopLoadContext): Promise<void> {
   const rates = ctx.quick ? [500, 1000, 2000] : [500, 1000, 1500, 2000, 3000, 4000];
   const seconds = ctx.quick ? 4 : 8;
   let best = 0;
   let bestAchieved = 0;
-  for (const rate of rates) {
-    ctx.step(`lab load 03 --rate ${rate} --duration ${seconds}`);
+  const once = async (rate: number, attempt: number) => {
+    ctx.step(`lab load 03 --rate ${rate} --duration ${seconds}${attempt ? ' (again)' : ''}`);
     const r = json<LoadJson>(await ctx.lab(['load', '03', '--project', ctx.project, '--rate', String(rate), '--duration', String(seconds), '--json'], [0, 1]));
     const achieved = r.sent / (r.durationMs / 1000);
-    const failedShare = r.sent ? r.failed / r.sent : 1;
-    const kept = achieved >= 0.95 * rate && failedShare <= 0.001;
-    ctx.metric({ id: `load.step${rate}`, label: `  lab load --rate ${rate}: requests/s sent (${r.failed} failed, p95 ${Math.round(r.latencyMs.p95)} ms)${kept ? '' : ', not sustained'}`, unit: 'n', samples: [achieved] });
+    const kept = achieved >= 0.95 * rate && (r.sent ? r.failed / r.sent : 1) <= 0.001;
+    const causes = Object.entries(r.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+    ctx.metric({ id: `load.step${rate}${attempt ? '.again' : ''}`, label: `  lab load --rate ${rate}${attempt ? ' (again)' : ''}: requests/s sent (${r.failed} failed${causes ? `: ${causes}` : ''}, p95 ${Math.round(r.latencyMs.p95)} ms)${kept ? '' : ', not sustained'}`, unit: 'n', samples: [achieved] });
     bestAchieved = Math.max(bestAchieved, achieved);
-    if (!kept) break;
+    return kept;
+  };
+  for (const rate of rates) {
+    if (!(await once(rate, 0)) && !(await once(rate, 1))) break;
     best = rate;
   }
   ctx.metric({ id: 'load.sustained', label: 'lab load: highest rate sustained (≥95% sent, ≤0.1% failed)', unit: 'n', samples: [], value: best, min: 1000 });
@@ -155,6 +162,8 @@ export async function benchTopLoad(ctx: TopLoadContext, parts: { top: boolean; l
   try {
     if (parts.top) await refreshTimes(ctx);
     else await ctx.lab(['up', '03', '--project', ctx.project, '-n', '3', '--app-port', 'auto', '--stats-port', 'auto', '--timeout', '180', '--json']);
+    // Let the lab settle after top's state changes (app1 back from maint) before loading it.
+    if (parts.load) await sleep(3000);
     if (parts.load) await loadSteps(ctx);
   } finally {
     await ctx.lab(['down', '03', '--project', ctx.project, '--json']).catch(() => undefined);
