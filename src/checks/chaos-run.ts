@@ -1,8 +1,7 @@
 import { type ChaosEvent, type ChaosSettings, chaosSchedule, TAIL_MS } from '../core/chaos-plan.ts';
 import { seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
 import { isAppFault } from '../core/fault-request.ts';
-import { addrIp } from '../core/drill-fault.ts';
-import { describeServer } from '../core/haproxy-servers.ts';
+import { addrIp, describeServer } from '../core/haproxy-servers.ts';
 import { RuntimeError } from '../core/errors.ts';
 import type { LoadSummary } from '../core/load-summary.ts';
 import { type ChaosOutcome, type ChaosVerdict, judgeChaos, type Slo } from '../core/verdicts-chaos.ts';

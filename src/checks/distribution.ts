@@ -7,7 +7,7 @@ import { judgeDistribution } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
-import { replicasOf } from '../core/services.ts';
+import { checkAim, replicasOf } from '../core/services.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
 export interface LoadSettings {
@@ -41,13 +41,14 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
 }
 
 /** Send a burst through the app port and judge HAProxy's per-server deltas. */
-export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance' | 'service' | 'path'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
+  const { backend, path } = checkAim(t.services, check);
   const before = await readStats(t.stats);
   // Judged against what HAProxy runs (its stats say), never what lab believes it wrote.
-  const running = judgedConfig(t.options, before, t.backend);
+  const running = judgedConfig(t.options, before, backend);
   const { mode, algorithm, sticky } = running;
-  const replicas = replicasOf(t.options, t.backend);
+  const replicas = replicasOf(t.options, backend);
   const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
   if (running.unjudgeable) {
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
@@ -55,7 +56,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   }
   // The verdicts of sticky, source and first are about one client: send from one then.
   const pinning = sticky || algorithm === 'source' || algorithm === 'first';
-  const senders = await t.traffic.run({ path: '/', requests: load.requests, concurrency: load.concurrency, keepAlive: mode === 'http', cookies: sticky }, pinning ? 1 : undefined, signal);
+  const senders = await t.traffic.run({ path, requests: load.requests, concurrency: load.concurrency, keepAlive: mode === 'http', cookies: sticky }, pinning ? 1 : undefined, signal);
   const summary = merged(senders);
   const client = { sent: summary.sent, failed: summary.failed, byServer: summary.byServedBy, errors: summary.errors, ms: summary.durationMs };
   const after = await readStats(t.stats);
@@ -64,7 +65,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     mode,
     sticky,
     replicas,
-    deltas: deltas(before, after, mode, t.backend),
+    deltas: deltas(before, after, mode, backend),
     requests: client.sent,
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,
@@ -73,11 +74,11 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const errors = frontendErrors(before, after);
   const report = [
     ...note,
-    `${client.sent} requests to ${t.traffic.kind === 'clients' ? `HAProxy from ${senders.length > 1 ? `${senders.length} clients` : 'one client'} in the lab network` : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
+    `${client.sent} requests${path === '/' ? '' : ` for ${path}`} to ${t.traffic.kind === 'clients' ? `HAProxy from ${senders.length > 1 ? `${senders.length} clients` : 'one client'} in the lab network` : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,
     renderDistribution(result, c),
   ];
   return resultOf(check.name, 'distribution', t0, { pass: result.verdict === 'PASS', reason: result.reason }, {
     report,
-    data: { from: t.traffic.kind, senders: senders.map((x) => ({ sender: x.sender, sent: x.summary.sent, byServer: x.summary.byServedBy })), algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
+    data: { backend, path, from: t.traffic.kind, senders: senders.map((x) => ({ sender: x.sender, sent: x.summary.sent, byServer: x.summary.byServedBy })), algorithm, mode, sticky, judgedFrom: running.source, differences: running.differences, requests: client.sent, failed: client.failed, durationMs: Math.round(client.ms), rows: result.rows, frontendErrors: errors },
   });
 }

@@ -1,7 +1,7 @@
-import { addrIp, type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
+import { type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
 import { failuresByCause, formatTimeline, mergeTimeline, type RequestMark, seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
-import { checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
-import { replicasOf } from '../core/services.ts';
+import { addrIp, checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
+import { checkAim, replicasOf } from '../core/services.ts';
 import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
@@ -26,7 +26,7 @@ const APP_FAULT_S = 5;
 const MAX_INJECT_MS = 30_000;
 
 /** A failover check as `checks:` (name, concurrency) or a task (fault, target, hold, expect) gives it. */
-export type FailoverOptions = Pick<LabCheck, 'name' | 'concurrency'> & Partial<Pick<Extract<TaskCheck, { kind: 'failover' }>, 'fault' | 'target' | 'hold' | 'expect'>>;
+export type FailoverOptions = Pick<LabCheck, 'name' | 'concurrency' | 'service' | 'path'> & Partial<Pick<Extract<TaskCheck, { kind: 'failover' }>, 'fault' | 'target' | 'hold' | 'expect'>>;
 
 interface Victim {
   app: LabContainer;
@@ -41,7 +41,10 @@ interface Victim {
  * watch it come back UP (recover). Every client request is recorded, so the timeline shows the
  * first and last failed request among HAProxy's state changes (core/failover-timeline.ts).
  */
-export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+export async function failoverCheck(target0: CheckTarget, check: FailoverOptions, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+  // The drill breaks replicas of the check's service (the default one: what the app port's `/` reaches) and watches its backend.
+  const { backend, path } = checkAim(target0.services, check);
+  const t = backend === target0.backend ? target0 : { ...target0, backend };
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const events: TimelineEvent[] = [];
@@ -52,7 +55,6 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
   const expect = { detectWithin: check.expect?.detectWithin, maxFailed: check.expect?.maxFailed ?? 0 };
   const watch: Watch = {};
   const start = await servers(t, watch, true);
-  // The drill breaks replicas of the service the app port's `/` reaches (t.backend).
   const picked = drillVictims(start, t.apps.filter((a) => a.service === t.backend), target);
   if (picked.problem) return fail(check.name, t0, picked.problem, [], { replicas: replicasOf(t.options, t.backend) });
   const victims: Victim[] = picked.victims.map((v) => ({ ...v, ip: v.app.ip }));
@@ -64,8 +66,9 @@ export async function failoverCheck(t: CheckTarget, check: FailoverOptions, c: P
   const perServer: Record<string, number> = {};
   const marks: RequestMark[] = [];
   const concurrency = check.concurrency ?? 2;
-  note('load', `load started: ${concurrency} client(s) sending requests to ${t.appUrl} (~${concurrency * 100}/s)`);
-  const load = sendLoad({ url: t.appUrl, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
+  const url = new URL(path, t.appUrl).toString();
+  note('load', `load started: ${concurrency} client(s) sending requests to ${url} (~${concurrency * 100}/s)`);
+  const load = sendLoad({ url, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
     if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
     marks.push({ atMs: r.at - t0, ok: r.ok, why: r.ok ? undefined : (r.error ?? `HTTP ${r.status}`) });
   } });

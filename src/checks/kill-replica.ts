@@ -1,9 +1,8 @@
-import { backendServers, checkedUp } from '../core/haproxy-servers.ts';
 import type { LoadSummary } from '../core/load-summary.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeKill } from '../core/verdicts-kill.ts';
-import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
+import { restartReplica } from './restart-replica.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
@@ -47,22 +46,13 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     await container.kill();
     note(`killed ${victim.name} (1 of ${running.length} ${check.service} replica(s))`);
     await sleep(check.down * 1000);
-    await container.start();
-    restarted = true;
-    note(`started ${victim.name} again`);
-    const ip = Object.values((await container.inspect()).NetworkSettings.Networks)[0]?.IPAddress;
-    const deadline = performance.now() + BACK_TIMEOUT_MS;
-    while (!signal?.aborted && performance.now() < deadline) {
-      const rows = await readStats(t.stats).catch(() => []);
-      const back = backendServers(rows, check.service).find((s) => checkedUp(s) && s.addr?.split(':')[0] === ip);
-      if (back) {
-        downMs = performance.now() - killedAt;
-        // Read at its first UP: slowstart's throttle shows only while it ramps (HAProxy's stats `throttle`).
-        throttle = back.throttle;
-        break;
-      }
-      await sleep(100);
-    }
+    const back = await restartReplica(t, victim, { backend: check.service, timeoutMs: BACK_TIMEOUT_MS, signal, onStarted: () => {
+      restarted = true;
+      note(`started ${victim.name} again`);
+    } });
+    if (back.upAt !== null) downMs = back.upAt - killedAt;
+    // Read at its first UP: slowstart's throttle shows only while it ramps (HAProxy's stats `throttle`).
+    throttle = back.upRows[0]?.throttle ?? null;
     atBack = merged(await load.snapshot());
     note(downMs === null ? `${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s` : `HAProxy has ${victim.name} UP again`);
   } finally {

@@ -1,7 +1,6 @@
 import type { Context } from '../cli/context.ts';
 import { readLab } from '../config/labs.ts';
-import { addrIp } from '../core/drill-fault.ts';
-import { backendServers, checkedUp } from '../core/haproxy-servers.ts';
+import { addrIp, backendServers, checkedUp } from '../core/haproxy-servers.ts';
 import type { LoadSummary } from '../core/load-summary.ts';
 import { planRollout } from '../core/rollout-plan.ts';
 import { labServices, versionOf } from '../core/services.ts';

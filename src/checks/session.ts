@@ -1,9 +1,10 @@
 import { cookieNames, cookiePairs, mergeCookies } from '../core/cookie-jar.ts';
-import { checkedUp, serversAt } from '../core/haproxy-servers.ts';
+import { serversAt } from '../core/haproxy-servers.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { type HttpAnswer, identity } from '../core/verdicts-http.ts';
 import { judgeBeforeKill, judgeSession, parseSessionHeader, type SessionRun } from '../core/verdicts-session.ts';
 import { readStats } from '../haproxy/stats-client.ts';
+import { pollFor, restartReplica } from './restart-replica.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
@@ -53,40 +54,27 @@ export async function sessionCheck(t: CheckTarget, check: SessionCheck, signal?:
   const container = t.engine.docker.getContainer(victim.id);
   const replica = `${last.service}/${last.replica}`;
   let outMs: number | null = null;
-  let backMs: number | null = null;
+  let backUp = false;
   let after: HttpAnswer[] = [];
   await container.kill();
   note(`killed ${victim.name} (${replica})`);
   try {
-    outMs = await until(async () => !serversAt(await readStats(t.stats).catch(() => []), victim.ip!).some((s) => s.state === 'UP'), OUT_TIMEOUT_MS, signal);
+    outMs = await pollFor(async () => !serversAt(await readStats(t.stats).catch(() => []), victim.ip!).some((s) => s.state === 'UP'), OUT_TIMEOUT_MS, signal);
     note(outMs === null ? `HAProxy still had ${replica} in rotation ${OUT_TIMEOUT_MS / 1000} s after the kill` : `HAProxy took ${replica} out of rotation`);
     after = await browse(check.requests);
     note(`${after.length} request(s): ${line(after)}`);
   } finally {
     // Never leave the lab with a replica down, whatever happened above.
-    await container.start().catch(() => undefined);
-    const startedAt = performance.now();
-    const ip = Object.values((await container.inspect().catch(() => undefined))?.NetworkSettings.Networks ?? {})[0]?.IPAddress || victim.ip;
-    backMs = await until(async () => {
-      const at = serversAt(await readStats(t.stats).catch(() => []), ip);
-      return at.length > 0 && at.every(checkedUp);
-    }, BACK_TIMEOUT_MS, signal);
-    note(backMs === null ? `${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s of its start` : `started ${victim.name} again: UP in HAProxy after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    const back = await restartReplica(t, victim, { timeoutMs: BACK_TIMEOUT_MS, signal }).catch((e: Error) => e);
+    backUp = !(back instanceof Error) && back.upAt !== null;
+    if (back instanceof Error) note(`could not start ${victim.name} again: ${back.message}`);
+    else if (back.upAt === null) note(`${victim.name} was not UP in HAProxy within ${BACK_TIMEOUT_MS / 1000} s of its start`);
+    else note(`started ${victim.name} again: UP in HAProxy after ${((back.upAt - back.startedAt) / 1000).toFixed(1)} s`);
   }
   const outRounded = outMs === null ? null : Math.round(outMs);
   const verdict = judgeSession({ ...run, after, cookies: cookiePairs(jar), killed: { replica, outMs: outRounded } }, check.expect);
-  return result(verdict, { killed: victim.name, outMs: outRounded, after: after.map(brief), backUp: backMs !== null });
+  return result(verdict, { killed: victim.name, outMs: outRounded, after: after.map(brief), backUp });
 }
 
 /** What --json keeps of an answer. */
 const brief = (a: HttpAnswer) => ({ status: a.status, app: a.app, server: a.server, ...parseSessionHeader(a.session) });
-
-/** Poll until `ok` or the timeout: ms it took, or null. */
-async function until(ok: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<number | null> {
-  const t0 = performance.now();
-  while (!signal?.aborted && performance.now() - t0 < timeoutMs) {
-    if (await ok()) return performance.now() - t0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return null;
-}

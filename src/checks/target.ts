@@ -3,7 +3,7 @@ import { HAPROXY_APP_PORT } from '../core/render-haproxy.ts';
 import { CLIENT_SERVICE } from '../core/render-clients.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { readLab } from '../config/labs.ts';
-import { APP_SERVICE, defaultService, labServices } from '../core/services.ts';
+import { APP_SERVICE, defaultService, type LabService, labServices } from '../core/services.ts';
 import type { LabContainer } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.ts';
@@ -24,18 +24,20 @@ export interface CheckTarget {
   appUrl: string;
   haproxy: LabContainer;
   apps: LabContainer[];
-  /** The service the app port's `/` reaches (the lab's default service): the backend distribution and failover judge. */
+  /** The service the app port's `/` reaches (the lab's default service): the backend distribution and failover judge unless they name a service. */
   backend: string;
+  /** The lab file's services and their generated-mode path prefixes (core/services.ts checkAim). */
+  services: Pick<LabService, 'name' | 'path'>[];
   /** Where the checks' traffic comes from: the lab's clients, or this machine. */
   traffic: TrafficSource;
   /** The same, to another of HAProxy's ports (a frontend the student binds, e.g. :8081); throws without clients. */
   trafficAt(port: number | undefined): TrafficSource;
 }
 
-/** The lab's default service, from the lab file the lab was started with; app when it can't be read. */
-function defaultBackend(labFile: string): string {
+/** The lab's services, from the lab file the lab was started with; app alone when it can't be read. */
+function servicesOf(labFile: string): Pick<LabService, 'name' | 'path'>[] {
   const { lab } = readLab(labFile);
-  return lab ? defaultService(labServices(lab.lab)).name : APP_SERVICE;
+  return lab ? labServices(lab.lab).map(({ name, path }) => ({ name, path })) : [{ name: APP_SERVICE }];
 }
 
 /** One of HAProxy's ports as the clients reach it, by its compose service name in the lab network. */
@@ -49,7 +51,8 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
   const stats = statsEndpoint(engine, haproxy, state.options);
   const appPort = haproxy.ports[HAPROXY_APP_PORT];
   const appUrl = appPort ? `http://${publishedHost(engine.endpoint)}:${appPort}/` : IN_NETWORK_URL;
-  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultBackend(state.labFile) };
+  const services = servicesOf(state.labFile);
+  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultService(services).name, services };
   // HAProxy's stats are read from this machine: a remote lab on its own loopback is out of reach.
   const unreachable = unreachablePorts(engine.endpoint.host, state.options.expose);
   if (unreachable) {

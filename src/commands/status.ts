@@ -1,6 +1,6 @@
 import { findLab } from '../config/labs.ts';
 import type { Context } from '../cli/context.ts';
-import { type ServerStat, backendServers, served } from '../core/haproxy-servers.ts';
+import { addrIp, type ServerStat, backendServers, served } from '../core/haproxy-servers.ts';
 import { projectFor } from '../core/options.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from '../core/render-haproxy.ts';
 import { renderTable } from '../core/report.ts';
@@ -82,7 +82,7 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
     backend: s.pxname,
     server: s.svname,
     addr: s.addr,
-    container: byIp.get(s.addr?.split(':')[0])?.name ?? null,
+    container: byIp.get(addrIp(s))?.name ?? null,
     status: s.status,
     check: [s.checkStatus, s.checkDesc].filter(Boolean).join(' ') || null,
     served: served(s, mode),

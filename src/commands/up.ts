@@ -5,6 +5,7 @@ import { resolveFlags } from '../config/render-flags.ts';
 import { defaultProject, parseTimeout } from '../core/options.ts';
 import { tryNext } from '../core/report.ts';
 import { describeReplicas } from '../core/services.ts';
+import { addrIp } from '../core/haproxy-servers.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { type Started, startLab } from '../engine/start-lab.ts';
@@ -80,7 +81,7 @@ function report(ctx: Context, r: Started): void {
     urls: { app: appUrl, stats: statsUrl },
     ...(r.studentConfig ? { studentConfig: r.studentConfig } : {}),
     stats: { user: r.options.statsUser, password: r.options.statsPassword },
-    servers: r.servers.filter((s) => s.status.startsWith('UP')).map((s) => ({ server: s.svname, addr: s.addr, status: s.status, container: byIp.get(s.addr?.split(':')[0]) })),
+    servers: r.servers.filter((s) => s.status.startsWith('UP')).map((s) => ({ server: s.svname, addr: s.addr, status: s.status, container: byIp.get(addrIp(s)) })),
     timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
   });
   const o = r.options;

@@ -1,5 +1,5 @@
 import { type FaultSpec, parseFaultSpec } from './fault-request.ts';
-import type { ServerStat } from './haproxy-servers.ts';
+import { addrIp, type ServerStat } from './haproxy-servers.ts';
 
 /**
  * The fault a failover check injects: `stop` (docker stop, the drill `lab check --failover` has
@@ -28,8 +28,8 @@ export function failoverFaultProblem(raw: string): string | undefined {
   }
 }
 
-/** A server slot's address without the port. */
-export const addrIp = (s: Pick<ServerStat, 'addr'>): string | undefined => s.addr?.split(':')[0];
+/** Moved to haproxy-servers.ts (the module about server rows); re-exported for code written before the move. */
+export { addrIp } from './haproxy-servers.ts';
 
 /**
  * Which replicas a failover check breaks, from HAProxy's stats: servers in rotation (UP, not

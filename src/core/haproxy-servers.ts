@@ -33,10 +33,25 @@ export function backendServers(rows: readonly StatsRow[], backend = 'app'): Serv
     .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 
+/**
+ * A server row's address without its port: `10.0.0.5:8000` → `10.0.0.5`. HAProxy writes an IPv6
+ * address in brackets (`[fd00::5]:8000`), whose colons are the address's own; an address without
+ * a port (`fd00::5`, `10.0.0.5`) is kept whole. Empty or missing: undefined.
+ */
+export function addrIp(s: { addr?: string | null | undefined }): string | undefined {
+  const addr = s.addr?.trim();
+  if (!addr) return undefined;
+  const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(addr);
+  if (bracketed) return bracketed[1] || undefined;
+  // One colon is host:port; more are an unbracketed IPv6 address without a port.
+  const colon = addr.indexOf(':');
+  return colon >= 0 && colon === addr.lastIndexOf(':') ? addr.slice(0, colon) || undefined : addr;
+}
+
 /** Every backend's server rows whose address is this IP (a replica can sit in several backends). */
 export function serversAt(rows: readonly StatsRow[], ip: string): ServerStat[] {
   return rows
-    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND' && r.addr?.split(':')[0] === ip)
+    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND' && addrIp(r) === ip)
     .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 

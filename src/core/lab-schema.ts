@@ -89,7 +89,8 @@ const CheckSchema = z.strictObject({
   requests: z.number().int().min(1).max(100_000).optional().describe('Requests to send (distribution, failover).'),
   concurrency: z.number().int().min(1).max(256).optional(),
   tolerance: z.number().min(0).max(1).optional().describe('Allowed relative deviation from an even share.'),
-  service: z.string().regex(SERVICE_NAME).optional().describe('replicas-up: only this service (its HAProxy backend); every service when absent.'),
+  service: z.string().regex(SERVICE_NAME).optional().describe('replicas-up: only this service (its HAProxy backend); every service when absent. distribution, failover: the service whose backend is judged (and broken); the default service when absent.'),
+  path: z.string().regex(/^\/[^\s#]*$/, 'must be a path like /api/').optional().describe("distribution, failover: where the traffic goes through HAProxy; default the service's path: prefix (generated mode), else /."),
 });
 
 // clients: load generators inside the lab network (the demo app in client mode), each its own
@@ -142,8 +143,10 @@ export const LabSchema = z.strictObject({
   zoneLoss: ZoneLossSchema.optional().describe('What the zone drill (lab check --target swarm --zone-loss <zone>) must show.'),
 }).superRefine((lab, ctx) => serviceProblems(lab, ctx));
 
+const AIMED_KINDS = ['replicas-up', 'distribution', 'failover', 'kill-replica'];
+
 /** What a shape alone can't say about app/services: one of the two, names, paths, VERSION. */
-function serviceProblems(lab: { app?: unknown; services?: Record<string, ServiceInput>; backing?: Record<string, unknown>; loadBalancer: { config: string }; checks: { service?: string }[] }, ctx: z.RefinementCtx): void {
+function serviceProblems(lab: { app?: unknown; services?: Record<string, ServiceInput>; backing?: Record<string, unknown>; loadBalancer: { config: string }; checks: { service?: string }[]; tasks: { checks: { kind: string; service?: string }[] }[] }, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (lab.app && lab.services) issue(['services'], 'give either app: (one service) or services:, not both');
   if (!lab.app && !lab.services) issue([], 'needs app: (one service) or services: (several)');
@@ -164,8 +167,17 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
     if (RESERVED_SERVICES.includes(name)) issue(['backing', name], `"${name}" is lab's own service; choose another name`);
     else if (names.includes(name)) issue(['backing', name], `"${name}" is also an app service; each name is one compose service`);
   }
+  const unknownService = (c: { service?: string }, at: (string | number)[]) => {
+    if (c.service !== undefined && !names.includes(c.service)) issue([...at, 'service'], `"${c.service}" is not a service of this lab: ${names.join(', ')}`);
+  };
   lab.checks.forEach((c, i) => {
-    if (c.service !== undefined && !names.includes(c.service)) issue(['checks', i, 'service'], `"${c.service}" is not a service of this lab: ${names.join(', ')}`);
+    unknownService(c, ['checks', i]);
+  });
+  // A task's check that aims at a service by name (rollout's defaults to app and is judged when it runs).
+  lab.tasks.forEach((t, i) => {
+    t.checks.forEach((c, j) => {
+      if (AIMED_KINDS.includes(c.kind)) unknownService(c, ['tasks', i, 'checks', j]);
+    });
   });
   const byPath = new Map<string, string>();
   for (const [name, s] of entries) {

@@ -27,7 +27,19 @@ export function labServices(lab: Pick<Lab, 'app' | 'services'>): LabService[] {
 }
 
 /** The service that gets every request no path matches: the first without a path, else the first. */
-export const defaultService = (services: readonly LabService[]): LabService => services.find((s) => s.path === undefined) ?? services[0]!;
+export const defaultService = <S extends Pick<LabService, 'path'>>(services: readonly S[]): S => services.find((s) => s.path === undefined) ?? services[0]!;
+
+/**
+ * Where a distribution or failover check aims: the backend it judges (its `service:`, else the
+ * default service) and the path its traffic takes (its `path:`, else the prefix the service is
+ * routed under in generated mode, else /). In student mode the student routes: a check of
+ * another service than the default gives the path the student's file sends to it. Pure.
+ */
+export function checkAim(services: readonly Pick<LabService, 'name' | 'path'>[], check: { service?: string | undefined; path?: string | undefined }): { backend: string; path: string } {
+  const backend = check.service ?? (services.length ? defaultService(services).name : APP_SERVICE);
+  const prefix = services.find((s) => s.name === backend)?.path;
+  return { backend, path: check.path ?? (prefix ? `${prefix.replace(/\/+$/, '')}/` : '/') };
+}
 
 export const serviceNames = (lab: Pick<Lab, 'app' | 'services'>): string[] => labServices(lab).map((s) => s.name);
 

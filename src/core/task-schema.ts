@@ -65,9 +65,15 @@ const ServersCheck = z.strictObject({
 
 /** The kinds `checks:` has (lab check), usable in tasks too. */
 const ReplicasUpCheck = z.strictObject({ ...common, kind: z.literal('replicas-up'), service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this service (its HAProxy backend); every service when absent.') });
-const DistributionCheck = z.strictObject({ ...common, ...load, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
+/** distribution and failover aim at one service: its backend is judged, its path gets the traffic (core/services.ts checkAim). */
+const aim = {
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('The service whose HAProxy backend is judged; the default service (the one / reaches) when absent.'),
+  path: path.optional().describe("Where the traffic goes through HAProxy; default the service's path: prefix (generated mode), else /."),
+};
+const DistributionCheck = z.strictObject({ ...common, ...load, ...aim, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
 const FailoverCheck = z.strictObject({
   ...common,
+  ...aim,
   concurrency: load.concurrency,
   kind: z.literal('failover'),
   fault: z

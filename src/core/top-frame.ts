@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { backendServers, type ServerState } from './haproxy-servers.ts';
+import { addrIp, backendServers, type ServerState } from './haproxy-servers.ts';
 import type { StatsRow } from './haproxy-stats.ts';
 import { plainPalette, type Palette } from './palette.ts';
 import { bar } from './report.ts';
@@ -61,7 +61,7 @@ export function topSnapshot(project: string, at: Date, rows: readonly StatsRow[]
   const servers = all
     .filter((s) => s.state !== 'EMPTY')
     .map((s): TopServer => {
-      const replica = byIp.get(s.addr?.split(':')[0]);
+      const replica = byIp.get(addrIp(s));
       if (replica) used.add(replica.container);
       return {
         name: s.svname,

@@ -1,5 +1,5 @@
 import { RuntimeError } from '../core/errors.ts';
-import { checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { addrIp, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { containerLogs, labContainers } from '../docker/engine.ts';
 import type { Engine } from './engine.ts';
 import type { WaitOptions } from './readiness.ts';
@@ -27,12 +27,12 @@ export async function notReady(engine: Engine, o: WaitOptions, servers: ServerSt
     const logs = haproxy ? await containerLogs(engine.docker, haproxy.id, 15).catch(() => []) : [];
     return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`last log lines of ${haproxy.name}:`, ...logs.map((l) => `  ${l}`)] : [] });
   }
-  const upIps = new Set(servers.filter(checkedUp).map((s) => s.addr?.split(':')[0]));
+  const upIps = new Set(servers.filter(checkedUp).map((s) => addrIp(s)));
   const services = new Set(o.expected.map((e) => e.service));
   const notUp = containers.filter((c) => services.has(c.service) && !upIps.has(c.ip));
   const details: string[] = [];
   for (const c of notUp.slice(0, 3)) {
-    const server = servers.find((s) => s.addr?.split(':')[0] === c.ip);
+    const server = servers.find((s) => addrIp(s) === c.ip);
     details.push(`${c.name} (${c.ip ?? 'no IP'}, ${c.state}): ${server ? `HAProxy ${server.svname} is ${server.status}, check: ${server.checkStatus ?? '?'} ${server.checkDesc ?? ''}`.trim() : 'HAProxy has not found it in DNS'}`);
     const logs = await containerLogs(engine.docker, c.id, 10).catch(() => []);
     details.push(...logs.map((l) => `    ${l}`));

@@ -1,8 +1,7 @@
 import type { Context } from '../cli/context.ts';
 import type { LoadedLab } from '../config/labs.ts';
-import { addrIp } from '../core/drill-fault.ts';
 import { InterruptedError, RuntimeError } from '../core/errors.ts';
-import { type ServerStat, serverState } from '../core/haproxy-servers.ts';
+import { addrIp, type ServerStat, serverState } from '../core/haproxy-servers.ts';
 import type { ReplicaRollout, RolloutPlan } from '../core/rollout-plan.ts';
 import { type LabContainer, labContainers } from '../docker/engine.ts';
 import { setServerState } from '../haproxy/runtime-api.ts';

@@ -1,4 +1,4 @@
-import { backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
+import { addrIp, backendServers, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { type SwarmNode, type SwarmTask, usableNodes } from '../core/swarm.ts';
 import { type LabService, listNodes, serviceTasks, stackServices } from '../docker/swarm.ts';
@@ -68,7 +68,7 @@ export function swarmReady(v: SwarmView, replicas: number): { ready: boolean; ru
 
 /** The task (and its node) behind a server address in HAProxy's stats. */
 export function taskAt(v: Pick<SwarmView, 'tasks' | 'nodes'>, addr: string | undefined): { task?: SwarmTask; node?: SwarmNode } {
-  const ip = addr?.split(':')[0];
+  const ip = addrIp({ addr });
   const task = ip ? v.tasks.find((t) => t.desired === 'running' && t.addrs.includes(ip)) : undefined;
   return { task, node: task ? v.nodes.find((n) => n.id === task.nodeId) : undefined };
 }

@@ -30,6 +30,20 @@ export interface Summary {
   max: number;
 }
 
+/** One figure of the bench: its samples, and the target it is held to. */
+export interface Metric {
+  id: string;
+  label: string;
+  unit: 'ms' | 'x' | 'n';
+  samples: number[];
+  /** Pass when the median (or `value`) is at most this; no target means information only. */
+  max?: number;
+  /** Pass when it is at least this (a rate to reach). */
+  min?: number;
+  /** Overrides the median, e.g. a ratio of two medians. */
+  value?: number;
+}
+
 let current: ChildProcess | undefined;
 let interrupted = false;
 

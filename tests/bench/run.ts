@@ -6,9 +6,10 @@
  * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_DRILL_REPS
  * (failover drills, 3), BENCH_TEST_REPS (lab test, 2), BENCH_CURVE (replica counts, "1,10,25,50,100").
  * Quick mode (`npm run bench -- --quick` or BENCH_QUICK=1): fewer samples and a curve to 25.
- * BENCH_ONLY=cli,up,scale,failover,rollout,curve,test,swarm runs only those parts (to iterate on one figure).
- * swarm (tests/bench/swarm.ts, root only, BENCH_SWARM_REPS, default 3) runs only when named: it
- * brings up the 3-node test swarm of tests/swarm/harness.sh.
+ * BENCH_ONLY=cli,up,scale,failover,rollout,top,load,curve,test,swarm runs only those parts (to iterate
+ * on one figure; top and load: tests/bench/top-load.ts). swarm (tests/bench/swarm.ts, root only,
+ * BENCH_SWARM_REPS, default 3) runs only when named: it brings up the 3-node test swarm of
+ * tests/swarm/harness.sh.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { interrupt, json, type Metric, median, must, progress, summarize, table } from './measure.ts';
 import { type CurvePoint, curveRows, type DrillEvent, drillTimes, slope } from './scenarios.ts';
 import { benchSwarm } from './swarm.ts';
+import { benchTopLoad } from './top-load.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist', 'index.js');
@@ -37,6 +39,7 @@ const SWARM_REPS = count('BENCH_SWARM_REPS', QUICK ? 1 : 3);
 const PROJECT = `bench-${process.pid}`;
 const RAW = `bench-raw-${process.pid}`;
 const ROLLOUT = `bench-rollout-${process.pid}`;
+const TOPLOAD = `bench-topload-${process.pid}`;
 const LAB_HOME = mkdtempSync(join(os.tmpdir(), 'lab-bench-home-'));
 const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
@@ -70,7 +73,7 @@ const labDown = () => lab(['down', '03', '--project', PROJECT, '--json']);
 
 /** Remove everything the bench may have started: lab down, then by label as a backstop. Sync, for exit paths. */
 function cleanup(): void {
-  for (const p of [PROJECT, RAW, ROLLOUT]) {
+  for (const p of [PROJECT, RAW, ROLLOUT, TOPLOAD]) {
     spawnSync('node', [BIN, 'down', '03', '--project', p], { env, stdio: 'ignore' });
     const ids = lines(text('docker', ['ps', '-aq', '--filter', `label=lab.project=${p}`]));
     if (ids.length) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
@@ -219,6 +222,9 @@ async function main() {
     await lab(['down', '08', '--project', ROLLOUT, '--json']);
   }
 
+  // 5c. lab top (a frame of 50 servers, refresh after a state change) and lab load (the highest rate sustained).
+  await benchTopLoad({ root: ROOT, project: TOPLOAD, quick: QUICK, env, bin: BIN, lab, docker, step, metric }, { top: runs('top'), load: runs('load') });
+
   // 6. The cost curve: up to ready and down at each replica count, lab and raw Compose.
   const curve: CurvePoint[] = [];
   for (const n of runs('curve') ? CURVE : []) {
@@ -254,14 +260,15 @@ async function main() {
 }
 
 function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; drills: DrillEvent[][] }, startedAt: string): void {
-  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${Math.round(v)} ms`);
+  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`);
   const shown = metrics.filter((m) => m.samples.length || m.value !== undefined);
   const rows = shown.map((m) => {
     const s = summarize(m.samples);
     const v = m.value ?? s.median;
-    const verdict = m.max === undefined ? '' : v <= m.max ? 'pass' : 'MISS';
+    const verdict = !passes(m, v) ? 'MISS' : m.max === undefined && m.min === undefined ? '' : 'pass';
     const spread = (x: number) => (s.n ? fmt(m, x) : '');
-    return [m.label, String(s.n), fmt(m, v), spread(s.min), spread(s.max), m.max === undefined ? '' : `≤ ${fmt(m, m.max)}`, verdict];
+    const target = m.max !== undefined ? `≤ ${fmt(m, m.max)}` : m.min !== undefined ? `≥ ${fmt(m, m.min)}` : '';
+    return [m.label, String(s.n), fmt(m, v), spread(s.min), spread(s.max), target, verdict];
   });
   const v = info.versions;
   const machine = `${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.os}, Node ${info.machine.node}`;
@@ -270,12 +277,15 @@ function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; dr
   process.stdout.write(`${table(['metric', 'n', 'median', 'min', 'max', 'target', 'result'], rows)}\n\n`);
   if (info.curve.length) process.stdout.write(`Cost curve (one run per point; up = to every replica UP for lab, --wait for raw):\n${table(['replicas', 'lab up', 'raw up', 'lab down', 'raw down'], curveRows(info.curve))}\n\n`);
   const round = (x: number) => Math.round(x * 100) / 100;
-  const results = shown.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined ? null : (m.value ?? median(m.samples)) <= m.max }));
+  const results = shown.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined && m.min === undefined ? null : passes(m, m.value ?? median(m.samples)) }));
   mkdirSync(join(OUT_FILE, '..'), { recursive: true });
   const load = { ...info.load, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)), loadavg1mAtEachStep: loads };
   writeFileSync(OUT_FILE, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), ...info, load, reps: { QUICK, REPS, SCALE_REPS, DRILL_REPS, TEST_REPS, CURVE, CLI_RUNS }, metrics: results }, null, 2)}\n`);
   process.stdout.write(`Every sample: ${OUT_FILE}\n`);
 }
+
+/** Within the metric's target (true when it has none). */
+const passes = (m: Metric, v: number) => (m.max === undefined || v <= m.max) && (m.min === undefined || v >= m.min);
 
 let sigints = 0;
 const onSignal = () => {

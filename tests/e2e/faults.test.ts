@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { addrIp } from '../../src/core/haproxy-servers.ts';
 import {
   AUTO_PORTS,
   FIXTURES,
@@ -167,7 +168,7 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
 
     const gone = (s: StatusJson) => {
       const c = s.containers.find((x) => x.name === victim);
-      const server = s.servers.find((x) => x.addr?.split(':')[0] === ip);
+      const server = s.servers.find((x) => addrIp(x) === ip);
       return c !== undefined && c.state !== 'running' && (server === undefined || !server.status.startsWith('UP'));
     };
     let last = '';

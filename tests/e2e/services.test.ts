@@ -70,7 +70,11 @@ describe.skipIf(!engine.ok)(`services: several app services in one lab${skipNote
       const seen = new Set<string>();
       for (let i = 0; i < 6; i++) seen.add(await xApp(appUrl, '/api/json'));
       expect([...seen].sort()).toEqual(['api/1/2.0.0', 'api/2/2.0.0']);
-      expect(expectExit(await lab('check', '92'), 0).stdout).toMatch(/PASS api: 2 of 2 replicas are UP.*; static: 1 of 1 .*; web: 2 of 2 /);
+      const checked = expectExit(await lab('check', '92'), 0).stdout;
+      expect(checked).toMatch(/PASS api: 2 of 2 replicas are UP.*; static: 1 of 1 .*; web: 2 of 2 /);
+      // A distribution check with service: api judges the api backend, with its traffic sent to /api/.
+      expect(checked).toMatch(/api-is-spread[\s\S]*60 requests for \/api\/ to [\s\S]*api1[\s\S]*api2/);
+      expect(checked).not.toMatch(/api-is-spread[\s\S]*web1/);
     });
 
     await step('lab fault names the services of the lab', async () => {

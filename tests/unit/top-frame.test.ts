@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseStatsCsv } from '../../src/core/haproxy-stats.ts';
+import { addrIp } from '../../src/core/haproxy-servers.ts';
 import type { Palette } from '../../src/core/palette.ts';
 import { fitLine, renderFrame, renderLine, type TopSnapshot, topSnapshot } from '../../src/core/top-frame.ts';
 
@@ -36,7 +37,7 @@ const live: TopSnapshot = {
 describe('topSnapshot', () => {
   it('joins servers to replicas by address, keeps faults of replicas no server points at, reads what HAProxy runs', () => {
     const app1 = rows.find((r) => r.svname === 'app1')!;
-    const ip = app1.addr!.split(':')[0];
+    const ip = addrIp(app1);
     const s = topSnapshot('p', at, rows, [
       { replica: 'app/1', container: 'p-app-1', ip, faults: ['unhealthy (health 503)'] },
       { replica: 'app/2', container: 'p-app-2', ip: undefined, faults: ['killed (exited)'] },
