@@ -163,6 +163,18 @@ export function replicasPerZone(nodes: readonly SwarmNode[], tasks: readonly Swa
 }
 
 /**
+ * The zones that could serve (a ready, active node) but run no replica, when there are replicas
+ * enough for one per zone. Swarm's `spread` places each task of a `service update --force` over
+ * the tasks left at that moment, and a run was seen ending 0/3/3 after a zone came back.
+ */
+export function emptyZones(nodes: readonly SwarmNode[], tasks: readonly SwarmTask[], zoneLabel: string, replicas: number): string[] {
+  const zones = [...new Set(nodes.filter((n) => n.state === 'ready' && n.availability === 'active').map((n) => n.labels[zoneLabel] ?? '(none)'))].sort();
+  if (replicas < zones.length) return [];
+  const per = replicasPerZone(nodes, tasks, zoneLabel);
+  return zones.filter((z) => !per[z]);
+}
+
+/**
  * What of a lab the swarm target does not run yet: several services, client or backing
  * containers, a student-written haproxy.cfg. Each is a sentence for the user; [] when it runs.
  */

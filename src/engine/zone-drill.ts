@@ -4,7 +4,7 @@ import type { Context } from '../cli/context.ts';
 import { RuntimeError } from '../core/errors.ts';
 import { formatTimeline, mergeTimeline, type RequestMark, type TimelineEvent } from '../core/failover-timeline.ts';
 import { checkedUp } from '../core/haproxy-servers.ts';
-import { replicasPerZone } from '../core/swarm.ts';
+import { emptyZones, replicasPerZone } from '../core/swarm.ts';
 import type { SwarmNode } from '../core/swarm.ts';
 import { judgeZoneDrill, type ZoneDrillObserved, type ZoneLossBudget, zoneDrillEvents, zoneNodes } from '../core/zone-drill.ts';
 import { forceUpdate, setAvailability } from '../docker/swarm.ts';
@@ -33,8 +33,15 @@ const WARM_UP_MS = 800;
  */
 const LOAD_CONCURRENCY = 16;
 const POLL_MS = 200;
-/** How long the zone may take to come back and spread again after the drill. */
+/**
+ * How long the zone may take to come back and spread again after the drill. A revived node
+ * rejoins, re-attaches to the overlay and only then starts tasks: a CI run's test swarm needed
+ * over 60 s for that, and a real machine that reboots needs longer still.
+ */
 const RESTORE_TIMEOUT_MS = 60_000;
+const REVIVE_TIMEOUT_MS = 180_000;
+/** service update --force runs at most this often to leave no zone empty. */
+const MAX_REBALANCES = 3;
 
 /**
  * The zone drill: under load through a node of another zone, drain every node of the zone (or
@@ -126,7 +133,7 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
  * again), rebalance the app over it, and wait until every HAProxy has every replica UP.
  */
 async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openEngine>>, r: ZoneDrillRequest, nodes: SwarmNode[], zoneLabel: string, creds: Parameters<typeof readSwarmView>[2], replicas: number): Promise<boolean> {
-  const deadline = performance.now() + RESTORE_TIMEOUT_MS;
+  const deadline = performance.now() + (r.crash?.revive ? REVIVE_TIMEOUT_MS : RESTORE_TIMEOUT_MS);
   let v: SwarmView;
   if (r.crash?.revive) {
     await runZoneCommand('--revive-command', r.crash.revive, r.zone, nodes, { out: ctx.out, signal: ctx.signal });
@@ -139,11 +146,19 @@ async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openE
     for (const n of nodes) await setAvailability(engine.endpoint, n.id, 'active', { out: ctx.out });
   }
   await forceUpdate(engine.endpoint, `${r.project}_app`, { out: ctx.out });
+  let rebalances = 1;
   do {
     await sleep(POLL_MS * 2);
     v = await readSwarmView(engine, r.project, creds);
     const updating = v.tasks.some((t) => t.service === 'app' && t.desired === 'running' && t.state !== 'running');
-    if (!updating && swarmReady(v, replicas).ready && (replicasPerZone(v.nodes, v.tasks, zoneLabel)[r.zone] ?? 0) > 0) return true;
+    if (updating || !swarmReady(v, replicas).ready) continue;
+    // Every zone serves again, not only the one that came back (see emptyZones).
+    if ((replicasPerZone(v.nodes, v.tasks, zoneLabel)[r.zone] ?? 0) > 0 && emptyZones(v.nodes, v.tasks, zoneLabel, replicas).length === 0) return true;
+    if (rebalances >= MAX_REBALANCES) break;
+    rebalances++;
+    await forceUpdate(engine.endpoint, `${r.project}_app`, { out: ctx.out });
+    // --detach returns before the first task stops: give the update time to show in the tasks.
+    await sleep(2_000);
   } while (performance.now() < deadline && !ctx.signal.aborted);
   return false;
 }

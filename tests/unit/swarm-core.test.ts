@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseZoneLabel, replicasPerZone, type SwarmNode, type SwarmTask, swarmProblems, swarmUnsupported, taskProblem, whyNotLabsService } from '../../src/core/swarm.ts';
+import { emptyZones, parseZoneLabel, replicasPerZone, type SwarmNode, type SwarmTask, swarmProblems, swarmUnsupported, taskProblem, whyNotLabsService } from '../../src/core/swarm.ts';
 
 const node = (hostname: string, zone: string | undefined, over: Partial<SwarmNode> = {}): SwarmNode => ({
   id: `id-${hostname}`, hostname, addr: `10.0.0.${hostname.slice(1)}`, state: 'ready', availability: 'active', manager: true, labels: zone ? { zone } : {}, ...over,
@@ -61,6 +61,25 @@ it('replicasPerZone counts running replicas by the zone of their node', () => {
   const nodes = [node('n1', 'a'), node('n2', 'b'), node('n3', 'a')];
   const tasks = [task('app', 'id-n1'), task('app', 'id-n3'), task('app', 'id-n2'), task('haproxy', 'id-n2'), task('app', 'id-n2', { desired: 'shutdown', state: 'shutdown' }), task('app', 'id-n2', { state: 'starting' })];
   expect(replicasPerZone(nodes, tasks, 'zone')).toEqual({ a: 2, b: 1 });
+});
+
+describe('emptyZones: zones that could serve but run no replica', () => {
+  const nodes = [node('n1', 'a'), node('n2', 'b'), node('n3', 'c')];
+  const on = (...ids: string[]) => ids.map((id) => task('app', `id-${id}`));
+  it.each([
+    ['two per zone', on('n1', 'n1', 'n2', 'n2', 'n3', 'n3'), 6, []],
+    ['0/3/3 after a rebalance', on('n2', 'n2', 'n2', 'n3', 'n3', 'n3'), 6, ['a']],
+    ['two zones empty', on('n3', 'n3'), 2, []],
+    ['three replicas, one zone empty', on('n1', 'n2', 'n2'), 3, ['c']],
+  ] as const)('%s', (_, tasks, replicas, empty) => {
+    expect(emptyZones(nodes, tasks, 'zone', replicas)).toEqual(empty);
+  });
+  it('a drained or down node does not count as a zone that could serve', () => {
+    const drained = [node('n1', 'a'), node('n2', 'b'), { ...node('n3', 'c'), availability: 'drain' }];
+    expect(emptyZones(drained, on('n1', 'n2'), 'zone', 2)).toEqual([]);
+    const down = [node('n1', 'a'), node('n2', 'b'), { ...node('n3', 'c'), state: 'down' }];
+    expect(emptyZones(down, on('n1', 'n1', 'n2'), 'zone', 3)).toEqual([]);
+  });
 });
 
 it.each([['zone', true], ['rack.id', true], ['', false], ['a b', false], ['-x', false]])('parseZoneLabel(%j) accepted: %s', (raw, ok) => {
