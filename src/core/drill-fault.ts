@@ -28,9 +28,6 @@ export function failoverFaultProblem(raw: string): string | undefined {
   }
 }
 
-/** Moved to haproxy-servers.ts (the module about server rows); re-exported for code written before the move. */
-export { addrIp } from './haproxy-servers.ts';
-
 /**
  * Which replicas a failover check breaks, from HAProxy's stats: servers in rotation (UP, not
  * backup) mapped to the running containers behind them by address. `one` is the lowest-numbered

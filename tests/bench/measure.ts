@@ -4,18 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** One figure of the bench: its samples, and the target its median must meet. */
-export interface Metric {
-  id: string;
-  label: string;
-  unit: 'ms' | 'x' | 'n';
-  samples: number[];
-  /** Pass when the median (or `value`) is at most this; no target means information only. */
-  max?: number;
-  /** Overrides the median, e.g. a ratio of two medians. */
-  value?: number;
-}
-
 export interface Timed {
   ms: number;
   code: number | null;
