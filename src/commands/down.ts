@@ -21,7 +21,7 @@ export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & {
     const { stopSwarmLab } = await import('../engine/swarm-down.ts');
     const removed = await withProjectLock(ctx, endpoint, project, `down ${opts.lab} --target swarm`, () => stopSwarmLab(ctx, endpoint, project));
     const running = removed.services.length + removed.others.length > 0;
-    ctx.out.data({ outcome: 'success', target: 'swarm', project, running, removed: { services: removed.services, others: removed.others }, timingsMs: { down: Math.round(removed.ms) } });
+    ctx.out.data({ outcome: 'success', target: 'swarm', project, running, removed: { services: removed.services, others: removed.others }, onDownNodes: removed.onDownNodes, timingsMs: { down: Math.round(removed.ms) } });
     ctx.out.result(running ? `${project} is down.` : `${project} is not deployed on the swarm; nothing to remove.`);
     return;
   }

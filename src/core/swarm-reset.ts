@@ -46,3 +46,19 @@ export function planSwarmReset(objects: readonly StackObject[]): SwarmResetPlan 
   }
   return plan;
 }
+
+/**
+ * The stack's tasks that still hold a container after its services were removed, split by
+ * whether down waits for them. A task on a ready node is stopping and its node frees the
+ * host-mode ports when it ends: down waits for it. A task on a node that is down (crashed,
+ * cut off) cannot report back until that node returns, and Swarm then removes it itself: down
+ * names it and does not wait (`docker stack rm --detach=false` waited past 60 s on one).
+ */
+export function tasksToWaitFor<T extends { nodeId: string; state: string }>(tasks: readonly T[], nodes: readonly { id: string; state: string }[]): { stopping: T[]; onDownNodes: T[] } {
+  const ready = new Set(nodes.filter((n) => n.state === 'ready').map((n) => n.id));
+  const holding = tasks.filter((t) => HOLDS_A_CONTAINER.has(t.state) && t.nodeId !== '');
+  return { stopping: holding.filter((t) => ready.has(t.nodeId)), onDownNodes: holding.filter((t) => !ready.has(t.nodeId)) };
+}
+
+/** Swarm's observed task states from the agent's accepting it to running: a container may exist. */
+const HOLDS_A_CONTAINER = new Set(['assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);

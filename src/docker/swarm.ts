@@ -9,7 +9,7 @@ import type { Endpoint } from './endpoint.ts';
 
 /**
  * The one module that talks to Docker Swarm: reads through the manager's API (dockerode),
- * `docker stack deploy` and `docker stack rm` through the CLI, which owns the stack file format.
+ * `docker stack deploy` through the CLI, which owns the stack file format; removal through the API.
  */
 
 /** Whether the engine is a swarm manager, a worker, or in no swarm. */
@@ -113,9 +113,22 @@ async function runDocker(endpoint: Endpoint, argv: string[], o: { out: Output; s
 export const stackDeploy = (endpoint: Endpoint, project: string, dir: string, file: string, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
   runDocker(endpoint, ['stack', 'deploy', '--resolve-image', 'never', '--prune', '--detach=true', '--compose-file', file, project], { ...o, cwd: dir, timeoutMs: 60_000 });
 
-/** `docker stack rm`, waiting until the stack's tasks and networks are gone (--detach=false). */
-export const stackRm = (endpoint: Endpoint, project: string, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
-  runDocker(endpoint, ['stack', 'rm', '--detach=false', project], { ...o, timeoutMs: 60_000 });
+/**
+ * Remove a service by id through the API (404: gone already). Down removes the stack itself
+ * rather than through `docker stack rm --detach=false`, whose wait was seen past 60 s in CI and
+ * waits on a crashed node's tasks (fixes pending in https://github.com/docker/cli/pull/7304).
+ */
+export async function removeService(docker: Dockerode, id: string): Promise<void> {
+  await docker.getService(id).remove().catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  });
+}
+
+/** Every task of the stack, also of removed services (tasks carry the service's labels), with the node it is on. */
+export async function stackTasks(docker: Dockerode, project: string): Promise<{ id: string; service: string; nodeId: string; state: string }[]> {
+  const tasks = (await docker.listTasks({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as TaskJson[];
+  return tasks.map((t) => ({ id: t.ID, service: t.ServiceID, nodeId: t.NodeID ?? '', state: t.Status?.State ?? 'unknown' }));
+}
 
 /** The label a lab's services carry, for messages. */
 export const projectOf = (s: LabService): string => s.labels[LABEL.project] ?? '';

@@ -1,10 +1,11 @@
 import type Dockerode from 'dockerode';
 import type { Context } from '../cli/context.ts';
-import { EnvironmentError } from '../core/errors.ts';
+import { EnvironmentError, InterruptedError } from '../core/errors.ts';
+import { tasksToWaitFor } from '../core/swarm-reset.ts';
 import { refuseProblems, STACK_NAMESPACE, swarmProblems } from '../core/swarm.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
-import { removeLeftover, stackLeftovers, stackRm, stackServices, swarmRole } from '../docker/swarm.ts';
-import { failing } from '../ui/output.ts';
+import { listNodes, removeLeftover, removeService, stackLeftovers, stackServices, stackTasks, swarmRole } from '../docker/swarm.ts';
+import { failing, type Progress } from '../ui/output.ts';
 import { openEngine } from './engine.ts';
 
 /**
@@ -12,7 +13,7 @@ import { openEngine } from './engine.ts';
  * stack carries lab's labels (render-stack.ts), so a stack lab did not deploy is never touched.
  * Returns what was removed (empty when nothing ran).
  */
-export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: string): Promise<{ services: string[]; others: string[]; ms: number }> {
+export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: string): Promise<{ services: string[]; others: string[]; onDownNodes: { id: string; node: string }[]; ms: number }> {
   const step = ctx.out.step(`Removing stack ${project} from the swarm`);
   const t0 = performance.now();
   const engine = await failing(step, openEngine(ctx, endpoint));
@@ -32,25 +33,44 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
   }
   if (owned.length === 0 && others.length === 0) {
     step.stop();
-    return { services: [], others: [], ms: performance.now() - t0 };
+    return { services: [], others: [], onDownNodes: [], ms: performance.now() - t0 };
   }
-  await failing(
-    step,
-    stackRm(engine.endpoint, project, { out: ctx.out, signal: ctx.signal }).catch(async (e: unknown) => {
-      // A network an earlier `stack rm` was still removing is gone by the time this one asks
-      // ("network ... not found"): what counts is that nothing of the stack is left.
-      const [left, rest] = await Promise.all([stackServices(engine.docker, project), stackLeftovers(engine.docker, project)]);
-      if (!/not found/.test((e as Error).message) || left.owned.length + left.foreign.length + rest.length > 0) throw e;
-    }),
-  );
-  await failing(step, removeWhatStackRmLeft(engine.docker, project));
+  // Services first, then wait for their containers, then networks and configs: removing a
+  // network while a task still stops on it leaks its addresses (moby/moby#37338).
+  await failing(step, Promise.all(owned.map((s) => removeService(engine.docker, s.id))));
+  const onDownNodes = await failing(step, waitForTasksToStop(ctx, engine.docker, project, step));
+  await failing(step, removeNetworksAndConfigs(engine.docker, project));
   const ms = performance.now() - t0;
-  step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)`);
-  return { services: owned.map((s) => s.name), others: others.map((o) => o.name), ms };
+  const left = onDownNodes.length ? `; ${onDownNodes.length} task(s) stay on ${[...new Set(onDownNodes.map((t) => t.node))].join(', ')}, which is down, until it is back` : '';
+  step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)${left}`);
+  return { services: owned.map((s) => s.name), others: others.map((o) => o.name), onDownNodes, ms };
 }
 
-/** Down returns when nothing of the stack is left: leftovers are removed by id, for up to 30 s. */
-async function removeWhatStackRmLeft(docker: Dockerode, project: string): Promise<void> {
+/**
+ * Wait until no task of the stack holds a container on a ready node (its host-mode ports are
+ * free then), for up to 60 s. Tasks on nodes that are down are returned, not waited for.
+ */
+async function waitForTasksToStop(ctx: Context, docker: Dockerode, project: string, step: Progress): Promise<{ id: string; node: string }[]> {
+  const t0 = Date.now();
+  for (;;) {
+    if (ctx.signal.aborted) throw new InterruptedError('Interrupted while the stack\'s tasks were stopping; run lab down again to finish');
+    const [tasks, nodes] = await Promise.all([stackTasks(docker, project), listNodes(docker)]);
+    const { stopping, onDownNodes } = tasksToWaitFor(tasks, nodes);
+    const hostname = (id: string) => nodes.find((n) => n.id === id)?.hostname ?? id.slice(0, 12);
+    if (stopping.length === 0) return onDownNodes.map((t) => ({ id: t.id, node: hostname(t.nodeId) }));
+    const where = [...new Set(stopping.map((t) => hostname(t.nodeId)))].join(', ');
+    if (Date.now() - t0 > 60_000) {
+      throw new EnvironmentError(`${stopping.length} task(s) of ${project} did not stop within 60 s on ${where}`, {
+        hint: `Run lab down again; docker -H <node> ps on ${where} shows what is still stopping`,
+      });
+    }
+    step.update(`Removing stack ${project}: ${stopping.length} task(s) stopping on ${where}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** The stack's networks and configs, by id, retried for up to 30 s: a network can report active endpoints for a moment after its last task stopped (moby/moby#23302). */
+async function removeNetworksAndConfigs(docker: Dockerode, project: string): Promise<void> {
   const until = Date.now() + 30_000;
   for (;;) {
     const left = (await stackLeftovers(docker, project)).filter((o) => !o.why);

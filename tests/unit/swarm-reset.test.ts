@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSwarmReset, type StackObject } from '../../src/core/swarm-reset.ts';
+import { planSwarmReset, type StackObject, tasksToWaitFor } from '../../src/core/swarm-reset.ts';
 
 const labs = (project: string, over: Record<string, string> = {}) => ({ 'lab.managed': 'true', 'lab.target': 'swarm', 'lab.project': project, 'lab.workspace': `/ws/${project}`, 'com.docker.stack.namespace': project, ...over });
 const obj = (kind: StackObject['kind'], name: string, labels: Record<string, string>): StackObject => ({ kind, name, labels });
@@ -34,5 +34,22 @@ describe('planSwarmReset: only stacks all of whose objects lab deployed', () => 
     ],
   ] as [string, StackObject[], unknown[], unknown[]][])('%s', (_name, objects, stacks, kept) => {
     expect(planSwarmReset(objects)).toEqual({ stacks, kept });
+  });
+});
+
+describe('tasksToWaitFor: down waits for the tasks stopping on ready nodes, not for those on a node that is down', () => {
+  const nodes = [{ id: 'n1', state: 'ready' }, { id: 'n2', state: 'ready' }, { id: 'n3', state: 'down' }];
+  const task = (id: string, nodeId: string, state: string) => ({ id, nodeId, state });
+  it.each([
+    ['nothing left', [], [], []],
+    ['running on ready nodes: waited for', [task('a', 'n1', 'running'), task('b', 'n2', 'starting')], ['a', 'b'], []],
+    ['already ended: nothing to wait for', [task('a', 'n1', 'shutdown'), task('b', 'n2', 'complete'), task('c', 'n1', 'failed'), task('d', 'n2', 'rejected'), task('e', 'n1', 'orphaned')], [], []],
+    ['never placed (no node, or still pending): no container', [task('a', '', 'pending'), task('b', 'n1', 'new'), task('c', 'n1', 'allocated')], [], []],
+    ['on a crashed node: named, not waited for', [task('a', 'n3', 'running'), task('b', 'n1', 'running')], ['b'], ['a']],
+    ['on a node the swarm no longer lists: not waited for', [task('a', 'n9', 'running')], [], ['a']],
+  ])('%s', (_name, tasks, stopping, onDown) => {
+    const r = tasksToWaitFor(tasks, nodes);
+    expect(r.stopping.map((t) => t.id)).toEqual(stopping);
+    expect(r.onDownNodes.map((t) => t.id)).toEqual(onDown);
   });
 });
