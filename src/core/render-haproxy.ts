@@ -70,6 +70,8 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
           '    # Swarm takes a task out of DNS, waits 2 s for load balancers to notice, then stops it',
           '    # (defaultGossipConvergeDelay, moby/moby daemon/cluster/executor/container/controller.go):',
           '    # a slot whose record is gone leaves rotation at once, while its replica still answers.',
+          '    # The price: an answer that misses a record for a moment (a node briefly cut off) takes',
+          '    # its slot out until the record is back, with nothing lost but a stats row that blinks.',
           '    hold obsolete 0s',
         ]
       : [
