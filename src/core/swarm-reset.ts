@@ -49,16 +49,21 @@ export function planSwarmReset(objects: readonly StackObject[]): SwarmResetPlan 
 
 /**
  * The stack's tasks that still hold a container after its services were removed, split by
- * whether down waits for them. A task on a ready node is stopping and its node frees the
+ * whether down waits for them. A task on a node that is up is stopping and its node frees the
  * host-mode ports when it ends: down waits for it. A task on a node that is down (crashed,
  * cut off) cannot report back until that node returns, and Swarm then removes it itself: down
  * names it and does not wait (`docker stack rm --detach=false` waited past 60 s on one).
  */
 export function tasksToWaitFor<T extends { nodeId: string; state: string }>(tasks: readonly T[], nodes: readonly { id: string; state: string }[]): { stopping: T[]; onDownNodes: T[] } {
-  const ready = new Set(nodes.filter((n) => n.state === 'ready').map((n) => n.id));
+  // Only `down` (or a node the swarm no longer lists) is given up on: `unknown` and
+  // `disconnected` are passing states (every node is `unknown` for a moment after a manager
+  // restarts), and their containers may still hold the lab's ports.
+  const listed = new Set(nodes.map((n) => n.id));
+  const down = new Set(nodes.filter((n) => n.state === 'down').map((n) => n.id));
+  const gone = (t: T) => down.has(t.nodeId) || !listed.has(t.nodeId);
   const holding = tasks.filter((t) => HOLDS_A_CONTAINER.has(t.state) && t.nodeId !== '');
-  return { stopping: holding.filter((t) => ready.has(t.nodeId)), onDownNodes: holding.filter((t) => !ready.has(t.nodeId)) };
+  return { stopping: holding.filter((t) => !gone(t)), onDownNodes: holding.filter(gone) };
 }
 
-/** Swarm's observed task states from the agent's accepting it to running: a container may exist. */
+/** Swarm's observed task states from assigned to running: the node may have created a container. */
 const HOLDS_A_CONTAINER = new Set(['assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);

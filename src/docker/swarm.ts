@@ -147,10 +147,9 @@ export async function stackLeftovers(docker: Dockerode, project: string): Promis
 }
 
 /**
- * Remove one of the stack's leftovers by id. `docker stack rm` can leave the stack's network
- * behind when a task was still detaching from it ("has active endpoints", seen at random
- * between stack deploys: https://github.com/moby/moby/issues/23302), and a CI run saw a second
- * `lab down` still find something. Gone already (404) counts as removed.
+ * Remove one of the stack's networks or configs by id. A network can refuse for a moment
+ * after its last task stopped ("has active endpoints", https://github.com/moby/moby/issues/23302),
+ * so the caller retries. Gone already (404) counts as removed.
  */
 export async function removeLeftover(docker: Dockerode, left: { id: string; kind: 'network' | 'config' }): Promise<void> {
   const it = left.kind === 'network' ? docker.getNetwork(left.id) : docker.getConfig(left.id);

@@ -41,8 +41,8 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
   const onDownNodes = await failing(step, waitForTasksToStop(ctx, engine.docker, project, step));
   await failing(step, removeNetworksAndConfigs(engine.docker, project));
   const ms = performance.now() - t0;
-  const left = onDownNodes.length ? `; ${onDownNodes.length} task(s) stay on ${[...new Set(onDownNodes.map((t) => t.node))].join(', ')}, which is down, until it is back` : '';
-  step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)${left}`);
+  step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)`);
+  if (onDownNodes.length) ctx.out.warn(leftOnDownNodes(onDownNodes));
   return { services: owned.map((s) => s.name), others: others.map((o) => o.name), onDownNodes, ms };
 }
 
@@ -69,6 +69,13 @@ async function waitForTasksToStop(ctx: Context, docker: Dockerode, project: stri
   }
 }
 
+/** What stays on nodes that are down, and what to do about it. */
+function leftOnDownNodes(tasks: readonly { node: string }[]): string {
+  const nodes = [...new Set(tasks.map((t) => t.node))];
+  const many = nodes.length > 1;
+  return `Swarm still lists ${tasks.length} task(s) of the stack on ${nodes.join(', ')}, which ${many ? 'are' : 'is'} down; it removes them when ${many ? 'they rejoin' : 'it rejoins'} (a node that will not come back: docker node rm --force ${nodes[0]})`;
+}
+
 /** The stack's networks and configs, by id, retried for up to 30 s: a network can report active endpoints for a moment after its last task stopped (moby/moby#23302). */
 async function removeNetworksAndConfigs(docker: Dockerode, project: string): Promise<void> {
   const until = Date.now() + 30_000;
@@ -78,7 +85,7 @@ async function removeNetworksAndConfigs(docker: Dockerode, project: string): Pro
     const errors = await Promise.all(left.map((o) => removeLeftover(docker, o).then(() => undefined, (e: Error) => `${o.name}: ${e.message}`)));
     if (errors.every((e) => e === undefined)) continue;
     if (Date.now() > until) {
-      throw new EnvironmentError(`docker stack rm left ${left.map((o) => o.name).join(', ')} behind and it would not go (${errors.find(Boolean)})`, {
+      throw new EnvironmentError(`lab down could not remove ${left.map((o) => o.name).join(', ')} within 30 s (${errors.find(Boolean)})`, {
         hint: `Run lab down again in a minute; docker network ls --filter label=${STACK_NAMESPACE}=${project} shows what is left`,
       });
     }

@@ -42,13 +42,23 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
   }, 300_000);
   afterAll(async () => {
     // Also after a crash: down waits only on the nodes that are up.
-    if (host) await runLab(['--host', host, 'down', '09', '--target', 'swarm', '--project', PROJECT], { timeout: 60_000 });
+    // Down waits up to 60 s for the tasks, then 30 s for the networks.
+    if (host) await runLab(['--host', host, 'down', '09', '--target', 'swarm', '--project', PROJECT], { timeout: 100_000 });
     console.info(`[swarm] harness down ${Math.round(await swarmDown())} ms`);
-  }, 120_000);
+  }, 150_000);
 
   it('doctor --target swarm: manager, 3 nodes, zones a/b/c, images, ports', async () => {
     const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm']), 0));
     expect(Object.fromEntries(data.checks.map((c: { name: string; status: string }) => [c.name, c.status]))).toEqual({ 'swarm manager': 'ok', nodes: 'ok', 'zone labels': 'ok', images: 'warn', ports: 'ok' });
+    // With --node-host lab asks every node's own engine: the images are on the manager only so far.
+    const onNodes = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm', '--node-host', NODE_HOSTS]), 0));
+    const images = onNodes.checks.find((c: { name: string }) => c.name === 'images');
+    expect(images.status).toBe('warn');
+    const lacks = (node: string) => images.detail.split('; ').find((part: string) => part.startsWith(`${node} lacks `)) ?? '';
+    expect(lacks('n2')).toContain(APP_IMAGE);
+    expect(lacks('n3')).toContain(APP_IMAGE);
+    expect(lacks('n1')).toBe('');
+    expect(expectExit(await runLab(['--host', host, 'doctor', '--node-host', NODE_HOSTS]), 2).stderr).toMatch(/--node-host .* needs --target swarm/);
   });
 
   it('refuses what Swarm cannot do before deploying: --app-port auto exits 2, nothing deployed', async () => {
@@ -92,6 +102,11 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     // Two lab runs: over vitest's default 20 s on a loaded machine (a run saw it time out, and
     // the status still running then held the lab's lock against the next test's drill).
   }, 60_000);
+
+  it('doctor --node-host after up copied the images: every node has them', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm', '--node-host', NODE_HOSTS]), 0));
+    expect(data.checks.find((c: { name: string }) => c.name === 'images')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^on the manager and on n1, n2, n3: /) });
+  });
 
   it('zone drill: a zone no node has exits 2 with the zones, nothing drained', async () => {
     const r = expectExit(await lab(['check', '09', '--target', 'swarm', '--zone-loss', 'x']), 2);

@@ -37,8 +37,8 @@ describe('planSwarmReset: only stacks all of whose objects lab deployed', () => 
   });
 });
 
-describe('tasksToWaitFor: down waits for the tasks stopping on ready nodes, not for those on a node that is down', () => {
-  const nodes = [{ id: 'n1', state: 'ready' }, { id: 'n2', state: 'ready' }, { id: 'n3', state: 'down' }];
+describe('tasksToWaitFor: down waits for the tasks stopping on nodes that are up, not for those on a node that is down', () => {
+  const nodes = [{ id: 'n1', state: 'ready' }, { id: 'n2', state: 'ready' }, { id: 'n3', state: 'down' }, { id: 'n4', state: 'unknown' }, { id: 'n5', state: 'disconnected' }];
   const task = (id: string, nodeId: string, state: string) => ({ id, nodeId, state });
   it.each([
     ['nothing left', [], [], []],
@@ -47,6 +47,7 @@ describe('tasksToWaitFor: down waits for the tasks stopping on ready nodes, not 
     ['never placed (no node, or still pending): no container', [task('a', '', 'pending'), task('b', 'n1', 'new'), task('c', 'n1', 'allocated')], [], []],
     ['on a crashed node: named, not waited for', [task('a', 'n3', 'running'), task('b', 'n1', 'running')], ['b'], ['a']],
     ['on a node the swarm no longer lists: not waited for', [task('a', 'n9', 'running')], [], ['a']],
+    ['on a node in a passing state (unknown, disconnected): waited for', [task('a', 'n4', 'running'), task('b', 'n5', 'running')], ['a', 'b'], []],
   ])('%s', (_name, tasks, stopping, onDown) => {
     const r = tasksToWaitFor(tasks, nodes);
     expect(r.stopping.map((t) => t.id)).toEqual(stopping);
