@@ -47,8 +47,8 @@ export const targetOption = () =>
 /** The node label a swarm lab spreads its replicas over. */
 export const zoneLabelOption = () => new Option('--zone-label <label>', 'with --target swarm: the node label naming each node\'s zone').default('zone');
 /** How lab reaches each swarm node's engine to copy images there (core/swarm-images.ts parseNodeHosts). */
-export const nodeHostOption = () =>
-  new Option('--node-host <node=host>', "with --target swarm: a node's docker host, to copy the lab's images there (repeatable), or one for all nodes with {hostname} or {addr} in it, e.g. ssh://teacher@{addr}")
+export const nodeHostOption = (what = "to copy the lab's images there") =>
+  new Option('--node-host <node=host>', `with --target swarm: a node's docker host, ${what} (repeatable), or one for all nodes with {hostname} or {addr} in it, e.g. ssh://teacher@{addr}`)
     .default([] as string[])
     .argParser(collect);
 /** A self-contained HTML report of the run (cli/html-report.ts): check, load, report, grade --hosts. */

@@ -3,6 +3,7 @@ import { EnvironmentError, EXIT, ExitError } from '../core/errors.ts';
 import { type DoctorCheck, doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../core/instructor/doctor-checks.ts';
 import { swarmDoctorChecks } from '../core/swarm-doctor.ts';
 import { DEFAULT_ZONE_LABEL, parseZoneLabel } from '../core/swarm.ts';
+import { type NodeHosts, nodeHostsFor } from '../core/swarm-images.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import type { doctorCommand } from './doctor.command.ts';
 import { gatherDoctorFacts } from '../instructor/doctor-probe.ts';
@@ -14,7 +15,8 @@ import { failing } from '../ui/output.ts';
  * failed (warnings allowed), 3 when an environment problem was found.
  */
 export async function doctor(ctx: Context, opts: OptionsOf<typeof doctorCommand> = {}): Promise<void> {
-  if (opts.target === 'swarm') return swarmDoctor(ctx, parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL));
+  const nodeHosts = nodeHostsFor(opts.target, opts.nodeHost, 'doctor');
+  if (opts.target === 'swarm') return swarmDoctor(ctx, parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL), nodeHosts);
   const step = ctx.out.step('Checking the engine, Compose, images, ports, disk and leftovers');
   const facts = await failing(step, gatherDoctorFacts(ctx));
   const checks = doctorChecks(facts);
@@ -28,11 +30,11 @@ export async function doctor(ctx: Context, opts: OptionsOf<typeof doctorCommand>
   failIfFailed(ctx, checks, exitCode);
 }
 
-/** --target swarm: the swarm's manager, nodes, zone labels, images and ports. */
-async function swarmDoctor(ctx: Context, zoneLabel: string): Promise<void> {
+/** --target swarm: the swarm's manager, nodes, zone labels, images (on every node with --node-host) and ports. */
+async function swarmDoctor(ctx: Context, zoneLabel: string, nodeHosts: NodeHosts | undefined): Promise<void> {
   const step = ctx.out.step('Checking the swarm: manager, nodes, zone labels, images, ports');
   const { gatherSwarmFacts } = await import('../engine/swarm-doctor.ts');
-  const facts = await failing(step, gatherSwarmFacts(ctx, zoneLabel));
+  const facts = await failing(step, gatherSwarmFacts(ctx, zoneLabel, nodeHosts));
   const checks = swarmDoctorChecks(facts);
   const exitCode = doctorExitCode(checks);
   const summary = doctorSummary(checks, facts.host);

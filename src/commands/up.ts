@@ -14,7 +14,7 @@ import { statsPageUrl } from '../haproxy/stats-client.ts';
 import type { upCommand } from './up.command.ts';
 import { DEFAULT_ZONE_LABEL, parseZoneLabel, refuseOneEngine, swarmUnsupported } from '../core/swarm.ts';
 import { UsageError } from '../core/errors.ts';
-import { parseNodeHosts } from '../core/swarm-images.ts';
+import { nodeHostsFor, parseNodeHosts } from '../core/swarm-images.ts';
 import type { SwarmStartRequest } from '../engine/swarm-up.ts';
 import { printSwarm, swarmData } from '../ui/swarm-report.ts';
 
@@ -28,13 +28,14 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const loaded = loadLab(opts.lab);
   if (opts.target !== 'swarm') refuseOneEngine(loaded.lab, `lab up ${opts.lab} --target swarm (lab doctor --target swarm checks the swarm first)`);
   const options = resolveFlags(ctx, loaded.lab, opts);
+  const nodeHosts = nodeHostsFor(opts.target, opts.nodeHost, `up ${opts.lab}`);
   const timeoutMs = parseTimeout(opts.timeout, 90);
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   if (opts.target === 'swarm') {
     const unsupported = swarmUnsupported(loaded.lab as Parameters<typeof swarmUnsupported>[0]);
     if (unsupported.length) throw new UsageError(`Lab ${loaded.lab.id} uses what --target swarm does not run yet: ${unsupported.join(', ')}`, { hint: `Run it on one engine: lab up ${opts.lab}` });
-    return upSwarm(ctx, { loaded, options, ws, timeoutMs, endpoint, zoneLabel: parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL), nodeHosts: parseNodeHosts(opts.nodeHost ?? []) }, opts.lab);
+    return upSwarm(ctx, { loaded, options, ws, timeoutMs, endpoint, zoneLabel: parseZoneLabel(opts.zoneLabel ?? DEFAULT_ZONE_LABEL), nodeHosts: nodeHosts ?? parseNodeHosts([]) }, opts.lab);
   }
   const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
     startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),

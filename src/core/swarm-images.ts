@@ -72,6 +72,13 @@ export function parseNodeHosts(values: readonly string[]): NodeHosts {
   return out;
 }
 
+/** --node-host for a command: parsed with --target swarm, undefined when not given; exit 2 without --target swarm, where it would do nothing. */
+export function nodeHostsFor(target: string | undefined, values: readonly string[] | undefined, command: string): NodeHosts | undefined {
+  if (!values?.length) return undefined;
+  if (target !== 'swarm') throw new UsageError('--node-host names the engines of a swarm\'s nodes: it needs --target swarm', { hint: `lab ${command} --target swarm --node-host ${values[0]}` });
+  return parseNodeHosts(values);
+}
+
 /** The docker host of a node's engine, or undefined when --node-host does not say. */
 export function nodeHostOf(hosts: NodeHosts, node: Pick<SwarmNode, 'hostname' | 'addr'>): string | undefined {
   return hosts.byNode[node.hostname] ?? hosts.template?.replaceAll('{hostname}', node.hostname).replaceAll('{addr}', node.addr);

@@ -3,16 +3,18 @@ import { imageSubstitutions } from '../config/images-file.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import type Dockerode from 'dockerode';
 import { type NeededImage, neededImages } from '../core/instructor/needed-images.ts';
-import { hashTagged } from '../core/swarm-images.ts';
+import { hashTagged, type NodeHosts, nodeHostOf, unknownNodeHosts } from '../core/swarm-images.ts';
 import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
-import { STACK_NAMESPACE, swarmUnsupported } from '../core/swarm.ts';
+import { STACK_NAMESPACE, type SwarmNode, swarmUnsupported } from '../core/swarm.ts';
+import { UsageError } from '../core/errors.ts';
+import { resolveEndpoint } from '../docker/endpoint.ts';
 import { listNodes, swarmRole } from '../docker/swarm.ts';
 import { imagePresent } from '../instructor/doctor-probe.ts';
 import { allLabImages } from '../instructor/labs-io.ts';
 import { openEngine } from './engine.ts';
 
 /** Find out what swarmDoctorChecks judges. A problem found is a fact; an unreachable engine throws (exit 3). */
-export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise<SwarmDoctorFacts> {
+export async function gatherSwarmFacts(ctx: Context, zoneLabel: string, nodeHosts?: NodeHosts): Promise<SwarmDoctorFacts> {
   const engine = await openEngine(ctx);
   const swarm = await swarmRole(engine.docker);
   // Only the labs a swarm can run: a compose-only lab's images (e.g. lab 06's Redis) are not the swarm's to have.
@@ -28,10 +30,13 @@ export async function gatherSwarmFacts(ctx: Context, zoneLabel: string): Promise
   ]);
   // Host-mode ports appear in the spec only; ingress ones in both.
   const published = (s: ServiceJson) => (s.Spec?.EndpointSpec?.Ports ?? s.Endpoint?.Ports ?? []).map((p) => p.PublishedPort);
+  // The names the tasks run: a lab's own image under its build-hash tag (what lab up copies).
+  const refs = needed.filter((n) => n.role !== 'base').map((n) => (n.kind === 'build' && n.build?.hash ? hashTagged(n.ref, n.build.hash) : n.ref));
   return {
     ...base,
     nodes,
     images,
+    ...(nodeHosts ? { onNodes: await imagesOnNodes(ctx, nodes, nodeHosts, refs) } : {}),
     ports: ports.map(([port, option]) => ({ port: port!, option, takenBy: services.filter((s) => published(s).includes(port!)).map((s) => `${s.Spec?.Name ?? '?'}${s.Spec?.Labels?.[STACK_NAMESPACE] ? ` (stack ${s.Spec.Labels[STACK_NAMESPACE]})` : ''}`) })),
   };
 }
@@ -51,4 +56,30 @@ async function builtOnManager(docker: Dockerode, n: NeededImage, needed: readonl
   const bases = Object.values(n.build?.args ?? {}).filter((v) => needed.some((x) => x.role === 'base' && x.ref === v));
   const present = bases.length > 0 && (await Promise.all(bases.map((b) => imagePresent(docker, b)))).every(Boolean);
   return { ref: present ? `${bases.join(', ')} (lab up builds ${tagged} from it)` : `${tagged} (or ${bases.join(', ') || 'its base image'} to build it)`, present };
+}
+
+/**
+ * Ask each ready node's own engine (--node-host) which of the images it has: what a manager
+ * cannot tell. A node lab cannot reach is a fact (the check fails), not an exception.
+ */
+async function imagesOnNodes(ctx: Context, nodes: readonly SwarmNode[], hosts: NodeHosts, refs: readonly string[]): Promise<NonNullable<SwarmDoctorFacts['onNodes']>> {
+  const unknown = unknownNodeHosts(hosts, nodes);
+  if (unknown.length) throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, { hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)` });
+  const ready = nodes.filter((n) => n.state === 'ready');
+  const reached = ready.flatMap((n) => {
+    const host = nodeHostOf(hosts, n);
+    return host ? [{ node: n.hostname, host }] : [];
+  });
+  const checked = await Promise.all(
+    reached.map(async ({ node, host }) => {
+      try {
+        const e = await openEngine(ctx, await resolveEndpoint(ctx.env, host));
+        const has = await Promise.all(refs.map((ref) => imagePresent(e.docker, ref)));
+        return { node, host, missing: refs.filter((_, i) => !has[i]) };
+      } catch (err) {
+        return { node, host, missing: [], error: (err as Error).message };
+      }
+    }),
+  );
+  return { nodes: checked, unreached: ready.filter((n) => !reached.some((r) => r.node === n.hostname)).map((n) => n.hostname) };
 }

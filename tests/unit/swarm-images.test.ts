@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyPlan, hashTagged, nodeHostOf, parseNodeHosts, stackImages, unknownNodeHosts } from '../../src/core/swarm-images.ts';
+import { copyPlan, hashTagged, nodeHostOf, nodeHostsFor, parseNodeHosts, stackImages, unknownNodeHosts } from '../../src/core/swarm-images.ts';
 import { lab03, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
 
 const HASH = '0123456789abcdef';
@@ -73,5 +73,27 @@ describe('copyPlan: what each reachable node lacks', () => {
     ['a node lab cannot reach is skipped', { n1: [], n2: undefined }, [{ node: 'n1', images: ['a', 'b'] }]],
   ])('%s', (_name, present, plan) => {
     expect(copyPlan(['a', 'b'], ['n1', 'n2'], present)).toEqual(plan);
+  });
+});
+
+describe('nodeHostsFor: --node-host only with --target swarm', () => {
+  it.each([
+    ['not given, one engine', 'compose', undefined, undefined],
+    ['empty, one engine', 'compose', [], undefined],
+    ['not given, swarm', 'swarm', [], undefined],
+    ['given, swarm', 'swarm', ['ssh://t@{addr}'], { byNode: {}, template: 'ssh://t@{addr}' }],
+  ] as const)('%s', (_n, target, values, expected) => {
+    expect(nodeHostsFor(target, values, 'doctor')).toEqual(expected);
+  });
+  it('given without --target swarm: exit 2 naming the option and the command to run', () => {
+    expect(() => nodeHostsFor('compose', ['n2=ssh://t@n2'], 'up 09')).toThrow(/--node-host names the engines of a swarm's nodes: it needs --target swarm/);
+    const thrown = (() => {
+      try {
+        nodeHostsFor(undefined, ['n2=ssh://t@n2'], 'up 09');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toMatchObject({ exitCode: 2, hint: 'lab up 09 --target swarm --node-host n2=ssh://t@n2' });
   });
 });
