@@ -103,9 +103,11 @@ describe.skipIf(Boolean(missing))(`lab on a 3-node swarm${missing ? ` (skipped: 
     // the status still running then held the lab's lock against the next test's drill).
   }, 60_000);
 
-  it('doctor --node-host after up copied the images: every node has them', async () => {
-    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm', '--node-host', NODE_HOSTS]), 0));
-    expect(data.checks.find((c: { name: string }) => c.name === 'images')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^on the manager and on n1, n2, n3: /) });
+  it('doctor --node-host after up copied the images: every node has them (the ports are the running lab\'s: exit 3)', async () => {
+    const data = parseJson(expectExit(await runLab(['--host', host, '--json', 'doctor', '--target', 'swarm', '--node-host', NODE_HOSTS]), 3));
+    const check = (name: string) => data.checks.find((c: { name: string }) => c.name === name);
+    expect(check('images')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^on the manager and on n1, n2, n3: /) });
+    expect(check('ports')).toMatchObject({ status: 'fail', detail: expect.stringMatching(`8080 \\(--app-port\\) is published by ${PROJECT}_haproxy`) });
   });
 
   it('zone drill: a zone no node has exits 2 with the zones, nothing drained', async () => {
