@@ -5,6 +5,10 @@
  * zone c (its node killed and revived), each against the issue's figures. The harness is torn
  * down at the end, on failure, and when the process exits.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { hashBuildContext } from '../../src/config/build-hash.ts';
+import { hashTagged } from '../../src/core/swarm-images.ts';
 import { harnessCommand, harnessMissing, swarmDown, swarmUp } from '../swarm/harness.ts';
 import { json, type Metric, type Timed } from './measure.ts';
 
@@ -18,12 +22,22 @@ interface SwarmBench {
 interface DrillJson { checks: { verdict: string; data: { sent: number; failed: number; outMs: number | null; nodesDownMs: number | null; rescheduledMs: number | null; upMs: number | null } }[] }
 
 const PROJECT = `bench-swarm-${process.pid}`;
+/** Lab 09's app as the warm-up built it. */
+const APP = 'lab/whoami:1';
 
 export async function benchSwarm(b: SwarmBench): Promise<void> {
   const missing = harnessMissing();
   if (missing) throw new Error(`BENCH_ONLY=swarm: ${missing}`);
   b.step('swarm: harness up and images loaded on 3 nodes (not counted)');
-  const { host } = await swarmUp(b.images);
+  // lab up runs the app under its build-hash tag (core/swarm-images.ts): give the nodes that
+  // name, from the build the warm-up made, so up finds every image in place.
+  const images = b.images.map((ref) => {
+    if (ref !== APP) return ref;
+    const tagged = hashTagged(APP, hashBuildContext(join(import.meta.dirname, '..', '..', 'compose', 'whoami')));
+    execFileSync('docker', ['tag', APP, tagged]);
+    return tagged;
+  });
+  const { host } = await swarmUp(images);
   const lab = (args: string[], ok?: number[]) => b.lab(['--host', host, ...args, '--target', 'swarm', '--project', PROJECT], ok);
   try {
     const up = b.metric({ id: 'swarm.up', label: 'lab up 09 --target swarm (to six UP on every node)', unit: 'ms', samples: [], max: 10_000 });
