@@ -88,6 +88,21 @@ export function nodeHostOf(hosts: NodeHosts, node: Pick<SwarmNode, 'hostname' | 
 export const unknownNodeHosts = (hosts: NodeHosts, nodes: readonly Pick<SwarmNode, 'hostname'>[]): string[] => Object.keys(hosts.byNode).filter((n) => !nodes.some((x) => x.hostname === n));
 
 /**
+ * The ready nodes --node-host gives a docker host for, and the ready ones it does not name.
+ * A name the swarm has no node of exits 2 (a typo would otherwise reach nothing silently). Pure.
+ */
+export function nodesToReach(hosts: NodeHosts, nodes: readonly SwarmNode[]): { reached: { node: SwarmNode; host: string }[]; unreached: string[] } {
+  const unknown = unknownNodeHosts(hosts, nodes);
+  if (unknown.length) throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, { hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)` });
+  const ready = nodes.filter((n) => n.state === 'ready');
+  const reached = ready.flatMap((node) => {
+    const host = nodeHostOf(hosts, node);
+    return host ? [{ node, host }] : [];
+  });
+  return { reached, unreached: ready.filter((n) => !reached.some((r) => r.node.id === n.id)).map((n) => n.hostname) };
+}
+
+/**
  * What to copy where: every image a reachable node lacks, from the manager. `present` maps a
  * node's hostname to the images it has (undefined: lab cannot reach it). Pure.
  */

@@ -125,9 +125,9 @@ export async function removeService(docker: Dockerode, id: string): Promise<void
 }
 
 /** Every task of the stack, also of removed services (tasks carry the service's labels), with the node it is on. */
-export async function stackTasks(docker: Dockerode, project: string): Promise<{ id: string; service: string; nodeId: string; state: string }[]> {
+export async function stackTasks(docker: Dockerode, project: string): Promise<{ id: string; nodeId: string; state: string }[]> {
   const tasks = (await docker.listTasks({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as TaskJson[];
-  return tasks.map((t) => ({ id: t.ID, service: t.ServiceID, nodeId: t.NodeID ?? '', state: t.Status?.State ?? 'unknown' }));
+  return tasks.map((t) => ({ id: t.ID, nodeId: t.NodeID ?? '', state: t.Status?.State ?? 'unknown' }));
 }
 
 /** The label a lab's services carry, for messages. */

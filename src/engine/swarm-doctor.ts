@@ -3,15 +3,14 @@ import { imageSubstitutions } from '../config/images-file.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import type Dockerode from 'dockerode';
 import { type NeededImage, neededImages } from '../core/instructor/needed-images.ts';
-import { hashTagged, type NodeHosts, nodeHostOf, unknownNodeHosts } from '../core/swarm-images.ts';
+import { hashTagged, type NodeHosts, nodesToReach } from '../core/swarm-images.ts';
 import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
 import { STACK_NAMESPACE, type SwarmNode, swarmUnsupported } from '../core/swarm.ts';
-import { UsageError } from '../core/errors.ts';
-import { resolveEndpoint } from '../docker/endpoint.ts';
 import { listNodes, swarmRole } from '../docker/swarm.ts';
 import { imagePresent } from '../instructor/doctor-probe.ts';
 import { allLabImages } from '../instructor/labs-io.ts';
 import { openEngine } from './engine.ts';
+import { nodeImages } from './swarm-images.ts';
 
 /** Find out what swarmDoctorChecks judges. A problem found is a fact; an unreachable engine throws (exit 3). */
 export async function gatherSwarmFacts(ctx: Context, zoneLabel: string, nodeHosts?: NodeHosts): Promise<SwarmDoctorFacts> {
@@ -30,8 +29,7 @@ export async function gatherSwarmFacts(ctx: Context, zoneLabel: string, nodeHost
   ]);
   // Host-mode ports appear in the spec only; ingress ones in both.
   const published = (s: ServiceJson) => (s.Spec?.EndpointSpec?.Ports ?? s.Endpoint?.Ports ?? []).map((p) => p.PublishedPort);
-  // The names the tasks run: a lab's own image under its build-hash tag (what lab up copies).
-  const refs = needed.filter((n) => n.role !== 'base').map((n) => (n.kind === 'build' && n.build?.hash ? hashTagged(n.ref, n.build.hash) : n.ref));
+  const refs = needed.filter((n) => n.role !== 'base').map(taskRef);
   return {
     ...base,
     nodes,
@@ -46,12 +44,15 @@ interface ServiceJson {
   Endpoint?: { Ports?: { PublishedPort?: number }[] };
 }
 
+/** The name a task runs the image under: a lab's own image under its build-hash tag (what lab up builds and copies). */
+const taskRef = (n: NeededImage): string => (n.kind === 'build' && n.build?.hash ? hashTagged(n.ref, n.build.hash) : n.ref);
+
 /**
  * A lab's own image on the manager: there under its build-hash tag, or lab up can build it
  * there (its base images are present); else the tag is missing.
  */
 async function builtOnManager(docker: Dockerode, n: NeededImage, needed: readonly NeededImage[]): Promise<{ ref: string; present: boolean }> {
-  const tagged = n.build?.hash ? hashTagged(n.ref, n.build.hash) : n.ref;
+  const tagged = taskRef(n);
   if (await imagePresent(docker, tagged)) return { ref: tagged, present: true };
   const bases = Object.values(n.build?.args ?? {}).filter((v) => needed.some((x) => x.role === 'base' && x.ref === v));
   const present = bases.length > 0 && (await Promise.all(bases.map((b) => imagePresent(docker, b)))).every(Boolean);
@@ -63,23 +64,16 @@ async function builtOnManager(docker: Dockerode, n: NeededImage, needed: readonl
  * cannot tell. A node lab cannot reach is a fact (the check fails), not an exception.
  */
 async function imagesOnNodes(ctx: Context, nodes: readonly SwarmNode[], hosts: NodeHosts, refs: readonly string[]): Promise<NonNullable<SwarmDoctorFacts['onNodes']>> {
-  const unknown = unknownNodeHosts(hosts, nodes);
-  if (unknown.length) throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, { hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)` });
-  const ready = nodes.filter((n) => n.state === 'ready');
-  const reached = ready.flatMap((n) => {
-    const host = nodeHostOf(hosts, n);
-    return host ? [{ node: n.hostname, host }] : [];
-  });
+  const { reached, unreached } = nodesToReach(hosts, nodes);
   const checked = await Promise.all(
     reached.map(async ({ node, host }) => {
       try {
-        const e = await openEngine(ctx, await resolveEndpoint(ctx.env, host));
-        const has = await Promise.all(refs.map((ref) => imagePresent(e.docker, ref)));
-        return { node, host, missing: refs.filter((_, i) => !has[i]) };
+        const { has } = await nodeImages(ctx, host, refs);
+        return { node: node.hostname, host, missing: refs.filter((r) => !has.includes(r)) };
       } catch (err) {
-        return { node, host, missing: [], error: (err as Error).message };
+        return { node: node.hostname, host, missing: [], error: (err as Error).message };
       }
     }),
   );
-  return { nodes: checked, unreached: ready.filter((n) => !reached.some((r) => r.node === n.hostname)).map((n) => n.hostname) };
+  return { nodes: checked, unreached };
 }

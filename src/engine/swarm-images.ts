@@ -1,7 +1,7 @@
 import type { Context } from '../cli/context.ts';
-import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.ts';
+import { EnvironmentError, RuntimeError } from '../core/errors.ts';
 import type { SwarmNode } from '../core/swarm.ts';
-import { copyPlan, type NodeHosts, nodeHostOf, type StackImage, unknownNodeHosts } from '../core/swarm-images.ts';
+import { copyPlan, type NodeHosts, nodesToReach, type StackImage } from '../core/swarm-images.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { buildImage, imageInfo, loadImage } from '../instructor/images-engine.ts';
 import type { Progress } from '../ui/output.ts';
@@ -25,10 +25,7 @@ export interface ImagesOnNodes {
  * reported by `lab up` at once (core/swarm.ts taskProblem).
  */
 export async function ensureSwarmImages(ctx: Context, engine: Engine, images: readonly StackImage[], nodes: readonly SwarmNode[], hosts: NodeHosts, progress: Progress): Promise<ImagesOnNodes> {
-  const unknown = unknownNodeHosts(hosts, nodes);
-  if (unknown.length) {
-    throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, { hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)` });
-  }
+  const { reached, unreached } = nodesToReach(hosts, nodes);
   const built: string[] = [];
   for (const image of images.filter((i) => i.build)) {
     if (await imageInfo(engine.docker, image.ref)) continue;
@@ -37,12 +34,6 @@ export async function ensureSwarmImages(ctx: Context, engine: Engine, images: re
     built.push(image.ref);
   }
   const refs = images.map((i) => i.ref);
-  const ready = nodes.filter((n) => n.state === 'ready');
-  const reached = ready.flatMap((n) => {
-    const host = nodeHostOf(hosts, n);
-    return host ? [{ node: n, host }] : [];
-  });
-  const unreached = ready.filter((n) => !reached.some((r) => r.node.id === n.id)).map((n) => n.hostname);
   if (reached.length === 0) return { built, copied: [], unreached };
 
   const onManager = await Promise.all(refs.map(async (ref) => ((await imageInfo(engine.docker, ref)) ? undefined : ref)));
@@ -55,9 +46,7 @@ export async function ensureSwarmImages(ctx: Context, engine: Engine, images: re
     reached.map(async ({ node, host }) => {
       const where = `${node.hostname}'s engine (${host}, from --node-host)`;
       try {
-        const e = await openEngine(ctx, await resolveEndpoint(ctx.env, host));
-        const has = await Promise.all(refs.map(async (ref) => ((await imageInfo(e.docker, ref)) ? ref : undefined)));
-        return { node: node.hostname, engine: e, has: has.filter((r): r is string => r !== undefined) };
+        return { node: node.hostname, ...(await nodeImages(ctx, host, refs)) };
       } catch (err) {
         throw new EnvironmentError(`Cannot reach ${where}: ${(err as Error).message}`, { hint: `Check that docker -H ${host} info works from here, or fix --node-host` });
       }
@@ -77,4 +66,11 @@ export async function ensureSwarmImages(ctx: Context, engine: Engine, images: re
     }),
   );
   return { built, copied: plan, unreached };
+}
+
+/** A node's own engine (its --node-host) and which of `refs` it has; throws when it cannot be reached. */
+export async function nodeImages(ctx: Context, host: string, refs: readonly string[]): Promise<{ engine: Engine; has: string[] }> {
+  const engine = await openEngine(ctx, await resolveEndpoint(ctx.env, host));
+  const has = await Promise.all(refs.map(async (ref) => ((await imageInfo(engine.docker, ref)) ? ref : undefined)));
+  return { engine, has: has.filter((r): r is string => r !== undefined) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyPlan, hashTagged, nodeHostOf, nodeHostsFor, parseNodeHosts, stackImages, unknownNodeHosts } from '../../src/core/swarm-images.ts';
+import { copyPlan, hashTagged, nodeHostOf, nodeHostsFor, nodesToReach, parseNodeHosts, stackImages, unknownNodeHosts } from '../../src/core/swarm-images.ts';
+import type { SwarmNode } from '../../src/core/swarm.ts';
 import { lab03, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
 
 const HASH = '0123456789abcdef';
@@ -63,6 +64,23 @@ describe('nodeHostOf and unknownNodeHosts', () => {
   it('a node only a name gives is undefined without a template; a name the swarm lacks is reported', () => {
     expect(nodeHostOf(parseNodeHosts(['n1=ssh://a']), { hostname: 'n2', addr: 'x' })).toBeUndefined();
     expect(unknownNodeHosts(parseNodeHosts(['n1=ssh://a', 'pc9=ssh://b']), [{ hostname: 'n1' }, { hostname: 'n2' }])).toEqual(['pc9']);
+  });
+});
+
+describe('nodesToReach: the ready nodes --node-host reaches, and those it does not name', () => {
+  const node = (hostname: string, state = 'ready'): SwarmNode => ({ id: `id-${hostname}`, hostname, addr: `10.0.0.${hostname.slice(1)}`, state, availability: 'active', manager: false, labels: {} });
+  const nodes = [node('n1'), node('n2'), node('n3', 'down')];
+  it.each([
+    ['a template reaches every ready node', ['ssh://t@{addr}'], [['n1', 'ssh://t@10.0.0.1'], ['n2', 'ssh://t@10.0.0.2']], []],
+    ['a name per node: the others are not reached', ['n1=unix:///a.sock'], [['n1', 'unix:///a.sock']], ['n2']],
+    ['a node that is down is neither', ['n3=unix:///c.sock'], [], ['n1', 'n2']],
+  ])('%s', (_n, values, reached, unreached) => {
+    const r = nodesToReach(parseNodeHosts(values), nodes);
+    expect(r.reached.map((x) => [x.node.hostname, x.host])).toEqual(reached);
+    expect(r.unreached).toEqual(unreached);
+  });
+  it('a name the swarm has no node of: exit 2 listing the nodes', () => {
+    expect(() => nodesToReach(parseNodeHosts(['pc9=ssh://b']), nodes)).toThrow(/--node-host names pc9, which the swarm has no node of/);
   });
 });
 
