@@ -277,6 +277,17 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     expect(await labObjects(p)).toEqual(NOTHING);
   }, 60_000);
 
+  it("the docker config's current context is followed (lab reads config.json itself when no context is named)", async () => {
+    // A context in a config of this test's own, pointing at a socket that does not exist:
+    // lab must report that address, not quietly fall back to the default engine.
+    const config = await tempDir('lab-e2e-docker-config-');
+    const host = `unix:///tmp/nonexistent-ctx-${process.pid}.sock`;
+    expect((await docker(['--config', config, 'context', 'create', 'elsewhere', '--docker', `host=${host}`])).exitCode).toBe(0);
+    expect((await docker(['--config', config, 'context', 'use', 'elsewhere'])).exitCode).toBe(0);
+    const r = expectExit(await runLab(['status', '03', '--project', uniqueProject()], { env: { DOCKER_CONFIG: config, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined } }), 3);
+    expect(r.stderr).toContain(`Cannot reach the Docker engine at ${host}`);
+  }, 30_000);
+
   it('only Compose v1 installed: exit 3, says lab needs v2', async () => {
     const p = uniqueProject();
     cleanupLab('03', p);
