@@ -41,16 +41,25 @@ export function composeVersion(endpoint: Endpoint, signal?: AbortSignal): Promis
 async function probeVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ComposeVersion> {
   const r = await execa('docker', ['compose', 'version', '--short'], { env, reject: false, timeout: 10_000, cancelSignal: signal });
   if (r.isCanceled) throw new InterruptedError('Interrupted while checking the Docker engine and Compose');
-  if (r.failed) {
-    const v1 = await execa('docker-compose', ['version', '--short'], { env, reject: false, timeout: 10_000 });
-    const hint = 'Install the Compose v2 plugin (package docker-compose-plugin, or docker-compose from Debian 13), then run lab doctor';
-    if (!v1.failed && /^1\./.test(String(v1.stdout).trim())) {
-      throw new EnvironmentError(`Only Compose v1 (docker-compose ${String(v1.stdout).trim()}) is installed; lab needs Compose v2 ("docker compose")`, { hint });
-    }
-    const missing = (r as { code?: string }).code === 'ENOENT';
-    throw new EnvironmentError(missing ? 'The docker CLI is not installed' : `"docker compose" is not available: ${firstLine(String(r.stderr))}`, { hint });
-  }
+  if (r.failed) throw await composeUnavailable(env, (r as { code?: string }).code === 'ENOENT', String(r.stderr));
   return parseComposeVersion(String(r.stdout));
+}
+
+/**
+ * Pure: whether a failed `docker compose …` failed because there is no Compose v2 to run (the
+ * CLI's "'compose' is not a docker command"), or no docker CLI at all, rather than in Compose.
+ */
+export const composeMissing = (spawnError: string | undefined, stderr: string): boolean =>
+  spawnError === 'ENOENT' || /'compose' is not a docker command|unknown command "compose"/i.test(stderr);
+
+/** The error for a machine without Compose v2: names Compose v1 when that is what is installed. */
+async function composeUnavailable(env: NodeJS.ProcessEnv, noCli: boolean, stderr: string): Promise<EnvironmentError> {
+  const v1 = await execa('docker-compose', ['version', '--short'], { env, reject: false, timeout: 10_000 });
+  const hint = 'Install the Compose v2 plugin (package docker-compose-plugin, or docker-compose from Debian 13), then run lab doctor';
+  if (!v1.failed && /^1\./.test(String(v1.stdout).trim())) {
+    return new EnvironmentError(`Only Compose v1 (docker-compose ${String(v1.stdout).trim()}) is installed; lab needs Compose v2 ("docker compose")`, { hint });
+  }
+  return new EnvironmentError(noCli ? 'The docker CLI is not installed' : `"docker compose" is not available: ${firstLine(stderr)}`, { hint });
 }
 
 /** Pure. Accepts "2.26.1", "v2.40.0" and the v5 line ("5.0.0"): everything from 2 on is v2-style. */
@@ -83,7 +92,13 @@ export async function runCompose(endpoint: Endpoint, t: ComposeTarget, args: str
   });
   const r = await child;
   if (r.isCanceled) throw new InterruptedError(`Interrupted during docker compose ${args[0]}`);
-  if (r.failed) throw composeError(args[0] ?? '', String(r.stderr ?? ''), r.exitCode);
+  if (r.failed) {
+    // `lab up` runs no version probe first (Compose takes 0.3 s to say its version): a machine
+    // without Compose v2 is told here, before Compose could start anything.
+    const spawnError = (r as { code?: string }).code;
+    if (composeMissing(spawnError, String(r.stderr ?? ''))) throw await composeUnavailable(endpoint.env, spawnError === 'ENOENT', String(r.stderr ?? ''));
+    throw composeError(args[0] ?? '', String(r.stderr ?? ''), r.exitCode);
+  }
   return String(r.stdout ?? '');
 }
 
