@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { COMPOSE_LABEL, LABEL, labelFilter, ownedByLab, type Labels } from '../core/labels.ts';
-import { EnvironmentError, RuntimeError } from '../core/errors.ts';
+import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import { mapBounded } from '../core/pool.ts';
 import { modemOptions, type Endpoint } from './endpoint.ts';
 
@@ -25,12 +25,24 @@ export interface LabContainer {
 }
 
 /** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
-export async function connect(endpoint: Endpoint): Promise<Dockerode> {
+/** How long an engine may take to answer its first ping: a daemon that accepts but hangs (stuck, or an ssh link that stalls) is reported, not waited on forever. */
+export const PING_TIMEOUT_MS = 10_000;
+
+export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise<Dockerode> {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker(modemOptions(endpoint.host, endpoint.env));
+  const deadline = AbortSignal.timeout(PING_TIMEOUT_MS);
   try {
-    await docker.ping();
+    // @types/dockerode declares ping without options; dockerode passes abortSignal on (lib/docker.js, Docker.prototype.ping).
+    const ping = docker.ping as unknown as (this: Dockerode, opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await ping.call(docker, { abortSignal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (e) {
+    if (signal?.aborted) throw new InterruptedError('Interrupted while reaching the Docker engine', { details: ['Nothing was started or written'] });
+    if (deadline.aborted) {
+      throw new EnvironmentError(`The Docker engine at ${endpoint.host} (from ${endpoint.source}) did not answer within ${PING_TIMEOUT_MS / 1000} s`, {
+        hint: 'It accepts connections but does not answer: check it (sudo systemctl status docker, or docker info), then run lab doctor',
+      });
+    }
     throw engineUnreachable(endpoint, e);
   }
   return docker;

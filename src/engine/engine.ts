@@ -13,7 +13,7 @@ export interface Engine {
 /** Connect to the engine; `resolved` when the caller already resolved it (to take its lock first). */
 export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
   const endpoint = resolved ?? (await resolveEndpoint(ctx.env, ctx.host));
-  return { endpoint, docker: await connect(endpoint) };
+  return { endpoint, docker: await connect(endpoint, ctx.signal) };
 }
 
 /** An engine on this machine (a socket), which can bind-mount this machine's files. */

@@ -7,16 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AUTO_PORTS,
   FIXTURES,
   cleanupLab,
   describeRun,
   docker,
-  dockerPath,
   expectExit,
   get,
   labHome,
@@ -73,22 +73,28 @@ async function statsUrlOf(project: string): Promise<string> {
   return `http://127.0.0.1:${port}/`;
 }
 
-/** A docker CLI whose `docker compose version` hangs (so Ctrl-C lands during the engine check). */
-async function slowComposeShim(): Promise<string> {
-  const bin = await tempDir('lab-hostile-shim-');
-  // exec: the sleep is the process lab started, so lab's Ctrl-C handling can stop it.
-  await writeFile(join(bin, 'docker'), `#!/bin/sh\nif [ "$1" = compose ] && [ "$2" = version ]; then exec sleep 30; fi\nexec ${dockerPath()} "$@"\n`);
-  await chmod(join(bin, 'docker'), 0o755);
-  return bin;
+/**
+ * An engine that accepts connections and never answers (a stuck daemon), on a socket of this
+ * test's own: lab's engine check waits on it until Ctrl-C or its deadline.
+ */
+async function hangingEngine(): Promise<string> {
+  const path = join(await tempDir('lab-hostile-hang-'), 'docker.sock');
+  const held: Socket[] = [];
+  const server = createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  onTestFinished(() => {
+    for (const socket of held) socket.destroy();
+    server.close();
+  });
+  return `unix://${path}`;
 }
 
 describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () => {
   it('Ctrl-C during the engine check: exit 130 at once, nothing started or written, no lock left', async () => {
     const p = uniqueProject();
     cleanupLab('03', p);
-    const bin = await slowComposeShim();
     const args = ['up', '03', '--project', p, ...AUTO_PORTS];
-    const child = spawnLab(args, { env: { PATH: `${bin}:${process.env.PATH}` }, timeout: 60_000 });
+    const child = spawnLab(args, { env: { DOCKER_HOST: await hangingEngine(), DOCKER_CONTEXT: undefined }, timeout: 60_000 });
     await waitForOutput(child.stderr, /Checking the Docker engine/, 30_000);
     await sleep(500);
     const t0 = Date.now();
@@ -96,12 +102,21 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     const r = await settle(child, args);
     expectExit(r, 130);
     expect(Date.now() - t0, `lab kept waiting for the engine check after Ctrl-C\n${describeRun(r)}`).toBeLessThan(5000);
-    expect(r.stderr).toMatch(/Interrupted/);
+    expect(r.stderr).toMatch(/Interrupted while reaching the Docker engine/);
     noStackTrace(r);
     expect(await labObjects(p)).toEqual(NOTHING);
     expect(existsSync(workspaceOf(p)), 'a workspace was written').toBe(false);
     expect(locksOf(p)).toEqual([]);
   }, 60_000);
+
+  it('an engine that never answers: exit 3 after the 10 s deadline, naming the address', async () => {
+    const host = await hangingEngine();
+    const t0 = Date.now();
+    const r = expectExit(await runLab(['status', '03', '--project', uniqueProject()], { env: { DOCKER_HOST: host, DOCKER_CONTEXT: undefined } }), 3);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(r.stderr).toContain(`The Docker engine at ${host} (from DOCKER_HOST) did not answer within 10 s`);
+    noStackTrace(r);
+  }, 30_000);
 
   it('Ctrl-C during compose: exit 130, no lock left, up again recovers and down leaves nothing', async () => {
     const p = uniqueProject();
