@@ -167,11 +167,15 @@ export async function removeContainer(docker: Dockerode, id: string, running: bo
  */
 export async function removeProject(docker: Dockerode, project: string): Promise<Removed> {
   const filters = { label: labelFilter(project) };
-  const containers = await ownedContainers(docker, project);
+  // Listed at once (the project's lock keeps anyone from adding to it meanwhile); removed in order,
+  // as a network or volume in use by a container can't go before the container.
+  const [containers, networks, volumes] = await Promise.all([
+    ownedContainers(docker, project),
+    docker.listNetworks({ filters }).then((all) => all.filter((n) => ownedByLab(n.Labels))),
+    docker.listVolumes({ filters }).then((all) => (all.Volumes ?? []).filter((v) => ownedByLab(v.Labels))),
+  ]);
   await mapBounded(containers, DOCKER_API_CONCURRENCY, (c) => removeContainer(docker, c.Id, c.State === 'running').catch(ignore404));
-  const networks = (await docker.listNetworks({ filters })).filter((n) => ownedByLab(n.Labels));
   await mapBounded(networks, DOCKER_API_CONCURRENCY, (n) => docker.getNetwork(n.Id).remove().catch(ignore404));
-  const volumes = ((await docker.listVolumes({ filters })).Volumes ?? []).filter((v) => ownedByLab(v.Labels));
   await mapBounded(volumes, DOCKER_API_CONCURRENCY, (v) => docker.getVolume(v.Name).remove().catch(ignore404));
   return {
     containers: containers.map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, '')),
