@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
 import type { Output } from '../ui/output.ts';
-import type { Endpoint } from './endpoint.ts';
+import { dockerConfigDir, type Endpoint, readDockerConfig } from './endpoint.ts';
 
 /**
  * The one module that runs `docker compose`: it owns the argv, the version probe and the
@@ -31,6 +33,39 @@ export interface ComposeVersion {
 
 const probes = new Map<string, Promise<ComposeVersion>>();
 
+/**
+ * Pure: where the docker CLI looks for the compose plugin, in its order (docker/cli
+ * cli-plugins/manager: `cliPluginsExtraDirs` of config.json, then <config dir>/cli-plugins, then
+ * the system folders; https://docs.docker.com/engine/extend/cli_plugins/).
+ */
+export function composePluginPaths(configDir: string, configJson: string | undefined): string[] {
+  let extra: string[] = [];
+  try {
+    const dirs = (JSON.parse(configJson ?? '{}') as { cliPluginsExtraDirs?: unknown } | null)?.cliPluginsExtraDirs;
+    if (Array.isArray(dirs)) extra = dirs.filter((d): d is string => typeof d === 'string');
+  } catch {
+    // An unreadable config: the docker CLI warns and goes on without it.
+  }
+  const system = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
+  return [...extra, join(configDir, 'cli-plugins'), ...system].map((dir) => join(dir, 'docker-compose'));
+}
+
+/**
+ * Pre-flight of commands that run Compose: a compose plugin where the docker CLI looks for it
+ * is enough, without a process (`docker compose version` takes 0.3 s, the plugin's own start).
+ * Where none is found, the version probe says what is missing before anything is written.
+ */
+export async function ensureCompose(endpoint: Endpoint, signal?: AbortSignal): Promise<void> {
+  const found = composePluginPaths(dockerConfigDir(endpoint.env), readDockerConfig(endpoint.env)).some((path) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  });
+  if (!found) await composeVersion(endpoint, signal);
+}
+
 /** `docker compose version --short`, memoized per endpoint. Rejects Compose v1 with a clear message. Ctrl-C (`signal`) stops the probe. */
 export function composeVersion(endpoint: Endpoint, signal?: AbortSignal): Promise<ComposeVersion> {
   let probe = probes.get(endpoint.host);
@@ -40,17 +75,19 @@ export function composeVersion(endpoint: Endpoint, signal?: AbortSignal): Promis
 
 async function probeVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ComposeVersion> {
   const r = await execa('docker', ['compose', 'version', '--short'], { env, reject: false, timeout: 10_000, cancelSignal: signal });
-  if (r.isCanceled) throw new InterruptedError('Interrupted while checking the Docker engine and Compose');
+  if (r.isCanceled) throw new InterruptedError('Interrupted while checking Compose');
   if (r.failed) throw await composeUnavailable(env, (r as { code?: string }).code === 'ENOENT', String(r.stderr));
   return parseComposeVersion(String(r.stdout));
 }
 
 /**
- * Pure: whether a failed `docker compose …` failed because there is no Compose v2 to run (the
- * CLI's "'compose' is not a docker command"), or no docker CLI at all, rather than in Compose.
+ * Pure: whether the docker CLI itself refused a `docker compose …` call rather than Compose
+ * failing in it. Without the plugin the CLI parses Compose's flags as its own ("unknown flag:
+ * --project-name", exit 125, docker CLI 28) or names the command ("unknown command: docker
+ * compose"; older CLIs: "'compose' is not a docker command"); no CLI at all is ENOENT.
  */
-export const composeMissing = (spawnError: string | undefined, stderr: string): boolean =>
-  spawnError === 'ENOENT' || /'compose' is not a docker command|unknown command "compose"/i.test(stderr);
+export const cliRefusedCompose = (spawnError: string | undefined, exitCode: number | undefined, stderr: string): boolean =>
+  spawnError === 'ENOENT' || exitCode === 125 || /unknown (shorthand )?flag|unknown command|is not a docker command/i.test(stderr);
 
 /** The error for a machine without Compose v2: names Compose v1 when that is what is installed. */
 async function composeUnavailable(env: NodeJS.ProcessEnv, noCli: boolean, stderr: string): Promise<EnvironmentError> {
@@ -93,10 +130,9 @@ export async function runCompose(endpoint: Endpoint, t: ComposeTarget, args: str
   const r = await child;
   if (r.isCanceled) throw new InterruptedError(`Interrupted during docker compose ${args[0]}`);
   if (r.failed) {
-    // `lab up` runs no version probe first (Compose takes 0.3 s to say its version): a machine
-    // without Compose v2 is told here, before Compose could start anything.
-    const spawnError = (r as { code?: string }).code;
-    if (composeMissing(spawnError, String(r.stderr ?? ''))) throw await composeUnavailable(endpoint.env, spawnError === 'ENOENT', String(r.stderr ?? ''));
+    // A plugin found on disk (ensureCompose) may still not run, or the CLI may not be the one
+    // that found it: when the CLI refused the call, the probe says why (and throws).
+    if (cliRefusedCompose((r as { code?: string }).code, r.exitCode, String(r.stderr ?? ''))) await composeVersion(endpoint, o.signal);
     throw composeError(args[0] ?? '', String(r.stderr ?? ''), r.exitCode);
   }
   return String(r.stdout ?? '');

@@ -69,9 +69,13 @@ export function usesDefaultContext(dockerContext: string | undefined, configJson
   }
 }
 
-function readDockerConfig(env: NodeJS.ProcessEnv): string | undefined {
+/** The docker CLI's configuration folder: $DOCKER_CONFIG, else ~/.docker. */
+export const dockerConfigDir = (env: NodeJS.ProcessEnv): string => env.DOCKER_CONFIG || join(homedir(), '.docker');
+
+/** The text of the docker CLI's config.json; undefined when there is none, '(unreadable)' when it can't be read. */
+export function readDockerConfig(env: NodeJS.ProcessEnv): string | undefined {
   try {
-    return readFileSync(join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json'), 'utf8');
+    return readFileSync(join(dockerConfigDir(env), 'config.json'), 'utf8');
   } catch (e) {
     // No file: the CLI's defaults. Any other failure: let the CLI decide (and report).
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : '(unreadable)';

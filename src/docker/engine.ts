@@ -24,10 +24,10 @@ export interface LabContainer {
   version?: string;
 }
 
-/** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
-/** How long an engine may take to answer its first ping: a daemon that accepts but hangs (stuck, or an ssh link that stalls) is reported, not waited on forever. */
+/** How long an engine may take to answer its first ping: one that never does (a stuck daemon, a host a firewall drops) is reported, not waited on forever. */
 export const PING_TIMEOUT_MS = 10_000;
 
+/** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
 export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise<Dockerode> {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker(modemOptions(endpoint.host, endpoint.env));
@@ -40,7 +40,9 @@ export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise
     if (signal?.aborted) throw new InterruptedError('Interrupted while reaching the Docker engine', { details: ['Nothing was started or written'] });
     if (deadline.aborted) {
       throw new EnvironmentError(`The Docker engine at ${endpoint.host} (from ${endpoint.source}) did not answer within ${PING_TIMEOUT_MS / 1000} s`, {
-        hint: 'It accepts connections but does not answer: check it (sudo systemctl status docker, or docker info), then run lab doctor',
+        hint: /^unix:/.test(endpoint.host)
+          ? 'The daemon accepts connections but does not answer: check it (sudo systemctl status docker, or docker info), then run lab doctor'
+          : 'The host may be unreachable, a firewall may drop the connection, or the daemon hangs: check the address and the daemon, then run lab doctor',
       });
     }
     throw engineUnreachable(endpoint, e);

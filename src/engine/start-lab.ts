@@ -13,6 +13,7 @@ import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { failing } from '../ui/output.ts';
 import { confirmConfig } from './confirm-config.ts';
 import { converge } from './converge.ts';
+import { ensureCompose } from '../docker/compose.ts';
 import { type Engine, isLocalEngine, openEngine } from './engine.ts';
 import { checkPortsFree, type PortNeed } from './ports.ts';
 import { failIfContainersDied } from './not-ready.ts';
@@ -60,11 +61,9 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const t0 = performance.now();
   const { loaded, options, ws } = r;
   const short = shortId(loaded.lab.id);
-  const check = ctx.out.step('Checking the Docker engine');
+  const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
-  // No Compose version probe: it costs 0.3 s (the plugin's own start) on every up, and the
-  // first compose call reports a missing Compose v2 just as clearly (docker/compose.ts runCompose).
-  const [existing] = await failing(check, Promise.all([labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
+  const [, existing] = await failing(check, Promise.all([ensureCompose(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   // A student's edited haproxy.cfg is checked by HAProxy before anything starts, while the ports are probed.
   const running = existing.find((c) => c.service === 'haproxy' && c.state === 'running');
@@ -76,7 +75,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const studentCheckMs = checkedStudent === 'checked' ? performance.now() - tc : 0;
   if (ctx.signal.aborted) {
     check.fail();
-    throw new InterruptedError('Interrupted while checking the Docker engine', { details: ['Nothing was started or written'] });
+    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
   }
   check.succeed(`Docker engine at ${engine.endpoint.host}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`);
 

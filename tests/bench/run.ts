@@ -136,7 +136,7 @@ async function main() {
   const upLab = metric({ id: 'up3.lab', label: 'lab up 03 (3 replicas, to all UP)', unit: 'ms', samples: [] });
   const composeMs = metric({ id: 'up3.lab.composeMs', label: '  of which compose up (lab timing)', unit: 'ms', samples: [] });
   const readyMs = metric({ id: 'up3.lab.readyMs', label: '  of which HAProxy: running to all UP', unit: 'ms', samples: [] });
-  const preflight = metric({ id: 'up3.lab.preflightMs', label: '  of which pre-flight (engine, ports, foreign containers)', unit: 'ms', samples: [] });
+  const preflight = metric({ id: 'up3.lab.preflightMs', label: '  of which pre-flight and files (engine, Compose plugin, ports, workspace)', unit: 'ms', samples: [] });
   const outside = metric({ id: 'up3.lab.processMs', label: '  of which process (node, imports, lab file, lock)', unit: 'ms', samples: [] });
   const upRaw = metric({ id: 'up3.raw', label: 'docker compose up -d --wait (same files)', unit: 'ms', samples: [] });
   const ratio = metric({ id: 'up3.ratio', label: 'ratio lab up / raw compose up (medians)', unit: 'x', samples: [], max: 1.0 });

@@ -295,7 +295,8 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const real = dockerPath();
     await writeFile(
       join(bin, 'docker'),
-      `#!/bin/sh\nif [ "$1" = compose ]; then echo "docker: 'compose' is not a docker command." >&2; exit 1; fi\nexec ${real} "$@"\n`,
+      // What docker CLI 28 without the compose plugin prints: it parses Compose's flags as its own.
+      `#!/bin/sh\nif [ "$1" = compose ]; then for a in "$@"; do case "$a" in -*) echo "unknown flag: $a" >&2; echo "See 'docker --help'." >&2; exit 125;; esac; done; echo "docker: unknown command: docker compose" >&2; exit 1; fi\nexec ${real} "$@"\n`,
     );
     await writeFile(
       join(bin, 'docker-compose'),

@@ -1,17 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { composeError, composeMissing, parseComposeVersion } from '../../src/docker/compose.ts';
+import { cliRefusedCompose, composeError, composePluginPaths, parseComposeVersion } from '../../src/docker/compose.ts';
 
 /** The compose module's readings of what the compose CLI printed. */
-describe('composeMissing: no Compose v2 to run, as opposed to Compose failing', () => {
-  const cases: [what: string, spawnError: string | undefined, stderr: string, expected: boolean][] = [
-    ['docker CLI without the plugin', undefined, "docker: 'compose' is not a docker command.\nSee 'docker --help'", true],
-    ['newer CLI wording', undefined, 'unknown command "compose" for "docker"', true],
-    ['no docker CLI at all', 'ENOENT', '', true],
-    ['compose ran and failed', undefined, 'Error response from daemon: driver failed programming external connectivity', false],
-    ['a service named compose in an error', undefined, 'service "compose" refers to undefined network', false],
+describe('cliRefusedCompose: the docker CLI refused the call (no Compose v2 to run), as opposed to Compose failing in it', () => {
+  const cases: [what: string, spawnError: string | undefined, exitCode: number | undefined, stderr: string, expected: boolean][] = [
+    ['docker CLI 28 without the plugin, with flags', undefined, 125, "unknown flag: --project-name\nSee 'docker --help'.", true],
+    ['a short flag', undefined, 125, "unknown shorthand flag: 'f' in -f\nSee 'docker --help'.", true],
+    ['docker CLI 28 without the plugin, no flags', undefined, 1, "docker: unknown command: docker compose\n\nRun 'docker --help' for more information", true],
+    ['older CLIs', undefined, 1, "docker: 'compose' is not a docker command.\nSee 'docker --help'", true],
+    ['no docker CLI at all', 'ENOENT', undefined, '', true],
+    ['compose ran and failed', undefined, 1, 'Error response from daemon: driver failed programming external connectivity', false],
+    ['a service named compose in an error', undefined, 1, 'service "compose" refers to undefined network', false],
   ];
-  it.each(cases)('%s', (_what, spawnError, stderr, expected) => {
-    expect(composeMissing(spawnError, stderr)).toBe(expected);
+  it.each(cases)('%s', (_what, spawnError, exitCode, stderr, expected) => {
+    expect(cliRefusedCompose(spawnError, exitCode, stderr)).toBe(expected);
+  });
+});
+
+describe('composePluginPaths: where the docker CLI looks for the plugin, in its order', () => {
+  const system = ['/usr/local/lib', '/usr/local/libexec', '/usr/lib', '/usr/libexec'].map((d) => `${d}/docker/cli-plugins/docker-compose`);
+  it.each([
+    ['no config', undefined, ['/home/s/.docker/cli-plugins/docker-compose', ...system]],
+    ['cliPluginsExtraDirs first', '{"cliPluginsExtraDirs":["/opt/plugins",3]}', ['/opt/plugins/docker-compose', '/home/s/.docker/cli-plugins/docker-compose', ...system]],
+    ['a config that is not JSON', '{', ['/home/s/.docker/cli-plugins/docker-compose', ...system]],
+    ['a config holding null', 'null', ['/home/s/.docker/cli-plugins/docker-compose', ...system]],
+  ] as const)('%s', (_what, configJson, expected) => {
+    expect(composePluginPaths('/home/s/.docker', configJson)).toEqual(expected);
   });
 });
 
