@@ -14,9 +14,15 @@ import { Output } from './ui/output.ts';
 async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   const json = args.includes('--json');
+  // A reader that goes away (`lab test 03 2>&1 | head`) closes the pipe: lab stops writing to
+  // it and stops the running command as Ctrl-C does, so the command undoes what it started (a
+  // replica a drill stopped, the lab a test brought up) rather than the process dying mid-way.
+  const closed = new Set<NodeJS.WriteStream>();
+  let running = true;
+  const guarded = (stream: NodeJS.WriteStream) => ({ isTTY: stream.isTTY, write: (text: string) => closed.has(stream) || stream.write(text) });
   const out = new Output(
-    process.stdout,
-    process.stderr,
+    guarded(process.stdout),
+    guarded(process.stderr),
     makeColors(colorsEnabled(process.env, args, Boolean(process.stdout.isTTY || process.stderr.isTTY))),
     json,
     args.includes('--verbose') || args.includes('-v'),
@@ -32,6 +38,15 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      closed.add(stream);
+      if (!running || abort.signal.aborted) return;
+      out.info(out.c.yellow('The output was closed: stopping'));
+      abort.abort(new Error('output closed'));
+    });
+  }
   const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
   const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const program = buildProgram(ctx, version);
@@ -41,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return report(error, out, abort.signal.aborted);
   } finally {
+    running = false;
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
@@ -92,14 +108,6 @@ function report(error: unknown, out: Output, interrupted: boolean): number {
     if (labError.hint) out.info(out.c.dim(labError.hint));
   }
   return labError.exitCode;
-}
-
-// `lab list | head -1` closes stdout early; that is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
 }
 
 process.exitCode = await main(process.argv);

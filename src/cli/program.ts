@@ -129,4 +129,4 @@ Exit codes:
   3    environment error (no Docker engine, no Compose v2, a port taken, a lab busy, a --target swarm engine that is no swarm manager)
   4    the lab did not become ready, or a Docker operation failed
   70   a bug in lab (please report it, with the output of --verbose)
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C, or the output closed while the command ran)`;

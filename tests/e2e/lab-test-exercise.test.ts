@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PORTS, cleanupLab, expectExit, get, labHome, labObjects, parseJson, REPO_ROOT, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import { execa } from 'execa';
+import { AUTO_PORTS, BIN, cleanupLab, expectExit, get, labEnv, labHome, labObjects, NOTHING, parseJson, REPO_ROOT, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
 import { fixtureLab, readJUnit, runLabTest, type TestJson, tmpDir } from './lab-test-helpers.ts';
 
 const engine = requireDocker();
@@ -109,4 +110,23 @@ describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs$
     expect(await readFile(`${up.studentConfig}.before-solve-frontend`, 'utf8')).toBe(mine);
     expectExit(await runLab(['down', '02', '--project', p]), 0);
   }, 240_000);
+  it('a reader that goes away after a finished command (lab list | head -n 1): exit 0, no error', async () => {
+    const script = `"${process.execPath}" "${BIN}" list 2>&1 | head -n 1; echo "lab exited \${PIPESTATUS[0]}"`;
+    const r = await execa('bash', ['-c', script], { env: labEnv(), extendEnv: false, reject: false, timeout: 30_000, cwd: REPO_ROOT });
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    expect(r.stdout).toMatch(/\nlab exited 0$/);
+  }, 60_000);
+
+  it('a reader that goes away (lab test 03 2>&1 | head) stops the test, which removes its lab: exit 130, nothing left', async () => {
+    // The real pipeline: sed quits after the line that says the containers run, and lab's next
+    // write meets a closed pipe (it used to exit there at once, leaving the test's lab running).
+    const script = `"${process.execPath}" "${BIN}" test 03 2>&1 | sed "/Containers running/q"; echo "lab exited \${PIPESTATUS[0]}"`;
+    const r = await execa('bash', ['-c', script], { env: labEnv(), extendEnv: false, reject: false, timeout: 90_000, cwd: REPO_ROOT });
+    const project = /\(project (labtest-\d+-03)\)/.exec(r.stdout)?.[1];
+    expect(project, r.stdout).toBeDefined();
+    cleanupLab('03', project!);
+    expect(r.stdout).toMatch(/Containers running/);
+    expect(r.stdout).toMatch(/lab exited 130$/m);
+    expect(await labObjects(project!)).toEqual(NOTHING);
+  }, 120_000);
 });
