@@ -7,7 +7,7 @@ import { hashTagged, type NodeHosts, nodesToReach } from '../core/swarm-images.t
 import type { SwarmDoctorFacts } from '../core/swarm-doctor.ts';
 import { STACK_NAMESPACE, type SwarmNode, swarmUnsupported } from '../core/swarm.ts';
 import { listNodes, swarmRole } from '../docker/swarm.ts';
-import { imagePresent } from '../instructor/doctor-probe.ts';
+import { imagePresent } from '../instructor/images-engine.ts';
 import { allLabImages } from '../instructor/labs-io.ts';
 import { openEngine } from './engine.ts';
 import { nodeImages } from './swarm-images.ts';

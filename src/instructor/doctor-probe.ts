@@ -14,6 +14,7 @@ import { alive, readOwner } from '../engine/lock.ts';
 import { canListen, processOnPort } from '../engine/ports.ts';
 import { isLocalEngine, publishedHost } from '../engine/engine.ts';
 import type { DoctorFacts, PortHolder } from '../core/instructor/doctor-checks.ts';
+import { imagePresent } from './images-engine.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from '../core/instructor/needed-images.ts';
 
@@ -65,17 +66,6 @@ async function composeFacts(endpoint: Endpoint): Promise<DoctorFacts['compose']>
     return { ok: true, version: (await composeVersion(endpoint)).version };
   } catch (e) {
     return { ok: false, error: (e as Error).message, hint: e instanceof LabError ? e.hint : undefined };
-  }
-}
-
-/** Whether the engine has an image (404: no); other errors are thrown. */
-export async function imagePresent(docker: Dockerode, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return false;
-    throw e;
   }
 }
 

@@ -21,6 +21,9 @@ export async function imageInfo(docker: Dockerode, ref: string): Promise<{ id: s
   }
 }
 
+/** Whether the engine has an image (404: no); other errors are thrown. */
+export const imagePresent = async (docker: Dockerode, ref: string): Promise<boolean> => (await imageInfo(docker, ref)) !== undefined;
+
 interface ProgressEvent {
   status?: string;
   id?: string;
