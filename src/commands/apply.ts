@@ -15,6 +15,7 @@ import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { haproxyAccepts, readStudentFile } from '../engine/student-check.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
+import { reloadFailureLines } from '../core/haproxy-log.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
 import type { applyCommand } from './apply.command.ts';
@@ -56,7 +57,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
       if (previous !== undefined) await restoreLabCfg(ws, previous);
       step.fail();
       throw new RuntimeError(answer.success ? `HAProxy reloaded but does not serve config ${configId} after ${Math.round(timeoutMs / 1000)} s` : 'HAProxy refused to reload (Success=0); it keeps running your previous configuration', {
-        details: [`HAProxy's startup log:`, ...answer.log.map((l) => `  ${l}`)],
+        details: [`HAProxy's startup log:`, ...reloadFailureLines(answer.log, 20).map((l) => `  ${l}`)],
         hint: `Look at lab logs ${short} haproxy, fix ${ws.haproxyCfg}, then run lab apply ${short} again`,
       });
     }

@@ -36,12 +36,3 @@ export function configIdOf(cfg: string): string | undefined {
 
 /** What HAProxy answered on CONFIG_ID_PATH: an id, or undefined for any other answer (an older file, a stats page). */
 export const parseServedId = (status: number, body: string): string | undefined => (status === 200 && /^[0-9a-f]{16}$/.test(body.trim()) ? body.trim() : undefined);
-
-/**
- * HAProxy's own words about a failed start or reload, from its log: its [ALERT] and [WARNING]
- * lines (the reason, then "Loading failure!"), else the last lines.
- */
-export function haproxyErrorLines(log: readonly string[], max = 8): string[] {
-  const important = log.filter((l) => /\[(ALERT|WARNING)\]|Loading failure|[Ee]rror/.test(l));
-  return (important.length ? important : log).slice(-max);
-}

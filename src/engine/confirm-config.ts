@@ -1,5 +1,5 @@
 import type { Context } from '../cli/context.ts';
-import { haproxyErrorLines } from '../core/config-id.ts';
+import { reloadFailureLines, reloadFailureReason } from '../core/haproxy-log.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { runCompose } from '../docker/compose.ts';
 import { containerLogs, labContainers, signalContainer, type LabContainer } from '../docker/engine.ts';
@@ -57,7 +57,7 @@ export async function confirmConfig(ctx: Context, engine: Engine, r: ConfirmRequ
     if (kept && (await reloaded(ctx, engine, haproxy, stats, r.expected))) return { haproxy, stats, action: 'reloaded' };
   }
   // HAProxy did not take the new file: say why in its own words, then start it afresh.
-  const why = alarming(await containerLogs(engine.docker, haproxy.id, 200, since).catch(() => [])).slice(0, 2).join(' / ');
+  const why = reloadFailureReason(await containerLogs(engine.docker, haproxy.id, 200, since).catch(() => [])).join(' / ');
   ctx.out.warn(`HAProxy did not load the new configuration${why ? ` (${why})` : ''}; recreating its container`);
   r.progress.update('Recreating HAProxy with the new configuration');
   await runCompose(engine.endpoint, { project: r.project, file: r.composeFile }, ['up', '--detach', '--no-deps', '--force-recreate', '--pull', 'never', 'haproxy'], { out: ctx.out, signal: ctx.signal });
@@ -66,7 +66,7 @@ export async function confirmConfig(ctx: Context, engine: Engine, r: ConfirmRequ
   const served = await firstAnswer(ctx, engine, r, haproxy, stats);
   if (served === r.expected) return { haproxy, stats, action: 'recreated' };
   throw new RuntimeError(`HAProxy does not run the configuration lab wrote: it serves ${served ? `config ${served}` : 'no config id'}, lab wrote ${r.expected}, even after recreating ${haproxy.name}`, {
-    details: [`HAProxy's log (${haproxy.name}):`, ...haproxyErrorLines(await containerLogs(engine.docker, haproxy.id, 200).catch(() => [])).map((l) => `  ${l}`)],
+    details: [`HAProxy's log (${haproxy.name}):`, ...reloadFailureLines(await containerLogs(engine.docker, haproxy.id, 200).catch(() => [])).map((l) => `  ${l}`)],
     hint: `Look at lab logs ${r.project.replace(/^lab-/, '')} haproxy, then run lab up again (or lab down and up)`,
   });
 }
@@ -78,9 +78,6 @@ async function currentHaproxy(engine: Engine, project: string): Promise<LabConta
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** HAProxy's alert and warning lines only (haproxyErrorLines falls back to any line). */
-const alarming = (log: string[]) => log.filter((l) => /\[(ALERT|WARNING)\]/.test(l));
 
 /**
  * Ask HAProxy's master to reload and wait until it serves `expected`. A failed reload is seen
@@ -121,7 +118,7 @@ async function firstAnswer(ctx: Context, engine: Engine, r: ConfirmRequest, hapr
     }
     if (performance.now() > r.deadline) {
       const logs = await containerLogs(engine.docker, haproxy.id, 200).catch(() => []);
-      throw new RuntimeError(`Not ready after ${Math.round(r.timeoutMs / 1000)} s: ${error}`, { details: [`HAProxy's log (${haproxy.name}):`, ...haproxyErrorLines(logs).map((l) => `  ${l}`)], hint: 'Look at lab logs <lab> haproxy, or raise --timeout' });
+      throw new RuntimeError(`Not ready after ${Math.round(r.timeoutMs / 1000)} s: ${error}`, { details: [`HAProxy's log (${haproxy.name}):`, ...reloadFailureLines(logs).map((l) => `  ${l}`)], hint: 'Look at lab logs <lab> haproxy, or raise --timeout' });
     }
     await sleep(100);
   }

@@ -1,6 +1,7 @@
 import { RuntimeError } from '../core/errors.ts';
 import { addrIp, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { containerLogs, labContainers } from '../docker/engine.ts';
+import { reloadFailureLines } from '../core/haproxy-log.ts';
 import type { Engine } from './engine.ts';
 import type { WaitOptions } from './readiness.ts';
 import { upText } from '../core/services.ts';
@@ -24,8 +25,9 @@ export async function notReady(engine: Engine, o: WaitOptions, servers: ServerSt
   const containers = await labContainers(engine.docker, o.project);
   if (statsError) {
     const haproxy = containers.find((c) => c.service === 'haproxy');
-    const logs = haproxy ? await containerLogs(engine.docker, haproxy.id, 15).catch(() => []) : [];
-    return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`last log lines of ${haproxy.name}:`, ...logs.map((l) => `  ${l}`)] : [] });
+    // HAProxy's reason, not the routine lines of workers that keep running (reloadFailureLines).
+    const logs = haproxy ? reloadFailureLines(await containerLogs(engine.docker, haproxy.id, 200).catch(() => []), 15) : [];
+    return new RuntimeError(`Not ready after ${seconds} s: ${statsError}`, { details: haproxy ? [`HAProxy's log (${haproxy.name}):`, ...logs.map((l) => `  ${l}`)] : [] });
   }
   const upIps = new Set(servers.filter(checkedUp).map((s) => addrIp(s)));
   const services = new Set(o.expected.map((e) => e.service));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configIdOf, haproxyErrorLines, parseServedId, stampConfigId } from '../../src/core/config-id.ts';
+import { configIdOf, parseServedId, stampConfigId } from '../../src/core/config-id.ts';
 import { resolveOptions, type RenderFlags } from '../../src/core/options.ts';
 import { renderHaproxyCfg } from '../../src/core/render-haproxy.ts';
 import { lab03 } from '../helpers/lab03.ts';
@@ -46,22 +46,5 @@ describe('the config id HAProxy serves back', () => {
     [503, '', undefined],
   ])('what HAProxy answered: HTTP %i %j is id %j', (status, body, id) => {
     expect(parseServedId(status, body)).toBe(id);
-  });
-});
-
-describe("HAProxy's own error lines", () => {
-  const log = [
-    '[NOTICE]   (1) : New worker (8) forked',
-    '172.27.0.1:36494 [29/Nov/2026:00:28:04.491] stats stats/<STATS> 0/0/0/0/0 200 7501 - - LR-- 1/1/0/0/0 0/0 "GET /;csv;norefresh HTTP/1.1"',
-    '[NOTICE]   (1) : Reloading HAProxy',
-    '[ALERT]    (1) : config : Cannot open configuration file/directory /usr/local/etc/haproxy/haproxy.cfg : No such file or directory',
-    '[WARNING]  (1) : Loading failure!',
-    '172.27.0.1:36504 [29/Nov/2026:00:28:04.619] stats stats/<STATS> 0/0/0/0/0 200 7501 - - LR-- 1/1/0/0/0 0/0 "GET /;csv;norefresh HTTP/1.1"',
-  ];
-  it('are its alerts and warnings, not the request log', () => {
-    expect(haproxyErrorLines(log)).toEqual([log[3], log[4]]);
-  });
-  it('are the last lines when it said nothing alarming', () => {
-    expect(haproxyErrorLines(log.slice(0, 3), 2)).toEqual([log[1], log[2]]);
   });
 });
