@@ -15,6 +15,7 @@ import { runningProject, statsEndpoint } from '../engine/project.ts';
 import { haproxyAccepts, readStudentFile } from '../engine/student-check.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
+import { saveServersState } from '../haproxy/runtime-api.ts';
 import { reloadFailureLines } from '../core/haproxy-log.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
@@ -47,6 +48,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short, haproxy.id));
     step.update('Reloading HAProxy through its master CLI');
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
+    await saveServersState(engine.docker, haproxy.id); // the new workers start with the servers as they are
     const answer = await reloadHaproxy(engine.docker, haproxy.id).catch(async (e: unknown) => {
       if (previous !== undefined) await restoreLabCfg(ws, previous);
       throw e;

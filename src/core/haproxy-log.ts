@@ -22,6 +22,7 @@ const ROUTINE = [
   /\bStopping (frontend|backend|proxy)\b/,
   /\bcould not resolve address\b|\bunable to resolve\b|\bDNS (cache|answer|resolution)\b/i,
   /\bby 'DNS cache'/,
+  /Can't open global server state file/, // before lab's first reload writes it (core/seamless-reload.ts)
 ];
 
 export const isRoutineWorkerLine = (line: string): boolean => ROUTINE.some((r) => r.test(line));

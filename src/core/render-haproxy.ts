@@ -3,6 +3,7 @@ import type { RenderOptions } from './options.ts';
 import { STATS_AUTH_ENV } from './render-secrets.ts';
 import { configIdRule, stampConfigId } from './config-id.ts';
 import { defaultService, labServices, type LabService, replicasOf } from './services.ts';
+import { seamlessReloadDefaults, serverStateGlobal } from './seamless-reload.ts';
 
 /** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
 export const HAPROXY_APP_PORT = 8080;
@@ -47,6 +48,7 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     "    # The runtime API, on the container's loopback only: lab rollout drains servers through it",
     '    # (docker exec), and nothing outside the container reaches it.',
     `    stats socket ipv4@127.0.0.1:${RUNTIME_API_PORT} level admin`,
+    ...serverStateGlobal(),
     '',
     "# Docker's embedded DNS answers with the address of every replica of the service.",
     '# https://docs.haproxy.org/3.0/configuration.html#5.3.2',
@@ -84,6 +86,7 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     `    mode ${o.mode}`,
     '    log global',
     `    option ${http ? 'httplog' : 'tcplog'}`,
+    ...seamlessReloadDefaults(http),
     '    # Failover without client errors: retry a failed connection, the last retry on another',
     '    # server (https://docs.haproxy.org/3.0/configuration.html#4.2-option%20redispatch).',
     '    retries 3',
@@ -97,8 +100,9 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     '    timeout server 30s',
     '    # The app answers on the local bridge in milliseconds; a stopped replica never answers.',
     '    timeout check 500ms',
-    '    # init-addr none: start with empty slots and let DNS fill them; never resolve at',
-    '    # start-up, which would pin one replica (server-template entry of the manual).',
+    '    # init-addr last,none: after a reload, the address each slot had (server-state-file);',
+    '    # at first start, empty slots that DNS fills. Never libc at start-up, which would pin one',
+    '    # replica (server-template entry of the manual).',
     '    # At start-up HAProxy spreads the first checks of all slots over one `inter`, so a short',
     '    # inter makes a new lab ready sooner; fastinter re-checks quickly while a server changes',
     '    # state, downinter re-checks a DOWN one. inter 250ms: lab up waits for every replica to',
@@ -110,7 +114,7 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     '    # the request itself is retried on another replica. Only connection errors count (not',
     "    # HTTP 5xx, which is layer7): an app answering errors stays in rotation, as a student's",
     '    # checks must see it. https://docs.haproxy.org/3.0/configuration.html#5.2-observe',
-    `    default-server init-addr none resolvers docker resolve-prefer ipv4 check inter 250ms fastinter 100ms downinter 200ms fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down${o.algorithm === 'first' ? ' maxconn 10' : ''}`,
+    `    default-server init-addr last,none resolvers docker resolve-prefer ipv4 check inter 250ms fastinter 100ms downinter 200ms fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down${o.algorithm === 'first' ? ' maxconn 10' : ''}`,
     '',
     `frontend ${FRONTEND}`,
     `    bind :${HAPROXY_APP_PORT}`,

@@ -3,6 +3,7 @@ import type { RenderOptions } from './options.ts';
 import { STATS_AUTH_ENV } from './render-secrets.ts';
 import { configIdRule, stampConfigId } from './config-id.ts';
 import { HAPROXY_STATS_PORT, RUNTIME_API_PORT } from './render-haproxy.ts';
+import { seamlessReloadDefaults, serverStateGlobal } from './seamless-reload.ts';
 
 export { RUNTIME_API_PORT };
 
@@ -43,6 +44,8 @@ export function renderLabCfg(template: string, lab: Lab, o: RenderOptions, stude
     MASTER_CLI_PORT: String(MASTER_CLI_PORT),
     STATS_PORT: String(HAPROXY_STATS_PORT),
     CONFIG_ID_RULE: configIdRule(),
+    SERVER_STATE_GLOBAL: serverStateGlobal().join('\n'),
+    SEAMLESS_RELOAD: seamlessReloadDefaults(true).join('\n'),
     STATS_AUTH_ENV,
     STATS_ADMIN: o.statsAdmin
       ? '    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.\n    stats admin if TRUE'

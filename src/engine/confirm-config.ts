@@ -9,6 +9,7 @@ import { failIfContainersDied } from './not-ready.ts';
 import { statsEndpoint } from './project.ts';
 import type { Progress } from '../ui/output.ts';
 import { readConfigId, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import { saveServersState } from '../haproxy/runtime-api.ts';
 
 /** A reload takes well under a second; one that has not shown after this has failed. */
 const RELOAD_MS = 5000;
@@ -84,6 +85,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * in its log ("Loading failure!") long before RELOAD_MS.
  */
 async function reloaded(ctx: Context, engine: Engine, haproxy: LabContainer, stats: StatsEndpoint, expected: string): Promise<boolean> {
+  await saveServersState(engine.docker, haproxy.id); // the new workers start with the servers as they are
   const since = Math.floor(Date.now() / 1000);
   await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
   const end = performance.now() + RELOAD_MS;

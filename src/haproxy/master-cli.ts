@@ -24,8 +24,9 @@ export async function masterCli(docker: Dockerode, containerId: string, command:
  * HAProxy closes the connection (master CLI, runtime API in non-interactive mode). The caller
  * checks `command` (it is quoted into a shell script).
  */
-export async function loopbackCommand(docker: Dockerode, containerId: string, port: number, command: string, timeoutS: number): Promise<{ exitCode: number | null; text: string }> {
-  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf '%s\\n' '${command}' >&3 && cat <&3`;
+export async function loopbackCommand(docker: Dockerode, containerId: string, port: number, command: string, timeoutS: number, then = ''): Promise<{ exitCode: number | null; text: string }> {
+  // `then`: a fixed shell tail of the caller's (e.g. `> file`), never built from input.
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf '%s\\n' '${command}' >&3 && cat <&3${then}`;
   const exec = await docker.getContainer(containerId).exec({ Cmd: ['timeout', String(timeoutS), 'bash', '-c', script], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
