@@ -27,6 +27,8 @@ const engineWide = [
   'tests/e2e/instructor-ssh.test.ts',
   'tests/e2e/instructor-bundle.test.ts',
   'tests/e2e/rebuild.test.ts',
+  // A full-speed client against reloads: alone, so that its rate is the machine's, not a lane's.
+  'tests/e2e/seamless-reload.test.ts',
 ];
 
 const shared = { restoreMocks: true, testTimeout: 20_000, hookTimeout: 120_000 };
