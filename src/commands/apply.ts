@@ -16,6 +16,9 @@ import { haproxyAccepts, readStudentFile } from '../engine/student-check.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
 import { saveServersState } from '../haproxy/runtime-api.ts';
+import { readStats } from '../haproxy/stats-client.ts';
+import { answeredSinceReload } from '../core/seamless-reload.ts';
+import { LAB_STATS_PROXY } from '../core/render-lab-cfg.ts';
 import { reloadFailureLines } from '../core/haproxy-log.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
@@ -65,8 +68,15 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     }
     const ms = performance.now() - checked;
     step.succeed(`HAProxy runs your haproxy.cfg (config ${configId}; checked and reloaded in ${Math.round(ms)} ms)`);
+    // Under a load, what the new workers answered so far: a reload that failed requests shows.
+    const reload = await readStats(stats).then((rows) => answeredSinceReload(rows, [LAB_STATS_PROXY])).catch(() => undefined);
+    if (reload?.requests) {
+      const say = `Since the reload HAProxy answered ${reload.requests} request(s), ${reload.http5xx} with HTTP 5xx`;
+      if (reload.http5xx) ctx.out.warn(`${say}: servers were not ready at the reload (init-addr last keeps their address across it)`);
+      else ctx.out.info(say);
+    }
     ctx.out.result(`${project}: HAProxy runs ${ws.haproxyCfg}. Watch it at the stats page, or run lab status ${short}.`);
-    return { studentConfig: ws.haproxyCfg, configId, ms: Math.round(ms) };
+    return { studentConfig: ws.haproxyCfg, configId, ms: Math.round(ms), ...(reload ? { reload } : {}) };
   });
   // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
   // itself). Failing tasks are the student's next step, not an error of apply: exit 0.

@@ -22,6 +22,9 @@ export const LAB_OWNED_PORTS = [
   { port: MASTER_CLI_PORT, what: "HAProxy's master CLI" },
 ] as const;
 
+/** The proxy of lab's stats page in templates/00-lab.cfg (listen lab_stats). */
+export const LAB_STATS_PROXY = 'lab_stats';
+
 /** Where both files are in the HAProxy container (the workspace's haproxy/ folder, mounted). */
 export const CFG_DIR_IN_CONTAINER = '/usr/local/etc/haproxy';
 

@@ -32,3 +32,21 @@ export const seamlessReloadDefaults = (http: boolean): string[] => [
   '    load-server-state-from-file global',
   ...(http ? ['    option idle-close-on-response'] : []),
 ];
+
+/** What a HAProxy stats row says of the traffic its proxy answered (the CSV's raw columns). */
+interface FrontendRow {
+  pxname: string;
+  svname: string;
+  raw: Readonly<Record<string, string>>;
+}
+
+/**
+ * The requests the new workers answered since the reload, and how many with a 5xx (a 503 is
+ * HAProxy's "no server available"), from the frontends' counters, which start at zero with
+ * each reload. lab's own stats proxy is left out. Pure.
+ */
+export function answeredSinceReload(rows: readonly FrontendRow[], labProxies: readonly string[]): { requests: number; http5xx: number } {
+  const fronts = rows.filter((r) => r.svname === 'FRONTEND' && !labProxies.includes(r.pxname));
+  const sum = (col: string) => fronts.reduce((n, r) => n + (Number(r.raw[col]) || 0), 0);
+  return { requests: sum('req_tot'), http5xx: sum('hrsp_5xx') };
+}
