@@ -3,7 +3,7 @@
 #   1. Node.js 20.19+, the dependencies (npm ci) and the build.
 #   2. A Docker engine with Compose v2. Where none runs: provision one with provision-engine.sh
 #      (Debian 12, as root), or say what to install.
-#   3. Images. `lab prepare 03` pulls the ones lab 03 names. Where no registry answers, lab uses
+#   3. Images. `lab prepare` pulls the ones every lab names. Where no registry answers, lab uses
 #      the local images provision-engine.sh builds from Debian's packages, through lab's own
 #      image-substitution file, $LAB_HOME/images.conf (README, "Environment"), written here.
 #   4. `lab` on the PATH (npm link), then `lab up 03`.
@@ -52,9 +52,9 @@ marker='# Written by npm run setup (.ci/setup.sh), which rewrites or removes it 
 # A file setup wrote is its own earlier choice, made again below; any other file is the user's.
 if [ -f "$images_file" ] && [ "$(head -n 1 "$images_file")" = "$marker" ]; then rm "$images_file"; fi
 
-log "getting the images lab 03 names (lab prepare 03; a first pull can take a minute)"
+log "getting the images the labs name (lab prepare; a first pull can take a minute)"
 set +e
-lab prepare 03 >"$tmp/prepare.out" 2>"$tmp/prepare.err"
+lab prepare >"$tmp/prepare.out" 2>"$tmp/prepare.err"
 rc=$?
 set -e
 if [ $rc -eq 0 ]; then
@@ -64,7 +64,7 @@ elif [ $rc -eq 3 ] && grep -q 'Could not pull' "$tmp/prepare.err"; then # pullIm
   [ -z "${LAB_IMAGES:-}" ] || { cat "$tmp/prepare.err" >&2; die "LAB_IMAGES is set and names an image that cannot be pulled; fix LAB_IMAGES (or unset it), then run npm run setup again."; }
   [ ! -e "$images_file" ] || { cat "$tmp/prepare.err" >&2; die "$images_file (yours: setup leaves it alone) names an image that cannot be pulled; fix it, or remove it to let setup choose, then run npm run setup again."; }
   log "no registry reachable ($reason)"
-  local_images=(lab-local/haproxy:3.0 lab-local/node:20) # what provision-engine.sh builds
+  local_images=(lab-local/haproxy:3.0 lab-local/node:20 lab-local/redis:8) # what provision-engine.sh builds
   if can_provision && [ -z "${provisioned:-}" ]; then
     provision "no registry"
   elif ! docker image inspect "${local_images[@]}" >/dev/null 2>&1; then
@@ -78,11 +78,12 @@ $marker
 # these lines; remove this file to use the lab files' own images.
 haproxy:3.0=${local_images[0]}
 node:20-alpine=${local_images[1]}
+redis:7-alpine=${local_images[2]}
 EOF
   log "wrote $images_file: lab uses ${local_images[*]} (lab doctor lists the substitutions in effect)"
 else
   cat "$tmp/prepare.err" >&2
-  die "lab prepare 03 failed (exit $rc); fix what it says above, then run npm run setup again."
+  die "lab prepare failed (exit $rc); fix what it says above, then run npm run setup again."
 fi
 
 # 4. lab on the PATH, and lab 03.
