@@ -3,7 +3,7 @@ import type { OptionsOf } from '../cli/options.ts';
 import { loadLab } from '../config/labs.ts';
 import { resolveFlags } from '../config/render-flags.ts';
 import { defaultProject, parseTimeout } from '../core/options.ts';
-import { tryNext } from '../core/report.ts';
+import { tryNext, tryNextStudent } from '../core/report.ts';
 import { describeReplicas } from '../core/services.ts';
 import { addrIp } from '../core/haproxy-servers.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
@@ -86,10 +86,13 @@ function report(ctx: Context, r: Started): void {
     timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)])),
   });
   const o = r.options;
-  out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${describeReplicas(r.counts)} behind HAProxy (balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})\n`);
+  // In student mode the student's file decides balance and mode, not lab's options.
+  const how = r.studentConfig ? 'which runs your haproxy.cfg' : `(balance ${o.algorithm}, mode ${o.mode}${o.sticky ? ', sticky cookie' : ''})`;
+  out.result(`\n${out.c.bold(`Lab ${r.lab} is up`)}: ${describeReplicas(r.counts)} behind HAProxy ${how}\n`);
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}${r.studentConfig ? '' : '\n'}`);
   if (r.studentConfig) out.result(`  Yours:  ${out.c.cyan(r.studentConfig)}  (edit it, then run: lab apply ${r.short})\n`);
-  for (const line of tryNext(r.short, o.project, defaultProject(r.lab), r.counts, appUrl, out.c)) out.result(line);
+  const next = r.studentConfig ? tryNextStudent(r.short, o.project, defaultProject(r.lab), out.c) : tryNext(r.short, o.project, defaultProject(r.lab), r.counts, appUrl, out.c);
+  for (const line of next) out.result(line);
 }

@@ -76,6 +76,23 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
 }
 
 /**
+ * After `lab up` of a student-mode lab: its tasks are the next step, not lab's own checks (a
+ * starter may have no backend yet, so nothing is spread). Pure.
+ */
+export function tryNextStudent(short: string, project: string, defaultProject: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
+  const ref = project === defaultProject ? short : `${short} -p ${project}`;
+  const cmd = (text: string, why: string) => `  ${`${text} `.padEnd(28)}${c.dim(`# ${why}`)}`;
+  return [
+    'Try next:',
+    cmd(`lab tasks ${ref}`, 'what to do, task by task'),
+    cmd(`lab apply ${ref}`, 'after each edit: HAProxy checks and loads your file, then grades it'),
+    cmd(`lab hint ${ref}`, 'stuck? one hint at a time'),
+    cmd(`lab grade ${ref}`, 'your score'),
+    cmd(`lab down ${ref}`, 'remove everything'),
+  ];
+}
+
+/**
  * The "Try next" commands after `lab up`, each with the -p the lab was started with (without it
  * they would act on another project). Pure.
  */

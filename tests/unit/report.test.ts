@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plainPalette, type Palette } from '../../src/core/palette.ts';
-import { bar, renderDistribution, renderTable, tryNext } from '../../src/core/report.ts';
+import { bar, renderDistribution, renderTable, tryNext, tryNextStudent } from '../../src/core/report.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
 
 describe('bar', () => {
@@ -143,5 +143,17 @@ describe('tryNext: the commands after lab up', () => {
   });  it('name the first service to scale for a lab of several', () => {
     const lines = tryNext('92', 'lab-92-services', 'lab-92-services', [{ service: 'web', replicas: 2 }, { service: 'api', replicas: 1 }], 'http://localhost:8080/');
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 92 web=4 +# scale out, live$/));
+  });
+});
+
+describe('tryNextStudent: the commands after lab up of a student-mode lab', () => {
+  it("point to the lab's tasks and apply, never to lab's own spread check", () => {
+    const lines = tryNextStudent('02', 'lab-02-haproxy-config', 'lab-02-haproxy-config');
+    expect(lines[1]).toMatch(/^ {2}lab tasks 02 +# what to do/);
+    for (const verb of ['apply', 'hint', 'grade', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 02 +# `)));
+    expect(lines.join('\n')).not.toMatch(/lab check|the replica changes/);
+  });
+  it('name the project when up was given -p', () => {
+    expect(tryNextStudent('02', 'mine', 'lab-02-haproxy-config')).toContainEqual(expect.stringMatching(/^ {2}lab apply 02 -p mine +# /));
   });
 });
