@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readLab } from '../../src/config/labs.ts';
 import { formatProblem } from '../../src/core/errors.ts';
 import { emptyProgress, parseProgress, renderProgress, revealHint, withGrades } from '../../src/core/exercises/progress.ts';
-import { markQuiz, parseAnswers } from '../../src/core/exercises/quiz.ts';
+import { markQuiz, parseAnswers, shownOptions, shownOrder } from '../../src/core/exercises/quiz.ts';
 import { needCycles } from '../../src/core/exercises/task-problems.ts';
 import { gradeStatus, gradingOrder, nextTask, score, taskViews, unmetNeeds } from '../../src/core/exercises/task-state.ts';
 import { pick, pickLanguage } from '../../src/core/localized.ts';
@@ -116,17 +116,37 @@ describe('quiz', () => {
     { id: 'q1', question: 'Q1', options: { a: 'A', b: 'B' }, answer: 'b', explanation: { en: 'because', ja: 'なぜなら' } },
     { id: 'q2', question: 'Q2', options: { a: 'A', b: 'B', c: 'C' }, answer: 'a' },
   ];
-  it('marks answers; an unanswered question is wrong', () => {
-    const marks = markQuiz(quiz, parseAnswers('q1=b', quiz, '03'), 'ja');
+  const seed = '/home/student/.local/state/lab/workspaces/lab-03';
+  const letterFor = (q: QuizQuestion, id: string) => shownOptions(q, seed, 'en').find((o) => o.id === id)!.letter;
+  it('marks answers given by the letter shown; an unanswered question is wrong', () => {
+    const marks = markQuiz(quiz, parseAnswers(`q1=${letterFor(quiz[0]!, 'b')}`, quiz, '03', seed), 'ja', seed);
     expect(marks.map((m) => [m.id, m.correct])).toEqual([['q1', true], ['q2', false]]);
     expect(marks[0]?.explanation).toBe('なぜなら');
+    expect(marks[1]).toMatchObject({ right: letterFor(quiz[1]!, 'a'), rightText: 'A' });
+  });
+  it('the wrong letter is wrong, and the mark shows both letters as the student saw them', () => {
+    const wrong = letterFor(quiz[0]!, 'a');
+    const [m] = markQuiz(quiz, parseAnswers(`q1=${wrong}`, quiz, '03', seed), 'en', seed);
+    expect(m).toMatchObject({ correct: false, answer: wrong, right: letterFor(quiz[0]!, 'b'), rightText: 'B' });
   });
   it.each([
-    { raw: 'q1=z', message: /"z" is not an option of q1; allowed: a, b/ },
+    { raw: 'q1=z', message: /"z" is not an option of q1; allowed: a, b$/ },
+    { raw: 'q1=c', message: /"c" is not an option of q1; allowed: a, b$/ },
     { raw: 'q9=a', message: /no question "q9".*questions: q1, q2/ },
     { raw: 'q1', message: /"q1" is not question=option/ },
   ])('--answer $raw is a usage error', ({ raw, message }) => {
-    expect(() => parseAnswers(raw, quiz, '03')).toThrow(message);
+    expect(() => parseAnswers(raw, quiz, '03', seed)).toThrow(message);
+  });
+
+  const four: QuizQuestion = { id: 'l7', question: 'Q', options: { a: 'A', b: 'B', c: 'C', d: 'D' }, answer: 'a' };
+  it('shows every option once, in the same order for the same workspace', () => {
+    expect([...shownOrder(four, seed)].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(shownOrder(four, seed)).toEqual(shownOrder(four, seed));
+  });
+  it('puts the right answer in every place across workspaces, never mostly first ("always a" does not pass)', () => {
+    const places = [0, 0, 0, 0];
+    for (let i = 0; i < 400; i++) places[shownOrder(four, `/ws/${i}`).indexOf('a')]!++;
+    for (const n of places) expect(n).toBeGreaterThan(60); // 100 each if fair
   });
 });
 
