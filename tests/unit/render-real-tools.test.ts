@@ -167,9 +167,13 @@ describe.concurrent('rendered files pass the real tools', () => {
   ])(title(`haproxy -c inside ${HAPROXY_IMAGE} as uid 99, credentials from the env file: $name`, image), async ({ flags }, ctx) => {
     requireTools(image);
     const dir = await renderTo(ctx, flags);
+    // The resolv.conf Docker writes into a container on a lab's network (its embedded DNS), which
+    // HAProxy reads (parse-resolv-conf); --network none would copy the host's instead.
+    await writeFile(join(dir, 'resolv.conf'), 'nameserver 127.0.0.11\noptions ndots:0\n');
     const r = await run('docker', [
       'run', '--rm', '--network', 'none', '--user', '99:99',
       '--env-file', join(dir, HAPROXY_ENV_FILE),
+      '-v', `${join(dir, 'resolv.conf')}:/etc/resolv.conf:ro`,
       '-v', `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
       HAPROXY_IMAGE, 'haproxy', '-c', '-f', '/usr/local/etc/haproxy/haproxy.cfg',
     ]);
