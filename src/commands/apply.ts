@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import { loadLab, type LoadedLab } from '../config/labs.ts';
@@ -12,7 +11,10 @@ import { servesConfig } from '../engine/confirm-config.ts';
 import { type Engine, openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { runningProject, statsEndpoint } from '../engine/project.ts';
-import { haproxyAccepts, readStudentFile } from '../engine/student-check.ts';
+import { haproxyAcceptsTexts, readStudentFile } from '../engine/student-check.ts';
+import { readLabCfgTemplate } from '../config/templates.ts';
+import type { RenderOptions } from '../core/options.ts';
+import { renderLabCfg } from '../core/render-lab-cfg.ts';
 import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '../engine/workspace.ts';
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
 import { saveServersState } from '../haproxy/runtime-api.ts';
@@ -48,7 +50,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again` });
     const checked = performance.now();
     const step = ctx.out.step(`Checking ${ws.haproxyCfg} with HAProxy`);
-    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options.images, short, haproxy.id));
+    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id));
     step.update('Reloading HAProxy through its master CLI');
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
     await saveServersState(engine.docker, haproxy.id); // the new workers start with the servers as they are
@@ -93,11 +95,14 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
 }
 
 /** The student's file, read, refused if lab can tell it is wrong, and checked by HAProxy (`haproxy -c`) in the running HAProxy's network. */
-async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, images: Record<string, string>, short: string, haproxyId: string): Promise<string> {
+async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, options: RenderOptions, short: string, haproxyId: string): Promise<string> {
   const file = ws.haproxyCfg;
   const next = `Fix ${file}, then run lab apply ${short} again (HAProxy keeps running your previous configuration)`;
   const text = await readStudentFile(file, next, short);
-  const request = { image: substitute(loaded.lab.loadBalancer.image, images), dir: dirname(file), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId };
-  await haproxyAccepts(engine, request, { student: file, labCfg: ws.labCfg }, next);
+  // HAProxy checks lab's copy of what lab read and judged, in a folder of lab's own: never a
+  // path in the workspace, which the student could change (or link elsewhere) meanwhile.
+  const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, text);
+  const request = { image: substitute(loaded.lab.loadBalancer.image, options.images), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId };
+  await haproxyAcceptsTexts(engine, request, { student: text, labCfg }, { student: file, labCfg: ws.labCfg }, next);
   return text;
 }

@@ -13,6 +13,7 @@ import { openEngine } from '../engine/engine.ts';
 import { withProjectLock } from '../engine/lock.ts';
 import { refuseForeignInProject, runningProject, statsEndpoint } from '../engine/project.ts';
 import { interrupted, runRollout } from '../engine/rollout.ts';
+import { repairHalfDone } from '../engine/rollout-repair.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import { failing } from '../ui/output.ts';
 import type { rolloutCommand } from './rollout.command.ts';
@@ -40,7 +41,12 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     const [{ haproxy, apps }] = await Promise.all([runningProject(engine, project, short), refuseForeignInProject(engine, project, short)]);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
     if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone, so lab can't tell how the lab was configured`, { hint: `Run lab up ${short} again, then lab rollout ${short} ${opts.service} --to ${opts.to}` });
-    const mine = apps.filter((c) => c.service === opts.service);
+    const stats = statsEndpoint(engine, haproxy, state.options);
+    // A rollout left half-done (a replica Created, not running, or missing) is finished first,
+    // rather than counted as done from its version label.
+    const repaired = await repairHalfDone(ctx, { engine, loaded, ws, state, stats, service: opts.service, progress: (t) => ctx.out.info(t) });
+    if (repaired.length) ctx.out.info(`Repaired ${repaired.join(', ')}: started and UP in HAProxy`);
+    const mine = (repaired.length ? (await runningProject(engine, project, short)).apps : apps).filter((c) => c.service === opts.service);
     // After an interrupted rollout the lab file's version is already the new one: from is what the rest still run.
     const from = mine.map((c) => c.version).find((v) => v !== undefined && v !== opts.to) ?? versionOf(svc!, state.options) ?? 'v1';
     const plan = planRollout(request(mine.map((c) => c.number), from, Object.fromEntries(mine.map((c) => [c.number, c.version ?? from])), opts.batch));
@@ -51,7 +57,6 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
       return;
     }
     const step = ctx.out.step(`Rolling ${plan.service} of ${project} from ${plan.from} to ${plan.to} (${plan.strategy}${plan.strategy === 'rolling' ? `, ${plan.batches[0]!.length} at a time` : ''})`);
-    const stats = statsEndpoint(engine, haproxy, state.options);
     const t0 = performance.now();
     // With --html: HAProxy's stats once a second (the traffic a lab load beside it sends), each step of the rollout marked.
     const recording = html ? recordRun({ stats, options: state.options, backend: plan.service }) : undefined;
@@ -65,7 +70,8 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     const total = plan.batches.flat().length;
     if (outcome.interrupted) {
       step.fail(`Stopped after ${outcome.replaced.length} of ${total} replica(s)`);
-      throw interrupted(plan, outcome.replaced.length, total);
+      const now = (await runningProject(engine, project, short)).apps.filter((c) => c.service === plan.service);
+      throw interrupted(plan, outcome.replaced.length, total, now.map((c) => ({ name: `${plan.service}/${c.number}`, version: c.version ?? '?', state: c.state })));
     }
     step.succeed(`${plan.service} runs ${plan.to} on every replica (${(outcome.ms / 1000).toFixed(1)} s)`);
     ctx.out.data({ outcome: 'success', project, service: plan.service, from: plan.from, to: plan.to, strategy: plan.strategy, batches: plan.batches, replaced: outcome.replaced, already: plan.already, ms: Math.round(outcome.ms) });

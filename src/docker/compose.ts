@@ -113,6 +113,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stream compose's own output to stderr as it comes (always under --verbose). */
   stream?: boolean;
+  /**
+   * Run compose in a process group of its own: a Ctrl-C at the terminal (SIGINT to the
+   * foreground process group) then reaches lab only, which lets a call that must finish (a
+   * rollout's replacement replicas) finish. lab forwards nothing; `signal` still stops it.
+   */
+  ownGroup?: boolean;
 }
 
 /** Run one compose command; failures become RuntimeErrors carrying compose's own words. */
@@ -125,6 +131,7 @@ export async function runCompose(endpoint: Endpoint, t: ComposeTarget, args: str
     cancelSignal: o.signal,
     forceKillAfterDelay: 3000,
     stdin: 'ignore',
+    ...(o.ownGroup ? { detached: true } : {}),
     ...(o.stream || o.out.verbose ? { stderr: ['pipe', o.out.stderr.isTTY ? 'inherit' : 'pipe'] as never } : {}),
   });
   const r = await child;

@@ -14,6 +14,8 @@ export interface ConvergeRequest {
   pull: PullPolicy;
   /** lab scale: only add or remove app replicas; HAProxy keeps running. */
   onlyReplicas?: boolean;
+  /** Compose in its own process group (docker/compose.ts RunOptions.ownGroup): Ctrl-C does not reach it. */
+  ownGroup?: boolean;
 }
 
 export interface Converged {
@@ -36,6 +38,6 @@ export async function converge(ctx: Context, engine: Engine, r: ConvergeRequest)
   // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
   const keepRunning = Boolean(r.onlyReplicas) && !(remote && cfgChanged);
   const args = composeUpArgs({ pull: r.pull, build: await buildFlag(engine, r.loaded, r.options), keepRunning, removeOrphans: !r.onlyReplicas });
-  await runCompose(engine.endpoint, { project: r.options.project, file: r.ws.composeFile }, args, ctx);
+  await runCompose(engine.endpoint, { project: r.options.project, file: r.ws.composeFile }, args, { out: ctx.out, signal: ctx.signal, ownGroup: r.ownGroup });
   return { cfgChanged, configId, composeMs: performance.now() - t0 };
 }

@@ -80,7 +80,7 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
       // replica at once. --no-deps: HAProxy depends on the app, and compose would recreate it too.
       await writeWorkspace(r.ws, r.loaded, options, !isLocalEngine(r.engine.endpoint));
       const args = [...composeUpArgs({ pull: 'never', build: await buildFlag(r.engine, r.loaded, options), keepRunning: false, removeOrphans: false }), '--no-deps', plan.service];
-      await runCompose(r.engine.endpoint, { project: options.project, file: r.ws.composeFile }, args, { out: ctx.out });
+      await runCompose(r.engine.endpoint, { project: options.project, file: r.ws.composeFile }, args, { out: ctx.out, ownGroup: true });
     } else {
       await Promise.all(old.map(async (c) => {
         const ctr = r.engine.docker.getContainer(c.id);
@@ -92,7 +92,9 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
       // decides what a request meets until a new replica answers: what lab 08 teaches.
       for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
       // --no-recreate: compose only creates the missing replicas, from the file that names the new version.
-      await converge(unstoppable, r.engine, { loaded: r.loaded, options, ws: r.ws, pull: 'never', onlyReplicas: true });
+      // In a process group of its own: the user's Ctrl-C must not cancel compose half-way (the
+      // old replica removed, its replacement Created and never started).
+      await converge(unstoppable, r.engine, { loaded: r.loaded, options, ws: r.ws, pull: 'never', onlyReplicas: true, ownGroup: true });
     }
     const after = (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === plan.service);
     const fresh = after.filter((c) => !before.some((b) => b.id === c.id));
@@ -129,7 +131,7 @@ async function sessionsEnded(stats: StatsEndpoint, names: string[], signal: Abor
  * ready app (the demo app may take seconds before it listens). A server without health checks
  * ("no check") counts once UP: HAProxy itself cannot know more.
  */
-async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[]): Promise<Map<string, ServerStat>> {
+export async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[]): Promise<Map<string, ServerStat>> {
   const found = new Map<string, ServerStat>();
   const deadline = performance.now() + READY_TIMEOUT_MS;
   while (performance.now() < deadline) {
@@ -147,8 +149,11 @@ async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[]): Promise
 
 const passed = (s: ServerStat): boolean => (s.state === 'UP' || s.state === 'DRAIN') && (/^(\* )?L[4-7]OK/.test(s.checkStatus ?? '') || s.status.trim() === 'no check');
 
-/** Ctrl-C after a batch finished: say so, with how far the rollout got. */
-export const interrupted = (plan: RolloutPlan, done: number, total: number) =>
-  new InterruptedError(`Interrupted: ${done} of ${total} replica(s) of ${plan.service} on ${plan.to}, the rest on their old version; every replica serves`, { hint: `Run lab rollout again with --to ${plan.to} to finish (replicas already on ${plan.to} are left alone)` });
+/** Ctrl-C after a batch finished: say so, with how far the rollout got and what each replica runs now. */
+export const interrupted = (plan: RolloutPlan, done: number, total: number, replicas: { name: string; version: string; state: string }[]) =>
+  new InterruptedError(`Interrupted: ${done} of ${total} replica(s) of ${plan.service} on ${plan.to}, the rest on their old version; every replica serves`, {
+    details: replicas.map((c) => `${c.name}: ${c.version}${c.state === 'running' ? '' : ` (${c.state})`}`),
+    hint: `Run lab rollout again with --to ${plan.to} to finish (replicas already on ${plan.to} are left alone)`,
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

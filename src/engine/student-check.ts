@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeUtf8 } from '../config/decode-utf8.ts';
@@ -10,7 +11,8 @@ import { shortId } from '../core/lab-id.ts';
 import type { RenderOptions } from '../core/options.ts';
 import { UsageError } from '../core/errors.ts';
 import { CFG_DIR_IN_CONTAINER, LAB_CFG_FILE, renderLabCfg, STUDENT_CFG_FILE } from '../core/render-lab-cfg.ts';
-import { hasConfiguration, labOwnedBinds, mapCheckOutput } from '../core/student-cfg.ts';
+import { hasConfiguration, mapCheckOutput } from '../core/student-cfg.ts';
+import { studentRefusals } from '../core/student-refusals.ts';
 import { checkStudentConfig, type CheckRequest } from '../haproxy/check-config.ts';
 import type { Engine } from './engine.ts';
 import type { Workspace } from './workspace.ts';
@@ -22,11 +24,24 @@ import type { Workspace } from './workspace.ts';
  * file:line, whose hint is `next`; nothing is changed or started.
  */
 
-/** Read the student's file and refuse what lab can tell without HAProxy. Returns its text. */
+/** What a path is, for a refusal: lstat's word for anything but a regular file. */
+const kindOf = (s: Stats) =>
+  s.isSymbolicLink() ? 'a symbolic link' : s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO' : s.isSocket() ? 'a socket' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : 'not a regular file';
+
+/**
+ * Read the student's file and refuse what lab can tell without HAProxy. Returns its text.
+ * The file must be a regular file (lstat: a link is not followed, so it cannot make lab or the
+ * check container read another file, such as the container's own /etc/shadow).
+ */
 export async function readStudentFile(file: string, next: string, short: string): Promise<string> {
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+  const unreadable = (e: NodeJS.ErrnoException) => {
     throw new UsageError(`Cannot read your HAProxy configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab up ${short} to create it from the lab's starter` });
-  });
+  };
+  const stat = await lstat(file).catch(unreadable);
+  if (!stat.isFile()) {
+    throw new UsageError(`${file} is ${kindOf(stat)}, not a regular file: lab reads only a regular file as your HAProxy configuration`, { hint: `Replace it with a regular file (copy its content there), then: ${next}` });
+  }
+  const bytes = await readFile(file).catch(unreadable);
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) throw new UsageError(`${file}:${decoded.line}:${decoded.col}: not valid UTF-8 here: save the file as UTF-8`, { hint: next });
   if (!hasConfiguration(decoded.text)) {
@@ -34,12 +49,12 @@ export async function readStudentFile(file: string, next: string, short: string)
       hint: `Write your frontend and backend in it (lab tasks ${short} says what), then: ${next}`,
     });
   }
-  const owned = labOwnedBinds(decoded.text);
-  if (owned.length) {
-    const first = owned[0]!;
-    throw new UsageError(`${file}:${first.line}: binds port ${first.port}, which is ${first.what}: lab owns it, your file may not bind it`, {
-      details: owned.map((o) => `${file}:${o.line}: ${o.text}  (port ${o.port}: ${o.what})`),
-      hint: `Use another port (the app's frontend is :8080). ${next}`,
+  const refused = studentRefusals(decoded.text, `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`);
+  if (refused.length) {
+    const first = refused[0]!;
+    throw new UsageError(`${file}:${first.line}: ${first.why}`, {
+      details: refused.map((r) => `${file}:${r.line}: ${r.text}  (${r.why})`),
+      hint: `${first.fix}. ${next}`,
     });
   }
   return decoded.text;
@@ -79,10 +94,12 @@ export async function haproxyAcceptsTexts(engine: Engine, r: Omit<CheckRequest, 
  */
 export async function checkEditedStudentFile(engine: Engine, r: { loaded: LoadedLab; options: RenderOptions; ws: Workspace; haproxyId?: string | undefined }): Promise<'unchanged' | 'checked-before' | 'checked' | 'no-image'> {
   const { loaded, options, ws } = r;
-  const [mine, starter] = await Promise.all([readFile(ws.haproxyCfg).catch(() => undefined), loaded.starter ? readFile(loaded.starter) : undefined]);
-  if (!mine || !starter || mine.equals(starter)) return 'unchanged';
   const short = shortId(loaded.lab.id);
   const next = `Fix ${ws.haproxyCfg}, then run lab up ${short} again (nothing was started)`;
+  // A link equal to the starter would otherwise pass as unchanged: refused like any other.
+  if ((await lstat(ws.haproxyCfg).catch(() => undefined))?.isFile() === false) await readStudentFile(ws.haproxyCfg, next, short);
+  const [mine, starter] = await Promise.all([readFile(ws.haproxyCfg).catch(() => undefined), loaded.starter ? readFile(loaded.starter) : undefined]);
+  if (!mine || !starter || mine.equals(starter)) return 'unchanged';
   const student = await readStudentFile(ws.haproxyCfg, next, short);
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
   // 00-lab.cfg is written only after this file passed (here, or in lab apply), and its id

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasConfiguration, labOwnedBinds, mapCheckOutput } from '../../src/core/student-cfg.ts';
+import { hasConfiguration, mapCheckOutput } from '../../src/core/student-cfg.ts';
 import { parseReloadAnswer } from '../../src/haproxy/master-cli.ts';
 
 describe("an empty student file is refused: hasConfiguration", () => {
@@ -12,32 +12,6 @@ describe("an empty student file is refused: hasConfiguration", () => {
     ['global', true],
   ])('%j has configuration: %j', (text, expected) => {
     expect(hasConfiguration(text)).toBe(expected);
-  });
-});
-
-describe("a student's file may not bind lab's ports: labOwnedBinds", () => {
-  it.each([
-    ['    bind :1936', [1936]],
-    ['    bind *:1936', [1936]],
-    ['bind 127.0.0.1:9999', [9999]],
-    ['    bind ipv4@:9998', [9998]],
-    ['    bind [::]:1930-1940', [1936]],
-    ['    bind :9990-9999', [9999, 9998]],
-    ['    bind :8080,:1936', [1936]],
-    ['    stats socket ipv4@127.0.0.1:9999 level admin', [9999]],
-    ['    bind :8080', []],
-    ['    bind :19360', []],
-    ['    bind :1937', []],
-    ['    # bind :1936', []],
-    ['    bind :8080 # not :1936', []],
-    ['    server s1 app:1936 check', []],
-    ['    stats socket /var/run/haproxy.sock', []],
-  ])('%j binds %j', (line, ports) => {
-    expect(labOwnedBinds(`frontend x\n${line}\n`).map((b) => b.port)).toEqual(ports);
-  });
-
-  it('names the line and what the port is', () => {
-    expect(labOwnedBinds('frontend web\n    bind :8080\n\nlisten mine\n    bind :1936\n')).toEqual([{ line: 5, port: 1936, what: "lab's stats page", text: 'bind :1936' }]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.ts';
@@ -28,4 +29,21 @@ describe('readStudentFile', () => {
     await writeFile(file, '# mine\nfrontend web\n    bind :8080\n');
     expect(await readStudentFile(file, NEXT, '02')).toBe('# mine\nfrontend web\n    bind :8080\n');
   });
+
+  it.each([
+    ['a symbolic link', async (file: string) => symlink('/etc/hostname', file), /is a symbolic link, not a regular file/],
+    ['a link to a good file', async (file: string) => {
+      await writeFile(`${file}.real`, 'frontend web\n    bind :8080\n');
+      await symlink(`${file}.real`, file);
+    }, /is a symbolic link, not a regular file/],
+    ['a directory', async (file: string) => mkdir(file), /is a directory, not a regular file/],
+    ['a FIFO', async (file: string) => void execFileSync('mkfifo', [file]), /is a FIFO, not a regular file/],
+  ])('%s is refused before it is read (lstat)', async (_what, make, message) => {
+    const file = join(await tmpDir('lab-student-'), 'haproxy.cfg');
+    await make(file);
+    const e = await readStudentFile(file, NEXT, '02').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as UsageError).message).toMatch(message);
+    expect((e as UsageError).message.startsWith(file)).toBe(true);
+  }, 5000);
 });
