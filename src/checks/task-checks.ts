@@ -52,7 +52,7 @@ function runTaskCheck(t: CheckTarget, check: TaskKind, signal: AbortSignal): Pro
     case 'routing':
       return routingCheck(t, check, signal);
     case 'servers':
-      return serversCheck(t, check);
+      return serversCheck(t, check, signal);
     case 'affinity':
       return affinityCheck(t, check, signal);
     case 'throughput':
