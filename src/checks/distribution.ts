@@ -3,7 +3,7 @@ import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { renderDistribution } from '../core/report.ts';
 import { judgedConfig } from '../core/running-config.ts';
-import { judgeDistribution } from '../core/verdicts.ts';
+import { judgeDistribution, judgeServersReached } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
@@ -42,7 +42,7 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
 }
 
 /** Send a burst through the app port and judge HAProxy's per-server deltas. */
-export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance' | 'service' | 'path'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance' | 'service' | 'path'> & { servers?: number | undefined }, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
   const { backend: service, path } = checkAim(t.services, check);
   const { backend, frontend } = await t.route(service, path, signal);
@@ -62,7 +62,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const summary = merged(senders);
   const client = { sent: summary.sent, failed: summary.failed, byServer: summary.byServedBy, errors: summary.errors, ms: summary.durationMs };
   const after = await readStats(t.stats);
-  const result = judgeDistribution({
+  const result = judgeServersReached(judgeDistribution({
     algorithm,
     mode,
     sticky,
@@ -72,7 +72,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,
     tolerance: check.tolerance,
-  });
+  }), check.servers);
   const errors = frontend ? frontendErrors(before, after, frontend) : frontendErrors(before, after);
   const report = [
     ...note,

@@ -54,3 +54,14 @@ export function trafficRoute(before: readonly StatsRow[], after: readonly StatsR
   if (holding.length === 1) return { frontend, backend: holding[0]!, how: 'address' };
   return { frontend, backend: service, how: 'name' };
 }
+
+/**
+ * The mode of the frontend that counted the requests (stats `mode`, filled with `stats
+ * show-legends`), judged against what the task asks. Pure.
+ */
+export function judgeFrontendMode(after: readonly StatsRow[], frontend: string | null, want: 'tcp' | 'http', where: string): { pass: boolean; reason: string } {
+  if (frontend === null) return { pass: false, reason: `no frontend of HAProxy counted the requests sent to ${where}: is a frontend bound there?` };
+  const mode = after.find((r) => r.pxname === frontend && r.svname === 'FRONTEND')?.mode ?? null;
+  if (mode === want) return { pass: true, reason: `${frontend}, the frontend on ${where}, runs mode ${want}` };
+  return { pass: false, reason: `${frontend}, the frontend on ${where}, runs mode ${mode ?? '(unknown: the stats do not say)'}; the task asks for mode ${want}` };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatsRow } from '../../src/core/haproxy-stats.ts';
-import { trafficRoute } from '../../src/core/traffic-route.ts';
+import { judgeFrontendMode, trafficRoute } from '../../src/core/traffic-route.ts';
 
 const px = (pxname: string, svname: string, stot = 0, more: Partial<StatsRow> = {}): StatsRow => ({ pxname, svname, status: 'UP', stot, ...more }) as StatsRow;
 const srv = (pxname: string, svname: string, addr: string, stot = 0, status = 'UP') => px(pxname, svname, stot, { addr, status });
@@ -59,5 +59,18 @@ describe('trafficRoute: the proxies the lab traffic really goes through, whateve
     const [, after] = stack('web', 'pool');
     const before = after.map((r) => ({ ...r, stot: (r.stot ?? 0) + 100 }));
     expect(trafficRoute(before, after, 'app', IPS).backend).toBe('pool');
+  });
+});
+
+describe('judgeFrontendMode: the frontend that took the requests runs the mode the task asks for', () => {
+  const rows = (mode: string) => [px('l4', 'FRONTEND', 3, { mode }), px('web', 'FRONTEND', 9, { mode: 'http' })];
+  it.each([
+    ['mode tcp on :8081 passes', 'tcp', 'l4', true, /l4, the frontend on port 8081, runs mode tcp/],
+    ['a listen in mode http on :8081 fails, naming the mode', 'http', 'l4', false, /runs mode http; the task asks for mode tcp/],
+    ['no frontend took the requests', 'tcp', null, false, /no frontend of HAProxy counted the requests sent to port 8081/],
+  ] as const)('%s', (_n, mode, frontend, pass, reason) => {
+    const v = judgeFrontendMode(rows(mode), frontend, 'tcp', 'port 8081');
+    expect(v.pass).toBe(pass);
+    expect(v.reason).toMatch(reason);
   });
 });
