@@ -35,9 +35,12 @@ export interface ChaosRunResult {
   interrupted: boolean;
 }
 
-export async function runChaos(t: CheckTarget, s: ChaosSettings, o: { rate: number; slo: Slo; signal: AbortSignal; onEvent?: (e: TimelineEvent) => void }): Promise<ChaosRunResult> {
-  const apps = t.apps.filter((a) => a.service === t.backend).sort((a, b) => a.number - b.number);
-  if (apps.length === 0) throw new RuntimeError(`${t.project} runs no replica of ${t.backend}: nothing to break`, { hint: 'Run lab up again' });
+export async function runChaos(t0_: CheckTarget, s: ChaosSettings, o: { rate: number; slo: Slo; signal: AbortSignal; onEvent?: (e: TimelineEvent) => void }): Promise<ChaosRunResult> {
+  const service = t0_.backend;
+  const apps = t0_.apps.filter((a) => a.service === service).sort((a, b) => a.number - b.number);
+  if (apps.length === 0) throw new RuntimeError(`${t0_.project} runs no replica of ${service}: nothing to break`, { hint: 'Run lab up again' });
+  // HAProxy's servers are watched in the backend the traffic goes through, whatever the student named it.
+  const t = { ...t0_, backend: (await t0_.route(service, '/', o.signal)).backend };
   const schedule = chaosSchedule({ ...s, replicas: apps.length });
   const events: TimelineEvent[] = [];
   let t0 = performance.now();

@@ -3,7 +3,7 @@ import type { LabCheck } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import { renderDistribution } from '../core/report.ts';
 import { judgedConfig } from '../core/running-config.ts';
-import { judgeDistribution } from '../core/verdicts.ts';
+import { judgeDistribution, judgeServersReached } from '../core/verdicts.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { merged } from '../traffic/source.ts';
 import type { CheckTarget } from './target.ts';
@@ -16,13 +16,14 @@ export interface LoadSettings {
 }
 
 /** Every replica the lab should have (of one service, or of each) is UP in HAProxy with a passed health check. */
-export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'service'>): Promise<CheckResult> {
+export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'service'>, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const rows = await readStats(t.stats);
-  // Each app service is the HAProxy backend of the same name (core/render-haproxy.ts).
   const services = check.service ? [check.service] : [...new Set(t.apps.map((a) => a.service))].sort();
-  const each = services.map((service) => {
-    const servers = backendServers(rows, service);
+  // Each service's backend: the one of its name (generated mode), or the one its traffic reaches (student mode, core/traffic-route.ts).
+  const backends = await Promise.all(services.map(async (service) => (await t.route(service, checkAim(t.services, { service }).path, signal)).backend));
+  const rows = await readStats(t.stats);
+  const each = services.map((service, i) => {
+    const servers = backendServers(rows, backends[i]);
     const want = replicasOf(t.options, service);
     const up = servers.filter(checkedUp).length;
     const running = t.apps.filter((a) => a.service === service && a.state === 'running').length;
@@ -41,14 +42,15 @@ export async function replicasUpCheck(t: CheckTarget, check: Pick<LabCheck, 'nam
 }
 
 /** Send a burst through the app port and judge HAProxy's per-server deltas. */
-export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance' | 'service' | 'path'>, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
+export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'name' | 'tolerance' | 'service' | 'path'> & { servers?: number | undefined }, load: LoadSettings, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
-  const { backend, path } = checkAim(t.services, check);
+  const { backend: service, path } = checkAim(t.services, check);
+  const { backend, frontend } = await t.route(service, path, signal);
   const before = await readStats(t.stats);
   // Judged against what HAProxy runs (its stats say), never what lab believes it wrote.
   const running = judgedConfig(t.options, before, backend);
   const { mode, algorithm, sticky } = running;
-  const replicas = replicasOf(t.options, backend);
+  const replicas = replicasOf(t.options, service);
   const note = running.differences.length ? [`note: ${running.differences.join('; ')}: judged against what HAProxy runs`] : [];
   if (running.unjudgeable) {
     const reason = `HAProxy runs balance ${running.unjudgeable}, which lab has no verdict for (lab.json says ${t.options.algorithm}); run lab up again to restore the lab's configuration`;
@@ -60,7 +62,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
   const summary = merged(senders);
   const client = { sent: summary.sent, failed: summary.failed, byServer: summary.byServedBy, errors: summary.errors, ms: summary.durationMs };
   const after = await readStats(t.stats);
-  const result = judgeDistribution({
+  const result = judgeServersReached(judgeDistribution({
     algorithm,
     mode,
     sticky,
@@ -70,8 +72,8 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,
     tolerance: check.tolerance,
-  });
-  const errors = frontendErrors(before, after);
+  }), check.servers);
+  const errors = frontend ? frontendErrors(before, after, frontend) : frontendErrors(before, after);
   const report = [
     ...note,
     `${client.sent} requests${path === '/' ? '' : ` for ${path}`} to ${t.traffic.kind === 'clients' ? `HAProxy from ${senders.length > 1 ? `${senders.length} clients` : 'one client'} in the lab network` : t.appUrl} (${load.concurrency} at a time, ${mode === 'tcp' ? 'a new connection each' : 'keep-alive'}${sticky ? ', keeping the SERVERID cookie' : ''}) in ${Math.round(client.ms)} ms; ${client.failed} failed${client.errors.length ? `: ${client.errors.join(', ')}` : ''}`,

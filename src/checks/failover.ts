@@ -1,8 +1,8 @@
 import { type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
 import { failuresByCause, formatTimeline, mergeTimeline, type RequestMark, seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
-import { addrIp, checkedUp, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
+import { addrIp, checkedUp, deltas, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
 import { checkAim, replicasOf } from '../core/services.ts';
-import type { LabCheck } from '../core/lab-schema.ts';
+import type { LabCheck, Mode } from '../core/lab-schema.ts';
 import type { Palette } from '../core/palette.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { type FailoverObserved, judgeFailover } from '../core/verdicts-failover.ts';
@@ -42,9 +42,11 @@ interface Victim {
  * first and last failed request among HAProxy's state changes (core/failover-timeline.ts).
  */
 export async function failoverCheck(target0: CheckTarget, check: FailoverOptions, c: Palette, signal?: AbortSignal): Promise<CheckResult> {
-  // The drill breaks replicas of the check's service (the default one: what the app port's `/` reaches) and watches its backend.
-  const { backend, path } = checkAim(target0.services, check);
-  const t = backend === target0.backend ? target0 : { ...target0, backend };
+  // The drill breaks replicas of the check's service (the default one: what the app port's `/` reaches)
+  // and watches the backend its traffic really goes through, whatever the student named it.
+  const { backend: service, path } = checkAim(target0.services, check);
+  const { backend } = await target0.route(service, path, signal);
+  const t = { ...target0, backend };
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const events: TimelineEvent[] = [];
@@ -55,21 +57,19 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
   const expect = { detectWithin: check.expect?.detectWithin, maxFailed: check.expect?.maxFailed ?? 0 };
   const watch: Watch = {};
   const start = await servers(t, watch, true);
-  const picked = drillVictims(start, t.apps.filter((a) => a.service === t.backend), target);
-  if (picked.problem) return fail(check.name, t0, picked.problem, [], { replicas: replicasOf(t.options, t.backend) });
+  const picked = drillVictims(start, t.apps.filter((a) => a.service === service), target);
+  if (picked.problem) return fail(check.name, t0, `${picked.problem} (backend ${backend})`, [], { replicas: replicasOf(t.options, service), backend });
   const victims: Victim[] = picked.victims.map((v) => ({ ...v, ip: v.app.ip }));
   const backupServers = start.filter((s) => (s.bck ?? 0) > 0 && s.state !== 'EMPTY').map((s) => s.svname);
 
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal?.addEventListener('abort', stopAll);
-  const perServer: Record<string, number> = {};
   const marks: RequestMark[] = [];
   const concurrency = check.concurrency ?? 2;
   const url = new URL(path, t.appUrl).toString();
   note('load', `load started: ${concurrency} client(s) sending requests to ${url} (~${concurrency * 100}/s)`);
   const load = sendLoad({ url, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
-    if (r.server) perServer[r.server] = (perServer[r.server] ?? 0) + 1;
     marks.push({ atMs: r.at - t0, ok: r.ok, why: r.ok ? undefined : (r.error ?? `HTTP ${r.status}`) });
   } });
   let cleared = false;
@@ -90,7 +90,9 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
     if (!(await pollUntil(t, watch, fullHealth, FULL_HEALTH_WAIT_MS, signal))) {
       note('note', `${victims.map((v) => v.server).join(', ')} not at full health (failing some checks) before the fault: detection is measured from there`);
     }
-    const backupBefore = backupServers.reduce((n, s) => n + (perServer[s] ?? 0), 0);
+    // Who served is read from HAProxy's own per-server counters, never from a response header
+    // the student's file would have to write (issue #22): what the backups served so far.
+    const backupBefore = sumServed(start, await servers(t, watch, true), t.options.mode, backend, backupServers);
     // Inject while polling HAProxy: a docker exec can take seconds under load, and the fault acts
     // (and HAProxy may react) before the call returns. The fault's time comes from the engine's
     // or the app's clock; an app fault clears itself after the budget plus the hold.
@@ -126,13 +128,13 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
     const servedDuring: Record<string, number> = {};
     let finishedDuring = 0;
     if (detected) {
-      const mark = { ...perServer };
+      const mark = await servers(t, watch, true);
       const marked = marks.length;
       await sleep(holdS * 1000);
-      await servers(t, watch, true);
+      const held = await servers(t, watch, true);
       finishedDuring = marks.length - marked;
       const gone = new Set(victims.map((v) => v.server));
-      for (const [name, n] of Object.entries(perServer)) if (!gone.has(name) && n > (mark[name] ?? 0)) servedDuring[name] = n - (mark[name] ?? 0);
+      for (const d of deltas(mark, held, t.options.mode, backend)) if (!gone.has(d.name) && d.served > 0) servedDuring[d.name] = d.served;
       const took = Object.entries(servedDuring).map(([name, n]) => `${name} ${n}`).join(', ');
       const who = target === 'primaries' ? 'the backup took the traffic' : 'survivors took the traffic';
       note('serving', took ? `${who}: ${took} request(s) in ${holdS} s` : `no ${target === 'primaries' ? 'backup' : 'survivor'} took traffic (${finishedDuring} request(s) finished in ${holdS} s)`);
@@ -185,6 +187,10 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
     if (!cleared) for (const v of victims) await clearDrillFault(t.engine, v.app, fault).catch(() => undefined);
   }
 }
+
+/** Requests HAProxy counted on these servers between two polls of the backend. */
+const sumServed = (a: ServerStat[], b: ServerStat[], mode: Mode, backend: string, names: readonly string[]) =>
+  deltas(a, b, mode, backend).filter((d) => names.includes(d.name)).reduce((n, d) => n + d.served, 0);
 
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 

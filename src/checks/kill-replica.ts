@@ -28,6 +28,8 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     const services = [...new Set(t.apps.map((a) => a.service))].sort().join(', ');
     return resultOf(name, 'kill-replica', t0, { pass: false, reason: `no replica of ${check.service} is running (services: ${services || 'none'}): start the lab, or fix the service's name in the check` });
   }
+  // Asked before the kill: the backend the service's traffic goes through, whatever the student named it.
+  const { backend } = await t.route(check.service, check.path, signal);
   const container = t.engine.docker.getContainer(victim.id);
   const events: string[] = [];
   const note = (text: string) => events.push(`  +${((performance.now() - t0) / 1000).toFixed(1)}s  ${text}`);
@@ -46,7 +48,7 @@ export async function killReplicaCheck(t: CheckTarget, check: KillReplicaCheck, 
     await container.kill();
     note(`killed ${victim.name} (1 of ${running.length} ${check.service} replica(s))`);
     await sleep(check.down * 1000);
-    const back = await restartReplica(t, victim, { backend: check.service, timeoutMs: BACK_TIMEOUT_MS, signal, onStarted: () => {
+    const back = await restartReplica(t, victim, { backend, timeoutMs: BACK_TIMEOUT_MS, signal, onStarted: () => {
       restarted = true;
       note(`started ${victim.name} again`);
     } });

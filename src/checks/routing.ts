@@ -1,6 +1,8 @@
 import { renderTable } from '../core/report.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { judgeRoutes } from '../core/verdicts-http.ts';
+import { judgeFrontendMode, trafficRoute } from '../core/traffic-route.ts';
+import { readStats } from '../haproxy/stats-client.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
@@ -9,8 +11,18 @@ type RoutingCheck = Extract<TaskCheck, { kind: 'routing' }>;
 /** A table of method/path/headers → the service that must answer; every row is reported. */
 export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?: AbortSignal): Promise<CheckResult> {
   const t0 = performance.now();
+  // With mode: HAProxy's counters around the requests say which frontend took them, and its stats its mode.
+  const before = check.mode ? await readStats(t.stats) : [];
   const answers = await t.trafficAt(check.port).probe(check.rows, false, signal);
-  const { results, verdict } = judgeRoutes(check.rows, answers);
+  const routed = judgeRoutes(check.rows, answers);
+  const { results } = routed;
+  let verdict = routed.verdict;
+  if (check.mode) {
+    const after = await readStats(t.stats);
+    const where = `port ${check.port ?? 8080}`;
+    const mode = judgeFrontendMode(after, trafficRoute(before, after, '', []).frontend, check.mode, where);
+    verdict = !mode.pass ? { pass: false, reason: verdict.pass ? mode.reason : `${mode.reason}; ${verdict.reason}` } : { pass: verdict.pass, reason: `${verdict.reason}; ${mode.reason}` };
+  }
   const table = renderTable(
     results.map((r) => [r.pass ? 'ok' : 'WRONG', r.row.method, r.row.path, Object.entries(r.row.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join(', '), r.row.service, r.got]),
     ['', 'METHOD', 'PATH', 'HEADERS', 'EXPECTED', 'ANSWERED'],

@@ -50,7 +50,7 @@ export async function runChecks(ctx: Context, t: CheckTarget, checks: LabCheck[]
 function runOne(ctx: Context, t: CheckTarget, check: LabCheck, sel: CheckSelection): Promise<CheckResult> {
   switch (check.kind) {
     case 'replicas-up':
-      return replicasUpCheck(t, check);
+      return replicasUpCheck(t, check, ctx.signal);
     case 'distribution':
       return distributionCheck(t, check, { requests: sel.requests ?? check.requests ?? DEFAULT_REQUESTS, concurrency: sel.concurrency ?? check.concurrency ?? DEFAULT_CONCURRENCY }, ctx.out.c, ctx.signal);
     case 'failover':

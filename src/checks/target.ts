@@ -14,6 +14,8 @@ import { projectWorkspace } from '../engine/workspace.ts';
 import { clientsSource } from '../traffic/clients.ts';
 import { loopbackSource } from '../traffic/loopback.ts';
 import type { TrafficSource } from '../traffic/source.ts';
+import type { TrafficRoute } from '../core/traffic-route.ts';
+import { routeCache } from './route.ts';
 
 /** A running lab, as the checks see it. */
 export interface CheckTarget {
@@ -28,16 +30,21 @@ export interface CheckTarget {
   backend: string;
   /** The lab file's services and their generated-mode path prefixes (core/services.ts checkAim). */
   services: Pick<LabService, 'name' | 'path'>[];
+  /** The student writes haproxy.cfg (loadBalancer.config: student): its proxies are named by the student, not after the services. */
+  student: boolean;
+  /** The frontend and backend the traffic of `service` (to `path`) really goes through (checks/route.ts), whatever their names. */
+  route(service: string, path: string, signal?: AbortSignal): Promise<TrafficRoute>;
   /** Where the checks' traffic comes from: the lab's clients, or this machine. */
   traffic: TrafficSource;
   /** The same, to another of HAProxy's ports (a frontend the student binds, e.g. :8081); throws without clients. */
   trafficAt(port: number | undefined): TrafficSource;
 }
 
-/** The lab's services, from the lab file the lab was started with; app alone when it can't be read. */
-function servicesOf(labFile: string): Pick<LabService, 'name' | 'path'>[] {
+/** The lab's services, from the lab file the lab was started with (app alone when it can't be read), and whether the student writes its haproxy.cfg. */
+function servicesOf(labFile: string): { services: Pick<LabService, 'name' | 'path'>[]; student: boolean } {
   const { lab } = readLab(labFile);
-  return lab ? labServices(lab.lab).map(({ name, path }) => ({ name, path })) : [{ name: APP_SERVICE }];
+  if (!lab) return { services: [{ name: APP_SERVICE }], student: false };
+  return { services: labServices(lab.lab).map(({ name, path }) => ({ name, path })), student: lab.lab.loadBalancer.config === 'student' };
 }
 
 /** One of HAProxy's ports as the clients reach it, by its compose service name in the lab network. */
@@ -51,8 +58,8 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
   const stats = statsEndpoint(engine, haproxy, state.options);
   const appPort = haproxy.ports[HAPROXY_APP_PORT];
   const appUrl = appPort ? `http://${publishedHost(engine.endpoint)}:${appPort}/` : IN_NETWORK_URL;
-  const services = servicesOf(state.labFile);
-  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultService(services).name, services };
+  const { services, student } = servicesOf(state.labFile);
+  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultService(services).name, services, student };
   // HAProxy's stats are read from this machine: a remote lab on its own loopback is out of reach.
   const unreachable = unreachablePorts(engine.endpoint.host, state.options.expose);
   if (unreachable) {
@@ -64,7 +71,7 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
   if (clients.length) {
     const traffic = clientsSource(engine.docker, clients, IN_NETWORK_URL);
     const trafficAt = (port: number | undefined) => (port === undefined || port === HAPROXY_APP_PORT ? traffic : clientsSource(engine.docker, clients, inNetworkUrl(port)));
-    return { ...base, traffic, trafficAt };
+    return { ...base, traffic, trafficAt, route: routeCache({ ...base, traffic }) };
   }
   if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });
   const traffic = loopbackSource(appUrl);
@@ -73,5 +80,5 @@ export async function checkTarget(ctx: Context, engine: Engine, project: string,
     if (port === undefined || port === HAPROXY_APP_PORT) return traffic;
     throw new UsageError(`This check sends to HAProxy's port ${port}, which lab reaches only from the lab's clients inside its network, and ${project} runs none`, { hint: 'Give the lab clients: (e.g. clients: 2) in its lab file, then run lab up again' });
   };
-  return { ...base, traffic, trafficAt };
+  return { ...base, traffic, trafficAt, route: routeCache({ ...base, traffic }) };
 }

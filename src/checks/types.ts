@@ -1,10 +1,12 @@
+import { notRunReason } from '../core/exercises/check-order.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 
 export interface CheckResult {
   name: string;
   /** A kind of `checks:` or of a task's checks. */
   kind: TaskCheck['kind'];
-  verdict: 'PASS' | 'FAIL';
+  /** SKIP: not run, because a cheaper check of the same task failed first (reason says which). */
+  verdict: 'PASS' | 'FAIL' | 'SKIP';
   reason: string;
   ms: number;
   /** Text a person reads: a table, a timeline. */
@@ -22,3 +24,6 @@ export interface CheckResult {
 export function resultOf(name: string, kind: CheckResult['kind'], t0: number, verdict: { pass: boolean; reason: string }, more: { report?: string[]; data?: unknown } = {}): CheckResult {
   return { name, kind, verdict: verdict.pass ? 'PASS' : 'FAIL', reason: verdict.reason, ms: performance.now() - t0, report: more.report ?? [], ...(more.data === undefined ? {} : { data: more.data }) };
 }
+
+/** A check not run because `failedFirst`, a cheaper check of its task, failed (core/exercises/check-order.ts). */
+export const notRun = (name: string, kind: CheckResult['kind'], failedFirst: string): CheckResult => ({ name, kind, verdict: 'SKIP', reason: notRunReason(failedFirst), ms: 0, report: [] });

@@ -8,5 +8,6 @@ export const applyCommand = () =>
     .argument('<lab>')
     .addOption(projectOption('compose project name'))
     .addOption(timeoutOption('how long to wait for HAProxy to run the new configuration', '10'))
+    .option('--all-checks', "run every check of a task even after a cheaper one failed (by default its drills are skipped: not run)")
     .option('--no-grade', "only check and reload: do not grade the lab's tasks afterwards")
     .addOption(langOption());

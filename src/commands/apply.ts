@@ -83,7 +83,7 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
   // itself). Failing tasks are the student's next step, not an error of apply: exit 0.
   const lab = loaded.lab;
-  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true }) : undefined;
+  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true, allChecks: opts.allChecks }) : undefined;
   ctx.out.data({
     outcome: 'success',
     lab: lab.id,

@@ -19,7 +19,7 @@ export async function grade(ctx: Context, opts: GradeOptions): Promise<void> {
   if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab check ${short} for its checks` });
   const project = projectFor(opts.project, () => lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  const s = await gradeLab(ctx, { lab, project, endpoint, lang, junit: opts.junit });
+  const s = await gradeLab(ctx, { lab, project, endpoint, lang, junit: opts.junit, allChecks: opts.allChecks });
   ctx.out.data({ lab: lab.id, score: s.percent, passed: s.passed, total: s.total, tasks: gradedJson(lab, s.graded, lang) });
   if (s.passed < s.total) {
     throw new ExitError(new CheckFailedError(`${s.total - s.passed} of ${s.total} task(s) did not pass: ${s.graded.filter((g) => g.status !== 'pass').map((g) => g.id).join(', ')}`));

@@ -118,7 +118,7 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
           const nested = { ...ctx, heldLocks: new Set([...(ctx.heldLocks ?? []), lockFile(ctx, resolved, project)]) };
           const upExtras = ['--app-port', 'auto', '--stats-port', 'auto', ...(opts.image ?? []).flatMap((i) => ['--image', i])];
           for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras })) {
-            run.steps.push({ name: `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
+            run.steps.push({ name: c.file ? `${c.task} (${c.file})` : `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
             if (c.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
           }
         }

@@ -1,3 +1,4 @@
+import { readVariants } from './lab-variants.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +143,11 @@ export function checkLabFiles(lab: Lab, file: string, displayName: string, keyPo
       problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });
     }
   });
+  // Variants (lab test grades each): every one must parse and name a task of this lab.
+  for (const v of readVariants(file)) {
+    const why = v.problem ?? (lab.tasks.some((t) => t.id === v.variant?.task) ? undefined : `names task "${v.variant?.task}", which the lab does not have (its tasks: ${lab.tasks.map((t) => t.id).join(', ') || 'none'})`);
+    if (why) problems.push({ file: displayName, line: 1, col: 1, key: 'tasks', message: `${v.name} ${why}` });
+  }
   const starter = lab.loadBalancer.starter === undefined ? undefined : resolve(dirname(file), lab.loadBalancer.starter);
   if (starter && !statSync(starter, { throwIfNoEntry: false })?.isFile()) {
     problems.push({ file: displayName, ...keyPosition(['loadBalancer', 'starter']), key: 'loadBalancer.starter', message: `no such file: ${starter}` });

@@ -39,7 +39,7 @@ export interface RunningConfigView {
 
 export interface ResultView {
   name: string;
-  verdict: 'PASS' | 'FAIL' | 'LOCKED';
+  verdict: 'PASS' | 'FAIL' | 'LOCKED' | 'SKIP';
   reason: string;
   /** The check's own report lines (a table, a timeline), plain text. */
   details?: string[] | undefined;
@@ -70,7 +70,7 @@ export function renderHtmlReport(m: ReportModel): string {
 
 const section = (title: string, inner: string) => `<section><h2>${esc(title)}</h2>${inner}</section>`;
 
-const VERDICT_CLASS = { PASS: 'pass', FAIL: 'fail', LOCKED: 'locked' } as const;
+const VERDICT_CLASS = { PASS: 'pass', FAIL: 'fail', LOCKED: 'locked', SKIP: 'locked' } as const;
 
 function resultsTable(results: readonly ResultView[], t: ReportText): string {
   const rows = results.map((r) => {

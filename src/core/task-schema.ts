@@ -47,6 +47,8 @@ const RoutingCheck = z.strictObject({
   ...common,
   kind: z.literal('routing'),
   port,
+  mode: z.enum(['tcp', 'http']).optional()
+    .describe("The mode of the frontend (or listen) that took these requests, read from HAProxy's stats: tcp proves an L4 frontend, whatever its name."),
   rows: z
     .array(z.strictObject({ method, path, headers, service: z.string().min(1).describe('The service that must answer.') }))
     .min(1),
@@ -61,6 +63,8 @@ const ServersCheck = z.strictObject({
   healthChecks: z.boolean().optional().describe('Health checks on (true) or off (false) on every server.'),
   backup: z.number().int().min(0).optional().describe('Backup servers.'),
   algorithm: z.string().regex(/^[a-z-]+$/).optional().describe('The balance algorithm HAProxy runs (stats CSV algo column).'),
+  via: z.strictObject({ path: path.default('/'), headers }).optional()
+    .describe("Requests sent this way through the app port must be counted by this backend (HAProxy's stats): proves the frontend routes there (use_backend), not only that the backend exists."),
 });
 
 /** The kinds `checks:` has (lab check), usable in tasks too. */
@@ -70,7 +74,7 @@ const aim = {
   service: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('The service whose HAProxy backend is judged; the default service (the one / reaches) when absent.'),
   path: path.optional().describe("Where the traffic goes through HAProxy; default the service's path: prefix (generated mode), else /."),
 };
-const DistributionCheck = z.strictObject({ ...common, ...load, ...aim, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional() });
+const DistributionCheck = z.strictObject({ ...common, ...load, ...aim, kind: z.literal('distribution'), tolerance: z.number().min(0).max(1).optional(), servers: z.number().int().min(1).max(100).optional().describe("At least this many servers took traffic (HAProxy's counters), whatever the lab's replica count says: e.g. 5 after lab scale 02 5.") });
 const FailoverCheck = z.strictObject({
   ...common,
   ...aim,

@@ -60,3 +60,9 @@ export function judgeServers(v: BackendView, e: ServersExpect): Verdict {
     reason: `backend ${v.backend}: ${v.up} of ${v.servers} server(s) UP, health checks ${v.checked === v.servers ? 'on' : `on ${v.checked}`}, ${v.backup} backup, balance ${v.algorithm ?? 'unknown'}`,
   };
 }
+
+/** Requests the check sent `via` its path and headers, and how many of them the backend counted. Pure. */
+export function judgeReached(backend: string, sent: number, counted: number, via: string): Verdict {
+  if (sent > 0 && counted >= sent) return { pass: true, reason: `${via} reaches backend ${backend} (${counted} of ${sent} requests counted there)` };
+  return { pass: false, reason: `${via} does not reach backend ${backend}: HAProxy counted ${counted} of ${sent} requests there; route it with use_backend ${backend} if <condition> in the frontend` };
+}

@@ -97,3 +97,15 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
   const spread = { input, sticky, tolerance, counted, up, busiest, pinned, done };
   return pinning ? judgePinned(spread) : judgeSpread(spread);
 }
+
+/**
+ * A distribution that must reach at least `want` servers (a check like traffic-reaches-all-five):
+ * the spread verdict judges against the replicas lab started, so 3 replicas spread evenly pass it
+ * unless the servers that took traffic are counted too. Pure.
+ */
+export function judgeServersReached(result: DistributionResult, want: number | undefined): DistributionResult {
+  if (want === undefined || result.verdict === 'FAIL') return result;
+  const reached = result.rows.filter((r) => r.requests > 0).length;
+  if (reached >= want) return { ...result, reason: `${result.reason} ${reached} servers took traffic (at least ${want} wanted).` };
+  return { ...result, verdict: 'FAIL', reason: `Traffic reached ${reached} server(s), but this check wants at least ${want}: ${list(result.rows.filter((r) => r.requests > 0).map((r) => r.name))}. Are there ${want} replicas (lab scale), and a server slot for each?` };
+}

@@ -10,6 +10,7 @@ import type { Workspace } from '../engine/workspace.ts';
 import { settleChecks } from './grade-lab.ts';
 import { gradeTasks } from './grade-tasks.ts';
 import { solveTask } from './solve-task.ts';
+import { testVariants } from './variant-test.ts';
 
 export interface ExerciseTestRequest {
   engine: Engine;
@@ -81,5 +82,6 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
     const s = solved.get(task.id) ?? { solution: 'failed' as const, error: 'not solved (interrupted)', ms: 0 };
     cases.push({ ...solutionCase(task.id, s), ms: s.ms });
   }
+  if (!ctx.signal.aborted) cases.push(...(await testVariants(ctx, run, r)));
   return cases;
 }

@@ -25,6 +25,8 @@ export interface GradeLabRequest {
   junit?: string;
   /** Wait (at most 5 s) for HAProxy's health checks to settle first: right after a reload, new servers are still being checked. */
   settle?: boolean;
+  /** Run every check even after a cheaper one of its task failed (--all-checks). */
+  allChecks?: boolean | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ grad
     const target = await checkTarget(ctx, engine, r.project, short);
     if (r.settle) await settleChecks(target.stats, ctx.signal);
     const { ws } = await projectWorkspace(ctx, r.project, target.haproxy);
-    return { graded: await gradeTasks(ctx, target, r.lab.tasks), ws };
+    return { graded: await gradeTasks(ctx, target, r.lab.tasks, { allChecks: r.allChecks }), ws };
   });
   const progress = withGrades(await readProgress(ws, r.lab.id), graded, new Date().toISOString());
   ctx.out.debug(`progress saved in ${await writeProgress(ws, progress)}`);

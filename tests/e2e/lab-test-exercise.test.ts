@@ -45,6 +45,16 @@ describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs$
       expect(names.indexOf(`${tasks.at(-1)} (starter)`)).toBeLessThan(names.indexOf(`${tasks[0]} (solution)`));
       expect(lab.steps.at(-1)).toMatchObject({ name: 'down', verdict: 'PASS' });
     }
+    // Lab 02's variants (labs/02-haproxy-config/variants) ran after its solutions, each graded on its
+    // own task: the correct ones passed (one has no X-Served-By line), the wrong ones failed for their stated reason.
+    const variants = j.labs[1]!.steps.filter((s) => s.name.includes('(variants/'));
+    expect(variants.map((s) => s.name)).toEqual([
+      'health-checks (variants/health-checks.ok-listen-default-server.cfg)',
+      'health-checks (variants/health-checks.ok-no-served-by.cfg)',
+      'health-checks (variants/health-checks.wrong-bad-path.cfg)',
+      'health-checks (variants/health-checks.wrong-no-check.cfg)',
+    ]);
+    for (const v of variants) expect(v, v.name).toMatchObject({ verdict: 'PASS', reason: expect.stringMatching(/passes, as it must|fails for its stated reason/) });
     // Lab 02 has no checks: of its own, so no default checks ran on its starter.
     expect(j.labs[1]!.steps.slice(0, 3).map((s) => s.name)).toEqual(['validate', 'up', 'frontend (starter)']);
     for (const p of projects) {

@@ -33,7 +33,7 @@ export function gradingOrder<T extends Pick<Task, 'id' | 'needs'>>(tasks: readon
 export const unmetNeeds = (task: Pick<Task, 'needs'>, passed: (id: string) => boolean): string[] => task.needs.filter((n) => !passed(n));
 
 /** A graded task: locked when a need did not pass, else pass only when every check passed. */
-export function gradeStatus(unmet: readonly string[], verdicts: readonly ('PASS' | 'FAIL')[]): GradeStatus {
+export function gradeStatus(unmet: readonly string[], verdicts: readonly ('PASS' | 'FAIL' | 'SKIP')[]): GradeStatus {
   if (unmet.length) return 'locked';
   return verdicts.length > 0 && verdicts.every((v) => v === 'PASS') ? 'pass' : 'fail';
 }

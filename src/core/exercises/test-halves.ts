@@ -6,10 +6,12 @@ import type { GradeStatus } from './task-state.ts';
  * checks FAIL (so they can fail). Solution: after the solutions, in needs order, the task
  * PASSES (so its solution works). Pure: the verdicts from what was graded.
  */
-export type Half = 'starter' | 'solution';
+export type Half = 'starter' | 'solution' | 'variant';
 export interface HalfCase {
   task: string;
   half: Half;
+  /** A variant's file, from the lab's folder (half: variant). */
+  file?: string;
   verdict: 'PASS' | 'FAIL' | 'SKIP';
   reason: string;
 }

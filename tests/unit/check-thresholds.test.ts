@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { DistributionResult } from '../../src/core/verdicts.ts';
+import { judgeServersReached } from '../../src/core/verdicts.ts';
+import { judgeReached } from '../../src/core/verdicts-servers.ts';
+
+/** Checks named for what they prove fail below their threshold (issue #22 item 5). */
+const spread = (n: number): DistributionResult => ({
+  verdict: 'PASS',
+  reason: 'Even spread.',
+  expectation: '',
+  rows: Array.from({ length: n }, (_, i) => ({ name: `app${i + 1}`, requests: 100, share: 1 / n, state: 'UP' as const })),
+});
+
+describe('traffic-reaches-all-five: at least 5 servers took traffic', () => {
+  it.each([
+    [3, 'FAIL', /Traffic reached 3 server\(s\), but this check wants at least 5/],
+    [4, 'FAIL', /reached 4 server/],
+    [5, 'PASS', /5 servers took traffic/],
+    [6, 'PASS', /6 servers took traffic/],
+  ] as const)('%i servers → %s', (n, verdict, reason) => {
+    const r = judgeServersReached(spread(n), 5);
+    expect(r.verdict).toBe(verdict);
+    expect(r.reason).toMatch(reason);
+  });
+  it('a failed spread stays failed, and a check without servers: is unchanged', () => {
+    expect(judgeServersReached({ ...spread(5), verdict: 'FAIL' }, 5).verdict).toBe('FAIL');
+    expect(judgeServersReached(spread(2), undefined)).toEqual(spread(2));
+  });
+});
+
+describe('leastconn-runs-and-is-routed: the requests with the header are counted by the backend', () => {
+  it.each([
+    [0, false, /does not reach backend leastconn: HAProxy counted 0 of 4/],
+    [3, false, /counted 3 of 4/],
+    [4, true, /reaches backend leastconn \(4 of 4/],
+  ])('%i of 4 counted → pass %s', (counted, pass, reason) => {
+    const v = judgeReached('leastconn', 4, counted, 'GET / with X-Balance: leastconn');
+    expect(v.pass).toBe(pass);
+    expect(v.reason).toMatch(reason);
+  });
+});
