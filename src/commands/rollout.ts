@@ -44,7 +44,7 @@ export async function rollout(ctx: Context, opts: OptionsOf<typeof rolloutComman
     const stats = statsEndpoint(engine, haproxy, state.options);
     // A rollout left half-done (a replica Created, not running, or missing) is finished first,
     // rather than counted as done from its version label.
-    const repaired = await repairHalfDone(ctx, { engine, loaded, ws, state, stats, service: opts.service, progress: (t) => ctx.out.info(t) });
+    const repaired = await repairHalfDone(ctx, { engine, loaded, ws, state, stats, haproxy, service: opts.service, progress: (t) => ctx.out.info(t) });
     if (repaired.length) ctx.out.info(`Repaired ${repaired.join(', ')}: started and UP in HAProxy`);
     const mine = (repaired.length ? (await runningProject(engine, project, short)).apps : apps).filter((c) => c.service === opts.service);
     // After an interrupted rollout the lab file's version is already the new one: from is what the rest still run.

@@ -5,7 +5,7 @@ import { type LabContainer, labContainers } from '../docker/engine.ts';
 import type { StatsEndpoint } from '../haproxy/stats-client.ts';
 import { converge } from './converge.ts';
 import type { Engine } from './engine.ts';
-import { waitChecked } from './rollout.ts';
+import { newReplicaListens, waitChecked } from './rollout.ts';
 import type { Workspace, WorkspaceState } from './workspace.ts';
 
 /**
@@ -18,7 +18,7 @@ import type { Workspace, WorkspaceState } from './workspace.ts';
  */
 export async function repairHalfDone(
   ctx: Context,
-  r: { engine: Engine; loaded: LoadedLab; ws: Workspace; state: WorkspaceState; stats: StatsEndpoint; service: string; progress: (text: string) => void },
+  r: { engine: Engine; loaded: LoadedLab; ws: Workspace; state: WorkspaceState; stats: StatsEndpoint; haproxy: LabContainer; service: string; progress: (text: string) => void },
 ): Promise<string[]> {
   const mine = async () => (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === r.service);
   const before = await mine();
@@ -31,6 +31,6 @@ export async function repairHalfDone(
   await converge(unstoppable, r.engine, { loaded: r.loaded, options: r.state.options, ws: r.ws, pull: 'never', onlyReplicas: true, ownGroup: true });
   const after = (await mine()).filter((c) => c.state === 'running');
   const repaired: LabContainer[] = after.filter((c) => !before.some((b) => b.id === c.id && b.state === 'running'));
-  await waitChecked(r.stats, repaired);
+  await waitChecked(r.stats, repaired, newReplicaListens(r.engine, r.haproxy, r.loaded, r.service));
   return repaired.map((c) => c.name);
 }

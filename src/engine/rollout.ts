@@ -5,6 +5,8 @@ import { addrIp, type ServerStat, serverState } from '../core/haproxy-servers.ts
 import type { ReplicaRollout, RolloutPlan } from '../core/rollout-plan.ts';
 import { type LabContainer, labContainers } from '../docker/engine.ts';
 import { setServerState } from '../haproxy/runtime-api.ts';
+import { acceptsFromHaproxy } from '../haproxy/master-cli.ts';
+import { labServices } from '../core/services.ts';
 import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { composeUpArgs } from '../core/compose-up-args.ts';
 import { runCompose } from '../docker/compose.ts';
@@ -99,7 +101,7 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
     const after = (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === plan.service);
     const fresh = after.filter((c) => !before.some((b) => b.id === c.id));
     r.progress(`${plan.service}/${fresh.map((c) => c.number).join(', ')}: waiting for HAProxy's health check`);
-    const ready = await waitChecked(r.stats, fresh);
+    const ready = await waitChecked(r.stats, fresh, newReplicaListens(r.engine, r.haproxy, r.loaded, plan.service));
     // A slot drained by an earlier, interrupted rollout: in rotation with its new replica.
     for (const s of ready.values()) if (s.state === 'DRAIN') await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
     old.forEach((c, k) => {
@@ -127,24 +129,34 @@ async function sessionsEnded(stats: StatsEndpoint, names: string[], signal: Abor
 
 /**
  * Until HAProxy has each new container's address on a server with a passed health check (UP, or
- * DRAIN when DNS put it in a drained slot), read from its stats: a running container is not a
- * ready app (the demo app may take seconds before it listens). A server without health checks
- * ("no check") counts once UP: HAProxy itself cannot know more.
+ * DRAIN when DNS put it in a drained slot), read from its stats, and the new app accepts
+ * HAProxy's connections (`listens`): a running container is not a ready app (the demo app may
+ * take seconds before it listens), and a server at an address Docker gave again still shows the
+ * old container's passed checks. Without that probe a rollout under load drained the next batch
+ * while the last new replica did not listen yet: every server out, HTTP 503 (18-121 of 800-1,000
+ * requests over back-to-back rollouts of lab 08). A server without health checks ("no check")
+ * counts once UP: HAProxy itself cannot know more.
  */
-export async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[]): Promise<Map<string, ServerStat>> {
+export async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[], listens: (c: LabContainer) => Promise<boolean>): Promise<Map<string, ServerStat>> {
   const found = new Map<string, ServerStat>();
   const deadline = performance.now() + READY_TIMEOUT_MS;
   while (performance.now() < deadline) {
     const rows = await serverRows(stats).catch(() => []);
-    for (const c of fresh) {
+    for (const c of fresh.filter((x) => !found.has(x.id))) {
       const s = rows.find((x) => c.ip !== undefined && addrIp(x) === c.ip && passed(x));
-      if (s) found.set(c.id, s);
+      if (s && (await listens(c).catch(() => false))) found.set(c.id, s);
     }
     if (found.size === fresh.length) return found;
     await sleep(POLL_MS);
   }
   const missing = fresh.filter((c) => !found.has(c.id)).map((c) => c.name);
   throw new RuntimeError(`HAProxy did not have ${missing.join(', ')} UP with a passed health check within ${READY_TIMEOUT_MS / 1000} s`, { hint: 'See why with lab status <lab> and lab logs <lab> app; run lab rollout again to finish' });
+}
+
+/** The probe waitChecked needs: a new replica of `service` accepts a connection from HAProxy's container. */
+export function newReplicaListens(engine: Engine, haproxy: LabContainer, loaded: LoadedLab, service: string): (c: LabContainer) => Promise<boolean> {
+  const port = labServices(loaded.lab).find((x) => x.name === service)?.port;
+  return async (c) => c.ip === undefined || port === undefined || (await acceptsFromHaproxy(engine.docker, haproxy.id, c.ip, port));
 }
 
 const passed = (s: ServerStat): boolean => (s.state === 'UP' || s.state === 'DRAIN') && (/^(\* )?L[4-7]OK/.test(s.checkStatus ?? '') || s.status.trim() === 'no check');

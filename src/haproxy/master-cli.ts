@@ -56,3 +56,22 @@ export function parseReloadAnswer(text: string): ReloadAnswer {
 
 /** Reload HAProxy through its master CLI: the new workers run both files, or the old ones keep serving. */
 export const reloadHaproxy = async (docker: Dockerode, containerId: string): Promise<ReloadAnswer> => parseReloadAnswer(await masterCli(docker, containerId, 'reload'));
+
+/**
+ * Whether a TCP connection from the HAProxy container to ip:port is accepted: what HAProxy's
+ * own next connection to that server would meet. lab rollout asks it of a new replica, because
+ * Docker may give the new container the address of the one it replaced, and HAProxy's server at
+ * that address then still shows the old container's passed checks (UP, L7OK) before the new app
+ * listens. https://www.gnu.org/software/bash/manual/html_node/Redirections.html (/dev/tcp)
+ */
+export async function acceptsFromHaproxy(docker: Dockerode, haproxyId: string, ip: string, port: number): Promise<boolean> {
+  if (!/^[0-9a-fA-F.:]+$/.test(ip) || !Number.isInteger(port)) throw new Error(`not an address lab probes: ${ip}:${port}`);
+  const exec = await docker.getContainer(haproxyId).exec({ Cmd: ['timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', () => undefined);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  return (await exec.inspect()).ExitCode === 0;
+}

@@ -36,6 +36,11 @@ describe.skipIf(!engine.ok)(`lab rollout interrupted as a terminal does${skipNot
   beforeAll(async () => {
     expectExit(await runLab(['up', '08', '--project', project, ...AUTO_PORTS], { timeout: 120_000 }), 0);
     expectExit(await runLab(['solve', '08', 'zero-downtime', '--project', project], { timeout: 60_000 }), 0);
+    // The replicas pass the solution's checks before the load starts: the reload of solve keeps
+    // the servers' state (a replica still starting stays DOWN until it rises), and a 503 then is
+    // the start of the lab, not the rollout this test is about.
+    const st = await poll(async () => parseJson<Status>(expectExit(await runLab(['status', '08', '--project', project, '--json'], { timeout: 30_000 }), 0)), (x) => x.servers.filter((s) => s.container !== null && s.status === 'UP').length === 3, 30_000, 500);
+    expect(st.servers.filter((s) => s.container !== null).map((s) => s.status)).toEqual(['UP', 'UP', 'UP']);
   }, 200_000);
   afterAll(async () => {
     await runLab(['down', '08', '--project', project], { timeout: 60_000 }).catch(() => undefined);
