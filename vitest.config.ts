@@ -29,6 +29,8 @@ const engineWide = [
   'tests/e2e/rebuild.test.ts',
   // A full-speed client against reloads: alone, so that its rate is the machine's, not a lane's.
   'tests/e2e/seamless-reload.test.ts',
+  // Podman's published ports come from the same host as Docker's: alone, no lane beside it.
+  'tests/e2e/podman.test.ts',
 ];
 
 const shared = { restoreMocks: true, testTimeout: 20_000, hookTimeout: 120_000 };

@@ -93,7 +93,11 @@ function appService(s: LabService, labId: string, o: RenderOptions, labels: Reco
       }
     : undefined;
   const version = versionOf(s, o);
-  const environment = { ...s.environment, ...(version === undefined ? {} : { VERSION: version }) };
+  // SERVICE: an app lab builds (the demo app) names itself in X-App from it. It used to find its
+  // service in the reverse DNS name of its address, <project>-<service>-<N>.<network>, which
+  // Docker's DNS gives; Podman's gives <project>-<service>-<N> alone, where project and service
+  // cannot be told apart. The replica number still comes from that name.
+  const environment = { ...(s.build ? { SERVICE: s.name } : {}), ...s.environment, ...(version === undefined ? {} : { VERSION: version }) };
   // Compose applies deploy.resources.limits on `docker compose up`, no swarm needed
   // (https://docs.docker.com/reference/compose-file/deploy/#resources; cpus was ignored before
   // docker/compose#9552). tests/e2e/services.test.ts reads NanoCpus back on Compose 2.26.1.

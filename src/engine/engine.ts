@@ -3,17 +3,33 @@ import type { Context } from '../cli/context.ts';
 import { connect } from '../docker/engine.ts';
 import { type Endpoint, resolveEndpoint } from '../docker/endpoint.ts';
 import { publishedHostOf } from '../core/published-host.ts';
+import { EnvironmentError } from '../core/errors.ts';
+import { cliEnvFor, type EngineKind, engineKindOf, noSwarmReason } from '../docker/engine-kind.ts';
 
-/** The Docker engine a command works on: where it is, and a dockerode client for it. */
+/** The Docker engine a command works on: where it is, which engine it is, and a dockerode client for it. */
 export interface Engine {
+  /** With what the docker CLI and Compose need for this engine in `env` (docker/engine-kind.ts). */
   endpoint: Endpoint;
   docker: Dockerode;
+  kind: EngineKind;
 }
 
 /** Connect to the engine; `resolved` when the caller already resolved it (to take its lock first). */
 export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
   const endpoint = resolved ?? (await resolveEndpoint(ctx.env, ctx.host));
-  return { endpoint, docker: await connect(endpoint, ctx.signal) };
+  const docker = await connect(endpoint, ctx.signal);
+  // One request (a few ms on a socket): Docker or Podman, whose differences are in engine-kind.ts.
+  const kind = engineKindOf(await docker.version().catch(() => ({})));
+  const env = cliEnvFor(kind);
+  return { endpoint: Object.keys(env).length ? { ...endpoint, env: { ...endpoint.env, ...env } } : endpoint, docker, kind };
+}
+
+/** openEngine for --target swarm: an engine without Swarm (Podman) is an environment problem (exit 3). */
+export async function openSwarmEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
+  const engine = await openEngine(ctx, resolved);
+  const why = noSwarmReason(engine.kind);
+  if (why) throw new EnvironmentError(`${why} (the engine at ${engine.endpoint.host} is Podman)`, { hint: 'Run the lab on one engine without --target swarm, or on Docker Engines in a swarm (README, "Across machines: Docker Swarm")' });
+  return engine;
 }
 
 /** An engine on this machine (a socket), which can bind-mount this machine's files. */

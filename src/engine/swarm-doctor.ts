@@ -9,12 +9,12 @@ import { STACK_NAMESPACE, type SwarmNode, swarmUnsupported } from '../core/swarm
 import { listNodes, swarmRole } from '../docker/swarm.ts';
 import { imagePresent } from '../instructor/images-engine.ts';
 import { allLabImages } from '../instructor/labs-io.ts';
-import { openEngine } from './engine.ts';
+import { openSwarmEngine } from './engine.ts';
 import { nodeImages } from './swarm-images.ts';
 
 /** Find out what swarmDoctorChecks judges. A problem found is a fact; an unreachable engine throws (exit 3). */
 export async function gatherSwarmFacts(ctx: Context, zoneLabel: string, nodeHosts?: NodeHosts): Promise<SwarmDoctorFacts> {
-  const engine = await openEngine(ctx);
+  const engine = await openSwarmEngine(ctx);
   const swarm = await swarmRole(engine.docker);
   // Only the labs a swarm can run: a compose-only lab's images (e.g. lab 06's Redis) are not the swarm's to have.
   const labs = allLabImages(substitutionMap(imageSubstitutions(ctx.env))).filter((l) => swarmUnsupported(l.lab).length === 0);

@@ -6,7 +6,7 @@ import { refuseProblems, STACK_NAMESPACE, swarmProblems } from '../core/swarm.ts
 import type { Endpoint } from '../docker/endpoint.ts';
 import { listNodes, removeLeftover, removeService, stackLeftovers, stackServices, stackTasks, swarmRole } from '../docker/swarm.ts';
 import { failing, type Progress } from '../ui/output.ts';
-import { openEngine } from './engine.ts';
+import { openSwarmEngine } from './engine.ts';
 
 /**
  * Remove a lab's stack from the swarm: only when every service, network and config of the
@@ -16,7 +16,7 @@ import { openEngine } from './engine.ts';
 export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: string): Promise<{ services: string[]; others: string[]; onDownNodes: { id: string; node: string }[]; ms: number }> {
   const step = ctx.out.step(`Removing stack ${project} from the swarm`);
   const t0 = performance.now();
-  const engine = await failing(step, openEngine(ctx, endpoint));
+  const engine = await failing(step, openSwarmEngine(ctx, endpoint));
   const role = await failing(step, swarmRole(engine.docker));
   // Only the manager question matters here: down must work on a swarm that lost nodes.
   if (role !== 'manager') {

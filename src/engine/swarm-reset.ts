@@ -5,14 +5,14 @@ import { DEFAULT_ZONE_LABEL, refuseProblems, swarmProblems } from '../core/swarm
 import { allStackObjects, swarmRole } from '../docker/swarm.ts';
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { failing } from '../ui/output.ts';
-import { openEngine, type Engine } from './engine.ts';
+import { openSwarmEngine, type Engine } from './engine.ts';
 import { withProjectLocks } from './lock.ts';
 import { stopSwarmLab } from './swarm-down.ts';
 
 /** What `lab reset --target swarm` would remove: lab's stacks on the swarm and their workspaces' lab files. */
 export async function gatherSwarmReset(ctx: Context): Promise<{ engine: Engine; plan: SwarmResetPlan; workspaces: WorkspaceCleanup[] }> {
   const step = ctx.out.step("Looking for lab's stacks on the swarm");
-  const engine = await failing(step, openEngine(ctx));
+  const engine = await failing(step, openSwarmEngine(ctx));
   const role = await failing(step, swarmRole(engine.docker));
   if (role !== 'manager') {
     step.fail();

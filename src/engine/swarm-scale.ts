@@ -9,7 +9,7 @@ import { replicasPerZone } from '../core/swarm.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
 import { serviceScale, stackDeploy } from '../docker/swarm.ts';
 import { failing } from '../ui/output.ts';
-import { openEngine } from './engine.ts';
+import { openSwarmEngine } from './engine.ts';
 import { preflightSwarm, waitReady } from './swarm-up.ts';
 import { readSwarmView, liveTasks } from './swarm-view.ts';
 import { type SwarmState, writeSwarmWorkspace } from './swarm-workspace.ts';
@@ -35,7 +35,7 @@ export async function scaleSwarmLab(ctx: Context, endpoint: Endpoint, loaded: Lo
   const short = shortId(loaded.lab.id);
   const step = ctx.out.step(`Scaling ${project} on the swarm to ${replicas} replica(s)`);
   const t0 = performance.now();
-  const engine = await failing(step, openEngine(ctx, endpoint));
+  const engine = await failing(step, openSwarmEngine(ctx, endpoint));
   const before = await failing(step, readSwarmView(engine, project, { statsPort: 0, statsUser: '', statsPassword: '' }, false));
   const app = before.services.find((s) => s.service === 'app');
   if (!app) {

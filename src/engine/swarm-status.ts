@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.ts';
 import { LABEL } from '../core/labels.ts';
 import { refuseProblems, swarmProblems } from '../core/swarm.ts';
 import { stackServices, swarmRole } from '../docker/swarm.ts';
-import { openEngine } from './engine.ts';
+import { openSwarmEngine } from './engine.ts';
 import type { SwarmState } from './swarm-workspace.ts';
 import { readSwarmView, type SwarmView } from './swarm-view.ts';
 import { readState, resolveWorkspace } from './workspace.ts';
@@ -13,7 +13,7 @@ import { readState, resolveWorkspace } from './workspace.ts';
  * with (from the workspace its services name), nodes, tasks and every node's HAProxy.
  */
 export async function swarmStatusView(ctx: Context, project: string, ref: string): Promise<{ view: SwarmView; state?: SwarmState; zoneLabel: string }> {
-  const engine = await openEngine(ctx);
+  const engine = await openSwarmEngine(ctx);
   const role = await swarmRole(engine.docker);
   if (role !== 'manager') refuseProblems(swarmProblems({ host: engine.endpoint.host, swarm: role, nodes: [], zoneLabel: 'zone' }));
   const { owned } = await stackServices(engine.docker, project);

@@ -7,7 +7,7 @@ import { refuseProblems, swarmProblems, taskProblem } from '../core/swarm.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
 import { listNodes, stackDeploy, stackServices, swarmRole } from '../docker/swarm.ts';
 import { failing, type Progress } from '../ui/output.ts';
-import { type Engine, openEngine } from './engine.ts';
+import { type Engine, openSwarmEngine } from './engine.ts';
 import { readSwarmView, type SwarmView, swarmReady } from './swarm-view.ts';
 import { writeSwarmWorkspace } from './swarm-workspace.ts';
 import { type NodeHosts, stackImages } from '../core/swarm-images.ts';
@@ -55,7 +55,7 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   const { loaded, options, ws } = r;
   const short = shortId(loaded.lab.id);
   const check = ctx.out.step('Checking the swarm: manager, nodes, zones');
-  const engine = await failing(check, openEngine(ctx, r.endpoint));
+  const engine = await failing(check, openSwarmEngine(ctx, r.endpoint));
   await failing(check, preflightSwarm(engine, options.project, r.zoneLabel));
   const before = await failing(check, readSwarmView(engine, options.project, options, false));
   const ready = before.nodes.filter((n) => n.state === 'ready').length;

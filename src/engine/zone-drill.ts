@@ -8,7 +8,7 @@ import { emptyZones, replicasPerZone, type SwarmNode } from '../core/swarm.ts';
 import { judgeZoneDrill, type ZoneDrillObserved, type ZoneLossBudget, zoneDrillEvents, zoneNodes } from '../core/zone-drill.ts';
 import { forceUpdate, setAvailability } from '../docker/swarm.ts';
 import { sendLoad } from '../http/load.ts';
-import { openEngine } from './engine.ts';
+import { openSwarmEngine } from './engine.ts';
 import { swarmStatusView } from './swarm-status.ts';
 import { runZoneCommand } from './zone-command.ts';
 import { liveTasks, readSwarmView, type SwarmView, swarmReady, taskAt } from './swarm-view.ts';
@@ -66,7 +66,7 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
     .filter((h) => !lostIds.has(h.node.id))
     .flatMap((h) => h.servers.filter((s) => lostIds.has(taskAt(start, s.addr ?? undefined).node?.id ?? '')).map((s) => ({ node: h.node.id, svname: s.svname, addr: s.addr })));
 
-  const engine = await openEngine(ctx);
+  const engine = await openSwarmEngine(ctx);
   const creds = state.options;
   const url = `http://${entry.node.addr}:${appPort}/`;
   const marks: RequestMark[] = [];
@@ -131,7 +131,7 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
  * Give the zone back (availability active, or the user's revive command and its nodes ready
  * again), rebalance the app over it, and wait until every HAProxy has every replica UP.
  */
-async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openEngine>>, r: ZoneDrillRequest, nodes: SwarmNode[], zoneLabel: string, creds: Parameters<typeof readSwarmView>[2], replicas: number): Promise<boolean> {
+async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openSwarmEngine>>, r: ZoneDrillRequest, nodes: SwarmNode[], zoneLabel: string, creds: Parameters<typeof readSwarmView>[2], replicas: number): Promise<boolean> {
   const deadline = performance.now() + (r.crash?.revive ? REVIVE_TIMEOUT_MS : RESTORE_TIMEOUT_MS);
   let v: SwarmView;
   if (r.crash?.revive) {

@@ -9,6 +9,7 @@ import { LABEL, labelFilter, ownedByLab } from '../core/labels.ts';
 import { composeVersion } from '../docker/compose.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { connect, isLabContainer, labContainers } from '../docker/engine.ts';
+import { engineKindOf, engineName, noSwarmReason } from '../docker/engine-kind.ts';
 import { LabError } from '../core/errors.ts';
 import { alive, readOwner } from '../engine/lock.ts';
 import { canListen, processOnPort } from '../engine/ports.ts';
@@ -55,7 +56,8 @@ async function engineFacts(endpoint: Endpoint): Promise<{ fact: DoctorFacts['eng
   try {
     const docker = await connect(endpoint);
     const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<{ DockerRootDir?: string }>]);
-    return { docker, fact: { ok: true, version: version.Version, api: version.ApiVersion, rootDir: info.DockerRootDir ?? '' } };
+    const kind = engineKindOf(version);
+    return { docker, fact: { ok: true, version: version.Version, api: version.ApiVersion, rootDir: info.DockerRootDir ?? '', kind, name: engineName(version), ...(noSwarmReason(kind) ? { notHere: ["--target swarm (it has no Swarm mode)"] } : {}) } };
   } catch (e) {
     return { fact: { ok: false, error: (e as Error).message, hint: e instanceof LabError ? e.hint : undefined } };
   }

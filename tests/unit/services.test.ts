@@ -153,7 +153,8 @@ describe('render a lab of three services', () => {
     expect(Object.keys(model.services)).toEqual(['web', 'api', 'static', 'haproxy']);
     expect(model.services.web?.deploy).toEqual({ replicas: 2, resources: { limits: { cpus: '0.5', memory: '128m' } } });
     expect(model.services.api?.deploy).toEqual({ replicas: 1 });
-    expect(model.services.api?.environment).toEqual({ LOG_LEVEL: 'debug', VERSION: '2.0.0' });
+    // SERVICE: a service lab builds names itself from it (X-App), on Docker and Podman alike.
+    expect(model.services.api?.environment).toEqual({ SERVICE: 'api', LOG_LEVEL: 'debug', VERSION: '2.0.0' });
     expect(model.services.haproxy?.depends_on).toEqual(['web', 'api', 'static']);
     expect((parse(compose) as { services: Record<string, { deploy: unknown }> }).services.web?.deploy).toEqual(model.services.web?.deploy);
   });

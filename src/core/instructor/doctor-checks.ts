@@ -25,7 +25,8 @@ export interface DoctorFacts {
   /** `lab`, or `lab --host X` when doctor ran against another engine: fixes are copy-pasteable. */
   lab: string;
   endpoint: { host: string; source: string; local: boolean };
-  engine: { ok: true; version: string; api: string; rootDir: string } | { ok: false; error: string; hint?: string };
+  /** name: "Docker 28.2.2 (API 1.50)" or "Podman 4.3.1 (Docker API 1.41)"; notHere: what lab cannot do on it. */
+  engine: { ok: true; version: string; api: string; rootDir: string; kind?: 'docker' | 'podman'; name?: string; notHere?: string[] } | { ok: false; error: string; hint?: string };
   compose: { ok: true; version: string } | { ok: false; error: string; hint?: string };
   /** Image substitutions in effect (images file, LAB_IMAGES), each described with its source. */
   substitutions?: { ok: true; file: string; list: string[] } | { ok: false; file: string; error: string; hint?: string };
@@ -54,7 +55,10 @@ const olderThan = (version: string, min: readonly number[]): boolean => {
 export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   const where = `${f.endpoint.host} (${f.endpoint.source})`;
-  if (f.engine.ok) checks.push({ name: 'engine', status: 'ok', detail: `Docker ${f.engine.version} (API ${f.engine.api}) at ${where}` });
+  if (f.engine.ok) {
+    const name = f.engine.name ?? `Docker ${f.engine.version} (API ${f.engine.api})`;
+    checks.push({ name: 'engine', status: 'ok', detail: `${name} at ${where}${f.engine.notHere?.length ? `; not on this engine: ${f.engine.notHere.join('; ')}` : ''}` });
+  }
   else checks.push({ name: 'engine', status: 'fail', detail: f.engine.error, fix: f.engine.hint ?? 'Start the Docker engine, e.g. sudo systemctl start docker' });
 
   if (!f.compose.ok) checks.push({ name: 'compose', status: 'fail', detail: f.compose.error, fix: f.compose.hint ?? 'Install the Compose v2 plugin: sudo apt-get install docker-compose-plugin' });
