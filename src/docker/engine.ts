@@ -58,9 +58,13 @@ export function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentEr
     : code === 'EACCES' ? 'permission denied on the socket'
     : code === 'ECONNREFUSED' ? 'the connection was refused (is dockerd running?)'
     : (e as Error).message;
-  return new EnvironmentError(`Cannot reach the Docker engine at ${where}: ${why}`, {
+  // A socket path naming Podman is Podman's API service (docker/engine-kind.ts), started otherwise.
+  const podman = /podman/i.test(endpoint.host);
+  const socket = endpoint.host.replace(/^unix:\/\//, '');
+  return new EnvironmentError(`Cannot reach the ${podman ? 'Podman' : 'Docker'} engine at ${where}: ${why}`, {
     hint:
-      code === 'EACCES' ? 'Add yourself to the docker group (sudo usermod -aG docker $USER), then log in again'
+      podman ? `Start Podman's API service: sudo systemctl start podman.socket, or podman system service --time=0 unix://${socket} &, then run lab doctor`
+      : code === 'EACCES' ? 'Add yourself to the docker group (sudo usermod -aG docker $USER), then log in again'
       : 'Start the engine (e.g. sudo systemctl start docker, or dockerd &), check DOCKER_HOST / docker context, then run lab doctor',
   });
 }

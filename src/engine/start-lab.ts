@@ -77,7 +77,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     check.fail();
     throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
   }
-  check.succeed(`Docker engine at ${engine.endpoint.host}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`);
+  check.succeed(`${engine.kind === 'podman' ? 'Podman' : 'Docker'} engine at ${engine.endpoint.host}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`);
 
   const counts = replicaCounts(loaded.lab, options);
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${describeReplicas(counts)} and HAProxy`);

@@ -42,6 +42,12 @@ describe.skipIf(!isPodman)(`lab on Podman${why ? ` (skipped: ${why})` : ''}`, ()
     expect(engine?.detail).toContain('not on this engine: --target swarm (it has no Swarm mode)');
   });
 
+  it('a Podman socket nobody serves: exit 3 naming it and the command that starts it', async () => {
+    const r = expectExit(await runLab(['up', '03', '--project', uniqueProject()], { env: { DOCKER_HOST: 'unix:///run/podman/nobody/podman.sock' } }), 3);
+    expect(r.stderr).toContain('Cannot reach the Podman engine at unix:///run/podman/nobody/podman.sock');
+    expect(r.stderr).toContain('podman system service --time=0 unix:///run/podman/nobody/podman.sock &');
+  });
+
   it('lab up 09 --target swarm: exit 3 with the reason, nothing written', async () => {
     const r = expectExit(await runLab(['up', '09', '--target', 'swarm'], { env }), 3);
     expect(r.stderr).toContain('Podman has no Swarm mode: --target swarm needs Docker Engines joined in a swarm');
@@ -51,7 +57,9 @@ describe.skipIf(!isPodman)(`lab on Podman${why ? ` (skipped: ${why})` : ''}`, ()
   it('lifecycle of lab 03: up, traffic on every replica, scale, the failover drill, down with nothing left', async () => {
     const p = uniqueProject();
     cleanupOnPodman('03', p);
-    const up = parseJson<{ urls: { app: string } }>(expectExit(await runLab(['up', '03', '--project', p, ...AUTO_PORTS, '--json'], { env, timeout: 180_000 }), 0));
+    const started = expectExit(await runLab(['up', '03', '--project', p, ...AUTO_PORTS, '--json'], { env, timeout: 180_000 }), 0);
+    expect(started.stderr).toContain(`Podman engine at ${PODMAN_HOST}`);
+    const up = parseJson<{ urls: { app: string } }>(started);
     const answers = await Promise.all(Array.from({ length: 9 }, () => get(loopback(up.urls.app).href)));
     expect(answers.map((a) => a.status)).toEqual(Array(9).fill(200));
     expectExit(await runLab(['scale', '03', '5', '--project', p], { env, timeout: 120_000 }), 0);
