@@ -83,14 +83,14 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
   // itself). Failing tasks are the student's next step, not an error of apply: exit 0.
   const lab = loaded.lab;
-  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true, allChecks: opts.allChecks }) : undefined;
+  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, labFile: loaded.file, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true, allChecks: opts.allChecks }) : undefined;
   ctx.out.data({
     outcome: 'success',
     lab: lab.id,
     project,
     ...applied,
     reloaded: true,
-    ...(graded ? { score: graded.percent, passed: graded.passed, total: graded.total, tasks: gradedJson(lab, graded.graded, pickLanguage(opts.lang, ctx.env)), gradedMs: Math.round(performance.now() - t0) } : {}),
+    ...(graded ? { score: graded.percent, passed: graded.passed, solved: graded.solved, total: graded.total, tasks: gradedJson(lab, graded.graded, pickLanguage(opts.lang, ctx.env)), gradedMs: Math.round(performance.now() - t0) } : {}),
   });
 }
 

@@ -14,14 +14,14 @@ export type GradeOptions = OptionsOf<typeof gradeCommand> & { lab: string };
 /** Grade every task of a running lab, print a table and a score, save the progress. */
 export async function grade(ctx: Context, opts: GradeOptions): Promise<void> {
   const lang = pickLanguage(opts.lang, ctx.env);
-  const { lab } = loadLab(opts.lab);
+  const { lab, file } = loadLab(opts.lab);
   const short = shortId(lab.id);
   if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab check ${short} for its checks` });
   const project = projectFor(opts.project, () => lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  const s = await gradeLab(ctx, { lab, project, endpoint, lang, junit: opts.junit, allChecks: opts.allChecks });
-  ctx.out.data({ lab: lab.id, score: s.percent, passed: s.passed, total: s.total, tasks: gradedJson(lab, s.graded, lang) });
-  if (s.passed < s.total) {
-    throw new ExitError(new CheckFailedError(`${s.total - s.passed} of ${s.total} task(s) did not pass: ${s.graded.filter((g) => g.status !== 'pass').map((g) => g.id).join(', ')}`));
-  }
+  const s = await gradeLab(ctx, { lab, labFile: file, project, endpoint, lang, junit: opts.junit, allChecks: opts.allChecks });
+  // score and passed count the student's own passes; a task passed after lab solve is "solved".
+  ctx.out.data({ lab: lab.id, score: s.percent, passed: s.passed, solved: s.solved, total: s.total, tasks: gradedJson(lab, s.graded, lang), ...s.student });
+  const failed = s.graded.filter((g) => g.status !== 'pass');
+  if (failed.length) throw new ExitError(new CheckFailedError(`${failed.length} of ${s.total} task(s) did not pass: ${failed.map((g) => g.id).join(', ')}`));
 }

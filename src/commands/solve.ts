@@ -5,6 +5,8 @@ import { UsageError } from '../core/errors.ts';
 import { shortId } from '../core/lab-id.ts';
 import { projectFor } from '../core/options.ts';
 import { type Solved, solveTask } from '../exercises/solve-task.ts';
+import { withSolved } from '../core/exercises/progress.ts';
+import { readProgress, writeProgress } from '../engine/progress-file.ts';
 import { studentWorkspace } from '../exercises/student-workspace.ts';
 import type { solveCommand } from './solve.command.ts';
 
@@ -29,6 +31,8 @@ export async function solve(ctx: Context, opts: SolveOptions, run: LabRunner): P
     if (ctx.signal.aborted) break;
     solved.push(await solveTask(ctx, run, loaded, task, { project: opts.project, workspace: opts.workspace, ws }));
   }
+  // Their passes are the reference's: lab grade marks them solved (core/exercises/marks.ts).
+  if (solved.length) await writeProgress(ws, withSolved(await readProgress(ws, lab.id), solved.map((s) => s.task), new Date().toISOString()));
   ctx.out.data({ lab: lab.id, project, solved });
   if (solved.length === 0) {
     ctx.out.result(`Every task of ${lab.id} passed at the last lab grade: nothing to solve. Name a task (lab solve ${short} <task>) or use --all.`);

@@ -102,7 +102,7 @@ h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.15em;border-bottom:1px solid #dd
 .meta{color:#5b6372;font-size:.9em}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88em}
 pre{background:#f5f6f8;padding:8px;overflow-x:auto}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef;vertical-align:top}
-.pass{color:#17803d;font-weight:600}.fail{color:#c0262d;font-weight:600}.locked{color:#777}.score{font-size:1.1em;font-weight:600}
+.pass{color:#17803d;font-weight:600}.solved{color:#9a6700;font-weight:600}.fail{color:#c0262d;font-weight:600}.locked{color:#777}.score{font-size:1.1em;font-weight:600}
 svg.chart{max-width:100%;height:auto;font:11px system-ui,sans-serif}
 .chart .axis{stroke:#889;stroke-width:1}.chart .tick{fill:#667}.chart .bar{fill:#2f6fd6}.chart .bar.warn{fill:#d98a00}
 .chart .value{fill:#1d2430}.chart .label{fill:#1d2430}.chart .note{fill:#17803d}.chart .note.warn{fill:#c0262d}

@@ -1,9 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { copiedSolutions, type Mark, markOf, markScore, type StudentExtras, studentExtras } from '../core/exercises/marks.ts';
+import type { Workspace } from '../engine/workspace.ts';
 import { checkTarget } from '../checks/target.ts';
 import type { Context } from '../cli/context.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { withGrades } from '../core/exercises/progress.ts';
-import { score } from '../core/exercises/task-state.ts';
 import { checksSettled } from '../core/haproxy-servers.ts';
 import { renderJUnit } from '../core/junit.ts';
 import { shortId } from '../core/lab-id.ts';
@@ -23,6 +25,8 @@ export interface GradeLabRequest {
   endpoint: Endpoint;
   lang: Language;
   junit?: string;
+  /** The lab file: its tasks' solution files tell a student file that is one of them. */
+  labFile?: string;
   /** Wait (at most 5 s) for HAProxy's health checks to settle first: right after a reload, new servers are still being checked. */
   settle?: boolean;
   /** Run every check even after a cheaper one of its task failed (--all-checks). */
@@ -33,7 +37,7 @@ export interface GradeLabRequest {
  * Grade every task of a running lab, save the progress, print the table and the score (and
  * the --json data). Shared by lab grade and by lab apply, which grades after a reload.
  */
-export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ graded: GradedTask[]; passed: number; total: number; percent: number }> {
+export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ graded: MarkedTask[]; passed: number; solved: number; total: number; percent: number; student: StudentExtras }> {
   const short = shortId(r.lab.id);
   // Locked like check: a concurrent down or scale would change the stack under the grader.
   const { graded, ws } = await withProjectLock(ctx, r.endpoint, r.project, `grade ${short}`, async () => {
@@ -45,19 +49,34 @@ export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ grad
   });
   const progress = withGrades(await readProgress(ws, r.lab.id), graded, new Date().toISOString());
   ctx.out.debug(`progress saved in ${await writeProgress(ws, progress)}`);
-  const s = score(graded.map((g) => g.status));
+  const marked = graded.map((g) => ({ ...g, mark: markOf(g.status, progress.solved?.[g.id]) }));
+  const s = markScore(marked.map((g) => g.mark));
+  const student = studentExtras(progress, r.labFile ? await copiedFrom(r.lab, r.labFile, ws) : []);
   if (r.junit) await writeFile(r.junit, renderJUnit([{ name: r.lab.id, timeSeconds: graded.reduce((a, g) => a + g.ms, 0) / 1000, tests: graded.map(toCase(r.lab.id)) }], 'lab grade'));
   const titles = new Map(r.lab.tasks.map((t) => [t.id, pick(t.title, r.lang)]));
-  printGrades(ctx, graded, titles);
+  printGrades(ctx, marked, titles);
   const mark = s.passed === s.total ? ctx.out.c.green : ctx.out.c.red;
-  ctx.out.result(`\n${mark(`Score: ${s.passed} of ${s.total} task(s) passed (${s.percent}%)`)}  ${ctx.out.c.dim(`lab tasks ${short} shows what to do next`)}`);
-  return { graded, ...s };
+  const solvedNote = s.solved ? `, ${s.solved} solved with lab solve (not counted)` : '';
+  ctx.out.result(`\n${mark(`Score: ${s.passed} of ${s.total} task(s) passed (${s.percent}%)${solvedNote}`)}  ${ctx.out.c.dim(`lab tasks ${short} shows what to do next`)}`);
+  if (student.copiesSolution.length) ctx.out.warn(`Your haproxy.cfg is the reference solution of ${student.copiesSolution.join(', ')}: the class table shows it`);
+  return { graded: marked, ...s, student };
+}
+
+export type MarkedTask = GradedTask & { mark: Mark };
+
+/** Student mode: the tasks whose reference solution file the student's haproxy.cfg is. */
+async function copiedFrom(lab: Lab, labFile: string, ws: Workspace): Promise<string[]> {
+  if (lab.loadBalancer.config !== 'student') return [];
+  const student = await readFile(ws.haproxyCfg, 'utf8').catch(() => undefined);
+  const files = lab.tasks.flatMap((t) => (typeof t.solution === 'string' ? [{ task: t.id, file: resolve(dirname(labFile), t.solution) }] : []));
+  const solutions = await Promise.all(files.map(async (f) => ({ task: f.task, text: await readFile(f.file, 'utf8').catch(() => '') })));
+  return copiedSolutions(student, solutions);
 }
 
 /** The --json form of graded tasks. */
-export const gradedJson = (lab: Lab, graded: readonly GradedTask[], lang: Language) => {
+export const gradedJson = (lab: Lab, graded: readonly (GradedTask & { mark?: Mark })[], lang: Language) => {
   const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
-  return graded.map((g) => ({ id: g.id, title: titles.get(g.id), status: g.status, reason: g.reason, checks: g.checks.map(({ report: _r, ms, startedAt: _s, ...c }) => ({ ...c, ms: Math.round(ms) })) }));
+  return graded.map((g) => ({ id: g.id, title: titles.get(g.id), status: g.mark ?? g.status, reason: g.reason, checks: g.checks.map(({ report: _r, ms, startedAt: _s, ...c }) => ({ ...c, ms: Math.round(ms) })) }));
 };
 
 /** Wait (at most 5 s) until HAProxy has no server in a transitional check state (core/haproxy-servers.ts checksSettled). */
@@ -69,10 +88,10 @@ export async function settleChecks(stats: StatsEndpoint, signal: AbortSignal): P
   }
 }
 
-function printGrades(ctx: Context, graded: readonly GradedTask[], titles: Map<string, string>): void {
+function printGrades(ctx: Context, graded: readonly MarkedTask[], titles: Map<string, string>): void {
   const { c } = ctx.out;
-  const color = { pass: c.green('PASS'), fail: c.red('FAIL'), locked: c.dim('LOCKED') };
-  ctx.out.result(renderTable(graded.map((g) => [g.id, titles.get(g.id) ?? '', color[g.status]]), ['TASK', 'TITLE', 'STATUS']));
+  const color = { pass: c.green('PASS'), solved: c.yellow('SOLVED'), fail: c.red('FAIL'), locked: c.dim('LOCKED') };
+  ctx.out.result(renderTable(graded.map((g) => [g.id, titles.get(g.id) ?? '', color[g.mark]]), ['TASK', 'TITLE', 'STATUS']));
   for (const g of graded.filter((x) => x.status !== 'pass')) {
     ctx.out.result(`\n${c.bold(g.id)}: ${g.reason}`);
     for (const check of g.checks.filter((x) => x.verdict === 'FAIL')) for (const line of check.report) ctx.out.result(line);

@@ -44,10 +44,10 @@ describe('lab grade --hosts in-process', () => {
     expect(stderr.text).toContain('CSV written to class.csv');
     expect((await stat(join(dir, 'class.csv'))).mode & 0o777).toBe(0o644);
     expect(await readFile(join(dir, 'class.csv'), 'utf8')).toBe(
-      'machine,host,score,passed,total,scale-out,least-connections,sticky-sessions,error\r\n' +
-        'pc01,tcp://10.0.0.1:2375,100,3,3,pass,pass,pass,\r\n' +
-        'pc02,tcp://10.0.0.2:2375,33,1,3,pass,fail,locked,\r\n' +
-        'pc03,ssh://student@pc03,,,,,,,Cannot reach the Docker engine at ssh://student@pc03\r\n',
+      'machine,host,score,passed,solved,total,scale-out,least-connections,sticky-sessions,hints:scale-out,hints:least-connections,hints:sticky-sessions,quiz,copies_solution,error\r\n' +
+        'pc01,tcp://10.0.0.1:2375,100,3,0,3,pass,pass,pass,0,0,0,,,\r\n' +
+        'pc02,tcp://10.0.0.2:2375,33,1,0,3,pass,fail,locked,0,0,0,,,\r\n' +
+        'pc03,ssh://student@pc03,,,,,,,,,,,,,Cannot reach the Docker engine at ssh://student@pc03\r\n',
     );
   });
 

@@ -118,6 +118,16 @@ describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs$
     const again = expectExit(await runLab(['solve', '02', 'frontend', '--project', p]), 0);
     expect(again.stdout).toContain(`your file is saved as ${up.studentConfig}.before-solve-frontend-2`);
     expect(await readFile(`${up.studentConfig}.before-solve-frontend`, 'utf8')).toBe(mine);
+
+    // A pass the reference solution earned is marked as such, and the file is flagged as it.
+    await runLab(['hint', '02', '--project', p]);
+    const graded = parseJson<{ passed: number; solved: number; tasks: { id: string; status: string }[]; hints: Record<string, number>; copiesSolution: string[] }>(await runLab(['grade', '02', '--project', p, '--json'], { timeout: 120_000 }));
+    expect(graded.tasks.find((t) => t.id === 'frontend')?.status).toBe('solved');
+    expect(graded).toMatchObject({ passed: 0, solved: 1, copiesSolution: ['frontend'] });
+    expect(Object.values(graded.hints).reduce((a, b) => a + b, 0)).toBe(1);
+    const table = await runLab(['grade', '02', '--project', p]);
+    expect(table.stdout).toMatch(/frontend .* SOLVED/);
+    expect(table.stdout).toMatch(/Score: 0 of 4 task\(s\) passed \(0%\), 1 solved with lab solve \(not counted\)/);
     expectExit(await runLab(['down', '02', '--project', p]), 0);
   }, 240_000);
   it('a reader that goes away after a finished command (lab list | head -n 1): exit 0, no error', async () => {

@@ -23,6 +23,19 @@ const run = (name: string, exitCode: ExitCode, stdout = '', error?: HostResult['
 const err = (kind: string, message: string, hint?: string) => ({ kind, message, hint, details: [] });
 
 const graded = (name: string, statuses: Status[]) => machineGrade(run(name, statuses.every((s) => s === 'pass') ? EXIT.ok : EXIT.checkFailed, gradeJson(statuses)), TASKS);
+/** A machine whose student used lab solve for one task, two hints and the quiz, and whose file is a reference solution. */
+const helped = machineGrade(
+  run(
+    'pc06',
+    EXIT.ok,
+    JSON.stringify({
+      lab: '03-load-balancing', score: 67, passed: 2, solved: 1, total: 3,
+      tasks: [{ id: 'scale-out', status: 'pass', reason: 'every check passed' }, { id: 'least-connections', status: 'solved', reason: 'every check passed' }, { id: 'sticky-sessions', status: 'pass', reason: 'every check passed' }],
+      hints: { 'least-connections': 2 }, quiz: { correct: 2, total: 3 }, copiesSolution: ['sticky-sessions'],
+    }),
+  ),
+  TASKS,
+);
 const CLASS: MachineGrade[] = [
   graded('pc01', ['pass', 'pass', 'pass']),
   graded('pc02', ['pass', 'fail', 'fail']),
@@ -75,6 +88,32 @@ describe('class summary and exit code', () => {
   it('2 when the lab is not running on a machine', _(CLASS, EXIT.usage));
 });
 
+describe('marks an instructor can trust', () => {
+  it('a task passed after lab solve is SOLVED, not counted as the student\'s pass', () => {
+    expect(helped).toMatchObject({ passed: 2, solved: 1, hints: { 'least-connections': 2 }, quiz: { correct: 2, total: 3 }, copiesSolution: ['sticky-sessions'] });
+    expect(classSummary([helped], TASKS).tasks).toEqual([
+      { id: 'scale-out', passed: 1 },
+      { id: 'least-connections', passed: 0 },
+      { id: 'sticky-sessions', passed: 1 },
+    ]);
+    const table = renderClassTable([helped], TASKS);
+    expect(table).toMatch(/pc06 +PASS +SOLVED +PASS +2\/3 \(67%\) +2 +2\/3 +solved with lab solve: least-connections; haproxy\.cfg is the reference solution of sticky-sessions/);
+  });
+  it('CSV: solved, hints per task, quiz and the copied solution as columns', () => {
+    const [header, row] = renderClassCsv([helped], TASKS).split('\r\n');
+    expect(header).toBe('machine,host,score,passed,solved,total,scale-out,least-connections,sticky-sessions,hints:scale-out,hints:least-connections,hints:sticky-sessions,quiz,copies_solution,error');
+    expect(row).toBe('pc06,ssh://student@pc06,67,2,1,3,pass,solved,pass,0,2,0,2/3,sticky-sessions,');
+  });
+  it('HTML: SOLVED cells, hints, quiz and the note', () => {
+    const html = renderClassHtml({ labId: '03-load-balancing', labTitle: 'Lab 03', tasks: TASKS.map((id) => ({ id, title: id })), machines: [helped], generatedAt: 'now', lang: 'en' });
+    expect(html).toContain('<td class="solved" title="every check passed">SOLVED</td>');
+    expect(html).toContain('<td>2</td><td>2/3</td><td>solved with lab solve: least-connections; haproxy.cfg is the reference solution of sticky-sessions</td>');
+  });
+  it('an older machine\'s grade without these fields reads as none', () => {
+    expect(CLASS[0]).toMatchObject({ solved: 0, hints: {}, quiz: null, copiesSolution: [] });
+  });
+});
+
 describe('class table, JSON and CSV', () => {
   it('table: machines × tasks, score, why a machine was not graded, and a pass-count row', () => {
     expect(renderClassTable(CLASS, TASKS)).toMatchSnapshot();
@@ -90,12 +129,16 @@ describe('class table, JSON and CSV', () => {
       exitCode: 1,
       score: 33,
       passed: 1,
+      solved: 0,
       total: 3,
       tasks: [
         { id: 'scale-out', status: 'pass', reason: 'every check passed' },
         { id: 'least-connections', status: 'fail', reason: 'why 1' },
         { id: 'sticky-sessions', status: 'fail', reason: 'why 2' },
       ],
+      hints: {},
+      quiz: null,
+      copiesSolution: [],
     });
     expect(j.machines[4]).toEqual({ name: 'pc05', host: 'ssh://student@pc05', exitCode: 3, error: { kind: 'EnvironmentError', message: expect.stringMatching(/^Cannot reach/) } });
     expect(j.summary.text).toBe(classHeadline(CLASS, TASKS));
@@ -108,7 +151,7 @@ describe('class table, JSON and CSV', () => {
   it('CSV: a name with a comma or a quote stays one field', () => {
     const odd = machineGrade(run('ssh://a,b"c@pc', EXIT.ok, gradeJson(['pass', 'pass', 'pass']), undefined, 'ssh://a,b"c@pc'), TASKS);
     const [, row] = renderClassCsv([odd], TASKS).split('\r\n');
-    expect(row).toBe('"ssh://a,b""c@pc","ssh://a,b""c@pc",100,3,3,pass,pass,pass,');
+    expect(row).toBe('"ssh://a,b""c@pc","ssh://a,b""c@pc",100,3,0,3,pass,pass,pass,0,0,0,,,');
   });
 });
 

@@ -21,6 +21,8 @@ export interface Progress {
   /** Hints revealed per task. */
   hints: Record<string, number>;
   quiz?: QuizRecord;
+  /** Tasks `lab solve` applied the reference solution of, and when: their passes are marked solved. */
+  solved?: Record<string, string>;
 }
 
 export const emptyProgress = (lab: string): Progress => ({ format: FORMAT, lab, tasks: {}, hints: {} });
@@ -35,7 +37,8 @@ export function parseProgress(text: string | undefined, lab: string): Progress {
     if (p.format !== FORMAT || p.lab !== lab) return emptyProgress(lab);
     const tasks = Object.fromEntries(Object.entries(p.tasks ?? {}).filter(([, t]) => t && STATUSES.has(t.status)));
     const hints = Object.fromEntries(Object.entries(p.hints ?? {}).filter(([, n]) => Number.isInteger(n) && n >= 0));
-    return { format: FORMAT, lab, tasks, hints, ...(p.quiz && typeof p.quiz.answers === 'object' ? { quiz: p.quiz } : {}) };
+    const solved = Object.fromEntries(Object.entries(p.solved ?? {}).filter(([, at]) => typeof at === 'string'));
+    return { format: FORMAT, lab, tasks, hints, ...(p.quiz && typeof p.quiz.answers === 'object' ? { quiz: p.quiz } : {}), ...(Object.keys(solved).length ? { solved } : {}) };
   } catch {
     return emptyProgress(lab);
   }
@@ -60,3 +63,6 @@ export function revealHint(p: Progress, task: string, hintCount: number): { inde
 }
 
 export const withQuiz = (p: Progress, quiz: QuizRecord): Progress => ({ ...p, quiz });
+
+/** Remember that `lab solve` applied these tasks' reference solutions. */
+export const withSolved = (p: Progress, tasks: readonly string[], at: string): Progress => ({ ...p, solved: { ...p.solved, ...Object.fromEntries(tasks.map((t) => [t, at])) } });

@@ -1,5 +1,5 @@
 import { EXIT, mostSevere, type ExitCode } from '../errors.ts';
-import type { GradeStatus } from '../exercises/task-state.ts';
+import type { Mark } from '../exercises/marks.ts';
 import { plainPalette, type Palette } from '../palette.ts';
 import { renderTable } from '../report.ts';
 import type { HostResult } from './fleet-report.ts';
@@ -13,8 +13,17 @@ import type { HostResult } from './fleet-report.ts';
 /** One task of one machine, as `lab grade --json` reports it. */
 export interface MachineTask {
   id: string;
-  status: GradeStatus;
+  /** solved: it passes after lab solve applied the reference solution (core/exercises/marks.ts). */
+  status: Mark;
   reason: string;
+}
+
+/** What a machine's grade says of the student besides the tasks (absent from an older lab's output). */
+export interface MachineStudent {
+  hints: Record<string, number>;
+  quiz: { correct: number; total: number } | null;
+  /** Tasks whose reference solution file the student's haproxy.cfg is. */
+  copiesSolution: string[];
 }
 
 /** One machine: graded (its tasks and score), or not (why: unreachable, lab not running…). */
@@ -23,13 +32,14 @@ export type MachineGrade = {
   host: string;
   exitCode: ExitCode;
 } & (
-  | { score: number; passed: number; total: number; tasks: MachineTask[]; error?: undefined }
+  | ({ score: number; passed: number; solved: number; total: number; tasks: MachineTask[]; error?: undefined } & MachineStudent)
   | { error: { kind: string; message: string; hint?: string }; tasks?: undefined }
 );
 
-interface GradeOutput {
+interface GradeOutput extends Partial<MachineStudent> {
   score: number;
   passed: number;
+  solved?: number;
   total: number;
   tasks: MachineTask[];
 }
@@ -60,7 +70,8 @@ export function machineGrade(r: Pick<HostResult, 'entry' | 'exitCode' | 'stdout'
       const t = byId.get(id);
       return t ? { id, status: t.status, reason: t.reason } : { id, status: 'fail' as const, reason: 'not graded on this machine (its lab file has no such task)' };
     });
-    return { ...base, score: out.score, passed: out.passed, total: out.total, tasks };
+    const student: MachineStudent = { hints: out.hints ?? {}, quiz: out.quiz ?? null, copiesSolution: out.copiesSolution ?? [] };
+    return { ...base, score: out.score, passed: out.passed, solved: out.solved ?? 0, total: out.total, tasks, ...student };
   }
   const e: { kind: string; message: string; hint?: string } = r.error ?? { kind: 'Error', message: `lab grade printed no grade (exit ${r.exitCode})` };
   return { ...base, error: { kind: e.kind, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
@@ -104,8 +115,9 @@ export function classJson(lab: string, machines: readonly MachineGrade[], taskId
   };
 }
 
-const MARK: Record<GradeStatus, (c: Palette) => string> = {
+const MARK: Record<Mark, (c: Palette) => string> = {
   pass: (c) => c.green('PASS'),
+  solved: (c) => c.yellow('SOLVED'),
   fail: (c) => c.red('FAIL'),
   locked: (c) => c.dim('LOCKED'),
 };
@@ -117,12 +129,12 @@ const MARK: Record<GradeStatus, (c: Palette) => string> = {
 export function renderClassTable(machines: readonly MachineGrade[], taskIds: readonly string[], c: Palette = plainPalette): string {
   const rows = machines.map((m) =>
     m.error
-      ? [m.name, ...taskIds.map(() => c.dim('-')), c.red('error'), m.error.message]
-      : [m.name, ...m.tasks.map((t) => MARK[t.status](c)), `${m.passed}/${m.total} (${m.score}%)`, ''],
+      ? [m.name, ...taskIds.map(() => c.dim('-')), c.red('error'), '', '', m.error.message]
+      : [m.name, ...m.tasks.map((t) => MARK[t.status](c)), `${m.passed}/${m.total} (${m.score}%)`, hintsText(m), quizText(m), studentNote(m)],
   );
   const s = classSummary(machines, taskIds);
-  const total = [c.bold('passed'), ...s.tasks.map((t) => `${t.passed}/${s.machines}`), `${s.allPassed}/${s.machines}`, ''];
-  return renderTable([...rows, total], ['MACHINE', ...taskIds, 'SCORE', 'NOTE']);
+  const total = [c.bold('passed'), ...s.tasks.map((t) => `${t.passed}/${s.machines}`), `${s.allPassed}/${s.machines}`, '', '', ''];
+  return renderTable([...rows, total], ['MACHINE', ...taskIds, 'SCORE', 'HINTS', 'QUIZ', 'NOTE']);
 }
 
 /**
@@ -138,11 +150,30 @@ export function csvField(value: string | number): string {
 
 /** The CSV: a header, then one row per machine; CRLF line ends as RFC 4180 says. */
 export function renderClassCsv(machines: readonly MachineGrade[], taskIds: readonly string[]): string {
-  const header = ['machine', 'host', 'score', 'passed', 'total', ...taskIds, 'error'];
+  const header = ['machine', 'host', 'score', 'passed', 'solved', 'total', ...taskIds, ...taskIds.map((id) => `hints:${id}`), 'quiz', 'copies_solution', 'error'];
   const rows = machines.map((m) =>
     m.error
-      ? [m.name, m.host, '', '', '', ...taskIds.map(() => ''), m.error.message]
-      : [m.name, m.host, m.score, m.passed, m.total, ...m.tasks.map((t) => t.status), ''],
+      ? [m.name, m.host, '', '', '', '', ...taskIds.map(() => ''), ...taskIds.map(() => ''), '', '', m.error.message]
+      : [m.name, m.host, m.score, m.passed, m.solved, m.total, ...m.tasks.map((t) => t.status), ...taskIds.map((id) => m.hints[id] ?? 0), quizText(m), m.copiesSolution.join(' '), ''],
   );
   return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+type Graded = Extract<MachineGrade, { error?: undefined }>;
+
+/** Hints revealed, all tasks together ("3", or "" for none). */
+export const hintsText = (m: Graded): string => {
+  const n = Object.values(m.hints).reduce((a, b) => a + b, 0);
+  return n ? String(n) : '';
+};
+
+export const quizText = (m: Graded): string => (m.quiz ? `${m.quiz.correct}/${m.quiz.total}` : '');
+
+/** What the instructor should look at: a pass that is the reference's, a file that is one. */
+export function studentNote(m: Graded): string {
+  const solved = m.tasks.filter((t) => t.status === 'solved').map((t) => t.id);
+  return [
+    ...(solved.length ? [`solved with lab solve: ${solved.join(', ')}`] : []),
+    ...(m.copiesSolution.length ? [`haproxy.cfg is the reference solution of ${m.copiesSolution.join(', ')}`] : []),
+  ].join('; ');
 }
