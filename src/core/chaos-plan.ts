@@ -87,8 +87,8 @@ export const faultSlots = (durationS: number): number => Math.max(1, Math.floor(
 /**
  * The faults of a run, one at a time, one per slot. The kinds come in shuffled rounds of
  * `faults`, so every fault listed happens once before any happens twice (a run long enough for
- * the list, faultSlots ≥ faults.length, tries each); the replica, start, length and values are
- * drawn from the seed.
+ * the list, faultSlots ≥ faults.length, tries each); the replicas from shuffled decks
+ * (replicaDeck); start, length and values are drawn from the seed.
  */
 export function chaosSchedule(s: ChaosSettings & { replicas: number }): ChaosEvent[] {
   if (s.replicas < 1 || s.faults.length === 0) return [];
@@ -105,15 +105,41 @@ export function chaosSchedule(s: ChaosSettings & { replicas: number }): ChaosEve
     }
     kinds.push(...round);
   }
+  const replicas = replicaDeck(s.replicas, rnd);
   return kinds.slice(0, n).map((kind, i) => {
     // Half to three quarters of the slot broken, the rest to recover; on a 100 ms grid.
     const forMs = Math.round((width * (0.5 + 0.25 * rnd())) / 100) * 100;
     // It starts within the first half of the slot's free time, so some recovery always follows.
     const atMs = WARM_UP_MS + Math.round(i * width) + Math.floor(((width - forMs) * 0.5 * rnd()) / 100) * 100;
-    const replica = 1 + Math.floor(rnd() * s.replicas);
+    const replica = replicas();
     const fault = faultOf(kind, pick);
     return { atMs, forMs, replica, fault, spec: specOf(fault) };
   });
+}
+
+/**
+ * The replicas faults hit, drawn like cards from shuffled decks: every replica once before any
+ * twice, and never the one the previous fault hit, which may still be recovering (a killed
+ * replica restarts and must pass its checks again). A fault on a replica already out of rotation
+ * does nothing, so a configuration that cannot survive it could pass by luck: with three faults
+ * on three replicas, each fault now lands on a replica that serves.
+ */
+function replicaDeck(count: number, rnd: () => number): () => number {
+  let deck: number[] = [];
+  let last = 0;
+  return () => {
+    if (deck.length === 0) {
+      deck = Array.from({ length: count }, (_, i) => i + 1);
+      for (let i = deck.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [deck[i], deck[j]] = [deck[j]!, deck[i]!];
+      }
+      // A new deck must not start with the replica the last one ended on.
+      if (count > 1 && deck[0] === last) [deck[0], deck[1]] = [deck[1]!, deck[0]!];
+    }
+    last = deck.shift()!;
+    return last;
+  };
 }
 
 function faultOf(kind: ChaosFault, pick: <T>(list: readonly T[]) => T): ChaosEvent['fault'] {

@@ -42,6 +42,22 @@ describe('chaosSchedule', () => {
     }
   });
 
+  it.each<[number, number]>([
+    [3, 3],
+    [3, 4],
+    [5, 2],
+    [2, 5],
+  ])('%i faults on %i replicas: never the replica the previous fault hit, every replica before any twice', (faults, replicas) => {
+    const durationS = 2 + 2 * faults;
+    for (let seed = 0; seed < 200; seed++) {
+      const hit = chaosSchedule({ seed, durationS, faults: ['kill', 'errors', 'hang'], replicas }).map((e) => e.replica);
+      expect(hit).toHaveLength(faults);
+      for (let i = 1; i < hit.length; i++) expect(hit[i], `seed ${seed}: ${hit.join(',')}`).not.toBe(hit[i - 1]);
+      const first = hit.slice(0, Math.min(replicas, hit.length));
+      expect(new Set(first).size, `seed ${seed}: ${hit.join(',')}`).toBe(first.length);
+    }
+  });
+
   it('gives values lab fault accepts: latency 500 to 2000 ms, errors 0.5 to 1', () => {
     const list = chaosSchedule({ seed: 3, durationS: 600, faults: ['latency', 'errors'], replicas: 3 });
     for (const e of list) {
