@@ -8,6 +8,8 @@ import { shortId } from '../core/lab-id.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import { settleChecks } from './grade-lab.ts';
+import { starterReady } from './starter-ready.ts';
+import { labServices } from '../core/services.ts';
 import { gradeTasks } from './grade-tasks.ts';
 import { solveTask } from './solve-task.ts';
 import { testVariants } from './variant-test.ts';
@@ -34,6 +36,8 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
 
   ctx.out.info(ctx.out.c.bold('Starter: every task must fail'));
   const onStarter = await target();
+  const ports = new Map(labServices(r.loaded.lab).map((s) => [s.name, s.port]));
+  await starterReady(onStarter, (service) => ports.get(service), ctx.signal);
   for (const task of tasks) {
     if (ctx.signal.aborted) break;
     const t0 = performance.now();
