@@ -59,7 +59,7 @@ function lineOf(src: string): (offset: number) => number {
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;
@@ -147,7 +147,7 @@ function parenthesisProblems(): string[] {
       const at = m.index ?? 0;
       const before = text[at - 1] ?? '';
       const after = text[at + m[0].length] ?? '';
-      if (JAPANESE.test(m[1]) || KANA_KANJI.test(before) || KANA_KANJI.test(after)) {
+      if (JAPANESE.test(m[1] ?? '') || KANA_KANJI.test(before) || KANA_KANJI.test(after)) {
         found.push(`${t.file}:${t.line(t.start + at)}: 日本語の文では全角の括弧を使う: 「${m[0]}」→「（${m[1]}）」`);
       }
     }
