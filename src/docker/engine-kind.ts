@@ -38,3 +38,26 @@ export const cliEnvFor = (kind: EngineKind): Record<string, string> => (kind ===
 /** Why this engine cannot run a --target swarm lab, or undefined when it can try. */
 export const noSwarmReason = (kind: EngineKind): string | undefined =>
   kind === 'podman' ? 'Podman has no Swarm mode: --target swarm needs Docker Engines joined in a swarm' : undefined;
+
+/** What a lab asks of the engine that rootless Podman may not give. */
+export interface LabNeeds {
+  /** Host ports lab publishes, with the option that sets each. */
+  ports: { port: number; option: string }[];
+  /** The lab file sets `cpus:` on a service (lab 01's scale-up vs scale-out). */
+  cpuLimits: boolean;
+}
+
+/**
+ * Why rootless Podman cannot run this lab, or [] when it can: it cannot bind a host port below
+ * 1024 (net.ipv4.ip_unprivileged_port_start), and on cgroup v1 it cannot set CPU limits
+ * (https://github.com/containers/podman/blob/main/troubleshooting.md, "rootless containers
+ * cannot ... cgroup v1"). Rootful Podman and Docker: []. Each reason names its fix.
+ */
+export function rootlessProblems(engine: { kind: EngineKind; rootless: boolean; cgroupVersion: string }, needs: LabNeeds): string[] {
+  if (engine.kind !== 'podman' || !engine.rootless) return [];
+  const low = needs.ports.filter((p) => p.port < 1024);
+  return [
+    ...low.map((p) => `rootless Podman cannot publish port ${p.port} (${p.option}): ports below 1024 need root; pick ${p.option} ${p.port + 8000} or auto, or run Podman as root`),
+    ...(needs.cpuLimits && engine.cgroupVersion === '1' ? ["rootless Podman cannot set this lab's CPU limits (cpus:) on cgroup v1: run Podman as root, or on a machine with cgroup v2"] : []),
+  ];
+}

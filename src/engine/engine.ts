@@ -4,7 +4,7 @@ import { connect } from '../docker/engine.ts';
 import { type Endpoint, resolveEndpoint } from '../docker/endpoint.ts';
 import { publishedHostOf } from '../core/published-host.ts';
 import { EnvironmentError } from '../core/errors.ts';
-import { cliEnvFor, type EngineKind, engineKindOf, noSwarmReason } from '../docker/engine-kind.ts';
+import { cliEnvFor, type EngineKind, engineKindOf, type LabNeeds, noSwarmReason, rootlessProblems } from '../docker/engine-kind.ts';
 
 /** The Docker engine a command works on: where it is, which engine it is, and a dockerode client for it. */
 export interface Engine {
@@ -38,3 +38,15 @@ export const isLocalEngine = (endpoint: Endpoint): boolean => /^(unix|npipe):/.t
 /** The host name the published ports of an engine are reached on. */
 export const publishedHost = (endpoint: Endpoint): string => publishedHostOf(endpoint.host);
 
+
+/**
+ * Refuse, before anything is created, a lab that rootless Podman cannot run (engine-kind.ts
+ * rootlessProblems). Asks the engine only when it is Podman.
+ */
+export async function refuseRootlessLimits(engine: Engine, needs: LabNeeds): Promise<void> {
+  if (engine.kind !== 'podman') return;
+  const info = (await engine.docker.info().catch(() => ({}))) as { SecurityOptions?: string[]; CgroupVersion?: string };
+  const rootless = (info.SecurityOptions ?? []).some((o) => /name=rootless/.test(o));
+  const problems = rootlessProblems({ kind: engine.kind, rootless, cgroupVersion: info.CgroupVersion ?? '' }, needs);
+  if (problems.length) throw new EnvironmentError(`The engine at ${engine.endpoint.host} is rootless Podman: ${problems[0]}`, { details: problems.slice(1), hint: 'Nothing was created. Change the option, or run lab on rootful Podman or Docker, then lab up again' });
+}

@@ -14,7 +14,8 @@ import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { failing } from '../ui/output.ts';
 import { confirmConfig } from './confirm-config.ts';
 import { converge } from './converge.ts';
-import { type Engine, isLocalEngine, openEngine } from './engine.ts';
+import { type Engine, isLocalEngine, openEngine, refuseRootlessLimits } from './engine.ts';
+import { labServices } from '../core/services.ts';
 import { checkPortsFree, type PortNeed } from './ports.ts';
 import { failIfContainersDied } from './not-ready.ts';
 import { refuseForeignInProject } from './project.ts';
@@ -63,7 +64,8 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const short = shortId(loaded.lab.id);
   const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
-  const [, existing] = await failing(check, Promise.all([ensureCompose(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short)]));
+  const needs = { ports: portNeeds(options), cpuLimits: labServices(loaded.lab).some((s) => s.cpus !== undefined) };
+  const [, existing] = await failing(check, Promise.all([ensureCompose(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short), refuseRootlessLimits(engine, needs)]));
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   // A student's edited haproxy.cfg is checked by HAProxy before anything starts, while the ports are probed.
   const running = existing.find((c) => c.service === 'haproxy' && c.state === 'running');
