@@ -1,0 +1,111 @@
+/**
+ * Task instructions, hints and quiz explanations are Markdown; this turns them into terminal text.
+ *
+ * Why marked's lexer and a renderer of our own, not marked-terminal or cli-markdown: marked has
+ * no dependencies, runs on Node >= 20 and is released every few weeks; marked-terminal brings
+ * cli-highlight (highlight.js), cli-table3, node-emoji and four more, cli-markdown brings
+ * markdown-it with ten plugins and cli-html. Both re-wrap paragraphs to the terminal's width,
+ * which breaks Japanese between any two characters, and colour with their own chalk rather than
+ * lab's palette, so --no-color and NO_COLOR would need a second switch. Lab's texts use bold,
+ * code, lists and links: some eighty lines cover them.
+ *
+ * Pure: the palette decides the styling; with plainPalette the result has no Markdown markers.
+ * Lines are not re-wrapped: the author's line breaks stay, so Japanese is never split mid-word.
+ * Only the command modules that print task texts import this (they are loaded lazily by
+ * src/cli/program.ts), so `lab --help` and the other commands never load marked.
+ */
+import { Lexer, type Token, type Tokens } from 'marked';
+import type { Palette } from './palette.ts';
+
+/** `text` (Markdown) for the terminal: styled through `c`, without trailing blank lines. */
+export function renderMarkdown(text: string, c: Palette): string {
+  // gfm: bare URLs become links (printed once, not as "url (url)"); no tables or HTML expected.
+  const tokens = new Lexer({ gfm: true, breaks: false }).lex(text);
+  return blocks(tokens, c).trimEnd();
+}
+
+function blocks(tokens: readonly Token[], c: Palette): string {
+  return tokens
+    .filter((t) => t.type !== 'space')
+    .map((t) => block(t, c))
+    .join('\n\n');
+}
+
+function block(t: Token, c: Palette): string {
+  switch (t.type) {
+    case 'paragraph':
+    case 'heading':
+      return t.type === 'heading' ? c.bold(inline(t.tokens ?? [], c)) : inline(t.tokens ?? [], c);
+    case 'text':
+      // A tight list item's text: its inline tokens, or the bare text when it has none.
+      return 'tokens' in t && t.tokens ? inline(t.tokens, c) : t.text;
+    case 'list':
+      return list(t as Tokens.List, c);
+    case 'code':
+      // Shown as the author indented it in the source, in the code colour, fences dropped.
+      return (t as Tokens.Code).text
+        .split('\n')
+        .map((line) => `    ${c.cyan(line)}`)
+        .join('\n');
+    case 'blockquote':
+      return blocks((t as Tokens.Blockquote).tokens, c)
+        .split('\n')
+        .map((line) => `│ ${line}`)
+        .join('\n');
+    case 'hr':
+      return '---';
+    default:
+      // html, tables and anything newer: as written, rather than dropped.
+      return t.raw.replace(/\n+$/, '');
+  }
+}
+
+function list(l: Tokens.List, c: Palette): string {
+  const first = typeof l.start === 'number' ? l.start : 1;
+  return l.items
+    .map((item, i) => {
+      const bullet = l.ordered ? `${first + i}.` : '-';
+      // An item's own text and any nested list, one per line even in a loose list.
+      const body = item.tokens
+        .filter((t) => t.type !== 'space')
+        .map((t) => block(t, c))
+        .join('\n');
+      const pad = ' '.repeat(bullet.length + 1);
+      return `${bullet} ${body.split('\n').join(`\n${pad}`)}`;
+    })
+    .join('\n');
+}
+
+function inline(tokens: readonly Token[], c: Palette): string {
+  return tokens.map((t) => span(t, c)).join('');
+}
+
+function span(t: Token, c: Palette): string {
+  switch (t.type) {
+    case 'strong':
+      return c.bold(inline((t as Tokens.Strong).tokens, c));
+    case 'em':
+    case 'del':
+      // The palette has no italic; the words stay, the markers go.
+      return inline((t as Tokens.Em).tokens, c);
+    case 'codespan':
+      return c.cyan((t as Tokens.Codespan).text);
+    case 'link': {
+      const l = t as Tokens.Link;
+      const text = inline(l.tokens, c);
+      // A bare URL (autolink) is its own text: print it once.
+      return l.text === l.href || l.href === `mailto:${l.text}` ? c.cyan(l.href) : `${text} (${c.cyan(l.href)})`;
+    }
+    case 'image':
+      return `${(t as Tokens.Image).text} (${c.cyan((t as Tokens.Image).href)})`;
+    case 'br':
+      return '\n';
+    case 'text':
+      return 'tokens' in t && t.tokens ? inline(t.tokens, c) : t.text;
+    case 'escape':
+      return t.text;
+    default:
+      // Inline HTML such as `<count>` in a hint is a placeholder the student reads, not markup.
+      return t.raw;
+  }
+}
