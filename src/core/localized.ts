@@ -30,7 +30,7 @@ export function languageChoice(flag: string | undefined, env: Readonly<Record<st
   const labLang = env.LAB_LANG;
   if (labLang) {
     if (isLanguage(labLang)) return { ok: true, lang: labLang, from: `LAB_LANG=${labLang}` };
-    return { ok: false, error: `LAB_LANG=${labLang} is not a language lab speaks; it speaks ${LANGUAGES.join(', ')}`, hint: `export LAB_LANG=${LANGUAGES.join('|')}, or unset LAB_LANG to follow the locale` };
+    return { ok: false, error: `LAB_LANG=${labLang} is not a language lab speaks; it speaks ${LANGUAGES.join(', ')}`, hint: `export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale` };
   }
   for (const name of LOCALE_VARS) {
     const locale = env[name];

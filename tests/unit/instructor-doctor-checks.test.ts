@@ -30,7 +30,7 @@ describe('doctor verdicts', () => {
     { env: {}, row: { name: 'language', status: 'ok', detail: 'en (from default: no --lang, LAB_LANG, LC_ALL, LC_MESSAGES or LANG)' } },
     {
       env: { LAB_LANG: 'jp' },
-      row: { name: 'language', status: 'fail', detail: 'LAB_LANG=jp is not a language lab speaks; it speaks en, ja', fix: 'export LAB_LANG=en|ja, or unset LAB_LANG to follow the locale' },
+      row: { name: 'language', status: 'fail', detail: 'LAB_LANG=jp is not a language lab speaks; it speaks en, ja', fix: 'export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale' },
     },
   ])('language with $env: which one is in effect and why', ({ env, row: want }) => {
     expect(row({ ...healthy(), language: languageChoice(undefined, env) }, 'language')).toEqual([want]);
