@@ -36,6 +36,9 @@ describe('renderMarkdown', () => {
     ['ordered list from 3', '3. x\n4. `y`', '3. x\n4. y', '3. x\n4. <c>y</c>'],
     ['list item over two lines', '- first line\n  second line', '- first line\n  second line', '- first line\n  second line'],
     ['code block', 'Write:\n\n```\nbackend app\n  server a a:80\n```', 'Write:\n\n    backend app\n      server a a:80', 'Write:\n\n    <c>backend app</c>\n    <c>  server a a:80</c>'],
+    ['a quote, a table and an HTML line print as written', '> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<count> servers', '> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<count> servers', '> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<count> servers'],
+    ['a line of dashes under text is a rule, not a heading', 'text\n---', 'text\n\n---', 'text\n\n---'],
+    ['heading', '## Steps', 'Steps', '<b>Steps</b>'],
     ['trailing newline of a YAML block dropped', 'text\n', 'text', 'text'],
   ];
   it.each(cases)('%s', (_name, md, plain, styled) => {
