@@ -3,11 +3,11 @@
  *
  * Why marked's lexer and a renderer of our own, not marked-terminal or cli-markdown: marked has
  * no dependencies, runs on Node >= 20 and is released every few weeks; marked-terminal brings
- * cli-highlight (highlight.js), cli-table3, node-emoji and four more, cli-markdown brings
- * markdown-it with ten plugins and cli-html. Both re-wrap paragraphs to the terminal's width,
- * which breaks Japanese between any two characters, and colour with their own chalk rather than
- * lab's palette, so --no-color and NO_COLOR would need a second switch. Lab's texts use bold,
- * code, lists and links: some eighty lines cover them.
+ * seven (cli-highlight with highlight.js, cli-table3, node-emoji, ...), cli-markdown markdown-it
+ * with ten plugins and cli-html. Both style with their own chalk and theme rather than lab's
+ * palette, so the colour decision (ui/colors.ts: NO_COLOR, --no-color, a pipe) would have to be
+ * mirrored into their options, and their re-wrapping options would have to be kept off for
+ * Japanese. Lab's texts use bold, code, lists and links: some eighty lines cover them.
  *
  * Pure: the palette decides the styling; with plainPalette the result has no Markdown markers.
  * Lines are not re-wrapped: the author's line breaks stay, so Japanese is never split mid-word.
