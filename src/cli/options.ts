@@ -38,8 +38,8 @@ export function withRenderOptions<Args extends unknown[], Opts extends OptionVal
 /** The option values of a command declaration, as commander's extra-typings infers them; optional, since code calls commands too (without commander's defaults). */
 export type OptionsOf<Declare extends () => { opts(): OptionValues }> = Partial<ReturnType<ReturnType<Declare>['opts']>>;
 
-/** The language of text students read (titles, instructions, hints, quizzes); default from LANG. */
-export const langOption = () => new Option('--lang <lang>', 'language of lab texts (default: from LANG, else en)').choices(['en', 'ja'] as const);
+/** The language of text students read (titles, instructions, hints, quizzes); default from LAB_LANG, then the locale (core/localized.ts). */
+export const langOption = () => new Option('--lang <lang>', 'language of lab texts (default: LAB_LANG, else from LC_ALL, LC_MESSAGES or LANG, else en)').choices(['en', 'ja'] as const);
 
 /** Where a lab runs: one engine through Compose (default), or a Docker Swarm whose manager lab talks to. */
 export const targetOption = () =>

@@ -5,6 +5,7 @@ import { revealHint } from '../core/exercises/progress.ts';
 import { nextTask, taskViews } from '../core/exercises/task-state.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
+import { renderMarkdown } from '../core/markdown.ts';
 import { writeProgress } from '../engine/progress-file.ts';
 import { studentWorkspace } from '../exercises/student-workspace.ts';
 import type { hintCommand } from './hint.command.ts';
@@ -34,6 +35,6 @@ export async function hint(ctx: Context, opts: HintOptions): Promise<void> {
   const text = pick(task.hints[revealed.index]!, lang);
   const total = task.hints.length;
   ctx.out.data({ lab: lab.id, task: task.id, hint: revealed.index + 1, total, text });
-  ctx.out.result(`${ctx.out.c.bold(`Hint ${revealed.index + 1} of ${total}`)} for ${task.id}: ${text}`);
+  ctx.out.result(`${ctx.out.c.bold(`Hint ${revealed.index + 1} of ${total}`)} for ${task.id}: ${renderMarkdown(text, ctx.out.c)}`);
   if (revealed.index + 1 < total) ctx.out.result(ctx.out.c.dim(`Another: lab hint ${short}${opts.task ? ` ${task.id}` : ''}`));
 }

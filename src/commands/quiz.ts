@@ -5,6 +5,7 @@ import { withQuiz } from '../core/exercises/progress.ts';
 import { markQuiz, parseAnswers, shownOptions } from '../core/exercises/quiz.ts';
 import { shortId } from '../core/lab-id.ts';
 import { type Language, pick, pickLanguage } from '../core/localized.ts';
+import { renderMarkdown } from '../core/markdown.ts';
 import type { QuizQuestion } from '../core/task-schema.ts';
 import { writeProgress } from '../engine/progress-file.ts';
 import { studentWorkspace } from '../exercises/student-workspace.ts';
@@ -32,11 +33,12 @@ export async function quiz(ctx: Context, opts: QuizOptions): Promise<void> {
   const correct = marks.filter((m) => m.correct).length;
   await writeProgress(ws, withQuiz(progress, { answers, correct, total: marks.length, at: new Date().toISOString() }));
   const { out } = ctx;
+  const md = (text: string, indent = '') => renderMarkdown(text, out.c).replaceAll('\n', `\n${indent}`);
   out.data({ lab: lab.id, correct, total: marks.length, questions: marks });
   for (const m of marks) {
-    out.result(`${m.correct ? out.c.green('✔') : out.c.red('✖')} ${m.id}: ${m.question}`);
-    if (!m.correct) out.result(`  ${m.answer === undefined ? 'not answered' : `you answered ${m.answer}`}; the answer is ${m.right}: ${m.rightText}`);
-    if (m.explanation) out.result(out.c.dim(`  ${m.explanation}`));
+    out.result(`${m.correct ? out.c.green('✔') : out.c.red('✖')} ${m.id}: ${md(m.question, '  ')}`);
+    if (!m.correct) out.result(`  ${m.answer === undefined ? 'not answered' : `you answered ${m.answer}`}; the answer is ${m.right}: ${md(m.rightText, '  ')}`);
+    if (m.explanation) out.result(out.c.dim(`  ${md(m.explanation, '  ')}`));
   }
   out.result(`\n${correct === marks.length ? out.c.green(`All ${marks.length} correct`) : `${correct} of ${marks.length} correct`}`);
   if (correct < marks.length) throw new ExitError(new CheckFailedError(`${marks.length - correct} of ${marks.length} answer(s) wrong`));
@@ -45,9 +47,9 @@ export async function quiz(ctx: Context, opts: QuizOptions): Promise<void> {
 async function ask(ctx: Context, questions: readonly QuizQuestion[], lang: Language, seed: string): Promise<Record<string, string>> {
   const answers: Record<string, string> = {};
   for (const q of questions) {
-    ctx.out.info(`\n${ctx.out.c.bold(`${q.id}: ${pick(q.question, lang)}`)}`);
+    ctx.out.info(`\n${ctx.out.c.bold(`${q.id}: ${renderMarkdown(pick(q.question, lang), ctx.out.c)}`)}`);
     const shown = shownOptions(q, seed, lang);
-    for (const o of shown) ctx.out.info(`  ${o.letter}) ${o.text}`);
+    for (const o of shown) ctx.out.info(`  ${o.letter}) ${renderMarkdown(o.text, ctx.out.c)}`);
     const letter = await askChoice('Your answer', shown.map((o) => o.letter), ctx.signal);
     if (letter === undefined) throw new InterruptedError('Quiz interrupted; nothing was saved');
     answers[q.id] = shown.find((o) => o.letter === letter)!.id;

@@ -5,6 +5,7 @@ import { minutesText } from '../core/catalog.ts';
 import type { Context } from '../cli/context.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
+import { renderMarkdown } from '../core/markdown.ts';
 
 export async function show(ctx: Context, opts: { lab: string; lang?: string }): Promise<void> {
   const { lab, file } = await loadLabCached(opts.lab, ctx.env);
@@ -15,7 +16,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
   out.data({ outcome: 'success', file, lab });
   const short = shortId(lab.id);
   out.result(`${out.c.bold(`${lab.id}: ${pick(lab.title, lang)}`)}\n`);
-  out.result(`${pick(lab.summary, lang)}\n`);
+  out.result(`${renderMarkdown(pick(lab.summary, lang), out.c)}\n`);
   const about = [lab.section ? `section: ${pick(lab.section, lang)}` : '', lab.duration ? `about ${minutesText(lab.duration)}` : ''].filter(Boolean);
   if (about.length) out.result(`${about.join(', ')}\n`);
   if (lab.prerequisites.length) {
@@ -24,7 +25,7 @@ export async function show(ctx: Context, opts: { lab: string; lang?: string }): 
     out.result('');
   }
   out.result(out.c.bold('Goals'));
-  for (const g of lab.goals) out.result(`  - ${pick(g, lang)}`);
+  for (const g of lab.goals) out.result(`  - ${renderMarkdown(pick(g, lang), out.c)}`);
   out.result(`\n${out.c.bold('Defaults')} (override with lab up ${short} --<option>)`);
   const rows: [string, string][] = [
     ['replicas', `${d.replicas}  (--replicas)`],

@@ -3,6 +3,7 @@ import type { OptionsOf } from '../cli/options.ts';
 import { nextTask, taskViews } from '../core/exercises/task-state.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
+import { renderMarkdown } from '../core/markdown.ts';
 import { renderTable } from '../core/report.ts';
 import { studentWorkspace } from '../exercises/student-workspace.ts';
 import type { tasksCommand } from './tasks.command.ts';
@@ -40,7 +41,8 @@ export async function tasks(ctx: Context, opts: TasksOptions): Promise<void> {
   }
   if (task) {
     out.result(`\n${out.c.bold(`Next: ${pick(task.title, lang)}`)} (${task.id})\n`);
-    out.result(pick(task.instructions, lang).trimEnd());
+    // --json above keeps the Markdown as written; the terminal gets it rendered.
+    out.result(renderMarkdown(pick(task.instructions, lang), out.c));
     const last = progress.tasks[task.id];
     if (last?.status === 'fail') out.result(`\n${out.c.red('Last grade:')} ${last.reason}`);
     out.result(out.c.dim(`\nWhen done: lab grade ${short}${task.hints.length ? `   Stuck? lab hint ${short}` : ''}`));

@@ -11,6 +11,7 @@ import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { connect, isLabContainer, labContainers } from '../docker/engine.ts';
 import { engineKindOf, engineName, noSwarmReason } from '../docker/engine-kind.ts';
 import { LabError } from '../core/errors.ts';
+import { languageChoice } from '../core/localized.ts';
 import { alive, readOwner } from '../engine/lock.ts';
 import { canListen, processOnPort } from '../engine/ports.ts';
 import { isLocalEngine, publishedHost } from '../engine/engine.ts';
@@ -25,6 +26,8 @@ export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
   const base = {
     lab: ctx.host ? `lab --host ${ctx.host}` : 'lab',
     endpoint: { host: endpoint.host, source: endpoint.source, local: isLocalEngine(endpoint) },
+    // doctor has no --lang: what a student's command would print in, from this environment.
+    language: languageChoice(undefined, ctx.env),
   };
   const [engine, compose, locks] = await Promise.all([engineFacts(endpoint), composeFacts(endpoint), lockFacts(ctx.env)]);
   const { substitutions, images: map } = substitutionFacts(ctx.env);

@@ -5,32 +5,10 @@ import { emptyProgress, parseProgress, renderProgress, revealHint, withGrades } 
 import { markQuiz, parseAnswers, shownOptions, shownOrder } from '../../src/core/exercises/quiz.ts';
 import { needCycles } from '../../src/core/exercises/task-problems.ts';
 import { gradeStatus, gradingOrder, nextTask, score, taskViews, unmetNeeds } from '../../src/core/exercises/task-state.ts';
-import { pick, pickLanguage } from '../../src/core/localized.ts';
+import { pick } from '../../src/core/localized.ts';
 import type { QuizQuestion } from '../../src/core/task-schema.ts';
 import { lab03Text as fullLab03 } from '../helpers/lab03.ts';
 import { tmpDir, writeTree } from '../helpers/tmp.ts';
-
-describe('pickLanguage and pick', () => {
-  it.each([
-    { flag: undefined, env: {}, want: 'en' },
-    { flag: undefined, env: { LANG: 'ja_JP.UTF-8' }, want: 'ja' },
-    { flag: undefined, env: { LANG: 'ja_JP.UTF-8', LC_ALL: 'en_US.UTF-8' }, want: 'en' },
-    { flag: undefined, env: { LANG: 'C.UTF-8' }, want: 'en' },
-    { flag: undefined, env: { LANG: 'fr_FR.UTF-8' }, want: 'en' },
-    { flag: 'en', env: { LANG: 'ja_JP.UTF-8' }, want: 'en' },
-    { flag: 'ja', env: {}, want: 'ja' },
-  ])('--lang $flag with $env → $want', ({ flag, env, want }) => {
-    expect(pickLanguage(flag, env)).toBe(want);
-  });
-  it.each([
-    { text: 'plain', lang: 'ja', want: 'plain' },
-    { text: { en: 'Scale out', ja: 'スケールアウト' }, lang: 'ja', want: 'スケールアウト' },
-    { text: { en: 'Scale out', ja: 'スケールアウト' }, lang: 'en', want: 'Scale out' },
-    { text: { en: 'Only English' }, lang: 'ja', want: 'Only English' },
-  ] as const)('$text in $lang → $want', ({ text, lang, want }) => {
-    expect(pick(text, lang)).toBe(want);
-  });
-});
 
 const t = (id: string, needs: string[] = []) => ({ id, needs });
 

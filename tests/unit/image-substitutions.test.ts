@@ -109,6 +109,7 @@ describe('doctor shows the substitutions in effect and where they come from', ()
     compose: { ok: true, version: '2.26.1' },
     substitutions,
     locks: [],
+    language: { ok: true, lang: 'en', from: 'LANG=C.UTF-8' },
   });
   it.each([
     { name: 'none', s: { ok: true as const, file: F, list: [] }, rows: [`substitute ok none: the images the lab files name (no LAB_IMAGES, no ${F})`] },

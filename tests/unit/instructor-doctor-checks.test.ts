@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { doctorChecks, doctorExitCode, doctorSummary, renderDoctor, type DoctorFacts } from '../../src/core/instructor/doctor-checks.ts';
+import { languageChoice } from '../../src/core/localized.ts';
 
 const healthy = (): DoctorFacts => ({
   lab: 'lab',
@@ -17,23 +18,36 @@ const healthy = (): DoctorFacts => ({
   disk: { path: '/var/lib/docker', freeBytes: 80e9 },
   leftovers: { stopped: [], idleNetworks: [] },
   locks: [],
+  language: { ok: true, lang: 'ja', from: 'LANG=ja_JP.UTF-8' },
 });
 
 const row = (f: DoctorFacts, name: string) => doctorChecks(f).filter((c) => c.name === name);
 
 describe('doctor verdicts', () => {
+  it.each([
+    { env: { LANG: 'ja_JP.UTF-8' }, row: { name: 'language', status: 'ok', detail: 'ja (from LANG=ja_JP.UTF-8)' } },
+    { env: { LAB_LANG: 'en', LANG: 'ja_JP.UTF-8' }, row: { name: 'language', status: 'ok', detail: 'en (from LAB_LANG=en)' } },
+    { env: {}, row: { name: 'language', status: 'ok', detail: 'en (from default: no --lang, LAB_LANG, LC_ALL, LC_MESSAGES or LANG)' } },
+    {
+      env: { LAB_LANG: 'jp' },
+      row: { name: 'language', status: 'fail', detail: 'LAB_LANG=jp is not a language lab speaks; it speaks en, ja', fix: 'export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale' },
+    },
+  ])('language with $env: which one is in effect and why', ({ env, row: want }) => {
+    expect(row({ ...healthy(), language: languageChoice(undefined, env) }, 'language')).toEqual([want]);
+  });
+
   it('a healthy machine: every check ok, exit 0; a lab holding its own port is fine', () => {
     const checks = doctorChecks(healthy());
-    expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['engine:ok', 'compose:ok', 'image:ok', 'image:ok', 'port 8080:ok', 'port 1936:ok', 'disk:ok', 'leftovers:ok', 'leftovers:ok', 'locks:ok']);
+    expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['engine:ok', 'compose:ok', 'image:ok', 'image:ok', 'port 8080:ok', 'port 1936:ok', 'disk:ok', 'leftovers:ok', 'leftovers:ok', 'locks:ok', 'language:ok']);
     expect(checks.find((c) => c.name === 'port 1936')?.detail).toBe('used by running lab 03-load-balancing (project lab-03-load-balancing)');
     expect(doctorExitCode(checks)).toBe(0);
-    expect(doctorSummary(checks, 'unix:///var/run/docker.sock')).toBe('ready on unix:///var/run/docker.sock: 10 ok, 0 warning(s), 0 failed');
+    expect(doctorSummary(checks, 'unix:///var/run/docker.sock')).toBe('ready on unix:///var/run/docker.sock: 11 ok, 0 warning(s), 0 failed');
   });
 
   it('engine down: fail with the fix, exit 3', () => {
     const f: DoctorFacts = { ...healthy(), engine: { ok: false, error: 'Cannot reach the Docker engine at unix:///x', hint: 'sudo systemctl start docker' }, images: undefined, ports: undefined, disk: undefined, leftovers: undefined };
     const checks = doctorChecks(f);
-    expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['engine:fail', 'compose:ok', 'locks:ok']);
+    expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['engine:fail', 'compose:ok', 'locks:ok', 'language:ok']);
     expect(checks[0]?.fix).toBe('sudo systemctl start docker');
     expect(doctorExitCode(checks)).toBe(3);
   });

@@ -2,6 +2,7 @@ import { plainPalette, type Palette } from '../palette.ts';
 import { renderTable } from '../report.ts';
 import { EXIT } from '../errors.ts';
 import { shortId } from '../lab-id.ts';
+import type { LanguageChoice } from '../localized.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -36,6 +37,8 @@ export interface DoctorFacts {
   disk?: { path: string; freeBytes: number } | { path: string; skipped: string };
   leftovers?: { stopped: { name: string; project: string; lab: string }[]; idleNetworks: { name: string; project: string }[] };
   locks: { file: string; project: string; pid?: number; command?: string; alive: boolean }[];
+  /** The language lab texts print in, and which flag or variable chose it (core/localized.ts). */
+  language: LanguageChoice;
 }
 
 export const LOW_DISK_BYTES = 2e9;
@@ -98,6 +101,9 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
   const busy = f.locks.filter((l) => l.alive);
   if (stale.length) checks.push({ name: 'locks', status: 'warn', detail: `${stale.length} stale lock(s) of ended lab commands: ${list(stale.map((l) => l.project))}`, fix: `rm ${stale.map((l) => l.file).join(' ')}` });
   else checks.push({ name: 'locks', status: 'ok', detail: busy.length ? `in use: ${list(busy.map((l) => `lab ${l.command ?? '?'} (pid ${l.pid})`))}` : 'no stale locks' });
+  // A LAB_LANG lab does not know stops every student command (exit 2): a failure here too.
+  const l = f.language;
+  checks.push(l.ok ? { name: 'language', status: 'ok', detail: `${l.lang} (from ${l.from})` } : { name: 'language', status: 'fail', detail: l.error, fix: l.hint });
   return checks;
 }
 
