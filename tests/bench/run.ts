@@ -6,7 +6,7 @@
  * on Ctrl-C. Knobs: BENCH_REPS (up/down/check, default 5), BENCH_SCALE_REPS (3), BENCH_DRILL_REPS
  * (failover drills, 3), BENCH_TEST_REPS (lab test, 2), BENCH_CURVE (replica counts, "1,10,25,50,100").
  * Quick mode (`npm run bench -- --quick` or BENCH_QUICK=1): fewer samples and a curve to 25.
- * BENCH_ONLY=cli,up,scale,failover,rollout,top,load,curve,test,swarm runs only those parts (to iterate
+ * BENCH_ONLY=cli,up,scale,failover,rollout,top,load,verdict,curve,test,swarm runs only those parts (to iterate
  * on one figure; top and load: tests/bench/top-load.ts). swarm (tests/bench/swarm.ts, root only,
  * BENCH_SWARM_REPS, default 3) runs only when named: it brings up the 3-node test swarm of
  * tests/swarm/harness.sh.
@@ -20,6 +20,7 @@ import { interrupt, json, type Metric, median, must, progress, summarize, table 
 import { type CurvePoint, curveRows, type DrillEvent, drillTimes, slope } from './scenarios.ts';
 import { benchSwarm } from './swarm.ts';
 import { benchTopLoad } from './top-load.ts';
+import { benchVerdict } from './verdict.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist', 'index.js');
@@ -40,6 +41,7 @@ const PROJECT = `bench-${process.pid}`;
 const RAW = `bench-raw-${process.pid}`;
 const ROLLOUT = `bench-rollout-${process.pid}`;
 const TOPLOAD = `bench-topload-${process.pid}`;
+const VERDICT = `bench-verdict-${process.pid}`;
 const LAB_HOME = mkdtempSync(join(os.tmpdir(), 'lab-bench-home-'));
 const env: NodeJS.ProcessEnv = { ...process.env, LAB_HOME, NO_COLOR: '1' };
 for (const k of Object.keys(env)) if (k.startsWith('LAB_') && k !== 'LAB_HOME') delete env[k];
@@ -73,7 +75,7 @@ const labDown = () => lab(['down', '03', '--project', PROJECT, '--json']);
 
 /** Remove everything the bench may have started: lab down, then by label as a backstop. Sync, for exit paths. */
 function cleanup(): void {
-  for (const p of [PROJECT, RAW, ROLLOUT, TOPLOAD]) {
+  for (const p of [PROJECT, RAW, ROLLOUT, TOPLOAD, VERDICT]) {
     spawnSync('node', [BIN, 'down', '03', '--project', p], { env, stdio: 'ignore' });
     const ids = lines(text('docker', ['ps', '-aq', '--filter', `label=lab.project=${p}`]));
     if (ids.length) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
@@ -224,6 +226,9 @@ async function main() {
 
   // 5c. lab top (a frame of 50 servers, refresh after a state change) and lab load (the highest rate sustained).
   await benchTopLoad({ root: ROOT, project: TOPLOAD, quick: QUICK, env, bin: BIN, lab, docker, step, metric }, { top: runs('top'), load: runs('load') });
+
+  // 5d. From lab apply to the graded result: a failing cheap check, a passing task, a drill task.
+  if (runs('verdict')) await benchVerdict({ root: ROOT, project: VERDICT, quick: QUICK, env, bin: BIN, lab, docker, step, metric }, QUICK ? 1 : 3);
 
   // 6. The cost curve: up to ready and down at each replica count, lab and raw Compose.
   const curve: CurvePoint[] = [];

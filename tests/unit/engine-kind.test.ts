@@ -38,6 +38,6 @@ describe('what rootless Podman cannot give a lab', () => {
   ])('%s', (_, engine, needs, problems) => {
     const found = rootlessProblems(engine, needs);
     expect(found).toHaveLength(problems.length);
-    problems.forEach((p, i) => expect(found[i]).toMatch(p));
+    for (const [i, p] of problems.entries()) expect(found[i]).toMatch(p);
   });
 });
