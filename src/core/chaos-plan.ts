@@ -1,5 +1,6 @@
 import { UsageError } from './errors.ts';
 import type { FaultSpec } from './fault-request.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * A chaos run's plan, the course's Netflix case (カオスエンジニアリングによる耐障害性テスト): which
@@ -67,18 +68,6 @@ export function parseChaosFaults(raw: string | undefined): ChaosFault[] {
     throw new UsageError(`--faults: ${what}; the allowed values are ${CHAOS_FAULTS.join(', ')}`, { hint: `e.g. --faults ${CHAOS_FAULTS.slice(0, 2).join(',')} (default: all of them)` });
   }
   return [...new Set(names)] as ChaosFault[];
-}
-
-/** mulberry32: a small seeded generator; numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** How many faults a run of this length holds: one per SLOT_MS between warm-up and tail. */

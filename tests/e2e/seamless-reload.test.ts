@@ -30,6 +30,14 @@ async function underLoad(app: string, reload: (i: number) => Promise<void>) {
   return { ...t, rate };
 }
 
+/** What the client saw: no HTTP error, no connection error, at a real rate. */
+function expectNoneFailed(seen: Awaited<ReturnType<typeof underLoad>>): void {
+  expect(seen.statuses, 'no HTTP error during the reloads').toEqual({});
+  expect(seen.errors, 'no connection error during the reloads').toEqual({});
+  expect(failedOf(seen)).toBe(0);
+  expect(seen.rate, 'the client kept a real load').toBeGreaterThanOrEqual(RATE_FLOOR);
+}
+
 describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => {
   it(`lab 03: ${RELOADS} algorithm changes (reloads) under a keep-alive client: 0 failed, 0 HTTP 503`, async () => {
     const p = uniqueProject();
@@ -42,10 +50,7 @@ describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => 
     });
     // Reloads, not restarts: the same HAProxy container served throughout.
     expect(await serviceContainers(p, 'haproxy', true)).toEqual(haproxy);
-    expect(seen.statuses, 'no HTTP error during the reloads').toEqual({});
-    expect(seen.errors, 'no connection error during the reloads').toEqual({});
-    expect(failedOf(seen)).toBe(0);
-    expect(seen.rate, 'the client kept a real load').toBeGreaterThanOrEqual(RATE_FLOOR);
+    expectNoneFailed(seen);
   }, 240_000);
 
   it(`lab 08 (student mode): solve and ${RELOADS - 1} applies under a keep-alive client: 0 failed, 0 HTTP 503`, async () => {
@@ -73,10 +78,7 @@ describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => 
     });
     expect(answered, 'apply --json reports what HAProxy answered since each reload').toBeGreaterThan(0);
     expect(await serviceContainers(p, 'haproxy', true)).toEqual(haproxy);
-    expect(seen.statuses, 'no HTTP error during the reloads').toEqual({});
-    expect(seen.errors, 'no connection error during the reloads').toEqual({});
-    expect(failedOf(seen)).toBe(0);
-    expect(seen.rate, 'the client kept a real load').toBeGreaterThanOrEqual(RATE_FLOOR);
+    expectNoneFailed(seen);
   }, 240_000);
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHAOS_FAULTS, type ChaosFault, chaosSchedule, faultSlots, parseChaosSettings, seededRandom, TAIL_MS, WARM_UP_MS } from '../../src/core/chaos-plan.ts';
+import { CHAOS_FAULTS, type ChaosFault, chaosSchedule, faultSlots, parseChaosSettings, TAIL_MS, WARM_UP_MS } from '../../src/core/chaos-plan.ts';
+import { seededRandom } from '../../src/core/seeded-random.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
 const ALL = [...CHAOS_FAULTS];

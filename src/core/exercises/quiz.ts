@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { pick, type Language } from '../localized.ts';
 import type { QuizQuestion } from '../task-schema.ts';
+import { seededRandom, seedOf } from '../seeded-random.ts';
 
 /**
  * Quiz answers and their marks. Pure.
@@ -12,29 +13,10 @@ import type { QuizQuestion } from '../task-schema.ts';
  * always sees the same order (seeded), so a retry or --answer agrees with what was shown.
  */
 
-/** 32-bit FNV-1a: a stable seed from the workspace and the question id. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** mulberry32: a small seeded generator, enough to shuffle four options. */
-function generator(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The question's option ids in the order this workspace sees them (Fisher-Yates, seeded). */
 export function shownOrder(q: QuizQuestion, seed: string): string[] {
   const ids = Object.keys(q.options);
-  const next = generator(fnv1a(`${seed}\0${q.id}`));
+  const next = seededRandom(seedOf(`${seed}\0${q.id}`));
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
