@@ -53,6 +53,10 @@ const REFUSED: Record<string, string> = {
   'lua-load-per-thread': `loads Lua code into HAProxy, which ${FORK.replace('runs', 'can run')} and open sockets`,
   'lua-prepend-path': 'sets where HAProxy finds Lua code (lab runs no Lua of yours)',
   resetenv: `empties HAProxy's environment, which lab's 00-lab.cfg reads (${STATS_AUTH_ENV}) on the next reload`,
+  // lab writes the servers' state there before each reload (core/seamless-reload.ts); another
+  // path would have HAProxy read a file lab does not write, or print one back in its errors.
+  'server-state-file': "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
+  'server-state-base': "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
 };
 
 const LOOPBACK_HOST = /^(?:[a-z0-9]+@)?(?:127(?:\.\d+){3}|localhost|\[?::1\]?|\[?::ffff:127(?:\.\d+){3}\]?|0\.0\.0\.0|\[?::\]?|0x7f[0-9a-f]{6})?$/i;

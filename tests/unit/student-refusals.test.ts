@@ -49,6 +49,8 @@ describe("what lab refuses in a student's file, judged on what HAProxy reads: st
     ['presetenv of HAProxy\'s', `${G}    presetenv HAPROXY_MWORKER 0`, [/presetenv HAPROXY_MWORKER/]],
     ['unsetenv of lab\'s', `${G}    unsetenv PATH LAB_STATS_AUTH`, [/unsetenv LAB_STATS_AUTH/]],
     ['resetenv', `${G}    resetenv PATH`, [/^2: resetenv: empties HAProxy's environment/]],
+    ['server-state-file', `${G}    server-state-file /etc/shadow`, [/^2: server-state-file: changes where HAProxy reads the servers' state at a reload/]],
+    ['server-state-base', `${G}    server-state-base /etc`, [/^2: server-state-base: changes where HAProxy reads the servers' state/]],
     ['reading lab\'s password', `${F}    http-request return string "\${LAB_STATS_AUTH}"`, [/reads LAB_STATS_AUTH, lab's own variable/]],
     ['reading it with env()', `${F}    http-request return string "%[env(LAB_STATS_AUTH)]"`, [/with env\(\)/]],
     ['stats socket', `${G}    stats socket /var/run/haproxy.sock level admin`, [/^2: global stats settings change HAProxy's runtime API/]],
