@@ -99,10 +99,10 @@ describe.skipIf(!ok).sequential(`lab grade --hosts: a class on two engines${note
       ]);
       expect(statSync(csv).mode & 0o777).toBe(0o644);
       const lines = readFileSync(csv, 'utf8').split('\r\n');
-      expect(lines[0]).toBe('machine,host,score,passed,total,scale-out,least-connections,sticky-sessions,error');
-      expect(lines[1]).toBe(`main,${engineHost()},0,0,3,fail,locked,locked,`);
-      expect(lines[2]).toBe(`pc02,${engine!.host},33,1,3,pass,fail,fail,`);
-      expect(lines[3]).toMatch(/^pc03,tcp:\/\/127\.0\.0\.1:\d+,,,,,,,"?Cannot reach the Docker engine/);
+      expect(lines[0]).toBe('machine,host,score,passed,solved,total,scale-out,least-connections,sticky-sessions,hints:scale-out,hints:least-connections,hints:sticky-sessions,quiz,copies_solution,error');
+      expect(lines[1]).toBe(`main,${engineHost()},0,0,0,3,fail,locked,locked,0,0,0,,,`);
+      expect(lines[2]).toBe(`pc02,${engine!.host},33,1,0,3,pass,fail,fail,0,0,0,,,`);
+      expect(lines[3]).toMatch(/^pc03,tcp:\/\/127\.0\.0\.1:\d+,{13}"?Cannot reach the Docker engine/);
       expect(lines.slice(4)).toEqual(['']);
       // The class view: a bar per task (machines passing it), a row per machine.
       expect(statSync(html).mode & 0o777).toBe(0o644);
