@@ -32,6 +32,17 @@ describe("lab's load and a kept-alive socket dropped under it", () => {
     const r = await sendLoad({ url, requests: 3, concurrency: 1, keepAlive: true });
     expect(r).toMatchObject({ sent: 3, ok: 0, failed: 3 });
   });
+  it('a reused socket reset after a wait (a hung reply) is a failure, not retried', async () => {
+    server = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served === 2) return void setTimeout(() => socket.destroy(), 400);
+      res.end('ok');
+    });
+    const url = await new Promise<string>((done) => server!.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`)));
+    const r = await sendLoad({ url, requests: 2, concurrency: 1, keepAlive: true });
+    expect(r).toMatchObject({ sent: 2, ok: 1, failed: 1 });
+  });
   it('the retry goes on a new connection, where the request is the first', async () => {
     const url = await start((n) => n >= 2);
     const r = await sendLoad({ url, requests: 2, concurrency: 1, keepAlive: true });
