@@ -19,7 +19,7 @@ import { projectWorkspace, restoreLabCfg, type Workspace, writeLabCfg } from '..
 import { reloadHaproxy } from '../haproxy/master-cli.ts';
 import { saveServersState } from '../haproxy/runtime-api.ts';
 import { readStats } from '../haproxy/stats-client.ts';
-import { answeredSinceReload } from '../core/seamless-reload.ts';
+import { answeredSinceReload, keepServerStates } from '../core/seamless-reload.ts';
 import { LAB_STATS_PROXY } from '../core/render-lab-cfg.ts';
 import { reloadFailureLines } from '../core/haproxy-log.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
@@ -53,7 +53,8 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id));
     step.update('Reloading HAProxy through its master CLI');
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
-    await saveServersState(engine.docker, haproxy.id); // the new workers start with the servers as they are
+    // The new workers start with the servers as they are, those the student's file still defines.
+    await saveServersState(engine.docker, haproxy.id, (dump) => keepServerStates(dump, [student]));
     const answer = await reloadHaproxy(engine.docker, haproxy.id).catch(async (e: unknown) => {
       if (previous !== undefined) await restoreLabCfg(ws, previous);
       throw e;

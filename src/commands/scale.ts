@@ -58,7 +58,7 @@ export async function scale(ctx: Context, opts: OptionsOf<typeof scaleCommand> &
     // Reloads a kept HAProxy whose file changed and confirms it runs it; a recreated one is a
     // new container, with new ports when they were "auto".
     const deadline = performance.now() + timeoutMs;
-    const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
+    const { stats } = await failing(step, confirmConfig(ctx, engine, { project, composeFile: ws.composeFile, cfgFiles: [ws.labCfg, ws.haproxyCfg], options, expected: configId, before: [haproxy], cfgChanged, deadline, timeoutMs, progress: step }));
     const ready = await failing(step, waitForReplicasUp(engine, { stats, project, expected, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: timeoutMs, progress: step, signal: ctx.signal }));
     const ms = performance.now() - t0;
     step.succeed(`HAProxy has ${describeReplicas(expected)} UP (${Math.round(ms)} ms, ${scaleNote(from, replicas, cfgChanged, recreated)})`);

@@ -50,3 +50,58 @@ export function answeredSinceReload(rows: readonly FrontendRow[], labProxies: re
   const sum = (col: string) => fronts.reduce((n, r) => n + (Number(r.raw[col]) || 0), 0);
   return { requests: sum('req_tot'), http5xx: sum('hrsp_5xx') };
 }
+
+/** A server the configuration defines: a `server` line, or a `server-template`'s slots. */
+interface ConfiguredServer {
+  proxy: string;
+  /** server: its name; server-template: the prefix of its slots' names. */
+  name: string;
+  template: boolean;
+  host: string;
+  port: string;
+}
+
+/** The servers of backend and listen sections, as written (a variable stays unresolved: no match). Pure. */
+export function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
+  const found: ConfiguredServer[] = [];
+  for (const cfg of cfgs) {
+    let proxy: string | null = null;
+    for (const raw of cfg.split('\n')) {
+      const words = raw.replace(/(^|\s)#.*$/, '').trim().split(/\s+/).filter(Boolean);
+      const [kw, a, b, c] = words;
+      if (!kw) continue;
+      if (/^(frontend|backend|listen|defaults|global|resolvers|peers|userlist|mailers|program|http-errors|ring|cache)$/.test(kw) && !/^\s/.test(raw)) {
+        proxy = kw === 'backend' || kw === 'listen' ? (a ?? null) : null;
+        continue;
+      }
+      if (!proxy) continue;
+      const addr = kw === 'server' ? b : kw === 'server-template' ? c : undefined;
+      if (!a || !addr) continue;
+      const m = /^(?:[a-z0-9]+@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr);
+      if (m) found.push({ proxy, name: a, template: kw === 'server-template', host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] ?? '0' });
+    }
+  }
+  return found;
+}
+
+/**
+ * The lines of a `show servers state` dump worth carrying over a reload to this configuration:
+ * a server still defined with the same proxy, name (or template prefix), host and port. HAProxy
+ * applies a state line's address and port over the configuration's (haproxy/haproxy#985): a
+ * student who changed `server app1 app:8000` to `app:80` would keep running on 8000, and a wrong
+ * file would pass. A server whose line changed, or is gone, is left out and starts as
+ * configured, as HAProxy starts one that is not in the file. Pure.
+ * Columns (format 1): be_id be_name srv_id srv_name srv_addr … srv_fqdn (17) srv_port (18) …
+ */
+export function keepServerStates(dump: string, cfgs: readonly string[]): string {
+  const servers = configuredServers(cfgs);
+  const lines = dump.split('\n');
+  const kept = lines.filter((line, i) => {
+    if (i === 0 || line.startsWith('#') || line.trim() === '') return true;
+    const f = line.trim().split(/\s+/);
+    const [proxy, name, addr, fqdn, port] = [f[1], f[3], f[4], f[17], f[18]];
+    const host = fqdn && fqdn !== '-' ? fqdn : addr;
+    return servers.some((s) => s.proxy === proxy && (s.template ? name?.startsWith(s.name) && /^\d+$/.test(name.slice(s.name.length)) : s.name === name) && s.host === host && s.port === port);
+  });
+  return kept.join('\n');
+}

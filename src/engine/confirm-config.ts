@@ -10,6 +10,8 @@ import { statsEndpoint } from './project.ts';
 import type { Progress } from '../ui/output.ts';
 import { readConfigId, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import { saveServersState } from '../haproxy/runtime-api.ts';
+import { keepServerStates } from '../core/seamless-reload.ts';
+import { readFile } from 'node:fs/promises';
 
 /** A reload takes well under a second; one that has not shown after this has failed. */
 const RELOAD_MS = 5000;
@@ -23,6 +25,8 @@ export interface ConfirmRequest {
   /** The project's containers before compose ran: tells a kept HAProxy from a new one. */
   before: readonly LabContainer[];
   cfgChanged: boolean;
+  /** The files HAProxy loads (lab's, and the student's in student mode): a reload carries over the state of the servers they still define. */
+  cfgFiles: readonly string[];
   /** performance.now() by which HAProxy must answer, and the readiness timeout it comes from. */
   deadline: number;
   timeoutMs: number;
@@ -51,11 +55,11 @@ export async function confirmConfig(ctx: Context, engine: Engine, r: ConfirmRequ
   // Docker's `since` has whole seconds: a second earlier never misses a line of this reload.
   const since = Math.floor(Date.now() / 1000) - 1;
   if (kept && r.cfgChanged) {
-    if (await reloaded(ctx, engine, haproxy, stats, r.expected)) return { haproxy, stats, action: 'reloaded' };
+    if (await reloaded(ctx, engine, haproxy, stats, r)) return { haproxy, stats, action: 'reloaded' };
   } else {
     const served = await firstAnswer(ctx, engine, r, haproxy, stats);
     if (served === r.expected) return { haproxy, stats, action: 'none' };
-    if (kept && (await reloaded(ctx, engine, haproxy, stats, r.expected))) return { haproxy, stats, action: 'reloaded' };
+    if (kept && (await reloaded(ctx, engine, haproxy, stats, r))) return { haproxy, stats, action: 'reloaded' };
   }
   // HAProxy did not take the new file: say why in its own words, then start it afresh.
   const why = reloadFailureReason(await containerLogs(engine.docker, haproxy.id, 200, since).catch(() => [])).join(' / ');
@@ -84,8 +88,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Ask HAProxy's master to reload and wait until it serves `expected`. A failed reload is seen
  * in its log ("Loading failure!") long before RELOAD_MS.
  */
-async function reloaded(ctx: Context, engine: Engine, haproxy: LabContainer, stats: StatsEndpoint, expected: string): Promise<boolean> {
-  await saveServersState(engine.docker, haproxy.id); // the new workers start with the servers as they are
+async function reloaded(ctx: Context, engine: Engine, haproxy: LabContainer, stats: StatsEndpoint, r: Pick<ConfirmRequest, 'expected' | 'cfgFiles'>): Promise<boolean> {
+  const { expected } = r;
+  // The new workers start with the servers as they are, those the new files still define.
+  const cfgs = await Promise.all(r.cfgFiles.map((f) => readFile(f, 'utf8').catch(() => '')));
+  await saveServersState(engine.docker, haproxy.id, (dump) => keepServerStates(dump, cfgs));
   const since = Math.floor(Date.now() / 1000);
   await signalContainer(engine.docker, haproxy.id, 'SIGUSR2');
   const end = performance.now() + RELOAD_MS;

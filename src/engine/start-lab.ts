@@ -105,7 +105,7 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const { haproxy, stats, ready } = await failing(
     wait,
     (async () => {
-      const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+      const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, cfgFiles: [ws.labCfg, ws.haproxyCfg], options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
       const ready = student
         ? await studentReady(engine, confirmed.stats, options.project)
         : await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, expected: counts, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });

@@ -27,7 +27,12 @@ export async function masterCli(docker: Dockerode, containerId: string, command:
 export async function loopbackCommand(docker: Dockerode, containerId: string, port: number, command: string, timeoutS: number, then = ''): Promise<{ exitCode: number | null; text: string }> {
   // `then`: a fixed shell tail of the caller's (e.g. `> file`), never built from input.
   const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf '%s\\n' '${command}' >&3 && cat <&3${then}`;
-  const exec = await docker.getContainer(containerId).exec({ Cmd: ['timeout', String(timeoutS), 'bash', '-c', script], AttachStdout: true, AttachStderr: true });
+  return execIn(docker, containerId, ['timeout', String(timeoutS), 'bash', '-c', script]);
+}
+
+/** Run a command in a container (docker exec) and wait for it: its exit code and output. */
+export async function execIn(docker: Dockerode, containerId: string, cmd: string[]): Promise<{ exitCode: number | null; text: string }> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -66,12 +71,5 @@ export const reloadHaproxy = async (docker: Dockerode, containerId: string): Pro
  */
 export async function acceptsFromHaproxy(docker: Dockerode, haproxyId: string, ip: string, port: number): Promise<boolean> {
   if (!/^[0-9a-fA-F.:]+$/.test(ip) || !Number.isInteger(port)) throw new Error(`not an address lab probes: ${ip}:${port}`);
-  const exec = await docker.getContainer(haproxyId).exec({ Cmd: ['timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', () => undefined);
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  return (await exec.inspect()).ExitCode === 0;
+  return (await execIn(docker, haproxyId, ['timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`])).exitCode === 0;
 }

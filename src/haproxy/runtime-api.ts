@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { RuntimeError } from '../core/errors.ts';
 import { RUNTIME_API_PORT } from '../core/render-lab-cfg.ts';
-import { loopbackCommand } from './master-cli.ts';
+import { execIn, loopbackCommand } from './master-cli.ts';
 import { SERVER_STATE_FILE } from '../core/seamless-reload.ts';
 
 /**
@@ -49,13 +49,17 @@ export async function setServerState(docker: Dockerode, haproxyId: string, backe
  * slot unresolved (init-addr none) and answers 503 until DNS fills them: 2 of 27,532
  * requests in a measured `lab apply` (issue #29). Written to a temporary name and renamed,
  * so a worker never reads half a file; kept only when it is a state file (first line "1",
- * the format's version; bash's read, as the images have no socat). https://docs.haproxy.org/3.0/management.html#9.3-show%20servers%20state
+ * the format's version). `keep` drops the lines of servers the new files no longer define as
+ * they were (core/seamless-reload.ts keepServerStates). https://docs.haproxy.org/3.0/management.html#9.3-show%20servers%20state
  * Best effort: a reload without it still works, only less smoothly.
  */
-export async function saveServersState(docker: Dockerode, haproxyId: string): Promise<boolean> {
+export async function saveServersState(docker: Dockerode, haproxyId: string, keep: (dump: string) => string = (d) => d): Promise<boolean> {
+  const dump = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, 'show servers state', 5).catch(() => ({ exitCode: 1, text: '' }));
   const tmp = `${SERVER_STATE_FILE}.new`;
-  // A stale file is worse than none: a failed dump removes it.
-  const then = ` > ${tmp}; read -r v < ${tmp}; if [ "$v" = 1 ]; then mv -f ${tmp} ${SERVER_STATE_FILE}; else rm -f ${tmp} ${SERVER_STATE_FILE}; exit 1; fi`;
-  const r = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, 'show servers state', 5, then).catch(() => ({ exitCode: 1, text: '' }));
-  return r.exitCode === 0;
+  const ok = dump.exitCode === 0 && dump.text.split('\n', 1)[0]?.trim() === '1';
+  // A stale file is worse than none: a failed dump removes it. The kept lines go in as an
+  // argument of the script, never into its text.
+  const script = ok ? `printf '%s\\n' "$1" > ${tmp} && mv -f ${tmp} ${SERVER_STATE_FILE}` : `rm -f ${tmp} ${SERVER_STATE_FILE}`;
+  const written = await execIn(docker, haproxyId, ['bash', '-c', script, 'lab', ok ? keep(dump.text.trimEnd()) : '']).catch(() => ({ exitCode: 1 }));
+  return ok && written.exitCode === 0;
 }

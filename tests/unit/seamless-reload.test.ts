@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeredSinceReload, seamlessReloadDefaults, serverStateGlobal, SERVER_STATE_FILE } from '../../src/core/seamless-reload.ts';
+import { answeredSinceReload, keepServerStates, seamlessReloadDefaults, serverStateGlobal, SERVER_STATE_FILE } from '../../src/core/seamless-reload.ts';
 
 const row = (pxname: string, svname: string, req: number, x5: number) => ({ pxname, svname, raw: { req_tot: String(req), hrsp_5xx: String(x5) } });
 
@@ -23,5 +23,32 @@ describe('the lines that make a reload seamless', () => {
     expect(seamlessReloadDefaults(true)).toContain('    load-server-state-from-file global');
     expect(seamlessReloadDefaults(true)).toContain('    option idle-close-on-response');
     expect(seamlessReloadDefaults(false).join('\n')).not.toContain('idle-close-on-response');
+  });
+});
+
+describe('which servers keep their state over a reload', () => {
+  // A dump as HAProxy 3.0 writes it (format 1): two template slots and a fixed server.
+  const header = '# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port';
+  const line = (be: string, name: string, addr: string, fqdn: string, port: number) => `3 ${be} 1 ${name} ${addr} 2 0 1 1 136 15 3 3 6 0 0 0 ${fqdn} ${port} - 0 0 - - 0`;
+  const dump = ['1', header, line('app', 'app1', '172.28.0.4', 'app', 8000), line('app', 'app2', '172.28.0.3', 'app', 8000), line('static', 's1', '10.0.0.9', '-', 80)].join('\n');
+  const kept = (cfg: string) => keepServerStates(dump, [cfg]).split('\n').slice(2).map((l) => l.split(' ')[3]);
+
+  it.each<[string, string, string[]]>([
+    ['the same template: every slot', 'backend app\n    server-template app 1-10 app:8000 check', ['app1', 'app2']],
+    ['a listen section of the same name', 'listen app\n    bind :8080\n    server-template app 1-10 app:8000 resolvers docker', ['app1', 'app2']],
+    ['the port changed (app:80): none, the servers start as configured (HAProxy would keep 8000)', 'backend app\n    server-template app 1-10 app:80', []],
+    ['a fixed server line of the same name and address', 'backend app\n    server app1 app:8000', ['app1']],
+    ['a fixed server line to another host', 'backend app\n    server app1 other:8000', []],
+    ['another prefix', 'backend app\n    server-template web 1-10 app:8000', []],
+    ['another backend name', 'backend pool\n    server-template app 1-10 app:8000', []],
+    ['a server defined by IP', 'backend static\n    server s1 10.0.0.9:80', ['s1']],
+    ['a commented-out line defines nothing', 'backend app\n    # server-template app 1-10 app:8000', []],
+    ['a frontend defines no servers', 'frontend app\n    server-template app 1-10 app:8000', []],
+  ])('%s', (_, cfg, names) => {
+    expect(kept(cfg)).toEqual(names);
+  });
+
+  it('keeps the version and header lines, so HAProxy reads what is left', () => {
+    expect(keepServerStates(dump, ['backend none\n']).split('\n')).toEqual(['1', header]);
   });
 });
