@@ -29,10 +29,11 @@ export async function solve(ctx: Context, opts: SolveOptions, run: LabRunner): P
   const solved: Solved[] = [];
   for (const task of todo) {
     if (ctx.signal.aborted) break;
+    // Marked before it is applied: its pass is the reference's (core/exercises/marks.ts), also
+    // when a later task's solution fails or Ctrl-C stops the loop.
+    await writeProgress(ws, withSolved(await readProgress(ws, lab.id), [task.id], new Date().toISOString()));
     solved.push(await solveTask(ctx, run, loaded, task, { project: opts.project, workspace: opts.workspace, ws }));
   }
-  // Their passes are the reference's: lab grade marks them solved (core/exercises/marks.ts).
-  if (solved.length) await writeProgress(ws, withSolved(await readProgress(ws, lab.id), solved.map((s) => s.task), new Date().toISOString()));
   ctx.out.data({ lab: lab.id, project, solved });
   if (solved.length === 0) {
     ctx.out.result(`Every task of ${lab.id} passed at the last lab grade: nothing to solve. Name a task (lab solve ${short} <task>) or use --all.`);

@@ -95,13 +95,24 @@ export function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
  */
 export function keepServerStates(dump: string, cfgs: readonly string[]): string {
   const servers = configuredServers(cfgs);
-  const lines = dump.split('\n');
-  const kept = lines.filter((line, i) => {
-    if (i === 0 || line.startsWith('#') || line.trim() === '') return true;
+  const kept: string[] = [];
+  dump.split('\n').forEach((line, i) => {
+    if (i === 0 || line.startsWith('#') || line.trim() === '') return void kept.push(line);
     const f = line.trim().split(/\s+/);
-    const [proxy, name, addr, fqdn, port] = [f[1], f[3], f[4], f[17], f[18]];
+    const [proxy, name, addr, opState, fqdn, port] = [f[1], f[3], f[4], f[5], f[17], f[18]];
     const host = fqdn && fqdn !== '-' ? fqdn : addr;
-    return servers.some((s) => s.proxy === proxy && (s.template ? name?.startsWith(s.name) && /^\d+$/.test(name.slice(s.name.length)) : s.name === name) && s.host === host && s.port === port);
+    const defined = servers.some((s) => s.proxy === proxy && (s.template ? name?.startsWith(s.name) && /^\d+$/.test(name.slice(s.name.length)) : s.name === name) && s.host === host && s.port === port);
+    // Only a server that serves carries over, and only as serving: a DOWN one would start DOWN
+    // with its old check result and fail a fixed file until it rises (a wrong FAIL). What
+    // HAProxy would otherwise apply over the new file goes: the check result (the new checks
+    // judge it: INI), an admin state (a drain or maint lab or the student set), the check's and
+    // the agent's address and port (haproxy/haproxy#985 again).
+    if (!defined || opState !== '2' || f.length < 25) return;
+    f[6] = '0'; // srv_admin_state: ready
+    f[10] = '1'; // srv_check_status: HCHK_STATUS_INI
+    f[11] = '0'; // srv_check_result: CHK_RES_UNKNOWN
+    [f[21], f[22], f[23], f[24]] = ['0', '-', '-', '0']; // check port/addr, agent addr/port: the file's
+    kept.push(f.join(' '));
   });
   return kept.join('\n');
 }

@@ -59,7 +59,23 @@ const REFUSED: Record<string, string> = {
   'server-state-base': "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
 };
 
-const LOOPBACK_HOST = /^(?:[a-z0-9]+@)?(?:127(?:\.\d+){3}|localhost|\[?::1\]?|\[?::ffff:127(?:\.\d+){3}\]?|0\.0\.0\.0|\[?::\]?|0x7f[0-9a-f]{6})?$/i;
+const LOOPBACK_WRITTEN = /^(?:[a-z0-9]+@)?(?:127(?:\.\d+){3}|localhost|\[?::1\]?|\[?::ffff:127(?:\.\d+){3}\]?|0\.0\.0\.0|\[?::\]?|0x7f[0-9a-f]{6})?$/i;
+/**
+ * A host that is, or may be, the container's loopback. Beside the usual spellings, the ones
+ * libc's resolver turns into 127.0.0.1 though they are no IP literal: a single number
+ * (2130706433), fewer than four parts (127.1), octal or hex parts (0177.0.0.1, 0x7f.1), and any
+ * IPv4-mapped IPv6 address ([::ffff:7f00:1]). A name that resolves to the loopback cannot be
+ * told from its spelling: lab does not resolve names.
+ */
+const LOOPBACK_HOST = {
+  test(host: string): boolean {
+    const h = host.replace(/^[a-z0-9]+@/i, '').replace(/^\[|\]$/g, '');
+    if (LOOPBACK_WRITTEN.test(host) || /^::ffff:/i.test(h)) return true;
+    if (!/^[0-9a-fx.]+$/i.test(h) || !/^\d|^0x/i.test(h)) return false;
+    const parts = h.split('.');
+    return parts.length < 4 || parts.some((p) => /^0x/i.test(p) || /^0\d/.test(p));
+  },
+};
 const PORTS = /:(\d+)(?:-(\d+))?$/;
 /** Keywords whose arguments hold an address HAProxy connects to. */
 const CONNECTS = new Set(['server', 'server-template', 'log', 'nameserver', 'peer', 'mailer', 'dispatch', 'source']);
@@ -141,6 +157,13 @@ export function studentRefusals(text: string, file: string): Refusal[] {
         // Inside .if/.else lab does not tell which branch HAProxy takes: the value becomes unknown.
         env.set(name, depth > 0 ? UNKNOWN : value);
       }
+    }
+    // A health check's or an agent's own port (`check port 9999`, `tcp-check connect addr
+    // 127.0.0.1 port 9998`, `agent-port 9999`): lab's ports are never a check's to reach.
+    for (let i = 1; i < words.length - 1; i++) {
+      if (words[i] !== 'port' && words[i] !== 'agent-port') continue;
+      const owned = LAB_OWNED_PORTS.find((p) => String(p.port) === words[i + 1]);
+      if (owned) refuse(`${words[i]} ${owned.port}: a health check or agent would connect to ${owned.what}: lab owns it`, "Check the app's own port (8000) instead");
     }
     const listens = kw === 'bind' || kw === 'dgram-bind' || (kw === 'stats' && arg1 === 'socket');
     if (!listens && !CONNECTS.has(kw) && !words.some((w) => portsOf(w, false).length)) return;

@@ -56,10 +56,13 @@ export async function setServerState(docker: Dockerode, haproxyId: string, backe
 export async function saveServersState(docker: Dockerode, haproxyId: string, keep: (dump: string) => string = (d) => d): Promise<boolean> {
   const dump = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, 'show servers state', 5).catch(() => ({ exitCode: 1, text: '' }));
   const tmp = `${SERVER_STATE_FILE}.new`;
-  const ok = dump.exitCode === 0 && dump.text.split('\n', 1)[0]?.trim() === '1';
+  const text = dump.exitCode === 0 && dump.text.split('\n', 1)[0]?.trim() === '1' ? keep(dump.text.trimEnd()) : '';
+  // One argument of a script has at most 128 KiB (Linux's MAX_ARG_STRLEN): past that, no file.
+  const ok = text !== '' && text.length < 100_000;
   // A stale file is worse than none: a failed dump removes it. The kept lines go in as an
   // argument of the script, never into its text.
   const script = ok ? `printf '%s\\n' "$1" > ${tmp} && mv -f ${tmp} ${SERVER_STATE_FILE}` : `rm -f ${tmp} ${SERVER_STATE_FILE}`;
-  const written = await execIn(docker, haproxyId, ['bash', '-c', script, 'lab', ok ? keep(dump.text.trimEnd()) : '']).catch(() => ({ exitCode: 1 }));
+  const written = await execIn(docker, haproxyId, ['bash', '-c', script, 'lab', ok ? text : '']).catch(() => ({ exitCode: 1 }));
+  if (ok && written.exitCode !== 0) await execIn(docker, haproxyId, ['rm', '-f', tmp, SERVER_STATE_FILE]).catch(() => undefined);
   return ok && written.exitCode === 0;
 }

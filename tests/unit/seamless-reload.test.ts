@@ -48,6 +48,20 @@ describe('which servers keep their state over a reload', () => {
     expect(kept(cfg)).toEqual(names);
   });
 
+  it('a server that does not serve (DOWN) starts as configured, not DOWN with its old check result', () => {
+    const down = line('app', 'app1', '172.28.0.4', 'app', 8000).replace(/^(3 app 1 app1 172\.28\.0\.4) 2 /, '$1 0 ');
+    expect(keepServerStates(['1', header, down].join('\n'), ['backend app\n    server-template app 1-10 app:8000']).split('\n')).toEqual(['1', header]);
+  });
+
+  it('a kept server carries its address and UP, not its check result, admin state or check and agent addresses', () => {
+    const drained = line('app', 'app2', '172.28.0.3', 'app', 8000).replace(/^(3 app 1 app2 172\.28\.0\.3 2) 0 /, '$1 8 ').replace(/ 0 - - 0$/, ' 8001 10.9.9.9 10.9.9.9 7777');
+    const [, , kept] = keepServerStates(['1', header, drained].join('\n'), ['backend app\n    server-template app 1-10 app:8000']).split('\n');
+    const f = kept!.split(' ');
+    expect([f[3], f[4], f[5]]).toEqual(['app2', '172.28.0.3', '2']);
+    expect([f[6], f[10], f[11]]).toEqual(['0', '1', '0']);
+    expect(f.slice(21)).toEqual(['0', '-', '-', '0']);
+  });
+
   it('keeps the version and header lines, so HAProxy reads what is left', () => {
     expect(keepServerStates(dump, ['backend none\n']).split('\n')).toEqual(['1', header]);
   });

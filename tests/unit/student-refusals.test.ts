@@ -13,6 +13,16 @@ describe("what lab refuses in a student's file, judged on what HAProxy reads: st
   it.each<[string, string, RegExp[]]>([
     // Every written form of a bind on lab's ports (what lab refused before, kept).
     ['bind :1936', `${F}    bind :1936`, [/^3: binds port 1936, which is lab's stats page/]],
+    // A review's bypasses: a check's or agent's own port, and loopback spellings libc resolves.
+    ['check port 9999', `backend b\n    server a1 app:8000 check addr 127.0.0.1 port 9999`, [/^2: port 9999: a health check or agent would connect to HAProxy's runtime API/]],
+    ['tcp-check connect port 9998', `backend b\n    option tcp-check\n    tcp-check connect addr 127.0.0.1 port 9998`, [/^3: port 9998: a health check or agent would connect to HAProxy's master CLI/]],
+    ['agent-port 9999', `backend b\n    server a1 app:8000 agent-check agent-addr 127.0.0.1 agent-port 9999`, [/^2: agent-port 9999/]],
+    ['127.1', `backend b\n    server a1 127.1:9999`, [/^2: connects to port 9999 on the container's loopback/]],
+    ['a single number', `backend b\n    server a1 2130706433:9999`, [/^2: connects to port 9999 on the container's loopback/]],
+    ['an octal part', `backend b\n    server a1 0177.0.0.1:9998`, [/^2: connects to port 9998 on the container's loopback/]],
+    ['IPv4-mapped', `backend b\n    server a1 [::ffff:7f00:1]:9999`, [/^2: connects to port 9999 on the container's loopback/]],
+    ['another host on 9999 is the student\'s', `backend b\n    server a1 10.1.2.3:9999\n    server a2 app:9999`, []],
+    ['check port of the app', `backend b\n    server a1 app:8000 check port 8001`, []],
     ['bind *:1936', `${F}    bind *:1936`, [/^3: binds port 1936/]],
     ['bind 127.0.0.1:9999', `${F}    bind 127.0.0.1:9999`, [/^3: binds port 9999, which is HAProxy's runtime API/]],
     ['bind ipv4@:9998', `${F}    bind ipv4@:9998`, [/^3: binds port 9998, which is HAProxy's master CLI/]],
