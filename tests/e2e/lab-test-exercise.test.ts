@@ -49,6 +49,14 @@ describe.skipIf(!engine.ok).sequential(`lab test and lab solve on exercise labs$
     // own task: the correct ones passed (one has no X-Served-By line), the wrong ones failed for their stated reason.
     const variants = j.labs[1]!.steps.filter((s) => s.name.includes('(variants/'));
     expect(variants.map((s) => s.name)).toEqual([
+      'every-replica (variants/every-replica.ok-default-server.cfg)',
+      'every-replica (variants/every-replica.ok-listen-static-rr.cfg)',
+      'every-replica (variants/every-replica.wrong-no-resolvers.cfg)',
+      'every-replica (variants/every-replica.wrong-two-server-lines.cfg)',
+      'frontend (variants/frontend.ok-listen.cfg)',
+      'frontend (variants/frontend.ok-use-backend.cfg)',
+      'frontend (variants/frontend.wrong-port-8000.cfg)',
+      'frontend (variants/frontend.wrong-server-port.cfg)',
       'health-checks (variants/health-checks.ok-listen-default-server.cfg)',
       'health-checks (variants/health-checks.ok-no-served-by.cfg)',
       'health-checks (variants/health-checks.wrong-bad-path.cfg)',
