@@ -96,8 +96,11 @@ export function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
 export function keepServerStates(dump: string, cfgs: readonly string[]): string {
   const servers = configuredServers(cfgs);
   const kept: string[] = [];
-  dump.split('\n').forEach((line, i) => {
-    if (i === 0 || line.startsWith('#') || line.trim() === '') return void kept.push(line);
+  for (const [i, line] of dump.split('\n').entries()) {
+    if (i === 0 || line.startsWith('#') || line.trim() === '') {
+      kept.push(line);
+      continue;
+    }
     const f = line.trim().split(/\s+/);
     const [proxy, name, addr, opState, fqdn, port] = [f[1], f[3], f[4], f[5], f[17], f[18]];
     const host = fqdn && fqdn !== '-' ? fqdn : addr;
@@ -107,12 +110,12 @@ export function keepServerStates(dump: string, cfgs: readonly string[]): string 
     // HAProxy would otherwise apply over the new file goes: the check result (the new checks
     // judge it: INI), an admin state (a drain or maint lab or the student set), the check's and
     // the agent's address and port (haproxy/haproxy#985 again).
-    if (!defined || opState !== '2' || f.length < 25) return;
+    if (!defined || opState !== '2' || f.length < 25) continue;
     f[6] = '0'; // srv_admin_state: ready
     f[10] = '1'; // srv_check_status: HCHK_STATUS_INI
     f[11] = '0'; // srv_check_result: CHK_RES_UNKNOWN
     [f[21], f[22], f[23], f[24]] = ['0', '-', '-', '0']; // check port/addr, agent addr/port: the file's
     kept.push(f.join(' '));
-  });
+  }
   return kept.join('\n');
 }
