@@ -7,7 +7,7 @@
  * Ctrl-C during a rolling update leaves every replica serving.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { AUTO_PORTS, describeRun, expectExit, parseJson, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject, waitForOutput } from './helpers.ts';
+import { AUTO_PORTS, describeRun, expectExit, parseJson, poll, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject, waitForOutput } from './helpers.ts';
 
 const engine = requireDocker();
 
@@ -56,9 +56,15 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
 
   describe('on one running lab 08 (its reference solution applied)', () => {
     const project = uniqueProject();
+    type Status = { containers: { name: string; service: string; state: string; version: string | null }[]; servers: { status: string; container: string | null }[] };
+    const readStatus = async () => parseJson<Status>(expectExit(await runLab(['status', '08', '--project', project, '--json'], { timeout: 30_000 }), 0));
+    const allUp = (st: Status) => st.servers.filter((x) => x.container !== null).length === 3 && st.servers.filter((x) => x.container !== null).every((x) => x.status === 'UP');
     beforeAll(async () => {
       expectExit(await runLab(['up', '08', '--project', project, ...AUTO_PORTS], { timeout: 120_000 }), 0);
       expectExit(await runLab(['solve', '08', 'zero-downtime', '--project', project], { timeout: 60_000 }), 0);
+      // The replicas pass the solution's checks before the tests start (as in rollout-interrupt.test.ts):
+      // solve's reload keeps the servers' state, and a replica still starting rises a moment later.
+      await poll(readStatus, allUp, 30_000, 500);
     }, 200_000);
     afterAll(async () => {
       await runLab(['down', '08', '--project', project], { timeout: 60_000 }).catch(() => undefined);
@@ -77,9 +83,9 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
       const r = await settle(child, args);
       expect(r.timedOut, describeRun(r)).toBe(false);
       expectExit(r, 130);
-      const status = parseJson<{ containers: { name: string; service: string; state: string; version: string | null }[]; servers: { status: string; container: string | null }[] }>(
-        expectExit(await runLab(['status', '08', '--project', project, '--json'], { timeout: 30_000 }), 0),
-      );
+      // The solution's `observe layer4 ... on-error mark-down` may take a just-checked replica out
+      // for a moment (one refused connection); its fast checks bring it back: UP within 10 s.
+      const status = await poll(readStatus, allUp, 10_000, 500);
       const apps = status.containers.filter((c) => c.service === 'app');
       expect(apps.map((c) => c.state)).toEqual(['running', 'running', 'running']);
       expect(apps.map((c) => c.version).sort()).toEqual(['v1', 'v2', 'v2']);
