@@ -7,7 +7,8 @@
  * - the new worker started with every server-template slot unresolved (init-addr none), so
  *   it answered 503 until DNS filled them. lab saves the servers' state through the runtime
  *   API just before each reload (haproxy/runtime-api.ts saveServersState) and the new worker
- *   loads it: servers keep their address and UP/DOWN state across the reload.
+ *   loads it: the servers that serve, and that the new files still define as they were, keep
+ *   their address and stay UP across the reload (keepServerStates).
  *   https://docs.haproxy.org/3.0/configuration.html#4.2-load-server-state-from-file
  * - the old worker closed idle keep-alive connections at once, and a request the client had
  *   just sent on one was reset (ECONNRESET). With idle-close-on-response it waits for that
