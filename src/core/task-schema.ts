@@ -129,6 +129,7 @@ const ThroughputCheck = z.strictObject({
     p95Ratio: z.number().min(0.1).max(100).optional().describe("The candidate's p95 latency is at most this many times the baseline's."),
     margin: z.number().min(0).max(0.9).default(0.1).describe('Noise allowance: each ratio may miss by this fraction (0.1: 1.3 passes from 1.17).'),
     maxFailed: z.number().min(0).max(1).default(0.01).describe('The fraction of requests that may fail in each state.'),
+    attempts: z.number().int().min(1).max(5).default(1).describe('Measure again, up to this many times in all, while a ratio misses narrowly (a CPU comparison on a busy machine); the first passing attempt counts.'),
   }).prefault({}),
 });
 

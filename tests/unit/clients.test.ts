@@ -139,4 +139,17 @@ describe('throughput verdict', () => {
     expect(v.pass).toBe(pass);
     expect(v.reason).toMatch(reason);
   });
+
+  // A near miss may be measured again (expect.attempts); a clear miss or failed requests never.
+  it.each([
+    { name: 'rps just under', cand: st('b', 200, 60), nearMiss: true },
+    { name: 'rps just over half the need', cand: st('b', 120, 60), nearMiss: true },
+    { name: 'rps under half the need (one replica of four)', cand: st('b', 100, 60), nearMiss: false },
+    { name: 'p95 within twice its limit', cand: st('b', 400, 130), p95Ratio: 1, nearMiss: true },
+    { name: 'p95 far over', cand: st('b', 400, 140), p95Ratio: 1, nearMiss: false },
+    { name: 'requests failed', cand: st('b', 400, 30, 1000, 50), nearMiss: false },
+    { name: 'a pass', cand: st('b', 400, 30), nearMiss: false },
+  ])('near miss: $name', ({ cand, p95Ratio, nearMiss }) => {
+    expect(judgeThroughput(st('a', 200, 60), cand, { ...e, p95Ratio }).nearMiss).toBe(nearMiss);
+  });
 });
