@@ -9,7 +9,7 @@ import { renderJUnit, type JUnitSuite, type JUnitTestCase } from '../core/junit.
 import { renderTable } from '../core/report.ts';
 import { resolveEndpoint, type Endpoint } from '../docker/endpoint.ts';
 import { removeProject } from '../docker/engine.ts';
-import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere } from '../core/errors.ts';
+import { EXIT, type ExitCode, ExitError, formatProblem, LabError, mostSevere, UsageError } from '../core/errors.ts';
 import { removeLabFiles, workspaceCleanups } from '../instructor/reset-engine.ts';
 import { lockFile, withProjectLock } from '../engine/lock.ts';
 import { testExercise } from '../exercises/exercise-test.ts';
@@ -24,6 +24,17 @@ import type { OptionsOf } from '../cli/options.ts';
 import type { testCommand } from './test.command.ts';
 
 export type TestOptions = OptionsOf<typeof testCommand> & { labs: string[] };
+
+/** --task: ids of tasks of the one lab named, checked before anything starts. */
+function onlyTasks(files: { id: string; file: string }[], ids: string[]): Set<string> {
+  if (files.length !== 1) throw new UsageError(`--task needs exactly one lab (got ${files.length})`, { hint: 'Run lab test <lab> --task <task id>, e.g. lab test 06 --task sticky-cookie' });
+  const { lab } = readLab(files[0]!.file);
+  const known = lab?.lab.tasks.map((t) => t.id) ?? [];
+  for (const id of ids) {
+    if (!known.includes(id)) throw new UsageError(`--task: lab ${shortId(files[0]!.id)} has no task "${id}"; its tasks are: ${known.join(', ') || 'none'}`, { hint: `Run lab tasks ${shortId(files[0]!.id)} to see them` });
+  }
+  return new Set(ids);
+}
 
 interface Step {
   name: string;
@@ -51,6 +62,7 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
   const files = opts.labs.length ? opts.labs.map((ref) => findLab(ref)) : listLabFiles();
   const timeoutMs = parseTimeout(opts.timeout, 120);
   const requests = parseCount(opts.requests, '--requests', 100_000);
+  const only = opts.task ? onlyTasks(files, opts.task) : undefined;
   let engine: Engine | undefined;
   let endpoint: Endpoint | undefined;
   const runs: LabRun[] = [];
@@ -117,7 +129,7 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
           // The solutions' commands run under this command's lock, not refused by it.
           const nested = { ...ctx, heldLocks: new Set([...(ctx.heldLocks ?? []), lockFile(ctx, resolved, project)]) };
           const upExtras = ['--app-port', 'auto', '--stats-port', 'auto', ...(opts.image ?? []).flatMap((i) => ['--image', i])];
-          for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras })) {
+          for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras, only })) {
             run.steps.push({ name: c.file ? `${c.task} (${c.file})` : `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
             if (c.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
           }

@@ -21,6 +21,20 @@ export interface ExerciseTestRequest {
   ws: Workspace;
   /** Added to a solution's `lab up` (Docker-assigned ports, --image), so it keeps lab test's stack. */
   upExtras: readonly string[];
+  /** lab test --task: grade only these tasks (and their variants); the solutions they need are applied, not graded. */
+  only?: ReadonlySet<string> | undefined;
+}
+
+/** The tasks --task picked and every task they need, transitively. */
+function withNeeds(tasks: readonly { id: string; needs: readonly string[] }[], only: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const add = (id: string) => {
+    if (out.has(id)) return;
+    out.add(id);
+    for (const n of tasks.find((t) => t.id === id)?.needs ?? []) add(n);
+  };
+  for (const id of only) add(id);
+  return out;
 }
 
 /**
@@ -31,6 +45,8 @@ export interface ExerciseTestRequest {
 export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTestRequest): Promise<(HalfCase & { ms: number })[]> {
   const short = shortId(r.loaded.lab.id);
   const tasks = gradingOrder(r.loaded.lab.tasks);
+  const graded = (id: string) => !r.only || r.only.has(id);
+  const needed = r.only ? withNeeds(tasks, r.only) : undefined;
   const target = () => checkTarget(ctx, r.engine, r.project, short);
   const cases: (HalfCase & { ms: number })[] = [];
 
@@ -38,7 +54,7 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
   const onStarter = await target();
   const ports = new Map(labServices(r.loaded.lab).map((s) => [s.name, s.port]));
   await starterReady(onStarter, (service) => ports.get(service), ctx.signal);
-  for (const task of tasks) {
+  for (const task of tasks.filter((t) => graded(t.id))) {
     if (ctx.signal.aborted) break;
     const t0 = performance.now();
     if (task.mustFailOnStarter === false) {
@@ -54,7 +70,7 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
   ctx.out.info(ctx.out.c.bold('Solutions: every task must pass after its solution'));
   const solved = new Map<string, SolvedTask & { ms: number }>();
   const passed = (id: string) => solved.get(id)?.after?.status === 'pass';
-  for (const task of tasks) {
+  for (const task of tasks.filter((t) => !needed || needed.has(t.id))) {
     if (ctx.signal.aborted) break;
     const t0 = performance.now();
     if (!task.solution) {
@@ -68,6 +84,11 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
       solved.set(task.id, { solution: 'failed', error: [(e as Error).message, ...(Array.isArray(details) ? details : [])].join('\n'), ms: performance.now() - t0 });
       continue;
     }
+    if (!graded(task.id)) {
+      // --task: a task the picked ones need, solved so that they can pass, not graded itself.
+      solved.set(task.id, { solution: 'ran', after: { status: 'pass', reason: 'solution applied, not graded (--task)' }, ms: performance.now() - t0 });
+      continue;
+    }
     const after = await target();
     await settleChecks(after.stats, ctx.signal);
     const unmet = unmetNeeds(task, passed);
@@ -75,14 +96,14 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
     const status = gradeStatus(unmet, checks.map((c) => c.verdict));
     solved.set(task.id, { solution: 'ran', after: { status, reason: statusReason(status, unmet, checks.filter((c) => c.verdict === 'FAIL')) }, ms: performance.now() - t0 });
   }
-  if (!ctx.signal.aborted && [...solved.values()].some((s) => s.after)) {
+  if (!ctx.signal.aborted && !r.only && [...solved.values()].some((s) => s.after)) {
     // A later solution may undo an earlier task (a lab up without its flags): grade them all again.
     for (const g of await gradeTasks(ctx, await target(), r.loaded.lab.tasks)) {
       const s = solved.get(g.id);
       if (s) s.final = { status: g.status, reason: g.reason };
     }
   }
-  for (const task of tasks) {
+  for (const task of tasks.filter((t) => graded(t.id))) {
     const s = solved.get(task.id) ?? { solution: 'failed' as const, error: 'not solved (interrupted)', ms: 0 };
     cases.push({ ...solutionCase(task.id, s), ms: s.ms });
   }

@@ -17,7 +17,7 @@ import { solveTask } from './solve-task.ts';
  * Runs after the solutions, so commands of earlier solutions (lab scale) hold.
  */
 export async function testVariants(ctx: Context, run: LabRunner, r: ExerciseTestRequest): Promise<(HalfCase & { ms: number })[]> {
-  const variants = readVariants(r.loaded.file);
+  const variants = readVariants(r.loaded.file).filter((v) => !r.only || !v.variant || r.only.has(v.variant.task));
   if (!variants.length) return [];
   ctx.out.info(ctx.out.c.bold(`Variants: ${variants.length} more answer(s), each must get its stated grade`));
   const cases: (HalfCase & { ms: number })[] = [];
