@@ -130,6 +130,8 @@ export interface ServerDelta {
   status: string;
   /** Counters went backwards (HAProxy reloaded): the later values are used as the whole delta. */
   reset: boolean;
+  /** The address HAProxy sends to (`addr`, with `stats show-legends`), e.g. 172.18.0.4:8000. */
+  addr?: string | undefined;
 }
 
 type Counters = Pick<ServerDelta, 'served' | 'wretr' | 'wredis' | 'econ' | 'eresp'>;
@@ -159,6 +161,7 @@ export function deltas(before: readonly StatsRow[], after: readonly StatsRow[], 
       name: s.svname,
       served: diff('served'), wretr: diff('wretr'), wredis: diff('wredis'), econ: diff('econ'), eresp: diff('eresp'),
       state: s.state, status: s.status, reset,
+      ...(s.addr ? { addr: s.addr } : {}),
     };
   });
 }

@@ -49,20 +49,38 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
     return fail(`HAProxy sees ${what}, but the lab runs ${input.replicas} replicas. ${SINGLE_SERVER_HINT}`);
   }
 
+  // Several servers, one address: the name was resolved once, at start-up (a server-template
+  // without `resolvers`, or several server lines naming the service), so one replica takes all.
+  const byAddr = new Map<string, string[]>();
+  for (const d of input.deltas) if (d.state !== 'EMPTY' && d.addr) byAddr.set(d.addr, [...(byAddr.get(d.addr) ?? []), d.name]);
+  const [addr, shared] = [...byAddr].find(([, names]) => names.length > 1) ?? [];
+  if (shared && byAddr.size < input.replicas) {
+    return fail(
+      `HAProxy's servers ${list(shared.sort(compareNames))} all send to one address, ${addr}: only ${plural(byAddr.size, 'replica')} of the lab's ${input.replicas} can get traffic. ` +
+        'A name is resolved once, at start-up, unless its servers use a `resolvers` section: use `server-template` with `resolvers docker` so every replica gets its own slot.',
+    );
+  }
+
   if (up.length < input.replicas) {
     const status = new Map(input.deltas.map((d) => [d.name, d.status]));
     const notUp = known.filter((r) => r.state !== 'UP');
     const missing = input.replicas - known.length;
     const details = [
       ...notUp.map((r) => `${r.name} is ${status.get(r.name) ?? r.state}`),
-      ...(missing > 0 ? [`${plural(missing, 'replica')} not found in DNS`] : []),
+      ...(missing > 0 ? [`${plural(missing, 'replica')} without a server in HAProxy`] : []),
     ];
     const hints = [
       ...(notUp.some((r) => r.state === 'DOWN') ? ["A DOWN server fails its health check: see check_status on the stats page and the replica's logs."] : []),
       ...(notUp.some((r) => r.state !== 'DOWN') ? ['MAINT, DRAIN and NOLB are set by hand (stats page or runtime API): set the server back to READY.'] : []),
-      ...(missing > 0 ? ['New replicas appear within a few seconds of starting; check `lab status`.'] : []),
+      ...(missing > 0 ? ['Every replica needs a server: `server-template` with `resolvers docker` gives each one a slot within a few seconds of its start (see `lab status`).'] : []),
     ];
     return fail(`Only ${up.length} of ${input.replicas} replicas are UP in HAProxy: ${list(details)}. ${hints.join(' ')}`);
+  }
+  if (up.length > input.replicas && shared) {
+    return fail(
+      `HAProxy has ${up.length} servers UP for the lab's ${input.replicas} replicas, and several send to one address (${list(shared.sort(compareNames))} → ${addr}): ` +
+        'each server resolved the name once, at start-up, and a replica got as many servers as its address came up. Use `server-template` with `resolvers docker`: one slot per replica, kept up to date.',
+    );
   }
   if (up.length > input.replicas) {
     return fail(
