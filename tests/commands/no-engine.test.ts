@@ -110,3 +110,20 @@ describe('apply without an engine', () => {
     expect((e as Error).message).toBe('Lab 03-load-balancing has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself');
   });
 });
+
+describe('test --task without an engine', () => {
+  it.each([
+    { labs: ['05'], task: ['nope'], message: '--task: lab 05 has no task "nope"; its tasks are: leastconn-backend, slow-replica, random-two, source-affinity' },
+    { labs: ['05', '06'], task: ['slow-replica'], message: '--task needs exactly one lab (got 2)' },
+    { labs: [], task: ['slow-replica'], message: /^--task needs exactly one lab \(got \d+\)$/ },
+  ])('lab test $labs --task $task: exit 2 before anything starts', async ({ labs, task, message }) => {
+    const { test } = await import('../../src/commands/test.ts');
+    const { UsageError } = await import('../../src/core/errors.ts');
+    const { ctx, stderr } = fakeContext();
+    const e = await test(ctx, { labs, task, image: [] }).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(UsageError);
+    if (typeof message === 'string') expect((e as Error).message).toBe(message);
+    else expect((e as Error).message).toMatch(message);
+    expect(stderr.text).toBe('');
+  });
+});
