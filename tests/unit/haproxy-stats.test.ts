@@ -162,7 +162,7 @@ describe('deltas', () => {
   it('diffs the retry, redispatch and error counters too', () => {
     const later = parseStatsCsv(setCell(setCell(http30, 'app/app1', 'wretr', '2'), 'app/app1', 'econ', '1'));
     expect(deltas(before, later, 'http')[0]).toEqual({
-      name: 'app1', served: 4, wretr: 2, wredis: 0, econ: 1, eresp: 0, state: 'UP', status: 'UP', reset: false,
+      name: 'app1', served: 4, wretr: 2, wredis: 0, econ: 1, eresp: 0, state: 'UP', status: 'UP', reset: false, addr: '127.0.0.1:24101',
     });
   });
 });
