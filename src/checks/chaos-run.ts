@@ -20,7 +20,7 @@ import type { CheckTarget } from './target.ts';
  */
 
 /** A request not answered within this long counts as failed (a hung replica's, say). */
-export const CHAOS_REQUEST_TIMEOUT_MS = 2000;
+const CHAOS_REQUEST_TIMEOUT_MS = 2000;
 const WATCH_EVERY_MS = 250;
 /** The load may run this much past the duration while late faults finish; then it stops anyway. */
 const MAX_OVERRUN_S = 120;

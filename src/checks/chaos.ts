@@ -17,7 +17,7 @@ type ChaosCheck = Extract<TaskCheck, { kind: 'chaos' }>;
 export const freshSeed = (): number => randomInt(1, 2 ** 31);
 
 /** The SLO of the lab a project runs (slo: in its lab file), else DEFAULT_SLO. */
-export async function labSlo(ctx: Pick<Context, 'env'>, t: Pick<CheckTarget, 'project' | 'haproxy'>): Promise<Slo> {
+async function labSlo(ctx: Pick<Context, 'env'>, t: Pick<CheckTarget, 'project' | 'haproxy'>): Promise<Slo> {
   const { state } = await projectWorkspace(ctx, t.project, t.haproxy);
   return (state && readLab(state.labFile).lab?.lab.slo) || DEFAULT_SLO;
 }

@@ -5,8 +5,8 @@ import { failoverCheck, type FailoverOptions } from './failover.ts';
 import type { CheckTarget } from './target.ts';
 import { type CheckResult, resultOf } from './types.ts';
 
-export const DEFAULT_REQUESTS = 300;
-export const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_REQUESTS = 300;
+const DEFAULT_CONCURRENCY = 4;
 
 export interface CheckSelection {
   requests?: number;

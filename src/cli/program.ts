@@ -121,7 +121,7 @@ function reportCommandLineErrors(cmd: CommandUnknownOpts): void {
   });
 }
 
-export const EXIT_CODES = `
+const EXIT_CODES = `
 Exit codes:
   0    success
   1    a check failed (the lab ran but did not behave as expected)

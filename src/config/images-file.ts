@@ -8,7 +8,7 @@ import { EnvironmentError, formatProblem, UsageError } from '../core/errors.ts';
 export const imagesFilePath = (env: NodeJS.ProcessEnv): string => join(labHome(env), 'images.conf');
 
 /** The images file's pairs; none when there is no file. A malformed file is a usage error at its lines. */
-export function readImagesFile(env: NodeJS.ProcessEnv): ImagePair[] {
+function readImagesFile(env: NodeJS.ProcessEnv): ImagePair[] {
   const file = imagesFilePath(env);
   let text: string;
   try {

@@ -5,13 +5,13 @@ import { PACKAGE_ROOT } from './labs.ts';
 import { LAB_CFG_FILE } from '../core/render-lab-cfg.ts';
 
 /** templates/ holds what lab renders from, as readable files (issue 11, "Templates"). */
-export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 /** The template of the lab-owned 00-lab.cfg of a student lab (core/render-lab-cfg.ts renders it). */
 export const readLabCfgTemplate = (): string => readFileSync(join(TEMPLATES_DIR, LAB_CFG_FILE), 'utf8');
 
 /** The skeleton of an exercise lab that `lab new` copies (core/scaffold.ts fills its placeholders). */
-export const LAB_SKELETON_DIR = join(TEMPLATES_DIR, 'lab');
+const LAB_SKELETON_DIR = join(TEMPLATES_DIR, 'lab');
 
 /** Every file of the skeleton, relative to its folder, in a stable order. */
 export function readLabSkeleton(dir = LAB_SKELETON_DIR): SkeletonFile[] {

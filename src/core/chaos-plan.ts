@@ -20,7 +20,7 @@ export const WARM_UP_MS = 1000;
 /** No fault in the last second: the last recovery is part of the run. */
 export const TAIL_MS = 1000;
 /** Each fault gets a slot at least this long (the fault, then time to recover). */
-export const SLOT_MS = 2000;
+const SLOT_MS = 2000;
 
 export interface ChaosEvent {
   /** When the fault starts, in ms from the start of the load. */
@@ -59,7 +59,7 @@ export function parseChaosSettings(o: { duration?: string | undefined; seed?: st
 }
 
 /** `kill,pause`: each one of CHAOS_FAULTS, in the order given, without repeats. */
-export function parseChaosFaults(raw: string | undefined): ChaosFault[] {
+function parseChaosFaults(raw: string | undefined): ChaosFault[] {
   if (raw === undefined) return [...CHAOS_FAULTS];
   const names = raw.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(CHAOS_FAULTS as readonly string[]).includes(n));
@@ -137,7 +137,7 @@ function faultOf(kind: ChaosFault, pick: <T>(list: readonly T[]) => T): ChaosEve
   return { kind };
 }
 
-export function specOf(f: ChaosEvent['fault']): string {
+function specOf(f: ChaosEvent['fault']): string {
   if (f.kind === 'latency') return `latency=${f.ms}`;
   if (f.kind === 'errors') return `errors=${f.rate}`;
   return f.kind;

@@ -20,7 +20,7 @@ export const configIdRule = (): string =>
  * password, and a hash covering the password would let anyone who reaches the port guess it
  * offline. (A change of password alone still makes lab reload HAProxy; see confirm-config.ts.)
  */
-export function configHash(textWithPlaceholder: string, alsoLoaded = ''): string {
+function configHash(textWithPlaceholder: string, alsoLoaded = ''): string {
   // alsoLoaded: in student mode, the student's haproxy.cfg that HAProxy loads after this file.
   const withoutSecrets = `${textWithPlaceholder}${alsoLoaded ? `\0${alsoLoaded}` : ''}`.replace(/^(\s*stats auth\s+).*$/gm, '$1<credentials>');
   return createHash('sha256').update(withoutSecrets).digest('hex').slice(0, 16);

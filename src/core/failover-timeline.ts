@@ -7,7 +7,7 @@ import type { Palette } from './palette.ts';
  * Pure: the check (checks/failover.ts) records what happened; this puts it in order and words.
  */
 
-export const TIMELINE_KINDS = ['load', 'fault', 'failed', 'down', 'note', 'serving', 'cleared', 'up', 'done'] as const;
+const TIMELINE_KINDS = ['load', 'fault', 'failed', 'down', 'note', 'serving', 'cleared', 'up', 'done'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEvent {

@@ -6,13 +6,10 @@ import { UsageError } from './errors.ts';
  */
 
 /** Faults the app's control port injects (compose/whoami/lib/faults.mjs FAULTS). */
-export const APP_FAULTS = ['latency', 'errors', 'hang', 'unhealthy'] as const;
-/** Faults the engine injects: docker kill and docker pause. */
-export const ENGINE_FAULTS = ['kill', 'pause'] as const;
+const APP_FAULTS = ['latency', 'errors', 'hang', 'unhealthy'] as const;
 export const FAULT_SPECS = ['latency=MS', 'errors=RATE', 'hang', 'unhealthy', 'kill', 'pause', 'clear'] as const;
 
 export type AppFault = (typeof APP_FAULTS)[number];
-export type EngineFault = (typeof ENGINE_FAULTS)[number];
 
 export type FaultSpec =
   | { kind: 'latency'; ms: number }
@@ -29,14 +26,14 @@ export interface FaultRequest {
   seconds: number | undefined;
 }
 
-export const MAX_LATENCY_MS = 60_000;
-export const MAX_FOR_SECONDS = 86_400;
+const MAX_LATENCY_MS = 60_000;
+const MAX_FOR_SECONDS = 86_400;
 
 const allowed = `one of ${FAULT_SPECS.join(', ')}`;
 const usage = 'lab fault <lab> <service>[/<replica>] <fault> [--for SECONDS], e.g. lab fault 03 app/2 latency=300';
 
 /** `app`, `app/2`: the service and the replica number. */
-export function parseTarget(raw: string): { service: string; replica: number | undefined } {
+function parseTarget(raw: string): { service: string; replica: number | undefined } {
   const m = /^([a-z0-9][a-z0-9_.-]*)(?:\/(\d{1,4}))?$/.exec(raw);
   if (!m || m[2] === '0' || m[2]?.startsWith('0')) {
     throw new UsageError(`<service>[/<replica>] "${raw}" must be a service name, optionally with a replica number from 1, e.g. app or app/2`, { hint: usage });
@@ -76,7 +73,7 @@ export function parseFaultSpec(raw: string): FaultSpec {
 }
 
 /** --for SECONDS: only for faults the app clears itself. */
-export function parseFor(raw: string | undefined, fault: FaultSpec): number | undefined {
+function parseFor(raw: string | undefined, fault: FaultSpec): number | undefined {
   if (raw === undefined) return undefined;
   if (!isAppFault(fault.kind)) {
     throw new UsageError(`--for works with ${APP_FAULTS.join(', ')}, not with ${fault.kind}`, {

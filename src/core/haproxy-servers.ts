@@ -1,4 +1,4 @@
-import type { Mode } from './lab-schema.ts';
+import type { Mode } from './lab-constants.ts';
 import type { StatsRow } from './haproxy-stats.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { StatsRow } from './haproxy-stats.ts';
 
 /** What a server slot means for the lab. EMPTY = a server-template slot with no replica behind it. */
 export type ServerState = 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB' | 'EMPTY';
-export const SERVER_STATES: readonly ServerState[] = ['UP', 'DOWN', 'MAINT', 'DRAIN', 'NOLB', 'EMPTY'];
+const SERVER_STATES: readonly ServerState[] = ['UP', 'DOWN', 'MAINT', 'DRAIN', 'NOLB', 'EMPTY'];
 
 /** A server row with its derived state; `status` keeps HAProxy's own string. */
 export type ServerStat = StatsRow & { state: ServerState };

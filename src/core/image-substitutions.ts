@@ -88,7 +88,7 @@ export function mergeSubstitutions(layers: readonly (readonly ImagePair[])[]): S
 export const substitutionMap = (subs: readonly Substitution[]): Record<string, string> => Object.fromEntries(subs.map((s) => [s.from, s.to]));
 
 /** Where a setting comes from, as doctor shows it: --image, LAB_IMAGES, or file:line. */
-export const describeSource = (s: ImageSource): string => (s.kind === 'option' ? '--image' : s.kind === 'env' ? 'LAB_IMAGES' : `${s.file}:${s.line}`);
+const describeSource = (s: ImageSource): string => (s.kind === 'option' ? '--image' : s.kind === 'env' ? 'LAB_IMAGES' : `${s.file}:${s.line}`);
 
 /** One substitution for doctor: "haproxy:3.0 → x (LAB_IMAGES, over /h/images.conf:2)". */
 export const describeSubstitution = (s: Substitution): string =>

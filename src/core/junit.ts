@@ -3,7 +3,7 @@
  * Hand-written: a handful of elements do not justify an XML builder dependency.
  */
 
-export interface JUnitFailure {
+interface JUnitFailure {
   /** One line, shown as the failure's title. */
   message: string;
   /** Free text: the rendered distribution table, counters, hints. */

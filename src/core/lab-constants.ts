@@ -16,6 +16,5 @@ export const MODES = ['http', 'tcp'] as const;
 export type Mode = (typeof MODES)[number];
 
 export const CHECK_KINDS = ['replicas-up', 'distribution', 'failover'] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export const MAX_REPLICAS = 100;

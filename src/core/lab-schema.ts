@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ALGORITHMS, CHECK_KINDS, MAX_REPLICAS, MODES } from './lab-constants.ts';
 import { localText, QuizSchema, TaskSchema } from './task-schema.ts';
 
-export { ALGORITHMS, type Algorithm, CHECK_KINDS, type CheckKind, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Mode } from './lab-constants.ts';
+export { ALGORITHMS, type Algorithm, CHECK_KINDS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Mode } from './lab-constants.ts';
 
 // Values that end up inside haproxy.cfg or the compose file are restricted to characters that
 // cannot start a new line, a comment (#), an interpolation ($) or a quoted string.
@@ -46,7 +46,7 @@ const appFields = {
 const AppSchema = z.strictObject(appFields);
 
 /** Service names are compose services, DNS names, HAProxy backends and server names at once. */
-export const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ServiceSchema = z.strictObject({
   ...appFields,
   replicas: z.number().int().min(1).max(MAX_REPLICAS).optional().describe('Replicas of this service; defaults.replicas when absent.'),
@@ -96,7 +96,7 @@ const CheckSchema = z.strictObject({
 // clients: load generators inside the lab network (the demo app in client mode), each its own
 // container with its own IP, so checks send from there: source hashing sees distinct sources and
 // a remote engine needs no published port (src/traffic/).
-export const MAX_CLIENTS = 20;
+const MAX_CLIENTS = 20;
 const ClientsSchema = z
   .number()
   .int()
@@ -195,9 +195,8 @@ function serviceProblems(lab: { app?: unknown; services?: Record<string, Service
 
 type ServiceInput = { version?: string; versions?: string[]; environment?: Record<string, string>; path?: string };
 /** Compose services lab runs beside the app services. */
-export const RESERVED_SERVICES = ['haproxy', 'client'];
+const RESERVED_SERVICES = ['haproxy', 'client'];
 
 export type Lab = z.infer<typeof LabSchema>;
 export type LabCheck = Lab['checks'][number];
 export type LabApp = NonNullable<Lab['app']>;
-export type LabServiceInput = NonNullable<Lab['services']>[string];

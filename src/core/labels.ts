@@ -5,6 +5,9 @@
  */
 export type Labels = Record<string, string>;
 
+/** On every object of a Swarm stack lab deploys (core/render-stack.ts): tells them from Compose's. */
+export const TARGET_LABEL = 'lab.target';
+
 /** Container-level labels: on every container and network lab's compose file creates. */
 export const LABEL = {
   managed: 'lab.managed',

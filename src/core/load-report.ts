@@ -14,8 +14,8 @@ export interface LoadSettings {
   path: string;
 }
 
-export const DEFAULT_RATE = 20;
-export const MAX_LOAD_SECONDS = 3600;
+const DEFAULT_RATE = 20;
+const MAX_LOAD_SECONDS = 3600;
 
 const positive = (raw: string, option: string, max: number, whole: boolean, example: string): number => {
   const n = Number(raw);

@@ -2,14 +2,14 @@
  * What a load run saw, in the shape of the demo app's client summary (compose/whoami/README.md,
  * "Client mode"), whether the traffic came from the lab's clients or from this machine. Pure.
  */
-export interface Failures {
+interface Failures {
   connect: number;
   timeout: number;
   '5xx': number;
   other: number;
 }
 
-export interface Latency {
+interface Latency {
   p50: number;
   p95: number;
   p99: number;

@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors.ts';
 
-export const LANGUAGES = ['en', 'ja'] as const;
+const LANGUAGES = ['en', 'ja'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Localized = string | { en: string; ja?: string | undefined };

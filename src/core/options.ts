@@ -60,7 +60,7 @@ const CREDENTIAL = /^[A-Za-z0-9._-]{1,64}$/;
  * A --project value, checked the same way by every command that takes one: it names Docker
  * objects and lab's own files (workspace, lock), so it may hold no path separator or "..".
  */
-export function parseProject(raw: string): string {
+function parseProject(raw: string): string {
   if (!PROJECT.test(raw)) {
     throw new UsageError(`--project "${raw}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`, {
       hint: 'e.g. --project lab-03-b',
@@ -76,7 +76,7 @@ export const projectFor = (raw: string | undefined, labId: () => string): string
 export const defaultProject = (labId: string): string => `lab-${labId}`;
 
 /** A whole number typed on the command line, within [min, max]; anything else is a UsageError naming the option. */
-export function parseWholeNumber(raw: string | number, option: string, min: number, max: number, hint?: string): number {
+function parseWholeNumber(raw: string | number, option: string, min: number, max: number, hint?: string): number {
   const text = String(raw).trim();
   const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
@@ -88,7 +88,7 @@ export function parseWholeNumber(raw: string | number, option: string, min: numb
 export const parseReplicas = (raw: string | number, option = '--replicas'): number =>
   parseWholeNumber(raw, option, 1, MAX_REPLICAS, `Try ${option} 3`);
 
-export function parsePort(raw: string | number, option: string): number | null {
+function parsePort(raw: string | number, option: string): number | null {
   const text = String(raw).trim();
   if (text === 'auto') return null;
   const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
@@ -98,7 +98,7 @@ export function parsePort(raw: string | number, option: string): number | null {
   return n;
 }
 
-export function parseAlgorithm(raw: string, warnings: string[]): Algorithm {
+function parseAlgorithm(raw: string, warnings: string[]): Algorithm {
   const name = raw.trim().toLowerCase();
   if ((LEAST_TIME_ALIASES as readonly string[]).includes(name)) {
     warnings.push(
@@ -125,7 +125,7 @@ function parseMode(raw: string): Mode {
   return name as Mode;
 }
 
-export function parseImages(pairs: string[]): Record<string, string> {
+function parseImages(pairs: string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
     const parsed = parseImagePair(pair);

@@ -7,7 +7,7 @@ import { labServices } from './services.ts';
 export const CLIENT_SERVICE = 'client';
 
 /** The port a client waits for commands on (compose/whoami/README.md, "Client mode"); never published. */
-export const CLIENT_CONTROL_PORT = 8001;
+const CLIENT_CONTROL_PORT = 8001;
 
 /**
  * The client containers: the demo app in client mode, waiting for commands on its control

@@ -8,7 +8,7 @@ import { seamlessReloadDefaults, serverStateGlobal } from './seamless-reload.ts'
 /** Ports HAProxy binds inside its container; the host ports are mapped onto these. */
 export const HAPROXY_APP_PORT = 8080;
 export const HAPROXY_STATS_PORT = 1936;
-export const FRONTEND = 'web';
+const FRONTEND = 'web';
 /** HAProxy's runtime API, inside the container on its loopback only (generated and student mode alike). */
 export const RUNTIME_API_PORT = 9999;
 
@@ -28,7 +28,7 @@ export type Target = 'compose' | 'swarm';
  * kernels) and hides the replicas from HAProxy; `tasks.<service>` answers with each task's
  * address (https://docs.docker.com/engine/swarm/networking/#configure-service-discovery).
  */
-export const replicasDnsName = (target: Target, service: string): string => (target === 'swarm' ? `tasks.${service}` : service);
+const replicasDnsName = (target: Target, service: string): string => (target === 'swarm' ? `tasks.${service}` : service);
 
 /** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
 export const renderHaproxyCfg = (lab: Lab, o: RenderOptions, target: Target = 'compose'): string => stampConfigId(renderCfgText(lab, o, target));

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { UsageError } from './errors.ts';
 import type { Lab } from './lab-schema.ts';
 import { shortId } from './lab-id.ts';
-import { LABEL, labelsFor } from './labels.ts';
+import { LABEL, labelsFor, TARGET_LABEL } from './labels.ts';
 import type { RenderOptions } from './options.ts';
 import { escapeDollars } from './render-compose.ts';
 import { HAPROXY_APP_PORT, HAPROXY_STATS_PORT } from './render-haproxy.ts';
@@ -32,7 +32,6 @@ export interface StackInput {
 }
 
 /** Marks what lab deployed to a swarm, beside lab's usual labels. */
-export const TARGET_LABEL = 'lab.target';
 
 /** Swarm configs are immutable: a new haproxy.cfg needs a new name, so the name carries its hash. */
 export const stackConfigName = (project: string, cfg: string): string => `${project}_haproxy-cfg_${createHash('sha256').update(cfg).digest('hex').slice(0, 12)}`;
@@ -47,7 +46,7 @@ const hostPort = (target: number, published: number | null, option: string) => {
   return { target, published, protocol: 'tcp', mode: 'host' };
 };
 
-export function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel, builds }: StackInput): Record<string, unknown> {
+function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel, builds }: StackInput): Record<string, unknown> {
   const labels = { ...labelsFor(lab.id, o.project, workspace), [TARGET_LABEL]: 'swarm' };
   const common = {
     // Both labels: deploy.labels on the service (what down and status select by), labels on

@@ -6,7 +6,7 @@ import { UsageError } from './errors.ts';
  */
 
 export const STRATEGIES = ['rolling', 'recreate'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+type Strategy = (typeof STRATEGIES)[number];
 
 export interface RolloutPlan {
   service: string;

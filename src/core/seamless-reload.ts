@@ -63,7 +63,7 @@ interface ConfiguredServer {
 }
 
 /** The servers of backend and listen sections, as written (a variable stays unresolved: no match). Pure. */
-export function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
+function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
   const found: ConfiguredServer[] = [];
   for (const cfg of cfgs) {
     let proxy: string | null = null;

@@ -26,7 +26,7 @@ export interface Refusal {
 }
 
 /** The environment of lab's HAProxy container as a student file sees it on a reload. */
-export const LAB_HAPROXY_ENV: Readonly<Record<string, string>> = {
+const LAB_HAPROXY_ENV: Readonly<Record<string, string>> = {
   [STATS_AUTH_ENV]: UNKNOWN,
   HAPROXY_MWORKER: '1',
   HAPROXY_CLI: `ipv4@127.0.0.1:${RUNTIME_API_PORT}`,

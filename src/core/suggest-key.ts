@@ -83,7 +83,7 @@ function nearest(key: string, candidates: Placed[]): Placed[] {
 }
 
 /** Edit distance where swapping two neighbouring letters (replcias) counts as one edit. */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -57,8 +57,8 @@ export interface Second {
   failed: number;
 }
 
-export const MARK_KINDS = ['fault', 'down', 'up', 'cleared', 'state', 'note'] as const;
-export type MarkKind = (typeof MARK_KINDS)[number];
+const MARK_KINDS = ['fault', 'down', 'up', 'cleared', 'state', 'note'] as const;
+type MarkKind = (typeof MARK_KINDS)[number];
 
 /** A moment on the timeline: a fault injected or cleared, a server changing state. */
 export interface Mark {

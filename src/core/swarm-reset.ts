@@ -1,5 +1,4 @@
-import { LABEL, type Labels } from './labels.ts';
-import { TARGET_LABEL } from './render-stack.ts';
+import { LABEL, type Labels, TARGET_LABEL } from './labels.ts';
 import { STACK_NAMESPACE, whyNotLabsService } from './swarm.ts';
 
 /** A service, network or config of some stack on the swarm, as `lab reset --target swarm` sees it. */

@@ -1,6 +1,5 @@
 import { EnvironmentError, UsageError } from './errors.ts';
-import { LABEL, type Labels } from './labels.ts';
-import { TARGET_LABEL } from './render-stack.ts';
+import { LABEL, type Labels, TARGET_LABEL } from './labels.ts';
 
 /**
  * What lab knows of a Docker Swarm, as plain data, and the rules it applies to it. Pure:
@@ -33,7 +32,7 @@ export interface SwarmTask {
 }
 
 /** The smallest swarm that shows redundancy across machines. */
-export const MIN_NODES = 2;
+const MIN_NODES = 2;
 export const DEFAULT_ZONE_LABEL = 'zone';
 
 /** Nodes that can run tasks. */

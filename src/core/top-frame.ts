@@ -9,7 +9,7 @@ import { bar } from './report.ts';
  * drawn as a frame. Both are pure: the command (commands/top.ts) only reads and redraws.
  */
 
-export interface TopServer {
+interface TopServer {
   name: string;
   /** HAProxy's own status string (`UP`, `DOWN 1/2`, `DRAIN`, `MAINT`, ...). */
   status: string;

@@ -16,7 +16,7 @@ export interface TrafficRoute {
 }
 
 /** lab's own stats listener (templates/00-lab.cfg): its counters grow with every stats read, so it is never the route. */
-export const LAB_STATS_PROXY = 'lab_stats';
+const LAB_STATS_PROXY = 'lab_stats';
 
 const isAggregate = (r: StatsRow) => r.svname === 'FRONTEND' || r.svname === 'BACKEND';
 /** A proxy with server rows: a backend or a listen section (lab's stats listener has none). */

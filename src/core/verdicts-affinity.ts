@@ -11,7 +11,7 @@ export interface AffinityInput {
   senders: readonly AffinitySender[];
 }
 
-export interface AffinitySender {
+interface AffinitySender {
   sender: string;
   sent: number;
   failed: number;

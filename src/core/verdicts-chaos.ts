@@ -32,7 +32,7 @@ export interface ChaosVerdict extends Verdict {
   availability: number;
 }
 
-export const availabilityOf = (sent: number, failed: number): number => (sent > 0 ? Math.floor(((sent - failed) / sent) * 10_000) / 100 : 0);
+const availabilityOf = (sent: number, failed: number): number => (sent > 0 ? Math.floor(((sent - failed) / sent) * 10_000) / 100 : 0);
 
 /** One run: the SLO holds when both availability and p95 are within it, and requests were sent. */
 export function judgeChaos(o: ChaosOutcome, slo: Slo): ChaosVerdict {
@@ -56,7 +56,7 @@ export function judgeChaosRuns(runs: readonly ChaosOutcome[], slo: Slo, wanted: 
   return { pass: true, reason: `the SLO (${sloText(slo)}) held for ${runs.length} seed(s): ${verdicts.map((v, i) => `seed ${runs[i]!.seed} ${v.availability}%, p95 ${round(runs[i]!.p95Ms)} ms`).join('; ')}` };
 }
 
-export const sloText = (slo: Slo): string => `availability ≥ ${slo.availability}%, p95 ≤ ${slo.p95Ms} ms`;
+const sloText = (slo: Slo): string => `availability ≥ ${slo.availability}%, p95 ≤ ${slo.p95Ms} ms`;
 
 const round = (ms: number): number => Math.round(ms);
 

@@ -75,7 +75,7 @@ const tally = (values: readonly string[]): string => {
 };
 
 /** "app/1 new 1, app/2 lost 1, app/1 kept 2": each request's replica, session state and count. */
-export const story = (seen: readonly Seen[]): string => seen.map((s) => `${s.replica} ${s.state} ${s.count}`).join(', ');
+const story = (seen: readonly Seen[]): string => seen.map((s) => `${s.replica} ${s.state} ${s.count}`).join(', ');
 
 /** The demo app's own cookie (compose/whoami/lib/session.mjs COOKIE). */
 const APP_COOKIE = 'session';

@@ -1,9 +1,9 @@
 import { compareNames, list, plural, type DistributionInput, type DistributionResult, type DistributionRow } from './verdict-parts.ts';
 import { expectationFor, judgePinned, judgeSpread } from './verdicts-by-algorithm.ts';
 
-export { compareNames, type DistributionInput, type DistributionResult, type DistributionRow } from './verdict-parts.ts';
+export { compareNames, type DistributionInput, type DistributionResult } from './verdict-parts.ts';
 
-export const DEFAULT_TOLERANCE = 0.2;
+const DEFAULT_TOLERANCE = 0.2;
 /** Share one server must reach for "all requests went to one server" (pinning algorithms). */
 const PINNED_SHARE = 0.95;
 /** HAProxy must have counted at least this part of what the client sent. */

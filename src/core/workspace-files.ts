@@ -25,7 +25,7 @@ export interface WorkspaceMarker {
 }
 
 /** What earlier versions of lab wrote, without a marker (recognised by their lab.json). */
-export const LEGACY = { files: ['compose.yaml', 'haproxy/haproxy.cfg', 'lab.json'], folders: ['haproxy'] } as const;
+const LEGACY = { files: ['compose.yaml', 'haproxy/haproxy.cfg', 'lab.json'], folders: ['haproxy'] } as const;
 
 /** A path inside the folder: relative, normalised, no `..`. A tampered marker names nothing outside. */
 export const insideFolder = (p: unknown): p is string =>

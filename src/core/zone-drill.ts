@@ -22,7 +22,7 @@ export interface ZoneLossBudget {
   recoverWithin: number;
 }
 export const DEFAULT_ZONE_BUDGET = { maxFailed: 0, recoverWithin: 10 };
-export const DEFAULT_CRASH_BUDGET = { maxFailedPercent: 0.5, recoverWithin: 10 };
+const DEFAULT_CRASH_BUDGET = { maxFailedPercent: 0.5, recoverWithin: 10 };
 
 /** The budget of a drill: the lab's `zoneLoss` for a drain, its `zoneLoss.crash` for a crash, else the defaults. Pure. */
 export function budgetFor(mode: ZoneDrillMode, zoneLoss?: { maxFailed?: number; recoverWithin?: number; crash?: { maxFailedPercent?: number; recoverWithin?: number } }): ZoneLossBudget {

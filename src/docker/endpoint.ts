@@ -19,7 +19,7 @@ export interface Endpoint {
   env: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_HOST = 'unix:///var/run/docker.sock';
+const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
 /** `--host` wins, then DOCKER_HOST, then the current docker context. */
 export async function resolveEndpoint(env: NodeJS.ProcessEnv, hostFlag?: string): Promise<Endpoint> {

@@ -25,7 +25,7 @@ export interface LabContainer {
 }
 
 /** How long an engine may take to answer its first ping: one that never does (a stuck daemon, a host a firewall drops) is reported, not waited on forever. */
-export const PING_TIMEOUT_MS = 10_000;
+const PING_TIMEOUT_MS = 10_000;
 
 /** Connect to the engine (dockerode is imported only here, and only when needed: ~120 ms). */
 export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise<Dockerode> {
@@ -50,7 +50,7 @@ export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise
   return docker;
 }
 
-export function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentError {
+function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentError {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   const where = `${endpoint.host} (from ${endpoint.source})`;
   const why =

@@ -1,7 +1,6 @@
 import type Dockerode from 'dockerode';
 import { execa } from 'execa';
 import { EnvironmentError, InterruptedError, RuntimeError } from '../core/errors.ts';
-import { LABEL } from '../core/labels.ts';
 import { STACK_NAMESPACE, type SwarmNode, type SwarmTask, whyNotLabsService } from '../core/swarm.ts';
 import type { StackObject } from '../core/swarm-reset.ts';
 import type { Output } from '../ui/output.ts';
@@ -129,9 +128,6 @@ export async function stackTasks(docker: Dockerode, project: string): Promise<{ 
   const tasks = (await docker.listTasks({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as TaskJson[];
   return tasks.map((t) => ({ id: t.ID, nodeId: t.NodeID ?? '', state: t.Status?.State ?? 'unknown' }));
 }
-
-/** The label a lab's services carry, for messages. */
-export const projectOf = (s: LabService): string => s.labels[LABEL.project] ?? '';
 
 /** The stack's networks and configs, each with why it is not lab's (undefined when it is). */
 export async function stackLeftovers(docker: Dockerode, project: string): Promise<{ name: string; id: string; kind: 'network' | 'config'; why?: string }[]> {

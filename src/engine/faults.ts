@@ -46,7 +46,7 @@ export async function applyFault(engine: Engine, c: LabContainer, fault: FaultSp
 }
 
 /** One replica's faults, read now. */
-export async function readFaults(engine: Engine, c: LabContainer): Promise<ReplicaFaults> {
+async function readFaults(engine: Engine, c: LabContainer): Promise<ReplicaFaults> {
   let app: Record<string, AppFaultView> | null = null;
   if (c.state === 'running') {
     app = (await control(engine.docker, c.id, 'GET', '/faults').catch(() => null)) as Record<string, AppFaultView> | null;

@@ -75,7 +75,7 @@ export async function withProjectLocks<T>(ctx: Pick<Context, 'env' | 'lockHome'>
   return withProjectLock(ctx, endpoint, first, command, () => withProjectLocks(ctx, endpoint, rest, command, fn));
 }
 
-export async function acquire(file: string, project: string, me: LockOwner): Promise<void> {
+async function acquire(file: string, project: string, me: LockOwner): Promise<void> {
   // Each round either takes the lock, reports its live owner, or helps remove a stale one.
   const deadline = performance.now() + 5000;
   while (performance.now() < deadline) {
@@ -117,7 +117,7 @@ interface Held {
 }
 
 /** A lock file as it is now: its inode, its text, its owner (undefined when unreadable, e.g. an old empty lock). */
-export async function readLock(file: string): Promise<Held | undefined> {
+async function readLock(file: string): Promise<Held | undefined> {
   try {
     // One handle for both, so the inode and the text belong to the same file.
     const handle = await open(file, 'r');

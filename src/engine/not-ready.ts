@@ -3,10 +3,27 @@ import { addrIp, checkedUp, type ServerStat } from '../core/haproxy-servers.ts';
 import { containerLogs, labContainers } from '../docker/engine.ts';
 import { reloadFailureLines } from '../core/haproxy-log.ts';
 import type { Engine } from './engine.ts';
-import type { WaitOptions } from './readiness.ts';
+import type { StatsEndpoint } from '../haproxy/stats-client.ts';
+import type { Progress } from '../ui/output.ts';
 import { upText } from '../core/services.ts';
 
-/** Why a lab is not ready, in words a student can act on: the container that died, the replica HAProxy does not see as UP, their last log lines. */
+/**
+ * Why a lab is not ready, in words a student can act on: the container that died, the replica
+ * HAProxy does not see as UP, their last log lines.
+ */
+
+/** What a readiness wait (engine/readiness.ts) is given; here so that its failure report needs no import back. */
+export interface WaitOptions {
+  stats: StatsEndpoint;
+  project: string;
+  /** Replicas each service (HAProxy backend of the same name) must have UP: core/services.ts replicaCounts. */
+  expected: readonly { service: string; replicas: number }[];
+  timeoutMs: number;
+  /** The user's --timeout, named when the wait runs out (timeoutMs may be only what is left of it). */
+  limitMs?: number;
+  progress: Progress;
+  signal: AbortSignal;
+}
 
 export async function failIfContainersDied(engine: Engine, project: string): Promise<void> {
   const dead = (await labContainers(engine.docker, project)).filter((c) => c.state === 'exited' || c.state === 'dead' || c.status.includes('Restarting'));

@@ -13,7 +13,7 @@ export async function readProgress(ws: Workspace, lab: string): Promise<Progress
 export const writeProgress = (ws: Workspace, progress: Progress): Promise<string> => writeOwnFile(ws, PROGRESS_FILE, renderProgress(progress));
 
 /** The last `lab chaos` report of the lab (checks/chaos.ts), written as progress is. */
-export const CHAOS_REPORT_FILE = 'chaos-report.json';
+const CHAOS_REPORT_FILE = 'chaos-report.json';
 export const writeChaosReport = (ws: Workspace, report: unknown): Promise<string> => writeOwnFile(ws, CHAOS_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
 export const readChaosReport = (ws: Workspace): Promise<string | undefined> => readFile(join(ws.dir, CHAOS_REPORT_FILE), 'utf8').catch(() => undefined);
 

@@ -1,23 +1,12 @@
 import type { ServerStat } from '../core/haproxy-servers.ts';
 import { backendServers, checkedUp } from '../core/haproxy-servers.ts';
 import { InterruptedError } from '../core/errors.ts';
-import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
-import type { Progress } from '../ui/output.ts';
+import { readStats } from '../haproxy/stats-client.ts';
 import type { Engine } from './engine.ts';
-import { failIfContainersDied, notReady } from './not-ready.ts';
+import { failIfContainersDied, notReady, type WaitOptions } from './not-ready.ts';
 import { upText } from '../core/services.ts';
 
-export interface WaitOptions {
-  stats: StatsEndpoint;
-  project: string;
-  /** Replicas each service (HAProxy backend of the same name) must have UP: core/services.ts replicaCounts. */
-  expected: readonly { service: string; replicas: number }[];
-  timeoutMs: number;
-  /** The user's --timeout, named when the wait runs out (timeoutMs may be only what is left of it). */
-  limitMs?: number;
-  progress: Progress;
-  signal: AbortSignal;
-}
+export type { WaitOptions } from './not-ready.ts';
 
 /**
  * Wait until HAProxy's stats show, in each service's backend, its replicas UP: not merely the

@@ -61,7 +61,7 @@ export async function readStudentFile(file: string, next: string, short: string)
 }
 
 /** `haproxy -c` on lab's 00-lab.cfg and the student's file (both in `r.dir`); HAProxy's messages mapped to `paths`. */
-export async function haproxyAccepts(engine: Engine, r: CheckRequest, paths: { student: string; labCfg: string }, next: string): Promise<void> {
+async function haproxyAccepts(engine: Engine, r: CheckRequest, paths: { student: string; labCfg: string }, next: string): Promise<void> {
   const checked = await checkStudentConfig(engine.docker, r);
   if (checked.ok) return;
   const { messages, places } = mapCheckOutput(checked.output, { [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: paths.student, [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: paths.labCfg });

@@ -6,7 +6,7 @@ import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
 import type { Engine } from './engine.ts';
 
 /** One node's HAProxy as lab sees it: where its stats are, and its servers (or why not). */
-export interface NodeHaproxy {
+interface NodeHaproxy {
   node: SwarmNode;
   stats: StatsEndpoint;
   servers: ServerStat[];
@@ -23,7 +23,7 @@ export interface SwarmView {
 }
 
 /** The stack's own overlay network (render-stack.ts names it `lab`). */
-export const stackNetwork = (project: string): string => `${project}_lab`;
+const stackNetwork = (project: string): string => `${project}_lab`;
 
 /**
  * Read the view. `withStats`: also read the stats of the HAProxy running on each node, except

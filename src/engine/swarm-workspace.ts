@@ -10,8 +10,8 @@ import { isLabState, nextMarker, parseMarker, renderMarker } from '../core/works
 import { atomicWrite, makeFolder, type Workspace, type WorkspaceState } from './workspace.ts';
 
 /** The stack file lab writes beside compose.yaml's place in a workspace. */
-export const STACK_FILE = 'stack.yml';
-export const stackFile = (ws: Workspace): string => join(ws.dir, STACK_FILE);
+const STACK_FILE = 'stack.yml';
+const stackFile = (ws: Workspace): string => join(ws.dir, STACK_FILE);
 
 /** What a swarm workspace records, beside the usual state: where the lab runs. */
 export interface SwarmState extends WorkspaceState {

@@ -39,7 +39,7 @@ export interface Workspace {
   inLabHome: boolean;
 }
 
-export const workspacePaths = (dir: string, inLabHome = false): Workspace => ({
+const workspacePaths = (dir: string, inLabHome = false): Workspace => ({
   dir,
   inLabHome,
   composeFile: join(dir, 'compose.yaml'),

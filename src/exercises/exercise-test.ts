@@ -1,12 +1,10 @@
 import { checkTarget } from '../checks/target.ts';
 import { runTaskChecks } from '../checks/task-checks.ts';
 import type { Context, LabRunner } from '../cli/context.ts';
-import type { LoadedLab } from '../config/labs.ts';
 import { type HalfCase, type SolvedTask, solutionCase, starterCase } from '../core/exercises/test-halves.ts';
 import { gradeStatus, gradingOrder, statusReason, unmetNeeds } from '../core/exercises/task-state.ts';
 import { shortId } from '../core/lab-id.ts';
-import type { Engine } from '../engine/engine.ts';
-import type { Workspace } from '../engine/workspace.ts';
+import type { ExerciseTestRequest } from './test-request.ts';
 import { settleChecks } from './grade-lab.ts';
 import { starterReady } from './starter-ready.ts';
 import { labServices } from '../core/services.ts';
@@ -14,16 +12,7 @@ import { gradeTasks } from './grade-tasks.ts';
 import { solveTask } from './solve-task.ts';
 import { testVariants } from './variant-test.ts';
 
-export interface ExerciseTestRequest {
-  engine: Engine;
-  loaded: LoadedLab;
-  project: string;
-  ws: Workspace;
-  /** Added to a solution's `lab up` (Docker-assigned ports, --image), so it keeps lab test's stack. */
-  upExtras: readonly string[];
-  /** lab test --task: grade only these tasks (and their variants); the solutions they need are applied, not graded. */
-  only?: ReadonlySet<string> | undefined;
-}
+export type { ExerciseTestRequest } from './test-request.ts';
 
 /** The tasks --task picked and every task they need, transitively. */
 function withNeeds(tasks: readonly { id: string; needs: readonly string[] }[], only: ReadonlySet<string>): Set<string> {

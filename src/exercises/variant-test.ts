@@ -6,7 +6,7 @@ import { gradeStatus, statusReason } from '../core/exercises/task-state.ts';
 import { variantVerdict } from '../core/exercises/variants.ts';
 import type { HalfCase } from '../core/exercises/test-halves.ts';
 import { shortId } from '../core/lab-id.ts';
-import type { ExerciseTestRequest } from './exercise-test.ts';
+import type { ExerciseTestRequest } from './test-request.ts';
 import { settleChecks } from './grade-lab.ts';
 import { solveTask } from './solve-task.ts';
 

@@ -12,7 +12,7 @@ import { demux } from '../docker/engine.ts';
  * the connection after answering one command, so `cat` ends; `timeout` bounds a stuck one.
  * https://docs.haproxy.org/3.0/management.html#9.4 (Master CLI)
  */
-export async function masterCli(docker: Dockerode, containerId: string, command: string, timeoutS = 10): Promise<string> {
+async function masterCli(docker: Dockerode, containerId: string, command: string, timeoutS = 10): Promise<string> {
   if (!/^[a-z -]+$/.test(command)) throw new Error(`not a master CLI command lab sends: ${command}`);
   const { exitCode, text } = await loopbackCommand(docker, containerId, MASTER_CLI_PORT, command, timeoutS);
   if (exitCode !== 0) throw new RuntimeError(`HAProxy's master CLI did not answer "${command}" (exit ${exitCode}): ${text.trim().split('\n').slice(-2).join(' / ') || 'no output'}`, { hint: 'Run lab up <lab> again to recreate HAProxy' });

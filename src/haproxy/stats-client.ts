@@ -14,7 +14,7 @@ export interface StatsEndpoint {
   password: string;
 }
 
-export const statsUrl = (s: StatsEndpoint): string => `http://${s.host}:${s.port}/;csv;norefresh`;
+const statsUrl = (s: StatsEndpoint): string => `http://${s.host}:${s.port}/;csv;norefresh`;
 export const statsPageUrl = (s: Pick<StatsEndpoint, 'host' | 'port'>): string => `http://${s.host === '127.0.0.1' ? 'localhost' : s.host}:${s.port}/`;
 
 /** Fetch and parse the stats once. Throws RuntimeError with the reason when it can't. */

@@ -17,7 +17,7 @@ export interface ProbeOptions {
 
 const MAX_BODY = 16 * 1024;
 
-export function probe(o: ProbeOptions): Promise<HttpAnswer> {
+function probe(o: ProbeOptions): Promise<HttpAnswer> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { ...o.headers, ...(o.cookie ? { cookie: o.cookie } : {}) };
     const timeout = o.timeoutMs ?? 5000;

@@ -13,7 +13,7 @@ import { mapBounded } from '../core/pool.ts';
 import type { ResetInput, ResetPlan } from '../core/instructor/reset-plan.ts';
 
 /** Every image reference the lab definitions name, after substitution, with the labs naming it. */
-export const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
+const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
   new Map(neededImages(allLabImages(substitutionMap(imageSubstitutions(env)))).map((n) => [n.ref, n.labs]));
 
 /** What the engine and LAB_HOME hold: everything, unfiltered, so the pure planner decides. */

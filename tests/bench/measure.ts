@@ -42,7 +42,7 @@ export function interrupt(): void {
 }
 
 /** Run a command and time it from spawn to exit (performance.now around the child). */
-export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
   if (interrupted) return Promise.reject(new Error('interrupted'));
   return new Promise((resolve, reject) => {
     const t0 = performance.now();

@@ -27,7 +27,7 @@ export interface TopLoadContext {
 }
 
 /** The p-th percentile (nearest rank) of samples. */
-export function percentile(xs: readonly number[], p: number): number {
+function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }

@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { json, type Metric } from './measure.ts';
+import { json } from './measure.ts';
 import type { TopLoadContext } from './top-load.ts';
 
 /**

@@ -22,8 +22,8 @@ export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const LOCAL_NODE = 'lab-local/node:20';
 export const LOCAL_HAPROXY = 'lab-local/haproxy:3.0';
 /** A real Redis for lab 06's sessions, built from Debian's redis-server by .ci/provision-engine.sh. */
-export const LOCAL_REDIS = 'lab-local/redis:8';
-export const LAB_IMAGES = `node:20-alpine=${LOCAL_NODE},haproxy:3.0=${LOCAL_HAPROXY},redis:7-alpine=${LOCAL_REDIS}`;
+const LOCAL_REDIS = 'lab-local/redis:8';
+const LAB_IMAGES = `node:20-alpine=${LOCAL_NODE},haproxy:3.0=${LOCAL_HAPROXY},redis:7-alpine=${LOCAL_REDIS}`;
 
 /** Ports where fixed ports are not under test: a developer's running lab keeps 8080/1936. */
 export const AUTO_PORTS = ['--app-port', 'auto', '--stats-port', 'auto'] as const;

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
 import { REPO_ROOT, removeByLabel, settle, spawnLab, type LabResult } from './helpers.ts';
 
-export interface Step {
+interface Step {
   name: string;
   verdict: 'PASS' | 'FAIL' | 'SKIP';
   reason: string;
@@ -44,7 +44,7 @@ export async function runLabTest(args: string[], numbers: string[], opts: { env?
   return { r: await settle(child, args), projects };
 }
 
-export interface JUnitCase {
+interface JUnitCase {
   suite: string;
   name: string;
   classname: string;

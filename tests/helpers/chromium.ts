@@ -11,7 +11,7 @@ import type { Readable, Writable } from 'node:stream';
  * JSON ended by a NUL byte), so the browser test needs no npm dependency and no port.
  * https://chromedevtools.github.io/devtools-protocol/
  */
-export const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = (): boolean => spawnSync(CHROMIUM, ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 
 /** The demo app (compose/whoami), run with the Node running the tests. */
-export const SERVER = fileURLToPath(new URL('../../compose/whoami/server.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('../../compose/whoami/server.mjs', import.meta.url));
 
 // The app's own variables, blanked (empty counts as unset) so the caller's cannot leak in.
 const BLANK = { PORT: '0', REPLICA: '', SERVICE: '', VERSION: '', MODE: '', REDIS_URL: '', CONTROL_PORT: '', THREADS: '', SESSION_TTL: '' };

@@ -59,7 +59,7 @@ const STACK = /^\s{4}at .+\(?.*:\d+:\d+\)?$/m;
 // Snapshots.
 
 /** Every entry under a folder: type, size, mode and mtime, by path. Missing folders are empty. */
-export function fileTree(root: string): Map<string, string> {
+function fileTree(root: string): Map<string, string> {
   const tree = new Map<string, string>();
   const walk = (dir: string) => {
     let names: string[];
@@ -86,7 +86,7 @@ export function fileTree(root: string): Map<string, string> {
   return tree;
 }
 
-export function treeDiff(before: Map<string, string>, after: Map<string, string>): string[] {
+function treeDiff(before: Map<string, string>, after: Map<string, string>): string[] {
   const diff: string[] = [];
   for (const [p, v] of before) if (!after.has(p)) diff.push(`deleted ${p}`);
   else if (after.get(p) !== v) diff.push(`changed ${p} (${v} -> ${after.get(p)})`);
@@ -102,7 +102,7 @@ interface DockerObject {
 }
 
 /** One `ps -aq` / `network ls -q` / `volume ls -q` / `images -q` of the engine, with each object's project. */
-export async function dockerSnapshot(): Promise<DockerObject[]> {
+async function dockerSnapshot(): Promise<DockerObject[]> {
   const project = '{{.Label "com.docker.compose.project"}}|{{.Label "lab.project"}}';
   const [c, n, v, i] = await Promise.all([
     docker(['ps', '-a', '--no-trunc', '--format', `{{.ID}} ${project}`]),
@@ -120,7 +120,7 @@ export async function dockerSnapshot(): Promise<DockerObject[]> {
 }
 
 /** Objects started or deleted between two snapshots, among those the suite could have made. */
-export function dockerDiff(before: DockerObject[], after: DockerObject[], projects: Set<string>, images: Set<string>): string[] {
+function dockerDiff(before: DockerObject[], after: DockerObject[], projects: Set<string>, images: Set<string>): string[] {
   const mine = (o: DockerObject) => (o.kind === 'image' ? images.has(o.owner) : o.owner.split('|').some((p) => projects.has(p)));
   const key = (o: DockerObject) => `${o.kind} ${o.id} ${o.owner}`;
   const was = new Set(before.map(key));
@@ -143,19 +143,19 @@ async function removeStarted(diff: string[]): Promise<void> {
 }
 
 /** The values given to -p/--project in a command line. */
-export const projectsOf = (args: string[]): string[] =>
+const projectsOf = (args: string[]): string[] =>
   args.flatMap((a, i) => (a === '-p' || a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : [])).filter(Boolean);
 
 // ---------------------------------------------------------------------------------------------
 // One case.
 
-export interface CaseRun {
+interface CaseRun {
   result: LabResult;
   fileChanges: string[];
 }
 
 /** Prepare a case's folder, run it, compare its files; the folder is removed afterwards. */
-export async function runCase(c: HostileCase): Promise<CaseRun> {
+async function runCase(c: HostileCase): Promise<CaseRun> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-hostile-'));
   let undo: (() => void) | void = undefined;
   try {
@@ -184,7 +184,7 @@ export async function runCase(c: HostileCase): Promise<CaseRun> {
 }
 
 /** The assertions every hostile case shares. */
-export function assertRefusal(c: HostileCase, run: CaseRun): void {
+function assertRefusal(c: HostileCase, run: CaseRun): void {
   const r = run.result;
   const all = `${r.stdout}\n${r.stderr}`;
   const context = `\n${describeRun(r)}`;

@@ -24,7 +24,7 @@ export const CHECK_COST: Record<TaskCheck['kind'], number> = {
 };
 
 /** From this cost on a check is a drill: graded after every task's cheap checks (exercises/grade-tasks.ts). */
-export const DRILL_COST = 3;
+const DRILL_COST = 3;
 
 export const isDrill = (c: Pick<TaskCheck, 'kind'>): boolean => CHECK_COST[c.kind] >= DRILL_COST;
 

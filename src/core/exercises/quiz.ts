@@ -33,7 +33,7 @@ export const shownOptions = (q: QuizQuestion, seed: string, lang: Language) =>
 const letterOf = (q: QuizQuestion, seed: string, id: string): string => LETTERS[shownOrder(q, seed).indexOf(id)]!;
 
 /** The option id behind a shown letter, else a UsageError naming the allowed letters. */
-export function optionOfLetter(question: QuizQuestion, letter: string, seed: string, short: string): string {
+function optionOfLetter(question: QuizQuestion, letter: string, seed: string, short: string): string {
   const order = shownOrder(question, seed);
   const id = order[LETTERS.indexOf(letter)];
   if (letter.length !== 1 || id === undefined) {

@@ -6,7 +6,7 @@ import type { GradeStatus } from './task-state.ts';
  * checks FAIL (so they can fail). Solution: after the solutions, in needs order, the task
  * PASSES (so its solution works). Pure: the verdicts from what was graded.
  */
-export type Half = 'starter' | 'solution' | 'variant';
+type Half = 'starter' | 'solution' | 'variant';
 export interface HalfCase {
   task: string;
   half: Half;

@@ -11,7 +11,7 @@ import type { HostResult } from './fleet-report.ts';
  */
 
 /** One task of one machine, as `lab grade --json` reports it. */
-export interface MachineTask {
+interface MachineTask {
   id: string;
   /** solved: it passes after lab solve applied the reference solution (core/exercises/marks.ts). */
   status: Mark;
@@ -19,7 +19,7 @@ export interface MachineTask {
 }
 
 /** What a machine's grade says of the student besides the tasks (absent from an older lab's output). */
-export interface MachineStudent {
+interface MachineStudent {
   hints: Record<string, number>;
   quiz: { correct: number; total: number } | null;
   /** Tasks whose reference solution file the student's haproxy.cfg is. */

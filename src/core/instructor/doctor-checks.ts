@@ -4,7 +4,7 @@ import { EXIT } from '../errors.ts';
 import { shortId } from '../lab-id.ts';
 import type { LanguageChoice } from '../localized.ts';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface DoctorCheck {
   name: string;
@@ -41,9 +41,9 @@ export interface DoctorFacts {
   language: LanguageChoice;
 }
 
-export const LOW_DISK_BYTES = 2e9;
+const LOW_DISK_BYTES = 2e9;
 /** Compose needs this for `configs: content`, which lab uses on remote engines. */
-export const INLINE_CONFIGS_COMPOSE = [2, 23, 1] as const;
+const INLINE_CONFIGS_COMPOSE = [2, 23, 1] as const;
 
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
 const list = (items: string[], max = 4) => items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');

@@ -7,7 +7,7 @@ import * as z from 'zod';
  * size, file, byte count and the sha256 of the file, so a damaged or tampered bundle is
  * refused before anything is loaded.
  */
-export const BUNDLE_FORMAT = 'lab-bundle/1';
+const BUNDLE_FORMAT = 'lab-bundle/1';
 export const MANIFEST_FILE = 'manifest.json';
 export const imageFile = (n: number): string => `images/${n}.tar`;
 const IMAGE_FILE = /^images\/[1-9][0-9]{0,3}\.tar$/;
@@ -26,7 +26,7 @@ const ImageEntry = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-export const ManifestSchema = z.strictObject({
+const ManifestSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
   labVersion: z.string(),
   created: z.string(),

@@ -13,12 +13,12 @@ export interface ContainerRow {
   State?: string;
   Labels?: Record<string, string> | null;
 }
-export interface NetworkRow {
+interface NetworkRow {
   Id: string;
   Name: string;
   Labels?: Record<string, string> | null;
 }
-export interface VolumeRow {
+interface VolumeRow {
   Name: string;
   Labels?: Record<string, string> | null;
 }
