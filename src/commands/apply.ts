@@ -24,6 +24,7 @@ import { LAB_STATS_PROXY } from '../core/render-lab-cfg.ts';
 import { reloadFailureLines } from '../core/haproxy-log.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
 import { failing } from '../ui/output.ts';
+import { type Catalog, messages } from '../i18n/index.ts';
 import type { applyCommand } from './apply.command.ts';
 
 export type ApplyOptions = OptionsOf<typeof applyCommand> & { lab: string };
@@ -37,9 +38,9 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   const t0 = performance.now();
   const loaded = loadLab(opts.lab);
   const short = shortId(loaded.lab.id);
-  if (!loaded.starter) {
-    throw new UsageError(`Lab ${loaded.lab.id} has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself`, { hint: `Change its settings with lab up ${short} --algorithm … --mode …` });
-  }
+  const lang = pickLanguage(opts.lang, ctx.env);
+  const m = messages(lang).apply;
+  if (!loaded.starter) throw new UsageError(m.notStudent({ id: loaded.lab.id }), { hint: m.notStudentHint({ lab: short }) });
   const timeoutMs = parseTimeout(opts.timeout, 10);
   const project = projectFor(opts.project, () => loaded.lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
@@ -47,11 +48,11 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     const engine = await openEngine(ctx, endpoint);
     const { haproxy } = await runningProject(engine, project, short);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
-    if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} to render it again` });
+    if (!state) throw new UsageError(m.workspaceGone({ project, dir: ws.dir }), { hint: m.workspaceGoneHint({ lab: short }) });
     const checked = performance.now();
-    const step = ctx.out.step(`Checking ${ws.haproxyCfg} with HAProxy`);
-    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id));
-    step.update('Reloading HAProxy through its master CLI');
+    const step = ctx.out.step(m.checking({ file: ws.haproxyCfg }));
+    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id, m));
+    step.update(m.reloading);
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
     // The new workers start with the servers as they are, those the student's file still defines.
     await saveServersState(engine.docker, haproxy.id, (dump) => keepServerStates(dump, [student]));
@@ -64,41 +65,41 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
       // The old workers keep serving the old files: say so, and leave 00-lab.cfg as it was.
       if (previous !== undefined) await restoreLabCfg(ws, previous);
       step.fail();
-      throw new RuntimeError(answer.success ? `HAProxy reloaded but does not serve config ${configId} after ${Math.round(timeoutMs / 1000)} s` : 'HAProxy refused to reload (Success=0); it keeps running your previous configuration', {
-        details: [`HAProxy's startup log:`, ...reloadFailureLines(answer.log, 20).map((l) => `  ${l}`)],
-        hint: `Look at lab logs ${short} haproxy, fix ${ws.haproxyCfg}, then run lab apply ${short} again`,
+      throw new RuntimeError(answer.success ? m.notServing({ configId, seconds: Math.round(timeoutMs / 1000) }) : m.refused, {
+        details: [m.startupLog, ...reloadFailureLines(answer.log, 20).map((l) => `  ${l}`)],
+        hint: m.reloadHint({ lab: short, file: ws.haproxyCfg }),
       });
     }
     const ms = performance.now() - checked;
-    step.succeed(`HAProxy runs your haproxy.cfg (config ${configId}; checked and reloaded in ${Math.round(ms)} ms)`);
+    step.succeed(m.applied({ configId, ms: Math.round(ms) }));
     // Under a load, what the new workers answered so far: a reload that failed requests shows.
     const reload = await readStats(stats).then((rows) => answeredSinceReload(rows, [LAB_STATS_PROXY])).catch(() => undefined);
     if (reload?.requests) {
-      const say = `Since the reload HAProxy answered ${reload.requests} request(s), ${reload.http5xx} with HTTP 5xx`;
-      if (reload.http5xx) ctx.out.warn(`${say}: servers were not ready at the reload (init-addr last keeps their address across it)`);
+      const say = m.answered({ requests: reload.requests, http5xx: reload.http5xx });
+      if (reload.http5xx) ctx.out.warn(m.notReady({ answered: say }));
       else ctx.out.info(say);
     }
-    ctx.out.result(`${project}: HAProxy runs ${ws.haproxyCfg}. Watch it at the stats page, or run lab status ${short}.`);
+    ctx.out.result(m.done({ project, file: ws.haproxyCfg, lab: short }));
     return { studentConfig: ws.haproxyCfg, configId, ms: Math.round(ms), ...(reload ? { reload } : {}) };
   });
   // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
   // itself). Failing tasks are the student's next step, not an error of apply: exit 0.
   const lab = loaded.lab;
-  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, labFile: loaded.file, project, endpoint, lang: pickLanguage(opts.lang, ctx.env), settle: true, allChecks: opts.allChecks }) : undefined;
+  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, labFile: loaded.file, project, endpoint, lang, settle: true, allChecks: opts.allChecks }) : undefined;
   ctx.out.data({
     outcome: 'success',
     lab: lab.id,
     project,
     ...applied,
     reloaded: true,
-    ...(graded ? { score: graded.percent, passed: graded.passed, solved: graded.solved, total: graded.total, tasks: gradedJson(lab, graded.graded, pickLanguage(opts.lang, ctx.env)), gradedMs: Math.round(performance.now() - t0) } : {}),
+    ...(graded ? { score: graded.percent, passed: graded.passed, solved: graded.solved, total: graded.total, tasks: gradedJson(lab, graded.graded, lang), gradedMs: Math.round(performance.now() - t0) } : {}),
   });
 }
 
 /** The student's file, read, refused if lab can tell it is wrong, and checked by HAProxy (`haproxy -c`) in the running HAProxy's network. */
-async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, options: RenderOptions, short: string, haproxyId: string): Promise<string> {
+async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, options: RenderOptions, short: string, haproxyId: string, m: Catalog['apply']): Promise<string> {
   const file = ws.haproxyCfg;
-  const next = `Fix ${file}, then run lab apply ${short} again (HAProxy keeps running your previous configuration)`;
+  const next = m.fixThenApply({ file, lab: short });
   const text = await readStudentFile(file, next, short);
   // HAProxy checks lab's copy of what lab read and judged, in a folder of lab's own: never a
   // path in the workspace, which the student could change (or link elsewhere) meanwhile.

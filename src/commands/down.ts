@@ -8,6 +8,8 @@ import { openEngine } from '../engine/engine.ts';
 import { failing } from '../ui/output.ts';
 import type { OptionsOf } from '../cli/options.ts';
 import type { downCommand } from './down.command.ts';
+import { pickLanguage } from '../core/localized.ts';
+import { messages } from '../i18n/index.ts';
 
 /**
  * Remove everything a lab's project created, found by lab's labels: it needs neither the lab
@@ -15,6 +17,7 @@ import type { downCommand } from './down.command.ts';
  * for reading; `lab reset` removes workspaces.
  */
 export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & { lab: string }): Promise<void> {
+  const m = messages(pickLanguage(opts.lang, ctx.env)).down;
   const project = projectFor(opts.project, () => labIdOf(opts.lab));
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   if (opts.target === 'swarm') {
@@ -22,23 +25,23 @@ export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & {
     const removed = await withProjectLock(ctx, endpoint, project, `down ${opts.lab} --target swarm`, () => stopSwarmLab(ctx, endpoint, project));
     const running = removed.services.length + removed.others.length > 0;
     ctx.out.data({ outcome: 'success', target: 'swarm', project, running, removed: { services: removed.services, others: removed.others }, onDownNodes: removed.onDownNodes, timingsMs: { down: Math.round(removed.ms) } });
-    ctx.out.result(running ? `${project} is down.` : `${project} is not deployed on the swarm; nothing to remove.`);
+    ctx.out.result(running ? m.isDown({ project }) : m.notDeployed({ project }));
     return;
   }
   await withProjectLock(ctx, endpoint, project, `down ${opts.lab}`, async () => {
     const engine = await openEngine(ctx, endpoint);
-    const step = ctx.out.step(`Removing ${project}`);
+    const step = ctx.out.step(m.removing({ project }));
     const removed = await failing(step, removeProject(engine.docker, project));
     const n = removed.containers.length;
     if (n === 0 && removed.networks.length === 0 && removed.volumes.length === 0) {
       step.stop();
       ctx.out.data({ outcome: 'success', project, running: false, removed });
-      ctx.out.result(`${project} is not running; nothing to remove.`);
+      ctx.out.result(m.notRunning({ project }));
       return;
     }
-    step.succeed(`Removed ${n} container(s), ${removed.networks.length} network(s), ${removed.volumes.length} volume(s) of ${project}`);
+    step.succeed(m.removed({ containers: n, networks: removed.networks.length, volumes: removed.volumes.length, project }));
     ctx.out.data({ outcome: 'success', project, running: true, removed });
-    ctx.out.result(`${project} is down.`);
+    ctx.out.result(m.isDown({ project }));
   });
 }
 

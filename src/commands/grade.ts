@@ -7,6 +7,7 @@ import { pickLanguage } from '../core/localized.ts';
 import { projectFor } from '../core/options.ts';
 import { resolveEndpoint } from '../docker/endpoint.ts';
 import { gradedJson, gradeLab } from '../exercises/grade-lab.ts';
+import { messages } from '../i18n/index.ts';
 import type { gradeCommand } from './grade.command.ts';
 
 export type GradeOptions = OptionsOf<typeof gradeCommand> & { lab: string };
@@ -16,7 +17,10 @@ export async function grade(ctx: Context, opts: GradeOptions): Promise<void> {
   const lang = pickLanguage(opts.lang, ctx.env);
   const { lab, file } = loadLab(opts.lab);
   const short = shortId(lab.id);
-  if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab check ${short} for its checks` });
+  if (lab.tasks.length === 0) {
+    const m = messages(lang).grade;
+    throw new UsageError(m.noTasks({ lab: short }), { hint: m.checkHint({ lab: short }) });
+  }
   const project = projectFor(opts.project, () => lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const s = await gradeLab(ctx, { lab, labFile: file, project, endpoint, lang, junit: opts.junit, allChecks: opts.allChecks });

@@ -6,6 +6,7 @@ import { pick, pickLanguage } from '../core/localized.ts';
 import { renderMarkdown } from '../core/markdown.ts';
 import { renderTable } from '../core/report.ts';
 import { studentWorkspace } from '../exercises/student-workspace.ts';
+import { messages } from '../i18n/index.ts';
 import type { tasksCommand } from './tasks.command.ts';
 
 export type TasksOptions = OptionsOf<typeof tasksCommand> & { lab: string };
@@ -13,6 +14,7 @@ export type TasksOptions = OptionsOf<typeof tasksCommand> & { lab: string };
 /** The tasks with their state from the last grade, the next task's instructions, and the quiz. */
 export async function tasks(ctx: Context, opts: TasksOptions): Promise<void> {
   const lang = pickLanguage(opts.lang, ctx.env);
+  const m = messages(lang).tasks;
   const { loaded, progress } = await studentWorkspace(ctx, opts);
   const { lab } = loaded;
   const short = shortId(lab.id);
@@ -34,21 +36,21 @@ export async function tasks(ctx: Context, opts: TasksOptions): Promise<void> {
     instructions: task ? pick(task.instructions, lang) : null,
     quiz: lab.quiz.length ? { questions: lab.quiz.length, result: progress.quiz ?? null } : null,
   });
-  if (lab.tasks.length === 0) out.result(`Lab ${short} has no tasks.`);
+  if (lab.tasks.length === 0) out.result(m.noTasks({ lab: short }));
   else {
-    const mark = { passed: out.c.green('passed'), open: out.c.yellow('open'), locked: out.c.dim('locked') };
-    out.result(renderTable(lab.tasks.map((t, i) => [String(i + 1), t.id, pick(t.title, lang), mark[views[i]!.view], t.needs.join(', ')]), ['#', 'TASK', 'TITLE', 'STATE', 'NEEDS']));
+    const mark = { passed: out.c.green(m.passed), open: out.c.yellow(m.open), locked: out.c.dim(m.locked) };
+    out.result(renderTable(lab.tasks.map((t, i) => [String(i + 1), t.id, pick(t.title, lang), mark[views[i]!.view], t.needs.join(', ')]), [m.colNumber, m.colTask, m.colTitle, m.colState, m.colNeeds]));
   }
   if (task) {
-    out.result(`\n${out.c.bold(`Next: ${pick(task.title, lang)}`)} (${task.id})\n`);
+    out.result(`\n${m.nextLine({ heading: out.c.bold(m.next({ title: pick(task.title, lang) })), task: task.id })}\n`);
     // --json above keeps the Markdown as written; the terminal gets it rendered.
     out.result(renderMarkdown(pick(task.instructions, lang), out.c));
     const last = progress.tasks[task.id];
-    if (last?.status === 'fail') out.result(`\n${out.c.red('Last grade:')} ${last.reason}`);
-    out.result(out.c.dim(`\nWhen done: lab grade ${short}${task.hints.length ? `   Stuck? lab hint ${short}` : ''}`));
-  } else if (lab.tasks.length) out.result(`\n${out.c.green('Every task passed.')}`);
+    if (last?.status === 'fail') out.result(`\n${out.c.red(m.lastGrade)} ${last.reason}`);
+    out.result(out.c.dim(`\n${m.whenDone({ lab: short, hasHints: task.hints.length > 0 })}`));
+  } else if (lab.tasks.length) out.result(`\n${out.c.green(m.allPassed)}`);
   if (lab.quiz.length) {
     const q = progress.quiz;
-    out.result(q ? `\nQuiz: ${q.correct} of ${q.total} correct (lab quiz ${short} to try again)` : `\nQuiz: ${lab.quiz.length} question(s), not answered yet: lab quiz ${short}`);
+    out.result(`\n${q ? m.quizResult({ correct: q.correct, total: q.total, lab: short }) : m.quizOpen({ questions: lab.quiz.length, lab: short })}`);
   }
 }

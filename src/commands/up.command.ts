@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { nodeHostOption, targetOption, timeoutOption, withRenderOptions, workspaceOption, zoneLabelOption } from '../cli/options.ts';
+import { langOption, nodeHostOption, targetOption, timeoutOption, withRenderOptions, workspaceOption, zoneLabelOption } from '../cli/options.ts';
 import { PULL_POLICIES } from '../core/compose-up-args.ts';
 
 /** lab up: its arguments, options and help. cli/program.ts registers it and loads up.ts only when it runs. */
@@ -10,4 +10,5 @@ export const upCommand = () =>
     .addOption(new Option('--pull <policy>', 'when to pull images').choices(PULL_POLICIES).default('missing' as const))
     .addOption(targetOption())
     .addOption(zoneLabelOption())
-    .addOption(nodeHostOption());
+    .addOption(nodeHostOption())
+    .addOption(langOption());

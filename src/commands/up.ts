@@ -17,6 +17,8 @@ import { UsageError } from '../core/errors.ts';
 import { nodeHostsFor, parseNodeHosts } from '../core/swarm-images.ts';
 import type { SwarmStartRequest } from '../engine/swarm-up.ts';
 import { printSwarm, swarmData } from '../ui/swarm-report.ts';
+import { type Language, pickLanguage } from '../core/localized.ts';
+import { messages } from '../i18n/index.ts';
 
 export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
 
@@ -25,6 +27,7 @@ export type UpOptions = OptionsOf<typeof upCommand> & { lab: string };
  * has every replica UP.
  */
 export async function up(ctx: Context, opts: UpOptions): Promise<void> {
+  const lang = pickLanguage(opts.lang, ctx.env);
   const loaded = loadLab(opts.lab);
   if (opts.target !== 'swarm') refuseOneEngine(loaded.lab, `lab up ${opts.lab} --target swarm (lab doctor --target swarm checks the swarm first)`);
   const options = resolveFlags(ctx, loaded.lab, opts);
@@ -40,7 +43,7 @@ export async function up(ctx: Context, opts: UpOptions): Promise<void> {
   const started = await withProjectLock(ctx, endpoint, options.project, `up ${opts.lab}`, () =>
     startLab(ctx, { loaded, options, ws, timeoutMs, pull: opts.pull ?? 'missing', endpoint }),
   );
-  report(ctx, started);
+  report(ctx, started, lang);
 }
 
 /** --target swarm: deploy the lab as a stack, then report nodes, zones and every node's HAProxy. */
@@ -68,7 +71,7 @@ async function upSwarm(ctx: Context, r: Omit<SwarmStartRequest, 'zoneLabel'> & {
   ctx.out.result(`\nNext: lab status ${s.short} --target swarm, lab down ${s.short} --target swarm`);
 }
 
-function report(ctx: Context, r: Started): void {
+function report(ctx: Context, r: Started, lang: Language): void {
   const { out } = ctx;
   const appUrl = r.appUrl;
   const statsUrl = statsPageUrl(r.stats);
@@ -92,7 +95,9 @@ function report(ctx: Context, r: Started): void {
   out.result(`  App:    ${out.c.cyan(appUrl)}`);
   out.result(`  Stats:  ${out.c.cyan(statsUrl)}  (${o.statsUser}:${o.statsPassword})`);
   out.result(`  Files:  ${r.ws.dir}${r.studentConfig ? '' : '\n'}`);
-  if (r.studentConfig) out.result(`  Yours:  ${out.c.cyan(r.studentConfig)}  (edit it, then run: lab apply ${r.short})\n`);
-  const next = r.studentConfig ? tryNextStudent(r.short, o.project, defaultProject(r.lab), out.c) : tryNext(r.short, o.project, defaultProject(r.lab), r.counts, appUrl, out.c);
+  // A student-mode lab's closing lines are the student's loop: in their language.
+  const m = messages(lang).up;
+  if (r.studentConfig) out.result(`  Yours:  ${out.c.cyan(r.studentConfig)}  ${m.editThenApply({ lab: r.short })}\n`);
+  const next = r.studentConfig ? tryNextStudent(r.short, o.project, defaultProject(r.lab), out.c, m) : tryNext(r.short, o.project, defaultProject(r.lab), r.counts, appUrl, out.c);
   for (const line of next) out.result(line);
 }

@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { plainPalette, type Palette } from './palette.ts';
 import type { DistributionResult } from './verdicts.ts';
 import type { ServerState } from './haproxy-servers.ts';
+import { type Catalog, en } from '../i18n/en.ts';
 
 
 /** Width as the terminal shows it: escape codes take no columns. */
@@ -79,16 +80,16 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
  * After `lab up` of a student-mode lab: its tasks are the next step, not lab's own checks (a
  * starter may have no backend yet, so nothing is spread). Pure.
  */
-export function tryNextStudent(short: string, project: string, defaultProject: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
+export function tryNextStudent(short: string, project: string, defaultProject: string, c: Pick<Palette, 'dim'> = plainPalette, m: Catalog['up'] = en.up): string[] {
   const ref = project === defaultProject ? short : `${short} -p ${project}`;
   const cmd = (text: string, why: string) => `  ${`${text} `.padEnd(28)}${c.dim(`# ${why}`)}`;
   return [
-    'Try next:',
-    cmd(`lab tasks ${ref}`, 'what to do, task by task'),
-    cmd(`lab apply ${ref}`, 'after each edit: HAProxy checks and loads your file, then grades it'),
-    cmd(`lab hint ${ref}`, 'stuck? one hint at a time'),
-    cmd(`lab grade ${ref}`, 'your score'),
-    cmd(`lab down ${ref}`, 'remove everything'),
+    m.tryNext,
+    cmd(`lab tasks ${ref}`, m.whyTasks),
+    cmd(`lab apply ${ref}`, m.whyApply),
+    cmd(`lab hint ${ref}`, m.whyHint),
+    cmd(`lab grade ${ref}`, m.whyGrade),
+    cmd(`lab down ${ref}`, m.whyDown),
   ];
 }
 

@@ -6,6 +6,7 @@ import { checkTarget } from '../checks/target.ts';
 import type { Context } from '../cli/context.ts';
 import type { Lab } from '../core/lab-schema.ts';
 import { withGrades } from '../core/exercises/progress.ts';
+import { unmetNeeds } from '../core/exercises/task-state.ts';
 import { checksSettled } from '../core/haproxy-servers.ts';
 import { renderJUnit } from '../core/junit.ts';
 import { shortId } from '../core/lab-id.ts';
@@ -17,6 +18,7 @@ import { withProjectLock } from '../engine/lock.ts';
 import { readProgress, writeProgress } from '../engine/progress-file.ts';
 import { projectWorkspace } from '../engine/workspace.ts';
 import { readStats, type StatsEndpoint } from '../haproxy/stats-client.ts';
+import { type Catalog, messages } from '../i18n/index.ts';
 import { type GradedTask, gradeTasks } from './grade-tasks.ts';
 
 export interface GradeLabRequest {
@@ -53,12 +55,11 @@ export async function gradeLab(ctx: Context, r: GradeLabRequest): Promise<{ grad
   const s = markScore(marked.map((g) => g.mark));
   const student = studentExtras(progress, r.labFile ? await copiedFrom(r.lab, r.labFile, ws) : []);
   if (r.junit) await writeFile(r.junit, renderJUnit([{ name: r.lab.id, timeSeconds: graded.reduce((a, g) => a + g.ms, 0) / 1000, tests: graded.map(toCase(r.lab.id)) }], 'lab grade'));
-  const titles = new Map(r.lab.tasks.map((t) => [t.id, pick(t.title, r.lang)]));
-  printGrades(ctx, marked, titles);
+  const m = messages(r.lang).grade;
+  printGrades(ctx, r.lab, marked, r.lang, m);
   const mark = s.passed === s.total ? ctx.out.c.green : ctx.out.c.red;
-  const solvedNote = s.solved ? `, ${s.solved} solved with lab solve (not counted)` : '';
-  ctx.out.result(`\n${mark(`Score: ${s.passed} of ${s.total} task(s) passed (${s.percent}%)${solvedNote}`)}  ${ctx.out.c.dim(`lab tasks ${short} shows what to do next`)}`);
-  if (student.copiesSolution.length) ctx.out.warn(`Your haproxy.cfg is the reference solution of ${student.copiesSolution.join(', ')}: the class table shows it`);
+  ctx.out.result(`\n${mark(m.score({ passed: s.passed, total: s.total, percent: s.percent, solved: s.solved }))}  ${ctx.out.c.dim(m.scoreNext({ lab: short }))}`);
+  if (student.copiesSolution.length) ctx.out.warn(m.copiesSolution({ tasks: student.copiesSolution.join(', ') }));
   return { graded: marked, ...s, student };
 }
 
@@ -88,12 +89,18 @@ export async function settleChecks(stats: StatsEndpoint, signal: AbortSignal): P
   }
 }
 
-function printGrades(ctx: Context, graded: readonly MarkedTask[], titles: Map<string, string>): void {
+function printGrades(ctx: Context, lab: Lab, graded: readonly MarkedTask[], lang: Language, m: Catalog['grade']): void {
   const { c } = ctx.out;
-  const color = { pass: c.green('PASS'), solved: c.yellow('SOLVED'), fail: c.red('FAIL'), locked: c.dim('LOCKED') };
-  ctx.out.result(renderTable(graded.map((g) => [g.id, titles.get(g.id) ?? '', color[g.mark]]), ['TASK', 'TITLE', 'STATUS']));
+  const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
+  const color = { pass: c.green(m.pass), solved: c.yellow(m.solved), fail: c.red(m.fail), locked: c.dim(m.locked) };
+  ctx.out.result(renderTable(graded.map((g) => [g.id, titles.get(g.id) ?? '', color[g.mark]]), [m.colTask, m.colTitle, m.colStatus]));
+  // A locked task's reason is lab's own words (said again here in the reader's language); a
+  // failed one's comes from the verdicts, which --json and the table share as they are.
+  const passed = new Set(graded.filter((g) => g.status === 'pass').map((g) => g.id));
+  const needs = new Map(lab.tasks.map((t) => [t.id, t.needs]));
+  const reason = (g: MarkedTask) => (g.status === 'locked' ? m.lockedReason({ needs: unmetNeeds({ needs: needs.get(g.id) ?? [] }, (n) => passed.has(n)).join(', ') }) : g.reason);
   for (const g of graded.filter((x) => x.status !== 'pass')) {
-    ctx.out.result(`\n${c.bold(g.id)}: ${g.reason}`);
+    ctx.out.result(`\n${c.bold(g.id)}: ${reason(g)}`);
     for (const check of g.checks.filter((x) => x.verdict === 'FAIL')) for (const line of check.report) ctx.out.result(line);
   }
 }

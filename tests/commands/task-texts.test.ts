@@ -40,6 +40,6 @@ describe('task texts rendered from Markdown, no engine', () => {
   it('hint 02 when piped: the hint without backticks', async () => {
     const { ctx, stdout } = await student({}, false);
     await hint(ctx, { lab: '02', lang: 'ja' });
-    expect(stdout.text).toMatch(/^Hint 1 of 2 for frontend: frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/);
+    expect(stdout.text).toMatch(/^ヒント 1\/2（frontend）：frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/);
   });
 });

@@ -65,11 +65,11 @@ describe.skipIf(!engine.ok).sequential(`lab grade, tasks, hint and quiz on the r
       expect(h1.stdout).toMatch(/^Hint 1 of 2 for scale-out: lab has a command/m);
       const h2 = expectExit(await runLab(['hint', '03', '--project', p, '--lang', 'ja']), 0);
       // Markdown rendered for the terminal: plain (NO_COLOR), the code without its backticks.
-      expect(h2.stdout).toMatch(/^Hint 2 of 2 for scale-out: lab scale 03 5 を実行し/m);
+      expect(h2.stdout).toMatch(/^ヒント 2\/2（scale-out）：lab scale 03 5 を実行し/m);
       const again = parseJson<TasksJson>(expectExit(await runLab(['tasks', '03', '--project', p, '--json']), 0));
       expect(again.tasks[0]!.hints).toEqual({ shown: 2, total: 2 });
       const text = expectExit(await runLab(['tasks', '03', '--project', p, '--lang', 'ja']), 0);
-      expect(text.stdout).toMatch(/Next: 5台にスケールアウトする \(scale-out\)/);
+      expect(text.stdout).toMatch(/次のタスク：5台にスケールアウトする（scale-out）/);
     });
 
     await step('progress.json is private and listed as lab\'s', async () => {

@@ -73,7 +73,8 @@ export function labEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the developer's shell that changes what lab does, except the engine address.
   for (const k of Object.keys(env)) if (k.startsWith('LAB_') || k === 'FORCE_COLOR') delete env[k];
-  Object.assign(env, { LAB_HOME: labHome(), LAB_IMAGES, NO_COLOR: '1' });
+  // LAB_LANG=en: lab's own lines follow the locale now, and these tests read them in English (--lang ja still wins).
+  Object.assign(env, { LAB_HOME: labHome(), LAB_IMAGES, NO_COLOR: '1', LAB_LANG: 'en' });
   if (process.env.CI !== undefined) env.CI = process.env.CI;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

@@ -2,13 +2,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, LineCounter, parse, parseDocument, visit } from 'yaml';
+import { ja } from '../../src/i18n/ja.ts';
+import { rendered } from '../helpers/catalog-samples.ts';
 
 /**
  * The Japanese a student reads keeps to the course's glossary (labs/glossary.yaml, issue #25):
  * no avoided form appears, and a Japanese sentence puts its asides in full-width （）, not (…).
  * Checked: every string of labs/<id>/lab.yaml a Japanese locale shows (ja fields, and plain
  * strings with Japanese in them; the glossary also covers Japanese words quoted in en fields),
- * the comments of the starter, solution and variant .cfg files, and templates/.
+ * the comments of the starter, solution and variant .cfg files, templates/, and what lab itself
+ * prints in Japanese (src/i18n/ja.ts, each message rendered with sample params).
  */
 
 const root = join(import.meta.dirname, '..', '..');
@@ -117,7 +120,20 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
 const labFiles = filesUnder('labs', (f) => /^labs\/[^/]+\/lab\.yaml$/.test(f));
 const cfgFiles = [...filesUnder('labs', (f) => f.endsWith('.cfg')), ...filesUnder('templates', (f) => f.endsWith('.cfg'))];
 const templateYaml = filesUnder('templates', (f) => /\.ya?ml$/.test(f));
-const texts = [...[...labFiles, ...templateYaml].flatMap(yamlTexts), ...cfgFiles.flatMap(cfgTexts)];
+/** The Japanese catalog's messages as a student reads them, each at the line of ja.ts that defines it. */
+function catalogTexts(): Text[] {
+  const file = 'src/i18n/ja.ts';
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const lineOfKey = (key: string) => {
+    const [group, name] = key.split(' ')[0]!.split('.');
+    const start = lines.findIndex((l) => l.startsWith(`  ${group}: {`));
+    return start + lines.slice(start).findIndex((l) => l.startsWith(`    ${name}:`)) + 1;
+  };
+  return [...rendered(ja)].map(([key, source]) => ({ file: `${file} (${key})`, source, start: 0, japanese: true, line: () => lineOfKey(key) }));
+}
+
+const catalog = catalogTexts();
+const texts = [...[...labFiles, ...templateYaml].flatMap(yamlTexts), ...cfgFiles.flatMap(cfgTexts), ...catalog];
 
 /** Inline code (`…`) blanked out, same length: placeholders such as `req.hdr(<名前>)` are code, not prose. */
 function prose(source: string): string {
@@ -199,6 +215,8 @@ describe('the course glossary (labs/glossary.yaml)', () => {
     expect(labFiles.length).toBeGreaterThanOrEqual(10);
     expect(texts.filter((t) => t.file.endsWith('lab.yaml')).length).toBeGreaterThan(300);
     expect(texts.some((t) => t.file.endsWith('.cfg'))).toBe(true);
+    expect(catalog.length).toBeGreaterThan(60);
+    expect(catalog.find((t) => t.file.endsWith('(down.removed)'))?.line(0)).toBeGreaterThan(1);
   });
 
   it('finds an avoided form with its file:line, and a half-width parenthesis in Japanese', () => {
@@ -210,7 +228,7 @@ describe('the course glossary (labs/glossary.yaml)', () => {
     expect(parens).toEqual(['ブラウザ', '2']);
   });
 
-  it('every Japanese text of labs/ and templates/ uses the glossary’s forms', () => {
+  it('every Japanese text of labs/, templates/ and src/i18n/ja.ts uses the glossary’s forms', () => {
     expect(glossaryProblems()).toEqual([]);
   });
 

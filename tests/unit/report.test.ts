@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plainPalette, type Palette } from '../../src/core/palette.ts';
 import { bar, renderDistribution, renderTable, tryNext, tryNextStudent } from '../../src/core/report.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
+import { ja } from '../../src/i18n/ja.ts';
 
 describe('bar', () => {
   it.each([
@@ -155,5 +156,11 @@ describe('tryNextStudent: the commands after lab up of a student-mode lab', () =
   });
   it('name the project when up was given -p', () => {
     expect(tryNextStudent('02', 'mine', 'lab-02-haproxy-config')).toContainEqual(expect.stringMatching(/^ {2}lab apply 02 -p mine +# /));
+  });
+  it('in Japanese from the catalog, the commands as they are and still aligned', () => {
+    const lines = tryNextStudent('02', 'lab-02-haproxy-config', 'lab-02-haproxy-config', plainPalette, ja.up);
+    expect(lines[0]).toBe('次に試すこと：');
+    expect(lines[1]).toBe('  lab tasks 02                # やることをタスクごとに表示します');
+    expect(lines[4]).toBe('  lab grade 02                # スコアを表示します');
   });
 });
