@@ -72,7 +72,7 @@ export async function distributionCheck(t: CheckTarget, check: Pick<LabCheck, 'n
     failed: client.failed,
     clientServers: mode === 'http' ? client.byServer : undefined,
     tolerance: check.tolerance,
-  }), check.servers);
+  }), check.servers, Object.keys(summary.byApp));
   const errors = frontend ? frontendErrors(before, after, frontend) : frontendErrors(before, after);
   const report = [
     ...note,

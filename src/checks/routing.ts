@@ -20,7 +20,9 @@ export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?:
   if (check.mode) {
     const after = await readStats(t.stats);
     const where = `port ${check.port ?? 8080}`;
-    const mode = judgeFrontendMode(after, trafficRoute(before, after, '', []).frontend, check.mode, where);
+    const route = trafficRoute(before, after, '', []);
+    // The backend only when the requests' counters name it: a route guessed by name is not judged.
+    const mode = judgeFrontendMode(after, route.frontend, check.mode, where, route.how === 'traffic' ? route.backend : null);
     verdict = !mode.pass ? { pass: false, reason: verdict.pass ? mode.reason : `${mode.reason}; ${verdict.reason}` } : { pass: verdict.pass, reason: `${verdict.reason}; ${mode.reason}` };
   }
   const table = renderTable(

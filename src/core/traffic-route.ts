@@ -57,11 +57,21 @@ export function trafficRoute(before: readonly StatsRow[], after: readonly StatsR
 
 /**
  * The mode of the frontend that counted the requests (stats `mode`, filled with `stats
- * show-legends`), judged against what the task asks. Pure.
+ * show-legends`), and of the backend they went on to, judged against what the task asks. A mode
+ * tcp frontend may hand its connections to a mode http backend (00-lab.cfg's default mode when
+ * the backend says none): HAProxy accepts it and upgrades each connection to HTTP there, so that
+ * backend reads every request and picks a server per request, an L7 proxy behind an L4 frontend.
+ * Pure.
  */
-export function judgeFrontendMode(after: readonly StatsRow[], frontend: string | null, want: 'tcp' | 'http', where: string): { pass: boolean; reason: string } {
+export function judgeFrontendMode(after: readonly StatsRow[], frontend: string | null, want: 'tcp' | 'http', where: string, backend?: string | null): { pass: boolean; reason: string } {
   if (frontend === null) return { pass: false, reason: `no frontend of HAProxy counted the requests sent to ${where}: is a frontend bound there?` };
-  const mode = after.find((r) => r.pxname === frontend && r.svname === 'FRONTEND')?.mode ?? null;
-  if (mode === want) return { pass: true, reason: `${frontend}, the frontend on ${where}, runs mode ${want}` };
-  return { pass: false, reason: `${frontend}, the frontend on ${where}, runs mode ${mode ?? '(unknown: the stats do not say)'}; the task asks for mode ${want}` };
+  const modeOf = (pxname: string, svname: 'FRONTEND' | 'BACKEND') => after.find((r) => r.pxname === pxname && r.svname === svname)?.mode ?? null;
+  const mode = modeOf(frontend, 'FRONTEND');
+  if (mode !== want) return { pass: false, reason: `${frontend}, the frontend on ${where}, runs mode ${mode ?? '(unknown: the stats do not say)'}; the task asks for mode ${want}` };
+  // A backend whose mode the stats do not give is not judged: the frontend's mode is the task's first word.
+  const backMode = backend && backend !== frontend ? modeOf(backend, 'BACKEND') : null;
+  if (backend && backMode !== null && backMode !== want) {
+    return { pass: false, reason: `${backend}, the backend ${frontend} on ${where} sends its requests to, runs mode ${backMode}; the task asks for mode ${want} there too: add "mode ${want}" to backend ${backend} (a mode ${backMode} backend behind a mode ${mode} frontend reads every request itself)` };
+  }
+  return { pass: true, reason: `${frontend}, the frontend on ${where}, runs mode ${want}${backend && backend !== frontend && backMode !== null ? `, and so does its backend ${backend}` : ''}` };
 }

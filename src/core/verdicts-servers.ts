@@ -53,7 +53,7 @@ export function judgeServers(v: BackendView, e: ServersExpect): Verdict {
   if (e.healthChecks === true && v.checked < v.servers) why.push(`health checks are off on ${v.servers - v.checked} of ${v.servers} server(s): add "check" to the server line`);
   if (e.healthChecks === false && v.checked > 0) why.push(`health checks are on for ${v.checked} server(s), expected off`);
   if (e.backup !== undefined && v.backup !== e.backup) why.push(`${v.backup} backup server(s), expected ${e.backup}`);
-  if (e.algorithm !== undefined && v.algorithm !== e.algorithm) why.push(`HAProxy runs balance ${v.algorithm ?? '(unknown: the stats do not say)'}, expected ${e.algorithm}`);
+  if (e.algorithm !== undefined && v.algorithm !== e.algorithm) why.push(`HAProxy runs balance ${v.algorithm ?? '(unknown: the stats do not say)'}, expected ${e.algorithm} (backend ${v.backend})`);
   if (why.length) return { pass: false, reason: why.join('; ') };
   return {
     pass: true,

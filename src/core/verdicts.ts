@@ -119,11 +119,29 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
 /**
  * A distribution that must reach at least `want` servers (a check like traffic-reaches-all-five):
  * the spread verdict judges against the replicas lab started, so 3 replicas spread evenly pass it
- * unless the servers that took traffic are counted too. Pure.
+ * unless the servers that took traffic are counted too. HAProxy's servers are not replicas: five
+ * `server` lines, or server-template without resolvers, are resolved once at start-up and may all
+ * hold the same few addresses, five servers UP and spread evenly while replicas go unreached. So
+ * when the client saw who answered (`replicasAnswered`, the app's X-App identities), those count
+ * too. Pure.
  */
-export function judgeServersReached(result: DistributionResult, want: number | undefined): DistributionResult {
+export function judgeServersReached(result: DistributionResult, want: number | undefined, replicasAnswered: readonly string[] = []): DistributionResult {
   if (want === undefined || result.verdict === 'FAIL') return result;
   const reached = result.rows.filter((r) => r.requests > 0).length;
-  if (reached >= want) return { ...result, reason: `${result.reason} ${reached} servers took traffic (at least ${want} wanted).` };
-  return { ...result, verdict: 'FAIL', reason: `Traffic reached ${reached} server(s), but this check wants at least ${want}: ${list(result.rows.filter((r) => r.requests > 0).map((r) => r.name))}. Are there ${want} replicas (lab scale), and a server slot for each?` };
+  if (reached < want) {
+    return { ...result, verdict: 'FAIL', reason: `Traffic reached ${reached} server(s), but this check wants at least ${want}: ${list(result.rows.filter((r) => r.requests > 0).map((r) => r.name))}. Are there ${want} replicas (lab scale), and a server slot for each?` };
+  }
+  const replicas = [...new Set(replicasAnswered)].sort(compareNames);
+  if (replicas.length > 0 && replicas.length < want) {
+    return {
+      ...result,
+      verdict: 'FAIL',
+      reason:
+        `${reached} servers took traffic, but only ${replicas.length} replica(s) answered (${list(replicas)}); this check wants at least ${want}: ` +
+        "several of HAProxy's servers hold the same replica's address. A server line, or server-template without resolvers, is resolved once at start-up; " +
+        'use server-template with the resolvers docker, so each replica gets a slot of its own and a new one joins.',
+    };
+  }
+  const answered = replicas.length ? ` and ${replicas.length} replicas answered` : '';
+  return { ...result, reason: `${result.reason} ${reached} servers took traffic${answered} (at least ${want} wanted).` };
 }

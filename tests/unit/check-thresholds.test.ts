@@ -22,6 +22,15 @@ describe('traffic-reaches-all-five: at least 5 servers took traffic', () => {
     expect(r.verdict).toBe(verdict);
     expect(r.reason).toMatch(reason);
   });
+  it.each([
+    ['five servers, five replicas answered', ['app/1/v1', 'app/2/v1', 'app/3/v1', 'app/4/v1', 'app/5/v1'], 'PASS', /5 servers took traffic and 5 replicas answered/],
+    ['five server lines resolved to two replicas at start-up', ['app/1/v1', 'app/3/v1', 'app/1/v1'], 'FAIL', /5 servers took traffic, but only 2 replica\(s\) answered \(app\/1\/v1.*app\/3\/v1\); this check wants at least 5/],
+    ['no X-App seen by the client: the servers alone', [], 'PASS', /5 servers took traffic \(at least 5/],
+  ] as const)('%s → %s', (_n, apps, verdict, reason) => {
+    const r = judgeServersReached(spread(5), 5, apps);
+    expect(r.verdict).toBe(verdict);
+    expect(r.reason).toMatch(reason);
+  });
   it('a failed spread stays failed, and a check without servers: is unchanged', () => {
     expect(judgeServersReached({ ...spread(5), verdict: 'FAIL' }, 5).verdict).toBe('FAIL');
     expect(judgeServersReached(spread(2), undefined)).toEqual(spread(2));

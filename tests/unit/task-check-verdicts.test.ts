@@ -67,7 +67,9 @@ describe('servers check verdict', () => {
     { name: '5 UP', rows: five, e: { servers: 5, up: 5 }, pass: true, reason: /5 of 5 server\(s\) UP, health checks on, 0 backup, balance leastconn/ },
     { name: 'only 3 replicas', rows: five.filter((r) => !['app4', 'app5'].includes(r.svname)), e: { up: 5 }, pass: false, reason: /^3 server\(s\) are UP, expected 5$/ },
     { name: 'algorithm leastconn', rows: five, e: { algorithm: 'leastconn' }, pass: true, reason: /balance leastconn/ },
-    { name: 'still roundrobin', rows: csv(['app,app1,UP,0,L7OK,', 'app,BACKEND,UP,0,,roundrobin']), e: { algorithm: 'leastconn' }, pass: false, reason: /HAProxy runs balance roundrobin, expected leastconn/ },
+    { name: 'still roundrobin', rows: csv(['app,app1,UP,0,L7OK,', 'app,BACKEND,UP,0,,roundrobin']), e: { algorithm: 'leastconn' }, pass: false, reason: /HAProxy runs balance roundrobin, expected leastconn \(backend app\)/ },
+    // A check that names no backend judges the one the traffic reaches: the reason says which (lab 05's roundrobin baseline).
+    { name: 'the default backend switched to leastconn', rows: csv(['pool,p1,UP,0,L7OK,', 'pool,BACKEND,UP,0,,leastconn']), e: { algorithm: 'roundrobin' }, backend: 'pool', pass: false, reason: /HAProxy runs balance leastconn, expected roundrobin \(backend pool\)/ },
     { name: 'balance random shows as unknown', rows: csv(['app,app1,UP,0,L7OK,', 'app,BACKEND,UP,0,,unknown']), e: { algorithm: 'random' }, pass: true, reason: /balance random/ },
     { name: 'health checks off', rows: csv(['app,app1,no check,0,,', 'app,app2,no check,0,,', 'app,BACKEND,UP,0,,roundrobin']), e: { healthChecks: true, up: 2 }, pass: false, reason: /^health checks are off on 2 of 2 server\(s\): add "check"/ },
     { name: 'health checks expected off', rows: five, e: { healthChecks: false }, pass: false, reason: /health checks are on for 5 server\(s\), expected off/ },

@@ -74,3 +74,18 @@ describe('judgeFrontendMode: the frontend that took the requests runs the mode t
     expect(v.reason).toMatch(reason);
   });
 });
+
+describe('judgeFrontendMode with the backend: a mode tcp frontend whose backend runs mode http is L7 behind L4', () => {
+  const rows = (back: string | undefined) => [px('l4', 'FRONTEND', 3, { mode: 'tcp' }), px('web-tcp', 'BACKEND', 3, back ? { mode: back } : {}), px('lt', 'FRONTEND', 3, { mode: 'tcp' }), px('lt', 'BACKEND', 3, { mode: 'tcp' })];
+  it.each([
+    ['frontend and backend both mode tcp pass', 'l4', 'web-tcp', 'tcp', true, /l4, the frontend on port 8081, runs mode tcp, and so does its backend web-tcp/],
+    ['a backend without "mode tcp" (mode http from defaults) fails, naming it', 'l4', 'web-tcp', 'http', false, /web-tcp, the backend l4 on port 8081 sends its requests to, runs mode http; the task asks for mode tcp/],
+    ['a listen is one proxy: its own mode only', 'lt', 'lt', 'tcp', true, /lt, the frontend on port 8081, runs mode tcp$/],
+    ['a backend the stats give no mode for is not judged', 'l4', 'web-tcp', undefined, true, /runs mode tcp$/],
+    ['no backend known (no request counted there): the frontend alone', 'l4', null, 'http', true, /runs mode tcp$/],
+  ] as const)('%s', (_n, frontend, backend, backMode, pass, reason) => {
+    const v = judgeFrontendMode(rows(backMode), frontend, 'tcp', 'port 8081', backend);
+    expect(v.pass).toBe(pass);
+    expect(v.reason).toMatch(reason);
+  });
+});
