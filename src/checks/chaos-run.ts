@@ -19,8 +19,6 @@ import type { CheckTarget } from './target.ts';
  * replica it broke is cleared before it returns.
  */
 
-/** A request not answered within this long counts as failed (a hung replica's, say). */
-const CHAOS_REQUEST_TIMEOUT_MS = 2000;
 const WATCH_EVERY_MS = 250;
 /** The load may run this much past the duration while late faults finish; then it stops anyway. */
 const MAX_OVERRUN_S = 120;
@@ -54,7 +52,7 @@ export async function runChaos(t0_: CheckTarget, s: ChaosSettings, o: { rate: nu
   const pending = new Map<ChaosEvent, LabContainer>();
   // The load lasts the run's duration, longer when injections came late (a docker exec takes
   // seconds on a busy machine): every fault happens under load, with time to recover after it.
-  const running = await t.traffic.start({ path: '/', rate: o.rate, durationS: s.durationS + MAX_OVERRUN_S, concurrency: Math.min(256, o.rate * 2), keepAlive: true, cookies: false, timeoutMs: CHAOS_REQUEST_TIMEOUT_MS });
+  const running = await t.traffic.start({ path: '/', rate: o.rate, durationS: s.durationS + MAX_OVERRUN_S, concurrency: Math.min(256, o.rate * 2), keepAlive: true, cookies: false, timeoutMs: o.slo.answerWithinMs });
   t0 = performance.now();
   const wall0 = Date.now();
   const byAppClock = (iso: number | undefined, fallback: number) => (iso === undefined ? fallback : iso - wall0);

@@ -9,7 +9,7 @@ import { parseChaosSettings } from '../core/chaos-plan.ts';
 import { shortId } from '../core/lab-id.ts';
 import { parseLoadSettings } from '../core/load-report.ts';
 import { projectFor } from '../core/options.ts';
-import { DEFAULT_SLO } from '../core/verdicts-chaos.ts';
+import { DEFAULT_SLO, sloText } from '../core/verdicts-chaos.ts';
 import { plainPalette } from '../core/palette.ts';
 import { openEngine } from '../engine/engine.ts';
 import { writeChaosReport } from '../engine/progress-file.ts';
@@ -66,7 +66,7 @@ export async function chaos(ctx: Context, opts: OptionsOf<typeof chaosCommand> &
   const replay = `lab chaos ${ref} --duration ${settings.durationS} --seed ${settings.seed}${opts.faults ? ` --faults ${settings.faults.join(',')}` : ''}`;
   if (html && recording) {
     const recorded = await recording.finish(eventMarks(r.events, (startedAt - recording.t0) / 1000));
-    const result = { name: `SLO: availability ≥ ${slo.availability}%, p95 ≤ ${slo.p95Ms} ms [chaos]`, verdict: r.verdict.pass ? 'PASS' as const : 'FAIL' as const, reason: r.verdict.reason, details: [] };
+    const result = { name: `SLO: ${sloText(slo)} [chaos]`, verdict: r.verdict.pass ? 'PASS' as const : 'FAIL' as const, reason: r.verdict.reason, details: [] };
     await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, replay, ctx.env), ...recorded, results: [result], summary: chaosRunLines(r, slo, plainPalette).filter((l) => !l.includes('\n')) });
   }
   ctx.out.result(ctx.out.c.dim(`Replay these faults: ${replay}`));

@@ -136,7 +136,8 @@ export const LabSchema = z.strictObject({
   slo: z.strictObject({
     availability: z.number().min(0).max(100).describe('Percent of client requests that must succeed, e.g. 99.5.'),
     p95Ms: z.number().int().min(1).max(60_000).describe('Milliseconds the 95th percentile latency of answered requests must stay within, e.g. 300.'),
-  }).optional().describe('The service level objective lab chaos and chaos checks grade (default availability 99.5, p95Ms 300).'),
+    answerWithinMs: z.number().int().min(100).max(30_000).default(2000).describe('A request not answered within this many milliseconds counts as failed (e.g. 1000: a request held by a hung replica is as bad as an error to its user).'),
+  }).optional().describe('The service level objective lab chaos and chaos checks grade (default availability 99.5, p95Ms 300, answerWithinMs 2000).'),
   tasks: z.array(TaskSchema).default([]).describe('Exercise tasks, in order (lab grade, lab tasks, lab hint).'),
   quiz: z.array(QuizSchema).default([]).describe('Questions for lab quiz.'),
   target: z.enum(['swarm']).optional().describe('The only target the lab runs on: swarm (it needs several machines; lab up refuses one engine). Absent: any target, compose by default.'),

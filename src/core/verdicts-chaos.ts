@@ -12,10 +12,12 @@ export interface Slo {
   availability: number;
   /** Milliseconds the 95th percentile of answered requests must stay within. */
   p95Ms: number;
+  /** A request not answered within this long counts as failed (the load's per-request timeout). */
+  answerWithinMs: number;
 }
 
 /** The issue's example SLO, for a lab that declares none. */
-export const DEFAULT_SLO: Slo = { availability: 99.5, p95Ms: 300 };
+export const DEFAULT_SLO: Slo = { availability: 99.5, p95Ms: 300, answerWithinMs: 2000 };
 
 export interface ChaosOutcome {
   seed: number;
@@ -56,7 +58,7 @@ export function judgeChaosRuns(runs: readonly ChaosOutcome[], slo: Slo, wanted: 
   return { pass: true, reason: `the SLO (${sloText(slo)}) held for ${runs.length} seed(s): ${verdicts.map((v, i) => `seed ${runs[i]!.seed} ${v.availability}%, p95 ${round(runs[i]!.p95Ms)} ms`).join('; ')}` };
 }
 
-const sloText = (slo: Slo): string => `availability ≥ ${slo.availability}%, p95 ≤ ${slo.p95Ms} ms`;
+export const sloText = (slo: Slo): string => `availability ≥ ${slo.availability}% (answered within ${slo.answerWithinMs} ms), p95 ≤ ${slo.p95Ms} ms`;
 
 const round = (ms: number): number => Math.round(ms);
 
@@ -66,7 +68,7 @@ export function chaosSummaryLines(o: ChaosOutcome & { durationS: number; failure
   const causes = Object.entries(o.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   const mark = (ok: boolean) => (ok ? c.green('ok') : c.red('MISSED'));
   return [
-    `${c.bold('availability')} ${v.availability}% (${o.sent - o.failed} of ${o.sent} succeeded${o.failed ? `; failed: ${causes || o.failed}` : ''})  SLO ≥ ${slo.availability}%  ${mark(o.sent > 0 && v.availability >= slo.availability)}`,
+    `${c.bold('availability')} ${v.availability}% (${o.sent - o.failed} of ${o.sent} succeeded${o.failed ? `; failed: ${causes || o.failed}` : ''})  SLO ≥ ${slo.availability}% within ${slo.answerWithinMs} ms  ${mark(o.sent > 0 && v.availability >= slo.availability)}`,
     `${c.bold('p95')} ${round(o.p95Ms)} ms (p50 ${round(o.p50Ms)} ms, ${o.rps} req/s)  SLO ≤ ${slo.p95Ms} ms  ${mark(o.p95Ms <= slo.p95Ms)}`,
     v.pass ? c.green(`PASS the SLO held through ${o.faults} fault(s) in ${o.durationS} s (seed ${o.seed})`) : c.red(`FAIL ${v.reason}`),
   ];

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type ChaosOutcome, chaosSummaryLines, judgeChaos, judgeChaosRuns } from '../../src/core/verdicts-chaos.ts';
 import { plainPalette as plain } from '../../src/core/palette.ts';
 
-const slo = { availability: 99.5, p95Ms: 300 };
+const slo = { availability: 99.5, p95Ms: 300, answerWithinMs: 2000 };
 const run = (o: Partial<ChaosOutcome>): ChaosOutcome => ({ seed: 1, sent: 1000, failed: 0, p95Ms: 40, faults: 4, ...o });
 
 describe('judgeChaos', () => {
   it.each<[string, Partial<ChaosOutcome>, boolean, RegExp]>([
-    ['no failure, fast', {}, true, /seed 1: 100% of 1000 request\(s\) succeeded \(0 failed\), p95 40 ms, 4 fault\(s\); the SLO \(availability ≥ 99.5%, p95 ≤ 300 ms\) holds/],
+    ['no failure, fast', {}, true, /seed 1: 100% of 1000 request\(s\) succeeded \(0 failed\), p95 40 ms, 4 fault\(s\); the SLO \(availability ≥ 99.5% \(answered within 2000 ms\), p95 ≤ 300 ms\) holds/],
     ['exactly at the availability objective', { failed: 5 }, true, /99.5% of 1000/],
     ['one request under it', { failed: 6 }, false, /does not hold: availability 99.4% < 99.5%$/],
     ['exactly at the p95 objective', { p95Ms: 300 }, true, /holds/],
@@ -42,9 +42,9 @@ describe('chaosSummaryLines', () => {
   it('prints availability and p95 against the SLO, then the verdict', () => {
     expect(chaosSummaryLines({ ...run({ sent: 600, failed: 47, p95Ms: 1014 }), durationS: 10, failures: { connect: 0, timeout: 22, '5xx': 24, other: 1 }, p50Ms: 6, rps: 50 }, slo, plain)).toMatchInlineSnapshot(`
       [
-        "availability 92.16% (553 of 600 succeeded; failed: timeout 22, 5xx 24, other 1)  SLO ≥ 99.5%  MISSED",
+        "availability 92.16% (553 of 600 succeeded; failed: timeout 22, 5xx 24, other 1)  SLO ≥ 99.5% within 2000 ms  MISSED",
         "p95 1014 ms (p50 6 ms, 50 req/s)  SLO ≤ 300 ms  MISSED",
-        "FAIL seed 1: 92.16% of 600 request(s) succeeded (47 failed), p95 1014 ms, 4 fault(s); the SLO (availability ≥ 99.5%, p95 ≤ 300 ms) does not hold: availability 92.16% < 99.5%, p95 1014 ms > 300 ms",
+        "FAIL seed 1: 92.16% of 600 request(s) succeeded (47 failed), p95 1014 ms, 4 fault(s); the SLO (availability ≥ 99.5% (answered within 2000 ms), p95 ≤ 300 ms) does not hold: availability 92.16% < 99.5%, p95 1014 ms > 300 ms",
       ]
     `);
   });
