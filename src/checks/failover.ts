@@ -1,4 +1,4 @@
-import { type DrillFault, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
+import { DRILL_CLIENT_TIMEOUT_MS, type DrillFault, drillHoldSeconds, drillVictims, parseDrillFault } from '../core/drill-fault.ts';
 import { failuresByCause, formatTimeline, mergeTimeline, type RequestMark, seconds, type TimelineEvent, type TimelineKind } from '../core/failover-timeline.ts';
 import { addrIp, checkedUp, deltas, describeServer, type ServerStat } from '../core/haproxy-servers.ts';
 import { checkAim, replicasOf } from '../core/services.ts';
@@ -69,7 +69,7 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
   const concurrency = check.concurrency ?? 2;
   const url = new URL(path, t.appUrl).toString();
   note('load', `load started: ${concurrency} client(s) sending requests to ${url} (~${concurrency * 100}/s)`);
-  const load = sendLoad({ url, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: 5000, onResult: (r) => {
+  const load = sendLoad({ url, requests: 100_000, concurrency, pauseMs: 10, keepAlive: t.options.mode === 'http', signal: stop.signal, timeoutMs: DRILL_CLIENT_TIMEOUT_MS, onResult: (r) => {
     marks.push({ atMs: r.at - t0, ok: r.ok, why: r.ok ? undefined : (r.error ?? `HTTP ${r.status}`) });
   } });
   let cleared = false;
@@ -97,7 +97,8 @@ export async function failoverCheck(target0: CheckTarget, check: FailoverOptions
     // (and HAProxy may react) before the call returns. The fault's time comes from the engine's
     // or the app's clock; an app fault clears itself after the budget plus the hold.
     const wall0 = Date.now() - now();
-    const holdS = check.hold ?? 2;
+    // A hang is held longer than the clients wait (drillHoldSeconds): its end must not rescue the requests it held.
+    const holdS = drillHoldSeconds(fault, check.hold ?? 2);
     const waitedMs = expect.detectWithin === undefined ? DETECT_TIMEOUT_MS : expect.detectWithin * 1000 + DETECT_GRACE_MS;
     const appSeconds = fault.kind === 'stop' || fault.kind === 'kill' || fault.kind === 'pause' ? undefined : (expect.detectWithin ?? APP_FAULT_S) + holdS;
     const callAt = now();

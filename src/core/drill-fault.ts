@@ -18,6 +18,21 @@ export function parseDrillFault(raw: string): DrillFault {
   return spec;
 }
 
+/** How long the failover drill's clients wait for an answer before they count a request failed. */
+export const DRILL_CLIENT_TIMEOUT_MS = 5000;
+
+/**
+ * Seconds the drill keeps its victims broken once HAProxy has them out: the check's `hold`, but a
+ * fault that holds requests (hang, pause) at least half a second longer than the clients wait.
+ * Ending a hang drops the connections it held (an unpause answers them), and HAProxy retries an
+ * empty response on another server (00-lab.cfg's retry-on): a shorter hold hands every held
+ * request back in time, so a configuration that never gives up on a hung server (no shorter
+ * timeout server, no retry-on response-timeout) failed no request and passed lab 07's task hang.
+ */
+export function drillHoldSeconds(fault: DrillFault, hold: number, clientTimeoutMs = DRILL_CLIENT_TIMEOUT_MS): number {
+  return fault.kind === 'hang' || fault.kind === 'pause' ? Math.max(hold, clientTimeoutMs / 1000 + 0.5) : hold;
+}
+
 /** What is wrong with a check's `fault:`, for the lab file's validation; undefined when fine. */
 export function failoverFaultProblem(raw: string): string | undefined {
   try {

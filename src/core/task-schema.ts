@@ -90,7 +90,7 @@ const FailoverCheck = z.strictObject({
     .describe(`What breaks: stop (docker stop, the default), or a lab fault: ${DRILL_FAULTS.join(', ')}.`),
   target: z.enum(['one', 'primaries']).default('one')
     .describe('one: a replica in rotation; primaries: every non-backup server, so the backup servers must serve.'),
-  hold: z.number().min(0.2).max(30).default(2).describe('Seconds the fault stays after HAProxy took the server out (the rest serve), before lab clears it.'),
+  hold: z.number().min(0.2).max(30).default(2).describe('Seconds the fault stays after HAProxy took the server out (the rest serve), before lab clears it; a hang or pause at least 5.5 s, longer than the clients wait.'),
   expect: z
     .strictObject({
       detectWithin: z.number().positive().max(60).optional().describe('Seconds from the fault until HAProxy has the broken server(s) out of rotation.'),

@@ -40,7 +40,7 @@ export function judgeRollout(o: RolloutObserved, e: RolloutExpect): Verdict {
   if (e.maxFailed !== undefined && o.failed > e.maxFailed) {
     const why = o.strategy === 'recreate'
       ? 'recreate replaces every replica at once: nothing is left to answer'
-      : 'a new replica took requests before it could answer them: does HAProxy retry a refused connection on another server (retries, option redispatch), and check new servers fast?';
+      : 'a new replica took requests before it could answer them: does HAProxy retry a refused connection on another server (retries, option redispatch, and a retry-on list that keeps conn-failure), and check new servers fast?';
     return { pass: false, reason: `${saw}; expected at most ${e.maxFailed}: ${why}` };
   }
   if (e.minFailed !== undefined && o.failed < e.minFailed) return { pass: false, reason: `${saw}; expected at least ${e.minFailed}` };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRILL_FAULTS, drillVictims, failoverFaultProblem, parseDrillFault } from '../../src/core/drill-fault.ts';
+import { DRILL_CLIENT_TIMEOUT_MS, DRILL_FAULTS, drillHoldSeconds, drillVictims, failoverFaultProblem, parseDrillFault } from '../../src/core/drill-fault.ts';
 import { failureEvents, failuresByCause, formatTimeline, mergeTimeline, type RequestMark, type TimelineEvent } from '../../src/core/failover-timeline.ts';
 import type { ServerStat } from '../../src/core/haproxy-servers.ts';
 import { plainPalette } from '../../src/core/palette.ts';
@@ -121,6 +121,25 @@ describe('failover fault', () => {
   ])('%s is refused with the allowed values', (raw, why) => {
     expect(failoverFaultProblem(raw)).toMatch(why);
     expect(failoverFaultProblem(raw)).toContain(DRILL_FAULTS.join(', '));
+  });
+
+  // Lab 07's task hang held its hang 1 s: ending it dropped the held requests, HAProxy retried
+  // them elsewhere (retry-on empty-response), and task detect-fast's answer passed.
+  it.each([
+    { raw: 'hang', hold: 1, want: DRILL_CLIENT_TIMEOUT_MS / 1000 + 0.5 },
+    { raw: 'pause', hold: 1, want: DRILL_CLIENT_TIMEOUT_MS / 1000 + 0.5 },
+    { raw: 'hang', hold: 8, want: 8 },
+    { raw: 'kill', hold: 1, want: 1 },
+    { raw: 'stop', hold: 0.5, want: 0.5 },
+    { raw: 'errors=1', hold: 0.5, want: 0.5 },
+    { raw: 'latency=300', hold: 2, want: 2 },
+  ])('hold for $raw (hold $hold): $want s', ({ raw, hold, want }) => {
+    expect(drillHoldSeconds(parseDrillFault(raw), hold)).toBe(want);
+  });
+
+  it('a fault that holds requests outlasts the clients\' patience', () => {
+    expect(drillHoldSeconds(parseDrillFault('hang'), 1, 2000)).toBe(2.5);
+    expect(drillHoldSeconds(parseDrillFault('hang'), 1) * 1000).toBeGreaterThan(DRILL_CLIENT_TIMEOUT_MS);
   });
 
   it('the lab file refuses a bad fault and fills the defaults', () => {
