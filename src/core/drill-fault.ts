@@ -25,9 +25,10 @@ export const DRILL_CLIENT_TIMEOUT_MS = 5000;
  * Seconds the drill keeps its victims broken once HAProxy has them out: the check's `hold`, but a
  * fault that holds requests (hang, pause) at least half a second longer than the clients wait.
  * Ending a hang drops the connections it held (an unpause answers them), and HAProxy retries an
- * empty response on another server (00-lab.cfg's retry-on): a shorter hold hands every held
- * request back in time, so a configuration that never gives up on a hung server (no shorter
- * timeout server, no retry-on response-timeout) failed no request and passed lab 07's task hang.
+ * empty response on another server when the configuration says `retry-on empty-response`: a
+ * shorter hold hands every held request back in time, so a configuration that never gives up on
+ * a hung server (no shorter timeout server, no retry-on response-timeout) failed no request and
+ * passed lab 07's task hang. A real hang does not end on cue.
  */
 export function drillHoldSeconds(fault: DrillFault, hold: number, clientTimeoutMs = DRILL_CLIENT_TIMEOUT_MS): number {
   return fault.kind === 'hang' || fault.kind === 'pause' ? Math.max(hold, clientTimeoutMs / 1000 + 0.5) : hold;
