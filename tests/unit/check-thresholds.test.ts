@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLab } from '../../src/config/labs.ts';
+import type { TaskCheck } from '../../src/core/task-schema.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
 import { judgeServersReached } from '../../src/core/verdicts.ts';
 import { judgeReached } from '../../src/core/verdicts-servers.ts';
+import { REPO_ROOT } from '../helpers/lab03.ts';
 
 /** Checks named for what they prove fail below their threshold (issue #22 item 5). */
 const spread = (n: number): DistributionResult => ({
@@ -37,5 +41,20 @@ describe('leastconn-runs-and-is-routed: the requests with the header are counted
     const v = judgeReached('leastconn', 4, counted, 'GET / with X-Balance: leastconn');
     expect(v.pass).toBe(pass);
     expect(v.reason).toMatch(reason);
+  });
+});
+
+describe('lab 06: the servers checks judge the backend the task names', () => {
+  const { lab } = readLab(join(REPO_ROOT, 'labs', '06-sticky-sessions', 'lab.yaml')).lab!;
+  const servers = (task: string) => lab.tasks.find((t) => t.id === task)!.checks.find((c) => c.kind === 'servers') as Extract<TaskCheck, { kind: 'servers' }>;
+  it.each([
+    // Task 1 names no backend (a student's backend pool passed nothing but this check): the one the app port reaches.
+    ['scale-out-loses-session', undefined, undefined],
+    ['sticky-cookie', 'sticky', undefined],
+    ['replica-dies', 'sticky', undefined],
+    ['stateless-redis', 'stateless', undefined],
+  ])('%s: backend %s, via %o', (task, backend, via) => {
+    expect(servers(task).backend).toBe(backend);
+    expect(servers(task).via).toEqual(via);
   });
 });
