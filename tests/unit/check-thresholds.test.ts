@@ -44,14 +44,16 @@ describe('leastconn-runs-and-is-routed: the requests with the header are counted
   });
 });
 
-describe('lab 06: the servers checks judge the backend the task names', () => {
+describe('lab 06: the servers checks judge the backend the task names, and that its header reaches it', () => {
   const { lab } = readLab(join(REPO_ROOT, 'labs', '06-sticky-sessions', 'lab.yaml')).lab!;
   const servers = (task: string) => lab.tasks.find((t) => t.id === task)!.checks.find((c) => c.kind === 'servers') as Extract<TaskCheck, { kind: 'servers' }>;
   it.each([
     // Task 1 names no backend (a student's backend pool passed nothing but this check): the one the app port reaches.
     ['scale-out-loses-session', undefined, undefined],
-    ['sticky-cookie', 'sticky', undefined],
-    ['replica-dies', 'sticky', undefined],
+    // Tasks 2 and 3 name backend sticky and the header routed there: a commented-out use_backend
+    // failed on "HAProxy set no cookie of its own" while backend sticky had one.
+    ['sticky-cookie', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
+    ['replica-dies', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
     ['stateless-redis', 'stateless', undefined],
   ])('%s: backend %s, via %o', (task, backend, via) => {
     expect(servers(task).backend).toBe(backend);
