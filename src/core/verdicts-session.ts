@@ -116,7 +116,7 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   const failures: string[] = [];
   if (expect.service !== undefined) {
     const services = seen.map((s) => s.replica.split('/')[0]!);
-    if (services.some((s) => s !== expect.service)) failures.push(`the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to`);
+    if (services.some((s) => s !== expect.service)) failures.push(`the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to, and that its server lines name ${expect.service} (server-template … ${expect.service}:<port>)`);
   }
   const later = seen.slice(1);
   const lostAt = later.findIndex((s) => s.state !== 'kept');

@@ -49,9 +49,15 @@ describe('session verdict without a kill', () => {
     if (!pass) expect(v?.reason).toMatch(/^all 2 requests went to app\/2, but HAProxy set no cookie of its own \(cookies: session\): something else kept them on one replica \(a backend with a single server\?\)/);
   });
 
-  it('names the service that answered when another was expected', () => {
-    const v = judgeBeforeKill({ what: 'GET /session (X-Backend: stateless)', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session=abc'] }, { session: 'kept', service: 'stateless' }, true);
-    expect(v?.reason).toMatch(/answered by service app ×2, expected service stateless: check which backend your frontend sends them to; the session was lost before any replica was killed/);
+  it.each([
+    // backend stateless copied from backend app with its app:8000 line: the route is right, the servers are not.
+    { name: 'the memory app answered where stateless was expected', before: 'app/1 new 1, app/2 lost 1', e: { session: 'kept', service: 'stateless' }, kill: true, reason: /answered by service app ×2, expected service stateless: check which backend your frontend sends them to, and that its server lines name stateless \(server-template … stateless:<port>\); the session was lost before any replica was killed/ },
+    // backend sticky copied from backend stateless: the session would survive the kill.
+    { name: 'the stateless app answered where the memory app was expected', before: 'stateless/1 new 1, stateless/1 kept 2', e: { session: 'lost', sticky: true, service: 'app' }, kill: true, reason: /^answered by service stateless ×2, expected service app: check which backend your frontend sends them to, and that its server lines name app \(server-template … app:<port>\)/ },
+  ])('$name', ({ before, e, kill, reason }) => {
+    const v = judgeBeforeKill({ what: 'GET /session', before: seq(before, 'redis'), cookies: ['SERVERID=c0ffee', 'session=abc'] }, e as never, kill);
+    expect(v?.pass).toBe(false);
+    expect(v?.reason.replace(/^the requests were /, '')).toMatch(reason);
   });
 });
 
