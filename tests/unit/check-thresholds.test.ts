@@ -54,7 +54,8 @@ describe('lab 06: the servers checks judge the backend the task names, and that 
     // failed on "HAProxy set no cookie of its own" while backend sticky had one.
     ['sticky-cookie', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
     ['replica-dies', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
-    ['stateless-redis', 'stateless', undefined],
+    // Task 4 too: a missing use_backend failed like a backend stateless with the memory app's servers.
+    ['stateless-redis', 'stateless', { path: '/', headers: { 'X-Backend': 'stateless' } }],
   ])('%s: backend %s, via %o', (task, backend, via) => {
     expect(servers(task).backend).toBe(backend);
     expect(servers(task).via).toEqual(via);
