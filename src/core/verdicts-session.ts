@@ -42,6 +42,13 @@ export function parseSessionHeader(h: string | null | undefined): { state: strin
   return m ? { state: m[1]!, count: Number(m[2]) } : null;
 }
 
+/**
+ * Whether the verdict reads on past this answer: a 200 with an X-Session header. read() judges the
+ * first answer that is not, and nothing after it counts, so the check stops browsing there (six
+ * requests to a dead server cost 4 s each with lab's retries).
+ */
+export const readsOn = (a: HttpAnswer): boolean => a.status === 200 && parseSessionHeader(a.session) !== null;
+
 /** Who answered: service/replica from X-App, else HAProxy's server name. */
 const replicaOf = (a: HttpAnswer): string => {
   const id = identity(a.app);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieNames, mergeCookies } from '../../src/core/cookie-jar.ts';
 import type { HttpAnswer } from '../../src/core/verdicts-http.ts';
-import { judgeBeforeKill, judgeSession, parseSessionHeader } from '../../src/core/verdicts-session.ts';
+import { judgeBeforeKill, judgeSession, parseSessionHeader, readsOn } from '../../src/core/verdicts-session.ts';
 
 /** "app/2 kept 3" → the answer the demo app gives. */
 const a = (spec: string, store = 'memory'): HttpAnswer => {
@@ -83,6 +83,26 @@ describe('session verdict with a kill', () => {
   it('says when HAProxy kept the killed replica in rotation and a request failed', () => {
     const v = judgeSession({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), after: [{ status: 503, body: '', app: null, server: null }], cookies: SERVERID, killed: killed(null) }, { session: 'lost', sticky: true });
     expect(v.reason).toBe('request #1 to GET /session after app/2 was killed (HAProxy still had it in rotation) got HTTP 503');
+  });
+});
+
+describe('the browser stops at the first answer the verdict cannot read on past', () => {
+  const err = (status: number, session: string | null = null): HttpAnswer => ({ status, body: '', app: null, server: null, session });
+  it.each([
+    ['a counted answer', a('app/1 kept 2'), true],
+    ['HAProxy 503 (option persist to a dead server)', err(503), false],
+    ['no answer', { ...err(0), error: 'ECONNRESET' }, false],
+    ['200 without X-Session', err(200), false],
+    ['200 with a broken X-Session', err(200, 'gone; count=1'), false],
+  ])('%s → reads on %s', (_name, answer, on) => {
+    expect(readsOn(answer as HttpAnswer)).toBe(on);
+  });
+
+  it('answers after the first error never change the verdict', () => {
+    const run = (after: HttpAnswer[]) => judgeSession({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), after, cookies: SERVERID, killed: { replica: 'app/2', outMs: 1900 } }, { session: 'lost', sticky: true });
+    const first = [a('app/1 lost 1'), err(503)];
+    expect(run([...first, a('app/3 lost 1'), err(503), a('app/3 kept 2')])).toEqual(run(first));
+    expect(run(first)).toEqual({ pass: false, reason: 'request #2 to GET /session after app/2 was killed (HAProxy took it out in 1.9 s) got HTTP 503' });
   });
 });
 
