@@ -141,7 +141,7 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   if (expect.sticky === true && replicas.length > 1) {
     failures.push(`the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${ownCookie ? 'HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?' : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`);
   } else if (expect.sticky === true && n > 1 && !ownCookie) {
-    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
+    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server, balance source, a stick table?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
   }
   if (expect.sticky === false && replicas.length === 1 && n > 1) {
     failures.push(`all ${n} requests went to ${replicas[0]} (cookies: ${own}): something keeps this browser on one replica (stickiness, or a backend with a single server), and this check expects it to reach several`);
