@@ -2,7 +2,7 @@ import { cookieNames, cookiePairs, mergeCookies } from '../core/cookie-jar.ts';
 import { serversAt } from '../core/haproxy-servers.ts';
 import type { TaskCheck } from '../core/task-schema.ts';
 import { type HttpAnswer, identity } from '../core/verdicts-http.ts';
-import { judgeBeforeKill, judgeSession, parseSessionHeader, type SessionRun } from '../core/verdicts-session.ts';
+import { judgeBeforeKill, judgeSession, parseSessionHeader, readsOn, type SessionRun } from '../core/verdicts-session.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 import { pollFor, restartReplica } from './restart-replica.ts';
 import type { CheckTarget } from './target.ts';
@@ -34,6 +34,8 @@ export async function sessionCheck(t: CheckTarget, check: SessionCheck, signal?:
       if (!a) break;
       jar = mergeCookies(jar, a.setCookie ?? []);
       answers.push(a);
+      // The verdict stops at the first error or answer without X-Session: so does the browser.
+      if (!readsOn(a)) break;
     }
     return answers;
   };

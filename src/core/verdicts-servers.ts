@@ -1,4 +1,4 @@
-import { backendServers, checkedUp, describeServer, type ServerStat } from './haproxy-servers.ts';
+import { backendServers, describeServer, type ServerStat, servingUp } from './haproxy-servers.ts';
 import type { StatsRow } from './haproxy-stats.ts';
 import type { Verdict } from './verdicts-http.ts';
 
@@ -18,7 +18,6 @@ export interface BackendView {
   notServing: string[];
 }
 
-const servingUp = (s: ServerStat) => checkedUp(s) || (s.state === 'UP' && s.status.trim() === 'no check');
 const hasCheck = (s: ServerStat) => s.status.trim() !== 'no check' && (s.checkStatus ?? '') !== '';
 
 export function backendView(rows: readonly StatsRow[], backend: string): BackendView {

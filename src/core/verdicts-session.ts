@@ -42,6 +42,13 @@ export function parseSessionHeader(h: string | null | undefined): { state: strin
   return m ? { state: m[1]!, count: Number(m[2]) } : null;
 }
 
+/**
+ * Whether the verdict reads on past this answer: a 200 with an X-Session header. read() judges the
+ * first answer that is not, and nothing after it counts, so the check stops browsing there (six
+ * requests to a dead server cost 4 s each with lab's retries).
+ */
+export const readsOn = (a: HttpAnswer): boolean => a.status === 200 && parseSessionHeader(a.session) !== null;
+
 /** Who answered: service/replica from X-App, else HAProxy's server name. */
 const replicaOf = (a: HttpAnswer): string => {
   const id = identity(a.app);
@@ -116,7 +123,7 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   const failures: string[] = [];
   if (expect.service !== undefined) {
     const services = seen.map((s) => s.replica.split('/')[0]!);
-    if (services.some((s) => s !== expect.service)) failures.push(`the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to`);
+    if (services.some((s) => s !== expect.service)) failures.push(`the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to, and that its server lines name ${expect.service} (server-template … ${expect.service}:<port>)`);
   }
   const later = seen.slice(1);
   const lostAt = later.findIndex((s) => s.state !== 'kept');
@@ -134,7 +141,7 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   if (expect.sticky === true && replicas.length > 1) {
     failures.push(`the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${ownCookie ? 'HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?' : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`);
   } else if (expect.sticky === true && n > 1 && !ownCookie) {
-    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
+    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server, balance source, a stick table?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
   }
   if (expect.sticky === false && replicas.length === 1 && n > 1) {
     failures.push(`all ${n} requests went to ${replicas[0]} (cookies: ${own}): something keeps this browser on one replica (stickiness, or a backend with a single server), and this check expects it to reach several`);

@@ -1,5 +1,5 @@
 import type { CheckTarget } from '../checks/target.ts';
-import { addrIp, serverState } from '../core/haproxy-servers.ts';
+import { addrIp, serverState, servingUp } from '../core/haproxy-servers.ts';
 import { acceptsFromHaproxy } from '../haproxy/master-cli.ts';
 import { readStats } from '../haproxy/stats-client.ts';
 
@@ -14,7 +14,8 @@ const POLL_MS = 250;
  * once HAProxy runs the files and the containers run, not when the app listens: HAProxy checks a
  * new server at once, and one refused connection at start takes it DOWN until `rise` checks pass
  * (4 s with lab 08's starter, `inter 2s rise 2`). Graded in that window, a starter failed for
- * "no replica is in rotation" rather than for its missing setting. A starter whose servers never
+ * "no replica is in rotation" rather than for its missing setting. UP counts as the servers check
+ * counts it: with a passed check (or none), not UP with its first check still to come. A starter whose servers never
  * come UP (a wrong check path) waits RISE_MS, then is graded as it is.
  */
 export async function starterReady(t: CheckTarget, portOf: (service: string) => number | undefined, signal: AbortSignal): Promise<void> {
@@ -31,7 +32,9 @@ export async function starterReady(t: CheckTarget, portOf: (service: string) => 
   const riseBy = performance.now() + RISE_MS;
   while (performance.now() < riseBy && !signal.aborted) {
     const servers = (await readStats(t.stats).catch(() => [])).filter((s) => s.svname !== 'FRONTEND' && s.svname !== 'BACKEND' && ips.includes(addrIp(s) ?? ''));
-    if (servers.every((s) => serverState(s.status) === 'UP' || s.status.trim() === 'no check')) return;
+    // As the servers check counts them: a server UP before its first check (check INI, after a
+    // reload) is not yet, and lab 06's starter failed on "0 server(s) are UP" so.
+    if (servers.every((s) => servingUp({ ...s, state: serverState(s.status) }))) return;
     await sleep(POLL_MS);
   }
 }

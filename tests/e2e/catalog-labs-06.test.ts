@@ -2,10 +2,12 @@
  * Lab 06 (sticky sessions and stateless apps) on the real engine: `lab test 06` starts the
  * memory app and the stateless app (3 replicas each) with a real Redis (lab-local/redis:8 for
  * redis:7-alpine through LAB_IMAGES), proves every task fails on its starter for a structural
- * reason and passes after its solution (two of them kill the replica that holds a session), and
- * tears down. One lab test run for the whole file: CI time. Then the bad input of issue 12: a
- * haproxy.cfg that passes haproxy -c but sticks on a cookie the app never sets must FAIL, saying
- * what the browser saw (one small lab: the memory app only).
+ * reason and passes after its solution (two of them kill the replica that holds a session), runs
+ * every variant in labs/06-sticky-sessions/variants (about 85 s more: the drills of replica-dies
+ * and stateless-redis, 21 s of it one sticky backend without health checks), and tears down.
+ * One lab test run for the whole file: CI time. Then the bad input of issue 12: a haproxy.cfg
+ * that passes haproxy -c but sticks on a cookie the app never sets must FAIL, saying what the
+ * browser saw (one small lab: the memory app only).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +34,7 @@ const STARTER: Record<string, RegExp> = {
 describe.skipIf(!engine.ok)(`lab 06${skipNote(engine)}`, () => {
   it('lab test 06: each task fails on the starter for a missing setting and passes after its solution', async () => {
     const args = ['test', '06', '--json'];
-    const child = spawnLab(args, { timeout: 240_000 });
+    const child = spawnLab(args, { timeout: 335_000 });
     onTestFinished(() => removeByLabel(`labtest-${child.pid}-06`), 60_000);
     const j = parseJson<TestJson>(expectExit(await settle(child, args), 0));
     const steps = j.labs[0]!.steps;
@@ -42,7 +44,7 @@ describe.skipIf(!engine.ok)(`lab 06${skipNote(engine)}`, () => {
       expect(starter?.reason, `${task} (starter)`).toMatch(why);
       expect(steps.find((s) => s.name === `${task} (solution)`), `${task} (solution)`).toMatchObject({ verdict: 'PASS' });
     }
-  }, 260_000);
+  }, 355_000);
 
   it('a config that sticks on the wrong cookie (cookie JSESSIONID prefix) FAILs, saying what the browser saw', async () => {
     const lab06 = join(REPO_ROOT, 'labs', '06-sticky-sessions');

@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLab } from '../../src/config/labs.ts';
+import type { TaskCheck } from '../../src/core/task-schema.ts';
 import type { DistributionResult } from '../../src/core/verdicts.ts';
 import { judgeServersReached } from '../../src/core/verdicts.ts';
 import { judgeReached } from '../../src/core/verdicts-servers.ts';
+import { REPO_ROOT } from '../helpers/lab03.ts';
 
 /** Checks named for what they prove fail below their threshold (issue #22 item 5). */
 const spread = (n: number): DistributionResult => ({
@@ -46,5 +50,23 @@ describe('leastconn-runs-and-is-routed: the requests with the header are counted
     const v = judgeReached('leastconn', 4, counted, 'GET / with X-Balance: leastconn');
     expect(v.pass).toBe(pass);
     expect(v.reason).toMatch(reason);
+  });
+});
+
+describe('lab 06: the servers checks judge the backend the task names, and that its header reaches it', () => {
+  const { lab } = readLab(join(REPO_ROOT, 'labs', '06-sticky-sessions', 'lab.yaml')).lab!;
+  const servers = (task: string) => lab.tasks.find((t) => t.id === task)!.checks.find((c) => c.kind === 'servers') as Extract<TaskCheck, { kind: 'servers' }>;
+  it.each([
+    // Task 1 names no backend (a student's backend pool passed nothing but this check): the one the app port reaches.
+    ['scale-out-loses-session', undefined, undefined],
+    // Tasks 2 and 3 name backend sticky and the header routed there: a commented-out use_backend
+    // failed on "HAProxy set no cookie of its own" while backend sticky had one.
+    ['sticky-cookie', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
+    ['replica-dies', 'sticky', { path: '/', headers: { 'X-Backend': 'sticky' } }],
+    // Task 4 too: a missing use_backend failed like a backend stateless with the memory app's servers.
+    ['stateless-redis', 'stateless', { path: '/', headers: { 'X-Backend': 'stateless' } }],
+  ])('%s: backend %s, via %o', (task, backend, via) => {
+    expect(servers(task).backend).toBe(backend);
+    expect(servers(task).via).toEqual(via);
   });
 });

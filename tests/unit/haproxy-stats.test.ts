@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StatsParseError, parseStatsCsv, type StatsRow } from '../../src/core/haproxy-stats.ts';
-import { allBackendServers, backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, summarize } from '../../src/core/haproxy-servers.ts';
+import { allBackendServers, backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, servingUp, summarize } from '../../src/core/haproxy-servers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8');
 const http26 = fixture('haproxy-2.6-http.csv');
@@ -224,6 +224,18 @@ describe('checkedUp: UP and a health check that passed', () => {
     ['MAINT (resolution)', null, false],
   ])('%s with check %s → %s', (status, check, want) => {
     expect(checkedUp(server(status, check))).toBe(want);
+  });
+
+  // What lab test waits for before grading a starter, and what the servers check counts as UP.
+  it.each([
+    ['UP', 'L7OK', true],
+    ['no check', null, true], // a server without health checks
+    ['UP 1/2', 'INI', false], // lab 06's starter after a reload: UP from the state file, first check to come
+    ['UP', 'INI', false],
+    ['DOWN 1/2', 'L7OK', false],
+    ['MAINT', null, false],
+  ])('servingUp: %s with check %s → %s', (status, check, want) => {
+    expect(servingUp(server(status, check))).toBe(want);
   });
 });
 

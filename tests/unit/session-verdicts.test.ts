@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieNames, mergeCookies } from '../../src/core/cookie-jar.ts';
 import type { HttpAnswer } from '../../src/core/verdicts-http.ts';
-import { judgeBeforeKill, judgeSession, parseSessionHeader } from '../../src/core/verdicts-session.ts';
+import { judgeBeforeKill, judgeSession, parseSessionHeader, readsOn } from '../../src/core/verdicts-session.ts';
 
 /** "app/2 kept 3" → the answer the demo app gives. */
 const a = (spec: string, store = 'memory'): HttpAnswer => {
@@ -42,16 +42,24 @@ describe('session verdict without a kill', () => {
 
   it.each([
     { name: 'one server slot is not cookie stickiness', cookies: ['session=abc'], pass: false },
+    // balance source or a stick table on the app's cookie keep the browser on one replica with no cookie of HAProxy's: the reason names them too.
+    { name: 'balance source or a stick table is not cookie stickiness', cookies: ['session=abc'], pass: false },
     { name: "HAProxy's prefix on the app's own cookie is (cookie session prefix)", cookies: ['session=c0ffee~abc'], pass: true },
   ])('$name', ({ cookies, pass }) => {
     const v = judgeBeforeKill({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), cookies }, { session: 'kept', sticky: true }, false);
     expect(v?.pass).toBe(pass);
-    if (!pass) expect(v?.reason).toMatch(/^all 2 requests went to app\/2, but HAProxy set no cookie of its own \(cookies: session\): something else kept them on one replica \(a backend with a single server\?\)/);
+    if (!pass) expect(v?.reason).toMatch(/^all 2 requests went to app\/2, but HAProxy set no cookie of its own \(cookies: session\): something else kept them on one replica \(a backend with a single server, balance source, a stick table\?\)/);
   });
 
-  it('names the service that answered when another was expected', () => {
-    const v = judgeBeforeKill({ what: 'GET /session (X-Backend: stateless)', before: seq('app/1 new 1, app/2 lost 1'), cookies: ['session=abc'] }, { session: 'kept', service: 'stateless' }, true);
-    expect(v?.reason).toMatch(/answered by service app ×2, expected service stateless: check which backend your frontend sends them to; the session was lost before any replica was killed/);
+  it.each([
+    // backend stateless copied from backend app with its app:8000 line: the route is right, the servers are not.
+    { name: 'the memory app answered where stateless was expected', before: 'app/1 new 1, app/2 lost 1', e: { session: 'kept', service: 'stateless' }, kill: true, reason: /answered by service app ×2, expected service stateless: check which backend your frontend sends them to, and that its server lines name stateless \(server-template … stateless:<port>\); the session was lost before any replica was killed/ },
+    // backend sticky copied from backend stateless: the session would survive the kill.
+    { name: 'the stateless app answered where the memory app was expected', before: 'stateless/1 new 1, stateless/1 kept 2', e: { session: 'lost', sticky: true, service: 'app' }, kill: true, reason: /^answered by service stateless ×2, expected service app: check which backend your frontend sends them to, and that its server lines name app \(server-template … app:<port>\)/ },
+  ])('$name', ({ before, e, kill, reason }) => {
+    const v = judgeBeforeKill({ what: 'GET /session', before: seq(before, 'redis'), cookies: ['SERVERID=c0ffee', 'session=abc'] }, e as never, kill);
+    expect(v?.pass).toBe(false);
+    expect(v?.reason.replace(/^the requests were /, '')).toMatch(reason);
   });
 });
 
@@ -77,6 +85,26 @@ describe('session verdict with a kill', () => {
   it('says when HAProxy kept the killed replica in rotation and a request failed', () => {
     const v = judgeSession({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), after: [{ status: 503, body: '', app: null, server: null }], cookies: SERVERID, killed: killed(null) }, { session: 'lost', sticky: true });
     expect(v.reason).toBe('request #1 to GET /session after app/2 was killed (HAProxy still had it in rotation) got HTTP 503');
+  });
+});
+
+describe('the browser stops at the first answer the verdict cannot read on past', () => {
+  const err = (status: number, session: string | null = null): HttpAnswer => ({ status, body: '', app: null, server: null, session });
+  it.each([
+    ['a counted answer', a('app/1 kept 2'), true],
+    ['HAProxy 503 (option persist to a dead server)', err(503), false],
+    ['no answer', { ...err(0), error: 'ECONNRESET' }, false],
+    ['200 without X-Session', err(200), false],
+    ['200 with a broken X-Session', err(200, 'gone; count=1'), false],
+  ])('%s → reads on %s', (_name, answer, on) => {
+    expect(readsOn(answer as HttpAnswer)).toBe(on);
+  });
+
+  it('answers after the first error never change the verdict', () => {
+    const run = (after: HttpAnswer[]) => judgeSession({ what: 'GET /session', before: seq('app/2 new 1, app/2 kept 2'), after, cookies: SERVERID, killed: { replica: 'app/2', outMs: 1900 } }, { session: 'lost', sticky: true });
+    const first = [a('app/1 lost 1'), err(503)];
+    expect(run([...first, a('app/3 lost 1'), err(503), a('app/3 kept 2')])).toEqual(run(first));
+    expect(run(first)).toEqual({ pass: false, reason: 'request #2 to GET /session after app/2 was killed (HAProxy took it out in 1.9 s) got HTTP 503' });
   });
 });
 
