@@ -5,7 +5,7 @@
 #      (Debian 12, as root), or say what to install.
 #   3. Images. `lab prepare` pulls the ones every lab names. Where no registry answers, lab uses
 #      the local images provision-engine.sh builds from Debian's packages, through lab's own
-#      image-substitution file, $LAB_HOME/images.conf (README, "Environment"), written here.
+#      image-substitution file, $LAB_HOME/images.conf (docs/commands.md, "Environment"), written here.
 #   4. `lab` on the PATH (npm link), then `lab up 03`.
 # Safe to run again: each step is skipped, or redone, as what it finds requires.
 set -euo pipefail
@@ -68,7 +68,7 @@ elif [ $rc -eq 3 ] && grep -q 'Could not pull' "$tmp/prepare.err"; then # pullIm
   if can_provision && [ -z "${provisioned:-}" ]; then
     provision "no registry"
   elif ! docker image inspect "${local_images[@]}" >/dev/null 2>&1; then
-    die "No registry is reachable and the local images ${local_images[*]} are missing. As root on Debian 12, bash .ci/provision-engine.sh builds them; elsewhere load a bundle made on a connected machine (lab prepare --load bundle.tar) or point LAB_IMAGES at a mirror (README, \"Offline and classroom machines\")."
+    die "No registry is reachable and the local images ${local_images[*]} are missing. As root on Debian 12, bash .ci/provision-engine.sh builds them; elsewhere load a bundle made on a connected machine (lab prepare --load bundle.tar) or point LAB_IMAGES at a mirror (docs/offline-classrooms.md)."
   fi
   mkdir -p "$(dirname "$images_file")"
   cat >"$images_file" <<EOF

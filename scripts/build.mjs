@@ -2,7 +2,7 @@
  * `npm run build`: bundle the CLI into dist/ with esbuild, after `tsc --noEmit` has type-checked
  * it. Why a bundle: Node loads an ES module graph file by file (resolve, read, compile, link), and
  * lab's modules plus commander, chalk, yaml and zod are some 250 files, which cost `lab list` more
- * than Node's own start (see README, Performance). One chunk per command: `--splitting` keeps
+ * than Node's own start (see docs/performance.md). One chunk per command: `--splitting` keeps
  * program.ts's dynamic imports, so `lab list` still loads no Docker or HTTP code.
  */
 import { createHash } from 'node:crypto';
@@ -29,7 +29,7 @@ const buildId = () => {
  * Two modules of dockerode's that lab never runs load the costliest dependencies at start-up:
  * docker-modem's ssh transport loads ssh2 (lab speaks HTTP over its own SSH agent, see
  * src/docker/endpoint.ts) and dockerode's BuildKit session loads gRPC and protobuf (lab builds
- * through Compose). Together some 0.2 s of CPU at every engine command (README, Performance).
+ * through Compose). Together some 0.2 s of CPU at every engine command (docs/performance.md).
  * Each becomes a function that loads the real module, from the installed package, on first call.
  */
 const LAZY = { 'docker-modem/lib': { './ssh': 'docker-modem/lib/ssh.js' }, 'dockerode/lib': { './session': 'dockerode/lib/session.js' } };

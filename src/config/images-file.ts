@@ -4,7 +4,7 @@ import { labHome } from './lab-home.ts';
 import { envImagePairs, mergeSubstitutions, pairsFrom, parseImagesFile, type ImagePair, type Substitution } from '../core/image-substitutions.ts';
 import { EnvironmentError, formatProblem, UsageError } from '../core/errors.ts';
 
-/** The persistent substitutions: $LAB_HOME/images.conf (README, "Environment"). */
+/** The persistent substitutions: $LAB_HOME/images.conf (docs/commands.md, "Environment"). */
 export const imagesFilePath = (env: NodeJS.ProcessEnv): string => join(labHome(env), 'images.conf');
 
 /** The images file's pairs; none when there is no file. A malformed file is a usage error at its lines. */

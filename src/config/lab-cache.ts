@@ -9,8 +9,8 @@ import { LabFileError, type FileProblem } from '../core/errors.ts';
 
 /**
  * `lab list`, `show` and `validate` read lab files the same way, time after time: parsing them
- * with yaml and validating them with zod cost several times Node's own start (README,
- * Performance). This cache keeps each valid lab as validated, in $LAB_HOME/cache/labs, one entry
+ * with yaml and validating them with zod cost several times Node's own start (docs/
+ * performance.md). This cache keeps each valid lab as validated, in $LAB_HOME/cache/labs, one entry
  * per lab file, under a key that is the hash of lab's build and of the file's whole text: any
  * change of either is a miss, which parses and validates again. What only the file system can
  * tell (Dockerfiles, solution and starter files) is checked on every read, hit or miss. Only

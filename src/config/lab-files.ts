@@ -12,7 +12,7 @@ import { EnvironmentError, UsageError, type FileProblem } from '../core/errors.t
 /**
  * Finding lab files and checking what only the file system can tell about one. Apart from
  * labs.ts (which parses and validates) so that lab-cache.ts can use them without loading yaml
- * and zod, which cost `lab list` more than Node's own start (README, Performance).
+ * and zod, which cost `lab list` more than Node's own start (docs/performance.md).
  */
 
 /**

@@ -66,7 +66,7 @@ export function crashOptions(o: { zoneLoss?: string; crashCommand?: string; revi
   }
   if (o.zoneLoss === undefined) throw new UsageError('--crash-command is part of the zone drill: give --zone-loss <zone> (and --target swarm)', { hint: "lab check <lab> --target swarm --zone-loss <zone> --crash-command '<cmd>'" });
   for (const [option, cmd] of [['--crash-command', o.crashCommand], ['--revive-command', o.reviveCommand]] as const) {
-    if (cmd !== undefined && cmd.trim() === '') throw new UsageError(`${option} is empty: give the shell command that ${option === '--crash-command' ? 'takes the zone\'s machines down' : 'brings them back'}`, { hint: 'README.md, "Crashing a zone", shows commands for a classroom and for the test swarm' });
+    if (cmd !== undefined && cmd.trim() === '') throw new UsageError(`${option} is empty: give the shell command that ${option === '--crash-command' ? 'takes the zone\'s machines down' : 'brings them back'}`, { hint: 'docs/swarm.md, "Crashing a zone", shows commands for a classroom and for the test swarm' });
   }
   return { command: o.crashCommand, ...(o.reviveCommand !== undefined ? { revive: o.reviveCommand } : {}) };
 }

@@ -28,7 +28,7 @@ export async function openEngine(ctx: Context, resolved?: Endpoint): Promise<Eng
 export async function openSwarmEngine(ctx: Context, resolved?: Endpoint): Promise<Engine> {
   const engine = await openEngine(ctx, resolved);
   const why = noSwarmReason(engine.kind);
-  if (why) throw new EnvironmentError(`${why} (the engine at ${engine.endpoint.host} is Podman)`, { hint: 'Run the lab on one engine without --target swarm, or on Docker Engines in a swarm (README, "Across machines: Docker Swarm")' });
+  if (why) throw new EnvironmentError(`${why} (the engine at ${engine.endpoint.host} is Podman)`, { hint: 'Run the lab on one engine without --target swarm, or on Docker Engines in a swarm (docs/swarm.md, "Across machines: Docker Swarm")' });
   return engine;
 }
 
