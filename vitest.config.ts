@@ -39,7 +39,15 @@ export default defineConfig({
   test: {
     sequence: { sequencer: LongestFirst },
     projects: [
-      { test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/commands/**/*.test.ts'], maxWorkers: Math.max(2, availableParallelism() - 1), sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/commands/**/*.test.ts'],
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         test: {
           ...shared,
@@ -51,7 +59,16 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      { test: { ...shared, name: 'engine-wide', include: engineWide, fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 2 } } },
+      {
+        test: {
+          ...shared,
+          name: 'engine-wide',
+          include: engineWide,
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -19,7 +19,10 @@ async function main(argv: string[]): Promise<number> {
   // replica a drill stopped, the lab a test brought up) rather than the process dying mid-way.
   const closed = new Set<NodeJS.WriteStream>();
   let running = true;
-  const guarded = (stream: NodeJS.WriteStream) => ({ isTTY: stream.isTTY, write: (text: string) => closed.has(stream) || stream.write(text) });
+  const guarded = (stream: NodeJS.WriteStream) => ({
+    isTTY: stream.isTTY,
+    write: (text: string) => closed.has(stream) || stream.write(text),
+  });
   const out = new Output(
     guarded(process.stdout),
     guarded(process.stderr),
@@ -47,8 +50,15 @@ async function main(argv: string[]): Promise<number> {
       abort.abort(new Error('output closed'));
     });
   }
-  const ctx = (globals: GlobalOptions): Context => ({ out, env: process.env, cwd: process.cwd(), signal: abort.signal, host: globals.host });
-  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const ctx = (globals: GlobalOptions): Context => ({
+    out,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: abort.signal,
+    host: globals.host,
+  });
+  const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
   const program = buildProgram(ctx, version);
   try {
     await program.parseAsync(argv);
@@ -71,7 +81,12 @@ function lostEngine(error: unknown): LabError | undefined {
   const e = error as { statusCode?: number; code?: string; message?: string; path?: string };
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`;
   // A file system error carries the path it is about: lab's own files, not the engine.
-  if (e?.statusCode !== undefined || e?.path !== undefined || !/ECONNRESET|ECONNREFUSED|EPIPE|ENOENT|socket hang up|handshake|Connection lost|Timed out while waiting/i.test(text)) return undefined;
+  if (
+    e?.statusCode !== undefined ||
+    e?.path !== undefined ||
+    !/ECONNRESET|ECONNREFUSED|EPIPE|ENOENT|socket hang up|handshake|Connection lost|Timed out while waiting/i.test(text)
+  )
+    return undefined;
   return new EnvironmentError(`The connection to the Docker engine was lost: ${e.message ?? e.code}`, {
     hint: 'Check the engine with lab doctor (add --host for a remote one); over ssh://, check sshd and your ssh-agent, then run the command again',
   });
@@ -80,8 +95,10 @@ function lostEngine(error: unknown): LabError | undefined {
 function report(error: unknown, out: Output, interrupted: boolean): number {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (and help for `lab help`); map its exit code.
-    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    if (out.json) out.data({ outcome: 'error', exitCode: EXIT.usage, error: { message: error.message.replace(/^error: /, '') } });
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+      return EXIT.ok;
+    if (out.json)
+      out.data({ outcome: 'error', exitCode: EXIT.usage, error: { message: error.message.replace(/^error: /, '') } });
     return EXIT.usage;
   }
   const labError =
@@ -89,12 +106,13 @@ function report(error: unknown, out: Output, interrupted: boolean): number {
       ? error
       : interrupted
         ? new LabError('Interrupted', EXIT.interrupted)
-        : fileSystemError(error, process.env) ??
+        : (fileSystemError(error, process.env) ??
           lostEngine(error) ??
           new LabError(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`, EXIT.internal, {
             hint: 'This is a bug in lab. Run again with --verbose and report the output.',
-            details: process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],
-          });
+            details:
+              process.env.LAB_DEBUG && error instanceof Error && error.stack ? error.stack.split('\n').slice(1) : [],
+          }));
   if (labError instanceof ExitError) return labError.exitCode;
   if (out.json) {
     out.data({

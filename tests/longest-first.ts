@@ -72,6 +72,8 @@ export class LongestFirst extends BaseSequencer {
     // vitest's order first (groups, projects, failed first, then size), kept for ties: sort is stable.
     const base = await super.sort(files);
     const rank = new Map(base.map((f, i) => [f, i]));
-    return [...base].sort((a, b) => (a.project === b.project ? expected(b) - expected(a) : rank.get(a)! - rank.get(b)!));
+    return [...base].sort((a, b) =>
+      a.project === b.project ? expected(b) - expected(a) : rank.get(a)! - rank.get(b)!,
+    );
   }
 }

@@ -27,19 +27,48 @@ export async function affinityCheck(t: CheckTarget, check: AffinityCheck, signal
   // by connection, each sender's requests share one kept-alive connection.
   const keepAlive = check.by === 'connection' || t.options.mode === 'http';
   const runs = await t.trafficAt(check.port).run(
-    { path: check.path, headers: check.headers, requests: check.requests * senders, concurrency: senders, keepAlive, cookies: check.by === 'cookie' },
+    {
+      path: check.path,
+      headers: check.headers,
+      requests: check.requests * senders,
+      concurrency: senders,
+      keepAlive,
+      cookies: check.by === 'cookie',
+    },
     senders,
     signal,
   );
-  const rows = runs.map((r) => ({ sender: r.sender, sent: r.summary.sent, failed: r.summary.failed, byServer: answeredBy(r.summary) }));
+  const rows = runs.map((r) => ({
+    sender: r.sender,
+    sent: r.summary.sent,
+    failed: r.summary.failed,
+    byServer: answeredBy(r.summary),
+  }));
   const verdict = judgeAffinity({ by: check.by, spread: check.spread, senders: rows });
   const table = renderTable(
-    rows.map((r) => [r.sender, String(r.sent), String(r.failed), Object.entries(r.byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([s, n]) => `${s} ${n}`).join(', ')]),
+    rows.map((r) => [
+      r.sender,
+      String(r.sent),
+      String(r.failed),
+      Object.entries(r.byServer)
+        .sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', '),
+    ]),
     ['SENDER', 'SENT', 'FAILED', 'ANSWERED BY'],
   );
   const reason = check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`;
-  return resultOf(name, 'affinity', t0, { pass: verdict.pass, reason }, {
-    report: [`${check.requests} requests to ${check.port === undefined ? '' : `HAProxy's port ${check.port}, `}${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : check.by === 'connection' ? ', each over one kept-alive connection' : ''}`, ...table.split('\n')],
-    data: { by: check.by, port: check.port ?? null, from: t.traffic.kind, servers: verdict.servers, senders: rows },
-  });
+  return resultOf(
+    name,
+    'affinity',
+    t0,
+    { pass: verdict.pass, reason },
+    {
+      report: [
+        `${check.requests} requests to ${check.port === undefined ? '' : `HAProxy's port ${check.port}, `}${check.path} from each of ${rows.length} ${fromClients ? 'client(s) in the lab network' : 'browser(s) on this machine'}${check.by === 'cookie' ? ', each keeping its cookies' : check.by === 'connection' ? ', each over one kept-alive connection' : ''}`,
+        ...table.split('\n'),
+      ],
+      data: { by: check.by, port: check.port ?? null, from: t.traffic.kind, servers: verdict.servers, senders: rows },
+    },
+  );
 }

@@ -33,10 +33,17 @@ export interface ChaosRunResult {
   interrupted: boolean;
 }
 
-export async function runChaos(t0_: CheckTarget, s: ChaosSettings, o: { rate: number; slo: Slo; signal: AbortSignal; onEvent?: (e: TimelineEvent) => void }): Promise<ChaosRunResult> {
+export async function runChaos(
+  t0_: CheckTarget,
+  s: ChaosSettings,
+  o: { rate: number; slo: Slo; signal: AbortSignal; onEvent?: (e: TimelineEvent) => void },
+): Promise<ChaosRunResult> {
   const service = t0_.backend;
   const apps = t0_.apps.filter((a) => a.service === service).sort((a, b) => a.number - b.number);
-  if (apps.length === 0) throw new RuntimeError(`${t0_.project} runs no replica of ${service}: nothing to break`, { hint: 'Run lab up again' });
+  if (apps.length === 0)
+    throw new RuntimeError(`${t0_.project} runs no replica of ${service}: nothing to break`, {
+      hint: 'Run lab up again',
+    });
   // HAProxy's servers are watched in the backend the traffic goes through, whatever the student named it.
   const t = { ...t0_, backend: (await t0_.route(service, '/', o.signal)).backend };
   const schedule = chaosSchedule({ ...s, replicas: apps.length });
@@ -52,15 +59,30 @@ export async function runChaos(t0_: CheckTarget, s: ChaosSettings, o: { rate: nu
   const pending = new Map<ChaosEvent, LabContainer>();
   // The load lasts the run's duration, longer when injections came late (a docker exec takes
   // seconds on a busy machine): every fault happens under load, with time to recover after it.
-  const running = await t.traffic.start({ path: '/', rate: o.rate, durationS: s.durationS + MAX_OVERRUN_S, concurrency: Math.min(256, o.rate * 2), keepAlive: true, cookies: false, timeoutMs: o.slo.answerWithinMs });
+  const running = await t.traffic.start({
+    path: '/',
+    rate: o.rate,
+    durationS: s.durationS + MAX_OVERRUN_S,
+    concurrency: Math.min(256, o.rate * 2),
+    keepAlive: true,
+    cookies: false,
+    timeoutMs: o.slo.answerWithinMs,
+  });
   t0 = performance.now();
   const wall0 = Date.now();
   const byAppClock = (iso: number | undefined, fallback: number) => (iso === undefined ? fallback : iso - wall0);
-  note('load', `load started: ${o.rate} requests/s to / from ${t.traffic.where}, for ${s.durationS} s (seed ${s.seed}, ${schedule.length} fault(s))`);
+  note(
+    'load',
+    `load started: ${o.rate} requests/s to / from ${t.traffic.where}, for ${s.durationS} s (seed ${s.seed}, ${schedule.length} fault(s))`,
+  );
   const onAbort = () => void running.stop();
   o.signal.addEventListener('abort', onAbort);
   let ended = false;
-  const watching = watchServers(t, () => o.signal.aborted || ended, (kind, text) => note(kind, text));
+  const watching = watchServers(
+    t,
+    () => o.signal.aborted || ended,
+    (kind, text) => note(kind, text),
+  );
   let injected = 0;
   let lastEnd = 0;
   // An app fault takes effect a docker exec later (seconds on a busy machine): ask that much early.
@@ -88,14 +110,34 @@ export async function runChaos(t0_: CheckTarget, s: ChaosSettings, o: { rate: nu
       if (!app) await clearDrillFault(t.engine, c, ev.fault);
       pending.delete(ev);
       lastEnd = now();
-      note('cleared', app ? `${ev.spec} on ${c.service}/${c.number} ended (the app cleared it)` : `cleared ${ev.spec} on ${c.service}/${c.number}`, app ? end : lastEnd);
+      note(
+        'cleared',
+        app
+          ? `${ev.spec} on ${c.service}/${c.number} ended (the app cleared it)`
+          : `cleared ${ev.spec} on ${c.service}/${c.number}`,
+        app ? end : lastEnd,
+      );
     }
     await sleepUntil(t0 + Math.max(s.durationS * 1000, lastEnd + TAIL_MS), o.signal);
     const summary = merged(await running.stop());
     ended = true;
     note('done', `load stopped: ${summary.sent} requests, ${summary.failed} failed`);
-    const outcome: ChaosOutcome = { seed: s.seed, sent: summary.sent, failed: summary.failed, p95Ms: summary.latencyMs.p95, faults: injected };
-    return { settings: s, schedule, summary, outcome, verdict: judgeChaos(outcome, o.slo), events: [...events].sort((a, b) => a.atMs - b.atMs), interrupted: o.signal.aborted };
+    const outcome: ChaosOutcome = {
+      seed: s.seed,
+      sent: summary.sent,
+      failed: summary.failed,
+      p95Ms: summary.latencyMs.p95,
+      faults: injected,
+    };
+    return {
+      settings: s,
+      schedule,
+      summary,
+      outcome,
+      verdict: judgeChaos(outcome, o.slo),
+      events: [...events].sort((a, b) => a.atMs - b.atMs),
+      interrupted: o.signal.aborted,
+    };
   } finally {
     ended = true;
     o.signal.removeEventListener('abort', onAbort);
@@ -113,7 +155,11 @@ async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /** HAProxy's state changes of each server while the run lasts, as timeline events. */
-async function watchServers(t: CheckTarget, over: () => boolean, note: (kind: TimelineKind, text: string) => void): Promise<void> {
+async function watchServers(
+  t: CheckTarget,
+  over: () => boolean,
+  note: (kind: TimelineKind, text: string) => void,
+): Promise<void> {
   const watch: Watch = {};
   const seen = new Map<string, string>();
   while (!over()) {
@@ -124,7 +170,10 @@ async function watchServers(t: CheckTarget, over: () => boolean, note: (kind: Ti
         seen.set(s.svname, s.state);
         if (before === undefined || before === s.state) continue;
         const who = t.apps.find((a) => a.ip && a.ip === addrIp(s));
-        note(s.state === 'UP' ? 'up' : 'down', `HAProxy marked ${s.svname}${who ? ` (${who.service}/${who.number})` : ''} ${describeServer(s)}`);
+        note(
+          s.state === 'UP' ? 'up' : 'down',
+          `HAProxy marked ${s.svname}${who ? ` (${who.service}/${who.number})` : ''} ${describeServer(s)}`,
+        );
       }
     } catch (e) {
       if (!(e instanceof HaproxyGone)) throw e;

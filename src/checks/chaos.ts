@@ -24,7 +24,17 @@ async function labSlo(ctx: Pick<Context, 'env'>, t: Pick<CheckTarget, 'project' 
 
 /** The text of one run: its figures against the SLO, then its timeline. */
 export const chaosRunLines = (r: ChaosRunResult, slo: Slo, c: Palette): string[] => [
-  ...chaosSummaryLines({ ...r.outcome, durationS: r.settings.durationS, failures: { ...r.summary.failures }, p50Ms: r.summary.latencyMs.p50, rps: r.summary.rps }, slo, c),
+  ...chaosSummaryLines(
+    {
+      ...r.outcome,
+      durationS: r.settings.durationS,
+      failures: { ...r.summary.failures },
+      p50Ms: r.summary.latencyMs.p50,
+      rps: r.summary.rps,
+    },
+    slo,
+    c,
+  ),
   ...formatTimeline(r.events, c),
 ];
 
@@ -36,25 +46,55 @@ export const chaosRunLines = (r: ChaosRunResult, slo: Slo, c: Palette): string[]
 export async function chaosCheck(ctx: Context, t: CheckTarget, check: ChaosCheck, c: Palette): Promise<CheckResult> {
   const t0 = performance.now();
   const name = check.name ?? 'chaos';
-  const result = (pass: boolean, reason: string, report: string[], data?: unknown): CheckResult => ({ name, kind: 'chaos', verdict: pass ? 'PASS' : 'FAIL', reason, ms: performance.now() - t0, report, data });
+  const result = (pass: boolean, reason: string, report: string[], data?: unknown): CheckResult => ({
+    name,
+    kind: 'chaos',
+    verdict: pass ? 'PASS' : 'FAIL',
+    reason,
+    ms: performance.now() - t0,
+    report,
+    data,
+  });
   if (check.from === 'report') {
     const { ws } = await projectWorkspace(ctx, t.project, t.haproxy);
     const last = parseReport(await readChaosReport(ws));
-    if (!last) return result(false, `no lab chaos report of ${t.project} yet: run lab chaos on this lab and read its report`, []);
-    return result(true, `lab chaos ran on ${t.project}: seed ${last.seed}, ${last.availability}% of ${last.sent} request(s) succeeded, p95 ${Math.round(last.p95Ms)} ms (${last.pass ? 'the SLO held' : 'the SLO did not hold'})`, [], last);
+    if (!last)
+      return result(
+        false,
+        `no lab chaos report of ${t.project} yet: run lab chaos on this lab and read its report`,
+        [],
+      );
+    return result(
+      true,
+      `lab chaos ran on ${t.project}: seed ${last.seed}, ${last.availability}% of ${last.sent} request(s) succeeded, p95 ${Math.round(last.p95Ms)} ms (${last.pass ? 'the SLO held' : 'the SLO did not hold'})`,
+      [],
+      last,
+    );
   }
   const slo = await labSlo(ctx, t);
   const runs: ChaosRunResult[] = [];
   const report: string[] = [];
   for (let i = 0; i < check.seeds && !ctx.signal.aborted; i++) {
-    const r = await runChaos(t, { durationS: check.duration, seed: freshSeed(), faults: check.faults }, { rate: check.rate, slo, signal: ctx.signal });
+    const r = await runChaos(
+      t,
+      { durationS: check.duration, seed: freshSeed(), faults: check.faults },
+      { rate: check.rate, slo, signal: ctx.signal },
+    );
     runs.push(r);
     report.push(...chaosRunLines(r, slo, c));
     if (!r.verdict.pass) break;
   }
   const outcomes: ChaosOutcome[] = runs.map((r) => r.outcome);
   const v = judgeChaosRuns(outcomes, slo, check.seeds);
-  return result(v.pass, v.reason, report, { slo, runs: runs.map((r) => ({ ...r.outcome, availability: r.verdict.availability, pass: r.verdict.pass, events: r.events })) });
+  return result(v.pass, v.reason, report, {
+    slo,
+    runs: runs.map((r) => ({
+      ...r.outcome,
+      availability: r.verdict.availability,
+      pass: r.verdict.pass,
+      events: r.events,
+    })),
+  });
 }
 
 interface SavedReport {
@@ -68,7 +108,13 @@ interface SavedReport {
 function parseReport(text: string | undefined): SavedReport | undefined {
   try {
     const j = JSON.parse(text ?? '') as Partial<SavedReport> & { faults?: unknown[] };
-    return typeof j.seed === 'number' && typeof j.sent === 'number' && j.sent > 0 && Array.isArray(j.faults) && j.faults.length > 0 ? (j as SavedReport) : undefined;
+    return typeof j.seed === 'number' &&
+      typeof j.sent === 'number' &&
+      j.sent > 0 &&
+      Array.isArray(j.faults) &&
+      j.faults.length > 0
+      ? (j as SavedReport)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -31,7 +31,11 @@ export interface RestartOptions {
 }
 
 /** Start the container (throws when Docker can't), then wait for HAProxy. */
-export async function restartReplica(t: Pick<CheckTarget, 'engine' | 'stats'>, app: LabContainer, o: RestartOptions): Promise<Restarted> {
+export async function restartReplica(
+  t: Pick<CheckTarget, 'engine' | 'stats'>,
+  app: LabContainer,
+  o: RestartOptions,
+): Promise<Restarted> {
   const container = t.engine.docker.getContainer(app.id);
   await container.start();
   const startedAt = performance.now();
@@ -41,7 +45,9 @@ export async function restartReplica(t: Pick<CheckTarget, 'engine' | 'stats'>, a
   let upRows: StatsRow[] = [];
   const up = async () => {
     if (!ip) return false;
-    const at = serversAt(await readStats(t.stats).catch(() => []), ip).filter((s) => o.backend === undefined || s.pxname === o.backend);
+    const at = serversAt(await readStats(t.stats).catch(() => []), ip).filter(
+      (s) => o.backend === undefined || s.pxname === o.backend,
+    );
     if (at.length === 0 || !at.every(checkedUp)) return false;
     upRows = at;
     return true;
@@ -52,7 +58,11 @@ export async function restartReplica(t: Pick<CheckTarget, 'engine' | 'stats'>, a
 }
 
 /** Ask `ok` every 100 ms until it says yes (ms it took) or the timeout passes (null). */
-export async function pollFor(ok: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<number | null> {
+export async function pollFor(
+  ok: () => Promise<boolean>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number | null> {
   const t0 = performance.now();
   while (!signal?.aborted && performance.now() - t0 < timeoutMs) {
     if (await ok()) return performance.now() - t0;

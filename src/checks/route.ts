@@ -22,11 +22,22 @@ const PROBES = 3;
  * every backend after its service; in student mode a few requests go through the lab's port
  * (to `path`, where the check's own traffic goes) and HAProxy's counters say where they went.
  */
-async function probeRoute(t: RouteProbeTarget, service: string, path: string, signal?: AbortSignal): Promise<TrafficRoute> {
+async function probeRoute(
+  t: RouteProbeTarget,
+  service: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<TrafficRoute> {
   if (!t.student) return { frontend: null, backend: service, how: 'name' };
   const before = await readStats(t.stats);
   // Answers are not judged here: a request that fails (no frontend yet) simply counts nowhere.
-  await t.traffic.probe(Array.from({ length: PROBES }, () => ({ method: 'GET', path })), false, signal).catch(() => []);
+  await t.traffic
+    .probe(
+      Array.from({ length: PROBES }, () => ({ method: 'GET', path })),
+      false,
+      signal,
+    )
+    .catch(() => []);
   const after = await readStats(t.stats);
   const ips = t.apps.filter((a) => a.service === service && a.ip).map((a) => a.ip!);
   return trafficRoute(before, after, service, ips);

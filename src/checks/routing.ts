@@ -22,17 +22,47 @@ export async function routingCheck(t: CheckTarget, check: RoutingCheck, signal?:
     const where = `port ${check.port ?? 8080}`;
     const route = trafficRoute(before, after, '', []);
     // The backend only when the requests' counters name it: a route guessed by name is not judged.
-    const mode = judgeFrontendMode(after, route.frontend, check.mode, where, route.how === 'traffic' ? route.backend : null);
-    verdict = !mode.pass ? { pass: false, reason: verdict.pass ? mode.reason : `${mode.reason}; ${verdict.reason}` } : { pass: verdict.pass, reason: `${verdict.reason}; ${mode.reason}` };
+    const mode = judgeFrontendMode(
+      after,
+      route.frontend,
+      check.mode,
+      where,
+      route.how === 'traffic' ? route.backend : null,
+    );
+    verdict = !mode.pass
+      ? { pass: false, reason: verdict.pass ? mode.reason : `${mode.reason}; ${verdict.reason}` }
+      : { pass: verdict.pass, reason: `${verdict.reason}; ${mode.reason}` };
   }
   const table = renderTable(
-    results.map((r) => [r.pass ? 'ok' : 'WRONG', r.row.method, r.row.path, Object.entries(r.row.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join(', '), r.row.service, r.got]),
+    results.map((r) => [
+      r.pass ? 'ok' : 'WRONG',
+      r.row.method,
+      r.row.path,
+      Object.entries(r.row.headers ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', '),
+      r.row.service,
+      r.got,
+    ]),
     ['', 'METHOD', 'PATH', 'HEADERS', 'EXPECTED', 'ANSWERED'],
   );
   // A second frontend (e.g. an L4 one on :8081) is named, so the student knows which port the table is about.
   const reason = check.port === undefined ? verdict.reason : `on HAProxy's port ${check.port}: ${verdict.reason}`;
-  return resultOf(check.name ?? 'routing', 'routing', t0, { pass: verdict.pass, reason }, {
-    report: [...(check.port === undefined ? [] : [`requests to HAProxy's port ${check.port} from ${t.traffic.where}`]), ...table.split('\n')],
-    data: { from: t.traffic.kind, port: check.port ?? null, rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })) },
-  });
+  return resultOf(
+    check.name ?? 'routing',
+    'routing',
+    t0,
+    { pass: verdict.pass, reason },
+    {
+      report: [
+        ...(check.port === undefined ? [] : [`requests to HAProxy's port ${check.port} from ${t.traffic.where}`]),
+        ...table.split('\n'),
+      ],
+      data: {
+        from: t.traffic.kind,
+        port: check.port ?? null,
+        rows: results.map((r) => ({ ...r.row, got: r.got, status: r.status, pass: r.pass })),
+      },
+    },
+  );
 }

@@ -23,12 +23,18 @@ export function selectChecks(lab: Lab, sel: CheckSelection): LabCheck[] {
         { name: 'all-replicas-up', kind: 'replicas-up' },
         { name: 'traffic-is-spread', kind: 'distribution' },
       ];
-  if (sel.failover && !checks.some((c) => c.kind === 'failover')) checks.push({ name: 'failover-drill', kind: 'failover' });
+  if (sel.failover && !checks.some((c) => c.kind === 'failover'))
+    checks.push({ name: 'failover-drill', kind: 'failover' });
   return checks;
 }
 
 /** Run checks one after another against a running lab; a check that throws is a FAIL with its message. */
-export async function runChecks(ctx: Context, t: CheckTarget, checks: LabCheck[], sel: CheckSelection): Promise<CheckResult[]> {
+export async function runChecks(
+  ctx: Context,
+  t: CheckTarget,
+  checks: LabCheck[],
+  sel: CheckSelection,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
     if (ctx.signal.aborted) break;
@@ -52,14 +58,30 @@ function runOne(ctx: Context, t: CheckTarget, check: LabCheck, sel: CheckSelecti
     case 'replicas-up':
       return replicasUpCheck(t, check, ctx.signal);
     case 'distribution':
-      return distributionCheck(t, check, { requests: sel.requests ?? check.requests ?? DEFAULT_REQUESTS, concurrency: sel.concurrency ?? check.concurrency ?? DEFAULT_CONCURRENCY }, ctx.out.c, ctx.signal);
+      return distributionCheck(
+        t,
+        check,
+        {
+          requests: sel.requests ?? check.requests ?? DEFAULT_REQUESTS,
+          concurrency: sel.concurrency ?? check.concurrency ?? DEFAULT_CONCURRENCY,
+        },
+        ctx.out.c,
+        ctx.signal,
+      );
     case 'failover':
       // A task's failover check carries fault, target, hold and expect too (task-schema.ts).
-      return failoverCheck(t, { ...(check as FailoverOptions), concurrency: sel.concurrency ?? check.concurrency }, ctx.out.c, ctx.signal);
+      return failoverCheck(
+        t,
+        { ...(check as FailoverOptions), concurrency: sel.concurrency ?? check.concurrency },
+        ctx.out.c,
+        ctx.signal,
+      );
   }
 }
 
 const describe = (check: LabCheck, sel: CheckSelection): string =>
-  check.kind === 'replicas-up' ? 'every replica UP in HAProxy'
-  : check.kind === 'distribution' ? `sending ${sel.requests ?? check.requests ?? DEFAULT_REQUESTS} requests`
-  : `${(check as FailoverOptions).fault ?? 'stop'} on ${(check as FailoverOptions).target === 'primaries' ? 'every primary' : 'a replica'} under load`;
+  check.kind === 'replicas-up'
+    ? 'every replica UP in HAProxy'
+    : check.kind === 'distribution'
+      ? `sending ${sel.requests ?? check.requests ?? DEFAULT_REQUESTS} requests`
+      : `${(check as FailoverOptions).fault ?? 'stop'} on ${(check as FailoverOptions).target === 'primaries' ? 'every primary' : 'a replica'} under load`;

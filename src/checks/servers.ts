@@ -16,7 +16,9 @@ export async function serversCheck(t: CheckTarget, check: ServersCheck, signal?:
   let verdict = judgeServers(view, check);
   const reached = verdict.pass && check.via ? await reach(t, backend, check.via, signal) : undefined;
   if (reached) verdict = reached.pass ? { pass: true, reason: `${verdict.reason}; ${reached.reason}` } : reached;
-  return resultOf(check.name ?? 'servers', 'servers', t0, verdict, { data: { ...view, ...(reached ? { reached: reached.pass } : {}) } });
+  return resultOf(check.name ?? 'servers', 'servers', t0, verdict, {
+    data: { ...view, ...(reached ? { reached: reached.pass } : {}) },
+  });
 }
 
 const VIA_REQUESTS = 4;
@@ -28,9 +30,15 @@ async function reach(t: CheckTarget, backend: string, via: NonNullable<ServersCh
     return r ? Math.max(r.stot ?? 0, r.reqTot ?? 0) : 0;
   };
   const before = count(await readStats(t.stats));
-  await t.traffic.probe(Array.from({ length: VIA_REQUESTS }, () => ({ method: 'GET', path: via.path, headers: via.headers })), false, signal);
+  await t.traffic.probe(
+    Array.from({ length: VIA_REQUESTS }, () => ({ method: 'GET', path: via.path, headers: via.headers })),
+    false,
+    signal,
+  );
   const after = count(await readStats(t.stats));
-  const shown = `GET ${via.path}${Object.entries(via.headers ?? {}).map(([k, v]) => ` with ${k}: ${v}`).join('')}`;
+  const shown = `GET ${via.path}${Object.entries(via.headers ?? {})
+    .map(([k, v]) => ` with ${k}: ${v}`)
+    .join('')}`;
   // A reload between the reads restarts the counters: what they hold now all came after.
   return judgeReached(backend, VIA_REQUESTS, after >= before ? after - before : after, shown);
 }

@@ -28,7 +28,8 @@ export async function servers(t: CheckTarget, watch: Watch, now = false): Promis
       return list;
     } catch (e) {
       watch.failingSince ??= performance.now();
-      if (performance.now() - watch.failingSince >= GONE_AFTER_MS) throw new HaproxyGone(await whyGone(t, (e as Error).message));
+      if (performance.now() - watch.failingSince >= GONE_AFTER_MS)
+        throw new HaproxyGone(await whyGone(t, (e as Error).message));
       if (!now) return [];
       await sleep(200);
     }
@@ -36,9 +37,13 @@ export async function servers(t: CheckTarget, watch: Watch, now = false): Promis
 }
 
 async function whyGone(t: CheckTarget, statsError: string): Promise<string> {
-  const info = await t.engine.docker.getContainer(t.haproxy.id).inspect().catch(() => undefined);
+  const info = await t.engine.docker
+    .getContainer(t.haproxy.id)
+    .inspect()
+    .catch(() => undefined);
   if (!info) return `HAProxy is gone: its container ${t.haproxy.name} was removed`;
-  if (!info.State.Running) return `HAProxy is gone: its container ${t.haproxy.name} is ${info.State.Status} (exit code ${info.State.ExitCode})`;
+  if (!info.State.Running)
+    return `HAProxy is gone: its container ${t.haproxy.name} is ${info.State.Status} (exit code ${info.State.ExitCode})`;
   return `HAProxy's stats endpoint is gone: ${statsError}, though ${t.haproxy.name} runs`;
 }
 
@@ -46,7 +51,13 @@ async function whyGone(t: CheckTarget, statsError: string): Promise<string> {
  * Poll the stats every 100 ms until `done` says so (true) or `timeoutMs` passes (false). Each
  * successful read is passed to `done`, which may also note what changed.
  */
-export async function pollUntil(t: CheckTarget, watch: Watch, done: (list: ServerStat[]) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+export async function pollUntil(
+  t: CheckTarget,
+  watch: Watch,
+  done: (list: ServerStat[]) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const end = performance.now() + timeoutMs;
   while (performance.now() < end && !signal?.aborted) {
     const list = await servers(t, watch);

@@ -44,7 +44,10 @@ export interface CheckTarget {
 function servicesOf(labFile: string): { services: Pick<LabService, 'name' | 'path'>[]; student: boolean } {
   const { lab } = readLab(labFile);
   if (!lab) return { services: [{ name: APP_SERVICE }], student: false };
-  return { services: labServices(lab.lab).map(({ name, path }) => ({ name, path })), student: lab.lab.loadBalancer.config === 'student' };
+  return {
+    services: labServices(lab.lab).map(({ name, path }) => ({ name, path })),
+    student: lab.lab.loadBalancer.config === 'student',
+  };
 }
 
 /** One of HAProxy's ports as the clients reach it, by its compose service name in the lab network. */
@@ -54,31 +57,56 @@ const IN_NETWORK_URL = inNetworkUrl(HAPROXY_APP_PORT);
 export async function checkTarget(ctx: Context, engine: Engine, project: string, ref: string): Promise<CheckTarget> {
   const { haproxy, apps, all } = await runningProject(engine, project, ref);
   const { ws, state } = await projectWorkspace(ctx, project, haproxy);
-  if (!state) throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone, so lab can't tell how it was configured`, { hint: `Run lab up ${ref} again` });
+  if (!state)
+    throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone, so lab can't tell how it was configured`, {
+      hint: `Run lab up ${ref} again`,
+    });
   const stats = statsEndpoint(engine, haproxy, state.options);
   const appPort = haproxy.ports[HAPROXY_APP_PORT];
   const appUrl = appPort ? `http://${publishedHost(engine.endpoint)}:${appPort}/` : IN_NETWORK_URL;
   const { services, student } = servicesOf(state.labFile);
-  const base = { engine, project, options: state.options, stats, appUrl, haproxy, apps, backend: defaultService(services).name, services, student };
+  const base = {
+    engine,
+    project,
+    options: state.options,
+    stats,
+    appUrl,
+    haproxy,
+    apps,
+    backend: defaultService(services).name,
+    services,
+    student,
+  };
   // HAProxy's stats are read from this machine: a remote lab on its own loopback is out of reach.
   const unreachable = unreachablePorts(engine.endpoint.host, state.options.expose);
   if (unreachable) {
-    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, { hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose)` });
+    throw new EnvironmentError(`Cannot grade or check ${project}: ${unreachable}`, {
+      hint: `Start it with --expose: lab --host ${engine.endpoint.host} up ${ref} --expose (or lab --hosts <file> up ${ref} --expose)`,
+    });
   }
   // The one place that decides where traffic comes from: the lab's clients when it has them
   // (inside the lab network, from their own IPs), else this machine through the published port.
   const clients = all.filter((c) => c.service === CLIENT_SERVICE && c.state === 'running');
   if (clients.length) {
     const traffic = clientsSource(engine.docker, clients, IN_NETWORK_URL);
-    const trafficAt = (port: number | undefined) => (port === undefined || port === HAPROXY_APP_PORT ? traffic : clientsSource(engine.docker, clients, inNetworkUrl(port)));
+    const trafficAt = (port: number | undefined) =>
+      port === undefined || port === HAPROXY_APP_PORT
+        ? traffic
+        : clientsSource(engine.docker, clients, inNetworkUrl(port));
     return { ...base, traffic, trafficAt, route: routeCache({ ...base, traffic }) };
   }
-  if (!appPort) throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, { hint: `Run lab up ${ref} again` });
+  if (!appPort)
+    throw new RuntimeError(`HAProxy (${haproxy.name}) publishes no app port (state: ${haproxy.state})`, {
+      hint: `Run lab up ${ref} again`,
+    });
   const traffic = loopbackSource(appUrl);
   // Only the app port is published: another port of HAProxy is reached from inside the lab network.
   const trafficAt = (port: number | undefined) => {
     if (port === undefined || port === HAPROXY_APP_PORT) return traffic;
-    throw new UsageError(`This check sends to HAProxy's port ${port}, which lab reaches only from the lab's clients inside its network, and ${project} runs none`, { hint: 'Give the lab clients: (e.g. clients: 2) in its lab file, then run lab up again' });
+    throw new UsageError(
+      `This check sends to HAProxy's port ${port}, which lab reaches only from the lab's clients inside its network, and ${project} runs none`,
+      { hint: 'Give the lab clients: (e.g. clients: 2) in its lab file, then run lab up again' },
+    );
   };
   return { ...base, traffic, trafficAt, route: routeCache({ ...base, traffic }) };
 }

@@ -28,7 +28,13 @@ export interface TaskCheckOptions {
  * The kinds of `checks:` (replicas-up, distribution, failover) run exactly as `lab check` runs
  * them; http, routing, servers, affinity, throughput, kill-replica, session, chaos and rollout are task kinds.
  */
-export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, checks: readonly TaskCheck[], o: TaskCheckOptions = {}): Promise<CheckResult[]> {
+export async function runTaskChecks(
+  ctx: Context,
+  t: CheckTarget,
+  task: string,
+  checks: readonly TaskCheck[],
+  o: TaskCheckOptions = {},
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let failedFirst = o.allChecks ? undefined : o.failedFirst;
   for (const check of byCost(checks)) {
@@ -46,7 +52,13 @@ export async function runTaskChecks(ctx: Context, t: CheckTarget, task: string, 
   return results;
 }
 
-async function runOneTaskCheck(ctx: Context, t: CheckTarget, task: string, check: TaskCheck, name: string): Promise<CheckResult> {
+async function runOneTaskCheck(
+  ctx: Context,
+  t: CheckTarget,
+  task: string,
+  check: TaskCheck,
+  name: string,
+): Promise<CheckResult> {
   if (check.kind === 'replicas-up' || check.kind === 'distribution' || check.kind === 'failover') {
     return (await runChecks(ctx, t, [{ ...check, name } as LabCheck], {}))[0]!;
   }
@@ -55,7 +67,12 @@ async function runOneTaskCheck(ctx: Context, t: CheckTarget, task: string, check
   let result: CheckResult;
   try {
     // chaos and rollout change the lab through lab's own engine code (faults, compose, the runtime API): they need the context.
-    result = check.kind === 'chaos' ? await chaosCheck(ctx, t, check, ctx.out.c) : check.kind === 'rollout' ? await rolloutCheck(ctx, t, check) : await runTaskCheck(t, check, ctx.signal);
+    result =
+      check.kind === 'chaos'
+        ? await chaosCheck(ctx, t, check, ctx.out.c)
+        : check.kind === 'rollout'
+          ? await rolloutCheck(ctx, t, check)
+          : await runTaskCheck(t, check, ctx.signal);
   } catch (e) {
     result = resultOf(name, check.kind, t0, { pass: false, reason: (e as Error).message });
   }

@@ -2,7 +2,14 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadLab } from '../config/labs.ts';
 import { EXIT, ExitError, LabError, UsageError } from '../core/errors.ts';
-import { classExitCode, classHeadline, classJson, machineGrade, renderClassCsv, renderClassTable } from '../core/instructor/class-grade.ts';
+import {
+  classExitCode,
+  classHeadline,
+  classJson,
+  machineGrade,
+  renderClassCsv,
+  renderClassTable,
+} from '../core/instructor/class-grade.ts';
 import { renderClassHtml } from '../core/instructor/class-html.ts';
 import { shortId } from '../core/lab-id.ts';
 import { pick, pickLanguage } from '../core/localized.ts';
@@ -24,12 +31,21 @@ export interface ClassGradeOptions {
  * machines × tasks, or one JSON object, and write the CSV. A machine that cannot be graded is a
  * row saying why; it does not stop the others. `grade` is lab grade on one machine (its --json).
  */
-export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGradeOptions, grade: (c: Context) => Promise<void>): Promise<void> {
-  if (opts.junit) throw new UsageError('--junit grades one machine; with --hosts use --csv <file> or --json', { hint: `Run lab grade ${opts.lab} --hosts ${hostsFile} --csv class.csv` });
+export async function gradeClass(
+  ctx: Context,
+  hostsFile: string,
+  opts: ClassGradeOptions,
+  grade: (c: Context) => Promise<void>,
+): Promise<void> {
+  if (opts.junit)
+    throw new UsageError('--junit grades one machine; with --hosts use --csv <file> or --json', {
+      hint: `Run lab grade ${opts.lab} --hosts ${hostsFile} --csv class.csv`,
+    });
   // Read here, once: a bad lab or one without tasks is a usage error before any machine is reached.
   const { lab } = loadLab(opts.lab);
   const short = shortId(lab.id);
-  if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab --hosts ${hostsFile} check ${short}` });
+  if (lab.tasks.length === 0)
+    throw new UsageError(`Lab ${short} has no tasks to grade`, { hint: `Run lab --hosts ${hostsFile} check ${short}` });
   const taskIds = lab.tasks.map((t) => t.id);
   if (opts.html) await htmlTarget(ctx, opts.html);
   const results = await runOnEveryHost(ctx, hostsFile, grade, true);
@@ -45,7 +61,18 @@ export async function gradeClass(ctx: Context, hostsFile: string, opts: ClassGra
   if (opts.html) {
     const lang = pickLanguage(opts.lang, ctx.env);
     const tasks = lab.tasks.map((t) => ({ id: t.id, title: pick(t.title, lang) }));
-    await writeHtmlFile(ctx, opts.html, renderClassHtml({ labId: lab.id, labTitle: pick(lab.title, lang), tasks, machines, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lang }));
+    await writeHtmlFile(
+      ctx,
+      opts.html,
+      renderClassHtml({
+        labId: lab.id,
+        labTitle: pick(lab.title, lang),
+        tasks,
+        machines,
+        generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        lang,
+      }),
+    );
   }
   const { out } = ctx;
   out.data(classJson(lab.id, machines, taskIds));

@@ -25,12 +25,17 @@ export async function runOnHosts(ctx: Context, file: string, run: (c: Context) =
   const { out } = ctx;
   out.data(fleetJson(results));
   if (out.verbose && !out.json) {
-    for (const r of results) out.result(`${out.c.bold(`── ${r.entry.name} (${r.entry.host})`)}\n${r.stdout.trimEnd()}\n${out.c.dim(r.stderr.trimEnd())}\n`);
+    for (const r of results)
+      out.result(
+        `${out.c.bold(`── ${r.entry.name} (${r.entry.host})`)}\n${r.stdout.trimEnd()}\n${out.c.dim(r.stderr.trimEnd())}\n`,
+      );
   }
   out.result(renderFleetTable(results, out.c));
   for (const r of results.filter((x) => x.error?.hint)) out.result(out.c.dim(`${r.entry.name}: ${r.error!.hint}`));
   if (exitCode !== EXIT.ok) {
-    const e = new LabError(fleetHeadline(results), exitCode, { hint: 'Run the command on one host with --host <address> (add --verbose) to see all of its output' });
+    const e = new LabError(fleetHeadline(results), exitCode, {
+      hint: 'Run the command on one host with --host <address> (add --verbose) to see all of its output',
+    });
     throw out.json ? new ExitError(e) : e;
   }
   out.result(out.c.green(fleetHeadline(results)));
@@ -42,10 +47,20 @@ export async function runOnHosts(ctx: Context, file: string, run: (c: Context) =
  * host's command prints its JSON object (what a caller that reads the results needs), whatever
  * --json says.
  */
-export async function runOnEveryHost(ctx: Context, file: string, run: (c: Context) => Promise<void>, json = ctx.out.json): Promise<HostResult[]> {
-  if (ctx.host) throw new UsageError('--host and --hosts cannot be used together', { hint: 'Put the host in the hosts file, or drop --hosts' });
+export async function runOnEveryHost(
+  ctx: Context,
+  file: string,
+  run: (c: Context) => Promise<void>,
+  json = ctx.out.json,
+): Promise<HostResult[]> {
+  if (ctx.host)
+    throw new UsageError('--host and --hosts cannot be used together', {
+      hint: 'Put the host in the hosts file, or drop --hosts',
+    });
   const hosts = parseHostsFile(await readHostsFile(resolve(ctx.cwd, file), file), file);
-  const progress = ctx.out.step(`Running on ${hosts.length} host(s), ${Math.min(hosts.length, FLEET_CONCURRENCY)} at a time`);
+  const progress = ctx.out.step(
+    `Running on ${hosts.length} host(s), ${Math.min(hosts.length, FLEET_CONCURRENCY)} at a time`,
+  );
   let done = 0;
   const results = await mapBounded(hosts, FLEET_CONCURRENCY, async (entry) => {
     const r = await runOnHost(ctx, entry, run, json);
@@ -62,7 +77,9 @@ async function readHostsFile(path: string, shown: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new UsageError(`Cannot read hosts file ${shown}: ${why}`, { hint: 'One Docker host per line, e.g.  pc01 ssh://student@pc01' });
+    throw new UsageError(`Cannot read hosts file ${shown}: ${why}`, {
+      hint: 'One Docker host per line, e.g.  pc01 ssh://student@pc01',
+    });
   }
 }
 
@@ -75,7 +92,12 @@ class Buffered implements Writer {
   }
 }
 
-async function runOnHost(ctx: Context, entry: HostEntry, run: (c: Context) => Promise<void>, json: boolean): Promise<HostResult> {
+async function runOnHost(
+  ctx: Context,
+  entry: HostEntry,
+  run: (c: Context) => Promise<void>,
+  json: boolean,
+): Promise<HostResult> {
   const stdout = new Buffered();
   const stderr = new Buffered();
   const out = new Output(stdout, stderr, plainColors, json, ctx.out.verbose);

@@ -55,7 +55,13 @@ export function fileSystemError(error: unknown, env: NodeJS.ProcessEnv): Environ
   const verb = e.syscall === 'open' || e.syscall === 'scandir' || e.syscall === 'stat' ? 'use' : 'write';
   const underHome = inside(e.path, home);
   return new EnvironmentError(`Cannot ${verb} ${e.path}: ${why} (${e.code})`, {
-    details: underHome ? [`lab keeps its workspaces and locks in ${env.LAB_HOME ? `LAB_HOME (${home})` : `${home} (LAB_HOME is not set)`}`] : [],
-    hint: underHome ? 'Set LAB_HOME to a folder you can write, e.g. export LAB_HOME="$HOME/.local/state/lab", then run the command again' : 'Fix the path (or choose another one), then run the command again',
+    details: underHome
+      ? [
+          `lab keeps its workspaces and locks in ${env.LAB_HOME ? `LAB_HOME (${home})` : `${home} (LAB_HOME is not set)`}`,
+        ]
+      : [],
+    hint: underHome
+      ? 'Set LAB_HOME to a folder you can write, e.g. export LAB_HOME="$HOME/.local/state/lab", then run the command again'
+      : 'Fix the path (or choose another one), then run the command again',
   });
 }

@@ -26,10 +26,19 @@ import type { Context } from './context.ts';
 export async function htmlTarget(ctx: Context, file: string, option = '--html'): Promise<string> {
   const path = resolve(ctx.cwd, file);
   const hint = `Give a file name, e.g. ${option} report.html`;
-  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) throw new UsageError(`${option} ${file} is a folder: lab writes the report as a file`, { hint });
-  const parent = await stat(dirname(path)).then((s) => s.isDirectory(), () => false);
-  if (!parent) throw new UsageError(`${option} ${file}: the folder ${dirname(path)} does not exist`, { hint: `Create it first (mkdir -p ${dirname(path)}), or ${hint.toLowerCase()}` });
+  const parent = await stat(dirname(path)).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!parent)
+    throw new UsageError(`${option} ${file}: the folder ${dirname(path)} does not exist`, {
+      hint: `Create it first (mkdir -p ${dirname(path)}), or ${hint.toLowerCase()}`,
+    });
   return path;
 }
 
@@ -42,7 +51,8 @@ export async function writeHtmlFile(ctx: Context, file: string, html: string): P
 }
 
 /** The one call for commands: render the model and write it to `file`. */
-export const writeHtmlReport = (ctx: Context, file: string, model: ReportModel): Promise<string> => writeHtmlFile(ctx, file, renderHtmlReport(model));
+export const writeHtmlReport = (ctx: Context, file: string, model: ReportModel): Promise<string> =>
+  writeHtmlFile(ctx, file, renderHtmlReport(model));
 
 /** What a run recorded for its report: per-server counts, a timeline, and the configuration HAProxy ran. */
 export type Recorded = Pick<ReportModel, 'perServer' | 'timeline' | 'config'>;
@@ -51,7 +61,10 @@ export type Recorded = Pick<ReportModel, 'perServer' | 'timeline' | 'config'>;
  * Sample HAProxy's stats during a run. `finish` stops, reads the configuration HAProxy runs (its
  * stats and the config id it serves), and adds the given marks (faults: seconds since `t0`).
  */
-export function recordRun(t: Pick<CheckTarget, 'stats' | 'options' | 'backend'>): { t0: number; finish(marks?: Mark[]): Promise<Recorded> } {
+export function recordRun(t: Pick<CheckTarget, 'stats' | 'options' | 'backend'>): {
+  t0: number;
+  finish(marks?: Mark[]): Promise<Recorded>;
+} {
   const sampler = sampleStats(t.stats);
   return {
     t0: sampler.t0,
@@ -71,8 +84,20 @@ export function recordRun(t: Pick<CheckTarget, 'stats' | 'options' | 'backend'>)
   };
 }
 
-const MARKED: Partial<Record<TimelineEvent['kind'], Mark['kind']>> = { fault: 'fault', down: 'down', cleared: 'cleared', up: 'up' };
-const LABEL: Record<Mark['kind'], string> = { fault: 'fault', down: 'DOWN', up: 'UP', cleared: 'cleared', state: 'state', note: '' };
+const MARKED: Partial<Record<TimelineEvent['kind'], Mark['kind']>> = {
+  fault: 'fault',
+  down: 'down',
+  cleared: 'cleared',
+  up: 'up',
+};
+const LABEL: Record<Mark['kind'], string> = {
+  fault: 'fault',
+  down: 'DOWN',
+  up: 'UP',
+  cleared: 'cleared',
+  state: 'state',
+  note: '',
+};
 
 /** Timeline events (a drill's, a chaos run's) as marks; `offsetS`: when their clock started, in seconds since the recording's. */
 export function eventMarks(events: readonly TimelineEvent[], offsetS: number): Mark[] {
@@ -84,15 +109,35 @@ export function eventMarks(events: readonly TimelineEvent[], offsetS: number): M
 
 /** The failover drills' events (checks/failover.ts `data.events`) as marks, in seconds since `t0`. */
 export function drillMarks(results: readonly CheckResult[], t0: number): Mark[] {
-  return results.flatMap((r) => eventMarks((r.data as { events?: TimelineEvent[] } | undefined)?.events ?? [], ((r.startedAt ?? t0) - t0) / 1000));
+  return results.flatMap((r) =>
+    eventMarks((r.data as { events?: TimelineEvent[] } | undefined)?.events ?? [], ((r.startedAt ?? t0) - t0) / 1000),
+  );
 }
 
 /** Check results as the report shows them. */
 export const resultViews = (results: readonly CheckResult[]): ResultView[] =>
-  results.map((r) => ({ name: `${r.name} [${r.kind}]`, verdict: r.verdict, reason: r.reason, details: r.report.map((l) => stripVTControlCharacters(l)) }));
+  results.map((r) => ({
+    name: `${r.name} [${r.kind}]`,
+    verdict: r.verdict,
+    reason: r.reason,
+    details: r.report.map((l) => stripVTControlCharacters(l)),
+  }));
 
 /** The parts of a model every command fills the same way. */
-export function reportHeader(lab: Lab, project: string, command: string, env: NodeJS.ProcessEnv, lang?: string): Pick<ReportModel, 'labId' | 'labTitle' | 'command' | 'project' | 'generatedAt' | 'lang'> {
+export function reportHeader(
+  lab: Lab,
+  project: string,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  lang?: string,
+): Pick<ReportModel, 'labId' | 'labTitle' | 'command' | 'project' | 'generatedAt' | 'lang'> {
   const language = pickLanguage(lang, env);
-  return { labId: lab.id, labTitle: pick(lab.title, language), command, project, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lang: language };
+  return {
+    labId: lab.id,
+    labTitle: pick(lab.title, language),
+    command,
+    project,
+    generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    lang: language,
+  };
 }

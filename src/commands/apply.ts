@@ -40,7 +40,8 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   const short = shortId(loaded.lab.id);
   const lang = pickLanguage(opts.lang, ctx.env);
   const m = messages(lang).apply;
-  if (!loaded.starter) throw new UsageError(m.notStudent({ id: loaded.lab.id }), { hint: m.notStudentHint({ lab: short }) });
+  if (!loaded.starter)
+    throw new UsageError(m.notStudent({ id: loaded.lab.id }), { hint: m.notStudentHint({ lab: short }) });
   const timeoutMs = parseTimeout(opts.timeout, 10);
   const project = projectFor(opts.project, () => loaded.lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
@@ -48,10 +49,14 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
     const engine = await openEngine(ctx, endpoint);
     const { haproxy } = await runningProject(engine, project, short);
     const { ws, state } = await projectWorkspace(ctx, project, haproxy);
-    if (!state) throw new UsageError(m.workspaceGone({ project, dir: ws.dir }), { hint: m.workspaceGoneHint({ lab: short }) });
+    if (!state)
+      throw new UsageError(m.workspaceGone({ project, dir: ws.dir }), { hint: m.workspaceGoneHint({ lab: short }) });
     const checked = performance.now();
     const step = ctx.out.step(m.checking({ file: ws.haproxyCfg }));
-    const student = await failing(step, checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id, m));
+    const student = await failing(
+      step,
+      checkedStudentFile(engine, loaded, project, ws, state.options, short, haproxy.id, m),
+    );
     step.update(m.reloading);
     const { configId, previous } = await writeLabCfg(ws, loaded, state.options, student);
     // The new workers start with the servers as they are, those the student's file still defines.
@@ -65,15 +70,20 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
       // The old workers keep serving the old files: say so, and leave 00-lab.cfg as it was.
       if (previous !== undefined) await restoreLabCfg(ws, previous);
       step.fail();
-      throw new RuntimeError(answer.success ? m.notServing({ configId, seconds: Math.round(timeoutMs / 1000) }) : m.refused, {
-        details: [m.startupLog, ...reloadFailureLines(answer.log, 20).map((l) => `  ${l}`)],
-        hint: m.reloadHint({ lab: short, file: ws.haproxyCfg }),
-      });
+      throw new RuntimeError(
+        answer.success ? m.notServing({ configId, seconds: Math.round(timeoutMs / 1000) }) : m.refused,
+        {
+          details: [m.startupLog, ...reloadFailureLines(answer.log, 20).map((l) => `  ${l}`)],
+          hint: m.reloadHint({ lab: short, file: ws.haproxyCfg }),
+        },
+      );
     }
     const ms = performance.now() - checked;
     step.succeed(m.applied({ configId, ms: Math.round(ms) }));
     // Under a load, what the new workers answered so far: a reload that failed requests shows.
-    const reload = await readStats(stats).then((rows) => answeredSinceReload(rows, [LAB_STATS_PROXY])).catch(() => undefined);
+    const reload = await readStats(stats)
+      .then((rows) => answeredSinceReload(rows, [LAB_STATS_PROXY]))
+      .catch(() => undefined);
     if (reload?.requests) {
       const say = m.answered({ requests: reload.requests, http5xx: reload.http5xx });
       if (reload.http5xx) ctx.out.warn(m.notReady({ answered: say }));
@@ -85,26 +95,61 @@ export async function apply(ctx: Context, opts: ApplyOptions): Promise<void> {
   // Then the tasks are graded against what HAProxy now runs (after the lock: grading takes it
   // itself). Failing tasks are the student's next step, not an error of apply: exit 0.
   const lab = loaded.lab;
-  const graded = lab.tasks.length && opts.grade !== false ? await gradeLab(ctx, { lab, labFile: loaded.file, project, endpoint, lang, settle: true, allChecks: opts.allChecks }) : undefined;
+  const graded =
+    lab.tasks.length && opts.grade !== false
+      ? await gradeLab(ctx, {
+          lab,
+          labFile: loaded.file,
+          project,
+          endpoint,
+          lang,
+          settle: true,
+          allChecks: opts.allChecks,
+        })
+      : undefined;
   ctx.out.data({
     outcome: 'success',
     lab: lab.id,
     project,
     ...applied,
     reloaded: true,
-    ...(graded ? { score: graded.percent, passed: graded.passed, solved: graded.solved, total: graded.total, tasks: gradedJson(lab, graded.graded, lang), gradedMs: Math.round(performance.now() - t0) } : {}),
+    ...(graded
+      ? {
+          score: graded.percent,
+          passed: graded.passed,
+          solved: graded.solved,
+          total: graded.total,
+          tasks: gradedJson(lab, graded.graded, lang),
+          gradedMs: Math.round(performance.now() - t0),
+        }
+      : {}),
   });
 }
 
 /** The student's file, read, refused if lab can tell it is wrong, and checked by HAProxy (`haproxy -c`) in the running HAProxy's network. */
-async function checkedStudentFile(engine: Engine, loaded: LoadedLab, project: string, ws: Workspace, options: RenderOptions, short: string, haproxyId: string, m: Catalog['apply']): Promise<string> {
+async function checkedStudentFile(
+  engine: Engine,
+  loaded: LoadedLab,
+  project: string,
+  ws: Workspace,
+  options: RenderOptions,
+  short: string,
+  haproxyId: string,
+  m: Catalog['apply'],
+): Promise<string> {
   const file = ws.haproxyCfg;
   const next = m.fixThenApply({ file, lab: short });
   const text = await readStudentFile(file, next, short);
   // HAProxy checks lab's copy of what lab read and judged, in a folder of lab's own: never a
   // path in the workspace, which the student could change (or link elsewhere) meanwhile.
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, text);
-  const request = { image: substitute(loaded.lab.loadBalancer.image, options.images), labId: loaded.lab.id, project, workspace: ws.dir, haproxyId };
+  const request = {
+    image: substitute(loaded.lab.loadBalancer.image, options.images),
+    labId: loaded.lab.id,
+    project,
+    workspace: ws.dir,
+    haproxyId,
+  };
   await haproxyAcceptsTexts(engine, request, { student: text, labCfg }, { student: file, labCfg: ws.labCfg }, next);
   return text;
 }

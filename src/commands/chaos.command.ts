@@ -5,14 +5,23 @@ import { CHAOS_FAULTS, DEFAULT_CHAOS_SECONDS, MAX_CHAOS_SECONDS, MIN_CHAOS_SECON
 /** lab chaos: its arguments, options and help. cli/program.ts registers it and loads chaos.ts only when it runs. */
 export const chaosCommand = () =>
   new Command('chaos')
-    .description("a game day: break the lab's replicas at random (reproducibly, by seed) under load, and grade availability and p95 against the lab's SLO")
+    .description(
+      "a game day: break the lab's replicas at random (reproducibly, by seed) under load, and grade availability and p95 against the lab's SLO",
+    )
     .argument('<lab>')
     .addOption(projectOption('compose project name'))
-    .option('--duration <seconds>', `seconds of load and faults, ${MIN_CHAOS_SECONDS} to ${MAX_CHAOS_SECONDS} (default ${DEFAULT_CHAOS_SECONDS})`)
+    .option(
+      '--duration <seconds>',
+      `seconds of load and faults, ${MIN_CHAOS_SECONDS} to ${MAX_CHAOS_SECONDS} (default ${DEFAULT_CHAOS_SECONDS})`,
+    )
     .option('--seed <n>', 'the same seed gives the same faults at the same times (default: a random one, printed)')
     .option('--faults <list>', `the faults drawn from, comma-separated: ${CHAOS_FAULTS.join(',')} (default: all)`)
     .option('--rate <r>', 'requests per second in all (default 50)')
-    .addOption(htmlOption('also write a self-contained HTML report (requests per second and failures with the faults marked, per server, the configuration HAProxy ran) to this file'))
+    .addOption(
+      htmlOption(
+        'also write a self-contained HTML report (requests per second and failures with the faults marked, per server, the configuration HAProxy ran) to this file',
+      ),
+    )
     .addHelpText(
       'after',
       `

@@ -34,7 +34,12 @@ export async function chaos(ctx: Context, opts: OptionsOf<typeof chaosCommand> &
   const step = ctx.out.step(`Chaos on ${project}: ${what}`);
   const recording = html ? recordRun(t) : undefined;
   const startedAt = performance.now();
-  const r = await runChaos(t, settings, { rate, slo, signal: ctx.signal, onEvent: (e) => step.update(`Chaos on ${project} (${what}): +${(e.atMs / 1000).toFixed(1)}s ${e.text}`) });
+  const r = await runChaos(t, settings, {
+    rate,
+    slo,
+    signal: ctx.signal,
+    onEvent: (e) => step.update(`Chaos on ${project} (${what}): +${(e.atMs / 1000).toFixed(1)}s ${e.text}`),
+  });
   if (r.interrupted) step.fail(`Chaos on ${project} interrupted: every fault it injected is cleared`);
   else if (r.verdict.pass) step.succeed(`Chaos on ${project}: the SLO held (${what})`);
   else step.fail(`Chaos on ${project}: the SLO did not hold (${what})`);
@@ -66,8 +71,18 @@ export async function chaos(ctx: Context, opts: OptionsOf<typeof chaosCommand> &
   const replay = `lab chaos ${ref} --duration ${settings.durationS} --seed ${settings.seed}${opts.faults ? ` --faults ${settings.faults.join(',')}` : ''}`;
   if (html && recording) {
     const recorded = await recording.finish(eventMarks(r.events, (startedAt - recording.t0) / 1000));
-    const result = { name: `SLO: ${sloText(slo)} [chaos]`, verdict: r.verdict.pass ? 'PASS' as const : 'FAIL' as const, reason: r.verdict.reason, details: [] };
-    await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, replay, ctx.env), ...recorded, results: [result], summary: chaosRunLines(r, slo, plainPalette).filter((l) => !l.includes('\n')) });
+    const result = {
+      name: `SLO: ${sloText(slo)} [chaos]`,
+      verdict: r.verdict.pass ? ('PASS' as const) : ('FAIL' as const),
+      reason: r.verdict.reason,
+      details: [],
+    };
+    await writeHtmlReport(ctx, html, {
+      ...reportHeader(lab, project, replay, ctx.env),
+      ...recorded,
+      results: [result],
+      summary: chaosRunLines(r, slo, plainPalette).filter((l) => !l.includes('\n')),
+    });
   }
   ctx.out.result(ctx.out.c.dim(`Replay these faults: ${replay}`));
 }

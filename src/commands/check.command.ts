@@ -11,8 +11,17 @@ export const checkCommand = () =>
     .option('--concurrency <n>', "requests in flight at once (default: the lab's, else 4)")
     .option('--failover', 'also run the failover drill: stop a replica under load and watch HAProxy recover')
     .addOption(targetOption())
-    .option('--zone-loss <zone>', 'with --target swarm: the zone drill: drain every node of <zone> under load, time how HAProxy and Swarm recover, then bring the zone back')
-    .option('--crash-command <cmd>', "with --zone-loss: crash the zone instead of draining it: lab runs <cmd> (sh -c, with LAB_ZONE, LAB_ZONE_NODES, LAB_ZONE_ADDRS) and it must take the zone's machines down")
-    .option('--revive-command <cmd>', 'with --crash-command: after the drill lab runs <cmd> to bring the zone back, waits for its nodes and rebalances')
+    .option(
+      '--zone-loss <zone>',
+      'with --target swarm: the zone drill: drain every node of <zone> under load, time how HAProxy and Swarm recover, then bring the zone back',
+    )
+    .option(
+      '--crash-command <cmd>',
+      "with --zone-loss: crash the zone instead of draining it: lab runs <cmd> (sh -c, with LAB_ZONE, LAB_ZONE_NODES, LAB_ZONE_ADDRS) and it must take the zone's machines down",
+    )
+    .option(
+      '--revive-command <cmd>',
+      'with --crash-command: after the drill lab runs <cmd> to bring the zone back, waits for its nodes and rebalances',
+    )
     .option('--rate <n>', 'with --zone-loss: requests per second during the drill (default 50)')
     .addOption(htmlOption());

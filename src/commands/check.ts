@@ -20,7 +20,11 @@ export type CheckOptions = OptionsOf<typeof checkCommand> & { lab: string };
 
 /** Prove a running lab works: the lab's checks, judged from HAProxy's stats. */
 export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
-  const sel = { requests: parseCount(opts.requests, '--requests', 100_000), concurrency: parseCount(opts.concurrency, '--concurrency', 256), failover: opts.failover };
+  const sel = {
+    requests: parseCount(opts.requests, '--requests', 100_000),
+    concurrency: parseCount(opts.concurrency, '--concurrency', 256),
+    failover: opts.failover,
+  };
   const { lab } = loadLab(opts.lab);
   const project = projectFor(opts.project, () => lab.id);
   const crash = crashOptions(opts);
@@ -38,25 +42,57 @@ export async function check(ctx: Context, opts: CheckOptions): Promise<void> {
     return { results, recorded: await recording?.finish(drillMarks(results, recording.t0)) };
   });
   printResults(ctx, project, results);
-  if (html && recorded) await writeHtmlReport(ctx, html, { ...reportHeader(lab, project, `lab ${command}`, ctx.env), ...recorded, results: resultViews(results) });
+  if (html && recorded)
+    await writeHtmlReport(ctx, html, {
+      ...reportHeader(lab, project, `lab ${command}`, ctx.env),
+      ...recorded,
+      results: resultViews(results),
+    });
   const failed = results.filter((r) => r.verdict === 'FAIL');
   if (failed.length || results.length === 0) {
     // printResults has said which checks failed and why.
-    throw new ExitError(new CheckFailedError(`${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`));
+    throw new ExitError(
+      new CheckFailedError(
+        `${failed.length} of ${results.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`,
+      ),
+    );
   }
 }
 
 /** --target swarm: the zone drill (the lab's other checks run on one engine). */
-async function checkSwarm(ctx: Context, opts: CheckOptions, lab: Lab, project: string, crash: ReturnType<typeof crashOptions>): Promise<void> {
-  if (opts.target !== 'swarm') throw new UsageError('--zone-loss needs --target swarm: a zone is a group of swarm nodes, and one engine has none', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)` });
-  if (opts.zoneLoss === undefined) throw new UsageError('lab check --target swarm runs the zone drill: name the zone to lose with --zone-loss <zone>', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)` });
-  if (opts.failover) throw new UsageError('--failover runs on one engine; with --target swarm use --zone-loss <zone>', { hint: `lab check ${opts.lab} --target swarm --zone-loss <zone>` });
+async function checkSwarm(
+  ctx: Context,
+  opts: CheckOptions,
+  lab: Lab,
+  project: string,
+  crash: ReturnType<typeof crashOptions>,
+): Promise<void> {
+  if (opts.target !== 'swarm')
+    throw new UsageError(
+      '--zone-loss needs --target swarm: a zone is a group of swarm nodes, and one engine has none',
+      {
+        hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)`,
+      },
+    );
+  if (opts.zoneLoss === undefined)
+    throw new UsageError(
+      'lab check --target swarm runs the zone drill: name the zone to lose with --zone-loss <zone>',
+      {
+        hint: `lab check ${opts.lab} --target swarm --zone-loss <zone> (lab status ${opts.lab} --target swarm lists the zones)`,
+      },
+    );
+  if (opts.failover)
+    throw new UsageError('--failover runs on one engine; with --target swarm use --zone-loss <zone>', {
+      hint: `lab check ${opts.lab} --target swarm --zone-loss <zone>`,
+    });
   const zone = opts.zoneLoss;
   const rate = parseCount(opts.rate, '--rate', 1000) ?? 50;
   const budget = budgetFor(crash ? 'crash' : 'drain', lab.zoneLoss);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   const { zoneDrill } = await import('../engine/zone-drill.ts');
-  const result = await withProjectLock(ctx, endpoint, project, `check ${opts.lab} --zone-loss ${zone}`, () => zoneDrill(ctx, { project, ref: opts.lab, zone, budget, rate, crash }));
+  const result = await withProjectLock(ctx, endpoint, project, `check ${opts.lab} --zone-loss ${zone}`, () =>
+    zoneDrill(ctx, { project, ref: opts.lab, zone, budget, rate, crash }),
+  );
   printResults(ctx, project, [result]);
   if (result.verdict === 'FAIL') throw new ExitError(new CheckFailedError(`the zone drill failed: ${result.reason}`));
 }
@@ -76,7 +112,10 @@ export function printResults(ctx: Context, project: string, results: CheckResult
     out.result(`\n${out.c.bold(r.name)} ${out.c.dim(`[${r.kind}]`)}`);
     for (const line of r.report) out.result(line);
     // A distribution report ends with its verdict; a check that could not run has no report.
-    if (r.kind !== 'distribution' || !r.report.some((l) => l.includes(r.reason))) out.result(`${out.c.bold(mark)} ${r.reason}`);
+    if (r.kind !== 'distribution' || !r.report.some((l) => l.includes(r.reason)))
+      out.result(`${out.c.bold(mark)} ${r.reason}`);
   }
-  out.result(`\n${passed === results.length ? out.c.green(`All ${results.length} checks passed`) : out.c.red(`${results.length - passed} of ${results.length} checks failed`)} (${project})`);
+  out.result(
+    `\n${passed === results.length ? out.c.green(`All ${results.length} checks passed`) : out.c.red(`${results.length - passed} of ${results.length} checks failed`)} (${project})`,
+  );
 }

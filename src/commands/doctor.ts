@@ -1,6 +1,12 @@
 import type { Context } from '../cli/context.ts';
 import { EnvironmentError, EXIT, ExitError } from '../core/errors.ts';
-import { type DoctorCheck, doctorChecks, doctorExitCode, doctorSummary, renderDoctor } from '../core/instructor/doctor-checks.ts';
+import {
+  type DoctorCheck,
+  doctorChecks,
+  doctorExitCode,
+  doctorSummary,
+  renderDoctor,
+} from '../core/instructor/doctor-checks.ts';
 import { swarmDoctorChecks } from '../core/swarm-doctor.ts';
 import { DEFAULT_ZONE_LABEL, parseZoneLabel } from '../core/swarm.ts';
 import { type NodeHosts, nodeHostsFor } from '../core/swarm-images.ts';
@@ -24,7 +30,13 @@ export async function doctor(ctx: Context, opts: OptionsOf<typeof doctorCommand>
   const summary = doctorSummary(checks, facts.endpoint.host);
   if (exitCode === EXIT.ok) step.succeed(summary);
   else step.fail(summary);
-  ctx.out.data({ outcome: exitCode === EXIT.ok ? 'success' : 'error', host: facts.endpoint.host, source: facts.endpoint.source, summary, checks });
+  ctx.out.data({
+    outcome: exitCode === EXIT.ok ? 'success' : 'error',
+    host: facts.endpoint.host,
+    source: facts.endpoint.source,
+    summary,
+    checks,
+  });
   ctx.out.result(summary);
   ctx.out.result(renderDoctor(checks, ctx.out.c));
   failIfFailed(ctx, checks, exitCode);
@@ -40,7 +52,14 @@ async function swarmDoctor(ctx: Context, zoneLabel: string, nodeHosts: NodeHosts
   const summary = doctorSummary(checks, facts.host);
   if (exitCode === EXIT.ok) step.succeed(summary);
   else step.fail(summary);
-  ctx.out.data({ outcome: exitCode === EXIT.ok ? 'success' : 'error', target: 'swarm', host: facts.host, summary, checks, nodes: facts.nodes });
+  ctx.out.data({
+    outcome: exitCode === EXIT.ok ? 'success' : 'error',
+    target: 'swarm',
+    host: facts.host,
+    summary,
+    checks,
+    nodes: facts.nodes,
+  });
   ctx.out.result(summary);
   ctx.out.result(renderDoctor(checks, ctx.out.c));
   failIfFailed(ctx, checks, exitCode);
@@ -49,9 +68,12 @@ async function swarmDoctor(ctx: Context, zoneLabel: string, nodeHosts: NodeHosts
 function failIfFailed(ctx: Context, checks: DoctorCheck[], exitCode: number): void {
   if (exitCode !== EXIT.ok) {
     const failed = checks.filter((c) => c.status === 'fail');
-    const e = new EnvironmentError(`${failed[0]!.name}: ${failed[0]!.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more problem(s))` : ''}`, {
-      hint: failed[0]!.fix,
-    });
+    const e = new EnvironmentError(
+      `${failed[0]!.name}: ${failed[0]!.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more problem(s))` : ''}`,
+      {
+        hint: failed[0]!.fix,
+      },
+    );
     throw ctx.out.json ? new ExitError(e) : e;
   }
 }

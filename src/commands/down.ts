@@ -22,9 +22,19 @@ export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & {
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
   if (opts.target === 'swarm') {
     const { stopSwarmLab } = await import('../engine/swarm-down.ts');
-    const removed = await withProjectLock(ctx, endpoint, project, `down ${opts.lab} --target swarm`, () => stopSwarmLab(ctx, endpoint, project));
+    const removed = await withProjectLock(ctx, endpoint, project, `down ${opts.lab} --target swarm`, () =>
+      stopSwarmLab(ctx, endpoint, project),
+    );
     const running = removed.services.length + removed.others.length > 0;
-    ctx.out.data({ outcome: 'success', target: 'swarm', project, running, removed: { services: removed.services, others: removed.others }, onDownNodes: removed.onDownNodes, timingsMs: { down: Math.round(removed.ms) } });
+    ctx.out.data({
+      outcome: 'success',
+      target: 'swarm',
+      project,
+      running,
+      removed: { services: removed.services, others: removed.others },
+      onDownNodes: removed.onDownNodes,
+      timingsMs: { down: Math.round(removed.ms) },
+    });
     ctx.out.result(running ? m.isDown({ project }) : m.notDeployed({ project }));
     return;
   }
@@ -39,7 +49,9 @@ export async function down(ctx: Context, opts: OptionsOf<typeof downCommand> & {
       ctx.out.result(m.notRunning({ project }));
       return;
     }
-    step.succeed(m.removed({ containers: n, networks: removed.networks.length, volumes: removed.volumes.length, project }));
+    step.succeed(
+      m.removed({ containers: n, networks: removed.networks.length, volumes: removed.volumes.length, project }),
+    );
     ctx.out.data({ outcome: 'success', project, running: true, removed });
     ctx.out.result(m.isDown({ project }));
   });

@@ -5,9 +5,14 @@ import { FAULT_SPECS } from '../core/fault-request.ts';
 /** lab fault: its arguments, options and help. cli/program.ts registers it and loads fault.ts only when it runs. */
 export const faultCommand = () =>
   new Command('fault')
-    .description("break one replica of a running lab (or clear what was broken): slow, failing, hung, unhealthy, killed or paused")
+    .description(
+      'break one replica of a running lab (or clear what was broken): slow, failing, hung, unhealthy, killed or paused',
+    )
     .argument('<lab>')
-    .argument('<service>', 'the app service, optionally with a replica number: app or app/2 (default: the first running replica)')
+    .argument(
+      '<service>',
+      'the app service, optionally with a replica number: app or app/2 (default: the first running replica)',
+    )
     .argument('<fault>', FAULT_SPECS.join(' | '))
     .option('--for <seconds>', 'the app clears the fault by itself after this long (latency, errors, hang, unhealthy)')
     .addOption(projectOption('compose project name'))

@@ -16,7 +16,10 @@ import type { faultCommand } from './fault.command.ts';
  * Inject a fault into one replica of a running lab, or clear it. The arguments are checked
  * before lab touches anything (exit 2); only containers lab owns are ever chosen.
  */
-export async function fault(ctx: Context, opts: OptionsOf<typeof faultCommand> & { lab: string; target: string; spec: string }): Promise<void> {
+export async function fault(
+  ctx: Context,
+  opts: OptionsOf<typeof faultCommand> & { lab: string; target: string; spec: string },
+): Promise<void> {
   const req = parseFaultRequest(opts.target, opts.spec, opts.for);
   const loaded = loadLab(opts.lab);
   // The lab file names its services: a typo is refused before the engine is asked anything.
@@ -27,18 +30,41 @@ export async function fault(ctx: Context, opts: OptionsOf<typeof faultCommand> &
   const { all } = await runningProject(engine, project, ref);
   const replicas = all.filter((c) => c.service === req.service);
   // clear without a replica clears them all; anything else hits one replica.
-  const targets = req.fault.kind === 'clear' && req.replica === undefined ? replicas : [replicas.find((c) => c.number === pickReplica(req, replicas))!];
-  if (req.replica === undefined && req.fault.kind !== 'clear') ctx.out.info(`No replica given: picked ${req.service}/${targets[0]!.number} (${targets[0]!.name})`);
-  const what = req.fault.kind === 'clear' ? 'Clearing faults of' : `Injecting ${opts.spec}${req.seconds === undefined ? '' : ` for ${req.seconds} s`} into`;
+  const targets =
+    req.fault.kind === 'clear' && req.replica === undefined
+      ? replicas
+      : [replicas.find((c) => c.number === pickReplica(req, replicas))!];
+  if (req.replica === undefined && req.fault.kind !== 'clear')
+    ctx.out.info(`No replica given: picked ${req.service}/${targets[0]!.number} (${targets[0]!.name})`);
+  const what =
+    req.fault.kind === 'clear'
+      ? 'Clearing faults of'
+      : `Injecting ${opts.spec}${req.seconds === undefined ? '' : ` for ${req.seconds} s`} into`;
   const step = ctx.out.step(`${what} ${targets.map((t) => `${t.service}/${t.number}`).join(', ')}`);
-  const results = await failing(step, mapBounded(targets, DOCKER_API_CONCURRENCY, (c) => applyFault(engine, c, req.fault, req.seconds)));
+  const results = await failing(
+    step,
+    mapBounded(targets, DOCKER_API_CONCURRENCY, (c) => applyFault(engine, c, req.fault, req.seconds)),
+  );
   step.succeed();
   ctx.out.data({
     outcome: 'success',
     project,
     fault: { ...req.fault, seconds: req.seconds ?? null },
-    replicas: results.map(({ container, service, replica, state, app, faults }) => ({ container, service, replica, state, appFaults: app, faults })),
+    replicas: results.map(({ container, service, replica, state, app, faults }) => ({
+      container,
+      service,
+      replica,
+      state,
+      appFaults: app,
+      faults,
+    })),
   });
-  for (const r of results) ctx.out.result(`${r.service}/${r.replica} (${r.container}): ${r.faults.length ? r.faults.join(', ') : 'no faults'}`);
-  if (req.fault.kind !== 'clear') ctx.out.result(`Watch HAProxy react: lab status ${ref}. Undo: lab fault ${ref} ${req.service}/${results[0]!.replica} clear`);
+  for (const r of results)
+    ctx.out.result(
+      `${r.service}/${r.replica} (${r.container}): ${r.faults.length ? r.faults.join(', ') : 'no faults'}`,
+    );
+  if (req.fault.kind !== 'clear')
+    ctx.out.result(
+      `Watch HAProxy react: lab status ${ref}. Undo: lab fault ${ref} ${req.service}/${results[0]!.replica} clear`,
+    );
 }

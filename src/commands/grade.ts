@@ -23,9 +23,30 @@ export async function grade(ctx: Context, opts: GradeOptions): Promise<void> {
   }
   const project = projectFor(opts.project, () => lab.id);
   const endpoint = await resolveEndpoint(ctx.env, ctx.host);
-  const s = await gradeLab(ctx, { lab, labFile: file, project, endpoint, lang, junit: opts.junit, allChecks: opts.allChecks });
+  const s = await gradeLab(ctx, {
+    lab,
+    labFile: file,
+    project,
+    endpoint,
+    lang,
+    junit: opts.junit,
+    allChecks: opts.allChecks,
+  });
   // score and passed count the student's own passes; a task passed after lab solve is "solved".
-  ctx.out.data({ lab: lab.id, score: s.percent, passed: s.passed, solved: s.solved, total: s.total, tasks: gradedJson(lab, s.graded, lang), ...s.student });
+  ctx.out.data({
+    lab: lab.id,
+    score: s.percent,
+    passed: s.passed,
+    solved: s.solved,
+    total: s.total,
+    tasks: gradedJson(lab, s.graded, lang),
+    ...s.student,
+  });
   const failed = s.graded.filter((g) => g.status !== 'pass');
-  if (failed.length) throw new ExitError(new CheckFailedError(`${failed.length} of ${s.total} task(s) did not pass: ${failed.map((g) => g.id).join(', ')}`));
+  if (failed.length)
+    throw new ExitError(
+      new CheckFailedError(
+        `${failed.length} of ${s.total} task(s) did not pass: ${failed.map((g) => g.id).join(', ')}`,
+      ),
+    );
 }

@@ -21,14 +21,18 @@ export async function hint(ctx: Context, opts: HintOptions): Promise<void> {
   const { loaded, ws, progress } = await studentWorkspace(ctx, opts);
   const { lab } = loaded;
   const short = shortId(lab.id);
-  if (lab.tasks.length === 0) throw new UsageError(m.noTasks({ lab: short }), { hint: all.common.run({ command: `lab show ${short}` }) });
+  if (lab.tasks.length === 0)
+    throw new UsageError(m.noTasks({ lab: short }), { hint: all.common.run({ command: `lab show ${short}` }) });
   const id = opts.task ?? nextTask(taskViews(lab.tasks, (t) => progress.tasks[t]?.status));
   if (id === undefined) {
     ctx.out.data({ lab: lab.id, task: null, hint: null });
     return ctx.out.result(m.allPassed({ lab: short }));
   }
   const task = lab.tasks.find((t) => t.id === id);
-  if (!task) throw new UsageError(m.unknownTask({ lab: short, task: id, tasks: lab.tasks.map((t) => t.id).join(', ') }), { hint: all.common.run({ command: `lab tasks ${short}` }) });
+  if (!task)
+    throw new UsageError(m.unknownTask({ lab: short, task: id, tasks: lab.tasks.map((t) => t.id).join(', ') }), {
+      hint: all.common.run({ command: `lab tasks ${short}` }),
+    });
   const revealed = revealHint(progress, task.id, task.hints.length);
   if (!revealed) {
     ctx.out.data({ lab: lab.id, task: task.id, hint: null, total: 0 });
@@ -38,6 +42,13 @@ export async function hint(ctx: Context, opts: HintOptions): Promise<void> {
   const text = pick(task.hints[revealed.index]!, lang);
   const total = task.hints.length;
   ctx.out.data({ lab: lab.id, task: task.id, hint: revealed.index + 1, total, text });
-  ctx.out.result(m.line({ heading: ctx.out.c.bold(m.heading({ n: revealed.index + 1, total })), task: task.id, text: renderMarkdown(text, ctx.out.c) }));
-  if (revealed.index + 1 < total) ctx.out.result(ctx.out.c.dim(m.another({ command: `lab hint ${short}${opts.task ? ` ${task.id}` : ''}` })));
+  ctx.out.result(
+    m.line({
+      heading: ctx.out.c.bold(m.heading({ n: revealed.index + 1, total })),
+      task: task.id,
+      text: renderMarkdown(text, ctx.out.c),
+    }),
+  );
+  if (revealed.index + 1 < total)
+    ctx.out.result(ctx.out.c.dim(m.another({ command: `lab hint ${short}${opts.task ? ` ${task.id}` : ''}` })));
 }

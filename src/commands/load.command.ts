@@ -4,7 +4,9 @@ import { htmlOption, projectOption } from '../cli/options.ts';
 /** lab load: its arguments, options and help. cli/program.ts registers it and loads load.ts only when it runs. */
 export const loadCommand = () =>
   new Command('load')
-    .description("send traffic through a running lab's HAProxy, from its clients (or this machine without clients), and print what it saw")
+    .description(
+      "send traffic through a running lab's HAProxy, from its clients (or this machine without clients), and print what it saw",
+    )
     .argument('<lab>')
     .addOption(projectOption('compose project name'))
     .option('--rate <r>', 'requests per second in all (default 20)')
@@ -12,7 +14,11 @@ export const loadCommand = () =>
     .option('--clients <n>', "send from the first n of the lab's clients (default: all)")
     .option('--concurrency <n>', 'requests in flight at most, in all (default: the rate, at least 8)')
     .option('--path <path>', 'path to request (default /), e.g. /slow?ms=200')
-    .addOption(htmlOption('also write a self-contained HTML report (requests per second, per server, the configuration HAProxy ran) to this file'))
+    .addOption(
+      htmlOption(
+        'also write a self-contained HTML report (requests per second, per server, the configuration HAProxy ran) to this file',
+      ),
+    )
     .addHelpText(
       'after',
       `

@@ -13,12 +13,17 @@ import { DEFAULT_ZONE_LABEL, refuseProblems, swarmProblems } from '../core/swarm
 import { serviceLogs, stackServices, swarmRole } from '../docker/swarm.ts';
 
 /** Logs of a lab's containers, through compose (which finds them by its project label). */
-export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & { lab: string; service?: string }): Promise<void> {
-  if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail)) throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
+export async function logs(
+  ctx: Context,
+  opts: OptionsOf<typeof logsCommand> & { lab: string; service?: string },
+): Promise<void> {
+  if (opts.tail !== undefined && !/^([0-9]+|all)$/.test(opts.tail))
+    throw new UsageError(`--tail must be a number of lines or "all", got "${opts.tail}"`);
   if (opts.service !== undefined) {
     // The lab's app services (app, or web, api, ...) and HAProxy.
     const services = [...serviceNames(loadLab(opts.lab).lab), 'haproxy'];
-    if (!services.includes(opts.service)) throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${services.join(', ')}` });
+    if (!services.includes(opts.service))
+      throw new UsageError(`Unknown service "${opts.service}"`, { hint: `Allowed values: ${services.join(', ')}` });
   }
   const project = projectFor(opts.project, () => findLab(opts.lab).id);
   const engine = await openEngine(ctx);
@@ -28,9 +33,18 @@ export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & {
   // which then returns at once): say that the lab is not running, and how to start it.
   const ref = opts.project === undefined ? opts.lab : `${opts.lab} -p ${project}`;
   if ((await labContainers(engine.docker, project)).length === 0) {
-    throw new UsageError(`Lab ${ref} is not running (no containers of project ${project}), so it has no logs`, { hint: `Start it with: lab up ${ref}` });
+    throw new UsageError(`Lab ${ref} is not running (no containers of project ${project}), so it has no logs`, {
+      hint: `Start it with: lab up ${ref}`,
+    });
   }
-  const args = ['logs', '--no-color', '--tail', opts.tail ?? '100', ...(opts.follow ? ['--follow'] : []), ...(opts.service ? [opts.service] : [])];
+  const args = [
+    'logs',
+    '--no-color',
+    '--tail',
+    opts.tail ?? '100',
+    ...(opts.follow ? ['--follow'] : []),
+    ...(opts.service ? [opts.service] : []),
+  ];
   const r = await execa('docker', composeArgv({ project }, args), {
     env: endpoint.env,
     // Only --follow streams straight through; otherwise lab must see whether any line came.
@@ -44,7 +58,10 @@ export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & {
     throw new InterruptedError();
   }
   const stderr = String(r.stderr ?? '');
-  if (r.failed) throw new UsageError(`No logs for ${project}: ${stderr.trim().split('\n').pop() ?? ''}`, { hint: `Is it running? Try lab status` });
+  if (r.failed)
+    throw new UsageError(`No logs for ${project}: ${stderr.trim().split('\n').pop() ?? ''}`, {
+      hint: `Is it running? Try lab status`,
+    });
   if (ctx.out.json) ctx.out.data({ outcome: 'success', project, lines: String(r.stdout).split('\n').filter(Boolean) });
   else if (!opts.follow) {
     const text = String(r.stdout ?? '');
@@ -54,15 +71,34 @@ export async function logs(ctx: Context, opts: OptionsOf<typeof logsCommand> & {
 }
 
 /** --target swarm: `docker service logs` of the stack's services (app and haproxy, or the one named), their tasks on every node. */
-async function swarmLogs(ctx: Context, engine: Engine, project: string, opts: { lab: string; service?: string; tail?: string; follow?: boolean }): Promise<void> {
+async function swarmLogs(
+  ctx: Context,
+  engine: Engine,
+  project: string,
+  opts: { lab: string; service?: string; tail?: string; follow?: boolean },
+): Promise<void> {
   const role = await swarmRole(engine.docker);
-  if (role !== 'manager') refuseProblems(swarmProblems({ host: engine.endpoint.host, swarm: role, nodes: [], zoneLabel: DEFAULT_ZONE_LABEL }));
+  if (role !== 'manager')
+    refuseProblems(
+      swarmProblems({ host: engine.endpoint.host, swarm: role, nodes: [], zoneLabel: DEFAULT_ZONE_LABEL }),
+    );
   const { owned } = await stackServices(engine.docker, project);
-  const chosen = owned.filter((s) => opts.service === undefined || s.service === opts.service).sort((a, b) => a.service.localeCompare(b.service));
+  const chosen = owned
+    .filter((s) => opts.service === undefined || s.service === opts.service)
+    .sort((a, b) => a.service.localeCompare(b.service));
   if (chosen.length === 0) {
-    throw new UsageError(`Lab ${opts.lab} is not deployed on the swarm (no ${opts.service ?? ''}${opts.service ? ' ' : ''}service of stack ${project}), so it has no logs`, { hint: `Start it with: lab up ${opts.lab} --target swarm` });
+    throw new UsageError(
+      `Lab ${opts.lab} is not deployed on the swarm (no ${opts.service ?? ''}${opts.service ? ' ' : ''}service of stack ${project}), so it has no logs`,
+      { hint: `Start it with: lab up ${opts.lab} --target swarm` },
+    );
   }
-  const o = { tail: opts.tail ?? '100', follow: Boolean(opts.follow), inherit: Boolean(opts.follow) && !ctx.out.json, signal: ctx.signal, out: ctx.out };
+  const o = {
+    tail: opts.tail ?? '100',
+    follow: Boolean(opts.follow),
+    inherit: Boolean(opts.follow) && !ctx.out.json,
+    signal: ctx.signal,
+    out: ctx.out,
+  };
   // --follow streams every service at once; otherwise one service after the other.
   const runs = o.follow ? await Promise.all(chosen.map((s) => serviceLogs(engine.endpoint, s.name, o))) : [];
   if (!o.follow) for (const s of chosen) runs.push(await serviceLogs(engine.endpoint, s.name, o));
@@ -71,6 +107,7 @@ async function swarmLogs(ctx: Context, engine: Engine, project: string, opts: { 
     throw new InterruptedError();
   }
   const lines = runs.flatMap((r) => r.stdout.split('\n').filter(Boolean));
-  if (ctx.out.json) ctx.out.data({ outcome: 'success', target: 'swarm', project, services: chosen.map((s) => s.service), lines });
+  if (ctx.out.json)
+    ctx.out.data({ outcome: 'success', target: 'swarm', project, services: chosen.map((s) => s.service), lines });
   else if (!o.follow) ctx.out.result(lines.length ? lines.join('\n') : `${project} has no logs`);
 }

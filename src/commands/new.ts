@@ -25,7 +25,9 @@ export async function newLab(ctx: Context, opts: NewOptions): Promise<void> {
   const title = opts.title ?? titleFromId(opts.id);
   checkTitle(title);
   const inLabsDir = await readdir(labsDir).catch(() => [] as string[]);
-  const known = [...new Set([...inLabsDir, ...listLabFiles([labsDir, ...fromEnv, join(PACKAGE_ROOT, 'labs')]).map((l) => l.id)])];
+  const known = [
+    ...new Set([...inLabsDir, ...listLabFiles([labsDir, ...fromEnv, join(PACKAGE_ROOT, 'labs')]).map((l) => l.id)]),
+  ];
   checkNewId(opts.id, known);
 
   const target = join(labsDir, opts.id);
@@ -33,11 +35,20 @@ export async function newLab(ctx: Context, opts: NewOptions): Promise<void> {
   // Paths into lab's own folder: relative when the lab lives inside it (the repository's labs/), else absolute.
   const insideLab = !relative(PACKAGE_ROOT, target).startsWith('..');
   const toLab = (...p: string[]) => (insideLab ? relative(target, join(PACKAGE_ROOT, ...p)) : join(PACKAGE_ROOT, ...p));
-  const files = renderSkeleton(readLabSkeleton(), { id: opts.id, title, whoamiContext: toLab('compose', 'whoami'), schema: toLab('labs', 'lab.schema.json'), labFile: displayPath(labFile) });
+  const files = renderSkeleton(readLabSkeleton(), {
+    id: opts.id,
+    title,
+    whoamiContext: toLab('compose', 'whoami'),
+    schema: toLab('labs', 'lab.schema.json'),
+    labFile: displayPath(labFile),
+  });
 
   await mkdir(labsDir, { recursive: true });
   await mkdir(target, { mode: DIR_MODE }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST') throw new UsageError(`Lab ${opts.id} already exists: ${target}`, { hint: 'Choose another id; lab new never writes into an existing lab' });
+    if (e.code === 'EEXIST')
+      throw new UsageError(`Lab ${opts.id} already exists: ${target}`, {
+        hint: 'Choose another id; lab new never writes into an existing lab',
+      });
     throw e;
   });
   await chmod(target, DIR_MODE);
@@ -53,12 +64,19 @@ export async function newLab(ctx: Context, opts: NewOptions): Promise<void> {
 
   const short = shortId(opts.id);
   const findable = [...fromEnv.map((d) => resolve(ctx.cwd, d)), join(PACKAGE_ROOT, 'labs')].includes(labsDir);
-  const next = [`lab validate ${displayPath(labFile)}`, `${findable ? '' : `LAB_LABS_DIR=${displayPath(labsDir)} `}lab test ${short}`];
+  const next = [
+    `lab validate ${displayPath(labFile)}`,
+    `${findable ? '' : `LAB_LABS_DIR=${displayPath(labsDir)} `}lab test ${short}`,
+  ];
   ctx.out.data({ outcome: 'success', lab: opts.id, dir: target, title, files: written, next });
   ctx.out.result(`Lab ${opts.id} scaffolded in ${displayPath(target)}:`);
   for (const w of written) ctx.out.result(`  wrote ${displayPath(w)}`);
   ctx.out.result('\nNext:');
   ctx.out.result(`  ${next[0]}   # the skeleton is valid; so must your edits be`);
   ctx.out.result(`  ${next[1]}   # starts it: each task must FAIL on the starter, then PASS after its solution`);
-  ctx.out.result(ctx.out.c.dim(`\nStill to write: the TODOs in lab.yaml and starter.cfg, and solutions/frontend.cfg (lab test says so until it is).${findable ? '' : `\nlab finds the lab by its number once LAB_LABS_DIR names ${displayPath(labsDir)}.`}`));
+  ctx.out.result(
+    ctx.out.c.dim(
+      `\nStill to write: the TODOs in lab.yaml and starter.cfg, and solutions/frontend.cfg (lab test says so until it is).${findable ? '' : `\nlab finds the lab by its number once LAB_LABS_DIR names ${displayPath(labsDir)}.`}`,
+    ),
+  );
 }

@@ -23,14 +23,17 @@ export async function quiz(ctx: Context, opts: QuizOptions): Promise<void> {
   const { loaded, ws, progress } = await studentWorkspace(ctx, opts);
   const { lab } = loaded;
   const short = shortId(lab.id);
-  if (lab.quiz.length === 0) throw new UsageError(m.noQuiz({ lab: short }), { hint: all.common.run({ command: `lab tasks ${short}` }) });
+  if (lab.quiz.length === 0)
+    throw new UsageError(m.noQuiz({ lab: short }), { hint: all.common.run({ command: `lab tasks ${short}` }) });
   // Each workspace sees the options in its own order (core/exercises/quiz.ts).
   const seed = ws.dir;
   let answers: Record<string, string>;
   if (opts.answer !== undefined) answers = parseAnswers(opts.answer, lab.quiz, short, seed);
   else if (canAsk(process.stderr)) answers = await ask(ctx, lab.quiz, lang, seed, m);
   else {
-    throw new UsageError(m.needsTerminal, { hint: m.answerHint({ command: `lab quiz ${short} --answer ${lab.quiz.map((q) => `${q.id}=a`).join(',')}` }) });
+    throw new UsageError(m.needsTerminal, {
+      hint: m.answerHint({ command: `lab quiz ${short} --answer ${lab.quiz.map((q) => `${q.id}=a`).join(',')}` }),
+    });
   }
   const marks = markQuiz(lab.quiz, answers, lang, seed);
   const correct = marks.filter((m) => m.correct).length;
@@ -40,20 +43,36 @@ export async function quiz(ctx: Context, opts: QuizOptions): Promise<void> {
   out.data({ lab: lab.id, correct, total: marks.length, questions: marks });
   for (const mark of marks) {
     out.result(`${mark.correct ? out.c.green('✔') : out.c.red('✖')} ${mark.id}: ${md(mark.question, '  ')}`);
-    if (!mark.correct) out.result(`  ${m.wrong({ given: mark.answer === undefined ? m.notAnswered : m.youAnswered({ answer: mark.answer }), right: mark.right, text: md(mark.rightText, '  ') })}`);
+    if (!mark.correct)
+      out.result(
+        `  ${m.wrong({ given: mark.answer === undefined ? m.notAnswered : m.youAnswered({ answer: mark.answer }), right: mark.right, text: md(mark.rightText, '  ') })}`,
+      );
     if (mark.explanation) out.result(out.c.dim(`  ${md(mark.explanation, '  ')}`));
   }
-  out.result(`\n${correct === marks.length ? out.c.green(m.allCorrect({ total: marks.length })) : m.someCorrect({ correct, total: marks.length })}`);
-  if (correct < marks.length) throw new ExitError(new CheckFailedError(`${marks.length - correct} of ${marks.length} answer(s) wrong`));
+  out.result(
+    `\n${correct === marks.length ? out.c.green(m.allCorrect({ total: marks.length })) : m.someCorrect({ correct, total: marks.length })}`,
+  );
+  if (correct < marks.length)
+    throw new ExitError(new CheckFailedError(`${marks.length - correct} of ${marks.length} answer(s) wrong`));
 }
 
-async function ask(ctx: Context, questions: readonly QuizQuestion[], lang: Language, seed: string, m: Catalog['quiz']): Promise<Record<string, string>> {
+async function ask(
+  ctx: Context,
+  questions: readonly QuizQuestion[],
+  lang: Language,
+  seed: string,
+  m: Catalog['quiz'],
+): Promise<Record<string, string>> {
   const answers: Record<string, string> = {};
   for (const q of questions) {
     ctx.out.info(`\n${ctx.out.c.bold(`${q.id}: ${renderMarkdown(pick(q.question, lang), ctx.out.c)}`)}`);
     const shown = shownOptions(q, seed, lang);
     for (const o of shown) ctx.out.info(`  ${o.letter}) ${renderMarkdown(o.text, ctx.out.c)}`);
-    const letter = await askChoice(m.prompt, shown.map((o) => o.letter), ctx.signal);
+    const letter = await askChoice(
+      m.prompt,
+      shown.map((o) => o.letter),
+      ctx.signal,
+    );
     if (letter === undefined) throw new InterruptedError(m.interrupted);
     answers[q.id] = shown.find((o) => o.letter === letter)!.id;
   }

@@ -22,21 +22,48 @@ export async function render(ctx: Context, opts: RenderCommandOptions): Promise<
   const ws = resolveWorkspace(ctx.env, options.project, opts.workspace);
   if (opts.target === 'swarm') return renderSwarm(ctx, loaded, options, ws, opts.zoneLabel);
   await writeWorkspace(ws, loaded, options);
-  ctx.out.data({ outcome: 'success', lab: loaded.lab.id, workspace: ws.dir, files: { compose: ws.composeFile, haproxy: ws.haproxyCfg }, options });
-  ctx.out.result(`Rendered ${loaded.lab.id} (${describeReplicas(replicaCounts(loaded.lab, options))}, ${options.algorithm}, ${options.mode}${options.sticky ? ', sticky' : ''}) to ${ws.dir}`);
+  ctx.out.data({
+    outcome: 'success',
+    lab: loaded.lab.id,
+    workspace: ws.dir,
+    files: { compose: ws.composeFile, haproxy: ws.haproxyCfg },
+    options,
+  });
+  ctx.out.result(
+    `Rendered ${loaded.lab.id} (${describeReplicas(replicaCounts(loaded.lab, options))}, ${options.algorithm}, ${options.mode}${options.sticky ? ', sticky' : ''}) to ${ws.dir}`,
+  );
   ctx.out.result(`  ${ws.composeFile}`);
   ctx.out.result(`  ${ws.haproxyCfg}`);
   ctx.out.result(ctx.out.c.dim(`Start it with: lab up ${shortId(loaded.lab.id)}`));
 }
 
 /** --target swarm: the stack file and haproxy.cfg `lab up --target swarm` would deploy, and nothing deployed. */
-async function renderSwarm(ctx: Context, loaded: LoadedLab, options: RenderOptions, ws: Workspace, zoneLabel = DEFAULT_ZONE_LABEL): Promise<void> {
+async function renderSwarm(
+  ctx: Context,
+  loaded: LoadedLab,
+  options: RenderOptions,
+  ws: Workspace,
+  zoneLabel = DEFAULT_ZONE_LABEL,
+): Promise<void> {
   const unsupported = swarmUnsupported(loaded.lab as Parameters<typeof swarmUnsupported>[0]);
-  if (unsupported.length) throw new UsageError(`Lab ${loaded.lab.id} uses what --target swarm does not run yet: ${unsupported.join(', ')}`, { hint: `Render it for one engine: lab render ${shortId(loaded.lab.id)}` });
+  if (unsupported.length)
+    throw new UsageError(`Lab ${loaded.lab.id} uses what --target swarm does not run yet: ${unsupported.join(', ')}`, {
+      hint: `Render it for one engine: lab render ${shortId(loaded.lab.id)}`,
+    });
   const { file } = await writeSwarmWorkspace(ws, loaded, options, parseZoneLabel(zoneLabel));
   const images = stackImages(loaded.lab, options.images, loaded.builds).map((i) => i.ref);
-  ctx.out.data({ outcome: 'success', target: 'swarm', lab: loaded.lab.id, workspace: ws.dir, files: { stack: file, haproxy: ws.haproxyCfg }, images, options: { ...options, statsPassword: undefined } });
-  ctx.out.result(`Rendered ${loaded.lab.id} for a Docker Swarm (${options.replicas} replica(s) spread over node.labels.${zoneLabel}, one HAProxy per node, ${options.algorithm}, ${options.mode}) to ${ws.dir}`);
+  ctx.out.data({
+    outcome: 'success',
+    target: 'swarm',
+    lab: loaded.lab.id,
+    workspace: ws.dir,
+    files: { stack: file, haproxy: ws.haproxyCfg },
+    images,
+    options: { ...options, statsPassword: undefined },
+  });
+  ctx.out.result(
+    `Rendered ${loaded.lab.id} for a Docker Swarm (${options.replicas} replica(s) spread over node.labels.${zoneLabel}, one HAProxy per node, ${options.algorithm}, ${options.mode}) to ${ws.dir}`,
+  );
   ctx.out.result(`  ${file}`);
   ctx.out.result(`  ${ws.haproxyCfg}`);
   ctx.out.result(`  images: ${images.join(', ')}`);

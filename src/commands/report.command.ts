@@ -4,12 +4,14 @@ import { htmlOption, langOption, projectOption } from '../cli/options.ts';
 /** lab report: its arguments, options and help. cli/program.ts registers it and loads report.ts only when it runs. */
 export const reportCommand = () =>
   new Command('report')
-    .description('grade a running lab (its tasks, else its checks) and write a report to keep: one self-contained HTML file')
+    .description(
+      'grade a running lab (its tasks, else its checks) and write a report to keep: one self-contained HTML file',
+    )
     .argument('<lab>')
     .addOption(htmlOption('the HTML file to write (required)').makeOptionMandatory())
     .addOption(projectOption('compose project name'))
     .option('--requests <n>', "requests per distribution check of a lab without tasks (default: the lab's, else 300)")
-    .option('--failover', 'also run the failover drill: its fault and HAProxy\'s state changes go on the timeline')
+    .option('--failover', "also run the failover drill: its fault and HAProxy's state changes go on the timeline")
     .addOption(langOption())
     .addHelpText(
       'after',

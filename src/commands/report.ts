@@ -39,18 +39,41 @@ export async function report(ctx: Context, opts: OptionsOf<typeof reportCommand>
       const graded = await gradeTasks(ctx, target, lab.tasks);
       const titles = new Map(lab.tasks.map((t) => [t.id, pick(t.title, lang)]));
       checks = graded.flatMap((g) => g.checks);
-      results = graded.map((g) => ({ name: `${g.id}: ${titles.get(g.id) ?? ''}`, verdict: VERDICT[g.status], reason: g.reason, details: resultViews(g.checks).flatMap((c) => [`${c.verdict} ${c.name}: ${c.reason}`, ...(c.details ?? [])]) }));
+      results = graded.map((g) => ({
+        name: `${g.id}: ${titles.get(g.id) ?? ''}`,
+        verdict: VERDICT[g.status],
+        reason: g.reason,
+        details: resultViews(g.checks).flatMap((c) => [`${c.verdict} ${c.name}: ${c.reason}`, ...(c.details ?? [])]),
+      }));
     }
     // The lab's checks when it has no tasks; the failover drill on top with --failover.
     const sel = { requests: parseCount(opts.requests, '--requests', 100_000), failover: opts.failover };
-    const extra = lab.tasks.length ? (opts.failover ? [{ name: 'failover-drill', kind: 'failover' as const }] : []) : selectChecks(lab, sel);
+    const extra = lab.tasks.length
+      ? opts.failover
+        ? [{ name: 'failover-drill', kind: 'failover' as const }]
+        : []
+      : selectChecks(lab, sel);
     const ran = await runChecks(ctx, target, extra, sel);
     checks = [...checks, ...ran];
     results = [...results, ...resultViews(ran)];
-    return { ...reportHeader(lab, project, `lab ${command}`, ctx.env, lang), ...(await recording.finish(drillMarks(checks, recording.t0))), results };
+    return {
+      ...reportHeader(lab, project, `lab ${command}`, ctx.env, lang),
+      ...(await recording.finish(drillMarks(checks, recording.t0))),
+      results,
+    };
   });
   const passed = model.results.filter((r) => r.verdict === 'PASS').length;
-  ctx.out.data({ outcome: 'success', project, file: html, passed, total: model.results.length, results: model.results.map(({ details: _d, ...r }) => r) });
-  for (const r of model.results) ctx.out.result(`${r.verdict === 'PASS' ? ctx.out.c.green('PASS') : ctx.out.c.red(r.verdict)}  ${r.name}  ${ctx.out.c.dim(r.reason)}`);
+  ctx.out.data({
+    outcome: 'success',
+    project,
+    file: html,
+    passed,
+    total: model.results.length,
+    results: model.results.map(({ details: _d, ...r }) => r),
+  });
+  for (const r of model.results)
+    ctx.out.result(
+      `${r.verdict === 'PASS' ? ctx.out.c.green('PASS') : ctx.out.c.red(r.verdict)}  ${r.name}  ${ctx.out.c.dim(r.reason)}`,
+    );
   await writeHtmlReport(ctx, html, model);
 }

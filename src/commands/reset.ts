@@ -23,24 +23,37 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
   const { out } = ctx;
   const interactive = canAsk(out.stderr);
   if (opts.target === 'swarm' && opts.images) {
-    throw new UsageError('--images is not supported with --target swarm: each node keeps its images', { hint: 'Remove them node by node: lab --host <node> reset --images' });
+    throw new UsageError('--images is not supported with --target swarm: each node keeps its images', {
+      hint: 'Remove them node by node: lab --host <node> reset --images',
+    });
   }
   // Checked before anything is read, so a script without --yes fails the same way every time.
   if (!opts.dryRun && !opts.yes && !interactive) {
-    throw new UsageError('lab reset deletes every lab container, network and volume, and the files lab wrote in its workspaces; not on a terminal, it needs --yes', {
-      hint: `See what would go: lab reset --dry-run${opts.images ? ' --images' : ''}; then: lab reset --yes${opts.images ? ' --images' : ''}`,
-    });
+    throw new UsageError(
+      'lab reset deletes every lab container, network and volume, and the files lab wrote in its workspaces; not on a terminal, it needs --yes',
+      {
+        hint: `See what would go: lab reset --dry-run${opts.images ? ' --images' : ''}; then: lab reset --yes${opts.images ? ' --images' : ''}`,
+      },
+    );
   }
   if (opts.target === 'swarm') return resetSwarm(ctx, opts, ask);
   const engine = await openEngine(ctx);
-  const look = out.step(`Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`);
+  const look = out.step(
+    `Looking for lab's containers, networks, volumes${opts.images ? ', images' : ''} and workspaces`,
+  );
   const plan = planReset(await failing(look, gatherReset(engine.docker, ctx.env, Boolean(opts.images))));
   const workspaces = await workspaceCleanups(plan.workspaces, ctx.env);
   look.succeed(`Found ${planSize(plan, workspaces.length)} lab object(s) on ${engine.endpoint.host}`);
   const lines = describePlan(plan, workspaces);
 
   if (planSize(plan, workspaces.length) === 0) {
-    report(ctx, plan, [], { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] }, Boolean(opts.dryRun));
+    report(
+      ctx,
+      plan,
+      [],
+      { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] },
+      Boolean(opts.dryRun),
+    );
     out.result(`Nothing to remove: no lab objects on ${engine.endpoint.host}.`);
     return;
   }
@@ -57,13 +70,26 @@ export async function reset(ctx: Context, opts: ResetOptions = {}, ask = askYesN
   }
   const step = out.step('Removing');
   // Each project's lock, so reset never pulls a lab from under a running up, check or drill.
-  const projects = [...plan.containers, ...plan.networks, ...plan.volumes].map((o) => o.project).concat(workspaces.map((w) => basename(w.dir))).filter(Boolean);
-  const outcome = await failing(step, withProjectLocks(ctx, engine.endpoint, projects, 'reset', () => executeReset(engine.docker, plan, workspaces, (t) => step.update(t))));
+  const projects = [...plan.containers, ...plan.networks, ...plan.volumes]
+    .map((o) => o.project)
+    .concat(workspaces.map((w) => basename(w.dir)))
+    .filter(Boolean);
+  const outcome = await failing(
+    step,
+    withProjectLocks(ctx, engine.endpoint, projects, 'reset', () =>
+      executeReset(engine.docker, plan, workspaces, (t) => step.update(t)),
+    ),
+  );
   const n = Object.values(outcome.removed).reduce((sum, list) => sum + list.length, 0);
   if (outcome.failed.length) step.fail(`Removed ${n} object(s); ${outcome.failed.length} could not be removed`);
   else step.succeed(`Removed ${n} object(s)`);
   report(ctx, plan, workspaces, outcome, false);
-  out.result(`Removed:\n${describePlan(onlyRemoved(plan, outcome), workspaces.filter((w) => outcome.removed.workspaces.includes(w.dir))).join('\n')}`);
+  out.result(
+    `Removed:\n${describePlan(
+      onlyRemoved(plan, outcome),
+      workspaces.filter((w) => outcome.removed.workspaces.includes(w.dir)),
+    ).join('\n')}`,
+  );
   if (outcome.failed.length) {
     const e = new RuntimeError(`${outcome.failed.length} object(s) could not be removed`, {
       details: outcome.failed.map((f) => `${f.kind} ${f.name}: ${f.error}`),
@@ -92,17 +118,30 @@ function onlyRemoved(plan: ResetPlan, o: ResetOutcome): ResetPlan {
     containers: plan.containers.filter((c) => gone('containers', c.name)),
     networks: plan.networks.filter((n) => gone('networks', n.name)),
     volumes: plan.volumes.filter((v) => gone('volumes', v.name)),
-    images: plan.images.map((i) => ({ ...i, refs: i.refs.filter((r) => gone('images', r)) })).filter((i) => i.refs.length),
+    images: plan.images
+      .map((i) => ({ ...i, refs: i.refs.filter((r) => gone('images', r)) }))
+      .filter((i) => i.refs.length),
   };
 }
 
-function report(ctx: Context, plan: ResetPlan, workspaces: WorkspaceCleanup[], outcome: ResetOutcome, dryRun: boolean): void {
+function report(
+  ctx: Context,
+  plan: ResetPlan,
+  workspaces: WorkspaceCleanup[],
+  outcome: ResetOutcome,
+  dryRun: boolean,
+): void {
   ctx.out.data({
     outcome: outcome.failed.length ? 'error' : 'success',
     dryRun,
     removed: outcome.removed,
     // In each workspace: the files lab wrote, and whether the folder goes or stays and why.
-    workspaces: workspaces.map((w) => ({ dir: w.dir, files: [...w.files, ...w.folders.map((f) => `${f}/`)], folderRemoved: w.removeFolder, ...(w.keep ? { folderKept: w.keep } : {}) })),
+    workspaces: workspaces.map((w) => ({
+      dir: w.dir,
+      files: [...w.files, ...w.folders.map((f) => `${f}/`)],
+      folderRemoved: w.removeFolder,
+      ...(w.keep ? { folderKept: w.keep } : {}),
+    })),
     kept: plan.kept.map((k) => ({ kind: 'image', ...k })),
     failed: outcome.failed,
   });
@@ -121,7 +160,9 @@ async function resetSwarm(ctx: Context, opts: ResetOptions, ask: typeof askYesNo
     ctx.out.data({ outcome: 'success', target: 'swarm', dryRun, removed, kept: plan.kept });
   if (plan.stacks.length === 0) {
     data({ stacks: [], workspaces: [] }, Boolean(opts.dryRun));
-    ctx.out.result(`Nothing to remove: no lab stacks on the swarm at ${engine.endpoint.host}.${plan.kept.length ? `\n${lines.join('\n')}` : ''}`);
+    ctx.out.result(
+      `Nothing to remove: no lab stacks on the swarm at ${engine.endpoint.host}.${plan.kept.length ? `\n${lines.join('\n')}` : ''}`,
+    );
     return;
   }
   if (opts.dryRun) {
@@ -131,7 +172,8 @@ async function resetSwarm(ctx: Context, opts: ResetOptions, ask: typeof askYesNo
   }
   if (!opts.yes) {
     ctx.out.info(`This removes:\n${lines.join('\n')}`);
-    if (!(await ask(`Remove these ${plan.stacks.length} stack(s)?`, ctx.signal))) throw new UsageError('Nothing removed (not confirmed)', { hint: 'Pass --yes to remove without asking' });
+    if (!(await ask(`Remove these ${plan.stacks.length} stack(s)?`, ctx.signal)))
+      throw new UsageError('Nothing removed (not confirmed)', { hint: 'Pass --yes to remove without asking' });
   }
   const removed = await executeSwarmReset(ctx, engine, plan, workspaces);
   data(removed, false);

@@ -5,14 +5,20 @@ import { STRATEGIES } from '../core/rollout-plan.ts';
 /** lab rollout: its arguments, options and help. cli/program.ts registers it and loads rollout.ts only when it runs. */
 export const rolloutCommand = () =>
   new Command('rollout')
-    .description('update a service of a running lab to another version: replica by replica through HAProxy (rolling), or all at once (recreate)')
+    .description(
+      'update a service of a running lab to another version: replica by replica through HAProxy (rolling), or all at once (recreate)',
+    )
     .argument('<lab>')
-    .argument('<service>', "the app service to update (app for a lab with app:)")
+    .argument('<service>', 'the app service to update (app for a lab with app:)')
     .requiredOption('--to <version>', "the version to roll to: one of the service's versions in the lab file")
     .addOption(new Option('--strategy <strategy>', `${STRATEGIES.join(' | ')}`).default('rolling'))
     .option('--batch <n>', 'rolling: replicas replaced at a time, from 1 to the replicas of the service (default 1)')
     .addOption(projectOption('compose project name'))
-    .addOption(htmlOption("also write a self-contained HTML report (requests per second and failures, each step of the rollout marked, the configuration HAProxy ran) to this file; run lab load beside it for traffic"))
+    .addOption(
+      htmlOption(
+        'also write a self-contained HTML report (requests per second and failures, each step of the rollout marked, the configuration HAProxy ran) to this file; run lab load beside it for traffic',
+      ),
+    )
     .addHelpText(
       'after',
       `

@@ -21,10 +21,14 @@ export async function solve(ctx: Context, opts: SolveOptions, run: LabRunner): P
   const { loaded, ws, progress } = await studentWorkspace(ctx, opts);
   const { lab } = loaded;
   const short = shortId(lab.id);
-  if (lab.tasks.length === 0) throw new UsageError(`Lab ${short} has no tasks to solve`, { hint: `Run lab show ${short}` });
+  if (lab.tasks.length === 0)
+    throw new UsageError(`Lab ${short} has no tasks to solve`, { hint: `Run lab show ${short}` });
   const todo = tasksToSolve(lab.tasks, { task: opts.task, all: opts.all }, (id) => progress.tasks[id]?.status, short);
   const missing = todo.filter((t) => !t.solution);
-  if (missing.length) throw new UsageError(`Task ${missing.map((t) => t.id).join(', ')} of lab ${short} has no solution`, { hint: `Add solution: to the task in ${loaded.file}` });
+  if (missing.length)
+    throw new UsageError(`Task ${missing.map((t) => t.id).join(', ')} of lab ${short} has no solution`, {
+      hint: `Add solution: to the task in ${loaded.file}`,
+    });
   const project = projectFor(opts.project, () => lab.id);
   const solved: Solved[] = [];
   for (const task of todo) {
@@ -36,12 +40,17 @@ export async function solve(ctx: Context, opts: SolveOptions, run: LabRunner): P
   }
   ctx.out.data({ lab: lab.id, project, solved });
   if (solved.length === 0) {
-    ctx.out.result(`Every task of ${lab.id} passed at the last lab grade: nothing to solve. Name a task (lab solve ${short} <task>) or use --all.`);
+    ctx.out.result(
+      `Every task of ${lab.id} passed at the last lab grade: nothing to solve. Name a task (lab solve ${short} <task>) or use --all.`,
+    );
     return;
   }
   for (const s of solved) {
     if (s.kind === 'commands') ctx.out.result(`${s.task}: ran ${s.commands.join('; ')}`);
-    else ctx.out.result(`${s.task}: replaced ${ws.haproxyCfg} with ${s.file} and applied it${s.saved ? `; your file is saved as ${s.saved}` : ''}`);
+    else
+      ctx.out.result(
+        `${s.task}: replaced ${ws.haproxyCfg} with ${s.file} and applied it${s.saved ? `; your file is saved as ${s.saved}` : ''}`,
+      );
   }
   ctx.out.result(`\nRun lab grade ${short} to grade the tasks.`);
 }

@@ -29,11 +29,25 @@ async function swarmOne(ctx: Context, project: string, ref: string): Promise<voi
   const { view, state, zoneLabel } = await swarmStatusView(ctx, project, ref);
   const data = swarmData(view, zoneLabel);
   const errors = data.haproxies.filter((h) => h.error);
-  ctx.out.data({ outcome: errors.length ? 'error' : 'success', target: 'swarm', project, lab: state?.lab ?? null, options: state ? { ...state.options, statsPassword: undefined } : null, ...data });
-  ctx.out.result(ctx.out.c.bold(project) + (state ? ` (${state.lab} on the swarm: balance ${state.options.algorithm}, mode ${state.options.mode}, zones by node.labels.${zoneLabel})` : ''));
+  ctx.out.data({
+    outcome: errors.length ? 'error' : 'success',
+    target: 'swarm',
+    project,
+    lab: state?.lab ?? null,
+    options: state ? { ...state.options, statsPassword: undefined } : null,
+    ...data,
+  });
+  ctx.out.result(
+    ctx.out.c.bold(project) +
+      (state
+        ? ` (${state.lab} on the swarm: balance ${state.options.algorithm}, mode ${state.options.mode}, zones by node.labels.${zoneLabel})`
+        : ''),
+  );
   printSwarm(ctx.out, data);
   if (errors.length) {
-    const e = new RuntimeError(`HAProxy on ${errors[0]!.node}: ${errors[0]!.error}`, { hint: 'docker service ps shows why a task is not running' });
+    const e = new RuntimeError(`HAProxy on ${errors[0]!.node}: ${errors[0]!.error}`, {
+      hint: 'docker service ps shows why a task is not running',
+    });
     throw ctx.out.json ? new ExitError(e) : e;
   }
 }
@@ -57,7 +71,19 @@ async function overview(ctx: Context, engine: Engine): Promise<void> {
   });
   ctx.out.data({ outcome: 'success', labs: projects });
   if (projects.length === 0) return ctx.out.result('No labs are running. Start one with: lab up 03');
-  ctx.out.result(renderTable(projects.map((p) => [p.project, p.lab, String(p.replicas), `${p.running}/${p.containers}`, p.app ?? '-', p.stats ?? '-']), ['PROJECT', 'LAB', 'REPLICAS', 'RUNNING', 'APP', 'STATS']));
+  ctx.out.result(
+    renderTable(
+      projects.map((p) => [
+        p.project,
+        p.lab,
+        String(p.replicas),
+        `${p.running}/${p.containers}`,
+        p.app ?? '-',
+        p.stats ?? '-',
+      ]),
+      ['PROJECT', 'LAB', 'REPLICAS', 'RUNNING', 'APP', 'STATS'],
+    ),
+  );
 }
 
 /** One lab: its containers, and HAProxy's view of its servers joined to them by address. */
@@ -72,21 +98,25 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
   let servers: ServerStat[] = [];
   let statsError: string | undefined;
   try {
-    const rows = await readStats(statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' }));
+    const rows = await readStats(
+      statsEndpoint(engine, haproxy, state?.options ?? { statsUser: 'admin', statsPassword: 'admin' }),
+    );
     servers = services.flatMap((s) => backendServers(rows, s));
   } catch (e) {
     statsError = (e as Error).message;
   }
   const byIp = new Map<string | undefined, LabContainer>(all.map((c) => [c.ip, c]));
-  const serverRows = servers.filter((s) => s.state !== 'EMPTY').map((s) => ({
-    backend: s.pxname,
-    server: s.svname,
-    addr: s.addr,
-    container: byIp.get(addrIp(s))?.name ?? null,
-    status: s.status,
-    check: [s.checkStatus, s.checkDesc].filter(Boolean).join(' ') || null,
-    served: served(s, mode),
-  }));
+  const serverRows = servers
+    .filter((s) => s.state !== 'EMPTY')
+    .map((s) => ({
+      backend: s.pxname,
+      server: s.svname,
+      addr: s.addr,
+      container: byIp.get(addrIp(s))?.name ?? null,
+      status: s.status,
+      check: [s.checkStatus, s.checkDesc].filter(Boolean).join(' ') || null,
+      served: served(s, mode),
+    }));
   out.data({
     outcome: statsError ? 'error' : 'success',
     project,
@@ -98,27 +128,82 @@ async function one(ctx: Context, engine: Engine, project: string, ref: string): 
       const up = servers.filter((s) => s.pxname === service && s.state === 'UP').length;
       return { service, replicas: mine.length, running: mine.filter((c) => c.state === 'running').length, up };
     }),
-    containers: all.map(({ name, service, state: s, status: st, ip, ports, version }) => ({ name, service, state: s, status: st, ip, ports, version: version ?? null })),
+    containers: all.map(({ name, service, state: s, status: st, ip, ports, version }) => ({
+      name,
+      service,
+      state: s,
+      status: st,
+      ip,
+      ports,
+      version: version ?? null,
+    })),
     servers: serverRows,
     emptySlots: servers.filter((s) => s.state === 'EMPTY').length,
-    faults: (await faults).map(({ container, service, replica, state: s, app, faults: words }) => ({ container, service, replica, state: s, appFaults: app, faults: words })),
+    faults: (await faults).map(({ container, service, replica, state: s, app, faults: words }) => ({
+      container,
+      service,
+      replica,
+      state: s,
+      appFaults: app,
+      faults: words,
+    })),
     ...(statsError ? { error: statsError } : {}),
   });
-  const color = (s: string) => (s.startsWith('UP') || s === 'running' ? out.c.green(s) : s.startsWith('MAINT') || s.startsWith('DRAIN') ? out.c.yellow(s) : out.c.red(s));
-  out.result(out.c.bold(`${project}`) + (state ? ` (${state.lab}: balance ${state.options.algorithm}, mode ${state.options.mode}${state.options.sticky ? ', sticky' : ''})` : ''));
+  const color = (s: string) =>
+    s.startsWith('UP') || s === 'running'
+      ? out.c.green(s)
+      : s.startsWith('MAINT') || s.startsWith('DRAIN')
+        ? out.c.yellow(s)
+        : out.c.red(s);
+  out.result(
+    out.c.bold(`${project}`) +
+      (state
+        ? ` (${state.lab}: balance ${state.options.algorithm}, mode ${state.options.mode}${state.options.sticky ? ', sticky' : ''})`
+        : ''),
+  );
   out.result(`\n${out.c.bold('Containers')}`);
   // VERSION (lab.version) only for a lab whose services have versions: lab rollout changes them one by one.
   const versions = all.some((c) => c.version !== undefined);
-  out.result(renderTable(all.map((c) => [c.name, c.service, color(c.state), c.ip ?? '-', ...(versions ? [c.version ?? '-'] : []), c.status]), ['CONTAINER', 'SERVICE', 'STATE', 'IP', ...(versions ? ['VERSION'] : []), 'STATUS']));
+  out.result(
+    renderTable(
+      all.map((c) => [
+        c.name,
+        c.service,
+        color(c.state),
+        c.ip ?? '-',
+        ...(versions ? [c.version ?? '-'] : []),
+        c.status,
+      ]),
+      ['CONTAINER', 'SERVICE', 'STATE', 'IP', ...(versions ? ['VERSION'] : []), 'STATUS'],
+    ),
+  );
   const broken = (await faults).filter((f) => f.faults.length > 0);
-  if (broken.length) out.result(`\n${out.c.bold('Faults')} (lab fault ${ref} <service>/<replica> clear)\n${renderTable(broken.map((f) => [`${f.service}/${f.replica}`, f.container, out.c.red(f.faults.join(', '))]), ['REPLICA', 'CONTAINER', 'FAULTS'])}`);
+  if (broken.length)
+    out.result(
+      `\n${out.c.bold('Faults')} (lab fault ${ref} <service>/<replica> clear)\n${renderTable(
+        broken.map((f) => [`${f.service}/${f.replica}`, f.container, out.c.red(f.faults.join(', '))]),
+        ['REPLICA', 'CONTAINER', 'FAULTS'],
+      )}`,
+    );
   out.result(`\n${out.c.bold("HAProxy's servers")} (backend ${services.join(', ') || 'app'})`);
   if (statsError) {
     out.result(out.c.red(`  ${statsError}`));
     const e = new RuntimeError(statsError, { hint: `lab logs ${ref} haproxy shows why` });
     throw out.json ? new ExitError(e) : e;
   }
-  out.result(renderTable(serverRows.map((s) => [s.server, s.addr ?? '-', s.container ?? out.c.dim('(gone)'), color(s.status), s.check ?? '', String(s.served)]), ['SERVER', 'ADDRESS', 'CONTAINER', 'STATUS', 'CHECK', 'SERVED']));
+  out.result(
+    renderTable(
+      serverRows.map((s) => [
+        s.server,
+        s.addr ?? '-',
+        s.container ?? out.c.dim('(gone)'),
+        color(s.status),
+        s.check ?? '',
+        String(s.served),
+      ]),
+      ['SERVER', 'ADDRESS', 'CONTAINER', 'STATUS', 'CHECK', 'SERVED'],
+    ),
+  );
   const empty = servers.length - serverRows.length;
   if (empty) out.result(out.c.dim(`(${empty} more slot(s) empty: MAINT (resolution), ready for lab scale)`));
 }

@@ -39,7 +39,12 @@ export async function tasks(ctx: Context, opts: TasksOptions): Promise<void> {
   if (lab.tasks.length === 0) out.result(m.noTasks({ lab: short }));
   else {
     const mark = { passed: out.c.green(m.passed), open: out.c.yellow(m.open), locked: out.c.dim(m.locked) };
-    out.result(renderTable(lab.tasks.map((t, i) => [String(i + 1), t.id, pick(t.title, lang), mark[views[i]!.view], t.needs.join(', ')]), [m.colNumber, m.colTask, m.colTitle, m.colState, m.colNeeds]));
+    out.result(
+      renderTable(
+        lab.tasks.map((t, i) => [String(i + 1), t.id, pick(t.title, lang), mark[views[i]!.view], t.needs.join(', ')]),
+        [m.colNumber, m.colTask, m.colTitle, m.colState, m.colNeeds],
+      ),
+    );
   }
   if (task) {
     out.result(`\n${m.nextLine({ heading: out.c.bold(m.next({ title: pick(task.title, lang) })), task: task.id })}\n`);
@@ -51,6 +56,8 @@ export async function tasks(ctx: Context, opts: TasksOptions): Promise<void> {
   } else if (lab.tasks.length) out.result(`\n${out.c.green(m.allPassed)}`);
   if (lab.quiz.length) {
     const q = progress.quiz;
-    out.result(`\n${q ? m.quizResult({ correct: q.correct, total: q.total, lab: short }) : m.quizOpen({ questions: lab.quiz.length, lab: short })}`);
+    out.result(
+      `\n${q ? m.quizResult({ correct: q.correct, total: q.total, lab: short }) : m.quizOpen({ questions: lab.quiz.length, lab: short })}`,
+    );
   }
 }

@@ -27,11 +27,18 @@ export type TestOptions = OptionsOf<typeof testCommand> & { labs: string[] };
 
 /** --task: ids of tasks of the one lab named, checked before anything starts. */
 function onlyTasks(files: { id: string; file: string }[], ids: string[]): Set<string> {
-  if (files.length !== 1) throw new UsageError(`--task needs exactly one lab (got ${files.length})`, { hint: 'Run lab test <lab> --task <task id>, e.g. lab test 06 --task sticky-cookie' });
+  if (files.length !== 1)
+    throw new UsageError(`--task needs exactly one lab (got ${files.length})`, {
+      hint: 'Run lab test <lab> --task <task id>, e.g. lab test 06 --task sticky-cookie',
+    });
   const { lab } = readLab(files[0]!.file);
   const known = lab?.lab.tasks.map((t) => t.id) ?? [];
   for (const id of ids) {
-    if (!known.includes(id)) throw new UsageError(`--task: lab ${shortId(files[0]!.id)} has no task "${id}"; its tasks are: ${known.join(', ') || 'none'}`, { hint: `Run lab tasks ${shortId(files[0]!.id)} to see them` });
+    if (!known.includes(id))
+      throw new UsageError(
+        `--task: lab ${shortId(files[0]!.id)} has no task "${id}"; its tasks are: ${known.join(', ') || 'none'}`,
+        { hint: `Run lab tasks ${shortId(files[0]!.id)} to see them` },
+      );
   }
   return new Set(ids);
 }
@@ -78,7 +85,12 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
         return true;
       } catch (e) {
         const err = e instanceof LabError ? e : new LabError((e as Error).message, EXIT.runtime);
-        run.steps.push({ name, verdict: 'FAIL', reason: [err.message, ...err.details].join('\n'), ms: performance.now() - t0 });
+        run.steps.push({
+          name,
+          verdict: 'FAIL',
+          reason: [err.message, ...err.details].join('\n'),
+          ms: performance.now() - t0,
+        });
         run.exitCode = severest(run.exitCode, err.exitCode);
         return false;
       }
@@ -93,7 +105,9 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
     run.steps.push({ name: 'validate', verdict: 'PASS', reason: 'valid', ms: 0 });
     if (loaded.lab.target === 'swarm') {
       // One engine cannot run it (lab up refuses); its e2e test runs it on a test swarm.
-      ctx.out.info(`  ${id} runs only on a swarm: validated, not started (lab up ${shortId(id)} --target swarm, then lab check ${shortId(id)} --target swarm --zone-loss <zone>)`);
+      ctx.out.info(
+        `  ${id} runs only on a swarm: validated, not started (lab up ${shortId(id)} --target swarm, then lab check ${shortId(id)} --target swarm --zone-loss <zone>)`,
+      );
       continue;
     }
     const options = resolveFlags(ctx, loaded.lab, { project, appPort: 'auto', statsPort: 'auto', image: opts.image });
@@ -128,9 +142,20 @@ export async function test(ctx: Context, opts: TestOptions, runLab?: LabRunner):
         if (upOk && engine && runLab && exercise) {
           // The solutions' commands run under this command's lock, not refused by it.
           const nested = { ...ctx, heldLocks: new Set([...(ctx.heldLocks ?? []), lockFile(ctx, resolved, project)]) };
-          const upExtras = ['--app-port', 'auto', '--stats-port', 'auto', ...(opts.image ?? []).flatMap((i) => ['--image', i])];
+          const upExtras = [
+            '--app-port',
+            'auto',
+            '--stats-port',
+            'auto',
+            ...(opts.image ?? []).flatMap((i) => ['--image', i]),
+          ];
           for (const c of await testExercise(nested, runLab, { engine, loaded, project, ws, upExtras, only })) {
-            run.steps.push({ name: c.file ? `${c.task} (${c.file})` : `${c.task} (${c.half})`, verdict: c.verdict, reason: c.reason, ms: c.ms });
+            run.steps.push({
+              name: c.file ? `${c.task} (${c.file})` : `${c.task} (${c.half})`,
+              verdict: c.verdict,
+              reason: c.reason,
+              ms: c.ms,
+            });
             if (c.verdict === 'FAIL') run.exitCode = severest(run.exitCode, EXIT.checkFailed);
           }
         }
@@ -155,11 +180,23 @@ const severest = (a: ExitCode, b: ExitCode): ExitCode => mostSevere([a, b]);
 async function finish(ctx: Context, runs: LabRun[], junitFile?: string): Promise<void> {
   const { out } = ctx;
   if (junitFile) await writeFile(junitFile, renderJUnit(runs.map(toSuite), 'lab test'));
-  const exitCode = runs.reduce<ExitCode>((a, r) => severest(a, r.exitCode), ctx.signal.aborted ? EXIT.interrupted : EXIT.ok);
+  const exitCode = runs.reduce<ExitCode>(
+    (a, r) => severest(a, r.exitCode),
+    ctx.signal.aborted ? EXIT.interrupted : EXIT.ok,
+  );
   const passed = runs.filter((r) => r.exitCode === EXIT.ok).length;
-  out.data({ outcome: exitCode === EXIT.ok ? 'success' : 'failure', exitCode, passed, failed: runs.length - passed, junit: junitFile ?? null, labs: runs.map((r) => ({ ...r, steps: r.steps.map((s) => ({ ...s, ms: Math.round(s.ms) })) })) });
+  out.data({
+    outcome: exitCode === EXIT.ok ? 'success' : 'failure',
+    exitCode,
+    passed,
+    failed: runs.length - passed,
+    junit: junitFile ?? null,
+    labs: runs.map((r) => ({ ...r, steps: r.steps.map((s) => ({ ...s, ms: Math.round(s.ms) })) })),
+  });
   const mark = (v: Step['verdict']) => (v === 'PASS' ? out.c.green(v) : v === 'FAIL' ? out.c.red(v) : out.c.dim(v));
-  const rows = runs.flatMap((r) => r.steps.map((s) => [r.lab, s.name, mark(s.verdict), `${(s.ms / 1000).toFixed(1)}s`, s.reason.split('\n')[0] ?? '']));
+  const rows = runs.flatMap((r) =>
+    r.steps.map((s) => [r.lab, s.name, mark(s.verdict), `${(s.ms / 1000).toFixed(1)}s`, s.reason.split('\n')[0] ?? '']),
+  );
   out.result(`\n${renderTable(rows, ['LAB', 'STEP', 'RESULT', 'TIME', 'REASON'])}`);
   out.result(`\n${passed} of ${runs.length} lab(s) passed${junitFile ? `; JUnit written to ${junitFile}` : ''}`);
   if (exitCode !== EXIT.ok) {

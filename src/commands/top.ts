@@ -34,7 +34,8 @@ export async function top(ctx: Context, opts: OptionsOf<typeof topCommand> & { l
     out.result(renderFrame(s, { width: Number(process.stdout.columns) || 100, c: out.c }));
     return;
   }
-  const screen: Screen | undefined = process.stdout.isTTY && process.stdin.isTTY ? openScreen(process.stdout, process.stdin) : undefined;
+  const screen: Screen | undefined =
+    process.stdout.isTTY && process.stdin.isTTY ? openScreen(process.stdout, process.stdin) : undefined;
   const stop = new AbortController();
   const quit = () => stop.abort();
   ctx.signal.addEventListener('abort', quit, { once: true });
@@ -96,7 +97,9 @@ function snapshotReader(engine: Engine, project: string, stats: StatsEndpoint) {
 function parseInterval(text: string): number {
   const n = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(n >= 0.2 && n <= 60)) {
-    throw new UsageError(`--interval must be seconds from 0.2 to 60 (got "${text}")`, { hint: 'For example: lab top 03 --interval 2' });
+    throw new UsageError(`--interval must be seconds from 0.2 to 60 (got "${text}")`, {
+      hint: 'For example: lab top 03 --interval 2',
+    });
   }
   return n;
 }

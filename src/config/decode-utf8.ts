@@ -26,7 +26,13 @@ function firstBadByte(b: Uint8Array): number {
     for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
     const c1 = b[i + 1]!;
     // Overlong, surrogate and beyond-U+10FFFF forms of 3- and 4-byte sequences.
-    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    if (
+      (c === 0xe0 && c1 < 0xa0) ||
+      (c === 0xed && c1 > 0x9f) ||
+      (c === 0xf0 && c1 < 0x90) ||
+      (c === 0xf4 && c1 > 0x8f)
+    )
+      return i;
     i += n;
   }
   return b.length;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labHome } from './lab-home.ts';
-import { envImagePairs, mergeSubstitutions, pairsFrom, parseImagesFile, type ImagePair, type Substitution } from '../core/image-substitutions.ts';
+import {
+  envImagePairs,
+  mergeSubstitutions,
+  pairsFrom,
+  parseImagesFile,
+  type ImagePair,
+  type Substitution,
+} from '../core/image-substitutions.ts';
 import { EnvironmentError, formatProblem, UsageError } from '../core/errors.ts';
 
 /** The persistent substitutions: $LAB_HOME/images.conf (docs/commands.md, "Environment"). */
@@ -16,7 +23,9 @@ function readImagesFile(env: NodeJS.ProcessEnv): ImagePair[] {
   } catch (e) {
     // ENOTDIR: LAB_HOME is a file or under one; the first write into LAB_HOME says so, naming it.
     if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return [];
-    throw new EnvironmentError(`Cannot read ${file}: ${(e as Error).message}`, { hint: `Make it a readable file, or remove it: rm ${file}` });
+    throw new EnvironmentError(`Cannot read ${file}: ${(e as Error).message}`, {
+      hint: `Make it a readable file, or remove it: rm ${file}`,
+    });
   }
   const { pairs, problems } = parseImagesFile(text, file);
   if (problems.length) {
@@ -30,4 +39,8 @@ function readImagesFile(env: NodeJS.ProcessEnv): ImagePair[] {
 
 /** Every substitution in effect: the images file, then LAB_IMAGES, then --image, the later winning. */
 export const imageSubstitutions = (env: NodeJS.ProcessEnv, options: readonly string[] = []): Substitution[] =>
-  mergeSubstitutions([readImagesFile(env), pairsFrom(envImagePairs(env.LAB_IMAGES), { kind: 'env' }), pairsFrom(options, { kind: 'option' })]);
+  mergeSubstitutions([
+    readImagesFile(env),
+    pairsFrom(envImagePairs(env.LAB_IMAGES), { kind: 'env' }),
+    pairsFrom(options, { kind: 'option' }),
+  ]);

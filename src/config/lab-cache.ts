@@ -28,13 +28,23 @@ type Read = { lab?: LoadedLab; problems: FileProblem[] };
 const hashOf = hashOnce();
 
 /** readLab (labs.ts), answered from the cache when the file and the build are those it was cached for. */
-export async function readLabCached(file: string, env: NodeJS.ProcessEnv, build = BUILD_ID, displayName = displayPath(file)): Promise<Read> {
+export async function readLabCached(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  build = BUILD_ID,
+  displayName = displayPath(file),
+): Promise<Read> {
   const full = () => readLabFresh(file, displayName);
   if (!build) return full();
   const read = readLabText(file, displayName);
   if ('problems' in read) return read;
   const key = createHash('sha256').update(`${build}\0${read.text}`).digest('hex');
-  const entry = join(labHome(env), 'cache', 'labs', `${createHash('sha256').update(file).digest('hex').slice(0, 32)}.json`);
+  const entry = join(
+    labHome(env),
+    'cache',
+    'labs',
+    `${createHash('sha256').update(file).digest('hex').slice(0, 32)}.json`,
+  );
   const cached = hit(entry, key);
   if (cached) {
     // Problems need their line and column, which only the parsed document knows: parse again to report them.
@@ -47,7 +57,8 @@ export async function readLabCached(file: string, env: NodeJS.ProcessEnv, build 
 }
 
 /** readLab (labs.ts) without the cache, loading yaml and zod only now. */
-export const readLabFresh = async (file: string, displayName = displayPath(file)): Promise<Read> => (await import('./labs.ts')).readLab(file, displayName, hashOf);
+export const readLabFresh = async (file: string, displayName = displayPath(file)): Promise<Read> =>
+  (await import('./labs.ts')).readLab(file, displayName, hashOf);
 
 /** loadLab (labs.ts) through the cache. */
 export async function loadLabCached(ref: string, env: NodeJS.ProcessEnv): Promise<LoadedLab> {

@@ -30,15 +30,20 @@ function packageRoot(dir: string): string {
 }
 
 /** Lab directories: LAB_LABS_DIR (instructors' own labs) first, then the labs lab ships. */
-export const labsDirs = (env: NodeJS.ProcessEnv = process.env): string[] =>
-  [...(env.LAB_LABS_DIR ? env.LAB_LABS_DIR.split(':').filter(Boolean).map(checkLabsDir) : []), join(PACKAGE_ROOT, 'labs')];
+export const labsDirs = (env: NodeJS.ProcessEnv = process.env): string[] => [
+  ...(env.LAB_LABS_DIR ? env.LAB_LABS_DIR.split(':').filter(Boolean).map(checkLabsDir) : []),
+  join(PACKAGE_ROOT, 'labs'),
+];
 
 /** A folder LAB_LABS_DIR names must be one: a typo would otherwise hide an instructor's labs behind "No lab". */
 function checkLabsDir(dir: string): string {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new EnvironmentError(`LAB_LABS_DIR names ${dir}, which ${existsSync(dir) ? 'is a file, not a folder' : 'does not exist'}`, {
-      hint: 'Set LAB_LABS_DIR to folders that hold <id>/lab.yaml files (separated by :), or unset it',
-    });
+    throw new EnvironmentError(
+      `LAB_LABS_DIR names ${dir}, which ${existsSync(dir) ? 'is a file, not a folder' : 'does not exist'}`,
+      {
+        hint: 'Set LAB_LABS_DIR to folders that hold <id>/lab.yaml files (separated by :), or unset it',
+      },
+    );
   }
   return dir;
 }
@@ -101,11 +106,31 @@ export function readLabText(file: string, displayName: string): { text: string }
     return { problems: [{ file: displayName, line: 1, col: 1, key: '', message: reason }] };
   }
   if (bytes.length > MAX_LAB_FILE_BYTES) {
-    return { problems: [{ file: displayName, line: 1, col: 1, key: '', message: `is ${(bytes.length / 2 ** 20).toFixed(1)} MB; a lab file may be at most 1 MB` }] };
+    return {
+      problems: [
+        {
+          file: displayName,
+          line: 1,
+          col: 1,
+          key: '',
+          message: `is ${(bytes.length / 2 ** 20).toFixed(1)} MB; a lab file may be at most 1 MB`,
+        },
+      ],
+    };
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) {
-    return { problems: [{ file: displayName, line: decoded.line, col: decoded.col, key: '', message: 'is not valid UTF-8 here: save the file as UTF-8' }] };
+    return {
+      problems: [
+        {
+          file: displayName,
+          line: decoded.line,
+          col: decoded.col,
+          key: '',
+          message: 'is not valid UTF-8 here: save the file as UTF-8',
+        },
+      ],
+    };
   }
   return { text: decoded.text };
 }
@@ -114,19 +139,35 @@ export function readLabText(file: string, displayName: string): { text: string }
  * What a valid lab file refers to, checked on the file system: its folder matches its id, each
  * build context has a Dockerfile (and its hash, by hashOf), solution and starter files exist.
  */
-export function checkLabFiles(lab: Lab, file: string, displayName: string, keyPosition: KeyLocator, hashOf: (context: string) => string): { loaded: LoadedLab; problems: FileProblem[] } {
+export function checkLabFiles(
+  lab: Lab,
+  file: string,
+  displayName: string,
+  keyPosition: KeyLocator,
+  hashOf: (context: string) => string,
+): { loaded: LoadedLab; problems: FileProblem[] } {
   const problems: FileProblem[] = [];
   const folder = dirname(file).split(sep).pop();
   // The folder is how `lab up 07` finds a lab; an id that differs would name other projects and labels.
   if (folder !== lab.id && file.endsWith(`${sep}lab.yaml`)) {
-    problems.push({ file: displayName, ...keyPosition(['id']), key: 'id', message: `is "${lab.id}" but the folder is "${folder}"; they must match` });
+    problems.push({
+      file: displayName,
+      ...keyPosition(['id']),
+      key: 'id',
+      message: `is "${lab.id}" but the folder is "${folder}"; they must match`,
+    });
   }
   const builds: Record<string, BuildContext> = {};
   for (const { name, build, at } of labServices(lab)) {
     if (!build) continue;
     const context = resolve(dirname(file), build.context);
     if (!existsSync(join(context, 'Dockerfile')) || !statSync(context).isDirectory()) {
-      problems.push({ file: displayName, ...keyPosition([...at, 'build', 'context']), key: [...at, 'build', 'context'].join('.'), message: `no Dockerfile in ${context}` });
+      problems.push({
+        file: displayName,
+        ...keyPosition([...at, 'build', 'context']),
+        key: [...at, 'build', 'context'].join('.'),
+        message: `no Dockerfile in ${context}`,
+      });
     } else {
       // Hashed when first asked for (up, images): list, show and validate never need it, and
       // walking the build context was 12 ms of `lab list`.
@@ -140,17 +181,31 @@ export function checkLabFiles(lab: Lab, file: string, displayName: string, keyPo
   }
   lab.tasks.forEach((t, i) => {
     if (typeof t.solution === 'string' && !existsSync(resolve(dirname(file), t.solution))) {
-      problems.push({ file: displayName, ...keyPosition(['tasks', i, 'solution']), key: `tasks.${i}.solution`, message: `no such file: ${resolve(dirname(file), t.solution)}` });
+      problems.push({
+        file: displayName,
+        ...keyPosition(['tasks', i, 'solution']),
+        key: `tasks.${i}.solution`,
+        message: `no such file: ${resolve(dirname(file), t.solution)}`,
+      });
     }
   });
   // Variants (lab test grades each): every one must parse and name a task of this lab.
   for (const v of readVariants(file)) {
-    const why = v.problem ?? (lab.tasks.some((t) => t.id === v.variant?.task) ? undefined : `names task "${v.variant?.task}", which the lab does not have (its tasks: ${lab.tasks.map((t) => t.id).join(', ') || 'none'})`);
+    const why =
+      v.problem ??
+      (lab.tasks.some((t) => t.id === v.variant?.task)
+        ? undefined
+        : `names task "${v.variant?.task}", which the lab does not have (its tasks: ${lab.tasks.map((t) => t.id).join(', ') || 'none'})`);
     if (why) problems.push({ file: displayName, line: 1, col: 1, key: 'tasks', message: `${v.name} ${why}` });
   }
   const starter = lab.loadBalancer.starter === undefined ? undefined : resolve(dirname(file), lab.loadBalancer.starter);
   if (starter && !statSync(starter, { throwIfNoEntry: false })?.isFile()) {
-    problems.push({ file: displayName, ...keyPosition(['loadBalancer', 'starter']), key: 'loadBalancer.starter', message: `no such file: ${starter}` });
+    problems.push({
+      file: displayName,
+      ...keyPosition(['loadBalancer', 'starter']),
+      key: 'loadBalancer.starter',
+      message: `no such file: ${starter}`,
+    });
   }
   return { loaded: { lab, file, builds, starter }, problems };
 }

@@ -20,6 +20,10 @@ export function readVariants(labFile: string): VariantFile[] {
     .map((f) => {
       const path = join(dir, f);
       const parsed = parseVariant(readFileSync(path, 'utf8'));
-      return { name: `${VARIANTS_DIR}/${f}`, path, ...('variant' in parsed ? { variant: parsed.variant } : { problem: parsed.problem }) };
+      return {
+        name: `${VARIANTS_DIR}/${f}`,
+        path,
+        ...('variant' in parsed ? { variant: parsed.variant } : { problem: parsed.problem }),
+      };
     });
 }

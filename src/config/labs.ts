@@ -5,10 +5,22 @@ import { taskProblems } from '../core/exercises/task-problems.ts';
 import { LabFileError, type FileProblem } from '../core/errors.ts';
 
 // Finding lab files lives in lab-files.ts (no yaml or zod there); its names stay importable from here.
-export { displayPath, findLab, labsDirs, listLabFiles, PACKAGE_ROOT, type LabFile, type LoadedLab } from './lab-files.ts';
+export {
+  displayPath,
+  findLab,
+  labsDirs,
+  listLabFiles,
+  PACKAGE_ROOT,
+  type LabFile,
+  type LoadedLab,
+} from './lab-files.ts';
 
 /** Read, parse and validate a lab file, also checking what only the file system can tell. */
-export function readLab(file: string, displayName = displayPath(file), hashOf = hashOnce()): { lab?: LoadedLab; problems: FileProblem[] } {
+export function readLab(
+  file: string,
+  displayName = displayPath(file),
+  hashOf = hashOnce(),
+): { lab?: LoadedLab; problems: FileProblem[] } {
   const read = readLabText(file, displayName);
   if ('problems' in read) return read;
   const parsed = parseLab(read.text, displayName);

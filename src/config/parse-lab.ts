@@ -34,7 +34,9 @@ export function parseLab(text: string, file: string): ParseResult {
   if (result.success) {
     // A key's own position, or a list item's (tasks.0.needs.1) when the path ends in an index.
     const keyPosition: KeyLocator = (path) =>
-      typeof path.at(-1) === 'number' ? position(doc, lineCounter, path) : position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
+      typeof path.at(-1) === 'number'
+        ? position(doc, lineCounter, path)
+        : position(doc, lineCounter, path.slice(0, -1), String(path.at(-1)));
     return { ok: true, lab: result.data, keyPosition };
   }
   const problems = result.error.issues.flatMap((i) => issueProblems(i, doc, lineCounter, file));
@@ -47,7 +49,7 @@ function keyAt(doc: Document, offset: number): string {
   let name = '';
   visit(doc, {
     Pair: (_, pair) => {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return (name = String(pair.key.value)), visit.BREAK;
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) return ((name = String(pair.key.value)), visit.BREAK);
     },
   });
   return name;
@@ -59,23 +61,30 @@ function keyAt(doc: Document, offset: number): string {
  * docs "Options: maxAliasCount"): report it at the first alias, as a problem of the file.
  */
 const MAX_ALIASES = 100;
-function toJS(doc: Document, lc: LineCounter, file: string): { ok: true; value: unknown } | { ok: false; problems: FileProblem[] } {
+function toJS(
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+): { ok: true; value: unknown } | { ok: false; problems: FileProblem[] } {
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
   } catch (e) {
     let first: number | undefined;
     visit(doc, { Alias: (_key, node) => void (first ??= node.range?.[0]) });
-    const message = /alias/i.test((e as Error).message) ? `too many aliases (*name): a lab file may expand at most ${MAX_ALIASES}` : (e as Error).message;
+    const message = /alias/i.test((e as Error).message)
+      ? `too many aliases (*name): a lab file may expand at most ${MAX_ALIASES}`
+      : (e as Error).message;
     return { ok: false, problems: [{ file, ...lc.linePos(first ?? 0), key: '', message }] };
   }
 }
-
 
 const yamlMessage = (code: string, message: string): string => {
   const first = message.split('\n')[0] ?? message;
   // yaml appends " at line L, column C" to its message; lab puts the position in front instead.
   const text = first.replace(/ at line \d+, column \d+:?$/, '');
-  return code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear only once in a map' : `invalid YAML (${code}): ${text}`;
+  return code === 'DUPLICATE_KEY'
+    ? 'duplicate key: each key may appear only once in a map'
+    : `invalid YAML (${code}): ${text}`;
 };
 
 function issueProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): FileProblem[] {
@@ -90,8 +99,12 @@ function issueProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, 
     }));
   }
   // A bad map key (services.Web), or a rule about a whole map entry (services.api): at its key.
-  const atKey = (issue.code === 'invalid_key' || issue.code === 'custom') && path.length > 0 && isMap(doc.getIn(path, true));
-  const at = issue.code === 'invalid_key' || atKey ? position(doc, lc, path.slice(0, -1), String(path.at(-1))) : position(doc, lc, path);
+  const atKey =
+    (issue.code === 'invalid_key' || issue.code === 'custom') && path.length > 0 && isMap(doc.getIn(path, true));
+  const at =
+    issue.code === 'invalid_key' || atKey
+      ? position(doc, lc, path.slice(0, -1), String(path.at(-1)))
+      : position(doc, lc, path);
   return [{ ...at, file, key: path.join('.') || '(document)', message: friendly(issue) }];
 }
 
@@ -107,12 +120,16 @@ function friendly(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union') {
     // Localized text (a string or { en, ja }): say what is missing or expected, not "Invalid input".
     const first = issue.errors.flat()[0];
-    if (first?.code === 'invalid_type' && first.message.includes('received undefined')) return `is required (${first.expected})`;
-    if (first?.code === 'invalid_type' && first.expected === 'string') return `must be text, or { en: text, ja: text }${received(first.message)}`;
+    if (first?.code === 'invalid_type' && first.message.includes('received undefined'))
+      return `is required (${first.expected})`;
+    if (first?.code === 'invalid_type' && first.expected === 'string')
+      return `must be text, or { en: text, ja: text }${received(first.message)}`;
   }
   if (issue.code === 'invalid_value') return `must be one of: ${issue.values.map(String).join(', ')}`;
-  if (issue.code === 'too_small') return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}`;
-  if (issue.code === 'too_big') return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
+  if (issue.code === 'too_small')
+    return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : ''}`;
+  if (issue.code === 'too_big')
+    return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
   return issue.message;
 }
 

@@ -9,7 +9,9 @@ import { resolveOptions, type RenderFlags, type RenderOptions } from '../core/op
  * file and LAB_IMAGES under --image's, and print the warnings.
  */
 export function resolveFlags(ctx: Context, lab: Lab, flags: RenderFlags): RenderOptions {
-  const images = Object.entries(substitutionMap(imageSubstitutions(ctx.env, flags.image))).map(([from, to]) => `${from}=${to}`);
+  const images = Object.entries(substitutionMap(imageSubstitutions(ctx.env, flags.image))).map(
+    ([from, to]) => `${from}=${to}`,
+  );
   const { options, warnings } = resolveOptions(lab, { ...flags, image: images });
   for (const w of warnings) ctx.out.warn(w);
   return options;

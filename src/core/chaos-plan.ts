@@ -43,17 +43,26 @@ export interface ChaosSettings {
 const usage = 'lab chaos <lab> --duration SECONDS --seed N [--faults kill,pause,latency,errors,hang]';
 
 /** `--duration`, `--seed`, `--faults` as settings; UsageError (exit 2) before anything starts. */
-export function parseChaosSettings(o: { duration?: string | undefined; seed?: string | undefined; faults?: string | undefined }, randomSeed: () => number): ChaosSettings {
+export function parseChaosSettings(
+  o: { duration?: string | undefined; seed?: string | undefined; faults?: string | undefined },
+  randomSeed: () => number,
+): ChaosSettings {
   const d = o.duration ?? String(DEFAULT_CHAOS_SECONDS);
   const durationS = /^\d+(\.\d+)?$/.test(d.trim()) ? Number(d) : Number.NaN;
   if (!(durationS >= MIN_CHAOS_SECONDS && durationS <= MAX_CHAOS_SECONDS)) {
-    throw new UsageError(`--duration must be seconds from ${MIN_CHAOS_SECONDS} to ${MAX_CHAOS_SECONDS} (an hour) (got "${d}")`, { hint: `e.g. ${usage.replace('SECONDS', '60').replace('N', '42')}` });
+    throw new UsageError(
+      `--duration must be seconds from ${MIN_CHAOS_SECONDS} to ${MAX_CHAOS_SECONDS} (an hour) (got "${d}")`,
+      { hint: `e.g. ${usage.replace('SECONDS', '60').replace('N', '42')}` },
+    );
   }
   let seed: number;
   if (o.seed === undefined) seed = randomSeed();
   else {
     seed = /^\d{1,10}$/.test(o.seed.trim()) ? Number(o.seed) : Number.NaN;
-    if (!(Number.isInteger(seed) && seed <= 0xffffffff)) throw new UsageError(`--seed must be a whole number from 0 to ${0xffffffff} (got "${o.seed}")`, { hint: 'e.g. --seed 42; the same seed replays the same faults' });
+    if (!(Number.isInteger(seed) && seed <= 0xffffffff))
+      throw new UsageError(`--seed must be a whole number from 0 to ${0xffffffff} (got "${o.seed}")`, {
+        hint: 'e.g. --seed 42; the same seed replays the same faults',
+      });
   }
   return { durationS, seed, faults: parseChaosFaults(o.faults) };
 }
@@ -64,14 +73,19 @@ function parseChaosFaults(raw: string | undefined): ChaosFault[] {
   const names = raw.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(CHAOS_FAULTS as readonly string[]).includes(n));
   if (unknown.length || names.length === 0) {
-    const what = unknown.length ? `unknown fault${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}` : 'no fault';
-    throw new UsageError(`--faults: ${what}; the allowed values are ${CHAOS_FAULTS.join(', ')}`, { hint: `e.g. --faults ${CHAOS_FAULTS.slice(0, 2).join(',')} (default: all of them)` });
+    const what = unknown.length
+      ? `unknown fault${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`
+      : 'no fault';
+    throw new UsageError(`--faults: ${what}; the allowed values are ${CHAOS_FAULTS.join(', ')}`, {
+      hint: `e.g. --faults ${CHAOS_FAULTS.slice(0, 2).join(',')} (default: all of them)`,
+    });
   }
   return [...new Set(names)] as ChaosFault[];
 }
 
 /** How many faults a run of this length holds: one per SLOT_MS between warm-up and tail. */
-export const faultSlots = (durationS: number): number => Math.max(1, Math.floor((durationS * 1000 - WARM_UP_MS - TAIL_MS) / SLOT_MS));
+export const faultSlots = (durationS: number): number =>
+  Math.max(1, Math.floor((durationS * 1000 - WARM_UP_MS - TAIL_MS) / SLOT_MS));
 
 /**
  * The faults of a run, one at a time, one per slot. The kinds come in shuffled rounds of

@@ -14,5 +14,13 @@ export interface ComposeUp {
 
 /** The arguments of the one `docker compose up` that both lab up and lab scale run. Pure. */
 export function composeUpArgs(o: ComposeUp): string[] {
-  return ['up', '--detach', ...(o.removeOrphans ? ['--remove-orphans'] : []), ...(o.keepRunning ? ['--no-recreate'] : []), '--pull', o.pull, ...(o.build ? [o.build] : [])];
+  return [
+    'up',
+    '--detach',
+    ...(o.removeOrphans ? ['--remove-orphans'] : []),
+    ...(o.keepRunning ? ['--no-recreate'] : []),
+    '--pull',
+    o.pull,
+    ...(o.build ? [o.build] : []),
+  ];
 }

@@ -22,12 +22,16 @@ export const configIdRule = (): string =>
  */
 function configHash(textWithPlaceholder: string, alsoLoaded = ''): string {
   // alsoLoaded: in student mode, the student's haproxy.cfg that HAProxy loads after this file.
-  const withoutSecrets = `${textWithPlaceholder}${alsoLoaded ? `\0${alsoLoaded}` : ''}`.replace(/^(\s*stats auth\s+).*$/gm, '$1<credentials>');
+  const withoutSecrets = `${textWithPlaceholder}${alsoLoaded ? `\0${alsoLoaded}` : ''}`.replace(
+    /^(\s*stats auth\s+).*$/gm,
+    '$1<credentials>',
+  );
   return createHash('sha256').update(withoutSecrets).digest('hex').slice(0, 16);
 }
 
 /** Fill in the id of a rendered file. Pure: the same text gives the same id. */
-export const stampConfigId = (text: string, alsoLoaded = ''): string => text.replace(PLACEHOLDER, configHash(text, alsoLoaded));
+export const stampConfigId = (text: string, alsoLoaded = ''): string =>
+  text.replace(PLACEHOLDER, configHash(text, alsoLoaded));
 
 /** The id a written haproxy.cfg declares (undefined for a file without the rule). */
 export function configIdOf(cfg: string): string | undefined {
@@ -35,4 +39,5 @@ export function configIdOf(cfg: string): string | undefined {
 }
 
 /** What HAProxy answered on CONFIG_ID_PATH: an id, or undefined for any other answer (an older file, a stats page). */
-export const parseServedId = (status: number, body: string): string | undefined => (status === 200 && /^[0-9a-f]{16}$/.test(body.trim()) ? body.trim() : undefined);
+export const parseServedId = (status: number, body: string): string | undefined =>
+  status === 200 && /^[0-9a-f]{16}$/.test(body.trim()) ? body.trim() : undefined;

@@ -17,7 +17,14 @@ export function mergeCookies(jar: string | undefined, setCookies: readonly strin
 
 /** The cookie names of a Cookie header, in order. */
 export const cookieNames = (jar: string | undefined): string[] =>
-  (jar ?? '').split(';').map((p) => p.slice(0, Math.max(0, p.indexOf('='))).trim()).filter(Boolean);
+  (jar ?? '')
+    .split(';')
+    .map((p) => p.slice(0, Math.max(0, p.indexOf('='))).trim())
+    .filter(Boolean);
 
 /** The name=value pairs of a Cookie header, in order. */
-export const cookiePairs = (jar: string | undefined): string[] => (jar ?? '').split(';').map((p) => p.trim()).filter((p) => p.includes('='));
+export const cookiePairs = (jar: string | undefined): string[] =>
+  (jar ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p.includes('='));

@@ -63,8 +63,13 @@ export function drillVictims<C extends { number: number; state: string; ip: stri
       const s = inRotation.find((x) => addrIp(x) === app.ip);
       return s ? [{ app, server: s.svname }] : [];
     });
-  if (victims.length === 0) return { victims, problem: 'No replica is in rotation (UP and not a backup) in HAProxy: nothing to break' };
+  if (victims.length === 0)
+    return { victims, problem: 'No replica is in rotation (UP and not a backup) in HAProxy: nothing to break' };
   if (target === 'primaries') return { victims };
-  if (inRotation.length < 2) return { victims: [], problem: `The failover drill needs at least 2 servers in rotation (UP, not backup); HAProxy has ${inRotation.length}` };
+  if (inRotation.length < 2)
+    return {
+      victims: [],
+      problem: `The failover drill needs at least 2 servers in rotation (UP, not backup); HAProxy has ${inRotation.length}`,
+    };
   return { victims: victims.slice(0, 1) };
 }

@@ -26,7 +26,15 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * environment problem (must be fixed before anything else), then a failed Docker operation,
  * then a failed check.
  */
-const SEVERITY: readonly number[] = [EXIT.interrupted, EXIT.internal, EXIT.usage, EXIT.environment, EXIT.runtime, EXIT.checkFailed, EXIT.ok];
+const SEVERITY: readonly number[] = [
+  EXIT.interrupted,
+  EXIT.internal,
+  EXIT.usage,
+  EXIT.environment,
+  EXIT.runtime,
+  EXIT.checkFailed,
+  EXIT.ok,
+];
 
 /** The most severe of several exit codes; an unknown code ranks first. Pure. */
 export function mostSevere(codes: readonly number[]): ExitCode {
@@ -124,6 +132,10 @@ export class InterruptedError extends LabError {
  */
 export class ExitError extends LabError {
   constructor(reported: LabError) {
-    super(reported.message, reported.exitCode, { hint: reported.hint, details: reported.details, cause: reported.cause });
+    super(reported.message, reported.exitCode, {
+      hint: reported.hint,
+      details: reported.details,
+      cause: reported.cause,
+    });
   }
 }

@@ -71,7 +71,14 @@ const WIDTH = Math.max(...Object.values(LABELS).map((l) => l.length));
 
 /** One line per event: `   +1.4s  DOWN     HAProxy marked app2 DOWN (…)`. */
 export function formatTimeline(events: readonly TimelineEvent[], c: Palette): string[] {
-  const paint: Partial<Record<TimelineKind, (s: string) => string>> = { fault: c.yellow, failed: c.red, down: c.yellow, serving: c.cyan, cleared: c.yellow, up: c.green };
+  const paint: Partial<Record<TimelineKind, (s: string) => string>> = {
+    fault: c.yellow,
+    failed: c.red,
+    down: c.yellow,
+    serving: c.cyan,
+    cleared: c.yellow,
+    up: c.green,
+  };
   return events.map((e) => {
     const at = c.dim(`+${(e.atMs / 1000).toFixed(1)}s`.padStart(7));
     const label = LABELS[e.kind].padEnd(WIDTH);

@@ -36,7 +36,10 @@ const usage = 'lab fault <lab> <service>[/<replica>] <fault> [--for SECONDS], e.
 function parseTarget(raw: string): { service: string; replica: number | undefined } {
   const m = /^([a-z0-9][a-z0-9_.-]*)(?:\/(\d{1,4}))?$/.exec(raw);
   if (!m || m[2] === '0' || m[2]?.startsWith('0')) {
-    throw new UsageError(`<service>[/<replica>] "${raw}" must be a service name, optionally with a replica number from 1, e.g. app or app/2`, { hint: usage });
+    throw new UsageError(
+      `<service>[/<replica>] "${raw}" must be a service name, optionally with a replica number from 1, e.g. app or app/2`,
+      { hint: usage },
+    );
   }
   return { service: m[1]!, replica: m[2] === undefined ? undefined : Number(m[2]) };
 }
@@ -51,13 +54,15 @@ export function parseFaultSpec(raw: string): FaultSpec {
   switch (kind) {
     case 'latency': {
       if (value === undefined) bad(`latency needs milliseconds, e.g. latency=300 (0-${MAX_LATENCY_MS})`);
-      if (!/^\d+$/.test(value!) || Number(value) > MAX_LATENCY_MS) bad(`latency must be whole milliseconds from 0 to ${MAX_LATENCY_MS} (got "${value}")`);
+      if (!/^\d+$/.test(value!) || Number(value) > MAX_LATENCY_MS)
+        bad(`latency must be whole milliseconds from 0 to ${MAX_LATENCY_MS} (got "${value}")`);
       return { kind, ms: Number(value) };
     }
     case 'errors': {
       if (value === undefined) bad('errors needs the rate of failing requests from 0 to 1, e.g. errors=0.5');
       const rate = /^(\d+(\.\d*)?|\.\d+)$/.test(value!) ? Number(value) : Number.NaN;
-      if (!(rate >= 0 && rate <= 1)) bad(`errors must be a rate from 0 to 1, e.g. errors=0.25 for every 4th request (got "${value}")`);
+      if (!(rate >= 0 && rate <= 1))
+        bad(`errors must be a rate from 0 to 1, e.g. errors=0.25 for every 4th request (got "${value}")`);
       return { kind, rate };
     }
     case 'hang':
@@ -77,7 +82,10 @@ function parseFor(raw: string | undefined, fault: FaultSpec): number | undefined
   if (raw === undefined) return undefined;
   if (!isAppFault(fault.kind)) {
     throw new UsageError(`--for works with ${APP_FAULTS.join(', ')}, not with ${fault.kind}`, {
-      hint: fault.kind === 'clear' ? 'clear takes effect at once' : `Clear it yourself: lab fault <lab> <service>/<replica> clear`,
+      hint:
+        fault.kind === 'clear'
+          ? 'clear takes effect at once'
+          : `Clear it yourself: lab fault <lab> <service>/<replica> clear`,
     });
   }
   const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
@@ -114,13 +122,20 @@ export function pickReplica(
   const numbers = replicas.map((r) => r.number).sort((a, b) => a - b);
   if (req.replica !== undefined) {
     if (!numbers.includes(req.replica)) {
-      throw new UsageError(`${req.service} has no replica ${req.replica}: its replicas are ${numbers.join(', ') || 'none'}`, { hint: `e.g. ${req.service}/${numbers[0] ?? 1}` });
+      throw new UsageError(
+        `${req.service} has no replica ${req.replica}: its replicas are ${numbers.join(', ') || 'none'}`,
+        { hint: `e.g. ${req.service}/${numbers[0] ?? 1}` },
+      );
     }
     return req.replica;
   }
-  const running = replicas.filter((r) => r.state === 'running').map((r) => r.number).sort((a, b) => a - b);
+  const running = replicas
+    .filter((r) => r.state === 'running')
+    .map((r) => r.number)
+    .sort((a, b) => a - b);
   const pick = running[0] ?? numbers[0];
-  if (pick === undefined) throw new UsageError(`${req.service} has no replicas`, { hint: 'lab scale <lab> <n> starts some' });
+  if (pick === undefined)
+    throw new UsageError(`${req.service} has no replicas`, { hint: 'lab scale <lab> <n> starts some' });
   return pick;
 }
 
@@ -128,9 +143,12 @@ export function pickReplica(
 export function checkService(service: string, services: string[]): void {
   const apps = services.filter((s) => s !== 'haproxy');
   if (!apps.includes(service)) {
-    throw new UsageError(`Unknown service "${service}": lab fault breaks the app services of this lab, which are ${[...new Set(apps)].sort().join(', ') || 'none'}`, {
-      hint: `e.g. lab fault <lab> ${apps[0] ?? 'app'}/1 latency=300`,
-    });
+    throw new UsageError(
+      `Unknown service "${service}": lab fault breaks the app services of this lab, which are ${[...new Set(apps)].sort().join(', ') || 'none'}`,
+      {
+        hint: `e.g. lab fault <lab> ${apps[0] ?? 'app'}/1 latency=300`,
+      },
+    );
   }
 }
 
@@ -156,7 +174,10 @@ export function describeFaults(engineState: string, app: Record<string, AppFault
   for (const [kind, f] of Object.entries(app ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const until = f.until ? ` until ${f.until.slice(11, 19)}` : '';
     if (kind === 'latency') out.push(`latency ${f.ms} ms${until}`);
-    else if (kind === 'errors') out.push(`errors ${Math.round((f.rate ?? 0) * 1000) / 10}%${f.seen ? ` (${f.failed} of ${f.seen} failed)` : ''}${until}`);
+    else if (kind === 'errors')
+      out.push(
+        `errors ${Math.round((f.rate ?? 0) * 1000) / 10}%${f.seen ? ` (${f.failed} of ${f.seen} failed)` : ''}${until}`,
+      );
     else if (kind === 'unhealthy') out.push(`unhealthy (health ${f.status ?? 503})${until}`);
     else out.push(`${kind}${until}`);
   }

@@ -60,7 +60,9 @@ export function serversAt(rows: readonly StatsRow[], ip: string): ServerStat[] {
  * has no servers), in CSV order.
  */
 export function allBackendServers(rows: readonly StatsRow[]): ServerStat[] {
-  return rows.filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND').map((r) => ({ ...r, state: serverState(r.status) }));
+  return rows
+    .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND')
+    .map((r) => ({ ...r, state: serverState(r.status) }));
 }
 
 /**
@@ -74,18 +76,28 @@ export const checkedUp = (s: ServerStat): boolean => s.state === 'UP' && /^(\* )
  * Serving as the servers check counts it: UP with a passed check, or UP without health checks.
  * lab test waits for this before grading a starter (exercises/starter-ready.ts), so the two agree.
  */
-export const servingUp = (s: ServerStat): boolean => checkedUp(s) || (s.state === 'UP' && s.status.trim() === 'no check');
+export const servingUp = (s: ServerStat): boolean =>
+  checkedUp(s) || (s.state === 'UP' && s.status.trim() === 'no check');
 
 /**
  * HAProxy's check_status codes in words (HAProxy configuration manual, "check_status" in the
  * stats CSV fields). A leading "* " there only means a check is running now; it is dropped.
  */
 const CHECK_WORDS: Record<string, string> = {
-  UNK: 'unknown', INI: 'initializing', SOCKERR: 'socket error',
-  L4OK: 'passed at L4', L4TOUT: 'no answer within timeout', L4CON: 'connection refused or reset',
-  L6OK: 'passed at L6', L6TOUT: 'no TLS/L6 answer within timeout', L6RSP: 'invalid L6 answer',
-  L7OK: 'passed', L7OKC: 'passed (conditionally)', L7TOUT: 'no HTTP answer within timeout',
-  L7RSP: 'invalid HTTP answer', L7STS: 'bad HTTP status',
+  UNK: 'unknown',
+  INI: 'initializing',
+  SOCKERR: 'socket error',
+  L4OK: 'passed at L4',
+  L4TOUT: 'no answer within timeout',
+  L4CON: 'connection refused or reset',
+  L6OK: 'passed at L6',
+  L6TOUT: 'no TLS/L6 answer within timeout',
+  L6RSP: 'invalid L6 answer',
+  L7OK: 'passed',
+  L7OKC: 'passed (conditionally)',
+  L7TOUT: 'no HTTP answer within timeout',
+  L7RSP: 'invalid HTTP answer',
+  L7STS: 'bad HTTP status',
   // observe layer4 (connections) or layer7 (answers, e.g. 500s) with on-error mark-down: requests, not a check, found it failing.
   HANA: 'real traffic failed (observe layer4 or layer7, on-error mark-down)',
 };
@@ -154,7 +166,12 @@ const counters = (row: StatsRow, mode: Mode): Counters => ({
  * reload, so a counter that went down means "count from zero". Servers gone from `after` are left
  * out; servers new in `after` count from zero.
  */
-export function deltas(before: readonly StatsRow[], after: readonly StatsRow[], mode: Mode, backend = 'app'): ServerDelta[] {
+export function deltas(
+  before: readonly StatsRow[],
+  after: readonly StatsRow[],
+  mode: Mode,
+  backend = 'app',
+): ServerDelta[] {
   const earlier = new Map(backendServers(before, backend).map((s) => [s.svname, counters(s, mode)]));
   return backendServers(after, backend).map((s) => {
     const now = counters(s, mode);
@@ -165,8 +182,14 @@ export function deltas(before: readonly StatsRow[], after: readonly StatsRow[], 
     const diff = (k: keyof Counters) => now[k] - (base?.[k] ?? 0);
     return {
       name: s.svname,
-      served: diff('served'), wretr: diff('wretr'), wredis: diff('wredis'), econ: diff('econ'), eresp: diff('eresp'),
-      state: s.state, status: s.status, reset,
+      served: diff('served'),
+      wretr: diff('wretr'),
+      wredis: diff('wredis'),
+      econ: diff('econ'),
+      eresp: diff('eresp'),
+      state: s.state,
+      status: s.status,
+      reset,
       ...(s.addr ? { addr: s.addr } : {}),
     };
   });
@@ -180,7 +203,11 @@ export interface FrontendErrors {
 }
 
 /** Frontend error delta, or null when `after` has no such frontend. */
-export function frontendErrors(before: readonly StatsRow[], after: readonly StatsRow[], frontend = 'web'): FrontendErrors | null {
+export function frontendErrors(
+  before: readonly StatsRow[],
+  after: readonly StatsRow[],
+  frontend = 'web',
+): FrontendErrors | null {
   const find = (rows: readonly StatsRow[]) => rows.find((r) => r.pxname === frontend && r.svname === 'FRONTEND');
   const now = find(after);
   if (now === undefined) return null;
@@ -199,5 +226,9 @@ export function frontendErrors(before: readonly StatsRow[], after: readonly Stat
 export function checksSettled(rows: readonly StatsRow[]): boolean {
   return rows
     .filter((r) => r.svname !== 'FRONTEND' && r.svname !== 'BACKEND')
-    .every((r) => serverState(r.status) === 'EMPTY' || (!/^(\* )?INI/.test(r.checkStatus ?? '') && !/^(UP|DOWN) \d+\/\d+/.test(r.status.trim())));
+    .every(
+      (r) =>
+        serverState(r.status) === 'EMPTY' ||
+        (!/^(\* )?INI/.test(r.checkStatus ?? '') && !/^(UP|DOWN) \d+\/\d+/.test(r.status.trim())),
+    );
 }

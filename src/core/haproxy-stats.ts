@@ -13,22 +13,57 @@ export class StatsParseError extends Error {
 
 /** Numeric columns, by the field name used here → the CSV column name. Empty cells become null. */
 const NUMBER_COLUMNS = {
-  qcur: 'qcur', scur: 'scur', smax: 'smax', slim: 'slim', stot: 'stot', bin: 'bin', bout: 'bout',
-  ereq: 'ereq', econ: 'econ', eresp: 'eresp', wretr: 'wretr', wredis: 'wredis',
+  qcur: 'qcur',
+  scur: 'scur',
+  smax: 'smax',
+  slim: 'slim',
+  stot: 'stot',
+  bin: 'bin',
+  bout: 'bout',
+  ereq: 'ereq',
+  econ: 'econ',
+  eresp: 'eresp',
+  wretr: 'wretr',
+  wredis: 'wredis',
   // throttle: the percent of its share a server gets while its slowstart runs; empty otherwise.
-  weight: 'weight', throttle: 'throttle', act: 'act', bck: 'bck', chkfail: 'chkfail', chkdown: 'chkdown',
-  lastchg: 'lastchg', downtime: 'downtime', iid: 'iid', sid: 'sid', lbtot: 'lbtot', type: 'type',
-  rate: 'rate', checkCode: 'check_code', checkDuration: 'check_duration',
-  hrsp1xx: 'hrsp_1xx', hrsp2xx: 'hrsp_2xx', hrsp3xx: 'hrsp_3xx', hrsp4xx: 'hrsp_4xx',
-  hrsp5xx: 'hrsp_5xx', hrspOther: 'hrsp_other',
+  weight: 'weight',
+  throttle: 'throttle',
+  act: 'act',
+  bck: 'bck',
+  chkfail: 'chkfail',
+  chkdown: 'chkdown',
+  lastchg: 'lastchg',
+  downtime: 'downtime',
+  iid: 'iid',
+  sid: 'sid',
+  lbtot: 'lbtot',
+  type: 'type',
+  rate: 'rate',
+  checkCode: 'check_code',
+  checkDuration: 'check_duration',
+  hrsp1xx: 'hrsp_1xx',
+  hrsp2xx: 'hrsp_2xx',
+  hrsp3xx: 'hrsp_3xx',
+  hrsp4xx: 'hrsp_4xx',
+  hrsp5xx: 'hrsp_5xx',
+  hrspOther: 'hrsp_other',
   // req_tot has server rows only since HAProxy 2.2; older versions leave it out or empty.
-  reqTot: 'req_tot', cliAbrt: 'cli_abrt', srvAbrt: 'srv_abrt', rtime: 'rtime', ttime: 'ttime',
+  reqTot: 'req_tot',
+  cliAbrt: 'cli_abrt',
+  srvAbrt: 'srv_abrt',
+  rtime: 'rtime',
+  ttime: 'ttime',
 } as const;
 
 /** Free-text columns. addr/cookie/algo are only filled with `stats show-legends`. */
 const TEXT_COLUMNS = {
-  checkStatus: 'check_status', checkDesc: 'check_desc', lastChk: 'last_chk',
-  addr: 'addr', cookie: 'cookie', mode: 'mode', algo: 'algo',
+  checkStatus: 'check_status',
+  checkDesc: 'check_desc',
+  lastChk: 'last_chk',
+  addr: 'addr',
+  cookie: 'cookie',
+  mode: 'mode',
+  algo: 'algo',
 } as const;
 
 type NumberField = keyof typeof NUMBER_COLUMNS;
@@ -97,6 +132,13 @@ export function parseStatsCsv(csv: string): StatsRow[] {
     const texts = Object.fromEntries(
       Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, toText(cell(column))]),
     ) as { [K in TextField]: string | null };
-    return { pxname: cell('pxname') ?? '', svname: cell('svname') ?? '', status: cell('status') ?? '', raw, ...numbers, ...texts };
+    return {
+      pxname: cell('pxname') ?? '',
+      svname: cell('svname') ?? '',
+      status: cell('status') ?? '',
+      raw,
+      ...numbers,
+      ...texts,
+    };
   });
 }

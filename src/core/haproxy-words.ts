@@ -20,7 +20,17 @@ export type Lookup = (name: string) => string | undefined;
 
 const NAME = /^\.?[A-Za-z_][A-Za-z0-9_]*/;
 const BRACED = /^(\.?[A-Za-z_][A-Za-z0-9_]*)(\[\*\])?(?:-([^}]*))?$/;
-const SIMPLE_ESCAPES: Record<string, string> = { ' ': ' ', '\t': '\t', '#': '#', '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  ' ': ' ',
+  '\t': '\t',
+  '#': '#',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 export function haproxyWords(line: string, lookup: Lookup): string[] {
   const words: string[] = [];
@@ -62,14 +72,15 @@ export function haproxyWords(line: string, lookup: Lookup): string[] {
     }
     if (quote === '"') {
       if (c === '"') quote = '';
-      else if (c === '$') i = expand(line, i, lookup, add, (pieces) => {
-        // ${X[*]}: the first piece ends the current word, the last one starts the next.
-        if (!pieces.length) emptyStar = started = true;
-        pieces.forEach((p, k) => {
-          if (k > 0) flush();
-          add(p);
+      else if (c === '$')
+        i = expand(line, i, lookup, add, (pieces) => {
+          // ${X[*]}: the first piece ends the current word, the last one starts the next.
+          if (!pieces.length) emptyStar = started = true;
+          pieces.forEach((p, k) => {
+            if (k > 0) flush();
+            add(p);
+          });
         });
-      });
       else add(c);
       continue;
     }
@@ -85,7 +96,13 @@ export function haproxyWords(line: string, lookup: Lookup): string[] {
 }
 
 /** Expand the variable at line[i] (a `$` inside double quotes); returns the index of its last character. */
-function expand(line: string, i: number, lookup: Lookup, add: (s: string) => void, addPieces: (pieces: string[]) => void): number {
+function expand(
+  line: string,
+  i: number,
+  lookup: Lookup,
+  add: (s: string) => void,
+  addPieces: (pieces: string[]) => void,
+): number {
   if (line[i + 1] === '{') {
     const end = line.indexOf('}', i + 2);
     const m = end < 0 ? null : BRACED.exec(line.slice(i + 2, end));
@@ -109,4 +126,5 @@ function expand(line: string, i: number, lookup: Lookup, add: (s: string) => voi
 }
 
 /** A value that may be UNKNOWN stays so; a default replaces a variable that does not exist. */
-const valueWith = (value: string | undefined, dflt: string | undefined): string => (value === undefined ? (dflt ?? '') : value.includes(UNKNOWN) ? UNKNOWN : value);
+const valueWith = (value: string | undefined, dflt: string | undefined): string =>
+  value === undefined ? (dflt ?? '') : value.includes(UNKNOWN) ? UNKNOWN : value;

@@ -46,8 +46,56 @@ export interface ResultView {
 }
 
 const TEXT = {
-  en: { config: 'Configuration HAProxy ran', results: 'Results', perServer: 'Requests per server', timeline: 'Requests per second, failures, faults and state changes', summary: 'Summary', source: 'read from', differs: 'differs from the lab file', server: 'server', state: 'state', weight: 'weight', check: 'check', role: 'role', name: 'name', verdict: 'verdict', reason: 'reason', none: 'No requests were counted.', noTimeline: 'No timeline: nothing was sampled during this run.', made: 'made by', at: 'at', project: 'project', passed: 'passed', ok: 'ok', failed: 'failed' },
-  ja: { config: 'HAProxy が実行した設定', results: '結果', perServer: 'サーバーごとのリクエスト数', timeline: '毎秒のリクエスト数・失敗・障害・状態の変化', summary: '要約', source: '取得元', differs: 'ラボファイルとの違い', server: 'サーバー', state: '状態', weight: '重み', check: 'ヘルスチェック', role: '役割', name: '名前', verdict: '判定', reason: '理由', none: 'リクエストは数えられませんでした。', noTimeline: 'タイムラインなし: この実行中は計測していません。', made: '作成', at: '日時', project: 'プロジェクト', passed: '合格', ok: '成功', failed: '失敗' },
+  en: {
+    config: 'Configuration HAProxy ran',
+    results: 'Results',
+    perServer: 'Requests per server',
+    timeline: 'Requests per second, failures, faults and state changes',
+    summary: 'Summary',
+    source: 'read from',
+    differs: 'differs from the lab file',
+    server: 'server',
+    state: 'state',
+    weight: 'weight',
+    check: 'check',
+    role: 'role',
+    name: 'name',
+    verdict: 'verdict',
+    reason: 'reason',
+    none: 'No requests were counted.',
+    noTimeline: 'No timeline: nothing was sampled during this run.',
+    made: 'made by',
+    at: 'at',
+    project: 'project',
+    passed: 'passed',
+    ok: 'ok',
+    failed: 'failed',
+  },
+  ja: {
+    config: 'HAProxy が実行した設定',
+    results: '結果',
+    perServer: 'サーバーごとのリクエスト数',
+    timeline: '毎秒のリクエスト数・失敗・障害・状態の変化',
+    summary: '要約',
+    source: '取得元',
+    differs: 'ラボファイルとの違い',
+    server: 'サーバー',
+    state: '状態',
+    weight: '重み',
+    check: 'ヘルスチェック',
+    role: '役割',
+    name: '名前',
+    verdict: '判定',
+    reason: '理由',
+    none: 'リクエストは数えられませんでした。',
+    noTimeline: 'タイムラインなし: この実行中は計測していません。',
+    made: '作成',
+    at: '日時',
+    project: 'プロジェクト',
+    passed: '合格',
+    ok: '成功',
+    failed: '失敗',
+  },
 } as const;
 
 export type ReportText = { [K in keyof (typeof TEXT)['en']]: string };
@@ -59,10 +107,20 @@ export function renderHtmlReport(m: ReportModel): string {
   const passed = m.results.filter((r) => r.verdict === 'PASS').length;
   const body = [
     `<header><h1>${esc(m.labTitle)}</h1><p class="meta">${esc(m.labId)} · ${t.project} ${esc(m.project)} · ${t.made} <code>${esc(m.command)}</code> · ${t.at} ${esc(m.generatedAt)}</p></header>`,
-    m.results.length ? section(t.results, `<p class="score">${passed} / ${m.results.length} ${t.passed}</p>${resultsTable(m.results, t)}`) : '',
+    m.results.length
+      ? section(
+          t.results,
+          `<p class="score">${passed} / ${m.results.length} ${t.passed}</p>${resultsTable(m.results, t)}`,
+        )
+      : '',
     m.summary?.length ? section(t.summary, `<pre>${esc(m.summary.join('\n'))}</pre>`) : '',
     section(t.perServer, m.perServer.length ? barChart(m.perServer, t.perServer) : `<p>${t.none}</p>`),
-    section(t.timeline, m.timeline?.seconds.length ? `${timelineChart(m.timeline.seconds, m.timeline.marks, t.timeline)}${legend(t)}` : `<p>${t.noTimeline}</p>`),
+    section(
+      t.timeline,
+      m.timeline?.seconds.length
+        ? `${timelineChart(m.timeline.seconds, m.timeline.marks, t.timeline)}${legend(t)}`
+        : `<p>${t.noTimeline}</p>`,
+    ),
     m.config ? section(t.config, configView(m.config, t)) : '',
   ];
   return page(`${m.labTitle} — ${m.command}`, m.lang, body.join('\n'));
@@ -74,21 +132,34 @@ const VERDICT_CLASS = { PASS: 'pass', FAIL: 'fail', LOCKED: 'locked', SKIP: 'loc
 
 function resultsTable(results: readonly ResultView[], t: ReportText): string {
   const rows = results.map((r) => {
-    const details = r.details?.length ? `<details><summary>…</summary><pre>${esc(r.details.join('\n'))}</pre></details>` : '';
+    const details = r.details?.length
+      ? `<details><summary>…</summary><pre>${esc(r.details.join('\n'))}</pre></details>`
+      : '';
     return `<tr><td>${esc(r.name)}</td><td class="${VERDICT_CLASS[r.verdict]}">${r.verdict}</td><td>${esc(r.reason)}${details}</td></tr>`;
   });
   return `<table class="results"><thead><tr><th>${t.name}</th><th>${t.verdict}</th><th>${t.reason}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function configView(c: RunningConfigView, t: ReportText): string {
-  const settings = c.settings.map((s) => `<tr><th>${esc(s.name)}</th><td><code>${esc(s.value)}</code></td></tr>`).join('');
-  const differences = c.differences.length ? `<p class="fail">${t.differs}:</p><ul>${c.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : '';
-  const servers = c.servers.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.state)}</td><td>${esc(s.weight)}</td><td>${esc(s.check)}</td><td>${esc(s.role)}</td></tr>`).join('');
+  const settings = c.settings
+    .map((s) => `<tr><th>${esc(s.name)}</th><td><code>${esc(s.value)}</code></td></tr>`)
+    .join('');
+  const differences = c.differences.length
+    ? `<p class="fail">${t.differs}:</p><ul>${c.differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`
+    : '';
+  const servers = c.servers
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.name)}</td><td>${esc(s.state)}</td><td>${esc(s.weight)}</td><td>${esc(s.check)}</td><td>${esc(s.role)}</td></tr>`,
+    )
+    .join('');
   return [
     `<p class="meta">${t.source} ${esc(c.source)}</p>`,
     `<table class="settings">${settings}</table>`,
     differences,
-    servers ? `<table class="servers"><thead><tr><th>${t.server}</th><th>${t.state}</th><th>${t.weight}</th><th>${t.check}</th><th>${t.role}</th></tr></thead><tbody>${servers}</tbody></table>` : '',
+    servers
+      ? `<table class="servers"><thead><tr><th>${t.server}</th><th>${t.state}</th><th>${t.weight}</th><th>${t.check}</th><th>${t.role}</th></tr></thead><tbody>${servers}</tbody></table>`
+      : '',
   ].join('');
 }
 

@@ -41,7 +41,8 @@ export function pairsFrom(pairs: readonly string[], source: { kind: 'env' } | { 
   return pairs.map((pair) => {
     const parsed = parseImagePair(pair);
     if (!parsed) {
-      if (source.kind === 'option') throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`);
+      if (source.kind === 'option')
+        throw new UsageError(`--image "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`);
       throw new EnvironmentError(`LAB_IMAGES: "${pair}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}`, {
         hint: `LAB_IMAGES holds FROM=TO pairs separated by commas, e.g. LAB_IMAGES=${EXAMPLE_PAIR}; fix or unset it`,
       });
@@ -65,8 +66,16 @@ export function parseImagesFile(text: string, file: string): { pairs: ImagePair[
     const col = content.length - content.trimStart().length + 1;
     const parsed = parseImagePair(entry);
     const earlier = parsed && pairs.find((p) => p.from === parsed.from);
-    if (!parsed) problems.push({ file, line, col, key: '', message: `"${entry}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}` });
-    else if (earlier?.source.kind === 'file') problems.push({ file, line, col, key: '', message: `${parsed.from} is already substituted on line ${earlier.source.line}` });
+    if (!parsed)
+      problems.push({ file, line, col, key: '', message: `"${entry}" must look like FROM=TO, e.g. ${EXAMPLE_PAIR}` });
+    else if (earlier?.source.kind === 'file')
+      problems.push({
+        file,
+        line,
+        col,
+        key: '',
+        message: `${parsed.from} is already substituted on line ${earlier.source.line}`,
+      });
     else pairs.push({ ...parsed, source: { kind: 'file', file, line } });
   });
   return { pairs, problems };
@@ -85,10 +94,12 @@ export function mergeSubstitutions(layers: readonly (readonly ImagePair[])[]): S
 }
 
 /** FROM → TO, as the renderers take it. */
-export const substitutionMap = (subs: readonly Substitution[]): Record<string, string> => Object.fromEntries(subs.map((s) => [s.from, s.to]));
+export const substitutionMap = (subs: readonly Substitution[]): Record<string, string> =>
+  Object.fromEntries(subs.map((s) => [s.from, s.to]));
 
 /** Where a setting comes from, as doctor shows it: --image, LAB_IMAGES, or file:line. */
-const describeSource = (s: ImageSource): string => (s.kind === 'option' ? '--image' : s.kind === 'env' ? 'LAB_IMAGES' : `${s.file}:${s.line}`);
+const describeSource = (s: ImageSource): string =>
+  s.kind === 'option' ? '--image' : s.kind === 'env' ? 'LAB_IMAGES' : `${s.file}:${s.line}`;
 
 /** One substitution for doctor: "haproxy:3.0 → x (LAB_IMAGES, over /h/images.conf:2)". */
 export const describeSubstitution = (s: Substitution): string =>

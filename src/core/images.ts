@@ -11,7 +11,10 @@ export interface BuildContext {
 }
 
 /** A service's build arguments with --image substitutions applied (a base image is an image too). */
-export const buildArgsOf = (service: Pick<LabService, 'build'>, images: Record<string, string>): Record<string, string> =>
+export const buildArgsOf = (
+  service: Pick<LabService, 'build'>,
+  images: Record<string, string>,
+): Record<string, string> =>
   Object.fromEntries(Object.entries(service.build?.args ?? {}).map(([k, v]) => [k, substitute(v, images)]));
 
 const isImageRef = (v: string) => v.includes(':') || v.includes('/');

@@ -11,6 +11,11 @@ let cached: Record<string, unknown> | undefined;
 export function labSchemaObject(): Readonly<Record<string, unknown>> {
   // io: 'input' makes keys with defaults optional, as they are in a lab file.
   // oneOf: what LabSchema's refinement says, which zod can't export: app or services, not both.
-  cached ??= { ...z.toJSONSchema(LabSchema, { io: 'input', target: 'draft-7' }), oneOf: [{ required: ['app'] }, { required: ['services'] }], title: 'lab definition', $id: 'lab.schema.json' };
+  cached ??= {
+    ...z.toJSONSchema(LabSchema, { io: 'input', target: 'draft-7' }),
+    oneOf: [{ required: ['app'] }, { required: ['services'] }],
+    title: 'lab definition',
+    $id: 'lab.schema.json',
+  };
   return cached;
 }

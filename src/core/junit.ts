@@ -27,8 +27,9 @@ export interface JUnitSuite {
 
 // XML 1.0 forbids most C0 controls, U+FFFE/U+FFFF and unpaired surrogates even when escaped,
 // and docker/HAProxy output pasted into `details` can contain them (ANSI escapes start with \x1B).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
-const ILLEGAL_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is the point
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /** Text safe for both attribute values and element content. */
@@ -57,7 +58,8 @@ function testcase(t: JUnitTestCase): string {
 }
 
 const countFailures = (tests: readonly JUnitTestCase[]) => tests.filter((t) => t.failure).length;
-const countSkipped = (tests: readonly JUnitTestCase[]) => tests.filter((t) => !t.failure && t.skipped !== undefined).length;
+const countSkipped = (tests: readonly JUnitTestCase[]) =>
+  tests.filter((t) => !t.failure && t.skipped !== undefined).length;
 
 /** Render suites as one `<testsuites>` document. `name` labels the whole run. */
 export function renderJUnit(suites: readonly JUnitSuite[], name = 'lab'): string {
@@ -68,7 +70,14 @@ export function renderJUnit(suites: readonly JUnitSuite[], name = 'lab'): string
     `<testsuites${attrs({ name, tests: all.length, failures: countFailures(all), errors: 0, skipped: countSkipped(all), time: seconds(total) })}>`,
   ];
   for (const s of suites) {
-    const head = attrs({ name: s.name, tests: s.tests.length, failures: countFailures(s.tests), errors: 0, skipped: countSkipped(s.tests), time: seconds(s.timeSeconds) });
+    const head = attrs({
+      name: s.name,
+      tests: s.tests.length,
+      failures: countFailures(s.tests),
+      errors: 0,
+      skipped: countSkipped(s.tests),
+      time: seconds(s.timeSeconds),
+    });
     if (s.tests.length === 0) {
       lines.push(`  <testsuite${head}/>`);
       continue;

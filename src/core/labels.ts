@@ -83,19 +83,24 @@ export const configCheckLabels = (labId: string, project: string, workspace: str
  * compose.project may equal the image's (compose labels the images it builds with the project
  * that built them); compose sets it on every container it creates, whatever the image says.
  */
-export function whyNotLabs(container: Labels | null | undefined, image: Labels | null | undefined = {}): string | undefined {
+export function whyNotLabs(
+  container: Labels | null | undefined,
+  image: Labels | null | undefined = {},
+): string | undefined {
   const c = container ?? {};
   const i = image ?? {};
   const project = c[LABEL.project];
   if (c[LABEL.managed] !== 'true') return `no ${LABEL.managed}=true label`;
   if (!project) return `no ${LABEL.project} label`;
   if (i[LABEL.project] === project) return `its ${LABEL.project} label comes from its image`;
-  if (c[COMPOSE_LABEL.project] !== project) return `${COMPOSE_LABEL.project} (${c[COMPOSE_LABEL.project] ?? 'absent'}) is not its ${LABEL.project} (${project})`;
+  if (c[COMPOSE_LABEL.project] !== project)
+    return `${COMPOSE_LABEL.project} (${c[COMPOSE_LABEL.project] ?? 'absent'}) is not its ${LABEL.project} (${project})`;
   return undefined;
 }
 
 /** Whether a container (with its image's labels), a network or a volume is lab's own. Pure. */
-export const ownedByLab = (container: Labels | null | undefined, image?: Labels | null): boolean => whyNotLabs(container, image) === undefined;
+export const ownedByLab = (container: Labels | null | undefined, image?: Labels | null): boolean =>
+  whyNotLabs(container, image) === undefined;
 
 /**
  * Whether an image is one lab built: it carries lab's image label (or lab.managed, which

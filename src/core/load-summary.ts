@@ -38,11 +38,24 @@ export interface LoadSummary {
 const NO_FAILURES: Failures = { connect: 0, timeout: 0, '5xx': 0, other: 0 };
 const NO_LATENCY: Latency = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
 
-export const emptySummary = (): LoadSummary => ({ sent: 0, ok: 0, failed: 0, failures: { ...NO_FAILURES }, durationMs: 0, rps: 0, latencyMs: { ...NO_LATENCY }, byApp: {}, byServedBy: {}, errors: [] });
+export const emptySummary = (): LoadSummary => ({
+  sent: 0,
+  ok: 0,
+  failed: 0,
+  failures: { ...NO_FAILURES },
+  durationMs: 0,
+  rps: 0,
+  latencyMs: { ...NO_LATENCY },
+  byApp: {},
+  byServedBy: {},
+  errors: [],
+});
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const counts = (v: unknown): Record<string, number> =>
-  v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number> : {};
+  v && typeof v === 'object'
+    ? (Object.fromEntries(Object.entries(v).filter(([, n]) => typeof n === 'number')) as Record<string, number>)
+    : {};
 
 /** A client's summary as it arrived (JSON), with every field lab reads present. */
 export function normalizeSummary(raw: unknown): LoadSummary {
@@ -90,7 +103,8 @@ export function mergeSummaries(list: readonly LoadSummary[]): LoadSummary {
     for (const k of Object.keys(NO_FAILURES) as (keyof Failures)[]) out.failures[k] += s.failures[k];
     out.durationMs = Math.max(out.durationMs, s.durationMs);
     out.rps += s.rps;
-    for (const k of ['p50', 'p95', 'p99', 'max'] as const) out.latencyMs[k] = Math.max(out.latencyMs[k], s.latencyMs[k]);
+    for (const k of ['p50', 'p95', 'p99', 'max'] as const)
+      out.latencyMs[k] = Math.max(out.latencyMs[k], s.latencyMs[k]);
     const n = s.sent - s.failures.connect - s.failures.timeout;
     weighted += s.latencyMs.mean * n;
     answers += n;
@@ -114,7 +128,8 @@ export function sequentialSummary(list: readonly LoadSummary[]): LoadSummary {
   if (list.length === 1) return list[0]!;
   const out = mergeSummaries(list);
   const total = list.reduce((n, s) => n + s.durationMs, 0);
-  const avg = (f: (s: LoadSummary) => number) => (total ? round2(list.reduce((n, s) => n + f(s) * s.durationMs, 0) / total) : 0);
+  const avg = (f: (s: LoadSummary) => number) =>
+    total ? round2(list.reduce((n, s) => n + f(s) * s.durationMs, 0) / total) : 0;
   out.durationMs = total;
   out.rps = avg((s) => s.rps);
   for (const k of ['p50', 'p95', 'p99'] as const) out.latencyMs[k] = avg((s) => s.latencyMs[k]);

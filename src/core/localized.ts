@@ -25,12 +25,19 @@ const LOCALE_VARS = ['LC_ALL', 'LC_MESSAGES', 'LANG'] as const;
  * as `--lang jp` is: ignoring a typo would silently print English. An unknown locale is not an
  * error (it is the machine's, not a choice made for lab): it falls back to en.
  */
-export function languageChoice(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): LanguageChoice {
+export function languageChoice(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): LanguageChoice {
   if (flag && isLanguage(flag)) return { ok: true, lang: flag, from: `--lang ${flag}` };
   const labLang = env.LAB_LANG;
   if (labLang) {
     if (isLanguage(labLang)) return { ok: true, lang: labLang, from: `LAB_LANG=${labLang}` };
-    return { ok: false, error: `LAB_LANG=${labLang} is not a language lab speaks; it speaks ${LANGUAGES.join(', ')}`, hint: `export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale` };
+    return {
+      ok: false,
+      error: `LAB_LANG=${labLang} is not a language lab speaks; it speaks ${LANGUAGES.join(', ')}`,
+      hint: `export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale`,
+    };
   }
   for (const name of LOCALE_VARS) {
     const locale = env[name];

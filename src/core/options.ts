@@ -1,4 +1,12 @@
-import { ALGORITHMS, LEAST_TIME_ALIASES, MAX_REPLICAS, MODES, type Algorithm, type Lab, type Mode } from './lab-schema.ts';
+import {
+  ALGORITHMS,
+  LEAST_TIME_ALIASES,
+  MAX_REPLICAS,
+  MODES,
+  type Algorithm,
+  type Lab,
+  type Mode,
+} from './lab-schema.ts';
 import { UsageError } from './errors.ts';
 import { EXAMPLE_PAIR, parseImagePair } from './image-substitutions.ts';
 import { labServices } from './services.ts';
@@ -62,15 +70,19 @@ const CREDENTIAL = /^[A-Za-z0-9._-]{1,64}$/;
  */
 function parseProject(raw: string): string {
   if (!PROJECT.test(raw)) {
-    throw new UsageError(`--project "${raw}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`, {
-      hint: 'e.g. --project lab-03-b',
-    });
+    throw new UsageError(
+      `--project "${raw}" must be lowercase letters, digits, - and _ (at most 63), starting with a letter or digit`,
+      {
+        hint: 'e.g. --project lab-03-b',
+      },
+    );
   }
   return raw;
 }
 
 /** The project a command works on: --project when given (checked), else the lab's default. */
-export const projectFor = (raw: string | undefined, labId: () => string): string => (raw === undefined ? defaultProject(labId()) : parseProject(raw));
+export const projectFor = (raw: string | undefined, labId: () => string): string =>
+  raw === undefined ? defaultProject(labId()) : parseProject(raw);
 
 /** Compose project name lab uses for a lab unless --project says otherwise. */
 export const defaultProject = (labId: string): string => `lab-${labId}`;
@@ -80,7 +92,10 @@ function parseWholeNumber(raw: string | number, option: string, min: number, max
   const text = String(raw).trim();
   const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`, hint ? { hint } : undefined);
+    throw new UsageError(
+      `${option} must be a whole number from ${min} to ${max}, got "${text}"`,
+      hint ? { hint } : undefined,
+    );
   }
   return n;
 }
@@ -155,9 +170,12 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
   const mode = flags.mode === undefined ? lab.loadBalancer.mode : parseMode(flags.mode);
   const sticky = flags.sticky ?? d.sticky;
   if (sticky && mode === 'tcp') {
-    throw new UsageError('--sticky uses an HTTP cookie, which needs --mode http (L7); in tcp mode HAProxy cannot see cookies', {
-      hint: 'For stickiness at L4 use --mode tcp --algorithm source',
-    });
+    throw new UsageError(
+      '--sticky uses an HTTP cookie, which needs --mode http (L7); in tcp mode HAProxy cannot see cookies',
+      {
+        hint: 'For stickiness at L4 use --mode tcp --algorithm source',
+      },
+    );
   }
   const options: RenderOptions = {
     project,
@@ -170,7 +188,8 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
     appPort: flags.appPort === undefined ? d.appPort : parsePort(flags.appPort, '--app-port'),
     statsPort: flags.statsPort === undefined ? d.statsPort : parsePort(flags.statsPort, '--stats-port'),
     statsUser: flags.statsUser === undefined ? d.statsUser : credential(flags.statsUser, '--stats-user'),
-    statsPassword: flags.statsPassword === undefined ? d.statsPassword : credential(flags.statsPassword, '--stats-password'),
+    statsPassword:
+      flags.statsPassword === undefined ? d.statsPassword : credential(flags.statsPassword, '--stats-password'),
     expose: flags.expose ?? false,
     statsAdmin: flags.statsAdmin ?? !flags.expose,
     images: parseImages(flags.image ?? []),
@@ -182,7 +201,9 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
     warnings.push(
       `--expose publishes the app and the stats page on every network interface; anyone who can reach this machine can open the stats page with ${options.statsUser}:${options.statsPassword}` +
         (options.statsPassword === 'admin' ? ' (the default password: set --stats-password)' : '') +
-        (options.statsAdmin ? ', and with --stats-admin drain or stop the replicas from it' : '; its admin actions are off (--stats-admin turns them on)'),
+        (options.statsAdmin
+          ? ', and with --stats-admin drain or stop the replicas from it'
+          : '; its admin actions are off (--stats-admin turns them on)'),
     );
   }
   return { options, warnings };
@@ -191,7 +212,10 @@ export function resolveOptions(lab: Lab, flags: RenderFlags = {}): ResolvedOptio
 /** --timeout in whole seconds, 1 to 3600, as milliseconds: 0.01 would give up before any container could start. */
 export const parseTimeout = (raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : /^\s*[0-9]+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, got "${raw}"`, { hint: 'Try --timeout 90' });
+  if (!Number.isInteger(n) || n < 1 || n > 3600)
+    throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, got "${raw}"`, {
+      hint: 'Try --timeout 90',
+    });
   return n * 1000;
 };
 

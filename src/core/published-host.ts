@@ -8,7 +8,8 @@ const LOCAL = /^(unix|npipe):/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
 /** The host name the published ports of an engine are reached on. */
-export const publishedHostOf = (engineHost: string): string => (LOCAL.test(engineHost) ? '127.0.0.1' : new URL(engineHost).hostname);
+export const publishedHostOf = (engineHost: string): string =>
+  LOCAL.test(engineHost) ? '127.0.0.1' : new URL(engineHost).hostname;
 
 /**
  * Why lab cannot reach a lab's published ports from here, or undefined when it can: the engine

@@ -14,7 +14,11 @@ const CLIENT_CONTROL_PORT = 8001;
  * port, one container (and one IP) per replica of the service. No ports: lab reaches them by
  * exec (docker/app-control.ts), on a local or a remote engine alike. Pure; undefined without clients.
  */
-export function clientService(lab: Lab, o: RenderOptions, labels: Record<string, string>): Record<string, unknown> | undefined {
+export function clientService(
+  lab: Lab,
+  o: RenderOptions,
+  labels: Record<string, string>,
+): Record<string, unknown> | undefined {
   const count = lab.clients;
   if (count === 0) return undefined;
   // The clients run the demo app's image: the lab's first service's.

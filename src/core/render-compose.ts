@@ -52,7 +52,13 @@ export const escapeDollars = (value: unknown): unknown => {
 };
 
 /** The compose model of a lab: N replicas of each app service and HAProxy in front. Pure. */
-export function composeModel({ lab, options: o, workspace, builds, inlineHaproxyCfg }: ComposeInput): Record<string, unknown> {
+export function composeModel({
+  lab,
+  options: o,
+  workspace,
+  builds,
+  inlineHaproxyCfg,
+}: ComposeInput): Record<string, unknown> {
   const labels = labelsFor(lab.id, o.project, workspace);
   const services = labServices(lab);
   const clients = clientService(lab, o, labels);
@@ -74,7 +80,9 @@ export function composeModel({ lab, options: o, workspace, builds, inlineHaproxy
         stop_grace_period: '2s',
       },
       ...(clients ? { [CLIENT_SERVICE]: clients } : {}),
-      ...Object.fromEntries(Object.entries(lab.backing ?? {}).map(([name, b]) => [name, backingService(b.image, o, labels)])),
+      ...Object.fromEntries(
+        Object.entries(lab.backing ?? {}).map(([name, b]) => [name, backingService(b.image, o, labels)]),
+      ),
     },
     networks: { default: { labels } },
     ...(inlineHaproxyCfg === undefined ? {} : { configs: { [CFG_NAME]: { content: inlineHaproxyCfg } } }),
@@ -82,26 +90,40 @@ export function composeModel({ lab, options: o, workspace, builds, inlineHaproxy
 }
 
 /** One app service: its image (or build), replicas, environment and resource limits. */
-function appService(s: LabService, labId: string, o: RenderOptions, labels: Record<string, string>, b: BuildContext | undefined): Record<string, unknown> {
-  const build = s.build && b
-    ? {
-        context: b.context,
-        args: buildArgsOf(s, o.images),
-        // Image-level labels only: every container started from the image inherits them, so
-        // lab.managed here would make a user's `docker run lab/whoami:1` look like lab's.
-        labels: { [IMAGE_LABEL.builtFor]: labId, ...(b.hash ? { [IMAGE_LABEL.buildHash]: b.hash } : {}) },
-      }
-    : undefined;
+function appService(
+  s: LabService,
+  labId: string,
+  o: RenderOptions,
+  labels: Record<string, string>,
+  b: BuildContext | undefined,
+): Record<string, unknown> {
+  const build =
+    s.build && b
+      ? {
+          context: b.context,
+          args: buildArgsOf(s, o.images),
+          // Image-level labels only: every container started from the image inherits them, so
+          // lab.managed here would make a user's `docker run lab/whoami:1` look like lab's.
+          labels: { [IMAGE_LABEL.builtFor]: labId, ...(b.hash ? { [IMAGE_LABEL.buildHash]: b.hash } : {}) },
+        }
+      : undefined;
   const version = versionOf(s, o);
   // SERVICE: an app lab builds (the demo app) names itself in X-App from it. It used to find its
   // service in the reverse DNS name of its address, <project>-<service>-<N>.<network>, which
   // Docker's DNS gives; Podman's gives <project>-<service>-<N> alone, where project and service
   // cannot be told apart. The replica number still comes from that name.
-  const environment = { ...(s.build ? { SERVICE: s.name } : {}), ...s.environment, ...(version === undefined ? {} : { VERSION: version }) };
+  const environment = {
+    ...(s.build ? { SERVICE: s.name } : {}),
+    ...s.environment,
+    ...(version === undefined ? {} : { VERSION: version }),
+  };
   // Compose applies deploy.resources.limits on `docker compose up`, no swarm needed
   // (https://docs.docker.com/reference/compose-file/deploy/#resources; cpus was ignored before
   // docker/compose#9552). tests/e2e/services.test.ts reads NanoCpus back on Compose 2.26.1.
-  const limits = { ...(s.cpus === undefined ? {} : { cpus: String(s.cpus) }), ...(s.memory === undefined ? {} : { memory: s.memory }) };
+  const limits = {
+    ...(s.cpus === undefined ? {} : { cpus: String(s.cpus) }),
+    ...(s.memory === undefined ? {} : { memory: s.memory }),
+  };
   return {
     image: substitute(s.image, o.images),
     // pull_policy build: never ask a registry for lab's own image. `lab up` passes

@@ -28,15 +28,19 @@ export type Target = 'compose' | 'swarm';
  * kernels) and hides the replicas from HAProxy; `tasks.<service>` answers with each task's
  * address (https://docs.docker.com/engine/swarm/networking/#configure-service-discovery).
  */
-const replicasDnsName = (target: Target, service: string): string => (target === 'swarm' ? `tasks.${service}` : service);
+const replicasDnsName = (target: Target, service: string): string =>
+  target === 'swarm' ? `tasks.${service}` : service;
 
 /** Render haproxy.cfg for a lab. Pure: the same lab and options give the same bytes. */
-export const renderHaproxyCfg = (lab: Lab, o: RenderOptions, target: Target = 'compose'): string => stampConfigId(renderCfgText(lab, o, target));
+export const renderHaproxyCfg = (lab: Lab, o: RenderOptions, target: Target = 'compose'): string =>
+  stampConfigId(renderCfgText(lab, o, target));
 
 function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
   const http = o.mode === 'http';
   const services = labServices(lab);
-  const slots = services.map((s) => `${services.length > 1 ? `${s.name} ` : ''}${serverSlots(replicasOf(o, s.name))}`).join(', ');
+  const slots = services
+    .map((s) => `${services.length > 1 ? `${s.name} ` : ''}${serverSlots(replicasOf(o, s.name))}`)
+    .join(', ');
   const lines = [
     `# haproxy.cfg for lab ${lab.id} (${o.project}), written by lab. \`lab up\` and \`lab render\` rewrite it.`,
     // The replica count is deliberately absent: scaling within the slots must leave this file
@@ -93,9 +97,14 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     '    # server (https://docs.haproxy.org/3.0/configuration.html#4.2-option%20redispatch).',
     '    retries 3',
     '    option redispatch 1',
-    ...(http ? ['    # Also replay requests whose server died mid-way (http only; GET is safe to replay).', '    retry-on all-retryable-errors'] : []),
+    ...(http
+      ? [
+          '    # Also replay requests whose server died mid-way (http only; GET is safe to replay).',
+          '    retry-on all-retryable-errors',
+        ]
+      : []),
     '    # A replica on the local bridge accepts a connection in well under a millisecond; a stopped',
-    "    # one never answers (its address is gone), so this is how long a request to it waits before",
+    '    # one never answers (its address is gone), so this is how long a request to it waits before',
     '    # the retry goes to another replica, and the connect timeout of checks (min of this and inter).',
     '    timeout connect 500ms',
     '    timeout client 30s',
@@ -137,8 +146,14 @@ function renderCfgText(lab: Lab, o: RenderOptions, target: Target): string {
     "    # user:password from the container's environment (haproxy.env): this file holds no secret.",
     `    stats auth "\${${STATS_AUTH_ENV}}"`,
     ...(o.statsAdmin
-      ? ['    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.', '    stats admin if TRUE']
-      : ['    # No "stats admin": the page is published on every interface (--expose), where the', '    # password should not be enough to drain or stop servers (--stats-admin turns it on).']),
+      ? [
+          '    # Published ports arrive from the bridge gateway, so "if LOCALHOST" would never match.',
+          '    stats admin if TRUE',
+        ]
+      : [
+          '    # No "stats admin": the page is published on every interface (--expose), where the',
+          '    # password should not be enough to drain or stop servers (--stats-admin turns it on).',
+        ]),
     '',
   ];
   return lines.join('\n');
@@ -166,12 +181,16 @@ function backend(s: LabService, o: RenderOptions, target: Target): string[] {
     `backend ${s.name}`,
     '    # Always explicit: the default changed from roundrobin to random in HAProxy 3.3.',
     `    balance ${o.algorithm}`,
-    ...(o.algorithm === 'first' ? [`    # first fills ${s.name}1 up to its maxconn before using the next server.`] : []),
+    ...(o.algorithm === 'first'
+      ? [`    # first fills ${s.name}1 up to its maxconn before using the next server.`]
+      : []),
     // The service sees its requests without its path prefix, as if it were alone: /api/json as /json.
     ...(http && s.path ? [`    http-request set-path %[path,regsub(^${s.path}/?,/)]`] : []),
     `    option httpchk GET ${s.health}`,
     '    http-check expect status 200',
-    ...(http ? ['    # Lets a client see which server answered.', '    http-response set-header X-Served-By %[srv_name]'] : []),
+    ...(http
+      ? ['    # Lets a client see which server answered.', '    http-response set-header X-Served-By %[srv_name]']
+      : []),
     ...(o.sticky
       ? [
           '    # Sticky sessions: HAProxy sets a cookie naming the server. "dynamic" derives each',
@@ -180,7 +199,9 @@ function backend(s: LabService, o: RenderOptions, target: Target): string[] {
           `    dynamic-cookie-key ${o.project}`,
         ]
       : []),
-    ...(target === 'swarm' ? [`    # tasks.${s.name}: one DNS record per task, on every node of the swarm's overlay network.`] : []),
+    ...(target === 'swarm'
+      ? [`    # tasks.${s.name}: one DNS record per task, on every node of the swarm's overlay network.`]
+      : []),
     `    server-template ${s.name} 1-${serverSlots(replicasOf(o, s.name))} ${replicasDnsName(target, s.name)}:${s.port}`,
     '',
   ];

@@ -30,8 +30,15 @@ export const CFG_DIR_IN_CONTAINER = '/usr/local/etc/haproxy';
 
 /** HAProxy's command line in student mode: master-worker, foreground, master CLI on loopback. */
 export const studentHaproxyCommand = (): string[] => [
-  'haproxy', '-W', '-db', '-S', `127.0.0.1:${MASTER_CLI_PORT}`,
-  '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`,
+  'haproxy',
+  '-W',
+  '-db',
+  '-S',
+  `127.0.0.1:${MASTER_CLI_PORT}`,
+  '-f',
+  `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`,
+  '-f',
+  `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`,
 ];
 
 /**

@@ -34,19 +34,29 @@ export interface StackInput {
 /** Marks what lab deployed to a swarm, beside lab's usual labels. */
 
 /** Swarm configs are immutable: a new haproxy.cfg needs a new name, so the name carries its hash. */
-export const stackConfigName = (project: string, cfg: string): string => `${project}_haproxy-cfg_${createHash('sha256').update(cfg).digest('hex').slice(0, 12)}`;
+export const stackConfigName = (project: string, cfg: string): string =>
+  `${project}_haproxy-cfg_${createHash('sha256').update(cfg).digest('hex').slice(0, 12)}`;
 
 /** Swarm's port config has no host address (moby/moby#32299): fixed ports only, on every interface of the nodes that run HAProxy. */
 const hostPort = (target: number, published: number | null, option: string) => {
   if (published === null) {
-    throw new UsageError(`${option} auto is not supported with --target swarm: each node would pick its own port`, { hint: `Give a port, e.g. ${option} ${target}` });
+    throw new UsageError(`${option} auto is not supported with --target swarm: each node would pick its own port`, {
+      hint: `Give a port, e.g. ${option} ${target}`,
+    });
   }
   // mode host: the ingress routing mesh needs IPVS, which some kernels lack, and would hide
   // which node (zone) answered; every node runs its own HAProxy instead.
   return { target, published, protocol: 'tcp', mode: 'host' };
 };
 
-function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel, builds }: StackInput): Record<string, unknown> {
+function stackModel({
+  lab,
+  options: o,
+  workspace,
+  haproxyCfg,
+  zoneLabel,
+  builds,
+}: StackInput): Record<string, unknown> {
   const labels = { ...labelsFor(lab.id, o.project, workspace), [TARGET_LABEL]: 'swarm' };
   const common = {
     // Both labels: deploy.labels on the service (what down and status select by), labels on
@@ -85,7 +95,10 @@ function stackModel({ lab, options: o, workspace, haproxyCfg, zoneLabel, builds 
         ...common,
         env_file: [`./${HAPROXY_ENV_FILE}`],
         configs: [{ source: 'haproxy_cfg', target: '/usr/local/etc/haproxy/haproxy.cfg' }],
-        ports: [hostPort(HAPROXY_APP_PORT, o.appPort, '--app-port'), hostPort(HAPROXY_STATS_PORT, o.statsPort, '--stats-port')],
+        ports: [
+          hostPort(HAPROXY_APP_PORT, o.appPort, '--app-port'),
+          hostPort(HAPROXY_STATS_PORT, o.statsPort, '--stats-port'),
+        ],
         stop_signal: 'SIGTERM',
         deploy: {
           // One HAProxy per node, so a client of any node (zone) is served while that node is up.

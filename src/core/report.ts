@@ -4,10 +4,10 @@ import type { DistributionResult } from './verdicts.ts';
 import type { ServerState } from './haproxy-servers.ts';
 import { type Catalog, en } from '../i18n/en.ts';
 
-
 /** Width as the terminal shows it: escape codes take no columns. */
 /** East Asian wide characters (CJK, kana, full-width forms) take two terminal columns. */
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
 const width = (s: string) => {
   const plain = stripVTControlCharacters(s);
   return plain.length + (plain.match(WIDE)?.length ?? 0);
@@ -21,7 +21,9 @@ const NUMERIC = /^[-+]?\d[\d,.]*%?$/;
 export function renderTable(rows: readonly (readonly string[])[], header: readonly string[]): string {
   const columns = Math.max(header.length, ...rows.map((r) => r.length));
   const cellAt = (row: readonly string[], i: number) => row[i] ?? '';
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(width(cellAt(header, i)), ...rows.map((r) => width(cellAt(r, i)))));
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(width(cellAt(header, i)), ...rows.map((r) => width(cellAt(r, i)))),
+  );
   const numeric = Array.from({ length: columns }, (_, i) => {
     const cells = rows.map((r) => stripVTControlCharacters(cellAt(r, i))).filter((c) => c !== '');
     return cells.length > 0 && cells.every((c) => NUMERIC.test(c));
@@ -73,14 +75,22 @@ export function renderDistribution(result: DistributionResult, c: Palette = plai
     paintState(r.state, c),
   ]);
   const verdict = result.verdict === 'PASS' ? c.bold(c.green('PASS')) : c.bold(c.red('FAIL'));
-  return [renderTable(rows, header), '', c.dim(`expected: ${result.expectation}`), `${verdict} ${result.reason}`].join('\n');
+  return [renderTable(rows, header), '', c.dim(`expected: ${result.expectation}`), `${verdict} ${result.reason}`].join(
+    '\n',
+  );
 }
 
 /**
  * After `lab up` of a student-mode lab: its tasks are the next step, not lab's own checks (a
  * starter may have no backend yet, so nothing is spread). Pure.
  */
-export function tryNextStudent(short: string, project: string, defaultProject: string, c: Pick<Palette, 'dim'> = plainPalette, m: Catalog['up'] = en.up): string[] {
+export function tryNextStudent(
+  short: string,
+  project: string,
+  defaultProject: string,
+  c: Pick<Palette, 'dim'> = plainPalette,
+  m: Catalog['up'] = en.up,
+): string[] {
   const ref = project === defaultProject ? short : `${short} -p ${project}`;
   const cmd = (text: string, why: string) => `  ${`${text} `.padEnd(28)}${c.dim(`# ${why}`)}`;
   return [
@@ -97,7 +107,14 @@ export function tryNextStudent(short: string, project: string, defaultProject: s
  * The "Try next" commands after `lab up`, each with the -p the lab was started with (without it
  * they would act on another project). Pure.
  */
-export function tryNext(short: string, project: string, defaultProject: string, replicas: number | readonly { service: string; replicas: number }[], appUrl: string, c: Pick<Palette, 'dim'> = plainPalette): string[] {
+export function tryNext(
+  short: string,
+  project: string,
+  defaultProject: string,
+  replicas: number | readonly { service: string; replicas: number }[],
+  appUrl: string,
+  c: Pick<Palette, 'dim'> = plainPalette,
+): string[] {
   const ref = project === defaultProject ? short : `${short} -p ${project}`;
   // Several services scale one at a time, by name (lab scale 09 web=4).
   const counts = typeof replicas === 'number' ? [{ service: '', replicas }] : replicas;

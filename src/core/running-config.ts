@@ -32,12 +32,23 @@ export function judgedConfig(recorded: Judged, rows: readonly StatsRow[], backen
   if (!row || algo === undefined || mode === undefined || !(MODES as readonly string[]).includes(mode)) {
     return { ...recorded, source: 'lab.json', differences: [] };
   }
-  const algorithm = algo === 'unknown' ? 'random' : (ALGORITHMS as readonly string[]).includes(algo) ? (algo as Algorithm) : undefined;
-  const running: Judged = { algorithm: algorithm ?? recorded.algorithm, mode: mode as Mode, sticky: row.cookie !== null };
+  const algorithm =
+    algo === 'unknown' ? 'random' : (ALGORITHMS as readonly string[]).includes(algo) ? (algo as Algorithm) : undefined;
+  const running: Judged = {
+    algorithm: algorithm ?? recorded.algorithm,
+    mode: mode as Mode,
+    sticky: row.cookie !== null,
+  };
   const differences = [
-    ...(algorithm === undefined || running.algorithm !== recorded.algorithm ? [`HAProxy runs balance ${algorithm ?? algo}, lab.json says ${recorded.algorithm}`] : []),
+    ...(algorithm === undefined || running.algorithm !== recorded.algorithm
+      ? [`HAProxy runs balance ${algorithm ?? algo}, lab.json says ${recorded.algorithm}`]
+      : []),
     ...(running.mode !== recorded.mode ? [`HAProxy runs mode ${running.mode}, lab.json says ${recorded.mode}`] : []),
-    ...(running.sticky !== recorded.sticky ? [`HAProxy ${running.sticky ? 'sets' : 'sets no'} sticky cookie, lab.json says ${recorded.sticky ? 'sticky' : 'not sticky'}`] : []),
+    ...(running.sticky !== recorded.sticky
+      ? [
+          `HAProxy ${running.sticky ? 'sets' : 'sets no'} sticky cookie, lab.json says ${recorded.sticky ? 'sticky' : 'not sticky'}`,
+        ]
+      : []),
   ];
   return { ...running, source: 'haproxy', differences, ...(algorithm === undefined ? { unjudgeable: algo } : {}) };
 }
@@ -46,12 +57,20 @@ export function judgedConfig(recorded: Judged, rows: readonly StatsRow[], backen
  * The report's view of what HAProxy runs (core/html-report.ts): the judged settings, the config
  * id HAProxy serves, and each server as its stats show it (state, weight, check, backup). Pure.
  */
-export function runningConfigView(recorded: Judged, rows: readonly StatsRow[], configId: string | undefined, backend = 'app'): RunningConfigView {
+export function runningConfigView(
+  recorded: Judged,
+  rows: readonly StatsRow[],
+  configId: string | undefined,
+  backend = 'app',
+): RunningConfigView {
   const c = judgedConfig(recorded, rows, backend);
   // An empty slot (server-template waiting for a replica) is no server yet.
-  const servers = rows.filter((r) => r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND' && serverState(r.status) !== 'EMPTY');
+  const servers = rows.filter(
+    (r) =>
+      r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND' && serverState(r.status) !== 'EMPTY',
+  );
   return {
-    source: c.source === 'haproxy' ? "HAProxy's stats" : 'lab.json (HAProxy\'s stats do not say)',
+    source: c.source === 'haproxy' ? "HAProxy's stats" : "lab.json (HAProxy's stats do not say)",
     settings: [
       { name: 'balance', value: c.unjudgeable ?? c.algorithm },
       { name: 'mode', value: c.mode },

@@ -37,7 +37,12 @@ export function freeNumber(known: readonly string[]): string | undefined {
 
 /** An id suggested instead of a refused one: its name part (or "my-lab") after a free number. */
 export function suggestId(wanted: string, known: readonly string[]): string {
-  const name = wanted.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').replace(/^[0-9]+(-|$)/, '') || 'my-lab';
+  const name =
+    wanted
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .replace(/^[0-9]+(-|$)/, '') || 'my-lab';
   return `${freeNumber(known) ?? '99'}-${name}`;
 }
 
@@ -49,22 +54,35 @@ export function suggestId(wanted: string, known: readonly string[]): string {
 export function checkNewId(id: string, known: readonly string[]): void {
   const next = (why: string) => `${why}, e.g. lab new ${suggestId(id, known)}`;
   if (!LabIdPattern.test(id)) {
-    throw new UsageError(`"${id}" is not a lab id: a lab id is two digits, a dash, then lowercase words joined by dashes (like 03-load-balancing)`, { hint: next('Run lab new with such an id') });
+    throw new UsageError(
+      `"${id}" is not a lab id: a lab id is two digits, a dash, then lowercase words joined by dashes (like 03-load-balancing)`,
+      { hint: next('Run lab new with such an id') },
+    );
   }
   if (known.includes(id)) throw new UsageError(`Lab ${id} already exists`, { hint: next('Choose another id') });
   const same = known.find((k) => shortId(k) === shortId(id));
-  if (same) throw new UsageError(`Lab number ${shortId(id)} is taken by ${same}: lab up ${shortId(id)} would not know which lab you mean`, { hint: next('Choose a free number') });
+  if (same)
+    throw new UsageError(
+      `Lab number ${shortId(id)} is taken by ${same}: lab up ${shortId(id)} would not know which lab you mean`,
+      { hint: next('Choose a free number') },
+    );
 }
 
 /** The title of a lab whose author gave none: its id's words, e.g. "07-sticky-sessions" → "Sticky sessions". */
 export function titleFromId(id: string): string {
-  const words = id.replace(/^[0-9]+-/, '').split('-').join(' ');
+  const words = id
+    .replace(/^[0-9]+-/, '')
+    .split('-')
+    .join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A title is one line of text (lab list shows it in a table). */
 export function checkTitle(title: string): void {
-  if (!title.trim() || /[\r\n]/.test(title)) throw new UsageError('--title must be one line of text, not empty', { hint: 'e.g. lab new 07-sticky-sessions --title "Sticky sessions with cookies"' });
+  if (!title.trim() || /[\r\n]/.test(title))
+    throw new UsageError('--title must be one line of text, not empty', {
+      hint: 'e.g. lab new 07-sticky-sessions --title "Sticky sessions with cookies"',
+    });
 }
 
 /**

@@ -46,7 +46,10 @@ interface FrontendRow {
  * HAProxy's "no server available"), from the frontends' counters, which start at zero with
  * each reload. lab's own stats proxy is left out. Pure.
  */
-export function answeredSinceReload(rows: readonly FrontendRow[], labProxies: readonly string[]): { requests: number; http5xx: number } {
+export function answeredSinceReload(
+  rows: readonly FrontendRow[],
+  labProxies: readonly string[],
+): { requests: number; http5xx: number } {
   const fronts = rows.filter((r) => r.svname === 'FRONTEND' && !labProxies.includes(r.pxname));
   const sum = (col: string) => fronts.reduce((n, r) => n + (Number(r.raw[col]) || 0), 0);
   return { requests: sum('req_tot'), http5xx: sum('hrsp_5xx') };
@@ -68,10 +71,19 @@ function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
   for (const cfg of cfgs) {
     let proxy: string | null = null;
     for (const raw of cfg.split('\n')) {
-      const words = raw.replace(/(^|\s)#.*$/, '').trim().split(/\s+/).filter(Boolean);
+      const words = raw
+        .replace(/(^|\s)#.*$/, '')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
       const [kw, a, b, c] = words;
       if (!kw) continue;
-      if (/^(frontend|backend|listen|defaults|global|resolvers|peers|userlist|mailers|program|http-errors|ring|cache)$/.test(kw) && !/^\s/.test(raw)) {
+      if (
+        /^(frontend|backend|listen|defaults|global|resolvers|peers|userlist|mailers|program|http-errors|ring|cache)$/.test(
+          kw,
+        ) &&
+        !/^\s/.test(raw)
+      ) {
         proxy = kw === 'backend' || kw === 'listen' ? (a ?? null) : null;
         continue;
       }
@@ -79,7 +91,14 @@ function configuredServers(cfgs: readonly string[]): ConfiguredServer[] {
       const addr = kw === 'server' ? b : kw === 'server-template' ? c : undefined;
       if (!a || !addr) continue;
       const m = /^(?:[a-z0-9]+@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(addr);
-      if (m) found.push({ proxy, name: a, template: kw === 'server-template', host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] ?? '0' });
+      if (m)
+        found.push({
+          proxy,
+          name: a,
+          template: kw === 'server-template',
+          host: m[1]!.replace(/^\[|\]$/g, ''),
+          port: m[2] ?? '0',
+        });
     }
   }
   return found;
@@ -105,7 +124,13 @@ export function keepServerStates(dump: string, cfgs: readonly string[]): string 
     const f = line.trim().split(/\s+/);
     const [proxy, name, addr, opState, fqdn, port] = [f[1], f[3], f[4], f[5], f[17], f[18]];
     const host = fqdn && fqdn !== '-' ? fqdn : addr;
-    const defined = servers.some((s) => s.proxy === proxy && (s.template ? name?.startsWith(s.name) && /^\d+$/.test(name.slice(s.name.length)) : s.name === name) && s.host === host && s.port === port);
+    const defined = servers.some(
+      (s) =>
+        s.proxy === proxy &&
+        (s.template ? name?.startsWith(s.name) && /^\d+$/.test(name.slice(s.name.length)) : s.name === name) &&
+        s.host === host &&
+        s.port === port,
+    );
     // Only a server that serves carries over, and only as serving: a DOWN one would start DOWN
     // with its old check result and fail a fixed file until it rises (a wrong FAIL). What
     // HAProxy would otherwise apply over the new file goes: the check result (the new checks

@@ -23,11 +23,17 @@ export const APP_SERVICE = 'app';
 
 export function labServices(lab: Pick<Lab, 'app' | 'services'>): LabService[] {
   if (lab.app) return [{ ...lab.app, name: APP_SERVICE, environment: lab.app.environment ?? {}, at: ['app'] }];
-  return Object.entries(lab.services ?? {}).map(([name, s]) => ({ ...s, name, environment: s.environment ?? {}, at: ['services', name] }));
+  return Object.entries(lab.services ?? {}).map(([name, s]) => ({
+    ...s,
+    name,
+    environment: s.environment ?? {},
+    at: ['services', name],
+  }));
 }
 
 /** The service that gets every request no path matches: the first without a path, else the first. */
-export const defaultService = <S extends Pick<LabService, 'path'>>(services: readonly S[]): S => services.find((s) => s.path === undefined) ?? services[0]!;
+export const defaultService = <S extends Pick<LabService, 'path'>>(services: readonly S[]): S =>
+  services.find((s) => s.path === undefined) ?? services[0]!;
 
 /**
  * Where a distribution or failover check aims: the backend it judges (its `service:`, else the
@@ -35,7 +41,10 @@ export const defaultService = <S extends Pick<LabService, 'path'>>(services: rea
  * routed under in generated mode, else /). In student mode the student routes: a check of
  * another service than the default gives the path the student's file sends to it. Pure.
  */
-export function checkAim(services: readonly Pick<LabService, 'name' | 'path'>[], check: { service?: string | undefined; path?: string | undefined }): { backend: string; path: string } {
+export function checkAim(
+  services: readonly Pick<LabService, 'name' | 'path'>[],
+  check: { service?: string | undefined; path?: string | undefined },
+): { backend: string; path: string } {
   const backend = check.service ?? (services.length ? defaultService(services).name : APP_SERVICE);
   const prefix = services.find((s) => s.name === backend)?.path;
   return { backend, path: check.path ?? (prefix ? `${prefix.replace(/\/+$/, '')}/` : '/') };
@@ -44,13 +53,22 @@ export function checkAim(services: readonly Pick<LabService, 'name' | 'path'>[],
 export const serviceNames = (lab: Pick<Lab, 'app' | 'services'>): string[] => labServices(lab).map((s) => s.name);
 
 /** How many replicas each service runs under these options (resolveOptions fills serviceReplicas). */
-export const replicasOf = (o: { replicas: number; serviceReplicas?: Record<string, number> }, service: string): number => o.serviceReplicas?.[service] ?? o.replicas;
+export const replicasOf = (
+  o: { replicas: number; serviceReplicas?: Record<string, number> },
+  service: string,
+): number => o.serviceReplicas?.[service] ?? o.replicas;
 
 /** The version a service runs under these options: lab rollout's, else the lab file's. */
-export const versionOf = (s: Pick<LabService, 'name' | 'version'>, o: { serviceVersions?: Record<string, string> }): string | undefined => o.serviceVersions?.[s.name] ?? s.version;
+export const versionOf = (
+  s: Pick<LabService, 'name' | 'version'>,
+  o: { serviceVersions?: Record<string, string> },
+): string | undefined => o.serviceVersions?.[s.name] ?? s.version;
 
 /** Every service's replica count, in the lab's order. */
-export const replicaCounts = (lab: Pick<Lab, 'app' | 'services'>, o: { replicas: number; serviceReplicas?: Record<string, number> }): { service: string; replicas: number }[] =>
+export const replicaCounts = (
+  lab: Pick<Lab, 'app' | 'services'>,
+  o: { replicas: number; serviceReplicas?: Record<string, number> },
+): { service: string; replicas: number }[] =>
   serviceNames(lab).map((service) => ({ service, replicas: replicasOf(o, service) }));
 
 /** "3 replica(s)" for one service, "web 3, api 2" for several: what progress lines say. */

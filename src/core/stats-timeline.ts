@@ -23,7 +23,12 @@ export interface StatsTimeline {
   perServer: { name: string; requests: number; state: string }[];
 }
 
-export function statsTimeline(samples: readonly StatsSample[], mode: Mode, backend = 'app', frontend = 'web'): StatsTimeline {
+export function statsTimeline(
+  samples: readonly StatsSample[],
+  mode: Mode,
+  backend = 'app',
+  frontend = 'web',
+): StatsTimeline {
   const seconds: Second[] = [];
   const marks: Mark[] = [];
   for (let i = 1; i < samples.length; i++) {
@@ -34,16 +39,30 @@ export function statsTimeline(samples: readonly StatsSample[], mode: Mode, backe
     const failed = frontendErrors(before.rows, after.rows, frontend)?.hrsp5xx ?? 0;
     // Per second even when a read came late; a 5xx a server answered is among what it served: count it once, as failed.
     const perS = (n: number) => Math.round((n * 1000) / Math.max(1, after.atMs - before.atMs));
-    seconds.push({ t: Math.round(before.atMs / 100) / 10, requests: perS(Math.max(0, served - failed)), failed: perS(failed) });
+    seconds.push({
+      t: Math.round(before.atMs / 100) / 10,
+      requests: perS(Math.max(0, served - failed)),
+      failed: perS(failed),
+    });
     const then = new Map(deltas(before.rows, before.rows, mode, backend).map((s) => [s.name, s.state]));
     for (const s of servers) {
       const was = then.get(s.name);
-      if (was !== undefined && was !== s.state) marks.push({ t: Math.round(after.atMs / 100) / 10, kind: s.state === 'UP' ? 'up' : s.state === 'DOWN' ? 'down' : 'state', label: `${s.name} ${s.state}` });
+      if (was !== undefined && was !== s.state)
+        marks.push({
+          t: Math.round(after.atMs / 100) / 10,
+          kind: s.state === 'UP' ? 'up' : s.state === 'DOWN' ? 'down' : 'state',
+          label: `${s.name} ${s.state}`,
+        });
     }
   }
   const first = samples[0];
   const last = samples.at(-1);
   // An empty slot (server-template waiting for a replica) served nothing and is not a server yet.
-  const perServer = first && last ? deltas(first.rows, last.rows, mode, backend).filter((s) => s.state !== 'EMPTY').map((s) => ({ name: s.name, requests: s.served, state: s.state })) : [];
+  const perServer =
+    first && last
+      ? deltas(first.rows, last.rows, mode, backend)
+          .filter((s) => s.state !== 'EMPTY')
+          .map((s) => ({ name: s.name, requests: s.served, state: s.state }))
+      : [];
   return { seconds, marks, perServer };
 }

@@ -5,14 +5,18 @@
  * gone. HAProxy accepts an empty file (or one of comments only, like a starter) and then serves
  * nothing on :8080, so lab refuses it before a reload, with a message the student understands.
  */
-export const hasConfiguration = (text: string): boolean => text.split('\n').some((l) => l.replace(/#.*$/, '').trim() !== '');
+export const hasConfiguration = (text: string): boolean =>
+  text.split('\n').some((l) => l.replace(/#.*$/, '').trim() !== '');
 
 /**
  * HAProxy's messages from `haproxy -c`, with the path it saw inside the check container
  * replaced by the path of the student's file, and the places (file:line) they name. Pure.
  * HAProxy writes `parsing [/path/haproxy.cfg:7] : unknown keyword ...`.
  */
-export function mapCheckOutput(output: string, paths: Record<string, string>): { messages: string[]; places: { file: string; line: number }[] } {
+export function mapCheckOutput(
+  output: string,
+  paths: Record<string, string>,
+): { messages: string[]; places: { file: string; line: number }[] } {
   const important = output.split('\n').filter((l) => /\[(ALERT|WARNING)\]/.test(l));
   const places: { file: string; line: number }[] = [];
   const messages = important.map((l) => {
@@ -23,4 +27,3 @@ export function mapCheckOutput(output: string, paths: Record<string, string>): {
   });
   return { messages, places };
 }
-

@@ -36,10 +36,39 @@ const LAB_HAPROXY_ENV: Readonly<Record<string, string>> = {
 /** Variables lab's 00-lab.cfg reads, and HAProxy's own (its master keeps its state in them across reloads). */
 const labVariable = (name: string) => name.startsWith('LAB_') || name.startsWith('HAPROXY_');
 
-const SECTIONS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'resolvers', 'peers', 'userlist', 'program', 'mailers', 'http-errors', 'ring', 'log-forward', 'cache', 'crt-store', 'traces', 'fcgi-app']);
+const SECTIONS = new Set([
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'resolvers',
+  'peers',
+  'userlist',
+  'program',
+  'mailers',
+  'http-errors',
+  'ring',
+  'log-forward',
+  'cache',
+  'crt-store',
+  'traces',
+  'fcgi-app',
+]);
 
 /** Keywords whose second word says what the line does (`option external-check`, `stats socket`). */
-const KEYWORD_PAIRS = new Set(['option', 'no', 'stats', 'external-check', 'http-request', 'http-response', 'tcp-request', 'tcp-response', 'http-check', 'tcp-check']);
+const KEYWORD_PAIRS = new Set([
+  'option',
+  'no',
+  'stats',
+  'external-check',
+  'http-request',
+  'http-response',
+  'tcp-request',
+  'tcp-response',
+  'http-check',
+  'tcp-check',
+]);
 
 const FORK = 'runs programs inside the HAProxy container';
 /** Keywords refused wherever they are (HAProxy accepts most of them only in global). */
@@ -55,11 +84,14 @@ const REFUSED: Record<string, string> = {
   resetenv: `empties HAProxy's environment, which lab's 00-lab.cfg reads (${STATS_AUTH_ENV}) on the next reload`,
   // lab writes the servers' state there before each reload (core/seamless-reload.ts); another
   // path would have HAProxy read a file lab does not write, or print one back in its errors.
-  'server-state-file': "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
-  'server-state-base': "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
+  'server-state-file':
+    "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
+  'server-state-base':
+    "changes where HAProxy reads the servers' state at a reload, which lab writes so reloads fail no request",
 };
 
-const LOOPBACK_WRITTEN = /^(?:[a-z0-9]+@)?(?:127(?:\.\d+){3}|localhost|\[?::1\]?|\[?::ffff:127(?:\.\d+){3}\]?|0\.0\.0\.0|\[?::\]?|0x7f[0-9a-f]{6})?$/i;
+const LOOPBACK_WRITTEN =
+  /^(?:[a-z0-9]+@)?(?:127(?:\.\d+){3}|localhost|\[?::1\]?|\[?::ffff:127(?:\.\d+){3}\]?|0\.0\.0\.0|\[?::\]?|0x7f[0-9a-f]{6})?$/i;
 /**
  * A host that is, or may be, the container's loopback. Beside the usual spellings, the ones
  * libc's resolver turns into 127.0.0.1 though they are no IP literal: a single number
@@ -120,7 +152,11 @@ export function studentRefusals(text: string, file: string): Refusal[] {
     const line = i + 1;
     const refuse = (why: string, fix: string) => found.push({ line, text: raw.trim(), why, fix });
     const read = new Set<string>();
-    const pseudo = new Map([['.LINE', String(line)], ['.FILE', file], ['.SECTION', sectionName]]);
+    const pseudo = new Map([
+      ['.LINE', String(line)],
+      ['.FILE', file],
+      ['.SECTION', sectionName],
+    ]);
     const words = haproxyWords(raw, (name) => {
       read.add(name);
       const v = pseudo.get(name) ?? (env.has(name) ? env.get(name) : UNKNOWN);
@@ -128,10 +164,16 @@ export function studentRefusals(text: string, file: string): Refusal[] {
     });
     const [kw = '', arg1 = ''] = words;
     if (!kw) return;
-    for (const name of read) if (name.startsWith('LAB_')) refuse(`reads ${name}, lab's own variable (the stats page's password)`, "Leave lab's variables to 00-lab.cfg");
-    if (words.some((w) => /\benv\(\s*\\?["']?\s*LAB_/.test(w))) refuse("reads lab's own variable (the stats page's password) with env()", "Leave lab's variables to 00-lab.cfg");
+    for (const name of read)
+      if (name.startsWith('LAB_'))
+        refuse(`reads ${name}, lab's own variable (the stats page's password)`, "Leave lab's variables to 00-lab.cfg");
+    if (words.some((w) => /\benv\(\s*\\?["']?\s*LAB_/.test(w)))
+      refuse("reads lab's own variable (the stats page's password) with env()", "Leave lab's variables to 00-lab.cfg");
     if (kw.includes(UNKNOWN) || (KEYWORD_PAIRS.has(kw) && arg1.includes(UNKNOWN))) {
-      refuse('its keyword comes from a variable lab cannot resolve: lab cannot tell what the line does', 'Write the keyword itself');
+      refuse(
+        'its keyword comes from a variable lab cannot resolve: lab cannot tell what the line does',
+        'Write the keyword itself',
+      );
       return;
     }
     if (kw === '.if') depth++;
@@ -139,18 +181,40 @@ export function studentRefusals(text: string, file: string): Refusal[] {
     if (SECTIONS.has(kw)) {
       section = kw;
       sectionName = arg1 || kw;
-      if (kw === 'program') refuse(`starts a program section: HAProxy's master would run its command, which ${FORK}`, 'Remove the program section');
+      if (kw === 'program')
+        refuse(
+          `starts a program section: HAProxy's master would run its command, which ${FORK}`,
+          'Remove the program section',
+        );
       return;
     }
-    if (Object.hasOwn(REFUSED, kw)) refuse(`${kw}: ${REFUSED[kw]}`, `Remove the ${kw} line: lab owns the HAProxy process and its environment`);
-    if (kw === 'option' && arg1 === 'external-check') refuse(`option external-check: ${REFUSED['external-check']}`, 'Use HTTP or TCP health checks (option httpchk, check)');
-    if (section === 'global' && kw === 'stats') refuse(`global stats settings change HAProxy's runtime API, which lab owns (127.0.0.1:${RUNTIME_API_PORT})`, 'Remove the line; a stats page of your own goes in a frontend or listen section, on another port');
-    else if (kw === 'stats' && arg1 === 'socket') refuse(`stats socket opens a runtime API, which lab owns (127.0.0.1:${RUNTIME_API_PORT})`, 'Remove the line');
-    if (words.some((w) => w === 'set-dst' || w === 'set-dst-port')) refuse("changes the address HAProxy connects to at run time: lab cannot tell it stays off its ports on the container's loopback", 'Name the servers in your backend instead');
+    if (Object.hasOwn(REFUSED, kw))
+      refuse(`${kw}: ${REFUSED[kw]}`, `Remove the ${kw} line: lab owns the HAProxy process and its environment`);
+    if (kw === 'option' && arg1 === 'external-check')
+      refuse(
+        `option external-check: ${REFUSED['external-check']}`,
+        'Use HTTP or TCP health checks (option httpchk, check)',
+      );
+    if (section === 'global' && kw === 'stats')
+      refuse(
+        `global stats settings change HAProxy's runtime API, which lab owns (127.0.0.1:${RUNTIME_API_PORT})`,
+        'Remove the line; a stats page of your own goes in a frontend or listen section, on another port',
+      );
+    else if (kw === 'stats' && arg1 === 'socket')
+      refuse(`stats socket opens a runtime API, which lab owns (127.0.0.1:${RUNTIME_API_PORT})`, 'Remove the line');
+    if (words.some((w) => w === 'set-dst' || w === 'set-dst-port'))
+      refuse(
+        "changes the address HAProxy connects to at run time: lab cannot tell it stays off its ports on the container's loopback",
+        'Name the servers in your backend instead',
+      );
     if (kw === 'setenv' || kw === 'presetenv' || kw === 'unsetenv') {
       const names = kw === 'unsetenv' ? words.slice(1) : [arg1];
       const lab = names.filter(labVariable);
-      if (lab.length) refuse(`${kw} ${lab.join(' ')}: lab's 00-lab.cfg and HAProxy's master read ${lab.length > 1 ? 'these variables' : 'this variable'}, and HAProxy keeps the change across reloads`, 'Use a variable name of your own (not LAB_… or HAPROXY_…)');
+      if (lab.length)
+        refuse(
+          `${kw} ${lab.join(' ')}: lab's 00-lab.cfg and HAProxy's master read ${lab.length > 1 ? 'these variables' : 'this variable'}, and HAProxy keeps the change across reloads`,
+          'Use a variable name of your own (not LAB_… or HAPROXY_…)',
+        );
       for (const name of names) {
         const now = env.has(name) ? env.get(name)! : UNKNOWN;
         const value = kw === 'unsetenv' ? null : kw === 'presetenv' && now !== null ? now : words.slice(2).join(' ');
@@ -163,7 +227,11 @@ export function studentRefusals(text: string, file: string): Refusal[] {
     for (let i = 1; i < words.length - 1; i++) {
       if (words[i] !== 'port' && words[i] !== 'agent-port') continue;
       const owned = LAB_OWNED_PORTS.find((p) => String(p.port) === words[i + 1]);
-      if (owned) refuse(`${words[i]} ${owned.port}: a health check or agent would connect to ${owned.what}: lab owns it`, "Check the app's own port (8000) instead");
+      if (owned)
+        refuse(
+          `${words[i]} ${owned.port}: a health check or agent would connect to ${owned.what}: lab owns it`,
+          "Check the app's own port (8000) instead",
+        );
     }
     const listens = kw === 'bind' || kw === 'dgram-bind' || (kw === 'stats' && arg1 === 'socket');
     if (!listens && !CONNECTS.has(kw) && !words.some((w) => portsOf(w, false).length)) return;
@@ -171,15 +239,31 @@ export function studentRefusals(text: string, file: string): Refusal[] {
       const shown = raw.includes(word) ? '' : ` (HAProxy reads it as "${word.replaceAll(UNKNOWN, '?')}")`;
       const owned = new Set(word.split(',').flatMap((a) => portsOf(a, listens)));
       for (const o of owned) {
-        if (listens) refuse(`binds port ${o.port}${shown}, which is ${o.what}: lab owns it, your file may not bind it`, USE_ANOTHER_PORT);
-        else refuse(`connects to port ${o.port} on the container's loopback${shown}, which is ${o.what}: lab owns it`, "Point it at the app's replicas (e.g. app:8000) instead");
+        if (listens)
+          refuse(
+            `binds port ${o.port}${shown}, which is ${o.what}: lab owns it, your file may not bind it`,
+            USE_ANOTHER_PORT,
+          );
+        else
+          refuse(
+            `connects to port ${o.port} on the container's loopback${shown}, which is ${o.what}: lab owns it`,
+            "Point it at the app's replicas (e.g. app:8000) instead",
+          );
       }
       if (owned.size || !(listens || CONNECTS.has(kw))) continue;
       if (word.includes(UNKNOWN) && unknownMayReachLab(word, listens)) {
-        const vague = [...read].filter((n) => !pseudo.has(n) && (!env.has(n) || env.get(n)?.includes(UNKNOWN))).join(', ');
-        refuse(`takes ${listens ? 'the address it binds' : 'an address'} from a variable lab cannot resolve (${vague}: an earlier file, presetenv or an .if may have set it): lab cannot tell it stays off its ports ${LAB_OWNED_PORTS.map((p) => p.port).join(', ')}`, WRITE_IT_OUT);
+        const vague = [...read]
+          .filter((n) => !pseudo.has(n) && (!env.has(n) || env.get(n)?.includes(UNKNOWN)))
+          .join(', ');
+        refuse(
+          `takes ${listens ? 'the address it binds' : 'an address'} from a variable lab cannot resolve (${vague}: an earlier file, presetenv or an .if may have set it): lab cannot tell it stays off its ports ${LAB_OWNED_PORTS.map((p) => p.port).join(', ')}`,
+          WRITE_IT_OUT,
+        );
       } else if (!listens && /:[+-]\d+$/.test(word) && LOOPBACK_HOST.test(word.slice(0, word.lastIndexOf(':')))) {
-        refuse("connects to the container's loopback on a port relative to the client's: lab cannot tell it stays off its ports", "Point it at the app's replicas (e.g. app:8000) instead");
+        refuse(
+          "connects to the container's loopback on a port relative to the client's: lab cannot tell it stays off its ports",
+          "Point it at the app's replicas (e.g. app:8000) instead",
+        );
       }
     }
   });

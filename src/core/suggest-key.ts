@@ -27,10 +27,20 @@ interface Placed {
  */
 export function suggestKey(schema: unknown, path: Path, key: string, present: readonly string[]): string {
   const here = objectAt(schema, path);
-  const local = nearest(key, Object.keys(here?.properties ?? {}).filter((k) => !present.includes(k)).map((k) => ({ key: k, parent: '' })));
+  const local = nearest(
+    key,
+    Object.keys(here?.properties ?? {})
+      .filter((k) => !present.includes(k))
+      .map((k) => ({ key: k, parent: '' })),
+  );
   if (local.length) return ` (did you mean "${local[0]!.key}"?)`;
   const parent = schemaPath(path);
-  const elsewhere = shallowest(nearest(key, allKeys(schema).filter((p) => p.parent !== parent)));
+  const elsewhere = shallowest(
+    nearest(
+      key,
+      allKeys(schema).filter((p) => p.parent !== parent),
+    ),
+  );
   return elsewhere.length ? ` (did you mean ${elsewhere.map(where).join(' or ')}?)` : '';
 }
 
@@ -45,7 +55,9 @@ const schemaPath = (path: Path): string =>
 function objectAt(schema: unknown, path: Path): SchemaNode | undefined {
   let node: unknown = schema;
   for (const step of path) {
-    node = variants(node).map((n) => (typeof step === 'number' ? n.items : n.properties?.[step])).find(Boolean);
+    node = variants(node)
+      .map((n) => (typeof step === 'number' ? n.items : n.properties?.[step]))
+      .find(Boolean);
     if (!node) return undefined;
   }
   const withKeys = variants(node).filter((n) => n.properties);
@@ -61,7 +73,10 @@ const variants = (node: unknown): SchemaNode[] => {
 /** Every key the schema declares, with where it lives. */
 function allKeys(schema: unknown, parent = ''): Placed[] {
   return variants(schema).flatMap((n) => [
-    ...Object.entries(n.properties ?? {}).flatMap(([key, sub]) => [{ key, parent }, ...allKeys(sub, parent ? `${parent}.${key}` : key)]),
+    ...Object.entries(n.properties ?? {}).flatMap(([key, sub]) => [
+      { key, parent },
+      ...allKeys(sub, parent ? `${parent}.${key}` : key),
+    ]),
     ...(n.items ? allKeys(n.items, `${parent}[]`) : []),
   ]);
 }
@@ -76,7 +91,9 @@ function shallowest(placed: Placed[]): Placed[] {
 /** The candidates closest to `key` (ignoring case), if close enough to be a slip of the keyboard. */
 function nearest(key: string, candidates: Placed[]): Placed[] {
   const limit = key.length <= 3 ? 1 : 2;
-  const scored = candidates.map((c) => ({ c, d: distance(c.key.toLowerCase(), key.toLowerCase()) })).filter((s) => s.d <= limit);
+  const scored = candidates
+    .map((c) => ({ c, d: distance(c.key.toLowerCase(), key.toLowerCase()) }))
+    .filter((s) => s.d <= limit);
   const best = Math.min(...scored.map((s) => s.d));
   const seen = new Set<string>();
   return scored.filter((s) => s.d === best && !seen.has(qualified(s.c)) && seen.add(qualified(s.c))).map((s) => s.c);
@@ -84,12 +101,15 @@ function nearest(key: string, candidates: Placed[]): Placed[] {
 
 /** Edit distance where swapping two neighbouring letters (replcias) counts as one edit. */
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;

@@ -21,7 +21,7 @@ const num = (n: number): string => String(Math.round(n * 10) / 10);
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(max));
-  return ([1, 2, 5, 10].map((m) => m * p).find((v) => v >= max) ?? 10 * p);
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= max) ?? 10 * p;
 }
 
 /** Requests per server: one `<rect class="bar">` per server, its count above, its name below. */
@@ -43,7 +43,11 @@ export function barChart(bars: readonly Bar[], title: string, width = 860, heigh
       `<rect class="bar${warn}" x="${num(x)}" y="${num(y(b.value))}" width="${num(barW)}" height="${num(h)}"><title>${escapeXml(`${b.label}: ${b.value}`)}</title></rect>`,
       `<text class="value" x="${num(x + barW / 2)}" y="${num(y(b.value) - 4)}" text-anchor="middle">${b.value}</text>`,
       `<text class="label" x="${num(x + barW / 2)}" y="${num(top + plotH + 16)}" text-anchor="middle">${escapeXml(b.label)}</text>`,
-      ...(b.note ? [`<text class="note${warn}" x="${num(x + barW / 2)}" y="${num(top + plotH + 32)}" text-anchor="middle">${escapeXml(b.note)}</text>`] : []),
+      ...(b.note
+        ? [
+            `<text class="note${warn}" x="${num(x + barW / 2)}" y="${num(top + plotH + 32)}" text-anchor="middle">${escapeXml(b.note)}</text>`,
+          ]
+        : []),
     ].join('');
   });
   return svg(width, height, title, [...axis(left, top, plotW, plotH, max), ...body]);
@@ -74,7 +78,13 @@ export interface Mark {
  * Requests per second (a `<rect class="rps">` per second) with the failed ones stacked on top in
  * red (`<rect class="failed">`), and a dashed line per mark labelled with what happened.
  */
-export function timelineChart(seconds: readonly Second[], marks: readonly Mark[], title: string, width = 860, height = 260): string {
+export function timelineChart(
+  seconds: readonly Second[],
+  marks: readonly Mark[],
+  title: string,
+  width = 860,
+  height = 260,
+): string {
   const top = 24;
   const bottom = 28;
   const left = 44;
@@ -90,7 +100,11 @@ export function timelineChart(seconds: readonly Second[], marks: readonly Mark[]
     const w = num(Math.max(1, x(end(i)) - x(s.t) - 1));
     return [
       `<rect class="rps" x="${num(x(s.t))}" y="${num(y(s.requests))}" width="${w}" height="${num(top + plotH - y(s.requests))}"><title>${escapeXml(`+${s.t}s: ${s.requests} ok/s, ${s.failed} failed/s`)}</title></rect>`,
-      ...(s.failed > 0 ? [`<rect class="failed" x="${num(x(s.t))}" y="${num(y(s.requests + s.failed))}" width="${w}" height="${num(y(s.requests) - y(s.requests + s.failed))}"/>`] : []),
+      ...(s.failed > 0
+        ? [
+            `<rect class="failed" x="${num(x(s.t))}" y="${num(y(s.requests + s.failed))}" width="${w}" height="${num(y(s.requests) - y(s.requests + s.failed))}"/>`,
+          ]
+        : []),
     ];
   });
   // Labels alternate between two rows so marks a moment apart stay readable.
@@ -102,7 +116,9 @@ export function timelineChart(seconds: readonly Second[], marks: readonly Mark[]
   });
   const step = Math.ceil(span / 10);
   const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
-  const xAxis = ticks.map((t) => `<text class="tick" x="${num(x(t))}" y="${top + plotH + 16}" text-anchor="middle">${t}s</text>`);
+  const xAxis = ticks.map(
+    (t) => `<text class="tick" x="${num(x(t))}" y="${top + plotH + 16}" text-anchor="middle">${t}s</text>`,
+  );
   return svg(width, height, title, [...axis(left, top, plotW, plotH, max), ...bars, ...lines, ...xAxis]);
 }
 

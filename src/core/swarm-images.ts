@@ -31,11 +31,21 @@ export interface StackImage {
 }
 
 /** The app image (hash-tagged when lab builds it) and HAProxy's, after --image substitutions. */
-export function stackImages(lab: Lab, images: Record<string, string>, builds: Record<string, BuildContext> = {}): StackImage[] {
+export function stackImages(
+  lab: Lab,
+  images: Record<string, string>,
+  builds: Record<string, BuildContext> = {},
+): StackImage[] {
   const app = labServices(lab)[0]!;
   const b = builds[app.name];
   const appRef = substitute(app.image, images);
-  const appImage: StackImage = b?.hash ? { ref: hashTagged(appRef, b.hash), service: 'app', build: { context: b.context, args: buildArgsOf(app, images), lab: lab.id, hash: b.hash } } : { ref: appRef, service: 'app' };
+  const appImage: StackImage = b?.hash
+    ? {
+        ref: hashTagged(appRef, b.hash),
+        service: 'app',
+        build: { context: b.context, args: buildArgsOf(app, images), lab: lab.id, hash: b.hash },
+      }
+    : { ref: appRef, service: 'app' };
   return [appImage, { ref: substitute(lab.loadBalancer.image, images), service: 'haproxy' }];
 }
 
@@ -55,7 +65,9 @@ const HOST_RE = /^(unix|tcp|ssh):\/\/\S+$/;
 export function parseNodeHosts(values: readonly string[]): NodeHosts {
   const out: NodeHosts = { byNode: {} };
   const bad = (v: string, why: string) =>
-    new UsageError(`--node-host "${v}" ${why}`, { hint: 'Give <node>=<docker host> per node (e.g. --node-host pc02=ssh://teacher@pc02), or one address for all nodes with {hostname} or {addr} in it (e.g. --node-host ssh://teacher@{addr})' });
+    new UsageError(`--node-host "${v}" ${why}`, {
+      hint: 'Give <node>=<docker host> per node (e.g. --node-host pc02=ssh://teacher@pc02), or one address for all nodes with {hostname} or {addr} in it (e.g. --node-host ssh://teacher@{addr})',
+    });
   for (const v of values) {
     const eq = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(.*)$/.exec(v);
     if (eq && !/[{}]/.test(eq[1]!)) {
@@ -65,7 +77,8 @@ export function parseNodeHosts(values: readonly string[]): NodeHosts {
       continue;
     }
     if (!HOST_RE.test(v)) throw bad(v, 'is not a unix://, tcp:// or ssh:// address');
-    if (!/\{(hostname|addr)\}/.test(v)) throw bad(v, 'names no node: put {hostname} or {addr} in it, or write <node>=<docker host>');
+    if (!/\{(hostname|addr)\}/.test(v))
+      throw bad(v, 'names no node: put {hostname} or {addr} in it, or write <node>=<docker host>');
     if (out.template) throw bad(v, `is a second address for all nodes (the first: ${out.template})`);
     out.template = v;
   }
@@ -73,27 +86,44 @@ export function parseNodeHosts(values: readonly string[]): NodeHosts {
 }
 
 /** --node-host for a command: parsed with --target swarm, undefined when not given; exit 2 without --target swarm, where it would do nothing. */
-export function nodeHostsFor(target: string | undefined, values: readonly string[] | undefined, command: string): NodeHosts | undefined {
+export function nodeHostsFor(
+  target: string | undefined,
+  values: readonly string[] | undefined,
+  command: string,
+): NodeHosts | undefined {
   if (!values?.length) return undefined;
-  if (target !== 'swarm') throw new UsageError('--node-host names the engines of a swarm\'s nodes: it needs --target swarm', { hint: `lab ${command} --target swarm --node-host ${values[0]}` });
+  if (target !== 'swarm')
+    throw new UsageError("--node-host names the engines of a swarm's nodes: it needs --target swarm", {
+      hint: `lab ${command} --target swarm --node-host ${values[0]}`,
+    });
   return parseNodeHosts(values);
 }
 
 /** The docker host of a node's engine, or undefined when --node-host does not say. */
 export function nodeHostOf(hosts: NodeHosts, node: Pick<SwarmNode, 'hostname' | 'addr'>): string | undefined {
-  return hosts.byNode[node.hostname] ?? hosts.template?.replaceAll('{hostname}', node.hostname).replaceAll('{addr}', node.addr);
+  return (
+    hosts.byNode[node.hostname] ??
+    hosts.template?.replaceAll('{hostname}', node.hostname).replaceAll('{addr}', node.addr)
+  );
 }
 
 /** Node names --node-host gives that the swarm has not (a typo would otherwise copy nothing silently). */
-export const unknownNodeHosts = (hosts: NodeHosts, nodes: readonly Pick<SwarmNode, 'hostname'>[]): string[] => Object.keys(hosts.byNode).filter((n) => !nodes.some((x) => x.hostname === n));
+export const unknownNodeHosts = (hosts: NodeHosts, nodes: readonly Pick<SwarmNode, 'hostname'>[]): string[] =>
+  Object.keys(hosts.byNode).filter((n) => !nodes.some((x) => x.hostname === n));
 
 /**
  * The ready nodes --node-host gives a docker host for, and the ready ones it does not name.
  * A name the swarm has no node of exits 2 (a typo would otherwise reach nothing silently). Pure.
  */
-export function nodesToReach(hosts: NodeHosts, nodes: readonly SwarmNode[]): { reached: { node: SwarmNode; host: string }[]; unreached: string[] } {
+export function nodesToReach(
+  hosts: NodeHosts,
+  nodes: readonly SwarmNode[],
+): { reached: { node: SwarmNode; host: string }[]; unreached: string[] } {
   const unknown = unknownNodeHosts(hosts, nodes);
-  if (unknown.length) throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, { hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)` });
+  if (unknown.length)
+    throw new UsageError(`--node-host names ${unknown.join(', ')}, which the swarm has no node of`, {
+      hint: `The swarm's nodes: ${nodes.map((n) => n.hostname).join(', ')} (docker node ls)`,
+    });
   const ready = nodes.filter((n) => n.state === 'ready');
   const reached = ready.flatMap((node) => {
     const host = nodeHostOf(hosts, node);
@@ -106,7 +136,11 @@ export function nodesToReach(hosts: NodeHosts, nodes: readonly SwarmNode[]): { r
  * What to copy where: every image a reachable node lacks, from the manager. `present` maps a
  * node's hostname to the images it has (undefined: lab cannot reach it). Pure.
  */
-export function copyPlan(images: readonly string[], nodes: readonly string[], present: Record<string, readonly string[] | undefined>): { node: string; images: string[] }[] {
+export function copyPlan(
+  images: readonly string[],
+  nodes: readonly string[],
+  present: Record<string, readonly string[] | undefined>,
+): { node: string; images: string[] }[] {
   return nodes.flatMap((node) => {
     const has = present[node];
     if (!has) return [];

@@ -53,7 +53,10 @@ export function planSwarmReset(objects: readonly StackObject[]): SwarmResetPlan 
  * cut off) cannot report back until that node returns, and Swarm then removes it itself: down
  * names it and does not wait (`docker stack rm --detach=false` waited past 60 s on one).
  */
-export function tasksToWaitFor<T extends { nodeId: string; state: string }>(tasks: readonly T[], nodes: readonly { id: string; state: string }[]): { stopping: T[]; onDownNodes: T[] } {
+export function tasksToWaitFor<T extends { nodeId: string; state: string }>(
+  tasks: readonly T[],
+  nodes: readonly { id: string; state: string }[],
+): { stopping: T[]; onDownNodes: T[] } {
   // Only `down` (or a node the swarm no longer lists) is given up on: `unknown` and
   // `disconnected` are passing states (every node is `unknown` for a moment after a manager
   // restarts), and their containers may still hold the lab's ports.

@@ -54,7 +54,14 @@ export interface ReplicaView {
 const n = (v: number | null): number => v ?? 0;
 
 /** The snapshot of one stats read, joined to the replicas by address. Pure. */
-export function topSnapshot(project: string, at: Date, rows: readonly StatsRow[], replicas: readonly ReplicaView[], backend = 'app', frontend = 'web'): TopSnapshot {
+export function topSnapshot(
+  project: string,
+  at: Date,
+  rows: readonly StatsRow[],
+  replicas: readonly ReplicaView[],
+  backend = 'app',
+  frontend = 'web',
+): TopSnapshot {
   const all = backendServers(rows, backend);
   const byIp = new Map(replicas.filter((r) => r.ip).map((r) => [r.ip, r]));
   const used = new Set<string>();
@@ -86,11 +93,14 @@ export function topSnapshot(project: string, at: Date, rows: readonly StatsRow[]
     servers,
     emptySlots: all.length - servers.length,
     frontend: fe ? { rate: toNumber(fe.raw.req_rate) ?? n(fe.rate), errors: n(fe.hrsp5xx) } : null,
-    otherFaults: replicas.filter((r) => !used.has(r.container) && r.faults.length > 0).map((r) => ({ replica: r.replica, faults: r.faults })),
+    otherFaults: replicas
+      .filter((r) => !used.has(r.container) && r.faults.length > 0)
+      .map((r) => ({ replica: r.replica, faults: r.faults })),
   };
 }
 
-const toNumber = (cell: string | undefined): number | null => (cell === undefined || cell.trim() === '' || !Number.isFinite(Number(cell)) ? null : Number(cell));
+const toNumber = (cell: string | undefined): number | null =>
+  cell === undefined || cell.trim() === '' || !Number.isFinite(Number(cell)) ? null : Number(cell);
 
 export interface FrameOptions {
   /** Terminal columns; every line is cut to fit. */
@@ -112,7 +122,16 @@ const BAR_MIN = 5;
 /** One full frame: a title, one row per server, a footer with totals. Lines end without padding. Pure. */
 export function renderFrame(s: TopSnapshot, { width, c = plainPalette }: FrameOptions): string {
   const maxRate = Math.max(1, ...s.servers.map((x) => x.rate));
-  const cells = s.servers.map((x) => [x.name, x.state, String(x.rate), String(x.errors), ms(x.rtimeMs), ms(x.qtimeMs), x.check ?? '-', x.faults.join(', ') || '-']);
+  const cells = s.servers.map((x) => [
+    x.name,
+    x.state,
+    String(x.rate),
+    String(x.errors),
+    ms(x.rtimeMs),
+    ms(x.qtimeMs),
+    x.check ?? '-',
+    x.faults.join(', ') || '-',
+  ]);
   const header = ['SERVER', 'STATE', 'REQ/S', 'ERR', 'RTIME', 'QTIME', 'CHECK', 'FAULTS'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => visible(r[i]!))));
   // The bar takes what the other columns leave (before FAULTS, which may be cut), within limits.
@@ -127,7 +146,8 @@ export function renderFrame(s: TopSnapshot, { width, c = plainPalette }: FrameOp
         let text = right.has(i) ? pad + cell : cell + pad;
         if (i === 1 && state) text = paint(state, text, c);
         if (i === 7 && state && cell !== '-') text = c.red(cell);
-        if (i === 2 && showBar) text += `  ${rate === undefined ? 'RATE'.padEnd(barWidth) : c.cyan(bar(rate, maxRate, barWidth).padEnd(barWidth))}`;
+        if (i === 2 && showBar)
+          text += `  ${rate === undefined ? 'RATE'.padEnd(barWidth) : c.cyan(bar(rate, maxRate, barWidth).padEnd(barWidth))}`;
         return text;
       })
       .join('  ')
@@ -153,7 +173,9 @@ export function renderFrame(s: TopSnapshot, { width, c = plainPalette }: FrameOp
 
 /** One line per refresh, for a pipe or a log: time, each server's state and rate, totals. Pure. */
 export function renderLine(s: TopSnapshot): string {
-  const servers = s.servers.map((x) => `${x.name} ${x.state} ${x.rate}/s${x.faults.length ? ` [${x.faults.join(', ')}]` : ''}`);
+  const servers = s.servers.map(
+    (x) => `${x.name} ${x.state} ${x.rate}/s${x.faults.length ? ` [${x.faults.join(', ')}]` : ''}`,
+  );
   const total = s.frontend?.rate ?? s.servers.reduce((a, x) => a + x.rate, 0);
   return `${clock(s.at)} ${servers.join(' | ') || 'no servers'} | total ${total}/s, errors ${s.servers.reduce((a, x) => a + x.errors, 0)}`;
 }

@@ -20,10 +20,16 @@ const LAB_STATS_PROXY = 'lab_stats';
 
 const isAggregate = (r: StatsRow) => r.svname === 'FRONTEND' || r.svname === 'BACKEND';
 /** A proxy with server rows: a backend or a listen section (lab's stats listener has none). */
-const proxiesWithServers = (rows: readonly StatsRow[]) => new Set(rows.filter((r) => !isAggregate(r) && r.pxname !== LAB_STATS_PROXY).map((r) => r.pxname));
+const proxiesWithServers = (rows: readonly StatsRow[]) =>
+  new Set(rows.filter((r) => !isAggregate(r) && r.pxname !== LAB_STATS_PROXY).map((r) => r.pxname));
 const counted = (r: StatsRow | undefined) => (r ? Math.max(r.stot ?? 0, r.reqTot ?? 0) : 0);
 
-function grown(before: readonly StatsRow[], after: readonly StatsRow[], svname: 'FRONTEND' | 'BACKEND', among: (name: string) => boolean): string | null {
+function grown(
+  before: readonly StatsRow[],
+  after: readonly StatsRow[],
+  svname: 'FRONTEND' | 'BACKEND',
+  among: (name: string) => boolean,
+): string | null {
   let best: { name: string; n: number } | null = null;
   for (const r of after.filter((x) => x.svname === svname && x.pxname !== LAB_STATS_PROXY && among(x.pxname))) {
     const then = before.find((x) => x.svname === svname && x.pxname === r.pxname);
@@ -38,13 +44,21 @@ function grown(before: readonly StatsRow[], after: readonly StatsRow[], svname: 
  * The route from two snapshots taken around the probe requests. `service` is the lab's service
  * the check aims at and `replicaIps` the addresses of its running replicas.
  */
-export function trafficRoute(before: readonly StatsRow[], after: readonly StatsRow[], service: string, replicaIps: readonly string[]): TrafficRoute {
+export function trafficRoute(
+  before: readonly StatsRow[],
+  after: readonly StatsRow[],
+  service: string,
+  replicaIps: readonly string[],
+): TrafficRoute {
   const withServers = proxiesWithServers(after);
   const frontend = grown(before, after, 'FRONTEND', () => true);
   // The backend that holds the service's replicas and counted the probe. A backend of another
   // service (lab 04's routing) is never the route of this one.
   const ips = new Set(replicaIps);
-  const holds = (px: string) => after.some((r) => r.pxname === px && !isAggregate(r) && serverState(r.status) !== 'EMPTY' && ips.has(addrIp(r) ?? ''));
+  const holds = (px: string) =>
+    after.some(
+      (r) => r.pxname === px && !isAggregate(r) && serverState(r.status) !== 'EMPTY' && ips.has(addrIp(r) ?? ''),
+    );
   const byTraffic = grown(before, after, 'BACKEND', (px) => withServers.has(px) && (ips.size === 0 || holds(px)));
   if (byTraffic) return { frontend, backend: byTraffic, how: 'traffic' };
   // No request got through (no frontend yet, every server DOWN): the name the lab gives the
@@ -63,15 +77,36 @@ export function trafficRoute(before: readonly StatsRow[], after: readonly StatsR
  * backend reads every request and picks a server per request, an L7 proxy behind an L4 frontend.
  * Pure.
  */
-export function judgeFrontendMode(after: readonly StatsRow[], frontend: string | null, want: 'tcp' | 'http', where: string, backend?: string | null): { pass: boolean; reason: string } {
-  if (frontend === null) return { pass: false, reason: `no frontend of HAProxy counted the requests sent to ${where}: is a frontend bound there?` };
-  const modeOf = (pxname: string, svname: 'FRONTEND' | 'BACKEND') => after.find((r) => r.pxname === pxname && r.svname === svname)?.mode ?? null;
+export function judgeFrontendMode(
+  after: readonly StatsRow[],
+  frontend: string | null,
+  want: 'tcp' | 'http',
+  where: string,
+  backend?: string | null,
+): { pass: boolean; reason: string } {
+  if (frontend === null)
+    return {
+      pass: false,
+      reason: `no frontend of HAProxy counted the requests sent to ${where}: is a frontend bound there?`,
+    };
+  const modeOf = (pxname: string, svname: 'FRONTEND' | 'BACKEND') =>
+    after.find((r) => r.pxname === pxname && r.svname === svname)?.mode ?? null;
   const mode = modeOf(frontend, 'FRONTEND');
-  if (mode !== want) return { pass: false, reason: `${frontend}, the frontend on ${where}, runs mode ${mode ?? '(unknown: the stats do not say)'}; the task asks for mode ${want}` };
+  if (mode !== want)
+    return {
+      pass: false,
+      reason: `${frontend}, the frontend on ${where}, runs mode ${mode ?? '(unknown: the stats do not say)'}; the task asks for mode ${want}`,
+    };
   // A backend whose mode the stats do not give is not judged: the frontend's mode is the task's first word.
   const backMode = backend && backend !== frontend ? modeOf(backend, 'BACKEND') : null;
   if (backend && backMode !== null && backMode !== want) {
-    return { pass: false, reason: `${backend}, the backend ${frontend} on ${where} sends its requests to, runs mode ${backMode}; the task asks for mode ${want} there too: add "mode ${want}" to backend ${backend} (a mode ${backMode} backend behind a mode ${mode} frontend reads every request itself)` };
+    return {
+      pass: false,
+      reason: `${backend}, the backend ${frontend} on ${where} sends its requests to, runs mode ${backMode}; the task asks for mode ${want} there too: add "mode ${want}" to backend ${backend} (a mode ${backMode} backend behind a mode ${mode} frontend reads every request itself)`,
+    };
   }
-  return { pass: true, reason: `${frontend}, the frontend on ${where}, runs mode ${want}${backend && backend !== frontend && backMode !== null ? `, and so does its backend ${backend}` : ''}` };
+  return {
+    pass: true,
+    reason: `${frontend}, the frontend on ${where}, runs mode ${want}${backend && backend !== frontend && backMode !== null ? `, and so does its backend ${backend}` : ''}`,
+  };
 }

@@ -21,8 +21,10 @@ interface AffinitySender {
 
 const WHY = {
   source: 'with balance source every request of one client (one source IP) goes to one server',
-  cookie: 'with a cookie (e.g. cookie SERVERID insert) every request of one browser goes to the server whose cookie it carries',
-  connection: 'in mode tcp (L4) HAProxy picks a server once per connection, so every request sent over one kept-alive connection goes to that server; in mode http (L7) it picks one per request',
+  cookie:
+    'with a cookie (e.g. cookie SERVERID insert) every request of one browser goes to the server whose cookie it carries',
+  connection:
+    'in mode tcp (L4) HAProxy picks a server once per connection, so every request sent over one kept-alive connection goes to that server; in mode http (L7) it picks one per request',
 };
 const SPREAD = {
   source: 'as the hash of their different IPs does',
@@ -31,25 +33,40 @@ const SPREAD = {
 };
 
 const counts = (byServer: Readonly<Record<string, number>>) =>
-  Object.entries(byServer).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([s, n]) => `${s} ${n}`).join(', ');
+  Object.entries(byServer)
+    .sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
 
 export function judgeAffinity(i: AffinityInput): Verdict & { servers: string[] } {
   const fail = (reason: string) => ({ pass: false, reason, servers: [] });
   const answered = i.senders.filter((s) => s.sent > s.failed);
-  if (!answered.length) return fail(`no request was answered (${i.senders.length} client(s) sent ${i.senders.reduce((n, s) => n + s.sent, 0)}): is HAProxy serving?`);
+  if (!answered.length)
+    return fail(
+      `no request was answered (${i.senders.length} client(s) sent ${i.senders.reduce((n, s) => n + s.sent, 0)}): is HAProxy serving?`,
+    );
   const failing = i.senders.filter((s) => s.failed > 0);
-  if (failing.length) return fail(`${failing.map((s) => `${s.sender}: ${s.failed} of ${s.sent} requests failed`).join('; ')}; affinity is judged on answered requests only, so fix the failures first`);
+  if (failing.length)
+    return fail(
+      `${failing.map((s) => `${s.sender}: ${s.failed} of ${s.sent} requests failed`).join('; ')}; affinity is judged on answered requests only, so fix the failures first`,
+    );
   const scattered = i.senders.filter((s) => Object.keys(s.byServer).length > 1);
   if (scattered.length) {
     const s = scattered[0]!;
     const more = scattered.length > 1 ? ` (and ${scattered.length - 1} more client(s) like it)` : '';
-    return fail(`${s.sender}'s ${s.sent} requests went to ${Object.keys(s.byServer).length} servers: ${counts(s.byServer)}${more}; ${WHY[i.by]}`);
+    return fail(
+      `${s.sender}'s ${s.sent} requests went to ${Object.keys(s.byServer).length} servers: ${counts(s.byServer)}${more}; ${WHY[i.by]}`,
+    );
   }
   const pinned = i.senders.map((s) => ({ sender: s.sender, server: Object.keys(s.byServer)[0] ?? '(none)' }));
   const servers = [...new Set(pinned.map((p) => p.server))].sort();
   const where = pinned.map((p) => `${p.sender} → ${p.server}`).join(', ');
   if (i.senders.length < i.spread) {
-    return { pass: false, reason: `the check wants ${i.spread} servers reached but only ${i.senders.length} client(s) sent (${where}); give the lab more clients or lower spread`, servers };
+    return {
+      pass: false,
+      reason: `the check wants ${i.spread} servers reached but only ${i.senders.length} client(s) sent (${where}); give the lab more clients or lower spread`,
+      servers,
+    };
   }
   if (servers.length < i.spread) {
     return {
@@ -58,5 +75,9 @@ export function judgeAffinity(i: AffinityInput): Verdict & { servers: string[] }
       servers,
     };
   }
-  return { pass: true, reason: `each of ${i.senders.length} clients stayed on one server (${where}): ${servers.length} server(s) in all`, servers };
+  return {
+    pass: true,
+    reason: `each of ${i.senders.length} clients stayed on one server (${where}): ${servers.length} server(s) in all`,
+    servers,
+  };
 }

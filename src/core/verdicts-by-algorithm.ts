@@ -1,4 +1,13 @@
-import { compareNames, isAre, list, pct, plural, type DistributionInput, type DistributionResult, type DistributionRow } from './verdict-parts.ts';
+import {
+  compareNames,
+  isAre,
+  list,
+  pct,
+  plural,
+  type DistributionInput,
+  type DistributionResult,
+  type DistributionRow,
+} from './verdict-parts.ts';
 
 /** Never demand an even split tighter than this many requests: small runs cannot be exact. */
 const MIN_SLACK = 2;
@@ -7,7 +16,8 @@ const MIN_SLACK = 2;
 export function expectationFor(i: DistributionInput, tolerance: number, sticky: boolean): string {
   const n = i.replicas;
   if (n === 1 && !sticky) return `${i.algorithm} with a single replica: it gets every request.`;
-  if (sticky) return 'Sticky sessions: the client keeps its SERVERID cookie, so every request goes to the one server that set it.';
+  if (sticky)
+    return 'Sticky sessions: the client keeps its SERVERID cookie, so every request goes to the one server that set it.';
   switch (i.algorithm) {
     case 'roundrobin':
     case 'static-rr':
@@ -50,10 +60,14 @@ export function judgePinned({ input, sticky, counted, up, busiest, pinned, done 
       : input.algorithm === 'source'
         ? 'Did the requests come from several client addresses (a proxy, IPv4 and IPv6)?'
         : 'Concurrent load can fill maxconn and spill over; send the requests one at a time.';
-    return fail(`Expected one server to take nearly all requests because ${why}, but the busiest, ${busiest?.name ?? 'none'}, took only ${pct(busiest?.share ?? 0)}. ${cause}`);
+    return fail(
+      `Expected one server to take nearly all requests because ${why}, but the busiest, ${busiest?.name ?? 'none'}, took only ${pct(busiest?.share ?? 0)}. ${cause}`,
+    );
   }
   if (input.algorithm === 'first' && !sticky && busiest.name !== first) {
-    return fail(`first should send everything to ${first}, the first server that is UP, but ${busiest.name} took ${pct(busiest.share)}.`);
+    return fail(
+      `first should send everything to ${first}, the first server that is UP, but ${busiest.name} took ${pct(busiest.share)}.`,
+    );
   }
   const fine = sticky || input.algorithm === 'source' ? ' This is expected, not a bug.' : '';
   return done('PASS', `${busiest.name} took ${pct(busiest.share)} of ${plural(counted, 'request')}: ${why}.${fine}`);
@@ -66,10 +80,19 @@ export function judgeSpread({ input, tolerance, counted, up, done }: Spread): Di
   const idle = up.filter((r) => r.requests === 0);
   if (input.algorithm === 'random') {
     if (counted < 10 * input.replicas) {
-      return done('PASS', `${counted} requests are too few to expect random to reach every replica (send at least ${10 * input.replicas}); nothing looked wrong.`);
+      return done(
+        'PASS',
+        `${counted} requests are too few to expect random to reach every replica (send at least ${10 * input.replicas}); nothing looked wrong.`,
+      );
     }
-    if (idle.length > 0) return fail(`${isAre(idle.map((r) => r.name))} UP but got none of ${counted} requests; random should reach every replica with this many requests.`);
-    return done('PASS', `Every one of the ${input.replicas} replicas served requests; random shares are not expected to be even.`);
+    if (idle.length > 0)
+      return fail(
+        `${isAre(idle.map((r) => r.name))} UP but got none of ${counted} requests; random should reach every replica with this many requests.`,
+      );
+    return done(
+      'PASS',
+      `Every one of the ${input.replicas} replicas served requests; random shares are not expected to be even.`,
+    );
   }
   if (everyServed && idle.length > 0) {
     return fail(
@@ -83,8 +106,14 @@ export function judgeSpread({ input, tolerance, counted, up, done }: Spread): Di
   const uneven = up.filter((r) => Math.abs(r.requests - even) > slack);
   if (uneven.length > 0) {
     const detail = list(uneven.map((r) => `${r.name} got ${r.requests} (${pct(r.share)})`));
-    return fail(`The load is not even: about ${Math.round(even)} requests each (1/${up.length}) were expected, but ${detail}. Are weights set, or did another client send traffic at the same time?`);
+    return fail(
+      `The load is not even: about ${Math.round(even)} requests each (1/${up.length}) were expected, but ${detail}. Are weights set, or did another client send traffic at the same time?`,
+    );
   }
-  if (up.length === 1) return done('PASS', `The only replica, ${up[0]?.name}, served all ${plural(counted, 'request')}.`);
-  return done('PASS', `Each of the ${up.length} replicas served about 1/${up.length} of ${plural(counted, 'request')}, as ${input.algorithm} should.`);
+  if (up.length === 1)
+    return done('PASS', `The only replica, ${up[0]?.name}, served all ${plural(counted, 'request')}.`);
+  return done(
+    'PASS',
+    `Each of the ${up.length} replicas served about 1/${up.length} of ${plural(counted, 'request')}, as ${input.algorithm} should.`,
+  );
 }

@@ -43,7 +43,8 @@ export interface FailoverObserved {
 /** Why a fault kind is or is not seen, said to a student. */
 function detectionHint(fault: string): string {
   const kind = fault.split('=')[0];
-  if (kind === 'errors') return ': its health check still passes, so only real traffic shows the 500s (observe layer7, error-limit, on-error mark-down)';
+  if (kind === 'errors')
+    return ': its health check still passes, so only real traffic shows the 500s (observe layer7, error-limit, on-error mark-down)';
   if (kind === 'latency') return ': a slow answer is still an answer';
   return ': health checks (check, inter, fall) or observed traffic take a broken server out';
 }
@@ -51,20 +52,35 @@ function detectionHint(fault: string): string {
 export function judgeFailover(o: FailoverObserved, e: FailoverExpect): Verdict {
   const who = o.victims.join(', ');
   const why: string[] = [];
-  if (o.detectionMs === null) why.push(`HAProxy did not take ${who} out of rotation within ${seconds(o.waitedMs)} of the fault (${o.fault})${detectionHint(o.fault)}`);
+  if (o.detectionMs === null)
+    why.push(
+      `HAProxy did not take ${who} out of rotation within ${seconds(o.waitedMs)} of the fault (${o.fault})${detectionHint(o.fault)}`,
+    );
   else if (e.detectWithin !== undefined && o.detectionMs > e.detectWithin * 1000) {
-    why.push(`HAProxy took ${seconds(o.detectionMs)} to take ${who} out of rotation, more than the budget of ${e.detectWithin} s (a dead server is seen after about inter × fall)`);
+    why.push(
+      `HAProxy took ${seconds(o.detectionMs)} to take ${who} out of rotation, more than the budget of ${e.detectWithin} s (a dead server is seen after about inter × fall)`,
+    );
   }
   const serving = Object.entries(o.servedDuring).filter(([, n]) => n > 0);
   if (o.target === 'primaries') {
     const backups = serving.filter(([name]) => o.backupServers.includes(name));
-    if (o.backupServers.length === 0) why.push('the backend has no backup server with a replica behind it, so nothing served while every primary was down');
-    else if (o.detectionMs !== null && backups.length === 0) why.push(`no backup server (${o.backupServers.join(', ')}) answered while every primary was down`);
-    if (o.backupBefore > 0) why.push(`the backup server(s) answered ${o.backupBefore} request(s) while the primaries were UP: a backup serves only when every primary is down`);
-  } else if (o.detectionMs !== null && serving.length === 0 && o.finishedDuring > 0) why.push('no surviving replica took the traffic');
+    if (o.backupServers.length === 0)
+      why.push(
+        'the backend has no backup server with a replica behind it, so nothing served while every primary was down',
+      );
+    else if (o.detectionMs !== null && backups.length === 0)
+      why.push(`no backup server (${o.backupServers.join(', ')}) answered while every primary was down`);
+    if (o.backupBefore > 0)
+      why.push(
+        `the backup server(s) answered ${o.backupBefore} request(s) while the primaries were UP: a backup serves only when every primary is down`,
+      );
+  } else if (o.detectionMs !== null && serving.length === 0 && o.finishedDuring > 0)
+    why.push('no surviving replica took the traffic');
   if (o.recoveryMs === null) why.push(`${who} did not come back UP after the fault was cleared`);
   if (o.failed > e.maxFailed) {
-    const causes = Object.entries(o.failedBy).map(([c, n]) => `${c} ×${n}`).join(', ');
+    const causes = Object.entries(o.failedBy)
+      .map(([c, n]) => `${c} ×${n}`)
+      .join(', ');
     why.push(`${o.failed} of ${o.sent} client requests failed (${causes}); at most ${e.maxFailed} may`);
   }
   if (why.length) return { pass: false, reason: why.join('; ') };

@@ -50,7 +50,11 @@ export function judgeHttp(answers: readonly HttpAnswer[], expect: HttpExpect, wh
   const n = answers.length;
   const failures: string[] = [];
   const broken = answers.filter((a) => a.status === 0);
-  if (broken.length) return { pass: false, reason: `${broken.length} of ${n} request(s) to ${what} got no answer (${broken[0]?.error ?? 'no response'}); is the lab running and HAProxy serving?` };
+  if (broken.length)
+    return {
+      pass: false,
+      reason: `${broken.length} of ${n} request(s) to ${what} got no answer (${broken[0]?.error ?? 'no response'}); is the lab running and HAProxy serving?`,
+    };
   const statuses = answers.map((a) => a.status);
   if (expect.status !== undefined) {
     const wrong = statuses.filter((s) => s !== expect.status);
@@ -64,21 +68,29 @@ export function judgeHttp(answers: readonly HttpAnswer[], expect: HttpExpect, wh
   }
   if (expect.service !== undefined) {
     const services = answers.map((a) => identity(a.app).service ?? '(no X-App header)');
-    if (services.some((s) => s !== expect.service)) failures.push(`expected service ${expect.service} to answer, got ${tally(services)}`);
+    if (services.some((s) => s !== expect.service))
+      failures.push(`expected service ${expect.service} to answer, got ${tally(services)}`);
   }
   if (expect.version !== undefined) {
     const versions = answers.map((a) => identity(a.app).version ?? '(no version)');
-    if (versions.some((v) => v !== expect.version)) failures.push(`expected version ${expect.version}, got ${tally(versions)}`);
+    if (versions.some((v) => v !== expect.version))
+      failures.push(`expected version ${expect.version}, got ${tally(versions)}`);
   }
   if (expect.sameReplica) {
     const replicas = answers.map(who);
     const distinct = new Set(replicas);
     if (n < 2) failures.push('sameReplica needs at least 2 requests');
-    else if (distinct.size !== 1) failures.push(`the same client was sent to ${distinct.size} different replicas (${tally(replicas)}); with sticky sessions it stays on one`);
+    else if (distinct.size !== 1)
+      failures.push(
+        `the same client was sent to ${distinct.size} different replicas (${tally(replicas)}); with sticky sessions it stays on one`,
+      );
   }
   if (failures.length) return { pass: false, reason: failures.join('; ') };
   const seen = tally(answers.map(who));
-  return { pass: true, reason: `${n} request(s) to ${what}: status ${tally(statuses.map(String))}, answered by ${seen}` };
+  return {
+    pass: true,
+    reason: `${n} request(s) to ${what}: status ${tally(statuses.map(String))}, answered by ${seen}`,
+  };
 }
 
 export interface RouteRow {
@@ -96,18 +108,34 @@ export interface RouteResult {
 }
 
 /** Each row of a routing table: did the expected service answer? */
-export function judgeRoutes(rows: readonly RouteRow[], answers: readonly HttpAnswer[]): { results: RouteResult[]; verdict: Verdict } {
+export function judgeRoutes(
+  rows: readonly RouteRow[],
+  answers: readonly HttpAnswer[],
+): { results: RouteResult[]; verdict: Verdict } {
   const results = rows.map((row, i) => {
     const a = answers[i];
-    const got = a && a.status !== 0 ? (identity(a.app).service ?? `(no X-App header, status ${a.status})`) : `(no answer: ${a?.error ?? 'not sent'})`;
+    const got =
+      a && a.status !== 0
+        ? (identity(a.app).service ?? `(no X-App header, status ${a.status})`)
+        : `(no answer: ${a?.error ?? 'not sent'})`;
     return { row, got, status: a?.status ?? 0, pass: got === row.service && (a?.status ?? 0) < 500 };
   });
   const wrong = results.filter((r) => !r.pass);
-  const label = (r: RouteResult) => `${r.row.method} ${r.row.path}${r.row.headers ? ` ${Object.entries(r.row.headers).map(([k, v]) => `${k}: ${v}`).join(', ')}` : ''}`;
+  const label = (r: RouteResult) =>
+    `${r.row.method} ${r.row.path}${
+      r.row.headers
+        ? ` ${Object.entries(r.row.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}`
+        : ''
+    }`;
   return {
     results,
     verdict: wrong.length
-      ? { pass: false, reason: `${wrong.length} of ${rows.length} route(s) went elsewhere: ${wrong.map((r) => `${label(r)} → ${r.got}, expected ${r.row.service}`).join('; ')}` }
+      ? {
+          pass: false,
+          reason: `${wrong.length} of ${rows.length} route(s) went elsewhere: ${wrong.map((r) => `${label(r)} → ${r.got}, expected ${r.row.service}`).join('; ')}`,
+        }
       : { pass: true, reason: `all ${rows.length} route(s) reached the expected service` },
   };
 }

@@ -47,12 +47,23 @@ export interface ServersExpect {
 export function judgeServers(v: BackendView, e: ServersExpect): Verdict {
   if (!v.exists) return { pass: false, reason: `HAProxy has no backend "${v.backend}"` };
   const why: string[] = [];
-  if (e.servers !== undefined && v.servers !== e.servers) why.push(`HAProxy has ${v.servers} server(s) with a replica behind them in ${v.backend}, expected ${e.servers}`);
-  if (e.up !== undefined && v.up !== e.up) why.push(`${v.up} server(s) are UP, expected ${e.up}${v.notServing.length ? ` (not serving: ${v.notServing.join(', ')})` : ''}`);
-  if (e.healthChecks === true && v.checked < v.servers) why.push(`health checks are off on ${v.servers - v.checked} of ${v.servers} server(s): add "check" to the server line`);
-  if (e.healthChecks === false && v.checked > 0) why.push(`health checks are on for ${v.checked} server(s), expected off`);
+  if (e.servers !== undefined && v.servers !== e.servers)
+    why.push(`HAProxy has ${v.servers} server(s) with a replica behind them in ${v.backend}, expected ${e.servers}`);
+  if (e.up !== undefined && v.up !== e.up)
+    why.push(
+      `${v.up} server(s) are UP, expected ${e.up}${v.notServing.length ? ` (not serving: ${v.notServing.join(', ')})` : ''}`,
+    );
+  if (e.healthChecks === true && v.checked < v.servers)
+    why.push(
+      `health checks are off on ${v.servers - v.checked} of ${v.servers} server(s): add "check" to the server line`,
+    );
+  if (e.healthChecks === false && v.checked > 0)
+    why.push(`health checks are on for ${v.checked} server(s), expected off`);
   if (e.backup !== undefined && v.backup !== e.backup) why.push(`${v.backup} backup server(s), expected ${e.backup}`);
-  if (e.algorithm !== undefined && v.algorithm !== e.algorithm) why.push(`HAProxy runs balance ${v.algorithm ?? '(unknown: the stats do not say)'}, expected ${e.algorithm} (backend ${v.backend})`);
+  if (e.algorithm !== undefined && v.algorithm !== e.algorithm)
+    why.push(
+      `HAProxy runs balance ${v.algorithm ?? '(unknown: the stats do not say)'}, expected ${e.algorithm} (backend ${v.backend})`,
+    );
   if (why.length) return { pass: false, reason: why.join('; ') };
   return {
     pass: true,
@@ -62,6 +73,10 @@ export function judgeServers(v: BackendView, e: ServersExpect): Verdict {
 
 /** Requests the check sent `via` its path and headers, and how many of them the backend counted. Pure. */
 export function judgeReached(backend: string, sent: number, counted: number, via: string): Verdict {
-  if (sent > 0 && counted >= sent) return { pass: true, reason: `${via} reaches backend ${backend} (${counted} of ${sent} requests counted there)` };
-  return { pass: false, reason: `${via} does not reach backend ${backend}: HAProxy counted ${counted} of ${sent} requests there; route it with use_backend ${backend} if <condition> in the frontend` };
+  if (sent > 0 && counted >= sent)
+    return { pass: true, reason: `${via} reaches backend ${backend} (${counted} of ${sent} requests counted there)` };
+  return {
+    pass: false,
+    reason: `${via} does not reach backend ${backend}: HAProxy counted ${counted} of ${sent} requests there; route it with use_backend ${backend} if <condition> in the frontend`,
+  };
 }

@@ -99,9 +99,17 @@ const haproxyCookie = (cookies: readonly string[]) =>
 function read(answers: readonly HttpAnswer[], what: string, when: string): Seen[] | Verdict {
   const seen: Seen[] = [];
   for (const [i, a] of answers.entries()) {
-    if (a.status !== 200) return { pass: false, reason: `request #${i + 1} to ${what}${when} got ${errorOf(a)}${a.app ? ` from ${replicaOf(a)}` : ''}` };
+    if (a.status !== 200)
+      return {
+        pass: false,
+        reason: `request #${i + 1} to ${what}${when} got ${errorOf(a)}${a.app ? ` from ${replicaOf(a)}` : ''}`,
+      };
     const h = parseSessionHeader(a.session);
-    if (!h) return { pass: false, reason: `request #${i + 1} to ${what}${when} was answered by ${replicaOf(a)} without an X-Session header: it did not reach the demo app's /session` };
+    if (!h)
+      return {
+        pass: false,
+        reason: `request #${i + 1} to ${what}${when} was answered by ${replicaOf(a)} without an X-Session header: it did not reach the demo app's /session`,
+      };
     seen.push({ replica: replicaOf(a), ...h, store: storeOf(a) });
   }
   return seen;
@@ -123,7 +131,10 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   const failures: string[] = [];
   if (expect.service !== undefined) {
     const services = seen.map((s) => s.replica.split('/')[0]!);
-    if (services.some((s) => s !== expect.service)) failures.push(`the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to, and that its server lines name ${expect.service} (server-template … ${expect.service}:<port>)`);
+    if (services.some((s) => s !== expect.service))
+      failures.push(
+        `the requests were answered by ${tally(services.map((s) => `service ${s}`))}, expected service ${expect.service}: check which backend your frontend sends them to, and that its server lines name ${expect.service} (server-template … ${expect.service}:<port>)`,
+      );
   }
   const later = seen.slice(1);
   const lostAt = later.findIndex((s) => s.state !== 'kept');
@@ -132,28 +143,42 @@ export function judgeBeforeKill(run: SessionRun, expect: SessionExpect, killFoll
   if (killFollows || expect.session === 'kept') {
     if (!sessionKept) {
       const lost = later[lostAt]!;
-      failures.push(`the session was lost${killFollows ? ' before any replica was killed' : ''}: request #${lostAt + 2} went to ${lost.replica}, whose ${lost.store ?? 'session'} store did not know it (${story(seen)})`);
+      failures.push(
+        `the session was lost${killFollows ? ' before any replica was killed' : ''}: request #${lostAt + 2} went to ${lost.replica}, whose ${lost.store ?? 'session'} store did not know it (${story(seen)})`,
+      );
     }
   } else if (sessionKept) {
-    failures.push(`the session was kept by all ${n} requests (${story(seen)})${replicas.length === 1 ? `: every one went to ${replicas[0]}, whose memory holds it` : ` in the ${stores(seen)} store the replicas share`}`);
+    failures.push(
+      `the session was kept by all ${n} requests (${story(seen)})${replicas.length === 1 ? `: every one went to ${replicas[0]}, whose memory holds it` : ` in the ${stores(seen)} store the replicas share`}`,
+    );
   }
   const ownCookie = haproxyCookie(run.cookies);
   if (expect.sticky === true && replicas.length > 1) {
-    failures.push(`the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${ownCookie ? 'HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?' : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`);
+    failures.push(
+      `the ${n} requests went to ${replicas.length} replicas (${tally(seen.map((s) => s.replica))}) although the browser sent back every cookie it was given (${own}): ${ownCookie ? 'HAProxy did not route by its cookie: does each server have a cookie value (cookie <name> insert … dynamic with dynamic-cookie-key, or cookie on each server)?' : 'HAProxy set no cookie of its own, so nothing keeps the browser on one server: cookie <name> insert on the backend, with a value per server'}`,
+    );
   } else if (expect.sticky === true && n > 1 && !ownCookie) {
-    failures.push(`all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server, balance source, a stick table?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`);
+    failures.push(
+      `all ${n} requests went to ${replicas[0]}, but HAProxy set no cookie of its own (cookies: ${own}): something else kept them on one replica (a backend with a single server, balance source, a stick table?); cookie stickiness is HAProxy naming the server in a cookie: cookie <name> insert on the backend`,
+    );
   }
   if (expect.sticky === false && replicas.length === 1 && n > 1) {
-    failures.push(`all ${n} requests went to ${replicas[0]} (cookies: ${own}): something keeps this browser on one replica (stickiness, or a backend with a single server), and this check expects it to reach several`);
+    failures.push(
+      `all ${n} requests went to ${replicas[0]} (cookies: ${own}): something keeps this browser on one replica (stickiness, or a backend with a single server), and this check expects it to reach several`,
+    );
   }
   if (failures.length) return { pass: false, reason: failures.join('; ') };
   if (killFollows) return null;
-  const where = replicas.length === 1 ? `all on ${replicas[0]}` : `over ${replicas.length} replicas (${tally(seen.map((s) => s.replica))})`;
+  const where =
+    replicas.length === 1
+      ? `all on ${replicas[0]}`
+      : `over ${replicas.length} replicas (${tally(seen.map((s) => s.replica))})`;
   return {
     pass: true,
-    reason: expect.session === 'kept'
-      ? `the session was kept: ${n} requests counted 1 to ${seen[n - 1]!.count}, ${where}, store ${stores(seen)} (cookies: ${own})`
-      : `the session was lost: request #${lostAt + 2} went to ${later[lostAt]!.replica}, which did not know it (${story(seen)}); each replica keeps sessions in its own ${stores(seen)}`,
+    reason:
+      expect.session === 'kept'
+        ? `the session was kept: ${n} requests counted 1 to ${seen[n - 1]!.count}, ${where}, store ${stores(seen)} (cookies: ${own})`
+        : `the session was lost: request #${lostAt + 2} went to ${later[lostAt]!.replica}, which did not know it (${story(seen)}); each replica keeps sessions in its own ${stores(seen)}`,
   };
 }
 
@@ -164,7 +189,8 @@ export function judgeSession(run: SessionRun, expect: SessionExpect): Verdict {
   const { replica, outMs } = run.killed;
   const before = read(run.before, run.what, '') as Seen[];
   const held = `${replica}, which held the session (count ${before[before.length - 1]?.count ?? 0})`;
-  const out = outMs === null ? 'HAProxy still had it in rotation' : `HAProxy took it out in ${(outMs / 1000).toFixed(1)} s`;
+  const out =
+    outMs === null ? 'HAProxy still had it in rotation' : `HAProxy took it out in ${(outMs / 1000).toFixed(1)} s`;
   const after = read(run.after ?? [], run.what, ` after ${replica} was killed (${out})`);
   if (isVerdict(after)) return after;
   if (!after.length) return { pass: false, reason: `no request was sent after ${replica} was killed` };
@@ -173,13 +199,25 @@ export function judgeSession(run: SessionRun, expect: SessionExpect): Verdict {
   if (expect.session === 'kept') {
     if (lostAt >= 0) {
       const s = after[lostAt]!;
-      return { pass: false, reason: `killed ${held}; ${out}, then request #${lostAt + 1} went to ${s.replica}, whose ${s.store ?? 'session'} store did not know it (${whole}): a session kept in one replica's memory dies with it; keep it in a store every replica shares` };
+      return {
+        pass: false,
+        reason: `killed ${held}; ${out}, then request #${lostAt + 1} went to ${s.replica}, whose ${s.store ?? 'session'} store did not know it (${whole}): a session kept in one replica's memory dies with it; keep it in a store every replica shares`,
+      };
     }
-    return { pass: true, reason: `killed ${held}; ${out}, and the session survived: ${after.length} more requests on ${tally(after.map((s) => s.replica))} counted on to ${after[after.length - 1]!.count}, store ${stores(after)} (${whole})` };
+    return {
+      pass: true,
+      reason: `killed ${held}; ${out}, and the session survived: ${after.length} more requests on ${tally(after.map((s) => s.replica))} counted on to ${after[after.length - 1]!.count}, store ${stores(after)} (${whole})`,
+    };
   }
   if (lostAt < 0) {
-    return { pass: false, reason: `killed ${held}; ${out}, yet the session survived on ${tally(after.map((s) => s.replica))} (${whole}): the replicas share a store (${stores(after)}), so this is not the memory-only app` };
+    return {
+      pass: false,
+      reason: `killed ${held}; ${out}, yet the session survived on ${tally(after.map((s) => s.replica))} (${whole}): the replicas share a store (${stores(after)}), so this is not the memory-only app`,
+    };
   }
   const s = after[lostAt]!;
-  return { pass: true, reason: `killed ${held}; ${out}, then request #${lostAt + 1} went to ${s.replica}, which did not know the session (count back to ${s.count}): stickiness cannot save a session kept in the memory of a replica that died (${whole})` };
+  return {
+    pass: true,
+    reason: `killed ${held}; ${out}, then request #${lostAt + 1} went to ${s.replica}, which did not know the session (count back to ${s.count}): stickiness cannot save a session kept in the memory of a replica that died (${whole})`,
+  };
 }

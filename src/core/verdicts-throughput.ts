@@ -33,24 +33,50 @@ export interface ThroughputVerdict extends Verdict {
   nearMiss: boolean;
 }
 
-export function judgeThroughput(baseline: ThroughputState, candidate: ThroughputState, e: ThroughputExpect): ThroughputVerdict {
+export function judgeThroughput(
+  baseline: ThroughputState,
+  candidate: ThroughputState,
+  e: ThroughputExpect,
+): ThroughputVerdict {
   const rpsRatio = baseline.rps > 0 ? candidate.rps / baseline.rps : 0;
   const p95Ratio = baseline.p95 > 0 ? candidate.p95 / baseline.p95 : 0;
-  const out = (pass: boolean, reason: string, nearMiss = false) => ({ pass, reason, nearMiss, rpsRatio: Math.round(rpsRatio * 100) / 100, p95Ratio: Math.round(p95Ratio * 100) / 100 });
+  const out = (pass: boolean, reason: string, nearMiss = false) => ({
+    pass,
+    reason,
+    nearMiss,
+    rpsRatio: Math.round(rpsRatio * 100) / 100,
+    p95Ratio: Math.round(p95Ratio * 100) / 100,
+  });
   for (const s of [baseline, candidate]) {
-    if (s.sent === 0 || s.sent === s.failed) return out(false, `${s.name} answered no request (${s.sent} sent): is that state reachable through HAProxy?`);
-    if (s.failed / s.sent > e.maxFailed) return out(false, `${s.failed} of ${s.sent} requests failed in ${s.name} (${f((100 * s.failed) / s.sent, 1)}%, at most ${f(100 * e.maxFailed, 1)}% allowed): a state that drops requests is not faster`);
+    if (s.sent === 0 || s.sent === s.failed)
+      return out(false, `${s.name} answered no request (${s.sent} sent): is that state reachable through HAProxy?`);
+    if (s.failed / s.sent > e.maxFailed)
+      return out(
+        false,
+        `${s.failed} of ${s.sent} requests failed in ${s.name} (${f((100 * s.failed) / s.sent, 1)}%, at most ${f(100 * e.maxFailed, 1)}% allowed): a state that drops requests is not faster`,
+      );
   }
   const numbers = `${candidate.name} ${f(candidate.rps)} req/s, p95 ${f(candidate.p95)} ms; ${baseline.name} ${f(baseline.rps)} req/s, p95 ${f(baseline.p95)} ms`;
   const rpsNeed = e.rpsRatio * (1 - e.margin);
   if (rpsRatio < rpsNeed) {
-    return out(false, `${candidate.name} served ${f(rpsRatio, 2)}× the requests/s of ${baseline.name} (${numbers}); expected at least ${e.rpsRatio}× (${f(rpsNeed, 2)}× allowing ${f(e.margin * 100)}% for noise)`, rpsRatio >= rpsNeed / 2);
+    return out(
+      false,
+      `${candidate.name} served ${f(rpsRatio, 2)}× the requests/s of ${baseline.name} (${numbers}); expected at least ${e.rpsRatio}× (${f(rpsNeed, 2)}× allowing ${f(e.margin * 100)}% for noise)`,
+      rpsRatio >= rpsNeed / 2,
+    );
   }
   if (e.p95Ratio !== undefined) {
     const p95Limit = e.p95Ratio * (1 + e.margin);
     if (p95Ratio > p95Limit) {
-      return out(false, `${candidate.name}'s p95 latency is ${f(p95Ratio, 2)}× ${baseline.name}'s (${numbers}); expected at most ${e.p95Ratio}× (${f(p95Limit, 2)}× allowing ${f(e.margin * 100)}% for noise)`, p95Ratio <= p95Limit * 2);
+      return out(
+        false,
+        `${candidate.name}'s p95 latency is ${f(p95Ratio, 2)}× ${baseline.name}'s (${numbers}); expected at most ${e.p95Ratio}× (${f(p95Limit, 2)}× allowing ${f(e.margin * 100)}% for noise)`,
+        p95Ratio <= p95Limit * 2,
+      );
     }
   }
-  return out(true, `${candidate.name} served ${f(rpsRatio, 2)}× the requests/s of ${baseline.name} (${numbers}); expected at least ${e.rpsRatio}×`);
+  return out(
+    true,
+    `${candidate.name} served ${f(rpsRatio, 2)}× the requests/s of ${baseline.name} (${numbers}); expected at least ${e.rpsRatio}×`,
+  );
 }

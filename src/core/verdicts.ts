@@ -1,4 +1,11 @@
-import { compareNames, list, plural, type DistributionInput, type DistributionResult, type DistributionRow } from './verdict-parts.ts';
+import {
+  compareNames,
+  list,
+  plural,
+  type DistributionInput,
+  type DistributionResult,
+  type DistributionRow,
+} from './verdict-parts.ts';
 import { expectationFor, judgePinned, judgeSpread } from './verdicts-by-algorithm.ts';
 
 export { compareNames, type DistributionInput, type DistributionResult } from './verdict-parts.ts';
@@ -31,11 +38,19 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
       ...(input.clientServers ? { client: input.clientServers[d.name] ?? 0 } : {}),
     }))
     .sort((a, b) => compareNames(a.name, b.name));
-  const done = (verdict: 'PASS' | 'FAIL', reason: string): DistributionResult => ({ verdict, reason, expectation, rows });
+  const done = (verdict: 'PASS' | 'FAIL', reason: string): DistributionResult => ({
+    verdict,
+    reason,
+    expectation,
+    rows,
+  });
   const fail = (reason: string) => done('FAIL', reason);
 
   const up = rows.filter((r) => r.state === 'UP');
-  const busiest = rows.reduce<DistributionRow | undefined>((a, r) => (a === undefined || r.requests > a.requests ? r : a), undefined);
+  const busiest = rows.reduce<DistributionRow | undefined>(
+    (a, r) => (a === undefined || r.requests > a.requests ? r : a),
+    undefined,
+  );
   const pinned = busiest !== undefined && counted > 0 && busiest.share >= PINNED_SHARE;
   const pinning = sticky || input.algorithm === 'source' || input.algorithm === 'first';
 
@@ -45,14 +60,18 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
   const known = rows.filter((r) => r.state !== 'EMPTY');
   if (known.length <= 1 && input.replicas > 1) {
     const only = known[0];
-    const what = only === undefined ? 'no server at all' : `only one server, ${only.name} (${only.state}, ${plural(only.requests, 'request')})`;
+    const what =
+      only === undefined
+        ? 'no server at all'
+        : `only one server, ${only.name} (${only.state}, ${plural(only.requests, 'request')})`;
     return fail(`HAProxy sees ${what}, but the lab runs ${input.replicas} replicas. ${SINGLE_SERVER_HINT}`);
   }
 
   // Several servers, one address: the name was resolved once, at start-up (a server-template
   // without `resolvers`, or several server lines naming the service), so one replica takes all.
   const byAddr = new Map<string, string[]>();
-  for (const d of input.deltas) if (d.state !== 'EMPTY' && d.addr) byAddr.set(d.addr, [...(byAddr.get(d.addr) ?? []), d.name]);
+  for (const d of input.deltas)
+    if (d.state !== 'EMPTY' && d.addr) byAddr.set(d.addr, [...(byAddr.get(d.addr) ?? []), d.name]);
   const [addr, shared] = [...byAddr].find(([, names]) => names.length > 1) ?? [];
   if (shared && byAddr.size < input.replicas) {
     return fail(
@@ -70,11 +89,21 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
       ...(missing > 0 ? [`${plural(missing, 'replica')} without a server in HAProxy`] : []),
     ];
     const hints = [
-      ...(notUp.some((r) => r.state === 'DOWN') ? ["A DOWN server fails its health check: see check_status on the stats page and the replica's logs."] : []),
-      ...(notUp.some((r) => r.state !== 'DOWN') ? ['MAINT, DRAIN and NOLB are set by hand (stats page or runtime API): set the server back to READY.'] : []),
-      ...(missing > 0 ? ['Every replica needs a server: `server-template` with `resolvers docker` gives each one a slot within a few seconds of its start (see `lab status`).'] : []),
+      ...(notUp.some((r) => r.state === 'DOWN')
+        ? ["A DOWN server fails its health check: see check_status on the stats page and the replica's logs."]
+        : []),
+      ...(notUp.some((r) => r.state !== 'DOWN')
+        ? ['MAINT, DRAIN and NOLB are set by hand (stats page or runtime API): set the server back to READY.']
+        : []),
+      ...(missing > 0
+        ? [
+            'Every replica needs a server: `server-template` with `resolvers docker` gives each one a slot within a few seconds of its start (see `lab status`).',
+          ]
+        : []),
     ];
-    return fail(`Only ${up.length} of ${input.replicas} replicas are UP in HAProxy: ${list(details)}. ${hints.join(' ')}`);
+    return fail(
+      `Only ${up.length} of ${input.replicas} replicas are UP in HAProxy: ${list(details)}. ${hints.join(' ')}`,
+    );
   }
   if (up.length > input.replicas && shared) {
     return fail(
@@ -125,11 +154,19 @@ export function judgeDistribution(input: DistributionInput): DistributionResult 
  * when the client saw who answered (`replicasAnswered`, the app's X-App identities), those count
  * too. Pure.
  */
-export function judgeServersReached(result: DistributionResult, want: number | undefined, replicasAnswered: readonly string[] = []): DistributionResult {
+export function judgeServersReached(
+  result: DistributionResult,
+  want: number | undefined,
+  replicasAnswered: readonly string[] = [],
+): DistributionResult {
   if (want === undefined || result.verdict === 'FAIL') return result;
   const reached = result.rows.filter((r) => r.requests > 0).length;
   if (reached < want) {
-    return { ...result, verdict: 'FAIL', reason: `Traffic reached ${reached} server(s), but this check wants at least ${want}: ${list(result.rows.filter((r) => r.requests > 0).map((r) => r.name))}. Are there ${want} replicas (lab scale), and a server slot for each?` };
+    return {
+      ...result,
+      verdict: 'FAIL',
+      reason: `Traffic reached ${reached} server(s), but this check wants at least ${want}: ${list(result.rows.filter((r) => r.requests > 0).map((r) => r.name))}. Are there ${want} replicas (lab scale), and a server slot for each?`,
+    };
   }
   const replicas = [...new Set(replicasAnswered)].sort(compareNames);
   if (replicas.length > 0 && replicas.length < want) {
@@ -143,5 +180,8 @@ export function judgeServersReached(result: DistributionResult, want: number | u
     };
   }
   const answered = replicas.length ? ` and ${replicas.length} replicas answered` : '';
-  return { ...result, reason: `${result.reason} ${reached} servers took traffic${answered} (at least ${want} wanted).` };
+  return {
+    ...result,
+    reason: `${result.reason} ${reached} servers took traffic${answered} (at least ${want} wanted).`,
+  };
 }

@@ -29,15 +29,34 @@ const LEGACY = { files: ['compose.yaml', 'haproxy/haproxy.cfg', 'lab.json'], fol
 
 /** A path inside the folder: relative, normalised, no `..`. A tampered marker names nothing outside. */
 export const insideFolder = (p: unknown): p is string =>
-  typeof p === 'string' && p !== '' && !p.includes('\0') && !isAbsolute(p) && posix.normalize(p) === p && p !== '.' && !p.startsWith('../') && !p.endsWith('/');
+  typeof p === 'string' &&
+  p !== '' &&
+  !p.includes('\0') &&
+  !isAbsolute(p) &&
+  posix.normalize(p) === p &&
+  p !== '.' &&
+  !p.startsWith('../') &&
+  !p.endsWith('/');
 
 export function parseMarker(text: string | undefined): WorkspaceMarker | undefined {
   if (!text) return undefined;
   try {
     const m = JSON.parse(text) as Partial<WorkspaceMarker>;
-    if (m.format !== FORMAT || typeof m.createdFolder !== 'boolean' || !Array.isArray(m.files) || !Array.isArray(m.folders)) return undefined;
+    if (
+      m.format !== FORMAT ||
+      typeof m.createdFolder !== 'boolean' ||
+      !Array.isArray(m.files) ||
+      !Array.isArray(m.folders)
+    )
+      return undefined;
     const student = Array.isArray(m.student) ? { student: m.student.filter(insideFolder) } : {};
-    return { format: FORMAT, createdFolder: m.createdFolder, files: m.files.filter(insideFolder), folders: m.folders.filter(insideFolder), ...student };
+    return {
+      format: FORMAT,
+      createdFolder: m.createdFolder,
+      files: m.files.filter(insideFolder),
+      folders: m.folders.filter(insideFolder),
+      ...student,
+    };
   } catch {
     return undefined;
   }
@@ -60,7 +79,17 @@ const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a,
  * one, a folder that already held lab's lab.json was made by an earlier lab if it lies in
  * LAB_HOME/workspaces, and is the user's anywhere else (lab cannot know, so it keeps it).
  */
-export function nextMarker(previous: WorkspaceMarker | undefined, now: { createdFolder: boolean; legacyState: boolean; inLabHome: boolean; files: string[]; folders: string[]; student?: string[] }): WorkspaceMarker {
+export function nextMarker(
+  previous: WorkspaceMarker | undefined,
+  now: {
+    createdFolder: boolean;
+    legacyState: boolean;
+    inLabHome: boolean;
+    files: string[];
+    folders: string[];
+    student?: string[];
+  },
+): WorkspaceMarker {
   const legacy = !previous && now.legacyState;
   const createdFolder = previous ? previous.createdFolder : now.createdFolder || (legacy && now.inLabHome);
   // A student's file is never lab's, even where an earlier generated-mode run wrote one.
@@ -74,10 +103,14 @@ export function nextMarker(previous: WorkspaceMarker | undefined, now: { created
   };
 }
 
-export const renderMarker = (m: WorkspaceMarker): string => `${JSON.stringify({ ...m, note: 'Written by lab: what lab wrote here. lab reset deletes these and nothing else; the folder only if lab created it and nothing else is in it.' }, null, 2)}\n`;
+export const renderMarker = (m: WorkspaceMarker): string =>
+  `${JSON.stringify({ ...m, note: 'Written by lab: what lab wrote here. lab reset deletes these and nothing else; the folder only if lab created it and nothing else is in it.' }, null, 2)}\n`;
 
 /** What lab wrote in a folder, from its marker or, for an earlier lab, its lab.json; undefined when the folder is not lab's workspace. */
-export function labPaths(marker: string | undefined, state: string | undefined): (Omit<WorkspaceMarker, 'format' | 'createdFolder'> & { createdFolder?: boolean }) | undefined {
+export function labPaths(
+  marker: string | undefined,
+  state: string | undefined,
+): (Omit<WorkspaceMarker, 'format' | 'createdFolder'> & { createdFolder?: boolean }) | undefined {
   const m = parseMarker(marker);
   if (m) return m;
   return isLabState(state) ? { files: [...LEGACY.files], folders: [...LEGACY.folders] } : undefined;
@@ -85,7 +118,12 @@ export function labPaths(marker: string | undefined, state: string | undefined):
 
 /** The subfolders lab's paths lie in or name: the ones whose entries reset must see. */
 export function labFolders(lab: Pick<WorkspaceMarker, 'files' | 'folders'>): string[] {
-  const parents = lab.files.flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/')));
+  const parents = lab.files.flatMap((file) =>
+    file
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  );
   return union(lab.folders, parents);
 }
 
@@ -111,7 +149,8 @@ export interface WorkspaceCleanup {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const list = (items: string[], max = 5) => items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
+const list = (items: string[], max = 5) =>
+  items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 
 /** What reset deletes in one candidate folder; undefined when it is not a lab workspace. */
 export function planWorkspaceCleanup(f: WorkspaceFacts): WorkspaceCleanup | undefined {
@@ -136,10 +175,22 @@ export function planWorkspaceCleanup(f: WorkspaceFacts): WorkspaceCleanup | unde
   const others = left.filter((e) => !(e.endsWith('/') && left.some((x) => x !== e && x.startsWith(e))));
   const createdFolder = lab.createdFolder ?? f.inLabHome;
   const why = [
-    ...(createdFolder ? [] : [lab.createdFolder === false ? 'lab did not create it' : 'lab has no record of creating it (no lab-files.json)']),
+    ...(createdFolder
+      ? []
+      : [
+          lab.createdFolder === false
+            ? 'lab did not create it'
+            : 'lab has no record of creating it (no lab-files.json)',
+        ]),
     ...(others.length ? [`it holds ${others.length} other item(s): ${list(others.sort())}`] : []),
   ];
-  return { dir: f.dir, files, folders, removeFolder: why.length === 0, ...(why.length ? { keep: why.join(', and ') } : {}) };
+  return {
+    dir: f.dir,
+    files,
+    folders,
+    removeFolder: why.length === 0,
+    ...(why.length ? { keep: why.join(', and ') } : {}),
+  };
 }
 
 /** One line of reset's list for a workspace. */

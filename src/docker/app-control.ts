@@ -69,10 +69,23 @@ export interface ControlOptions {
 }
 
 /** One control-port request inside a running container: `GET /faults`, `POST /faults/latency?ms=300`, a client's `POST /runs`, … */
-export async function controlRequest(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, o: ControlOptions = {}): Promise<ControlAnswer> {
+export async function controlRequest(
+  docker: Dockerode,
+  containerId: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  params: Record<string, string> = {},
+  o: ControlOptions = {},
+): Promise<ControlAnswer> {
   const query = new URLSearchParams(params).toString();
   const target = query ? `${path}?${query}` : path;
-  const raw = await execNode(docker, containerId, [SCRIPT, method, target, o.body === undefined ? '' : JSON.stringify(o.body), String(o.timeoutMs ?? 5000)]);
+  const raw = await execNode(docker, containerId, [
+    SCRIPT,
+    method,
+    target,
+    o.body === undefined ? '' : JSON.stringify(o.body),
+    String(o.timeoutMs ?? 5000),
+  ]);
   return readAnswer(raw.trim().split('\n').pop() ?? '', raw, containerId);
 }
 
@@ -82,22 +95,45 @@ export async function controlRequest(docker: Dockerode, containerId: string, met
  * sends several requests. With `cookies`, each request carries the cookies the answers before it
  * set, as one browser would. Ctrl-C (`signal`) stops waiting: the answers so far are returned.
  */
-export async function fetchSeries(docker: Dockerode, containerId: string, requests: readonly unknown[], o: { cookies: boolean; timeoutMs: number; signal?: AbortSignal }): Promise<unknown[]> {
+export async function fetchSeries(
+  docker: Dockerode,
+  containerId: string,
+  requests: readonly unknown[],
+  o: { cookies: boolean; timeoutMs: number; signal?: AbortSignal },
+): Promise<unknown[]> {
   if (requests.length === 0 || o.signal?.aborted) return [];
-  const raw = await execNode(docker, containerId, [SERIES_SCRIPT, JSON.stringify(requests), o.cookies ? '1' : '', String(o.timeoutMs)], o.signal);
+  const raw = await execNode(
+    docker,
+    containerId,
+    [SERIES_SCRIPT, JSON.stringify(requests), o.cookies ? '1' : '', String(o.timeoutMs)],
+    o.signal,
+  );
   // The script's answers, whole lines only (a Ctrl-C may cut the last); stderr (warnings) is mixed in.
-  const lines = raw.split('\n').slice(0, -1).filter((l) => l.startsWith('{"'));
+  const lines = raw
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.startsWith('{"'));
   if (lines.length === 0 && !o.signal?.aborted) readAnswer('', raw, containerId);
   return lines.map((line) => accepted(readAnswer(line, raw, containerId), 'POST', '/fetch'));
 }
 
 async function execNode(docker: Dockerode, containerId: string, args: string[], signal?: AbortSignal): Promise<string> {
   try {
-    const exec = await docker.getContainer(containerId).exec({ Cmd: ['node', '-e', ...args], AttachStdout: true, AttachStderr: true, Tty: false });
-    const stream = (await exec.start({ hijack: false, stdin: false, Detach: false, Tty: false })) as NodeJS.ReadableStream;
+    const exec = await docker
+      .getContainer(containerId)
+      .exec({ Cmd: ['node', '-e', ...args], AttachStdout: true, AttachStderr: true, Tty: false });
+    const stream = (await exec.start({
+      hijack: false,
+      stdin: false,
+      Detach: false,
+      Tty: false,
+    })) as NodeJS.ReadableStream;
     return demux(await collect(stream, signal));
   } catch (e) {
-    throw new RuntimeError(`Could not reach ${where(containerId)}: ${(e as Error).message}`, { hint: 'Is the replica running? lab status <lab> shows its state', cause: e });
+    throw new RuntimeError(`Could not reach ${where(containerId)}: ${(e as Error).message}`, {
+      hint: 'Is the replica running? lab status <lab> shows its state',
+      cause: e,
+    });
   }
 }
 
@@ -109,10 +145,15 @@ function readAnswer(line: string, raw: string, containerId: string): ControlAnsw
   try {
     answer = JSON.parse(line);
   } catch {
-    throw new RuntimeError(`${where(containerId)} gave no answer lab understands: ${raw.trim().slice(0, 300) || '(nothing)'}`, { hint: 'Does the image run compose/whoami? Only its control port takes faults' });
+    throw new RuntimeError(
+      `${where(containerId)} gave no answer lab understands: ${raw.trim().slice(0, 300) || '(nothing)'}`,
+      { hint: 'Does the image run compose/whoami? Only its control port takes faults' },
+    );
   }
   if (answer.error !== undefined) {
-    throw new RuntimeError(`Could not reach ${where(containerId)}: ${answer.error}`, { hint: 'The app may have its control port off (CONTROL_PORT=off) or be starting; lab logs <lab> app shows why' });
+    throw new RuntimeError(`Could not reach ${where(containerId)}: ${answer.error}`, {
+      hint: 'The app may have its control port off (CONTROL_PORT=off) or be starting; lab logs <lab> app shows why',
+    });
   }
   let body: unknown = answer.body;
   try {
@@ -133,7 +174,14 @@ function accepted(answer: ControlAnswer, method: string, path: string): unknown 
 }
 
 /** The same request, and a RuntimeError with the app's own message unless it answered 2xx. */
-export async function control(docker: Dockerode, containerId: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, o: ControlOptions = {}): Promise<unknown> {
+export async function control(
+  docker: Dockerode,
+  containerId: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  params: Record<string, string> = {},
+  o: ControlOptions = {},
+): Promise<unknown> {
   return accepted(await controlRequest(docker, containerId, method, path, params, o), method, path);
 }
 

@@ -46,7 +46,12 @@ export function composePluginPaths(configDir: string, configJson: string | undef
   } catch {
     // An unreadable config: the docker CLI warns and goes on without it.
   }
-  const system = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
+  const system = [
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins',
+  ];
   return [...extra, join(configDir, 'cli-plugins'), ...system].map((dir) => join(dir, 'docker-compose'));
 }
 
@@ -74,7 +79,12 @@ export function composeVersion(endpoint: Endpoint, signal?: AbortSignal): Promis
 }
 
 async function probeVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<ComposeVersion> {
-  const r = await execa('docker', ['compose', 'version', '--short'], { env, reject: false, timeout: 10_000, cancelSignal: signal });
+  const r = await execa('docker', ['compose', 'version', '--short'], {
+    env,
+    reject: false,
+    timeout: 10_000,
+    cancelSignal: signal,
+  });
   if (r.isCanceled) throw new InterruptedError('Interrupted while checking Compose');
   if (r.failed) throw await composeUnavailable(env, (r as { code?: string }).code === 'ENOENT', String(r.stderr));
   return parseComposeVersion(String(r.stdout));
@@ -86,17 +96,30 @@ async function probeVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promi
  * --project-name", exit 125, docker CLI 28) or names the command ("unknown command: docker
  * compose"; older CLIs: "'compose' is not a docker command"); no CLI at all is ENOENT.
  */
-export const cliRefusedCompose = (spawnError: string | undefined, exitCode: number | undefined, stderr: string): boolean =>
-  spawnError === 'ENOENT' || exitCode === 125 || /unknown (shorthand )?flag|unknown command|is not a docker command/i.test(stderr);
+export const cliRefusedCompose = (
+  spawnError: string | undefined,
+  exitCode: number | undefined,
+  stderr: string,
+): boolean =>
+  spawnError === 'ENOENT' ||
+  exitCode === 125 ||
+  /unknown (shorthand )?flag|unknown command|is not a docker command/i.test(stderr);
 
 /** The error for a machine without Compose v2: names Compose v1 when that is what is installed. */
 async function composeUnavailable(env: NodeJS.ProcessEnv, noCli: boolean, stderr: string): Promise<EnvironmentError> {
   const v1 = await execa('docker-compose', ['version', '--short'], { env, reject: false, timeout: 10_000 });
-  const hint = 'Install the Compose v2 plugin (package docker-compose-plugin, or docker-compose from Debian 13), then run lab doctor';
+  const hint =
+    'Install the Compose v2 plugin (package docker-compose-plugin, or docker-compose from Debian 13), then run lab doctor';
   if (!v1.failed && /^1\./.test(String(v1.stdout).trim())) {
-    return new EnvironmentError(`Only Compose v1 (docker-compose ${String(v1.stdout).trim()}) is installed; lab needs Compose v2 ("docker compose")`, { hint });
+    return new EnvironmentError(
+      `Only Compose v1 (docker-compose ${String(v1.stdout).trim()}) is installed; lab needs Compose v2 ("docker compose")`,
+      { hint },
+    );
   }
-  return new EnvironmentError(noCli ? 'The docker CLI is not installed' : `"docker compose" is not available: ${firstLine(stderr)}`, { hint });
+  return new EnvironmentError(
+    noCli ? 'The docker CLI is not installed' : `"docker compose" is not available: ${firstLine(stderr)}`,
+    { hint },
+  );
 }
 
 /** Pure. Accepts "2.26.1", "v2.40.0" and the v5 line ("5.0.0"): everything from 2 on is v2-style. */
@@ -104,7 +127,10 @@ export function parseComposeVersion(text: string): ComposeVersion {
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
   if (!m) throw new EnvironmentError(`Could not read the Compose version from "${text.trim()}"`);
   const [major, minor] = [Number(m[1]), Number(m[2])];
-  if (major < 2) throw new EnvironmentError(`Compose ${m[0]} is too old; lab needs Compose v2`, { hint: 'Install the Compose v2 plugin, then run lab doctor' });
+  if (major < 2)
+    throw new EnvironmentError(`Compose ${m[0]} is too old; lab needs Compose v2`, {
+      hint: 'Install the Compose v2 plugin, then run lab doctor',
+    });
   return { version: m[0], major, minor };
 }
 
@@ -139,15 +165,23 @@ export async function runCompose(endpoint: Endpoint, t: ComposeTarget, args: str
   if (r.failed) {
     // A plugin found on disk (ensureCompose) may still not run, or the CLI may not be the one
     // that found it: when the CLI refused the call, the probe says why (and throws).
-    if (cliRefusedCompose((r as { code?: string }).code, r.exitCode, String(r.stderr ?? ''))) await composeVersion(endpoint, o.signal);
+    if (cliRefusedCompose((r as { code?: string }).code, r.exitCode, String(r.stderr ?? '')))
+      await composeVersion(endpoint, o.signal);
     throw composeError(args[0] ?? '', String(r.stderr ?? ''), r.exitCode);
   }
   return String(r.stdout ?? '');
 }
 
 /** Turn compose's stderr into a message that says what went wrong and what to do. */
-export function composeError(sub: string, stderr: string, exitCode: number | undefined): RuntimeError | EnvironmentError {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+export function composeError(
+  sub: string,
+  stderr: string,
+  exitCode: number | undefined,
+): RuntimeError | EnvironmentError {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const important = lines.filter((l) => /error|denied|failed|not found|already|refused/i.test(l));
   const tail = (important.length ? important : lines).slice(-6);
   const text = tail.join('\n');
@@ -163,7 +197,9 @@ export function composeError(sub: string, stderr: string, exitCode: number | und
       hint: 'Run lab prepare while online, load a bundle with lab prepare --load, or map images with --image FROM=TO',
     });
   }
-  return new RuntimeError(`docker compose ${sub} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}`, { details: tail });
+  return new RuntimeError(`docker compose ${sub} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}`, {
+    details: tail,
+  });
 }
 
 const portOf = (text: string) => /(\d+\.\d+\.\d+\.\d+:\d+|:\d+)/.exec(text)?.[1] ?? 'see below';

@@ -85,7 +85,11 @@ export function readDockerConfig(env: NodeJS.ProcessEnv): string | undefined {
 async function currentContext(env: NodeJS.ProcessEnv): Promise<{ name: string; host: string } | undefined> {
   if (usesDefaultContext(env.DOCKER_CONTEXT, readDockerConfig(env))) return undefined;
   // `docker context inspect` without a name inspects the current one (DOCKER_CONTEXT or config).
-  const r = await execa('docker', ['context', 'inspect', '--format', '{{.Name}} {{.Endpoints.docker.Host}}'], { env, reject: false, timeout: 5000 });
+  const r = await execa('docker', ['context', 'inspect', '--format', '{{.Name}} {{.Endpoints.docker.Host}}'], {
+    env,
+    reject: false,
+    timeout: 5000,
+  });
   if (r.failed) return undefined;
   const [name, host] = String(r.stdout).trim().split(' ');
   return name && host ? { name, host } : undefined;
@@ -100,7 +104,12 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv): Record<strin
     // then speaks plain HTTP over it, to a host name nothing resolves. Like docker-modem's ssh
     // transport it authenticates with the ssh-agent only; ~/.ssh/config is not read
     // (apocas/dockerode#581).
-    const agent = sshAgent({ host: url.hostname, port: Number(url.port || 22), username: url.username || undefined, agent: env.SSH_AUTH_SOCK });
+    const agent = sshAgent({
+      host: url.hostname,
+      port: Number(url.port || 22),
+      username: url.username || undefined,
+      agent: env.SSH_AUTH_SOCK,
+    });
     return { protocol: 'http', host: 'docker-over-ssh', port: 80, agent };
   }
   const tls = env.DOCKER_TLS_VERIFY === '1' || url.port === '2376';

@@ -23,17 +23,22 @@ export interface EngineVersion {
   Components?: { Name?: string; Version?: string }[];
 }
 
-export const engineKindOf = (v: EngineVersion): EngineKind => (v.Components ?? []).some((c) => /podman/i.test(c.Name ?? '')) ? 'podman' : 'docker';
+export const engineKindOf = (v: EngineVersion): EngineKind =>
+  (v.Components ?? []).some((c) => /podman/i.test(c.Name ?? '')) ? 'podman' : 'docker';
 
 /** "Docker 28.2.2 (API 1.50)" or "Podman 4.3.1 (Docker API 1.41)". */
 export function engineName(v: EngineVersion): string {
   const kind = engineKindOf(v);
-  const version = kind === 'podman' ? ((v.Components ?? []).find((c) => /podman/i.test(c.Name ?? ''))?.Version ?? v.Version) : v.Version;
+  const version =
+    kind === 'podman'
+      ? ((v.Components ?? []).find((c) => /podman/i.test(c.Name ?? ''))?.Version ?? v.Version)
+      : v.Version;
   return `${kind === 'podman' ? 'Podman' : 'Docker'} ${version ?? '?'}${v.ApiVersion ? ` (${kind === 'podman' ? 'Docker API' : 'API'} ${v.ApiVersion})` : ''}`;
 }
 
 /** What the docker CLI and Compose need in their environment to work with this engine. */
-export const cliEnvFor = (kind: EngineKind): Record<string, string> => (kind === 'podman' ? { DOCKER_BUILDKIT: '0' } : {});
+export const cliEnvFor = (kind: EngineKind): Record<string, string> =>
+  kind === 'podman' ? { DOCKER_BUILDKIT: '0' } : {};
 
 /** Why this engine cannot run a --target swarm lab, or undefined when it can try. */
 export const noSwarmReason = (kind: EngineKind): string | undefined =>
@@ -53,11 +58,21 @@ export interface LabNeeds {
  * (https://github.com/containers/podman/blob/main/troubleshooting.md, "rootless containers
  * cannot ... cgroup v1"). Rootful Podman and Docker: []. Each reason names its fix.
  */
-export function rootlessProblems(engine: { kind: EngineKind; rootless: boolean; cgroupVersion: string }, needs: LabNeeds): string[] {
+export function rootlessProblems(
+  engine: { kind: EngineKind; rootless: boolean; cgroupVersion: string },
+  needs: LabNeeds,
+): string[] {
   if (engine.kind !== 'podman' || !engine.rootless) return [];
   const low = needs.ports.filter((p) => p.port < 1024);
   return [
-    ...low.map((p) => `rootless Podman cannot publish port ${p.port} (${p.option}): ports below 1024 need root; pick ${p.option} ${p.port + 8000} or auto, or run Podman as root`),
-    ...(needs.cpuLimits && engine.cgroupVersion === '1' ? ["rootless Podman cannot set this lab's CPU limits (cpus:) on cgroup v1: run Podman as root, or on a machine with cgroup v2"] : []),
+    ...low.map(
+      (p) =>
+        `rootless Podman cannot publish port ${p.port} (${p.option}): ports below 1024 need root; pick ${p.option} ${p.port + 8000} or auto, or run Podman as root`,
+    ),
+    ...(needs.cpuLimits && engine.cgroupVersion === '1'
+      ? [
+          "rootless Podman cannot set this lab's CPU limits (cpus:) on cgroup v1: run Podman as root, or on a machine with cgroup v2",
+        ]
+      : []),
   ];
 }

@@ -37,13 +37,19 @@ export async function connect(endpoint: Endpoint, signal?: AbortSignal): Promise
     const ping = docker.ping as unknown as (this: Dockerode, opts: { abortSignal: AbortSignal }) => Promise<unknown>;
     await ping.call(docker, { abortSignal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (e) {
-    if (signal?.aborted) throw new InterruptedError('Interrupted while reaching the Docker engine', { details: ['Nothing was started or written'] });
-    if (deadline.aborted) {
-      throw new EnvironmentError(`The Docker engine at ${endpoint.host} (from ${endpoint.source}) did not answer within ${PING_TIMEOUT_MS / 1000} s`, {
-        hint: /^unix:/.test(endpoint.host)
-          ? 'The daemon accepts connections but does not answer: check it (sudo systemctl status docker, or docker info), then run lab doctor'
-          : 'The host may be unreachable, a firewall may drop the connection, or the daemon hangs: check the address and the daemon, then run lab doctor',
+    if (signal?.aborted)
+      throw new InterruptedError('Interrupted while reaching the Docker engine', {
+        details: ['Nothing was started or written'],
       });
+    if (deadline.aborted) {
+      throw new EnvironmentError(
+        `The Docker engine at ${endpoint.host} (from ${endpoint.source}) did not answer within ${PING_TIMEOUT_MS / 1000} s`,
+        {
+          hint: /^unix:/.test(endpoint.host)
+            ? 'The daemon accepts connections but does not answer: check it (sudo systemctl status docker, or docker info), then run lab doctor'
+            : 'The host may be unreachable, a firewall may drop the connection, or the daemon hangs: check the address and the daemon, then run lab doctor',
+        },
+      );
     }
     throw engineUnreachable(endpoint, e);
   }
@@ -54,18 +60,22 @@ function engineUnreachable(endpoint: Endpoint, e: unknown): EnvironmentError {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   const where = `${endpoint.host} (from ${endpoint.source})`;
   const why =
-    code === 'ENOENT' ? 'no Docker engine is listening there (the socket does not exist)'
-    : code === 'EACCES' ? 'permission denied on the socket'
-    : code === 'ECONNREFUSED' ? 'the connection was refused (is dockerd running?)'
-    : (e as Error).message;
+    code === 'ENOENT'
+      ? 'no Docker engine is listening there (the socket does not exist)'
+      : code === 'EACCES'
+        ? 'permission denied on the socket'
+        : code === 'ECONNREFUSED'
+          ? 'the connection was refused (is dockerd running?)'
+          : (e as Error).message;
   // A socket path naming Podman is Podman's API service (docker/engine-kind.ts), started otherwise.
   const podman = /podman/i.test(endpoint.host);
   const socket = endpoint.host.replace(/^unix:\/\//, '');
   return new EnvironmentError(`Cannot reach the ${podman ? 'Podman' : 'Docker'} engine at ${where}: ${why}`, {
-    hint:
-      podman ? `Start Podman's API service: sudo systemctl start podman.socket, or podman system service --time=0 unix://${socket} &, then run lab doctor`
-      : code === 'EACCES' ? 'Add yourself to the docker group (sudo usermod -aG docker $USER), then log in again'
-      : 'Start the engine (e.g. sudo systemctl start docker, or dockerd &), check DOCKER_HOST / docker context, then run lab doctor',
+    hint: podman
+      ? `Start Podman's API service: sudo systemctl start podman.socket, or podman system service --time=0 unix://${socket} &, then run lab doctor`
+      : code === 'EACCES'
+        ? 'Add yourself to the docker group (sudo usermod -aG docker $USER), then log in again'
+        : 'Start the engine (e.g. sudo systemctl start docker, or dockerd &), check DOCKER_HOST / docker context, then run lab doctor',
   });
 }
 
@@ -81,14 +91,17 @@ export async function imageLabels(docker: Dockerode, ids: (string | undefined)[]
   const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   for (const id of unique) {
     if (cache.has(id)) continue;
-    const ask = docker.getImage(id).inspect().then(
-      (i) => (i.Config?.Labels ?? {}) as Labels,
-      (e) => {
-        cache.delete(id);
-        if (status(e) === 404) return {};
-        throw e;
-      },
-    );
+    const ask = docker
+      .getImage(id)
+      .inspect()
+      .then(
+        (i) => (i.Config?.Labels ?? {}) as Labels,
+        (e) => {
+          cache.delete(id);
+          if (status(e) === 404) return {};
+          throw e;
+        },
+      );
     cache.set(id, ask);
   }
   return new Map(await Promise.all(unique.map(async (id) => [id, await cache.get(id)!] as const)));
@@ -97,12 +110,18 @@ export async function imageLabels(docker: Dockerode, ids: (string | undefined)[]
 /** The containers that are lab's own (core/labels.ts ownedByLab), optionally of one project, as the engine lists them. */
 async function ownedContainers(docker: Dockerode, project?: string): Promise<Dockerode.ContainerInfo[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labelFilter(project) } });
-  const images = await imageLabels(docker, list.map((c) => c.ImageID));
+  const images = await imageLabels(
+    docker,
+    list.map((c) => c.ImageID),
+  );
   return list.filter((c) => ownedByLab(c.Labels, images.get(c.ImageID)));
 }
 
 /** Whether one listed container is lab's own; for listings made without lab's filter. */
-export async function isLabContainer(docker: Dockerode, c: Pick<Dockerode.ContainerInfo, 'Labels' | 'ImageID'>): Promise<boolean> {
+export async function isLabContainer(
+  docker: Dockerode,
+  c: Pick<Dockerode.ContainerInfo, 'Labels' | 'ImageID'>,
+): Promise<boolean> {
   if (c.Labels?.[LABEL.managed] !== 'true') return false;
   return ownedByLab(c.Labels, (await imageLabels(docker, [c.ImageID])).get(c.ImageID));
 }
@@ -142,9 +161,18 @@ export async function labContainers(docker: Dockerode, project?: string): Promis
  * recreate or remove them.
  */
 export async function foreignInProject(docker: Dockerode, project: string): Promise<{ name: string; image: string }[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE_LABEL.project}=${project}`, `${COMPOSE_LABEL.oneoff}=False`] } });
-  const images = await imageLabels(docker, list.map((c) => c.ImageID));
-  return list.filter((c) => !ownedByLab(c.Labels, images.get(c.ImageID))).map((c) => ({ name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''), image: c.Image })).sort((a, b) => a.name.localeCompare(b.name));
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${COMPOSE_LABEL.project}=${project}`, `${COMPOSE_LABEL.oneoff}=False`] },
+  });
+  const images = await imageLabels(
+    docker,
+    list.map((c) => c.ImageID),
+  );
+  return list
+    .filter((c) => !ownedByLab(c.Labels, images.get(c.ImageID)))
+    .map((c) => ({ name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''), image: c.Image }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** What `down` removed. */
@@ -180,7 +208,9 @@ export async function removeProject(docker: Dockerode, project: string): Promise
     docker.listNetworks({ filters }).then((all) => all.filter((n) => ownedByLab(n.Labels))),
     docker.listVolumes({ filters }).then((all) => (all.Volumes ?? []).filter((v) => ownedByLab(v.Labels))),
   ]);
-  await mapBounded(containers, DOCKER_API_CONCURRENCY, (c) => removeContainer(docker, c.Id, c.State === 'running').catch(ignore404));
+  await mapBounded(containers, DOCKER_API_CONCURRENCY, (c) =>
+    removeContainer(docker, c.Id, c.State === 'running').catch(ignore404),
+  );
   await mapBounded(networks, DOCKER_API_CONCURRENCY, (n) => docker.getNetwork(n.Id).remove().catch(ignore404));
   await mapBounded(volumes, DOCKER_API_CONCURRENCY, (v) => docker.getVolume(v.Name).remove().catch(ignore404));
   return {
@@ -193,7 +223,17 @@ export async function removeProject(docker: Dockerode, project: string): Promise
 /** The last lines a container wrote (stdout and stderr), demultiplexed; `since`: only lines from that Unix time (seconds) on. */
 export async function containerLogs(docker: Dockerode, id: string, tail = 20, since?: number): Promise<string[]> {
   const ctr = docker.getContainer(id);
-  const [info, raw] = await Promise.all([ctr.inspect(), ctr.logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false, ...(since === undefined ? {} : { since }) })]);
+  const [info, raw] = await Promise.all([
+    ctr.inspect(),
+    ctr.logs({
+      stdout: true,
+      stderr: true,
+      tail,
+      timestamps: false,
+      follow: false,
+      ...(since === undefined ? {} : { since }),
+    }),
+  ]);
   const text = info.Config.Tty ? raw.toString('utf8') : demux(raw);
   return text.split('\n').filter((l) => l.trim() !== '');
 }
@@ -214,9 +254,12 @@ export function demux(buf: Buffer): string {
 }
 
 export async function signalContainer(docker: Dockerode, id: string, signal: string): Promise<void> {
-  await docker.getContainer(id).kill({ signal }).catch((e) => {
-    throw new RuntimeError(`Could not send ${signal} to container ${id.slice(0, 12)}: ${(e as Error).message}`);
-  });
+  await docker
+    .getContainer(id)
+    .kill({ signal })
+    .catch((e) => {
+      throw new RuntimeError(`Could not send ${signal} to container ${id.slice(0, 12)}: ${(e as Error).message}`);
+    });
 }
 
 const status = (e: unknown) => (e as { statusCode?: number }).statusCode;

@@ -27,7 +27,9 @@ export interface SshTarget {
 const MAX_CHANNELS = 8;
 
 export function sshAgent(target: SshTarget): Agent {
-  let client: Promise<{ exec: (cmd: string, cb: (err: Error | undefined, stream: Duplex) => void) => void }> | undefined;
+  let client:
+    | Promise<{ exec: (cmd: string, cb: (err: Error | undefined, stream: Duplex) => void) => void }>
+    | undefined;
   let sock: Socket | undefined;
   let inFlight = 0;
 
@@ -56,7 +58,10 @@ export function sshAgent(target: SshTarget): Agent {
 
   const agent = new Agent({ keepAlive: true, maxSockets: MAX_CHANNELS });
   // Node's Agent types createConnection as synchronous; it also accepts a callback (node:http docs).
-  (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
+  (agent as unknown as { createConnection: unknown }).createConnection = (
+    _opts: unknown,
+    cb: (err: Error | null, s?: Duplex) => void,
+  ) => {
     open().then(
       (conn) =>
         conn.exec('docker system dial-stdio', (err, stream) => {

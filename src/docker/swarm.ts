@@ -33,7 +33,8 @@ export async function listNodes(docker: Dockerode): Promise<SwarmNode[]> {
       id: n.ID,
       hostname: n.Description?.Hostname ?? n.ID.slice(0, 12),
       // A manager may report 0.0.0.0 in Status.Addr (moby/moby#35437): its ManagerStatus has the real one.
-      addr: (n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : n.ManagerStatus?.Addr?.split(':')[0]) ?? '',
+      addr:
+        (n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : n.ManagerStatus?.Addr?.split(':')[0]) ?? '',
       state: n.Status?.State ?? 'unknown',
       availability: n.Spec?.Availability ?? 'unknown',
       manager: n.Spec?.Role === 'manager',
@@ -51,8 +52,14 @@ export interface LabService {
 }
 
 /** The project's services that are lab's own (every service of the stack must be, or down refuses). */
-export async function stackServices(docker: Dockerode, project: string): Promise<{ owned: LabService[]; foreign: { name: string; why: string }[] }> {
-  const all = (await docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[];
+export async function stackServices(
+  docker: Dockerode,
+  project: string,
+): Promise<{ owned: LabService[]; foreign: { name: string; why: string }[] }> {
+  const all = (await docker.listServices({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as {
+    ID: string;
+    Spec?: { Name?: string; Labels?: Record<string, string> };
+  }[];
   const owned: LabService[] = [];
   const foreign: { name: string; why: string }[] = [];
   for (const s of all) {
@@ -76,7 +83,11 @@ interface TaskJson {
 }
 
 /** Tasks of the given services; addresses only on the stack's own network `<project>_lab`. */
-export async function serviceTasks(docker: Dockerode, services: readonly LabService[], network: string): Promise<SwarmTask[]> {
+export async function serviceTasks(
+  docker: Dockerode,
+  services: readonly LabService[],
+  network: string,
+): Promise<SwarmTask[]> {
   if (services.length === 0) return [];
   const byId = new Map(services.map((s) => [s.id, s.service]));
   const tasks = (await docker.listTasks({ filters: { service: services.map((s) => s.id) } })) as TaskJson[];
@@ -88,18 +99,36 @@ export async function serviceTasks(docker: Dockerode, services: readonly LabServ
     state: t.Status?.State ?? 'unknown',
     desired: t.DesiredState ?? 'unknown',
     ...(t.Status?.Err ? { error: t.Status.Err } : {}),
-    addrs: (t.NetworksAttachments ?? []).filter((a) => a.Network?.Spec?.Name === network).flatMap((a) => (a.Addresses ?? []).map((x) => x.split('/')[0]!)),
+    addrs: (t.NetworksAttachments ?? [])
+      .filter((a) => a.Network?.Spec?.Name === network)
+      .flatMap((a) => (a.Addresses ?? []).map((x) => x.split('/')[0]!)),
   }));
 }
 
-async function runDocker(endpoint: Endpoint, argv: string[], o: { out: Output; signal?: AbortSignal; cwd?: string; timeoutMs: number }): Promise<string> {
+async function runDocker(
+  endpoint: Endpoint,
+  argv: string[],
+  o: { out: Output; signal?: AbortSignal; cwd?: string; timeoutMs: number },
+): Promise<string> {
   o.out.debug(`$ docker ${argv.join(' ')}`);
-  const r = await execa('docker', argv, { env: endpoint.env, cwd: o.cwd, reject: false, cancelSignal: o.signal, timeout: o.timeoutMs, forceKillAfterDelay: 3000 });
+  const r = await execa('docker', argv, {
+    env: endpoint.env,
+    cwd: o.cwd,
+    reject: false,
+    cancelSignal: o.signal,
+    timeout: o.timeoutMs,
+    forceKillAfterDelay: 3000,
+  });
   if (r.isCanceled) throw new InterruptedError(`Interrupted during docker ${argv.slice(0, 2).join(' ')}`);
-  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The docker CLI is not installed', { hint: 'Install the docker CLI (it runs docker stack deploy), then run lab doctor --target swarm' });
+  if ((r as { code?: string }).code === 'ENOENT')
+    throw new EnvironmentError('The docker CLI is not installed', {
+      hint: 'Install the docker CLI (it runs docker stack deploy), then run lab doctor --target swarm',
+    });
   if (r.failed) {
     const words = String(r.stderr).trim().split('\n').filter(Boolean).slice(-3).join(' / ');
-    throw new RuntimeError(`docker ${argv.slice(0, 2).join(' ')} failed${r.timedOut ? ` (no answer within ${o.timeoutMs / 1000} s)` : ''}: ${words || `exit ${r.exitCode}`}`);
+    throw new RuntimeError(
+      `docker ${argv.slice(0, 2).join(' ')} failed${r.timedOut ? ` (no answer within ${o.timeoutMs / 1000} s)` : ''}: ${words || `exit ${r.exitCode}`}`,
+    );
   }
   return String(r.stdout);
 }
@@ -109,8 +138,18 @@ async function runDocker(endpoint: Endpoint, argv: string[], o: { out: Output; s
  * ./haproxy/haproxy.cfg relative to itself). --resolve-image never: the images are on the
  * nodes, and asking a registry for their digests would fail where there is none.
  */
-export const stackDeploy = (endpoint: Endpoint, project: string, dir: string, file: string, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
-  runDocker(endpoint, ['stack', 'deploy', '--resolve-image', 'never', '--prune', '--detach=true', '--compose-file', file, project], { ...o, cwd: dir, timeoutMs: 60_000 });
+export const stackDeploy = (
+  endpoint: Endpoint,
+  project: string,
+  dir: string,
+  file: string,
+  o: { out: Output; signal?: AbortSignal },
+): Promise<string> =>
+  runDocker(
+    endpoint,
+    ['stack', 'deploy', '--resolve-image', 'never', '--prune', '--detach=true', '--compose-file', file, project],
+    { ...o, cwd: dir, timeoutMs: 60_000 },
+  );
 
 /**
  * Remove a service by id through the API (404: gone already). Down removes the stack itself
@@ -118,27 +157,48 @@ export const stackDeploy = (endpoint: Endpoint, project: string, dir: string, fi
  * waits on a crashed node's tasks (fixes pending in https://github.com/docker/cli/pull/7304).
  */
 export async function removeService(docker: Dockerode, id: string): Promise<void> {
-  await docker.getService(id).remove().catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 404) throw e;
-  });
+  await docker
+    .getService(id)
+    .remove()
+    .catch((e: { statusCode?: number }) => {
+      if (e.statusCode !== 404) throw e;
+    });
 }
 
 /** Every task of the stack, also of removed services (tasks carry the service's labels), with the node it is on. */
-export async function stackTasks(docker: Dockerode, project: string): Promise<{ id: string; nodeId: string; state: string }[]> {
+export async function stackTasks(
+  docker: Dockerode,
+  project: string,
+): Promise<{ id: string; nodeId: string; state: string }[]> {
   const tasks = (await docker.listTasks({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } })) as TaskJson[];
   return tasks.map((t) => ({ id: t.ID, nodeId: t.NodeID ?? '', state: t.Status?.State ?? 'unknown' }));
 }
 
 /** The stack's networks and configs, each with why it is not lab's (undefined when it is). */
-export async function stackLeftovers(docker: Dockerode, project: string): Promise<{ name: string; id: string; kind: 'network' | 'config'; why?: string }[]> {
+export async function stackLeftovers(
+  docker: Dockerode,
+  project: string,
+): Promise<{ name: string; id: string; kind: 'network' | 'config'; why?: string }[]> {
   const filters = { label: [`${STACK_NAMESPACE}=${project}`] };
   const [networks, configs] = await Promise.all([
     docker.listNetworks({ filters }) as Promise<{ Id: string; Name: string; Labels?: Record<string, string> }[]>,
-    docker.listConfigs({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listConfigs({ filters }) as Promise<
+      { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]
+    >,
   ]);
   return [
-    ...networks.map((n) => ({ name: `network ${n.Name}`, id: n.Id, kind: 'network' as const, why: whyNotLabsService(n.Labels) })),
-    ...configs.map((c) => ({ name: `config ${c.Spec?.Name ?? ''}`, id: c.ID, kind: 'config' as const, why: whyNotLabsService(c.Spec?.Labels) })),
+    ...networks.map((n) => ({
+      name: `network ${n.Name}`,
+      id: n.Id,
+      kind: 'network' as const,
+      why: whyNotLabsService(n.Labels),
+    })),
+    ...configs.map((c) => ({
+      name: `config ${c.Spec?.Name ?? ''}`,
+      id: c.ID,
+      kind: 'config' as const,
+      why: whyNotLabsService(c.Spec?.Labels),
+    })),
   ];
 }
 
@@ -147,7 +207,10 @@ export async function stackLeftovers(docker: Dockerode, project: string): Promis
  * after its last task stopped ("has active endpoints", https://github.com/moby/moby/issues/23302),
  * so the caller retries. Gone already (404) counts as removed.
  */
-export async function removeLeftover(docker: Dockerode, left: { id: string; kind: 'network' | 'config' }): Promise<void> {
+export async function removeLeftover(
+  docker: Dockerode,
+  left: { id: string; kind: 'network' | 'config' },
+): Promise<void> {
   const it = left.kind === 'network' ? docker.getNetwork(left.id) : docker.getConfig(left.id);
   await it.remove().catch((e: { statusCode?: number }) => {
     if (e.statusCode !== 404) throw e;
@@ -155,7 +218,12 @@ export async function removeLeftover(docker: Dockerode, left: { id: string; kind
 }
 
 /** `docker node update --availability`: drain moves a node's tasks away, active takes it back; both reversible. */
-export const setAvailability = (endpoint: Endpoint, nodeId: string, availability: 'drain' | 'active', o: { out: Output }): Promise<string> =>
+export const setAvailability = (
+  endpoint: Endpoint,
+  nodeId: string,
+  availability: 'drain' | 'active',
+  o: { out: Output },
+): Promise<string> =>
   runDocker(endpoint, ['node', 'update', '--availability', availability, nodeId], { ...o, timeoutMs: 30_000 });
 
 /**
@@ -171,27 +239,52 @@ export const forceUpdate = (endpoint: Endpoint, service: string, o: { out: Outpu
  * with service.slot.task@node. `inherit`: stream straight to lab's stdout (--follow), else
  * captured. Ctrl-C (the signal) is how --follow ends: `canceled`, no error.
  */
-export async function serviceLogs(endpoint: Endpoint, service: string, o: { tail: string; follow: boolean; inherit: boolean; signal: AbortSignal; out: Output }): Promise<{ stdout: string; canceled: boolean }> {
+export async function serviceLogs(
+  endpoint: Endpoint,
+  service: string,
+  o: { tail: string; follow: boolean; inherit: boolean; signal: AbortSignal; out: Output },
+): Promise<{ stdout: string; canceled: boolean }> {
   const argv = ['service', 'logs', '--no-trunc', '--tail', o.tail, ...(o.follow ? ['--follow'] : []), service];
   o.out.debug(`$ docker ${argv.join(' ')}`);
-  const r = await execa('docker', argv, { env: endpoint.env, stdout: o.inherit ? 'inherit' : 'pipe', stderr: 'pipe', reject: false, cancelSignal: o.signal });
+  const r = await execa('docker', argv, {
+    env: endpoint.env,
+    stdout: o.inherit ? 'inherit' : 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    cancelSignal: o.signal,
+  });
   if (r.isCanceled) return { stdout: '', canceled: true };
-  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The docker CLI is not installed', { hint: 'Install the docker CLI (it reads service logs), then run lab doctor --target swarm' });
-  if (r.failed) throw new RuntimeError(`docker service logs ${service} failed: ${String(r.stderr).trim().split('\n').pop() || `exit ${r.exitCode}`}`);
+  if ((r as { code?: string }).code === 'ENOENT')
+    throw new EnvironmentError('The docker CLI is not installed', {
+      hint: 'Install the docker CLI (it reads service logs), then run lab doctor --target swarm',
+    });
+  if (r.failed)
+    throw new RuntimeError(
+      `docker service logs ${service} failed: ${String(r.stderr).trim().split('\n').pop() || `exit ${r.exitCode}`}`,
+    );
   return { stdout: String(r.stdout ?? ''), canceled: false };
 }
 
 /** `docker service scale <service>=N`, detached: lab waits for HAProxy itself (engine/swarm-scale.ts). */
-export const serviceScale = (endpoint: Endpoint, service: string, replicas: number, o: { out: Output; signal?: AbortSignal }): Promise<string> =>
+export const serviceScale = (
+  endpoint: Endpoint,
+  service: string,
+  replicas: number,
+  o: { out: Output; signal?: AbortSignal },
+): Promise<string> =>
   runDocker(endpoint, ['service', 'scale', '--detach', `${service}=${replicas}`], { ...o, timeoutMs: 30_000 });
 
 /** Every service, network and config of any stack on the swarm (lab reset --target swarm decides which are lab's). */
 export async function allStackObjects(docker: Dockerode): Promise<StackObject[]> {
   const filters = { label: [STACK_NAMESPACE] };
   const [services, networks, configs] = await Promise.all([
-    docker.listServices({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listServices({ filters }) as Promise<
+      { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]
+    >,
     docker.listNetworks({ filters }) as Promise<{ Name: string; Labels?: Record<string, string> }[]>,
-    docker.listConfigs({ filters }) as Promise<{ ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]>,
+    docker.listConfigs({ filters }) as Promise<
+      { ID: string; Spec?: { Name?: string; Labels?: Record<string, string> } }[]
+    >,
   ]);
   return [
     ...services.map((s) => ({ kind: 'service' as const, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {} })),

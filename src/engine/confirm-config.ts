@@ -62,23 +62,39 @@ export async function confirmConfig(ctx: Context, engine: Engine, r: ConfirmRequ
     if (kept && (await reloaded(ctx, engine, haproxy, stats, r))) return { haproxy, stats, action: 'reloaded' };
   }
   // HAProxy did not take the new file: say why in its own words, then start it afresh.
-  const why = reloadFailureReason(await containerLogs(engine.docker, haproxy.id, 200, since).catch(() => [])).join(' / ');
+  const why = reloadFailureReason(await containerLogs(engine.docker, haproxy.id, 200, since).catch(() => [])).join(
+    ' / ',
+  );
   ctx.out.warn(`HAProxy did not load the new configuration${why ? ` (${why})` : ''}; recreating its container`);
   r.progress.update('Recreating HAProxy with the new configuration');
-  await runCompose(engine.endpoint, { project: r.project, file: r.composeFile }, ['up', '--detach', '--no-deps', '--force-recreate', '--pull', 'never', 'haproxy'], { out: ctx.out, signal: ctx.signal });
+  await runCompose(
+    engine.endpoint,
+    { project: r.project, file: r.composeFile },
+    ['up', '--detach', '--no-deps', '--force-recreate', '--pull', 'never', 'haproxy'],
+    { out: ctx.out, signal: ctx.signal },
+  );
   haproxy = await currentHaproxy(engine, r.project);
   stats = statsEndpoint(engine, haproxy, r.options);
   const served = await firstAnswer(ctx, engine, r, haproxy, stats);
   if (served === r.expected) return { haproxy, stats, action: 'recreated' };
-  throw new RuntimeError(`HAProxy does not run the configuration lab wrote: it serves ${served ? `config ${served}` : 'no config id'}, lab wrote ${r.expected}, even after recreating ${haproxy.name}`, {
-    details: [`HAProxy's log (${haproxy.name}):`, ...reloadFailureLines(await containerLogs(engine.docker, haproxy.id, 200).catch(() => [])).map((l) => `  ${l}`)],
-    hint: `Look at lab logs ${r.project.replace(/^lab-/, '')} haproxy, then run lab up again (or lab down and up)`,
-  });
+  throw new RuntimeError(
+    `HAProxy does not run the configuration lab wrote: it serves ${served ? `config ${served}` : 'no config id'}, lab wrote ${r.expected}, even after recreating ${haproxy.name}`,
+    {
+      details: [
+        `HAProxy's log (${haproxy.name}):`,
+        ...reloadFailureLines(await containerLogs(engine.docker, haproxy.id, 200).catch(() => [])).map((l) => `  ${l}`),
+      ],
+      hint: `Look at lab logs ${r.project.replace(/^lab-/, '')} haproxy, then run lab up again (or lab down and up)`,
+    },
+  );
 }
 
 async function currentHaproxy(engine: Engine, project: string): Promise<LabContainer> {
   const haproxy = (await labContainers(engine.docker, project)).find((c) => c.service === 'haproxy');
-  if (!haproxy) throw new RuntimeError(`Project ${project} has no HAProxy container after docker compose up`, { hint: 'Run lab up again' });
+  if (!haproxy)
+    throw new RuntimeError(`Project ${project} has no HAProxy container after docker compose up`, {
+      hint: 'Run lab up again',
+    });
   return haproxy;
 }
 
@@ -88,7 +104,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Ask HAProxy's master to reload and wait until it serves `expected`. A failed reload is seen
  * in its log ("Loading failure!") long before RELOAD_MS.
  */
-async function reloaded(ctx: Context, engine: Engine, haproxy: LabContainer, stats: StatsEndpoint, r: Pick<ConfirmRequest, 'expected' | 'cfgFiles'>): Promise<boolean> {
+async function reloaded(
+  ctx: Context,
+  engine: Engine,
+  haproxy: LabContainer,
+  stats: StatsEndpoint,
+  r: Pick<ConfirmRequest, 'expected' | 'cfgFiles'>,
+): Promise<boolean> {
   const { expected } = r;
   // The new workers start with the servers as they are, those the new files still define.
   const cfgs = await Promise.all(r.cfgFiles.map((f) => readFile(f, 'utf8').catch(() => '')));
@@ -111,7 +133,13 @@ async function reloaded(ctx: Context, engine: Engine, haproxy: LabContainer, sta
 }
 
 /** The id HAProxy serves once it answers at all (a new container needs a moment to listen). */
-async function firstAnswer(ctx: Context, engine: Engine, r: ConfirmRequest, haproxy: LabContainer, stats: StatsEndpoint): Promise<string | undefined> {
+async function firstAnswer(
+  ctx: Context,
+  engine: Engine,
+  r: ConfirmRequest,
+  haproxy: LabContainer,
+  stats: StatsEndpoint,
+): Promise<string | undefined> {
   let lastCheck = performance.now();
   let error = '';
   for (;;) {
@@ -127,7 +155,10 @@ async function firstAnswer(ctx: Context, engine: Engine, r: ConfirmRequest, hapr
     }
     if (performance.now() > r.deadline) {
       const logs = await containerLogs(engine.docker, haproxy.id, 200).catch(() => []);
-      throw new RuntimeError(`Not ready after ${Math.round(r.timeoutMs / 1000)} s: ${error}`, { details: [`HAProxy's log (${haproxy.name}):`, ...reloadFailureLines(logs).map((l) => `  ${l}`)], hint: 'Look at lab logs <lab> haproxy, or raise --timeout' });
+      throw new RuntimeError(`Not ready after ${Math.round(r.timeoutMs / 1000)} s: ${error}`, {
+        details: [`HAProxy's log (${haproxy.name}):`, ...reloadFailureLines(logs).map((l) => `  ${l}`)],
+        hint: 'Look at lab logs <lab> haproxy, or raise --timeout',
+      });
     }
     await sleep(100);
   }
@@ -137,7 +168,12 @@ async function firstAnswer(ctx: Context, engine: Engine, r: ConfirmRequest, hapr
  * After a reload lab asked for itself (lab apply, through the master CLI): wait until HAProxy
  * serves `expected`, the id of the files just loaded. False when it does not within `ms`.
  */
-export async function servesConfig(ctx: Context, stats: StatsEndpoint, expected: string, ms = RELOAD_MS): Promise<boolean> {
+export async function servesConfig(
+  ctx: Context,
+  stats: StatsEndpoint,
+  expected: string,
+  ms = RELOAD_MS,
+): Promise<boolean> {
   const end = performance.now() + ms;
   while (performance.now() < end) {
     if (ctx.signal.aborted) throw new InterruptedError('Interrupted while waiting for HAProxy to reload');

@@ -37,7 +37,16 @@ export async function converge(ctx: Context, engine: Engine, r: ConvergeRequest)
   const t0 = performance.now();
   // A remote HAProxy has its config copied in, not mounted: more slots need a new container.
   const keepRunning = Boolean(r.onlyReplicas) && !(remote && cfgChanged);
-  const args = composeUpArgs({ pull: r.pull, build: await buildFlag(engine, r.loaded, r.options), keepRunning, removeOrphans: !r.onlyReplicas });
-  await runCompose(engine.endpoint, { project: r.options.project, file: r.ws.composeFile }, args, { out: ctx.out, signal: ctx.signal, ownGroup: r.ownGroup });
+  const args = composeUpArgs({
+    pull: r.pull,
+    build: await buildFlag(engine, r.loaded, r.options),
+    keepRunning,
+    removeOrphans: !r.onlyReplicas,
+  });
+  await runCompose(engine.endpoint, { project: r.options.project, file: r.ws.composeFile }, args, {
+    out: ctx.out,
+    signal: ctx.signal,
+    ownGroup: r.ownGroup,
+  });
   return { cfgChanged, configId, composeMs: performance.now() - t0 };
 }

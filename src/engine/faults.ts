@@ -24,7 +24,12 @@ export interface ReplicaFaults {
 }
 
 /** Inject or clear one fault in one replica; returns the app's faults after it, when running. */
-export async function applyFault(engine: Engine, c: LabContainer, fault: FaultSpec, seconds: number | undefined): Promise<ReplicaFaults> {
+export async function applyFault(
+  engine: Engine,
+  c: LabContainer,
+  fault: FaultSpec,
+  seconds: number | undefined,
+): Promise<ReplicaFaults> {
   const ctr = engine.docker.getContainer(c.id);
   if (isAppFault(fault.kind)) {
     await control(engine.docker, c.id, 'POST', `/faults/${fault.kind}`, controlParams(fault, seconds));
@@ -49,9 +54,19 @@ export async function applyFault(engine: Engine, c: LabContainer, fault: FaultSp
 async function readFaults(engine: Engine, c: LabContainer): Promise<ReplicaFaults> {
   let app: Record<string, AppFaultView> | null = null;
   if (c.state === 'running') {
-    app = (await control(engine.docker, c.id, 'GET', '/faults').catch(() => null)) as Record<string, AppFaultView> | null;
+    app = (await control(engine.docker, c.id, 'GET', '/faults').catch(() => null)) as Record<
+      string,
+      AppFaultView
+    > | null;
   }
-  return { container: c.name, service: c.service, replica: c.number, state: c.state, app, faults: describeFaults(c.state, app ?? undefined) };
+  return {
+    container: c.name,
+    service: c.service,
+    replica: c.number,
+    state: c.state,
+    app,
+    faults: describeFaults(c.state, app ?? undefined),
+  };
 }
 
 /** The faults of every app replica of a project (status). */
@@ -66,14 +81,25 @@ export function readAllFaults(engine: Engine, containers: LabContainer[]): Promi
  * clock (ms since the epoch): under load a `docker exec` takes seconds, so the drill times the
  * fault by the app's clock, not by when the call returned.
  */
-export async function injectDrillFault(engine: Engine, c: LabContainer, fault: DrillFault, seconds: number | undefined): Promise<{ at?: number; until?: number }> {
+export async function injectDrillFault(
+  engine: Engine,
+  c: LabContainer,
+  fault: DrillFault,
+  seconds: number | undefined,
+): Promise<{ at?: number; until?: number }> {
   const ctr = engine.docker.getContainer(c.id);
   // The engine acts on the call at once: the drill times these by the call itself.
   if (fault.kind === 'stop') await ctr.stop({ t: 2 });
   else if (fault.kind === 'kill') await ctr.kill({ signal: 'SIGKILL' });
   else if (fault.kind === 'pause') await ctr.pause();
   if (fault.kind === 'stop' || fault.kind === 'kill' || fault.kind === 'pause') return {};
-  const view = (await control(engine.docker, c.id, 'POST', `/faults/${fault.kind}`, controlParams(fault, seconds))) as Record<string, AppFaultView> | null;
+  const view = (await control(
+    engine.docker,
+    c.id,
+    'POST',
+    `/faults/${fault.kind}`,
+    controlParams(fault, seconds),
+  )) as Record<string, AppFaultView> | null;
   const f = view?.[fault.kind];
   return { at: epochMs(f?.since), until: epochMs(f?.until ?? undefined) };
 }

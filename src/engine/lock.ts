@@ -23,7 +23,11 @@ export interface LockOwner {
 }
 
 /** Where a project's lock lives: keyed by engine and project, under the main LAB_HOME (a fleet's per-host homes share it). */
-export function lockFile(ctx: Pick<Context, 'env' | 'lockHome'>, endpoint: Pick<Endpoint, 'host'>, project: string): string {
+export function lockFile(
+  ctx: Pick<Context, 'env' | 'lockHome'>,
+  endpoint: Pick<Endpoint, 'host'>,
+  project: string,
+): string {
   return join(ctx.lockHome ?? labHome(ctx.env), 'locks', `${project}@${engineKey(endpoint.host)}.lock`);
 }
 
@@ -48,17 +52,35 @@ export function engineKey(host: string): string {
     return slug(`${url.protocol.slice(0, -1)}${path}`);
   }
   const port = url.port || (url.protocol === 'ssh:' ? '22' : url.protocol === 'tcp:' ? '2375' : '');
-  return slug(`${url.protocol.slice(0, -1)}-${url.username ? `${url.username}@` : ''}${url.hostname.toLowerCase()}-${port}`);
+  return slug(
+    `${url.protocol.slice(0, -1)}-${url.username ? `${url.username}@` : ''}${url.hostname.toLowerCase()}-${port}`,
+  );
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9.@-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
+const slug = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9.@-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 120);
 
-export async function withProjectLock<T>(ctx: Pick<Context, 'env' | 'lockHome' | 'heldLocks'>, endpoint: Pick<Endpoint, 'host'>, project: string, command: string, fn: () => Promise<T>): Promise<T> {
+export async function withProjectLock<T>(
+  ctx: Pick<Context, 'env' | 'lockHome' | 'heldLocks'>,
+  endpoint: Pick<Endpoint, 'host'>,
+  project: string,
+  command: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   const file = lockFile(ctx, endpoint, project);
   // Run in-process by a command that holds this lock (lab test solving a task): its lock covers us.
   if (ctx.heldLocks?.has(file)) return fn();
   await mkdir(join(file, '..'), { recursive: true });
-  const me: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), engine: endpoint.host, token: randomBytes(8).toString('hex') };
+  const me: LockOwner = {
+    pid: process.pid,
+    command,
+    since: new Date().toISOString(),
+    engine: endpoint.host,
+    token: randomBytes(8).toString('hex'),
+  };
   await acquire(file, project, me);
   try {
     return await fn();
@@ -69,7 +91,13 @@ export async function withProjectLock<T>(ctx: Pick<Context, 'env' | 'lockHome' |
 }
 
 /** Several projects' locks at once (lab reset); none is taken when one is busy. */
-export async function withProjectLocks<T>(ctx: Pick<Context, 'env' | 'lockHome'>, endpoint: Pick<Endpoint, 'host'>, projects: string[], command: string, fn: () => Promise<T>): Promise<T> {
+export async function withProjectLocks<T>(
+  ctx: Pick<Context, 'env' | 'lockHome'>,
+  endpoint: Pick<Endpoint, 'host'>,
+  projects: string[],
+  command: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   const [first, ...rest] = [...new Set(projects)].sort();
   if (first === undefined) return fn();
   return withProjectLock(ctx, endpoint, first, command, () => withProjectLocks(ctx, endpoint, rest, command, fn));
@@ -86,13 +114,18 @@ async function acquire(file: string, project: string, me: LockOwner): Promise<vo
     await breakStale(file, held, me);
   }
   const owner = (await readLock(file))?.owner;
-  throw owner ? busy(project, owner) : new EnvironmentError(`Could not take the lock of ${project} (${file})`, { hint: 'Run the command again' });
+  throw owner
+    ? busy(project, owner)
+    : new EnvironmentError(`Could not take the lock of ${project} (${file})`, { hint: 'Run the command again' });
 }
 
 function busy(project: string, o: LockOwner): EnvironmentError {
-  return new EnvironmentError(`Another lab command is working on ${project}: "lab ${o.command}" (pid ${o.pid}, since ${o.since}${o.engine ? `, engine ${o.engine}` : ''})`, {
-    hint: 'Wait for it to finish, or stop it with Ctrl-C, then run your command again',
-  });
+  return new EnvironmentError(
+    `Another lab command is working on ${project}: "lab ${o.command}" (pid ${o.pid}, since ${o.since}${o.engine ? `, engine ${o.engine}` : ''})`,
+    {
+      hint: 'Wait for it to finish, or stop it with Ctrl-C, then run your command again',
+    },
+  );
 }
 
 /** Write the owner to a temporary file and link it into place: true when the lock was free. */
@@ -159,7 +192,8 @@ async function breakStale(file: string, seen: Held, me: LockOwner): Promise<void
   }
   try {
     const now = await readLock(file);
-    if (now && now.ino === seen.ino && now.text === seen.text && !(now.owner && alive(now.owner.pid))) await unlink(file);
+    if (now && now.ino === seen.ino && now.text === seen.text && !(now.owner && alive(now.owner.pid)))
+      await unlink(file);
   } finally {
     await unlink(mutex).catch(() => undefined);
   }

@@ -20,7 +20,9 @@ export async function checkPortsFree(docker: Dockerode, needs: PortNeed[], ownCo
     const holder = containers.find((c) => (c.Ports ?? []).some((p) => p.PublicPort === need.port));
     if (holder) {
       if (ownContainers.has(holder.Id)) continue; // this lab already publishes it: converging
-      taken.push(`${need.option} ${need.port} is published by container ${(holder.Names?.[0] ?? holder.Id).replace(/^\//, '')} (${holder.Image})`);
+      taken.push(
+        `${need.option} ${need.port} is published by container ${(holder.Names?.[0] ?? holder.Id).replace(/^\//, '')} (${holder.Image})`,
+      );
     } else if (!(await canListen(need.port, need.host))) {
       taken.push(`${need.option} ${need.port} is in use by ${await processOnPort(need.port)}`);
     }

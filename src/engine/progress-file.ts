@@ -10,12 +10,15 @@ export async function readProgress(ws: Workspace, lab: string): Promise<Progress
 }
 
 /** Write progress.json (see writeOwnFile). */
-export const writeProgress = (ws: Workspace, progress: Progress): Promise<string> => writeOwnFile(ws, PROGRESS_FILE, renderProgress(progress));
+export const writeProgress = (ws: Workspace, progress: Progress): Promise<string> =>
+  writeOwnFile(ws, PROGRESS_FILE, renderProgress(progress));
 
 /** The last `lab chaos` report of the lab (checks/chaos.ts), written as progress is. */
 const CHAOS_REPORT_FILE = 'chaos-report.json';
-export const writeChaosReport = (ws: Workspace, report: unknown): Promise<string> => writeOwnFile(ws, CHAOS_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
-export const readChaosReport = (ws: Workspace): Promise<string | undefined> => readFile(join(ws.dir, CHAOS_REPORT_FILE), 'utf8').catch(() => undefined);
+export const writeChaosReport = (ws: Workspace, report: unknown): Promise<string> =>
+  writeOwnFile(ws, CHAOS_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+export const readChaosReport = (ws: Workspace): Promise<string | undefined> =>
+  readFile(join(ws.dir, CHAOS_REPORT_FILE), 'utf8').catch(() => undefined);
 
 /**
  * Write a file of the student's work (progress.json, chaos-report.json) 0600, listed first in
@@ -32,8 +35,16 @@ async function writeOwnFile(ws: Workspace, name: string, text: string): Promise<
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  const [marker, state] = await Promise.all([ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
-  const next = nextMarker(parseMarker(marker), { createdFolder, legacyState: isLabState(state), inLabHome: ws.inLabHome, files: [name, MARKER_FILE], folders: [] });
+  const [marker, state] = await Promise.all(
+    [ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)),
+  );
+  const next = nextMarker(parseMarker(marker), {
+    createdFolder,
+    legacyState: isLabState(state),
+    inLabHome: ws.inLabHome,
+    files: [name, MARKER_FILE],
+    folders: [],
+  });
   await atomicWrite(ws.markerFile, renderMarker(next), 0o644);
   const file = join(ws.dir, name);
   await atomicWrite(file, text, 0o600);

@@ -12,7 +12,10 @@ export type { WaitOptions } from './not-ready.ts';
  * Wait until HAProxy's stats show, in each service's backend, its replicas UP: not merely the
  * containers running, but HAProxy having found each through DNS and passed its health check.
  */
-export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise<{ servers: ServerStat[]; ms: number }> {
+export async function waitForReplicasUp(
+  engine: Engine,
+  o: WaitOptions,
+): Promise<{ servers: ServerStat[]; ms: number }> {
   const t0 = performance.now();
   let servers: ServerStat[] = [];
   let statsError: string | undefined;
@@ -26,9 +29,13 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
       servers = each.flatMap((e) => e.servers);
       // After a scale-down the removed replicas stay `UP 1/2` (still taking traffic) until
       // their checks fail: ready only when nothing else is in rotation either.
-      const ready = (e: (typeof each)[number]) => e.servers.filter(checkedUp).length === e.replicas && e.servers.filter((s) => s.state === 'UP').length === e.replicas;
+      const ready = (e: (typeof each)[number]) =>
+        e.servers.filter(checkedUp).length === e.replicas &&
+        e.servers.filter((s) => s.state === 'UP').length === e.replicas;
       if (each.every(ready)) return { servers, ms: performance.now() - t0 };
-      o.progress.update(`Waiting for HAProxy: ${upText(each.map((e) => ({ service: e.service, up: e.servers.filter(checkedUp).length, replicas: e.replicas })))}`);
+      o.progress.update(
+        `Waiting for HAProxy: ${upText(each.map((e) => ({ service: e.service, up: e.servers.filter(checkedUp).length, replicas: e.replicas })))}`,
+      );
     } catch (e) {
       statsError = (e as Error).message;
       o.progress.update('Waiting for HAProxy to answer on its stats port');
@@ -43,4 +50,3 @@ export async function waitForReplicasUp(engine: Engine, o: WaitOptions): Promise
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

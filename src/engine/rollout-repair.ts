@@ -18,17 +18,37 @@ import type { Workspace, WorkspaceState } from './workspace.ts';
  */
 export async function repairHalfDone(
   ctx: Context,
-  r: { engine: Engine; loaded: LoadedLab; ws: Workspace; state: WorkspaceState; stats: StatsEndpoint; haproxy: LabContainer; service: string; progress: (text: string) => void },
+  r: {
+    engine: Engine;
+    loaded: LoadedLab;
+    ws: Workspace;
+    state: WorkspaceState;
+    stats: StatsEndpoint;
+    haproxy: LabContainer;
+    service: string;
+    progress: (text: string) => void;
+  },
 ): Promise<string[]> {
-  const mine = async () => (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === r.service);
+  const mine = async () =>
+    (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === r.service);
   const before = await mine();
   const stalled = before.filter((c) => c.state !== 'running');
-  const missing = replicasOf(r.state.options, r.service) - before.filter((c) => c.state === 'running').length - stalled.length;
+  const missing =
+    replicasOf(r.state.options, r.service) - before.filter((c) => c.state === 'running').length - stalled.length;
   if (!stalled.length && missing <= 0) return [];
-  r.progress(`${r.service}: ${[...stalled.map((c) => `${c.name} is ${c.state}`), ...(missing > 0 ? [`${missing} replica(s) missing`] : [])].join(', ')} (an interrupted rollout): repairing`);
+  r.progress(
+    `${r.service}: ${[...stalled.map((c) => `${c.name} is ${c.state}`), ...(missing > 0 ? [`${missing} replica(s) missing`] : [])].join(', ')} (an interrupted rollout): repairing`,
+  );
   // Like a rollout's batch, this runs to its end: Ctrl-C is honoured once every replica serves.
   const unstoppable = { ...ctx, signal: new AbortController().signal };
-  await converge(unstoppable, r.engine, { loaded: r.loaded, options: r.state.options, ws: r.ws, pull: 'never', onlyReplicas: true, ownGroup: true });
+  await converge(unstoppable, r.engine, {
+    loaded: r.loaded,
+    options: r.state.options,
+    ws: r.ws,
+    pull: 'never',
+    onlyReplicas: true,
+    ownGroup: true,
+  });
   const after = (await mine()).filter((c) => c.state === 'running');
   const repaired: LabContainer[] = after.filter((c) => !before.some((b) => b.id === c.id && b.state === 'running'));
   await waitChecked(r.stats, repaired, newReplicaListens(r.engine, r.haproxy, r.loaded, r.service));

@@ -51,23 +51,36 @@ const POLL_MS = 150;
 export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOutcome> {
   const t0 = performance.now();
   const { plan } = r;
-  const options = { ...r.state.options, serviceVersions: { ...r.state.options.serviceVersions, [plan.service]: plan.to } };
+  const options = {
+    ...r.state.options,
+    serviceVersions: { ...r.state.options.serviceVersions, [plan.service]: plan.to },
+  };
   const replaced: ReplicaRollout[] = [];
   for (const batch of plan.batches) {
     if (ctx.signal.aborted) return { replaced, ms: performance.now() - t0, interrupted: true };
-    const before = (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === plan.service);
+    const before = (await labContainers(r.engine.docker, r.state.options.project)).filter(
+      (c) => c.service === plan.service,
+    );
     const old = batch.map((n) => before.find((c) => c.number === n)).filter((c): c is LabContainer => c !== undefined);
     const rows = await serverRows(r.stats);
     const slots = old.map((c) => ({ c, s: rows.find((s) => c.ip !== undefined && addrIp(s) === c.ip) }));
     const batchT0 = performance.now();
     let drainMs = 0;
     if (plan.strategy === 'rolling') {
-      r.progress(`${plan.service}/${batch.join(', ')}: draining ${slots.map((x) => x.s?.svname ?? '(no server)').join(', ')}`);
-      for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'drain');
-      const ended = await sessionsEnded(r.stats, slots.flatMap((x) => (x.s ? [x.s.svname] : [])), ctx.signal);
+      r.progress(
+        `${plan.service}/${batch.join(', ')}: draining ${slots.map((x) => x.s?.svname ?? '(no server)').join(', ')}`,
+      );
+      for (const { s } of slots)
+        if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'drain');
+      const ended = await sessionsEnded(
+        r.stats,
+        slots.flatMap((x) => (x.s ? [x.s.svname] : [])),
+        ctx.signal,
+      );
       if (ctx.signal.aborted) {
         // Nothing replaced yet: put the batch back into rotation, as it was.
-        for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
+        for (const { s } of slots)
+          if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
         return { replaced, ms: performance.now() - t0, interrupted: true };
       }
       drainMs = performance.now() - batchT0;
@@ -81,47 +94,84 @@ export async function runRollout(ctx: Context, r: RolloutRun): Promise<RolloutOu
       // A plain `docker compose up <service>`: compose sees the new VERSION and recreates every
       // replica at once. --no-deps: HAProxy depends on the app, and compose would recreate it too.
       await writeWorkspace(r.ws, r.loaded, options, !isLocalEngine(r.engine.endpoint));
-      const args = [...composeUpArgs({ pull: 'never', build: await buildFlag(r.engine, r.loaded, options), keepRunning: false, removeOrphans: false }), '--no-deps', plan.service];
-      await runCompose(r.engine.endpoint, { project: options.project, file: r.ws.composeFile }, args, { out: ctx.out, ownGroup: true });
+      const args = [
+        ...composeUpArgs({
+          pull: 'never',
+          build: await buildFlag(r.engine, r.loaded, options),
+          keepRunning: false,
+          removeOrphans: false,
+        }),
+        '--no-deps',
+        plan.service,
+      ];
+      await runCompose(r.engine.endpoint, { project: options.project, file: r.ws.composeFile }, args, {
+        out: ctx.out,
+        ownGroup: true,
+      });
     } else {
-      await Promise.all(old.map(async (c) => {
-        const ctr = r.engine.docker.getContainer(c.id);
-        await ctr.stop({ t: 2 }).catch(() => undefined);
-        await ctr.remove({ force: true });
-      }));
+      await Promise.all(
+        old.map(async (c) => {
+          const ctr = r.engine.docker.getContainer(c.id);
+          await ctr.stop({ t: 2 }).catch(() => undefined);
+          await ctr.remove({ force: true });
+        }),
+      );
       // The old replicas are gone: their slots go back to HAProxy (state ready). DNS gives it the
       // new replicas, and from here HAProxy's own configuration (checks, retries, redispatch)
       // decides what a request meets until a new replica answers: what lab 08 teaches.
-      for (const { s } of slots) if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
+      for (const { s } of slots)
+        if (s) await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
       // --no-recreate: compose only creates the missing replicas, from the file that names the new version.
       // In a process group of its own: the user's Ctrl-C must not cancel compose half-way (the
       // old replica removed, its replacement Created and never started).
-      await converge(unstoppable, r.engine, { loaded: r.loaded, options, ws: r.ws, pull: 'never', onlyReplicas: true, ownGroup: true });
+      await converge(unstoppable, r.engine, {
+        loaded: r.loaded,
+        options,
+        ws: r.ws,
+        pull: 'never',
+        onlyReplicas: true,
+        ownGroup: true,
+      });
     }
-    const after = (await labContainers(r.engine.docker, r.state.options.project)).filter((c) => c.service === plan.service);
+    const after = (await labContainers(r.engine.docker, r.state.options.project)).filter(
+      (c) => c.service === plan.service,
+    );
     const fresh = after.filter((c) => !before.some((b) => b.id === c.id));
     r.progress(`${plan.service}/${fresh.map((c) => c.number).join(', ')}: waiting for HAProxy's health check`);
     const ready = await waitChecked(r.stats, fresh, newReplicaListens(r.engine, r.haproxy, r.loaded, plan.service));
     // A slot drained by an earlier, interrupted rollout: in rotation with its new replica.
-    for (const s of ready.values()) if (s.state === 'DRAIN') await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
+    for (const s of ready.values())
+      if (s.state === 'DRAIN') await setServerState(r.engine.docker, r.haproxy.id, s.pxname, s.svname, 'ready');
     old.forEach((c, k) => {
       const n = fresh[k];
       const s = n ? ready.get(n.id) : undefined;
-      replaced.push({ replica: c.number, server: slots[k]?.s?.svname ?? null, from: c.version ?? plan.from, to: plan.to, drainMs: Math.round(drainMs), downMs: Math.round(performance.now() - batchT0), newReplica: n?.number ?? null, newServer: s?.svname ?? null });
+      replaced.push({
+        replica: c.number,
+        server: slots[k]?.s?.svname ?? null,
+        from: c.version ?? plan.from,
+        to: plan.to,
+        drainMs: Math.round(drainMs),
+        downMs: Math.round(performance.now() - batchT0),
+        newReplica: n?.number ?? null,
+        newServer: s?.svname ?? null,
+      });
     });
   }
   return { replaced, ms: performance.now() - t0, interrupted: false };
 }
 
 const serverRows = async (stats: StatsEndpoint): Promise<ServerStat[]> =>
-  (await readStats(stats, 1500)).filter((s) => s.svname !== 'FRONTEND' && s.svname !== 'BACKEND').map((s) => ({ ...s, state: serverState(s.status) }));
+  (await readStats(stats, 1500))
+    .filter((s) => s.svname !== 'FRONTEND' && s.svname !== 'BACKEND')
+    .map((s) => ({ ...s, state: serverState(s.status) }));
 
 /** Until none of the drained servers has a session open (scur 0). false on a timeout. */
 async function sessionsEnded(stats: StatsEndpoint, names: string[], signal: AbortSignal): Promise<boolean> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
   while (!signal.aborted && performance.now() < deadline) {
     const rows = await serverRows(stats).catch(() => []);
-    if (rows.length && names.every((n) => rows.filter((s) => s.svname === n).every((s) => (s.scur ?? 0) === 0))) return true;
+    if (rows.length && names.every((n) => rows.filter((s) => s.svname === n).every((s) => (s.scur ?? 0) === 0)))
+      return true;
     await sleep(POLL_MS);
   }
   return false;
@@ -137,7 +187,11 @@ async function sessionsEnded(stats: StatsEndpoint, names: string[], signal: Abor
  * requests over back-to-back rollouts of lab 08). A server without health checks ("no check")
  * counts once UP: HAProxy itself cannot know more.
  */
-export async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[], listens: (c: LabContainer) => Promise<boolean>): Promise<Map<string, ServerStat>> {
+export async function waitChecked(
+  stats: StatsEndpoint,
+  fresh: LabContainer[],
+  listens: (c: LabContainer) => Promise<boolean>,
+): Promise<Map<string, ServerStat>> {
   const found = new Map<string, ServerStat>();
   const deadline = performance.now() + READY_TIMEOUT_MS;
   while (performance.now() < deadline) {
@@ -150,22 +204,41 @@ export async function waitChecked(stats: StatsEndpoint, fresh: LabContainer[], l
     await sleep(POLL_MS);
   }
   const missing = fresh.filter((c) => !found.has(c.id)).map((c) => c.name);
-  throw new RuntimeError(`HAProxy did not have ${missing.join(', ')} UP with a passed health check within ${READY_TIMEOUT_MS / 1000} s`, { hint: 'See why with lab status <lab> and lab logs <lab> app; run lab rollout again to finish' });
+  throw new RuntimeError(
+    `HAProxy did not have ${missing.join(', ')} UP with a passed health check within ${READY_TIMEOUT_MS / 1000} s`,
+    { hint: 'See why with lab status <lab> and lab logs <lab> app; run lab rollout again to finish' },
+  );
 }
 
 /** The probe waitChecked needs: a new replica of `service` accepts a connection from HAProxy's container. */
-export function newReplicaListens(engine: Engine, haproxy: LabContainer, loaded: LoadedLab, service: string): (c: LabContainer) => Promise<boolean> {
+export function newReplicaListens(
+  engine: Engine,
+  haproxy: LabContainer,
+  loaded: LoadedLab,
+  service: string,
+): (c: LabContainer) => Promise<boolean> {
   const port = labServices(loaded.lab).find((x) => x.name === service)?.port;
-  return async (c) => c.ip === undefined || port === undefined || (await acceptsFromHaproxy(engine.docker, haproxy.id, c.ip, port));
+  return async (c) =>
+    c.ip === undefined || port === undefined || (await acceptsFromHaproxy(engine.docker, haproxy.id, c.ip, port));
 }
 
-const passed = (s: ServerStat): boolean => (s.state === 'UP' || s.state === 'DRAIN') && (/^(\* )?L[4-7]OK/.test(s.checkStatus ?? '') || s.status.trim() === 'no check');
+const passed = (s: ServerStat): boolean =>
+  (s.state === 'UP' || s.state === 'DRAIN') &&
+  (/^(\* )?L[4-7]OK/.test(s.checkStatus ?? '') || s.status.trim() === 'no check');
 
 /** Ctrl-C after a batch finished: say so, with how far the rollout got and what each replica runs now. */
-export const interrupted = (plan: RolloutPlan, done: number, total: number, replicas: { name: string; version: string; state: string }[]) =>
-  new InterruptedError(`Interrupted: ${done} of ${total} replica(s) of ${plan.service} on ${plan.to}, the rest on their old version; every replica serves`, {
-    details: replicas.map((c) => `${c.name}: ${c.version}${c.state === 'running' ? '' : ` (${c.state})`}`),
-    hint: `Run lab rollout again with --to ${plan.to} to finish (replicas already on ${plan.to} are left alone)`,
-  });
+export const interrupted = (
+  plan: RolloutPlan,
+  done: number,
+  total: number,
+  replicas: { name: string; version: string; state: string }[],
+) =>
+  new InterruptedError(
+    `Interrupted: ${done} of ${total} replica(s) of ${plan.service} on ${plan.to}, the rest on their old version; every replica serves`,
+    {
+      details: replicas.map((c) => `${c.name}: ${c.version}${c.state === 'running' ? '' : ` (${c.state})`}`),
+      hint: `Run lab rollout again with --to ${plan.to} to finish (replicas already on ${plan.to} are left alone)`,
+    },
+  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

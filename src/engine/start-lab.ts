@@ -65,21 +65,38 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const check = ctx.out.step('Checking the Docker engine and Compose');
   const engine: Engine = r.engine ?? (await failing(check, openEngine(ctx, r.endpoint)));
   const needs = { ports: portNeeds(options), cpuLimits: labServices(loaded.lab).some((s) => s.cpus !== undefined) };
-  const [, existing] = await failing(check, Promise.all([ensureCompose(engine.endpoint, ctx.signal), labContainers(engine.docker, options.project), refuseForeignInProject(engine, options.project, short), refuseRootlessLimits(engine, needs)]));
+  const [, existing] = await failing(
+    check,
+    Promise.all([
+      ensureCompose(engine.endpoint, ctx.signal),
+      labContainers(engine.docker, options.project),
+      refuseForeignInProject(engine, options.project, short),
+      refuseRootlessLimits(engine, needs),
+    ]),
+  );
   // Ports can be probed only on this machine; a remote engine reports a taken port itself.
   // A student's edited haproxy.cfg is checked by HAProxy before anything starts, while the ports are probed.
   const running = existing.find((c) => c.service === 'haproxy' && c.state === 'running');
   // Local engines only: it bind-mounts this machine's files, as student mode does (workspace.ts refuses a remote one).
-  const studentCheck = loaded.starter && isLocalEngine(engine.endpoint) ? checkEditedStudentFile(engine, { loaded, options, ws, haproxyId: running?.id }) : Promise.resolve(undefined);
-  const ports = isLocalEngine(engine.endpoint) ? checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id))) : Promise.resolve();
+  const studentCheck =
+    loaded.starter && isLocalEngine(engine.endpoint)
+      ? checkEditedStudentFile(engine, { loaded, options, ws, haproxyId: running?.id })
+      : Promise.resolve(undefined);
+  const ports = isLocalEngine(engine.endpoint)
+    ? checkPortsFree(engine.docker, portNeeds(options), new Set(existing.map((c) => c.id)))
+    : Promise.resolve();
   const tc = performance.now();
   const [checkedStudent] = await failing(check, Promise.all([studentCheck, ports]));
   const studentCheckMs = checkedStudent === 'checked' ? performance.now() - tc : 0;
   if (ctx.signal.aborted) {
     check.fail();
-    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', { details: ['Nothing was started or written'] });
+    throw new InterruptedError('Interrupted while checking the Docker engine and Compose', {
+      details: ['Nothing was started or written'],
+    });
   }
-  check.succeed(`${engine.kind === 'podman' ? 'Podman' : 'Docker'} engine at ${engine.endpoint.host}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`);
+  check.succeed(
+    `${engine.kind === 'podman' ? 'Podman' : 'Docker'} engine at ${engine.endpoint.host}${checkedStudent === 'checked' ? `; HAProxy accepts your haproxy.cfg (${Math.round(studentCheckMs)} ms)` : ''}`,
+  );
 
   const counts = replicaCounts(loaded.lab, options);
   const start = ctx.out.step(`${existing.length ? 'Converging' : 'Starting'} ${describeReplicas(counts)} and HAProxy`);
@@ -88,7 +105,10 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
     converged = await converge(ctx, engine, { loaded, options, ws, pull: r.pull });
   } catch (e) {
     start.fail();
-    if (e instanceof InterruptedError) e.details.push(`Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`);
+    if (e instanceof InterruptedError)
+      e.details.push(
+        `Nothing is left half-done that lab can't handle: run lab up ${short} again, or lab down ${short}`,
+      );
     throw e;
   }
   const { cfgChanged, configId, composeMs } = converged;
@@ -98,22 +118,53 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   // Student mode: the student's file decides what HAProxy balances (a starter has no backend,
   // so 0 replicas UP is by design): ready once HAProxy runs both files and the apps run.
   const student = Boolean(loaded.starter);
-  const wait = ctx.out.step(student ? 'Waiting for HAProxy to run 00-lab.cfg and your haproxy.cfg' : `Waiting for HAProxy to see ${describeReplicas(counts)} UP`);
+  const wait = ctx.out.step(
+    student
+      ? 'Waiting for HAProxy to run 00-lab.cfg and your haproxy.cfg'
+      : `Waiting for HAProxy to see ${describeReplicas(counts)} UP`,
+  );
   // Ready means HAProxy runs the file just written (it serves its id back), then has every replica UP.
   const waitStart = performance.now();
   const deadline = waitStart + r.timeoutMs;
   const { haproxy, stats, ready } = await failing(
     wait,
     (async () => {
-      const confirmed = await confirmConfig(ctx, engine, { project: options.project, composeFile: ws.composeFile, cfgFiles: [ws.labCfg, ws.haproxyCfg], options, expected: configId, before: existing, cfgChanged, deadline, timeoutMs: r.timeoutMs, progress: wait });
+      const confirmed = await confirmConfig(ctx, engine, {
+        project: options.project,
+        composeFile: ws.composeFile,
+        cfgFiles: [ws.labCfg, ws.haproxyCfg],
+        options,
+        expected: configId,
+        before: existing,
+        cfgChanged,
+        deadline,
+        timeoutMs: r.timeoutMs,
+        progress: wait,
+      });
       const ready = student
         ? await studentReady(engine, confirmed.stats, options.project)
-        : await waitForReplicasUp(engine, { stats: confirmed.stats, project: options.project, expected: counts, timeoutMs: Math.max(0, deadline - performance.now()), limitMs: r.timeoutMs, progress: wait, signal: ctx.signal });
+        : await waitForReplicasUp(engine, {
+            stats: confirmed.stats,
+            project: options.project,
+            expected: counts,
+            timeoutMs: Math.max(0, deadline - performance.now()),
+            limitMs: r.timeoutMs,
+            progress: wait,
+            signal: ctx.signal,
+          });
       // The checks send from the clients: ready means they answer too.
-      if (loaded.lab.clients) await waitForClients(engine, options.project, loaded.lab.clients, Math.max(2000, deadline - performance.now()), ctx.signal);
+      if (loaded.lab.clients)
+        await waitForClients(
+          engine,
+          options.project,
+          loaded.lab.clients,
+          Math.max(2000, deadline - performance.now()),
+          ctx.signal,
+        );
       return { ...confirmed, ready };
     })().catch((e: unknown) => {
-      if (e instanceof InterruptedError) e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
+      if (e instanceof InterruptedError)
+        e.details.push(`The containers are running: run lab up ${short} again to wait for them, or lab down ${short}`);
       throw e;
     }),
   );
@@ -121,7 +172,11 @@ export async function startLab(ctx: Context, r: StartRequest): Promise<Started> 
   const readyMs = performance.now() - waitStart;
   // Replicas, not rows: a student's file may put one replica in two backends (an L7 and an L4 one).
   const up = new Set(ready.servers.filter(checkedUp).map((x) => addrIp(x) || `${x.pxname}/${x.svname}`)).size;
-  wait.succeed(student ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP${inBackends(ready.servers)}${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)` : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`);
+  wait.succeed(
+    student
+      ? `HAProxy runs your haproxy.cfg: ${up} of ${describeReplicas(counts)} UP${inBackends(ready.servers)}${up ? '' : ' (expected until you write it: edit the file, then lab apply)'} (${Math.round(readyMs)} ms)`
+      : `HAProxy has ${describeReplicas(counts)} UP (${Math.round(readyMs)} ms)`,
+  );
   const host = stats.host === '127.0.0.1' ? 'localhost' : stats.host;
   return {
     lab: loaded.lab.id,

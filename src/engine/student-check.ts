@@ -26,7 +26,17 @@ import type { Workspace } from './workspace.ts';
 
 /** What a path is, for a refusal: lstat's word for anything but a regular file. */
 const kindOf = (s: Stats) =>
-  s.isSymbolicLink() ? 'a symbolic link' : s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO' : s.isSocket() ? 'a socket' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : 'not a regular file';
+  s.isSymbolicLink()
+    ? 'a symbolic link'
+    : s.isDirectory()
+      ? 'a directory'
+      : s.isFIFO()
+        ? 'a FIFO'
+        : s.isSocket()
+          ? 'a socket'
+          : s.isCharacterDevice() || s.isBlockDevice()
+            ? 'a device'
+            : 'not a regular file';
 
 /**
  * Read the student's file and refuse what lab can tell without HAProxy. Returns its text.
@@ -35,19 +45,31 @@ const kindOf = (s: Stats) =>
  */
 export async function readStudentFile(file: string, next: string, short: string): Promise<string> {
   const unreadable = (e: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot read your HAProxy configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab up ${short} to create it from the lab's starter` });
+    throw new UsageError(
+      `Cannot read your HAProxy configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+      { hint: `Run lab up ${short} to create it from the lab's starter` },
+    );
   };
   const stat = await lstat(file).catch(unreadable);
   if (!stat.isFile()) {
-    throw new UsageError(`${file} is ${kindOf(stat)}, not a regular file: lab reads only a regular file as your HAProxy configuration`, { hint: `Replace it with a regular file (copy its content there), then: ${next}` });
+    throw new UsageError(
+      `${file} is ${kindOf(stat)}, not a regular file: lab reads only a regular file as your HAProxy configuration`,
+      { hint: `Replace it with a regular file (copy its content there), then: ${next}` },
+    );
   }
   const bytes = await readFile(file).catch(unreadable);
   const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) throw new UsageError(`${file}:${decoded.line}:${decoded.col}: not valid UTF-8 here: save the file as UTF-8`, { hint: next });
-  if (!hasConfiguration(decoded.text)) {
-    throw new UsageError(`${file} holds no HAProxy configuration, only ${decoded.text.trim() ? 'comments and blank lines' : 'nothing'}: HAProxy would accept it and serve nothing on :8080`, {
-      hint: `Write your frontend and backend in it (lab tasks ${short} says what), then: ${next}`,
+  if (!decoded.ok)
+    throw new UsageError(`${file}:${decoded.line}:${decoded.col}: not valid UTF-8 here: save the file as UTF-8`, {
+      hint: next,
     });
+  if (!hasConfiguration(decoded.text)) {
+    throw new UsageError(
+      `${file} holds no HAProxy configuration, only ${decoded.text.trim() ? 'comments and blank lines' : 'nothing'}: HAProxy would accept it and serve nothing on :8080`,
+      {
+        hint: `Write your frontend and backend in it (lab tasks ${short} says what), then: ${next}`,
+      },
+    );
   }
   const refused = studentRefusals(decoded.text, `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`);
   if (refused.length) {
@@ -61,23 +83,43 @@ export async function readStudentFile(file: string, next: string, short: string)
 }
 
 /** `haproxy -c` on lab's 00-lab.cfg and the student's file (both in `r.dir`); HAProxy's messages mapped to `paths`. */
-async function haproxyAccepts(engine: Engine, r: CheckRequest, paths: { student: string; labCfg: string }, next: string): Promise<void> {
+async function haproxyAccepts(
+  engine: Engine,
+  r: CheckRequest,
+  paths: { student: string; labCfg: string },
+  next: string,
+): Promise<void> {
   const checked = await checkStudentConfig(engine.docker, r);
   if (checked.ok) return;
-  const { messages, places } = mapCheckOutput(checked.output, { [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: paths.student, [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: paths.labCfg });
+  const { messages, places } = mapCheckOutput(checked.output, {
+    [`${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`]: paths.student,
+    [`${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`]: paths.labCfg,
+  });
   const where = places.find((p) => p.file === paths.student);
-  throw new UsageError(`HAProxy rejects ${where ? `${paths.student}:${where.line}` : paths.student}`, { details: messages.length ? messages : checked.output.trim().split('\n').slice(-8), hint: next });
+  throw new UsageError(`HAProxy rejects ${where ? `${paths.student}:${where.line}` : paths.student}`, {
+    details: messages.length ? messages : checked.output.trim().split('\n').slice(-8),
+    hint: next,
+  });
 }
 
 /**
  * The same check on texts not yet in the workspace (lab up, before it writes anything): both
  * files go to a private temporary folder, readable by HAProxy's user in the container, removed after.
  */
-export async function haproxyAcceptsTexts(engine: Engine, r: Omit<CheckRequest, 'dir'>, texts: { student: string; labCfg: string }, paths: { student: string; labCfg: string }, next: string): Promise<void> {
+export async function haproxyAcceptsTexts(
+  engine: Engine,
+  r: Omit<CheckRequest, 'dir'>,
+  texts: { student: string; labCfg: string },
+  paths: { student: string; labCfg: string },
+  next: string,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lab-check-'));
   try {
     await chmod(dir, 0o755);
-    await Promise.all([writeFile(join(dir, STUDENT_CFG_FILE), texts.student, { mode: 0o644 }), writeFile(join(dir, LAB_CFG_FILE), texts.labCfg, { mode: 0o644 })]);
+    await Promise.all([
+      writeFile(join(dir, STUDENT_CFG_FILE), texts.student, { mode: 0o644 }),
+      writeFile(join(dir, LAB_CFG_FILE), texts.labCfg, { mode: 0o644 }),
+    ]);
     await haproxyAccepts(engine, { ...r, dir }, paths, next);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -92,13 +134,20 @@ export async function haproxyAcceptsTexts(engine: Engine, r: Omit<CheckRequest, 
  * checked before (a second up costs nothing). An image not on
  * the engine yet (compose pulls it later) skips HAProxy's check; HAProxy checks at start then.
  */
-export async function checkEditedStudentFile(engine: Engine, r: { loaded: LoadedLab; options: RenderOptions; ws: Workspace; haproxyId?: string | undefined }): Promise<'unchanged' | 'checked-before' | 'checked' | 'no-image'> {
+export async function checkEditedStudentFile(
+  engine: Engine,
+  r: { loaded: LoadedLab; options: RenderOptions; ws: Workspace; haproxyId?: string | undefined },
+): Promise<'unchanged' | 'checked-before' | 'checked' | 'no-image'> {
   const { loaded, options, ws } = r;
   const short = shortId(loaded.lab.id);
   const next = `Fix ${ws.haproxyCfg}, then run lab up ${short} again (nothing was started)`;
   // A link equal to the starter would otherwise pass as unchanged: refused like any other.
-  if ((await lstat(ws.haproxyCfg).catch(() => undefined))?.isFile() === false) await readStudentFile(ws.haproxyCfg, next, short);
-  const [mine, starter] = await Promise.all([readFile(ws.haproxyCfg).catch(() => undefined), loaded.starter ? readFile(loaded.starter) : undefined]);
+  if ((await lstat(ws.haproxyCfg).catch(() => undefined))?.isFile() === false)
+    await readStudentFile(ws.haproxyCfg, next, short);
+  const [mine, starter] = await Promise.all([
+    readFile(ws.haproxyCfg).catch(() => undefined),
+    loaded.starter ? readFile(loaded.starter) : undefined,
+  ]);
   if (!mine || !starter || mine.equals(starter)) return 'unchanged';
   const student = await readStudentFile(ws.haproxyCfg, next, short);
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
@@ -106,9 +155,21 @@ export async function checkEditedStudentFile(engine: Engine, r: { loaded: Loaded
   // covers the student's file: the same id on disk means this very text was checked already.
   const written = await readFile(ws.labCfg, 'utf8').catch(() => undefined);
   if (written !== undefined && configIdOf(written) === configIdOf(labCfg)) return 'checked-before';
-  const request = { image: substitute(loaded.lab.loadBalancer.image, options.images), labId: loaded.lab.id, project: options.project, workspace: ws.dir, haproxyId: r.haproxyId };
+  const request = {
+    image: substitute(loaded.lab.loadBalancer.image, options.images),
+    labId: loaded.lab.id,
+    project: options.project,
+    workspace: ws.dir,
+    haproxyId: r.haproxyId,
+  };
   try {
-    await haproxyAcceptsTexts(engine, request, { student, labCfg }, { student: ws.haproxyCfg, labCfg: ws.labCfg }, next);
+    await haproxyAcceptsTexts(
+      engine,
+      request,
+      { student, labCfg },
+      { student: ws.haproxyCfg, labCfg: ws.labCfg },
+      next,
+    );
     return 'checked';
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return 'no-image';

@@ -17,8 +17,17 @@ export async function replaceStudentFile(ws: Workspace, task: string, solution: 
     saved = savedStudentName(ws.haproxyCfg, task, existsSync);
     // COPYFILE_EXCL: a save that appeared meanwhile is never overwritten.
     await copyFile(ws.haproxyCfg, saved, constants.COPYFILE_EXCL);
-    const [marker, state] = await Promise.all([ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
-    const next = nextMarker(parseMarker(marker), { createdFolder: false, legacyState: isLabState(state), inLabHome: ws.inLabHome, files: [], folders: [], student: [relative(ws.dir, saved)] });
+    const [marker, state] = await Promise.all(
+      [ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)),
+    );
+    const next = nextMarker(parseMarker(marker), {
+      createdFolder: false,
+      legacyState: isLabState(state),
+      inLabHome: ws.inLabHome,
+      files: [],
+      folders: [],
+      student: [relative(ws.dir, saved)],
+    });
     await atomicWrite(ws.markerFile, renderMarker(next), 0o644);
   }
   // Readable by HAProxy in its container (uid 99) through the bind mount, like the starter copy.

@@ -4,7 +4,15 @@ import { EnvironmentError, InterruptedError } from '../core/errors.ts';
 import { tasksToWaitFor } from '../core/swarm-reset.ts';
 import { refuseProblems, STACK_NAMESPACE, swarmProblems } from '../core/swarm.ts';
 import type { Endpoint } from '../docker/endpoint.ts';
-import { listNodes, removeLeftover, removeService, stackLeftovers, stackServices, stackTasks, swarmRole } from '../docker/swarm.ts';
+import {
+  listNodes,
+  removeLeftover,
+  removeService,
+  stackLeftovers,
+  stackServices,
+  stackTasks,
+  swarmRole,
+} from '../docker/swarm.ts';
 import { failing, type Progress } from '../ui/output.ts';
 import { openSwarmEngine } from './engine.ts';
 
@@ -13,7 +21,11 @@ import { openSwarmEngine } from './engine.ts';
  * stack carries lab's labels (render-stack.ts), so a stack lab did not deploy is never touched.
  * Returns what was removed (empty when nothing ran).
  */
-export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: string): Promise<{ services: string[]; others: string[]; onDownNodes: { id: string; node: string }[]; ms: number }> {
+export async function stopSwarmLab(
+  ctx: Context,
+  endpoint: Endpoint,
+  project: string,
+): Promise<{ services: string[]; others: string[]; onDownNodes: { id: string; node: string }[]; ms: number }> {
   const step = ctx.out.step(`Removing stack ${project} from the swarm`);
   const t0 = performance.now();
   const engine = await failing(step, openSwarmEngine(ctx, endpoint));
@@ -23,13 +35,19 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
     step.fail();
     refuseProblems(swarmProblems({ host: endpoint.host, swarm: role, nodes: [], zoneLabel: 'zone' }));
   }
-  const [{ owned, foreign }, others] = await failing(step, Promise.all([stackServices(engine.docker, project), stackLeftovers(engine.docker, project)]));
+  const [{ owned, foreign }, others] = await failing(
+    step,
+    Promise.all([stackServices(engine.docker, project), stackLeftovers(engine.docker, project)]),
+  );
   const notLabs = [...foreign, ...others.filter((o) => o.why).map((o) => ({ name: o.name, why: o.why! }))];
   if (notLabs.length) {
     step.fail();
-    throw new EnvironmentError(`Stack ${project} holds what lab did not deploy (${notLabs[0]!.name}: ${notLabs[0]!.why}); nothing was removed`, {
-      hint: 'Remove that stack yourself (docker stack rm) if it is yours to remove; lab removes only what it deployed',
-    });
+    throw new EnvironmentError(
+      `Stack ${project} holds what lab did not deploy (${notLabs[0]!.name}: ${notLabs[0]!.why}); nothing was removed`,
+      {
+        hint: 'Remove that stack yourself (docker stack rm) if it is yours to remove; lab removes only what it deployed',
+      },
+    );
   }
   if (owned.length === 0 && others.length === 0) {
     step.stop();
@@ -41,7 +59,9 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
   const onDownNodes = await failing(step, waitForTasksToStop(ctx, engine.docker, project, step));
   await failing(step, removeNetworksAndConfigs(engine.docker, project));
   const ms = performance.now() - t0;
-  step.succeed(`Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)`);
+  step.succeed(
+    `Removed ${owned.length} service(s) and ${others.length} network(s)/config(s) of ${project} (${Math.round(ms)} ms)`,
+  );
   if (onDownNodes.length) ctx.out.warn(leftOnDownNodes(onDownNodes));
   return { services: owned.map((s) => s.name), others: others.map((o) => o.name), onDownNodes, ms };
 }
@@ -50,10 +70,16 @@ export async function stopSwarmLab(ctx: Context, endpoint: Endpoint, project: st
  * Wait until no task of the stack holds a container on a ready node (its host-mode ports are
  * free then), for up to 60 s. Tasks on nodes that are down are returned, not waited for.
  */
-async function waitForTasksToStop(ctx: Context, docker: Dockerode, project: string, step: Progress): Promise<{ id: string; node: string }[]> {
+async function waitForTasksToStop(
+  ctx: Context,
+  docker: Dockerode,
+  project: string,
+  step: Progress,
+): Promise<{ id: string; node: string }[]> {
   const t0 = Date.now();
   for (;;) {
-    if (ctx.signal.aborted) throw new InterruptedError('Interrupted while the stack\'s tasks were stopping; run lab down again to finish');
+    if (ctx.signal.aborted)
+      throw new InterruptedError("Interrupted while the stack's tasks were stopping; run lab down again to finish");
     const [tasks, nodes] = await Promise.all([stackTasks(docker, project), listNodes(docker)]);
     const { stopping, onDownNodes } = tasksToWaitFor(tasks, nodes);
     const hostname = (id: string) => nodes.find((n) => n.id === id)?.hostname ?? id.slice(0, 12);
@@ -82,12 +108,22 @@ async function removeNetworksAndConfigs(docker: Dockerode, project: string): Pro
   for (;;) {
     const left = (await stackLeftovers(docker, project)).filter((o) => !o.why);
     if (left.length === 0) return;
-    const errors = await Promise.all(left.map((o) => removeLeftover(docker, o).then(() => undefined, (e: Error) => `${o.name}: ${e.message}`)));
+    const errors = await Promise.all(
+      left.map((o) =>
+        removeLeftover(docker, o).then(
+          () => undefined,
+          (e: Error) => `${o.name}: ${e.message}`,
+        ),
+      ),
+    );
     if (errors.every((e) => e === undefined)) continue;
     if (Date.now() > until) {
-      throw new EnvironmentError(`lab down could not remove ${left.map((o) => o.name).join(', ')} within 30 s (${errors.find(Boolean)})`, {
-        hint: `Run lab down again in a minute; docker network ls --filter label=${STACK_NAMESPACE}=${project} shows what is left`,
-      });
+      throw new EnvironmentError(
+        `lab down could not remove ${left.map((o) => o.name).join(', ')} within 30 s (${errors.find(Boolean)})`,
+        {
+          hint: `Run lab down again in a minute; docker network ls --filter label=${STACK_NAMESPACE}=${project} shows what is left`,
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }

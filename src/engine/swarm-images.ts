@@ -24,22 +24,41 @@ export interface ImagesOnNodes {
  * the API, so without --node-host lab copies nothing and a task that finds no image is
  * reported by `lab up` at once (core/swarm.ts taskProblem).
  */
-export async function ensureSwarmImages(ctx: Context, engine: Engine, images: readonly StackImage[], nodes: readonly SwarmNode[], hosts: NodeHosts, progress: Progress): Promise<ImagesOnNodes> {
+export async function ensureSwarmImages(
+  ctx: Context,
+  engine: Engine,
+  images: readonly StackImage[],
+  nodes: readonly SwarmNode[],
+  hosts: NodeHosts,
+  progress: Progress,
+): Promise<ImagesOnNodes> {
   const { reached, unreached } = nodesToReach(hosts, nodes);
   const built: string[] = [];
   for (const image of images.filter((i) => i.build)) {
     if (await imageInfo(engine.docker, image.ref)) continue;
     progress.update(`Building ${image.ref} on the manager (its build context changed)`);
-    await buildImage(engine.endpoint, { ref: image.ref, kind: 'build', role: 'app', labs: [image.build!.lab], build: image.build! }, ctx.out, ctx.signal);
+    await buildImage(
+      engine.endpoint,
+      { ref: image.ref, kind: 'build', role: 'app', labs: [image.build!.lab], build: image.build! },
+      ctx.out,
+      ctx.signal,
+    );
     built.push(image.ref);
   }
   const refs = images.map((i) => i.ref);
   if (reached.length === 0) return { built, copied: [], unreached };
 
-  const onManager = await Promise.all(refs.map(async (ref) => ((await imageInfo(engine.docker, ref)) ? undefined : ref)));
+  const onManager = await Promise.all(
+    refs.map(async (ref) => ((await imageInfo(engine.docker, ref)) ? undefined : ref)),
+  );
   const absent = onManager.filter(Boolean);
   if (absent.length) {
-    throw new EnvironmentError(`The manager (${engine.endpoint.host}) has no ${absent.join(', ')} to copy to the nodes`, { hint: `Pull or load it there first (lab --host ${engine.endpoint.host} prepare <lab>), or map it with --image to one it has` });
+    throw new EnvironmentError(
+      `The manager (${engine.endpoint.host}) has no ${absent.join(', ')} to copy to the nodes`,
+      {
+        hint: `Pull or load it there first (lab --host ${engine.endpoint.host} prepare <lab>), or map it with --image to one it has`,
+      },
+    );
   }
   progress.update(`Looking for ${refs.join(', ')} on ${reached.length} node(s)`);
   const engines = await Promise.all(
@@ -48,20 +67,30 @@ export async function ensureSwarmImages(ctx: Context, engine: Engine, images: re
       try {
         return { node: node.hostname, ...(await nodeImages(ctx, host, refs)) };
       } catch (err) {
-        throw new EnvironmentError(`Cannot reach ${where}: ${(err as Error).message}`, { hint: `Check that docker -H ${host} info works from here, or fix --node-host` });
+        throw new EnvironmentError(`Cannot reach ${where}: ${(err as Error).message}`, {
+          hint: `Check that docker -H ${host} info works from here, or fix --node-host`,
+        });
       }
     }),
   );
-  const plan = copyPlan(refs, engines.map((e) => e.node), Object.fromEntries(engines.map((e) => [e.node, e.has])));
+  const plan = copyPlan(
+    refs,
+    engines.map((e) => e.node),
+    Object.fromEntries(engines.map((e) => [e.node, e.has])),
+  );
   progress.update(`Copying ${plan.map((p) => `${p.images.length} image(s) to ${p.node}`).join(', ')}`);
   await Promise.all(
     plan.map(async (p) => {
       const to = engines.find((e) => e.node === p.node)!.engine;
       // One image at a time per node: each `docker save` stream goes straight into `docker load`.
       for (const ref of p.images) {
-        await loadImage(to.docker, (await engine.docker.getImage(ref).get()) as NodeJS.ReadableStream).catch((e: Error) => {
-          throw new RuntimeError(`Copying ${ref} from the manager to ${p.node} failed: ${e.message}`, { hint: `Is there room on ${p.node}? docker -H ${reached.find((r) => r.node.hostname === p.node)!.host} system df` });
-        });
+        await loadImage(to.docker, (await engine.docker.getImage(ref).get()) as NodeJS.ReadableStream).catch(
+          (e: Error) => {
+            throw new RuntimeError(`Copying ${ref} from the manager to ${p.node} failed: ${e.message}`, {
+              hint: `Is there room on ${p.node}? docker -H ${reached.find((r) => r.node.hostname === p.node)!.host} system df`,
+            });
+          },
+        );
       }
     }),
   );
@@ -69,7 +98,11 @@ export async function ensureSwarmImages(ctx: Context, engine: Engine, images: re
 }
 
 /** A node's own engine (its --node-host) and which of `refs` it has; throws when it cannot be reached. */
-export async function nodeImages(ctx: Context, host: string, refs: readonly string[]): Promise<{ engine: Engine; has: string[] }> {
+export async function nodeImages(
+  ctx: Context,
+  host: string,
+  refs: readonly string[],
+): Promise<{ engine: Engine; has: string[] }> {
   const engine = await openEngine(ctx, await resolveEndpoint(ctx.env, host));
   const has = await Promise.all(refs.map(async (ref) => ((await imageInfo(engine.docker, ref)) ? ref : undefined)));
   return { engine, has: has.filter((r): r is string => r !== undefined) };

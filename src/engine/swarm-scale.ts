@@ -31,22 +31,36 @@ export interface SwarmScaled {
  * tasks through tasks.app. Past the slots, the stack is deployed again with the new
  * haproxy.cfg (a new config, each node's HAProxy replaced in turn). The caller holds the lock.
  */
-export async function scaleSwarmLab(ctx: Context, endpoint: Endpoint, loaded: LoadedLab, project: string, replicas: number, timeoutMs: number): Promise<SwarmScaled> {
+export async function scaleSwarmLab(
+  ctx: Context,
+  endpoint: Endpoint,
+  loaded: LoadedLab,
+  project: string,
+  replicas: number,
+  timeoutMs: number,
+): Promise<SwarmScaled> {
   const short = shortId(loaded.lab.id);
   const step = ctx.out.step(`Scaling ${project} on the swarm to ${replicas} replica(s)`);
   const t0 = performance.now();
   const engine = await failing(step, openSwarmEngine(ctx, endpoint));
-  const before = await failing(step, readSwarmView(engine, project, { statsPort: 0, statsUser: '', statsPassword: '' }, false));
+  const before = await failing(
+    step,
+    readSwarmView(engine, project, { statsPort: 0, statsUser: '', statsPassword: '' }, false),
+  );
   const app = before.services.find((s) => s.service === 'app');
   if (!app) {
     step.fail();
-    throw new UsageError(`Lab ${short} is not deployed on the swarm (no app service of stack ${project})`, { hint: `Start it with: lab up ${short} --target swarm --replicas ${replicas}` });
+    throw new UsageError(`Lab ${short} is not deployed on the swarm (no app service of stack ${project})`, {
+      hint: `Start it with: lab up ${short} --target swarm --replicas ${replicas}`,
+    });
   }
   const ws = resolveWorkspace(ctx.env, project, app.labels[LABEL.workspace] || undefined);
   const state = (await readState(ws)) as SwarmState | undefined;
   if (!state) {
     step.fail();
-    throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, { hint: `Run lab up ${short} --target swarm --replicas ${replicas} to deploy it again` });
+    throw new UsageError(`The workspace of ${project} (${ws.dir}) is gone`, {
+      hint: `Run lab up ${short} --target swarm --replicas ${replicas} to deploy it again`,
+    });
   }
   await failing(step, preflightSwarm(engine, project, state.zoneLabel));
   const from = liveTasks(before, 'app').length;
@@ -66,6 +80,8 @@ export async function scaleSwarmLab(ctx: Context, endpoint: Endpoint, loaded: Lo
   const view = await failing(step, waitReady(ctx, engine, { loaded, options, timeoutMs }, seen, step));
   const ms = performance.now() - t0;
   const perZone = replicasPerZone(view.nodes, view.tasks, state.zoneLabel);
-  step.succeed(`HAProxy on ${view.haproxies.length} node(s) has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${same ? 'no HAProxy restart' : 'HAProxy redeployed for more or fewer server slots'})`);
+  step.succeed(
+    `HAProxy on ${view.haproxies.length} node(s) has ${replicas} replica(s) UP (${Math.round(ms)} ms, ${same ? 'no HAProxy restart' : 'HAProxy redeployed for more or fewer server slots'})`,
+  );
   return { from, to: replicas, how: same ? 'service scale' : 'stack deploy', perZone, ms };
 }

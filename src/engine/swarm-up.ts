@@ -45,7 +45,10 @@ export async function preflightSwarm(engine: Engine, project: string, zoneLabel:
   refuseProblems(swarmProblems({ host: engine.endpoint.host, swarm: role, nodes, zoneLabel }));
   const { foreign } = await stackServices(engine.docker, project);
   if (foreign.length) {
-    throw new EnvironmentError(`The swarm already runs a stack named ${project} that lab did not deploy (${foreign[0]!.name}: ${foreign[0]!.why})`, { hint: 'Choose another name with --project; lab never changes a stack it did not deploy' });
+    throw new EnvironmentError(
+      `The swarm already runs a stack named ${project} that lab did not deploy (${foreign[0]!.name}: ${foreign[0]!.why})`,
+      { hint: 'Choose another name with --project; lab never changes a stack it did not deploy' },
+    );
   }
 }
 
@@ -59,19 +62,36 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   await failing(check, preflightSwarm(engine, options.project, r.zoneLabel));
   const before = await failing(check, readSwarmView(engine, options.project, options, false));
   const ready = before.nodes.filter((n) => n.state === 'ready').length;
-  check.succeed(`Swarm manager at ${engine.endpoint.host}: ${ready} node(s) ready, zones by node.labels.${r.zoneLabel}`);
+  check.succeed(
+    `Swarm manager at ${engine.endpoint.host}: ${ready} node(s) ready, zones by node.labels.${r.zoneLabel}`,
+  );
 
   // The stack file first: rendering refuses what Swarm cannot do (auto ports) before any image is built or copied.
   const place = ctx.out.step('Making sure every node has the images');
   const { file } = await failing(place, writeSwarmWorkspace(ws, loaded, options, r.zoneLabel));
   const i0 = performance.now();
-  const images = await failing(place, ensureSwarmImages(ctx, engine, stackImages(loaded.lab, options.images, loaded.builds), before.nodes, r.nodeHosts, place));
+  const images = await failing(
+    place,
+    ensureSwarmImages(
+      ctx,
+      engine,
+      stackImages(loaded.lab, options.images, loaded.builds),
+      before.nodes,
+      r.nodeHosts,
+      place,
+    ),
+  );
   const imagesMs = performance.now() - i0;
   place.succeed(imagesSummary(images, Math.round(imagesMs)));
 
-  const deploy = ctx.out.step(`Deploying ${options.replicas} replica(s) and one HAProxy per node (docker stack deploy ${options.project})`);
+  const deploy = ctx.out.step(
+    `Deploying ${options.replicas} replica(s) and one HAProxy per node (docker stack deploy ${options.project})`,
+  );
   const d0 = performance.now();
-  await failing(deploy, stackDeploy(engine.endpoint, options.project, ws.dir, file, { out: ctx.out, signal: ctx.signal }));
+  await failing(
+    deploy,
+    stackDeploy(engine.endpoint, options.project, ws.dir, file, { out: ctx.out, signal: ctx.signal }),
+  );
   const deployMs = performance.now() - d0;
   deploy.succeed(`Stack ${options.project} deployed (${Math.round(deployMs)} ms)`);
 
@@ -79,12 +99,25 @@ export async function startSwarmLab(ctx: Context, r: SwarmStartRequest): Promise
   const w0 = performance.now();
   const seen = new Set(before.tasks.map((t) => t.id));
   const view = await failing(wait, waitReady(ctx, engine, r, seen, wait)).catch((e: unknown) => {
-    if (e instanceof InterruptedError || e instanceof RuntimeError || e instanceof EnvironmentError) e.details.push(`The stack stays deployed: lab status ${short} --target swarm shows it, lab down ${short} --target swarm removes it`);
+    if (e instanceof InterruptedError || e instanceof RuntimeError || e instanceof EnvironmentError)
+      e.details.push(
+        `The stack stays deployed: lab status ${short} --target swarm shows it, lab down ${short} --target swarm removes it`,
+      );
     throw e;
   });
   const readyMs = performance.now() - w0;
-  wait.succeed(`HAProxy on ${view.haproxies.length} node(s) has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`);
-  return { lab: loaded.lab.id, short, options, ws, view, images, timings: { imagesMs, deployMs, readyMs, totalMs: performance.now() - t0 } };
+  wait.succeed(
+    `HAProxy on ${view.haproxies.length} node(s) has ${options.replicas} replica(s) UP (${Math.round(readyMs)} ms)`,
+  );
+  return {
+    lab: loaded.lab.id,
+    short,
+    options,
+    ws,
+    view,
+    images,
+    timings: { imagesMs, deployMs, readyMs, totalMs: performance.now() - t0 },
+  };
 }
 
 /** What the images step did, in a line. */
@@ -104,7 +137,13 @@ const TRANSIENT_MS = 15_000;
  * Wait until every replica runs and every node's HAProxy has them all UP (swarmReady); a task
  * problem only an operator can fix stops it at once. Tasks in `seen` (earlier deploys) are ignored.
  */
-export async function waitReady(ctx: Context, engine: Engine, r: Pick<SwarmStartRequest, 'loaded' | 'options' | 'timeoutMs'>, seen: Set<string>, progress: Progress): Promise<SwarmView> {
+export async function waitReady(
+  ctx: Context,
+  engine: Engine,
+  r: Pick<SwarmStartRequest, 'loaded' | 'options' | 'timeoutMs'>,
+  seen: Set<string>,
+  progress: Progress,
+): Promise<SwarmView> {
   const deadline = performance.now() + r.timeoutMs;
   let last = '';
   const firstSeen = new Map<string, number>();
@@ -114,10 +153,14 @@ export async function waitReady(ctx: Context, engine: Engine, r: Pick<SwarmStart
     // A task Swarm cannot start for a reason only the operator can fix (an image missing on a
     // node, a taken port): say so now rather than at the timeout. Tasks of earlier deploys are ignored.
     for (const t of view.tasks.filter((x) => !seen.has(x.id))) {
-      const p = taskProblem(t, view.nodes.find((n) => n.id === t.nodeId));
+      const p = taskProblem(
+        t,
+        view.nodes.find((n) => n.id === t.nodeId),
+      );
       if (!p) continue;
       if (!firstSeen.has(p.detail)) firstSeen.set(p.detail, performance.now());
-      if (!p.transient || performance.now() - firstSeen.get(p.detail)! > TRANSIENT_MS) throw new EnvironmentError(p.detail, { hint: p.fix });
+      if (!p.transient || performance.now() - firstSeen.get(p.detail)! > TRANSIENT_MS)
+        throw new EnvironmentError(p.detail, { hint: p.fix });
     }
     const s = swarmReady(view, r.options.replicas);
     if (s.ready) return view;
@@ -125,7 +168,10 @@ export async function waitReady(ctx: Context, engine: Engine, r: Pick<SwarmStart
     progress.update(last);
     if (performance.now() > deadline) {
       const errors = view.haproxies.filter((h) => h.error).map((h) => `${h.node.hostname}: ${h.error}`);
-      throw new RuntimeError(`Not ready within ${r.timeoutMs / 1000} s: ${last}`, { details: errors, hint: `lab status ${shortId(r.loaded.lab.id)} --target swarm shows the tasks per node` });
+      throw new RuntimeError(`Not ready within ${r.timeoutMs / 1000} s: ${last}`, {
+        details: errors,
+        hint: `lab status ${shortId(r.loaded.lab.id)} --target swarm shows the tasks per node`,
+      });
     }
     await new Promise((res) => setTimeout(res, 250));
   }

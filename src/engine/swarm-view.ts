@@ -29,10 +29,23 @@ const stackNetwork = (project: string): string => `${project}_lab`;
  * Read the view. `withStats`: also read the stats of the HAProxy running on each node, except
  * on the nodes in `skip` (a crashed node's HAProxy never answers, and each try costs a timeout).
  */
-export async function readSwarmView(engine: Engine, project: string, creds: Pick<RenderOptions, 'statsPort' | 'statsUser' | 'statsPassword'>, withStats = true, skip: ReadonlySet<string> = new Set()): Promise<SwarmView> {
-  const [nodes, { owned, foreign }] = await Promise.all([listNodes(engine.docker), stackServices(engine.docker, project)]);
+export async function readSwarmView(
+  engine: Engine,
+  project: string,
+  creds: Pick<RenderOptions, 'statsPort' | 'statsUser' | 'statsPassword'>,
+  withStats = true,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<SwarmView> {
+  const [nodes, { owned, foreign }] = await Promise.all([
+    listNodes(engine.docker),
+    stackServices(engine.docker, project),
+  ]);
   const tasks = await serviceTasks(engine.docker, owned, stackNetwork(project));
-  const haproxyNodes = new Set(tasks.filter((t) => t.service === 'haproxy' && t.state === 'running' && t.desired === 'running').map((t) => t.nodeId));
+  const haproxyNodes = new Set(
+    tasks
+      .filter((t) => t.service === 'haproxy' && t.state === 'running' && t.desired === 'running')
+      .map((t) => t.nodeId),
+  );
   const haproxies = !withStats
     ? []
     : await Promise.all(
@@ -40,7 +53,12 @@ export async function readSwarmView(engine: Engine, project: string, creds: Pick
           .filter((n) => haproxyNodes.has(n.id) && !skip.has(n.id))
           .map(async (node): Promise<NodeHaproxy> => {
             // Host-mode ports: each node's HAProxy listens on that node's own address.
-            const stats = { host: node.addr, port: creds.statsPort ?? 0, user: creds.statsUser, password: creds.statsPassword };
+            const stats = {
+              host: node.addr,
+              port: creds.statsPort ?? 0,
+              user: creds.statsUser,
+              password: creds.statsPassword,
+            };
             try {
               return { node, stats, servers: backendServers(await readStats(stats, 1000)) };
             } catch (e) {
@@ -52,13 +70,17 @@ export async function readSwarmView(engine: Engine, project: string, creds: Pick
 }
 
 /** Tasks meant to run now. */
-export const liveTasks = (v: Pick<SwarmView, 'tasks'>, service: string): SwarmTask[] => v.tasks.filter((t) => t.service === service && t.desired === 'running');
+export const liveTasks = (v: Pick<SwarmView, 'tasks'>, service: string): SwarmTask[] =>
+  v.tasks.filter((t) => t.service === service && t.desired === 'running');
 
 /**
  * Ready: every replica runs, HAProxy runs on every usable node, and each of those HAProxies
  * has every replica UP with a passed check. Pure.
  */
-export function swarmReady(v: SwarmView, replicas: number): { ready: boolean; running: number; haproxies: number; upPerNode: number[] } {
+export function swarmReady(
+  v: SwarmView,
+  replicas: number,
+): { ready: boolean; running: number; haproxies: number; upPerNode: number[] } {
   const running = liveTasks(v, 'app').filter((t) => t.state === 'running').length;
   const usable = usableNodes(v.nodes).length;
   const upPerNode = v.haproxies.map((h) => h.servers.filter(checkedUp).length);
@@ -67,7 +89,10 @@ export function swarmReady(v: SwarmView, replicas: number): { ready: boolean; ru
 }
 
 /** The task (and its node) behind a server address in HAProxy's stats. */
-export function taskAt(v: Pick<SwarmView, 'tasks' | 'nodes'>, addr: string | undefined): { task?: SwarmTask; node?: SwarmNode } {
+export function taskAt(
+  v: Pick<SwarmView, 'tasks' | 'nodes'>,
+  addr: string | undefined,
+): { task?: SwarmTask; node?: SwarmNode } {
   const ip = addrIp({ addr });
   const task = ip ? v.tasks.find((t) => t.desired === 'running' && t.addrs.includes(ip)) : undefined;
   return { task, node: task ? v.nodes.find((n) => n.id === task.nodeId) : undefined };

@@ -24,15 +24,32 @@ export interface SwarmState extends WorkspaceState {
  * deploy` into a Swarm config), haproxy.env (0600) and lab.json, each named in the marker
  * first, as for compose, so `lab reset` deletes them and nothing else.
  */
-export async function writeSwarmWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, zoneLabel: string): Promise<{ file: string }> {
+export async function writeSwarmWorkspace(
+  ws: Workspace,
+  loaded: LoadedLab,
+  options: RenderOptions,
+  zoneLabel: string,
+): Promise<{ file: string }> {
   if (loaded.starter) {
-    throw new UsageError(`Lab ${loaded.lab.id} has the student edit haproxy.cfg on this machine, which --target swarm does not support`, { hint: `Run it on one engine: lab up ${loaded.lab.id}` });
+    throw new UsageError(
+      `Lab ${loaded.lab.id} has the student edit haproxy.cfg on this machine, which --target swarm does not support`,
+      { hint: `Run it on one engine: lab up ${loaded.lab.id}` },
+    );
   }
   const cfg = renderHaproxyCfg(loaded.lab, options, 'swarm');
   // Pure, and it refuses what Swarm cannot do (auto ports) before anything is written.
-  const stack = renderStack({ lab: loaded.lab, options, workspace: ws.dir, haproxyCfg: cfg, zoneLabel, builds: loaded.builds });
+  const stack = renderStack({
+    lab: loaded.lab,
+    options,
+    workspace: ws.dir,
+    haproxyCfg: cfg,
+    zoneLabel,
+    builds: loaded.builds,
+  });
   const file = stackFile(ws);
-  const [marker, state] = await Promise.all([ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const [marker, state] = await Promise.all(
+    [ws.markerFile, ws.stateFile].map((f) => readFile(f, 'utf8').catch(() => undefined)),
+  );
   const createdFolder = await makeFolder(ws.dir, 0o700, true);
   const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), 0o755);
   const rel = (f: string) => relative(ws.dir, f);
@@ -53,4 +70,3 @@ export async function writeSwarmWorkspace(ws: Workspace, loaded: LoadedLab, opti
   ]);
   return { file };
 }
-

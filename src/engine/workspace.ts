@@ -72,12 +72,23 @@ const SHARED_DIR = 0o755;
  * created from the lab's starter when absent, never overwritten, listed in the marker as the
  * student's (so reset keeps it); the config id covers both files.
  */
-export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: RenderOptions, remote = false): Promise<{ cfgChanged: boolean; configId: string }> {
+export async function writeWorkspace(
+  ws: Workspace,
+  loaded: LoadedLab,
+  options: RenderOptions,
+  remote = false,
+): Promise<{ cfgChanged: boolean; configId: string }> {
   const student = loaded.starter;
   // The student edits haproxy.cfg on this machine and HAProxy reads it through a bind mount.
-  if (student && remote) throw new UsageError(`Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`, { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' });
+  if (student && remote)
+    throw new UsageError(
+      `Lab ${loaded.lab.id} has the student write haproxy.cfg on this machine: it runs on a local Docker engine only, for now`,
+      { hint: 'Run it without --host (or DOCKER_HOST) pointing at another machine' },
+    );
   const cfgFile = student ? ws.labCfg : ws.haproxyCfg;
-  const [previous, marker, state, existing] = await Promise.all([cfgFile, ws.markerFile, ws.stateFile, ws.haproxyCfg].map((f) => readFile(f, 'utf8').catch(() => undefined)));
+  const [previous, marker, state, existing] = await Promise.all(
+    [cfgFile, ws.markerFile, ws.stateFile, ws.haproxyCfg].map((f) => readFile(f, 'utf8').catch(() => undefined)),
+  );
   const createdFolder = await makeFolder(ws.dir, PRIVATE_DIR, true);
   const createdHaproxy = await makeFolder(dirname(ws.haproxyCfg), SHARED_DIR);
   // The marker first: it names each file before the file exists, so an interrupted write
@@ -92,10 +103,23 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
     ...(student ? { student: [rel(ws.haproxyCfg)] } : {}),
   });
   await atomicWrite(ws.markerFile, renderMarker(next), SHARED);
-  const cfg = student ? renderLabCfg(readLabCfgTemplate(), loaded.lab, options, existing ?? (await copyStarter(student, ws.haproxyCfg))) : renderHaproxyCfg(loaded.lab, options);
+  const cfg = student
+    ? renderLabCfg(readLabCfgTemplate(), loaded.lab, options, existing ?? (await copyStarter(student, ws.haproxyCfg)))
+    : renderHaproxyCfg(loaded.lab, options);
   // A remote engine cannot bind-mount ./haproxy from this machine: the config goes inline.
-  const compose = renderCompose({ lab: loaded.lab, options, workspace: ws.dir, builds: loaded.builds, inlineHaproxyCfg: remote ? cfg : undefined });
-  const record: WorkspaceState = { lab: loaded.lab.id, labFile: loaded.file, options, ...(student ? { studentConfig: ws.haproxyCfg } : {}) };
+  const compose = renderCompose({
+    lab: loaded.lab,
+    options,
+    workspace: ws.dir,
+    builds: loaded.builds,
+    inlineHaproxyCfg: remote ? cfg : undefined,
+  });
+  const record: WorkspaceState = {
+    lab: loaded.lab.id,
+    labFile: loaded.file,
+    options,
+    ...(student ? { studentConfig: ws.haproxyCfg } : {}),
+  };
   await Promise.all([
     atomicWrite(ws.composeFile, compose, SHARED),
     atomicWrite(cfgFile, cfg, SHARED),
@@ -109,7 +133,12 @@ export async function writeWorkspace(ws: Workspace, loaded: LoadedLab, options: 
  * lab apply: rewrite 00-lab.cfg for the student's current file (its id covers that file).
  * Returns the new id, and the text it replaced so a failed reload can put it back.
  */
-export async function writeLabCfg(ws: Workspace, loaded: LoadedLab, options: RenderOptions, student: string): Promise<{ configId: string; previous?: string }> {
+export async function writeLabCfg(
+  ws: Workspace,
+  loaded: LoadedLab,
+  options: RenderOptions,
+  student: string,
+): Promise<{ configId: string; previous?: string }> {
   const previous = await readFile(ws.labCfg, 'utf8').catch(() => undefined);
   const labCfg = renderLabCfg(readLabCfgTemplate(), loaded.lab, options, student);
   await atomicWrite(ws.labCfg, labCfg, SHARED);
@@ -142,7 +171,11 @@ export async function readState(ws: Workspace): Promise<WorkspaceState | undefin
  * Where a running project was rendered (its HAProxy's lab.workspace label, so a --workspace
  * given at up time is found again) and the options recorded there; no state when it is gone.
  */
-export async function projectWorkspace(ctx: Pick<Context, 'env'>, project: string, haproxy: Pick<LabContainer, 'workspace'>): Promise<{ ws: Workspace; state?: WorkspaceState }> {
+export async function projectWorkspace(
+  ctx: Pick<Context, 'env'>,
+  project: string,
+  haproxy: Pick<LabContainer, 'workspace'>,
+): Promise<{ ws: Workspace; state?: WorkspaceState }> {
   const ws = resolveWorkspace(ctx.env, project, haproxy.workspace || undefined);
   return { ws, state: await readState(ws) };
 }

@@ -5,7 +5,13 @@ import { RuntimeError } from '../core/errors.ts';
 import { formatTimeline, mergeTimeline, type RequestMark, type TimelineEvent } from '../core/failover-timeline.ts';
 import { checkedUp } from '../core/haproxy-servers.ts';
 import { emptyZones, replicasPerZone, type SwarmNode } from '../core/swarm.ts';
-import { judgeZoneDrill, type ZoneDrillObserved, type ZoneLossBudget, zoneDrillEvents, zoneNodes } from '../core/zone-drill.ts';
+import {
+  judgeZoneDrill,
+  type ZoneDrillObserved,
+  type ZoneLossBudget,
+  zoneDrillEvents,
+  zoneNodes,
+} from '../core/zone-drill.ts';
 import { forceUpdate, setAvailability } from '../docker/swarm.ts';
 import { sendLoad } from '../http/load.ts';
 import { openSwarmEngine } from './engine.ts';
@@ -53,18 +59,32 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const { view: start, state, zoneLabel } = await swarmStatusView(ctx, r.project, r.ref);
-  if (!state) throw new RuntimeError(`Lab ${r.ref} runs on the swarm but its workspace (options, ports) is gone`, { hint: `Deploy it again: lab up ${r.ref} --target swarm` });
+  if (!state)
+    throw new RuntimeError(`Lab ${r.ref} runs on the swarm but its workspace (options, ports) is gone`, {
+      hint: `Deploy it again: lab up ${r.ref} --target swarm`,
+    });
   const { lost, kept } = zoneNodes(start.nodes, r.zone, zoneLabel);
   const { replicas, appPort } = state.options;
   const ready = swarmReady(start, replicas);
-  if (!ready.ready) throw new RuntimeError(`Lab ${r.ref} is not fully up before the drill: ${ready.running}/${replicas} replica(s) running, HAProxy seeing ${ready.upPerNode.join('/') || '0'} UP`, { hint: `lab status ${r.ref} --target swarm shows what is missing` });
+  if (!ready.ready)
+    throw new RuntimeError(
+      `Lab ${r.ref} is not fully up before the drill: ${ready.running}/${replicas} replica(s) running, HAProxy seeing ${ready.upPerNode.join('/') || '0'} UP`,
+      { hint: `lab status ${r.ref} --target swarm shows what is missing` },
+    );
   const entry = start.haproxies.find((h) => kept.some((n) => n.id === h.node.id));
-  if (!entry || !appPort) throw new RuntimeError(`No HAProxy outside zone ${r.zone} publishes the app`, { hint: `lab status ${r.ref} --target swarm` });
+  if (!entry || !appPort)
+    throw new RuntimeError(`No HAProxy outside zone ${r.zone} publishes the app`, {
+      hint: `lab status ${r.ref} --target swarm`,
+    });
   const lostIds = new Set(lost.map((n) => n.id));
   // The zone's servers as each surviving HAProxy has them: out once that slot is no longer UP at that address.
   const zoneServers = start.haproxies
     .filter((h) => !lostIds.has(h.node.id))
-    .flatMap((h) => h.servers.filter((s) => lostIds.has(taskAt(start, s.addr ?? undefined).node?.id ?? '')).map((s) => ({ node: h.node.id, svname: s.svname, addr: s.addr })));
+    .flatMap((h) =>
+      h.servers
+        .filter((s) => lostIds.has(taskAt(start, s.addr ?? undefined).node?.id ?? ''))
+        .map((s) => ({ node: h.node.id, svname: s.svname, addr: s.addr })),
+    );
 
   const engine = await openSwarmEngine(ctx);
   const creds = state.options;
@@ -73,12 +93,41 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   ctx.signal.addEventListener('abort', stopAll);
-  const events: TimelineEvent[] = [{ atMs: now(), kind: 'load', text: `load started: ~${r.rate} requests/s to ${url} (${entry.node.hostname}, zone ${entry.node.labels[zoneLabel]})` }];
-  const load = sendLoad({ url, requests: 1_000_000, concurrency: LOAD_CONCURRENCY, rate: r.rate, keepAlive: false, signal: stop.signal, timeoutMs: 5000, onResult: (x) => {
-    marks.push({ atMs: x.at - t0, ok: x.ok, why: x.ok ? undefined : (x.error ?? `HTTP ${x.status}`) });
-  } });
+  const events: TimelineEvent[] = [
+    {
+      atMs: now(),
+      kind: 'load',
+      text: `load started: ~${r.rate} requests/s to ${url} (${entry.node.hostname}, zone ${entry.node.labels[zoneLabel]})`,
+    },
+  ];
+  const load = sendLoad({
+    url,
+    requests: 1_000_000,
+    concurrency: LOAD_CONCURRENCY,
+    rate: r.rate,
+    keepAlive: false,
+    signal: stop.signal,
+    timeoutMs: 5000,
+    onResult: (x) => {
+      marks.push({ atMs: x.at - t0, ok: x.ok, why: x.ok ? undefined : (x.error ?? `HTTP ${x.status}`) });
+    },
+  });
   const mode = r.crash ? 'crash' : 'drain';
-  const o: ZoneDrillObserved = { zone: r.zone, mode, lostNodes: lost.map((n) => n.hostname), faultAtMs: 0, nodesDownAtMs: null, outAtMs: null, rescheduledAtMs: null, upAtMs: null, restoredAtMs: null, restoring: !r.crash || Boolean(r.crash.revive), replicas, sent: 0, failed: 0 };
+  const o: ZoneDrillObserved = {
+    zone: r.zone,
+    mode,
+    lostNodes: lost.map((n) => n.hostname),
+    faultAtMs: 0,
+    nodesDownAtMs: null,
+    outAtMs: null,
+    rescheduledAtMs: null,
+    upAtMs: null,
+    restoredAtMs: null,
+    restoring: !r.crash || Boolean(r.crash.revive),
+    replicas,
+    sent: 0,
+    failed: 0,
+  };
   let faulted = false;
   try {
     await sleep(WARM_UP_MS);
@@ -87,14 +136,25 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
     // The crash command runs while lab watches: killing a machine's processes can take seconds
     // after its link is cut, and HAProxy and Swarm react meanwhile.
     let crashFailed: unknown;
-    const crashing = r.crash ? runZoneCommand('--crash-command', r.crash.command, r.zone, lost, { out: ctx.out, signal: ctx.signal }).catch((e: unknown) => { crashFailed = e ?? new Error('crash command failed'); }) : undefined;
+    const crashing = r.crash
+      ? runZoneCommand('--crash-command', r.crash.command, r.zone, lost, { out: ctx.out, signal: ctx.signal }).catch(
+          (e: unknown) => {
+            crashFailed = e ?? new Error('crash command failed');
+          },
+        )
+      : undefined;
     if (!r.crash) for (const n of lost) await setAvailability(engine.endpoint, n.id, 'drain', { out: ctx.out });
     const deadline = o.faultAtMs + r.budget.recoverWithin * 1000 + 15_000;
     while (o.upAtMs === null && now() < deadline && !ctx.signal.aborted && crashFailed === undefined) {
       // The zone's HAProxies are left out: drained they are gone, crashed they never answer.
       const v = await readSwarmView(engine, r.project, creds, true, lostIds);
       const at = now();
-      if (r.crash && o.nodesDownAtMs === null && v.nodes.filter((n) => lostIds.has(n.id)).every((n) => n.state === 'down')) o.nodesDownAtMs = at;
+      if (
+        r.crash &&
+        o.nodesDownAtMs === null &&
+        v.nodes.filter((n) => lostIds.has(n.id)).every((n) => n.state === 'down')
+      )
+        o.nodesDownAtMs = at;
       const survivors = v.haproxies.filter((h) => !lostIds.has(h.node.id));
       const isOut = (z: (typeof zoneServers)[number]) => {
         const s = survivors.find((h) => h.node.id === z.node)?.servers.find((x) => x.svname === z.svname);
@@ -102,8 +162,15 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
       };
       if (o.outAtMs === null && zoneServers.every(isOut)) o.outAtMs = at;
       const running = liveTasks(v, 'app').filter((t) => t.state === 'running');
-      if (o.rescheduledAtMs === null && running.length === replicas && running.every((t) => !lostIds.has(t.nodeId))) o.rescheduledAtMs = at;
-      if (o.rescheduledAtMs !== null && o.outAtMs !== null && survivors.length >= kept.filter((n) => n.state === 'ready').length && survivors.every((h) => h.servers.filter(checkedUp).length >= replicas)) o.upAtMs = at;
+      if (o.rescheduledAtMs === null && running.length === replicas && running.every((t) => !lostIds.has(t.nodeId)))
+        o.rescheduledAtMs = at;
+      if (
+        o.rescheduledAtMs !== null &&
+        o.outAtMs !== null &&
+        survivors.length >= kept.filter((n) => n.state === 'ready').length &&
+        survivors.every((h) => h.servers.filter(checkedUp).length >= replicas)
+      )
+        o.upAtMs = at;
       if (o.upAtMs === null) await sleep(POLL_MS);
     }
     await crashing;
@@ -114,16 +181,39 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
     const client = await load;
     o.sent = client.sent;
     o.failed = client.failed;
-    events.push({ atMs: now(), kind: 'done', text: `load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}` });
-    if (faulted && o.restoring) await restoreZone(ctx, engine, r, lost, zoneLabel, creds, replicas).then((ok) => { if (ok) o.restoredAtMs = now(); });
+    events.push({
+      atMs: now(),
+      kind: 'done',
+      text: `load stopped: ${client.sent} requests, ${client.failed} failed${client.errors.length ? ` (${client.errors.join(', ')})` : ''}`,
+    });
+    if (faulted && o.restoring)
+      await restoreZone(ctx, engine, r, lost, zoneLabel, creds, replicas).then((ok) => {
+        if (ok) o.restoredAtMs = now();
+      });
   }
   const verdict = judgeZoneDrill(o, r.budget);
   // The milestones without failure marks: mergeTimeline adds those once.
-  const timeline = mergeTimeline([...events, ...zoneDrillEvents(o, [])], marks).map((e) => ({ ...e, atMs: Math.round(e.atMs) }));
+  const timeline = mergeTimeline([...events, ...zoneDrillEvents(o, [])], marks).map((e) => ({
+    ...e,
+    atMs: Math.round(e.atMs),
+  }));
   const ms = (at: number | null) => (at === null ? null : Math.round(at - o.faultAtMs));
   return resultOf(`zone-loss-${r.zone}`, 'failover', t0, verdict, {
     report: ['  Timeline (seconds since the drill began):', ...formatTimeline(timeline, ctx.out.c)],
-    data: { zone: r.zone, mode: o.mode, nodes: o.lostNodes, sent: o.sent, failed: o.failed, budget: r.budget, nodesDownMs: ms(o.nodesDownAtMs), outMs: ms(o.outAtMs), rescheduledMs: ms(o.rescheduledAtMs), upMs: ms(o.upAtMs), restored: o.restoredAtMs !== null, timeline },
+    data: {
+      zone: r.zone,
+      mode: o.mode,
+      nodes: o.lostNodes,
+      sent: o.sent,
+      failed: o.failed,
+      budget: r.budget,
+      nodesDownMs: ms(o.nodesDownAtMs),
+      outMs: ms(o.outAtMs),
+      rescheduledMs: ms(o.rescheduledAtMs),
+      upMs: ms(o.upAtMs),
+      restored: o.restoredAtMs !== null,
+      timeline,
+    },
   });
 }
 
@@ -131,7 +221,15 @@ export async function zoneDrill(ctx: Context, r: ZoneDrillRequest): Promise<Chec
  * Give the zone back (availability active, or the user's revive command and its nodes ready
  * again), rebalance the app over it, and wait until every HAProxy has every replica UP.
  */
-async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openSwarmEngine>>, r: ZoneDrillRequest, nodes: SwarmNode[], zoneLabel: string, creds: Parameters<typeof readSwarmView>[2], replicas: number): Promise<boolean> {
+async function restoreZone(
+  ctx: Context,
+  engine: Awaited<ReturnType<typeof openSwarmEngine>>,
+  r: ZoneDrillRequest,
+  nodes: SwarmNode[],
+  zoneLabel: string,
+  creds: Parameters<typeof readSwarmView>[2],
+  replicas: number,
+): Promise<boolean> {
   const deadline = performance.now() + (r.crash?.revive ? REVIVE_TIMEOUT_MS : RESTORE_TIMEOUT_MS);
   let v: SwarmView;
   if (r.crash?.revive) {
@@ -140,7 +238,11 @@ async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openS
     do {
       await sleep(POLL_MS * 2);
       v = await readSwarmView(engine, r.project, creds, false);
-    } while (!v.nodes.filter((n) => ids.has(n.id)).every((n) => n.state === 'ready') && performance.now() < deadline && !ctx.signal.aborted);
+    } while (
+      !v.nodes.filter((n) => ids.has(n.id)).every((n) => n.state === 'ready') &&
+      performance.now() < deadline &&
+      !ctx.signal.aborted
+    );
   } else {
     for (const n of nodes) await setAvailability(engine.endpoint, n.id, 'active', { out: ctx.out });
   }
@@ -152,7 +254,11 @@ async function restoreZone(ctx: Context, engine: Awaited<ReturnType<typeof openS
     const updating = v.tasks.some((t) => t.service === 'app' && t.desired === 'running' && t.state !== 'running');
     if (updating || !swarmReady(v, replicas).ready) continue;
     // Every zone serves again, not only the one that came back (see emptyZones).
-    if ((replicasPerZone(v.nodes, v.tasks, zoneLabel)[r.zone] ?? 0) > 0 && emptyZones(v.nodes, v.tasks, zoneLabel, replicas).length === 0) return true;
+    if (
+      (replicasPerZone(v.nodes, v.tasks, zoneLabel)[r.zone] ?? 0) > 0 &&
+      emptyZones(v.nodes, v.tasks, zoneLabel, replicas).length === 0
+    )
+      return true;
     if (rebalances >= MAX_REBALANCES) break;
     rebalances++;
     await forceUpdate(engine.endpoint, `${r.project}_app`, { out: ctx.out });

@@ -31,7 +31,11 @@ function withNeeds(tasks: readonly { id: string; needs: readonly string[] }[], o
  * every task's checks on the starter (each must FAIL), then each task's solution in needs order,
  * the task graded right after it (it must PASS), and a last grade of all tasks after every solution.
  */
-export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTestRequest): Promise<(HalfCase & { ms: number })[]> {
+export async function testExercise(
+  ctx: Context,
+  run: LabRunner,
+  r: ExerciseTestRequest,
+): Promise<(HalfCase & { ms: number })[]> {
   const short = shortId(r.loaded.lab.id);
   const tasks = gradingOrder(r.loaded.lab.tasks);
   const graded = (id: string) => !r.only || r.only.has(id);
@@ -53,7 +57,13 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
     // Needs are ignored here: a task's checks must fail on the starter on their own.
     const checks = await runTaskChecks(ctx, onStarter, task.id, task.checks);
     const failed = checks.filter((c) => c.verdict === 'FAIL');
-    cases.push({ ...starterCase(task, { passed: checks.length > 0 && failed.length === 0, reason: failed.map((f) => `${f.name}: ${f.reason}`).join('; ') }), ms: performance.now() - t0 });
+    cases.push({
+      ...starterCase(task, {
+        passed: checks.length > 0 && failed.length === 0,
+        reason: failed.map((f) => `${f.name}: ${f.reason}`).join('; '),
+      }),
+      ms: performance.now() - t0,
+    });
   }
 
   ctx.out.info(ctx.out.c.bold('Solutions: every task must pass after its solution'));
@@ -70,20 +80,42 @@ export async function testExercise(ctx: Context, run: LabRunner, r: ExerciseTest
       await solveTask(ctx, run, r.loaded, task, { project: r.project, ws: r.ws, upExtras: r.upExtras });
     } catch (e) {
       const details = (e as { details?: unknown }).details;
-      solved.set(task.id, { solution: 'failed', error: [(e as Error).message, ...(Array.isArray(details) ? details : [])].join('\n'), ms: performance.now() - t0 });
+      solved.set(task.id, {
+        solution: 'failed',
+        error: [(e as Error).message, ...(Array.isArray(details) ? details : [])].join('\n'),
+        ms: performance.now() - t0,
+      });
       continue;
     }
     if (!graded(task.id)) {
       // --task: a task the picked ones need, solved so that they can pass, not graded itself.
-      solved.set(task.id, { solution: 'ran', after: { status: 'pass', reason: 'solution applied, not graded (--task)' }, ms: performance.now() - t0 });
+      solved.set(task.id, {
+        solution: 'ran',
+        after: { status: 'pass', reason: 'solution applied, not graded (--task)' },
+        ms: performance.now() - t0,
+      });
       continue;
     }
     const after = await target();
     await settleChecks(after.stats, ctx.signal);
     const unmet = unmetNeeds(task, passed);
     const checks = unmet.length ? [] : await runTaskChecks(ctx, after, task.id, task.checks);
-    const status = gradeStatus(unmet, checks.map((c) => c.verdict));
-    solved.set(task.id, { solution: 'ran', after: { status, reason: statusReason(status, unmet, checks.filter((c) => c.verdict === 'FAIL')) }, ms: performance.now() - t0 });
+    const status = gradeStatus(
+      unmet,
+      checks.map((c) => c.verdict),
+    );
+    solved.set(task.id, {
+      solution: 'ran',
+      after: {
+        status,
+        reason: statusReason(
+          status,
+          unmet,
+          checks.filter((c) => c.verdict === 'FAIL'),
+        ),
+      },
+      ms: performance.now() - t0,
+    });
   }
   if (!ctx.signal.aborted && !r.only && [...solved.values()].some((s) => s.after)) {
     // A later solution may undo an earlier task (a lab up without its flags): grade them all again.

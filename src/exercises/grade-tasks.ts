@@ -22,7 +22,12 @@ export interface GradedTask {
  * only of tasks whose cheap checks passed and whose needs passed. Results come back in the lab
  * file's order.
  */
-export async function gradeTasks(ctx: Context, target: CheckTarget, tasks: readonly Task[], o: Pick<TaskCheckOptions, 'allChecks'> = {}): Promise<GradedTask[]> {
+export async function gradeTasks(
+  ctx: Context,
+  target: CheckTarget,
+  tasks: readonly Task[],
+  o: Pick<TaskCheckOptions, 'allChecks'> = {},
+): Promise<GradedTask[]> {
   const order = gradingOrder(tasks);
   const early = new Map<string, { checks: CheckResult[]; ms: number }>();
   // Tasks that cannot pass after the cheap round: failed, or needing one that cannot.
@@ -34,7 +39,13 @@ export async function gradeTasks(ctx: Context, target: CheckTarget, tasks: reado
       continue;
     }
     const t0 = performance.now();
-    const checks = await runTaskChecks(ctx, target, task.id, task.checks.filter((c) => !isDrill(c)), o);
+    const checks = await runTaskChecks(
+      ctx,
+      target,
+      task.id,
+      task.checks.filter((c) => !isDrill(c)),
+      o,
+    );
     early.set(task.id, { checks, ms: performance.now() - t0 });
     if (checks.some((c) => c.verdict !== 'PASS')) hopeless.add(task.id);
   }
@@ -47,11 +58,23 @@ export async function gradeTasks(ctx: Context, target: CheckTarget, tasks: reado
     if (!unmet.length && !ctx.signal.aborted) {
       const cheap = early.get(task.id)?.checks ?? [];
       const failedFirst = cheap.find((c) => c.verdict === 'FAIL')?.name;
-      checks = [...cheap, ...(await runTaskChecks(ctx, target, task.id, task.checks.filter(isDrill), { ...o, failedFirst }))];
+      checks = [
+        ...cheap,
+        ...(await runTaskChecks(ctx, target, task.id, task.checks.filter(isDrill), { ...o, failedFirst })),
+      ];
     }
-    const status = gradeStatus(unmet, checks.map((c) => c.verdict));
+    const status = gradeStatus(
+      unmet,
+      checks.map((c) => c.verdict),
+    );
     const failed = checks.filter((c) => c.verdict === 'FAIL');
-    graded.set(task.id, { id: task.id, status, reason: statusReason(status, unmet, failed), checks, ms: performance.now() - t0 + (early.get(task.id)?.ms ?? 0) });
+    graded.set(task.id, {
+      id: task.id,
+      status,
+      reason: statusReason(status, unmet, failed),
+      checks,
+      ms: performance.now() - t0 + (early.get(task.id)?.ms ?? 0),
+    });
   }
   return tasks.map((t) => graded.get(t.id)!);
 }

@@ -38,10 +38,22 @@ export interface Solved {
  * stays the caller's result). A file replaces the student's haproxy.cfg, after saving it beside
  * (engine/student-files.ts), and is then applied with `lab apply`.
  */
-export async function solveTask(ctx: Context, run: LabRunner, loaded: LoadedLab, task: Task, target: SolveTarget): Promise<Solved> {
+export async function solveTask(
+  ctx: Context,
+  run: LabRunner,
+  loaded: LoadedLab,
+  task: Task,
+  target: SolveTarget,
+): Promise<Solved> {
   const short = shortId(loaded.lab.id);
-  if (!task.solution) throw new UsageError(`Task ${task.id} of lab ${loaded.lab.id} has no solution`, { hint: `Add solution: to the task in ${loaded.file}` });
-  const nested: Context = { ...ctx, out: new Output(ctx.out.stderr, ctx.out.stderr, ctx.out.c, false, ctx.out.verbose) };
+  if (!task.solution)
+    throw new UsageError(`Task ${task.id} of lab ${loaded.lab.id} has no solution`, {
+      hint: `Add solution: to the task in ${loaded.file}`,
+    });
+  const nested: Context = {
+    ...ctx,
+    out: new Output(ctx.out.stderr, ctx.out.stderr, ctx.out.c, false, ctx.out.verbose),
+  };
   const runOne = async (argv: string[]): Promise<string> => {
     const shown = `lab ${argv.join(' ')}`;
     ctx.out.info(ctx.out.c.dim(`${task.id}: ${shown}`));
@@ -55,11 +67,18 @@ export async function solveTask(ctx: Context, run: LabRunner, loaded: LoadedLab,
   }
   const file = resolve(dirname(loaded.file), task.solution);
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`The solution of task ${task.id} (${file}) cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { hint: `Run lab validate ${loaded.file}` });
+    throw new UsageError(
+      `The solution of task ${task.id} (${file}) cannot be read: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+      { hint: `Run lab validate ${loaded.file}` },
+    );
   });
   // A solution of comments only (the skeleton's, before its author wrote it) would reach HAProxy
   // as an empty file: say which file is missing its solution, not that the student's file is empty.
-  if (!hasConfiguration(text)) throw new UsageError(`The solution of task ${task.id} (${file}) holds no HAProxy configuration, only comments: write the task's reference solution there`, { hint: `Then run lab test ${short}` });
+  if (!hasConfiguration(text))
+    throw new UsageError(
+      `The solution of task ${task.id} (${file}) holds no HAProxy configuration, only comments: write the task's reference solution there`,
+      { hint: `Then run lab test ${short}` },
+    );
   const saved = await replaceStudentFile(target.ws, task.id, text);
   // --no-grade: lab test grades each task itself, and lab solve's user runs lab grade when ready.
   const command = await runOne(targetArgv(['apply', short, '--no-grade'], target));

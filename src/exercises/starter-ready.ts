@@ -18,20 +18,29 @@ const POLL_MS = 250;
  * counts it: with a passed check (or none), not UP with its first check still to come. A starter whose servers never
  * come UP (a wrong check path) waits RISE_MS, then is graded as it is.
  */
-export async function starterReady(t: CheckTarget, portOf: (service: string) => number | undefined, signal: AbortSignal): Promise<void> {
-  const apps = t.apps.flatMap((a) => (a.ip && portOf(a.service) !== undefined ? [{ ip: a.ip, port: portOf(a.service)! }] : []));
+export async function starterReady(
+  t: CheckTarget,
+  portOf: (service: string) => number | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const apps = t.apps.flatMap((a) =>
+    a.ip && portOf(a.service) !== undefined ? [{ ip: a.ip, port: portOf(a.service)! }] : [],
+  );
   const ips = apps.map((a) => a.ip);
   const listenBy = performance.now() + LISTEN_MS;
   let waiting = apps;
   while (waiting.length && performance.now() < listenBy && !signal.aborted) {
     const still = [];
-    for (const a of waiting) if (!(await acceptsFromHaproxy(t.engine.docker, t.haproxy.id, a.ip, a.port).catch(() => false))) still.push(a);
+    for (const a of waiting)
+      if (!(await acceptsFromHaproxy(t.engine.docker, t.haproxy.id, a.ip, a.port).catch(() => false))) still.push(a);
     waiting = still;
     if (waiting.length) await sleep(POLL_MS);
   }
   const riseBy = performance.now() + RISE_MS;
   while (performance.now() < riseBy && !signal.aborted) {
-    const servers = (await readStats(t.stats).catch(() => [])).filter((s) => s.svname !== 'FRONTEND' && s.svname !== 'BACKEND' && ips.includes(addrIp(s) ?? ''));
+    const servers = (await readStats(t.stats).catch(() => [])).filter(
+      (s) => s.svname !== 'FRONTEND' && s.svname !== 'BACKEND' && ips.includes(addrIp(s) ?? ''),
+    );
     // As the servers check counts them: a server UP before its first check (check INI, after a
     // reload) is not yet, and lab 06's starter failed on "0 server(s) are UP" so.
     if (servers.every((s) => servingUp({ ...s, state: serverState(s.status) }))) return;

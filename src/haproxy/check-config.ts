@@ -37,11 +37,21 @@ export async function checkStudentConfig(docker: Dockerode, r: CheckRequest): Pr
   const ctr = await docker.createContainer({
     Image: r.image,
     Entrypoint: ['haproxy'],
-    Cmd: ['-c', ...(r.haproxyId ? [] : [IGNORE_UNRESOLVED]), '-f', `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`, '-f', `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`],
+    Cmd: [
+      '-c',
+      ...(r.haproxyId ? [] : [IGNORE_UNRESOLVED]),
+      '-f',
+      `${CFG_DIR_IN_CONTAINER}/${LAB_CFG_FILE}`,
+      '-f',
+      `${CFG_DIR_IN_CONTAINER}/${STUDENT_CFG_FILE}`,
+    ],
     Env: [`${STATS_AUTH_ENV}=check:check`],
     Labels: configCheckLabels(r.labId, r.project, r.workspace),
     ...(r.haproxyId ? {} : { NetworkDisabled: true }),
-    HostConfig: { NetworkMode: r.haproxyId ? `container:${r.haproxyId}` : 'none', Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`] },
+    HostConfig: {
+      NetworkMode: r.haproxyId ? `container:${r.haproxyId}` : 'none',
+      Binds: [`${r.dir}:${CFG_DIR_IN_CONTAINER}:ro`],
+    },
   });
   try {
     await ctr.start();

@@ -15,7 +15,11 @@ import { demux } from '../docker/engine.ts';
 async function masterCli(docker: Dockerode, containerId: string, command: string, timeoutS = 10): Promise<string> {
   if (!/^[a-z -]+$/.test(command)) throw new Error(`not a master CLI command lab sends: ${command}`);
   const { exitCode, text } = await loopbackCommand(docker, containerId, MASTER_CLI_PORT, command, timeoutS);
-  if (exitCode !== 0) throw new RuntimeError(`HAProxy's master CLI did not answer "${command}" (exit ${exitCode}): ${text.trim().split('\n').slice(-2).join(' / ') || 'no output'}`, { hint: 'Run lab up <lab> again to recreate HAProxy' });
+  if (exitCode !== 0)
+    throw new RuntimeError(
+      `HAProxy's master CLI did not answer "${command}" (exit ${exitCode}): ${text.trim().split('\n').slice(-2).join(' / ') || 'no output'}`,
+      { hint: 'Run lab up <lab> again to recreate HAProxy' },
+    );
   return text;
 }
 
@@ -24,14 +28,25 @@ async function masterCli(docker: Dockerode, containerId: string, command: string
  * HAProxy closes the connection (master CLI, runtime API in non-interactive mode). The caller
  * checks `command` (it is quoted into a shell script).
  */
-export async function loopbackCommand(docker: Dockerode, containerId: string, port: number, command: string, timeoutS: number, then = ''): Promise<{ exitCode: number | null; text: string }> {
+export async function loopbackCommand(
+  docker: Dockerode,
+  containerId: string,
+  port: number,
+  command: string,
+  timeoutS: number,
+  then = '',
+): Promise<{ exitCode: number | null; text: string }> {
   // `then`: a fixed shell tail of the caller's (e.g. `> file`), never built from input.
   const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf '%s\\n' '${command}' >&3 && cat <&3${then}`;
   return execIn(docker, containerId, ['timeout', String(timeoutS), 'bash', '-c', script]);
 }
 
 /** Run a command in a container (docker exec) and wait for it: its exit code and output. */
-export async function execIn(docker: Dockerode, containerId: string, cmd: string[]): Promise<{ exitCode: number | null; text: string }> {
+export async function execIn(
+  docker: Dockerode,
+  containerId: string,
+  cmd: string[],
+): Promise<{ exitCode: number | null; text: string }> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
@@ -60,7 +75,8 @@ export function parseReloadAnswer(text: string): ReloadAnswer {
 }
 
 /** Reload HAProxy through its master CLI: the new workers run both files, or the old ones keep serving. */
-export const reloadHaproxy = async (docker: Dockerode, containerId: string): Promise<ReloadAnswer> => parseReloadAnswer(await masterCli(docker, containerId, 'reload'));
+export const reloadHaproxy = async (docker: Dockerode, containerId: string): Promise<ReloadAnswer> =>
+  parseReloadAnswer(await masterCli(docker, containerId, 'reload'));
 
 /**
  * Whether a TCP connection from the HAProxy container to ip:port is accepted: what HAProxy's
@@ -69,7 +85,15 @@ export const reloadHaproxy = async (docker: Dockerode, containerId: string): Pro
  * that address then still shows the old container's passed checks (UP, L7OK) before the new app
  * listens. https://www.gnu.org/software/bash/manual/html_node/Redirections.html (/dev/tcp)
  */
-export async function acceptsFromHaproxy(docker: Dockerode, haproxyId: string, ip: string, port: number): Promise<boolean> {
-  if (!/^[0-9a-fA-F.:]+$/.test(ip) || !Number.isInteger(port)) throw new Error(`not an address lab probes: ${ip}:${port}`);
-  return (await execIn(docker, haproxyId, ['timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`])).exitCode === 0;
+export async function acceptsFromHaproxy(
+  docker: Dockerode,
+  haproxyId: string,
+  ip: string,
+  port: number,
+): Promise<boolean> {
+  if (!/^[0-9a-fA-F.:]+$/.test(ip) || !Number.isInteger(port))
+    throw new Error(`not an address lab probes: ${ip}:${port}`);
+  return (
+    (await execIn(docker, haproxyId, ['timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`])).exitCode === 0
+  );
 }

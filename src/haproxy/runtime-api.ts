@@ -16,7 +16,8 @@ export type ServerAdminState = 'ready' | 'drain' | 'maint';
 /** The command line for one server's admin state. Names are checked: they go into a shell script. */
 export function setServerStateCommand(backend: string, server: string, state: ServerAdminState): string {
   const name = /^[A-Za-z0-9_.-]+$/;
-  if (!name.test(backend) || !name.test(server)) throw new Error(`not a backend/server name lab sends: ${backend}/${server}`);
+  if (!name.test(backend) || !name.test(server))
+    throw new Error(`not a backend/server name lab sends: ${backend}/${server}`);
   return `set server ${backend}/${server} state ${state}`;
 }
 
@@ -30,17 +31,25 @@ export function parseSetAnswer(text: string): { ok: true } | { ok: false; reason
 }
 
 /** Set one server's admin state; throws RuntimeError with HAProxy's reason when it refuses. */
-export async function setServerState(docker: Dockerode, haproxyId: string, backend: string, server: string, state: ServerAdminState): Promise<void> {
+export async function setServerState(
+  docker: Dockerode,
+  haproxyId: string,
+  backend: string,
+  server: string,
+  state: ServerAdminState,
+): Promise<void> {
   const command = setServerStateCommand(backend, server, state);
   const { exitCode, text } = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, command, 10);
   const answer = parseSetAnswer(text);
   if (exitCode !== 0 || !answer.ok) {
-    throw new RuntimeError(`HAProxy's runtime API refused "${command}": ${answer.ok ? `exit ${exitCode}` : answer.reason}`, {
-      hint: 'Is the runtime API in haproxy.cfg (stats socket ipv4@127.0.0.1:9999 level admin)? lab up <lab> renders it',
-    });
+    throw new RuntimeError(
+      `HAProxy's runtime API refused "${command}": ${answer.ok ? `exit ${exitCode}` : answer.reason}`,
+      {
+        hint: 'Is the runtime API in haproxy.cfg (stats socket ipv4@127.0.0.1:9999 level admin)? lab up <lab> renders it',
+      },
+    );
   }
 }
-
 
 /**
  * Save every server's state (address, UP/DOWN, admin state, weight) where the next worker
@@ -53,16 +62,28 @@ export async function setServerState(docker: Dockerode, haproxyId: string, backe
  * they were (core/seamless-reload.ts keepServerStates). https://docs.haproxy.org/3.0/management.html#9.3-show%20servers%20state
  * Best effort: a reload without it still works, only less smoothly.
  */
-export async function saveServersState(docker: Dockerode, haproxyId: string, keep: (dump: string) => string = (d) => d): Promise<boolean> {
-  const dump = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, 'show servers state', 5).catch(() => ({ exitCode: 1, text: '' }));
+export async function saveServersState(
+  docker: Dockerode,
+  haproxyId: string,
+  keep: (dump: string) => string = (d) => d,
+): Promise<boolean> {
+  const dump = await loopbackCommand(docker, haproxyId, RUNTIME_API_PORT, 'show servers state', 5).catch(() => ({
+    exitCode: 1,
+    text: '',
+  }));
   const tmp = `${SERVER_STATE_FILE}.new`;
   const text = dump.exitCode === 0 && dump.text.split('\n', 1)[0]?.trim() === '1' ? keep(dump.text.trimEnd()) : '';
   // One argument of a script has at most 128 KiB (Linux's MAX_ARG_STRLEN): past that, no file.
   const ok = text !== '' && text.length < 100_000;
   // A stale file is worse than none: a failed dump removes it. The kept lines go in as an
   // argument of the script, never into its text.
-  const script = ok ? `printf '%s\\n' "$1" > ${tmp} && mv -f ${tmp} ${SERVER_STATE_FILE}` : `rm -f ${tmp} ${SERVER_STATE_FILE}`;
-  const written = await execIn(docker, haproxyId, ['bash', '-c', script, 'lab', ok ? text : '']).catch(() => ({ exitCode: 1 }));
-  if (ok && written.exitCode !== 0) await execIn(docker, haproxyId, ['rm', '-f', tmp, SERVER_STATE_FILE]).catch(() => undefined);
+  const script = ok
+    ? `printf '%s\\n' "$1" > ${tmp} && mv -f ${tmp} ${SERVER_STATE_FILE}`
+    : `rm -f ${tmp} ${SERVER_STATE_FILE}`;
+  const written = await execIn(docker, haproxyId, ['bash', '-c', script, 'lab', ok ? text : '']).catch(() => ({
+    exitCode: 1,
+  }));
+  if (ok && written.exitCode !== 0)
+    await execIn(docker, haproxyId, ['rm', '-f', tmp, SERVER_STATE_FILE]).catch(() => undefined);
   return ok && written.exitCode === 0;
 }

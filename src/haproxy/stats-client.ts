@@ -15,22 +15,33 @@ export interface StatsEndpoint {
 }
 
 const statsUrl = (s: StatsEndpoint): string => `http://${s.host}:${s.port}/;csv;norefresh`;
-export const statsPageUrl = (s: Pick<StatsEndpoint, 'host' | 'port'>): string => `http://${s.host === '127.0.0.1' ? 'localhost' : s.host}:${s.port}/`;
+export const statsPageUrl = (s: Pick<StatsEndpoint, 'host' | 'port'>): string =>
+  `http://${s.host === '127.0.0.1' ? 'localhost' : s.host}:${s.port}/`;
 
 /** Fetch and parse the stats once. Throws RuntimeError with the reason when it can't. */
 export async function readStats(s: StatsEndpoint, timeoutMs = 2000): Promise<StatsRow[]> {
   let res: { status: number; body: string };
   try {
-    res = await get(statsUrl(s), { authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}` }, timeoutMs);
+    res = await get(
+      statsUrl(s),
+      { authorization: `Basic ${Buffer.from(`${s.user}:${s.password}`).toString('base64')}` },
+      timeoutMs,
+    );
   } catch (e) {
-    throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      hint: 'Is the lab running? Try lab status, and lab logs <lab> haproxy',
-    });
+    throw new RuntimeError(
+      `HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      {
+        hint: 'Is the lab running? Try lab status, and lab logs <lab> haproxy',
+      },
+    );
   }
   if (res.status === 401) {
-    throw new RuntimeError(`HAProxy's stats endpoint refused the credentials ${s.user}:***`, { hint: 'Pass the ones the lab was started with (--stats-user, --stats-password)' });
+    throw new RuntimeError(`HAProxy's stats endpoint refused the credentials ${s.user}:***`, {
+      hint: 'Pass the ones the lab was started with (--stats-user, --stats-password)',
+    });
   }
-  if (res.status < 200 || res.status > 299) throw new RuntimeError(`HAProxy's stats endpoint answered HTTP ${res.status}`);
+  if (res.status < 200 || res.status > 299)
+    throw new RuntimeError(`HAProxy's stats endpoint answered HTTP ${res.status}`);
   try {
     return parseStatsCsv(res.body);
   } catch (e) {
@@ -43,12 +54,17 @@ export async function readStats(s: StatsEndpoint, timeoutMs = 2000): Promise<Sta
  * The config id HAProxy serves (see core/config-id.ts): the id, or undefined when HAProxy
  * answers without one (a file from before the rule). Throws RuntimeError when nothing answers.
  */
-export async function readConfigId(s: Pick<StatsEndpoint, 'host' | 'port'>, timeoutMs = 1000): Promise<string | undefined> {
+export async function readConfigId(
+  s: Pick<StatsEndpoint, 'host' | 'port'>,
+  timeoutMs = 1000,
+): Promise<string | undefined> {
   let res: { status: number; body: string };
   try {
     res = await get(`http://${s.host}:${s.port}${CONFIG_ID_PATH}`, {}, timeoutMs);
   } catch (e) {
-    throw new RuntimeError(`HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RuntimeError(
+      `HAProxy's stats endpoint ${statsPageUrl(s)} does not answer (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseServedId(res.status, res.body);
 }
@@ -60,7 +76,11 @@ export async function readConfigId(s: Pick<StatsEndpoint, 'host' | 'port'>, time
  * the ref'd timer keep the event loop alive meanwhile (with undici, Docker's port proxy closing
  * a connection before HAProxy listened left nothing that did, and Node exited mid-await).
  */
-function get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { ...headers, connection: 'close' }, agent: false }, (res) => {
       let body = '';
@@ -74,7 +94,10 @@ function get(url: string, headers: Record<string, string>, timeoutMs: number): P
       });
       res.on('error', fail);
     });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TimeoutError' })), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TimeoutError' })),
+      timeoutMs,
+    );
     function fail(e: Error): void {
       clearTimeout(timer);
       reject(e);

@@ -66,7 +66,12 @@ export async function sendLoad(o: LoadOptions): Promise<LoadResult> {
     next++;
     if (slot > performance.now()) await sleep(slot - performance.now());
     if (o.signal?.aborted) return;
-    const r = await get(o.url, o.keepAlive ? agent : false, { ...o.headers, ...(cookie ? { cookie } : {}) }, o.timeoutMs ?? 5000);
+    const r = await get(
+      o.url,
+      o.keepAlive ? agent : false,
+      { ...o.headers, ...(cookie ? { cookie } : {}) },
+      o.timeoutMs ?? 5000,
+    );
     if (o.cookieJar && r.setCookie) cookie = r.setCookie;
     result.sent++;
     if (r.ok) result.ok++;
@@ -110,14 +115,29 @@ interface Response extends RequestResult {
 /** How soon after sending a dropped kept-alive socket shows: its race, not a reply that never came. */
 const STALE_SOCKET_MS = 200;
 
-async function get(url: string, agent: Agent | false, extra: Record<string, string>, timeoutMs: number, retried = false): Promise<Response> {
+async function get(
+  url: string,
+  agent: Agent | false,
+  extra: Record<string, string>,
+  timeoutMs: number,
+  retried = false,
+): Promise<Response> {
   const { staleSocket, ...r } = await sendOnce(url, agent, extra, timeoutMs);
   return staleSocket && !retried ? get(url, agent, extra, timeoutMs, true) : r;
 }
 
-function sendOnce(url: string, agent: Agent | false, extra: Record<string, string>, timeoutMs: number): Promise<Response & { staleSocket?: boolean }> {
+function sendOnce(
+  url: string,
+  agent: Agent | false,
+  extra: Record<string, string>,
+  timeoutMs: number,
+): Promise<Response & { staleSocket?: boolean }> {
   const started = performance.now();
-  const end = (r: Omit<Response, 'at' | 'ms'>): Response => ({ ...r, at: performance.now(), ms: performance.now() - started });
+  const end = (r: Omit<Response, 'at' | 'ms'>): Response => ({
+    ...r,
+    at: performance.now(),
+    ms: performance.now() - started,
+  });
   return new Promise((resolve) => {
     const headers: Record<string, string> = { ...(agent ? {} : { connection: 'close' }), ...extra };
     const req = request(url, { agent, headers, timeout: timeoutMs }, (res) => {
@@ -126,16 +146,39 @@ function sendOnce(url: string, agent: Agent | false, extra: Record<string, strin
         const status = res.statusCode ?? 0;
         const header = (name: string) => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : null);
         const set = res.headers['set-cookie']?.find((c) => c.startsWith('SERVERID='));
-        resolve(end({ ok: status >= 200 && status < 400, status, server: header('x-served-by'), app: header('x-app'), setCookie: set?.split(';')[0] }));
+        resolve(
+          end({
+            ok: status >= 200 && status < 400,
+            status,
+            server: header('x-served-by'),
+            app: header('x-app'),
+            setCookie: set?.split(';')[0],
+          }),
+        );
       });
       res.on('error', (e) => resolve(end({ ok: false, status: 0, server: null, app: null, error: e.message })));
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TIMEOUT' })));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'TIMEOUT' })),
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       // The race shows within milliseconds of sending; a reset after a wait (a hung replica's
       // connection closed seconds later) is the stack's failure and counts.
-      const stale = req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && performance.now() - started < STALE_SOCKET_MS;
-      resolve({ ...end({ ok: false, status: 0, server: null, app: null, error: e.code === 'TIMEOUT' ? e.message : (e.code ?? e.message), code: e.code ?? 'other' }), ...(stale ? { staleSocket: true } : {}) });
+      const stale =
+        req.reusedSocket &&
+        (e.code === 'ECONNRESET' || e.code === 'EPIPE') &&
+        performance.now() - started < STALE_SOCKET_MS;
+      resolve({
+        ...end({
+          ok: false,
+          status: 0,
+          server: null,
+          app: null,
+          error: e.code === 'TIMEOUT' ? e.message : (e.code ?? e.message),
+          code: e.code ?? 'other',
+        }),
+        ...(stale ? { staleSocket: true } : {}),
+      });
     });
     req.end();
   });

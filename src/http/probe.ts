@@ -30,18 +30,31 @@ function probe(o: ProbeOptions): Promise<HttpAnswer> {
       res.on('end', () => {
         const header = (name: string) => (typeof res.headers[name] === 'string' ? (res.headers[name] as string) : null);
         const set = res.headers['set-cookie']?.map((c) => c.split(';')[0]!);
-        resolve({ status: res.statusCode ?? 0, body: body.slice(0, MAX_BODY), app: header('x-app'), server: header('x-served-by'), session: header('x-session'), ...(set?.length ? { setCookie: set } : {}) });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: body.slice(0, MAX_BODY),
+          app: header('x-app'),
+          server: header('x-served-by'),
+          session: header('x-session'),
+          ...(set?.length ? { setCookie: set } : {}),
+        });
       });
       res.on('error', (e) => resolve({ status: 0, body: '', app: null, server: null, error: e.message }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)));
-    req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: 0, body: '', app: null, server: null, error: e.code ?? e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({ status: 0, body: '', app: null, server: null, error: e.code ?? e.message }),
+    );
     req.end();
   });
 }
 
 /** Requests one after another on one connection, like one client; with `cookies`, like one browser keeping them. */
-export async function probeSeries(o: { requests: readonly Pick<ProbeOptions, 'url' | 'method' | 'headers'>[]; cookies: boolean; signal?: AbortSignal }): Promise<HttpAnswer[]> {
+export async function probeSeries(o: {
+  requests: readonly Pick<ProbeOptions, 'url' | 'method' | 'headers'>[];
+  cookies: boolean;
+  signal?: AbortSignal;
+}): Promise<HttpAnswer[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const answers: HttpAnswer[] = [];
   let cookie: string | undefined;

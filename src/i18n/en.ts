@@ -24,15 +24,20 @@ export const en = {
     next: (p: { title: string }) => `Next: ${p.title}`,
     nextLine: (p: { heading: string; task: string }) => `${p.heading} (${p.task})`,
     lastGrade: 'Last grade:',
-    whenDone: (p: { lab: string; hasHints: boolean }) => `When done: lab grade ${p.lab}${p.hasHints ? `   Stuck? lab hint ${p.lab}` : ''}`,
+    whenDone: (p: { lab: string; hasHints: boolean }) =>
+      `When done: lab grade ${p.lab}${p.hasHints ? `   Stuck? lab hint ${p.lab}` : ''}`,
     allPassed: 'Every task passed.',
-    quizResult: (p: { correct: number; total: number; lab: string }) => `Quiz: ${p.correct} of ${p.total} correct (lab quiz ${p.lab} to try again)`,
-    quizOpen: (p: { questions: number; lab: string }) => `Quiz: ${p.questions} question(s), not answered yet: lab quiz ${p.lab}`,
+    quizResult: (p: { correct: number; total: number; lab: string }) =>
+      `Quiz: ${p.correct} of ${p.total} correct (lab quiz ${p.lab} to try again)`,
+    quizOpen: (p: { questions: number; lab: string }) =>
+      `Quiz: ${p.questions} question(s), not answered yet: lab quiz ${p.lab}`,
   },
   hint: {
     noTasks: (p: { lab: string }) => `Lab ${p.lab} has no tasks, so no hints`,
-    unknownTask: (p: { lab: string; task: string; tasks: string }) => `Lab ${p.lab} has no task "${p.task}"; tasks: ${p.tasks}`,
-    allPassed: (p: { lab: string }) => `Every task of lab ${p.lab} passed: no hint needed. Name a task for its hints: lab hint ${p.lab} <task>`,
+    unknownTask: (p: { lab: string; task: string; tasks: string }) =>
+      `Lab ${p.lab} has no task "${p.task}"; tasks: ${p.tasks}`,
+    allPassed: (p: { lab: string }) =>
+      `Every task of lab ${p.lab} passed: no hint needed. Name a task for its hints: lab hint ${p.lab} <task>`,
     noHints: (p: { task: string; lab: string }) => `Task ${p.task} has no hints. Its instructions: lab tasks ${p.lab}`,
     heading: (p: { n: number; total: number }) => `Hint ${p.n} of ${p.total}`,
     line: (p: { heading: string; task: string; text: string }) => `${p.heading} for ${p.task}: ${p.text}`,
@@ -65,24 +70,33 @@ export const en = {
     score: (p: { passed: number; total: number; percent: number; solved: number }) =>
       `Score: ${p.passed} of ${p.total} task(s) passed (${p.percent}%)${p.solved ? `, ${p.solved} solved with lab solve (not counted)` : ''}`,
     scoreNext: (p: { lab: string }) => `lab tasks ${p.lab} shows what to do next`,
-    copiesSolution: (p: { tasks: string }) => `Your haproxy.cfg is the reference solution of ${p.tasks}: the class table shows it`,
+    copiesSolution: (p: { tasks: string }) =>
+      `Your haproxy.cfg is the reference solution of ${p.tasks}: the class table shows it`,
   },
   apply: {
-    notStudent: (p: { id: string }) => `Lab ${p.id} has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself`,
+    notStudent: (p: { id: string }) =>
+      `Lab ${p.id} has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself`,
     notStudentHint: (p: { lab: string }) => `Change its settings with lab up ${p.lab} --algorithm … --mode …`,
     workspaceGone: (p: { project: string; dir: string }) => `The workspace of ${p.project} (${p.dir}) is gone`,
     workspaceGoneHint: (p: { lab: string }) => `Run lab up ${p.lab} to render it again`,
-    fixThenApply: (p: { file: string; lab: string }) => `Fix ${p.file}, then run lab apply ${p.lab} again (HAProxy keeps running your previous configuration)`,
+    fixThenApply: (p: { file: string; lab: string }) =>
+      `Fix ${p.file}, then run lab apply ${p.lab} again (HAProxy keeps running your previous configuration)`,
     checking: (p: { file: string }) => `Checking ${p.file} with HAProxy`,
     reloading: 'Reloading HAProxy through its master CLI',
-    notServing: (p: { configId: string; seconds: number }) => `HAProxy reloaded but does not serve config ${p.configId} after ${p.seconds} s`,
+    notServing: (p: { configId: string; seconds: number }) =>
+      `HAProxy reloaded but does not serve config ${p.configId} after ${p.seconds} s`,
     refused: 'HAProxy refused to reload (Success=0); it keeps running your previous configuration',
     startupLog: "HAProxy's startup log:",
-    reloadHint: (p: { lab: string; file: string }) => `Look at lab logs ${p.lab} haproxy, fix ${p.file}, then run lab apply ${p.lab} again`,
-    applied: (p: { configId: string; ms: number }) => `HAProxy runs your haproxy.cfg (config ${p.configId}; checked and reloaded in ${p.ms} ms)`,
-    answered: (p: { requests: number; http5xx: number }) => `Since the reload HAProxy answered ${p.requests} request(s), ${p.http5xx} with HTTP 5xx`,
-    notReady: (p: { answered: string }) => `${p.answered}: servers were not ready at the reload (init-addr last keeps their address across it)`,
-    done: (p: { project: string; file: string; lab: string }) => `${p.project}: HAProxy runs ${p.file}. Watch it at the stats page, or run lab status ${p.lab}.`,
+    reloadHint: (p: { lab: string; file: string }) =>
+      `Look at lab logs ${p.lab} haproxy, fix ${p.file}, then run lab apply ${p.lab} again`,
+    applied: (p: { configId: string; ms: number }) =>
+      `HAProxy runs your haproxy.cfg (config ${p.configId}; checked and reloaded in ${p.ms} ms)`,
+    answered: (p: { requests: number; http5xx: number }) =>
+      `Since the reload HAProxy answered ${p.requests} request(s), ${p.http5xx} with HTTP 5xx`,
+    notReady: (p: { answered: string }) =>
+      `${p.answered}: servers were not ready at the reload (init-addr last keeps their address across it)`,
+    done: (p: { project: string; file: string; lab: string }) =>
+      `${p.project}: HAProxy runs ${p.file}. Watch it at the stats page, or run lab status ${p.lab}.`,
   },
   down: {
     removing: (p: { project: string }) => `Removing ${p.project}`,

@@ -5,7 +5,14 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { streamFacts } from './images-engine.ts';
-import { MANIFEST_FILE, parseManifest, unexpectedMembers, verifyBundle, type FileFacts, type Manifest } from '../core/instructor/manifest.ts';
+import {
+  MANIFEST_FILE,
+  parseManifest,
+  unexpectedMembers,
+  verifyBundle,
+  type FileFacts,
+  type Manifest,
+} from '../core/instructor/manifest.ts';
 
 /**
  * The outer tar is made and read by the system's `tar` (GNU tar on Linux, bsdtar on macOS and
@@ -14,8 +21,14 @@ import { MANIFEST_FILE, parseManifest, unexpectedMembers, verifyBundle, type Fil
  */
 async function tar(args: string[], what: string): Promise<string> {
   const r = await execa('tar', args, { reject: false, stdin: 'ignore' });
-  if ((r as { code?: string }).code === 'ENOENT') throw new EnvironmentError('The tar program is not installed; lab needs it for bundles', { hint: 'Install it, e.g. sudo apt-get install tar' });
-  if (r.failed) throw new UsageError(`${what}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ') || `tar exited ${r.exitCode}`}`);
+  if ((r as { code?: string }).code === 'ENOENT')
+    throw new EnvironmentError('The tar program is not installed; lab needs it for bundles', {
+      hint: 'Install it, e.g. sudo apt-get install tar',
+    });
+  if (r.failed)
+    throw new UsageError(
+      `${what}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ') || `tar exited ${r.exitCode}`}`,
+    );
   return String(r.stdout);
 }
 
@@ -31,7 +44,10 @@ export async function packBundle(dir: string, manifest: Manifest, target: string
   await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const partial = `${target}.${process.pid}.${Date.now()}.partial`;
   try {
-    await tar(['-cf', partial, '-C', dir, MANIFEST_FILE, ...manifest.images.map((i) => i.file)], `Could not write ${target}`);
+    await tar(
+      ['-cf', partial, '-C', dir, MANIFEST_FILE, ...manifest.images.map((i) => i.file)],
+      `Could not write ${target}`,
+    );
     await rename(partial, target);
   } finally {
     await rm(partial, { force: true });
@@ -46,13 +62,21 @@ export async function packBundle(dir: string, manifest: Manifest, target: string
  */
 export async function checkBundle(file: string, onStep: (text: string) => void): Promise<Manifest> {
   const damaged = (problems: string[]) =>
-    new UsageError(`${file} is not a usable lab bundle: nothing was loaded`, { details: problems, hint: 'Copy the bundle again, or make a new one with lab prepare --save' });
+    new UsageError(`${file} is not a usable lab bundle: nothing was loaded`, {
+      details: problems,
+      hint: 'Copy the bundle again, or make a new one with lab prepare --save',
+    });
   const members = (await tar(['-tf', file], `${file} is not a readable tar file`)).split('\n').filter(Boolean);
   const twice = members.filter((m, i) => members.indexOf(m) !== i);
-  const extra = [...unexpectedMembers(members).map((m) => `unexpected member ${m}`), ...twice.map((m) => `${m} appears twice`)];
+  const extra = [
+    ...unexpectedMembers(members).map((m) => `unexpected member ${m}`),
+    ...twice.map((m) => `${m} appears twice`),
+  ];
   if (extra.length) throw damaged(extra);
   if (!members.includes(MANIFEST_FILE)) throw damaged([`no ${MANIFEST_FILE}`]);
-  const { manifest, problems } = parseManifest(await tar(['-xOf', file, MANIFEST_FILE], `Could not read ${MANIFEST_FILE} from ${file}`));
+  const { manifest, problems } = parseManifest(
+    await tar(['-xOf', file, MANIFEST_FILE], `Could not read ${MANIFEST_FILE} from ${file}`),
+  );
   if (!manifest) throw damaged(problems);
   const files = members.filter((m) => m !== MANIFEST_FILE && !m.endsWith('/'));
   const found = new Map<string, FileFacts>();
@@ -69,6 +93,9 @@ export async function checkBundle(file: string, onStep: (text: string) => void):
 export async function withMember<T>(file: string, member: string, fn: (stream: Readable) => Promise<T>): Promise<T> {
   const child = execa('tar', ['-xOf', file, member], { buffer: false, stdin: 'ignore', stderr: 'pipe', reject: false });
   const [value, r] = await Promise.all([fn(child.stdout), child]);
-  if (r.failed) throw new UsageError(`Could not read ${member} from ${file}: ${String(r.stderr ?? '').trim() || `tar exited ${r.exitCode}`}`);
+  if (r.failed)
+    throw new UsageError(
+      `Could not read ${member} from ${file}: ${String(r.stderr ?? '').trim() || `tar exited ${r.exitCode}`}`,
+    );
   return value;
 }

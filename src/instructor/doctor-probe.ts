@@ -29,14 +29,30 @@ export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
     // doctor has no --lang: what a student's command would print in, from this environment.
     language: languageChoice(undefined, ctx.env),
   };
-  const [engine, compose, locks] = await Promise.all([engineFacts(endpoint), composeFacts(endpoint), lockFacts(ctx.env)]);
+  const [engine, compose, locks] = await Promise.all([
+    engineFacts(endpoint),
+    composeFacts(endpoint),
+    lockFacts(ctx.env),
+  ]);
   const { substitutions, images: map } = substitutionFacts(ctx.env);
   if (!engine.docker) return { ...base, engine: engine.fact, compose, substitutions, locks };
   const docker = engine.docker;
   const labs = allLabImages(map);
   const [images, ports, leftovers, disk] = await Promise.all([
-    Promise.all(neededImages(labs).map(async (n) => ({ ref: n.ref, role: n.role, kind: n.kind, labs: n.labs, present: await imagePresent(docker, n.ref) }))),
-    portFacts(docker, endpoint, labs.map((l) => l.lab)),
+    Promise.all(
+      neededImages(labs).map(async (n) => ({
+        ref: n.ref,
+        role: n.role,
+        kind: n.kind,
+        labs: n.labs,
+        present: await imagePresent(docker, n.ref),
+      })),
+    ),
+    portFacts(
+      docker,
+      endpoint,
+      labs.map((l) => l.lab),
+    ),
     leftoverFacts(docker),
     diskFacts(endpoint, engine.fact.ok ? engine.fact.rootDir : ''),
   ]);
@@ -44,7 +60,10 @@ export async function gatherDoctorFacts(ctx: Context): Promise<DoctorFacts> {
 }
 
 /** The image substitutions in effect and where each comes from; a broken setting is a fact too. */
-function substitutionFacts(env: NodeJS.ProcessEnv): { substitutions: DoctorFacts['substitutions']; images: Record<string, string> } {
+function substitutionFacts(env: NodeJS.ProcessEnv): {
+  substitutions: DoctorFacts['substitutions'];
+  images: Record<string, string>;
+} {
   const file = imagesFilePath(env);
   try {
     const subs = imageSubstitutions(env);
@@ -60,7 +79,18 @@ async function engineFacts(endpoint: Endpoint): Promise<{ fact: DoctorFacts['eng
     const docker = await connect(endpoint);
     const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<{ DockerRootDir?: string }>]);
     const kind = engineKindOf(version);
-    return { docker, fact: { ok: true, version: version.Version, api: version.ApiVersion, rootDir: info.DockerRootDir ?? '', kind, name: engineName(version), ...(noSwarmReason(kind) ? { notHere: ["--target swarm (it has no Swarm mode)"] } : {}) } };
+    return {
+      docker,
+      fact: {
+        ok: true,
+        version: version.Version,
+        api: version.ApiVersion,
+        rootDir: info.DockerRootDir ?? '',
+        kind,
+        name: engineName(version),
+        ...(noSwarmReason(kind) ? { notHere: ['--target swarm (it has no Swarm mode)'] } : {}),
+      },
+    };
   } catch (e) {
     return { fact: { ok: false, error: (e as Error).message, hint: e instanceof LabError ? e.hint : undefined } };
   }
@@ -77,10 +107,17 @@ async function composeFacts(endpoint: Endpoint): Promise<DoctorFacts['compose']>
 type LabPorts = { id: string; defaults: { appPort: number | null; statsPort: number | null } };
 
 /** The labs' default host ports, and who holds each: a lab, another container, or a process. */
-async function portFacts(docker: Dockerode, endpoint: Endpoint, labs: LabPorts[]): Promise<NonNullable<DoctorFacts['ports']>> {
+async function portFacts(
+  docker: Dockerode,
+  endpoint: Endpoint,
+  labs: LabPorts[],
+): Promise<NonNullable<DoctorFacts['ports']>> {
   const wanted = new Map<number, { option: string; labs: string[] }>();
   for (const lab of labs) {
-    for (const [option, port] of [['--app-port', lab.defaults.appPort], ['--stats-port', lab.defaults.statsPort]] as const) {
+    for (const [option, port] of [
+      ['--app-port', lab.defaults.appPort],
+      ['--stats-port', lab.defaults.statsPort],
+    ] as const) {
       if (port === null) continue;
       const w = wanted.get(port) ?? { option, labs: [] };
       wanted.set(port, { ...w, labs: [...w.labs, lab.id] });
@@ -94,21 +131,41 @@ async function portFacts(docker: Dockerode, endpoint: Endpoint, labs: LabPorts[]
       const c = running.find((r) => (r.Ports ?? []).some((p) => p.PublicPort === port));
       const name = (c?.Names?.[0] ?? '').replace(/^\//, '');
       let holder: PortHolder;
-      if (c && (await isLabContainer(docker, c))) holder = { kind: 'lab', lab: c.Labels[LABEL.lab] ?? '?', project: c.Labels[LABEL.project] ?? '?', container: name };
+      if (c && (await isLabContainer(docker, c)))
+        holder = {
+          kind: 'lab',
+          lab: c.Labels[LABEL.lab] ?? '?',
+          project: c.Labels[LABEL.project] ?? '?',
+          container: name,
+        };
       else if (c) holder = { kind: 'container', name, image: c.Image };
-      else if (!here) holder = { kind: 'unchecked', why: 'no container publishes it; programs on the remote machine were not checked' };
-      else holder = (await canListen(port, '127.0.0.1')) ? { kind: 'free' } : { kind: 'process', what: await processOnPort(port) };
+      else if (!here)
+        holder = {
+          kind: 'unchecked',
+          why: 'no container publishes it; programs on the remote machine were not checked',
+        };
+      else
+        holder = (await canListen(port, '127.0.0.1'))
+          ? { kind: 'free' }
+          : { kind: 'process', what: await processOnPort(port) };
       return { port, option: w.option, labs: w.labs, holder };
     }),
   );
 }
 
 async function leftoverFacts(docker: Dockerode): Promise<NonNullable<DoctorFacts['leftovers']>> {
-  const [containers, networks] = await Promise.all([labContainers(docker), docker.listNetworks({ filters: { label: labelFilter() } })]);
+  const [containers, networks] = await Promise.all([
+    labContainers(docker),
+    docker.listNetworks({ filters: { label: labelFilter() } }),
+  ]);
   const projects = new Set(containers.map((c) => c.project));
   return {
-    stopped: containers.filter((c) => c.state !== 'running').map((c) => ({ name: c.name, project: c.project, lab: c.lab })),
-    idleNetworks: networks.filter((n) => ownedByLab(n.Labels) && !projects.has(n.Labels?.[LABEL.project] ?? '')).map((n) => ({ name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+    stopped: containers
+      .filter((c) => c.state !== 'running')
+      .map((c) => ({ name: c.name, project: c.project, lab: c.lab })),
+    idleNetworks: networks
+      .filter((n) => ownedByLab(n.Labels) && !projects.has(n.Labels?.[LABEL.project] ?? ''))
+      .map((n) => ({ name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
   };
 }
 
@@ -132,7 +189,13 @@ async function lockFacts(env: NodeJS.ProcessEnv): Promise<DoctorFacts['locks']> 
     files.map(async (f) => {
       const file = join(dir, f);
       const owner = await readOwner(file);
-      return { file, project: f.replace(/\.lock$/, '').replace(/@[^@]*$/, ''), pid: owner?.pid, command: owner?.command, alive: owner !== undefined && alive(owner.pid) };
+      return {
+        file,
+        project: f.replace(/\.lock$/, '').replace(/@[^@]*$/, ''),
+        pid: owner?.pid,
+        command: owner?.command,
+        alive: owner !== undefined && alive(owner.pid),
+      };
     }),
   );
 }

@@ -22,7 +22,8 @@ export async function imageInfo(docker: Dockerode, ref: string): Promise<{ id: s
 }
 
 /** Whether the engine has an image (404: no); other errors are thrown. */
-export const imagePresent = async (docker: Dockerode, ref: string): Promise<boolean> => (await imageInfo(docker, ref)) !== undefined;
+export const imagePresent = async (docker: Dockerode, ref: string): Promise<boolean> =>
+  (await imageInfo(docker, ref)) !== undefined;
 
 interface ProgressEvent {
   status?: string;
@@ -38,7 +39,11 @@ interface ProgressEvent {
  * `{ "error": … }` events with HTTP 200, which docker-modem's followProgress passes on as
  * ordinary events (apocas/docker-modem lib/modem.js), so they are looked for here.
  */
-function follow(docker: Dockerode, stream: NodeJS.ReadableStream, onEvent: (e: ProgressEvent) => void): Promise<ProgressEvent[]> {
+function follow(
+  docker: Dockerode,
+  stream: NodeJS.ReadableStream,
+  onEvent: (e: ProgressEvent) => void,
+): Promise<ProgressEvent[]> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -57,7 +62,12 @@ function follow(docker: Dockerode, stream: NodeJS.ReadableStream, onEvent: (e: P
 export async function pullImage(docker: Dockerode, ref: string, onProgress: (text: string) => void): Promise<void> {
   try {
     const stream = (await docker.pull(ref)) as NodeJS.ReadableStream;
-    await follow(docker, stream, (e) => e.status && onProgress(`${ref}: ${e.status}${e.id ? ` ${e.id}` : ''}${e.progress ? ` ${e.progress}` : ''}`));
+    await follow(
+      docker,
+      stream,
+      (e) =>
+        e.status && onProgress(`${ref}: ${e.status}${e.id ? ` ${e.id}` : ''}${e.progress ? ` ${e.progress}` : ''}`),
+    );
   } catch (e) {
     // .ci/setup.sh reads "Could not pull" (with exit 3) as "no registry": keep the words.
     throw new EnvironmentError(`Could not pull ${ref}: ${(e as Error).message.trim()}`, {
@@ -71,18 +81,35 @@ export async function pullImage(docker: Dockerode, ref: string, onProgress: (tex
  * docker CLI pinned to the endpoint. It gets the image-level labels compose's build gets
  * (core/labels.ts IMAGE_LABEL), so `lab reset --images` finds it and `lab up` knows it is current.
  */
-export async function buildImage(endpoint: Endpoint, need: NeededImage, out: Output, signal: AbortSignal): Promise<void> {
+export async function buildImage(
+  endpoint: Endpoint,
+  need: NeededImage,
+  out: Output,
+  signal: AbortSignal,
+): Promise<void> {
   const b = need.build!;
   const argv = ['build', '--tag', need.ref, '--label', `${IMAGE_LABEL.builtFor}=${b.lab}`];
   if (b.hash) argv.push('--label', `${IMAGE_LABEL.buildHash}=${b.hash}`);
   for (const [k, v] of Object.entries(b.args)) argv.push('--build-arg', `${k}=${v}`);
   argv.push(b.context);
   out.debug(`$ docker ${argv.join(' ')}`);
-  const r = await execa('docker', argv, { env: endpoint.env, reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
+  const r = await execa('docker', argv, {
+    env: endpoint.env,
+    reject: false,
+    cancelSignal: signal,
+    stdin: 'ignore',
+    all: true,
+  });
   if (r.isCanceled) throw new InterruptedError(`Interrupted while building ${need.ref}`);
   if (r.failed) {
-    const tail = String(r.all ?? '').trim().split('\n').slice(-8);
-    throw new RuntimeError(`Building ${need.ref} from ${b.context} failed (exit ${r.exitCode})`, { details: tail, hint: 'Are its base images present? Run lab doctor' });
+    const tail = String(r.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-8);
+    throw new RuntimeError(`Building ${need.ref} from ${b.context} failed (exit ${r.exitCode})`, {
+      details: tail,
+      hint: 'Are its base images present? Run lab doctor',
+    });
   }
 }
 
@@ -98,7 +125,11 @@ function hashing(hash: ReturnType<typeof createHash>, counter: { bytes: number }
 }
 
 /** `docker save` of one image into a file, hashed on the way. */
-export async function saveImage(docker: Dockerode, ref: string, file: string): Promise<{ bytes: number; sha256: string }> {
+export async function saveImage(
+  docker: Dockerode,
+  ref: string,
+  file: string,
+): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   const counter = { bytes: 0 };
   const stream = (await docker.getImage(ref).get()) as NodeJS.ReadableStream;

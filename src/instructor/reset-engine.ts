@@ -5,7 +5,14 @@ import { imageSubstitutions } from '../config/images-file.ts';
 import { labHome } from '../config/lab-home.ts';
 import { substitutionMap } from '../core/image-substitutions.ts';
 import { LABEL } from '../core/labels.ts';
-import { labFolders, labPaths, MARKER_FILE, planWorkspaceCleanup, type WorkspaceCleanup, type WorkspaceFacts } from '../core/workspace-files.ts';
+import {
+  labFolders,
+  labPaths,
+  MARKER_FILE,
+  planWorkspaceCleanup,
+  type WorkspaceCleanup,
+  type WorkspaceFacts,
+} from '../core/workspace-files.ts';
 import { allLabImages } from './labs-io.ts';
 import { neededImages } from '../core/instructor/needed-images.ts';
 import { DOCKER_API_CONCURRENCY, imageLabels, removeContainer } from '../docker/engine.ts';
@@ -17,7 +24,11 @@ const labImageRefs = (env: NodeJS.ProcessEnv): Map<string, string[]> =>
   new Map(neededImages(allLabImages(substitutionMap(imageSubstitutions(env)))).map((n) => [n.ref, n.labs]));
 
 /** What the engine and LAB_HOME hold: everything, unfiltered, so the pure planner decides. */
-export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, includeImages: boolean): Promise<ResetInput> {
+export async function gatherReset(
+  docker: Dockerode,
+  env: NodeJS.ProcessEnv,
+  includeImages: boolean,
+): Promise<ResetInput> {
   const [containers, networks, volumes, images, workspaceDirs] = await Promise.all([
     docker.listContainers({ all: true }),
     docker.listNetworks(),
@@ -26,8 +37,20 @@ export async function gatherReset(docker: Dockerode, env: NodeJS.ProcessEnv, inc
     listWorkspaceDirs(env),
   ]);
   // Only containers marked lab.managed can be lab's; their images' labels tell what they inherited.
-  const labels = await imageLabels(docker, containers.filter((c) => c.Labels?.[LABEL.managed] === 'true').map((c) => c.ImageID));
-  return { containers, networks, volumes, images, imageLabels: labels, workspaceDirs, includeImages, labImages: includeImages ? labImageRefs(env) : new Map() };
+  const labels = await imageLabels(
+    docker,
+    containers.filter((c) => c.Labels?.[LABEL.managed] === 'true').map((c) => c.ImageID),
+  );
+  return {
+    containers,
+    networks,
+    volumes,
+    images,
+    imageLabels: labels,
+    workspaceDirs,
+    includeImages,
+    labImages: includeImages ? labImageRefs(env) : new Map(),
+  };
 }
 
 async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -43,7 +66,9 @@ async function listWorkspaceDirs(env: NodeJS.ProcessEnv): Promise<string[]> {
 export async function workspaceCleanups(candidates: string[], env: NodeJS.ProcessEnv): Promise<WorkspaceCleanup[]> {
   const home = join(labHome(env), 'workspaces');
   // A folder lab cannot read is left alone, like any folder that is not lab's.
-  const plans = await Promise.all(candidates.map((dir) => workspaceFacts(dir, dirname(dir) === home).then(planWorkspaceCleanup, () => undefined)));
+  const plans = await Promise.all(
+    candidates.map((dir) => workspaceFacts(dir, dirname(dir) === home).then(planWorkspaceCleanup, () => undefined)),
+  );
   return plans.filter((p): p is WorkspaceCleanup => p !== undefined);
 }
 
@@ -71,22 +96,37 @@ export interface ResetOutcome {
 }
 
 /** Carry out a plan: containers first (they hold networks, volumes and images), then the rest. */
-export async function executeReset(docker: Dockerode, plan: ResetPlan, workspaces: WorkspaceCleanup[], onStep: (text: string) => void): Promise<ResetOutcome> {
-  const out: ResetOutcome = { removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] }, failed: [] };
+export async function executeReset(
+  docker: Dockerode,
+  plan: ResetPlan,
+  workspaces: WorkspaceCleanup[],
+  onStep: (text: string) => void,
+): Promise<ResetOutcome> {
+  const out: ResetOutcome = {
+    removed: { containers: [], networks: [], volumes: [], images: [], workspaces: [] },
+    failed: [],
+  };
   const attempt = async (kind: keyof ResetOutcome['removed'], name: string, fn: () => Promise<unknown>) => {
     try {
       await fn();
       out.removed[kind].push(name);
     } catch (e) {
-      if (status(e) === 404) out.removed[kind].push(name); // already gone: the goal is met
+      if (status(e) === 404)
+        out.removed[kind].push(name); // already gone: the goal is met
       else out.failed.push({ kind: kind.replace(/s$/, ''), name, error: reason(e) });
     }
   };
   onStep(`Removing ${plan.containers.length} container(s)`);
-  await mapBounded(plan.containers, DOCKER_API_CONCURRENCY, (c) => attempt('containers', c.name, () => removeContainer(docker, c.id, c.running)));
+  await mapBounded(plan.containers, DOCKER_API_CONCURRENCY, (c) =>
+    attempt('containers', c.name, () => removeContainer(docker, c.id, c.running)),
+  );
   onStep(`Removing ${plan.networks.length} network(s) and ${plan.volumes.length} volume(s)`);
-  await mapBounded(plan.networks, DOCKER_API_CONCURRENCY, (n) => attempt('networks', n.name, () => docker.getNetwork(n.id).remove()));
-  await mapBounded(plan.volumes, DOCKER_API_CONCURRENCY, (v) => attempt('volumes', v.name, () => docker.getVolume(v.name).remove()));
+  await mapBounded(plan.networks, DOCKER_API_CONCURRENCY, (n) =>
+    attempt('networks', n.name, () => docker.getNetwork(n.id).remove()),
+  );
+  await mapBounded(plan.volumes, DOCKER_API_CONCURRENCY, (v) =>
+    attempt('volumes', v.name, () => docker.getVolume(v.name).remove()),
+  );
   // One image at a time, built ones first: removing a base image's tag must not race its child.
   for (const image of plan.images) {
     onStep(`Removing image ${image.refs.join(', ')}`);
@@ -106,9 +146,11 @@ export async function removeLabFiles(w: WorkspaceCleanup): Promise<void> {
   if (w.removeFolder) await rmdir(w.dir).catch(unlessCode('ENOENT', 'ENOTEMPTY', 'EEXIST'));
 }
 
-const unlessCode = (...codes: string[]) => (e: NodeJS.ErrnoException) => {
-  if (!codes.includes(e.code ?? '')) throw e;
-};
+const unlessCode =
+  (...codes: string[]) =>
+  (e: NodeJS.ErrnoException) => {
+    if (!codes.includes(e.code ?? '')) throw e;
+  };
 
 const status = (e: unknown) => (e as { statusCode?: number }).statusCode;
 const reason = (e: unknown) => {

@@ -61,11 +61,23 @@ export function clientsSource(docker: Dockerode, clients: readonly LabContainer[
       const onAbort = () => void Promise.all(chosen.map(({ client }) => stopRunning(docker, client)));
       signal?.addEventListener('abort', onAbort);
       try {
-        return await Promise.all(chosen.map(async ({ client, spec }) => {
-          const answer = (await control(docker, client.id, 'POST', '/runs', { wait: '1' }, { body: spec, timeoutMs: waitMs(req) })) as { state?: string; summary?: unknown };
-          const summary = normalizeSummary(answer.summary);
-          return { sender: name(client), summary: answer.state === 'stopped' ? { ...summary, interrupted: true } : summary };
-        }));
+        return await Promise.all(
+          chosen.map(async ({ client, spec }) => {
+            const answer = (await control(
+              docker,
+              client.id,
+              'POST',
+              '/runs',
+              { wait: '1' },
+              { body: spec, timeoutMs: waitMs(req) },
+            )) as { state?: string; summary?: unknown };
+            const summary = normalizeSummary(answer.summary);
+            return {
+              sender: name(client),
+              summary: answer.state === 'stopped' ? { ...summary, interrupted: true } : summary,
+            };
+          }),
+        );
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -74,13 +86,29 @@ export function clientsSource(docker: Dockerode, clients: readonly LabContainer[
     probe: async (requests: readonly ProbeRequest[], cookies: boolean, signal?: AbortSignal) => {
       const client = pick(1)[0]!;
       // One exec for the whole series (docker/app-control.ts fetchSeries), which carries the cookies.
-      const bodies = requests.map((r) => ({ url: new URL(r.path, appUrl).toString(), method: r.method, headers: { ...r.headers }, timeoutMs: 5000 }));
-      const answers = (await fetchSeries(docker, client.id, bodies, { cookies, timeoutMs: 10_000, signal })) as FetchAnswer[];
+      const bodies = requests.map((r) => ({
+        url: new URL(r.path, appUrl).toString(),
+        method: r.method,
+        headers: { ...r.headers },
+        timeoutMs: 5000,
+      }));
+      const answers = (await fetchSeries(docker, client.id, bodies, {
+        cookies,
+        timeoutMs: 10_000,
+        signal,
+      })) as FetchAnswer[];
       return answers.map((a): HttpAnswer => {
         if (a.error !== undefined) return { status: 0, body: '', app: null, server: null, error: a.cause ?? a.error };
         const raw = a.headers?.['set-cookie'];
         const set = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map((c) => c.split(';')[0]!);
-        return { status: a.status ?? 0, body: (a.body ?? '').slice(0, 16 * 1024), app: header(a, 'x-app'), server: header(a, 'x-served-by'), session: header(a, 'x-session'), ...(set.length ? { setCookie: set } : {}) };
+        return {
+          status: a.status ?? 0,
+          body: (a.body ?? '').slice(0, 16 * 1024),
+          app: header(a, 'x-app'),
+          server: header(a, 'x-served-by'),
+          session: header(a, 'x-session'),
+          ...(set.length ? { setCookie: set } : {}),
+        };
       });
     },
   };
@@ -104,25 +132,44 @@ type Spec = Record<string, unknown>;
 /** Stop every run going on in a client (Ctrl-C during a run that lab waits for). */
 async function stopRunning(docker: Dockerode, client: LabContainer): Promise<void> {
   const runs = (await control(docker, client.id, 'GET', '/runs').catch(() => [])) as { id: string; state: string }[];
-  await Promise.all(runs.filter((r) => r.state === 'running').map((r) => control(docker, client.id, 'DELETE', `/runs/${r.id}`).catch(() => undefined)));
+  await Promise.all(
+    runs
+      .filter((r) => r.state === 'running')
+      .map((r) => control(docker, client.id, 'DELETE', `/runs/${r.id}`).catch(() => undefined)),
+  );
 }
 
 const EXECS_AT_ONCE = 4;
 
 /** Start a run on each client (POST /runs answers at once with its id), then watch or stop it. */
-async function startRuns(docker: Dockerode, runs: { client: LabContainer; spec: Spec }[], name: (c: LabContainer) => string, runMs = 0): Promise<RunningLoad> {
+async function startRuns(
+  docker: Dockerode,
+  runs: { client: LabContainer; spec: Spec }[],
+  name: (c: LabContainer) => string,
+  runMs = 0,
+): Promise<RunningLoad> {
   // Each control call is a `node -e` exec in a client: 12 at once on 2 cores take seconds each
   // and eat the CPU the run is measuring, so a few at a time, and no polling while a run of
   // known length goes on.
-  const started = await mapBounded(runs, EXECS_AT_ONCE, async ({ client, spec }) => ({ client, id: ((await control(docker, client.id, 'POST', '/runs', {}, { body: spec, timeoutMs: 10_000 })) as { id: string }).id }));
+  const started = await mapBounded(runs, EXECS_AT_ONCE, async ({ client, spec }) => ({
+    client,
+    id: ((await control(docker, client.id, 'POST', '/runs', {}, { body: spec, timeoutMs: 10_000 })) as { id: string })
+      .id,
+  }));
   const startedAt = performance.now();
   const each = (method: 'GET' | 'DELETE') =>
     mapBounded(started, EXECS_AT_ONCE, async ({ client, id }) => {
-      const r = (await control(docker, client.id, method, `/runs/${id}`, {}, { timeoutMs: 10_000 })) as { state?: string; summary?: unknown };
+      const r = (await control(docker, client.id, method, `/runs/${id}`, {}, { timeoutMs: 10_000 })) as {
+        state?: string;
+        summary?: unknown;
+      };
       return { sender: name(client), state: r.state, summary: normalizeSummary(r.summary) };
     });
   let stopped: Promise<SenderSummary[]> | undefined;
-  const stop = () => (stopped ??= each('DELETE').then((list) => list.map(({ sender, summary }) => ({ sender, summary: { ...summary, interrupted: true } }))));
+  const stop = () =>
+    (stopped ??= each('DELETE').then((list) =>
+      list.map(({ sender, summary }) => ({ sender, summary: { ...summary, interrupted: true } })),
+    ));
   const done = (async () => {
     for (;;) {
       while (!stopped && performance.now() - startedAt < runMs) await new Promise((r) => setTimeout(r, 200));

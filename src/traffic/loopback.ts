@@ -26,7 +26,11 @@ export function loopbackSource(appUrl: string): TrafficSource {
         onResult: (r) => tally.add(r),
       }),
     );
-    const view = () => tallies.map((tally, i) => ({ sender: senders > 1 ? `browser ${i + 1}` : 'this machine', summary: tally.summary(performance.now() - t0, stop.signal.aborted) }));
+    const view = () =>
+      tallies.map((tally, i) => ({
+        sender: senders > 1 ? `browser ${i + 1}` : 'this machine',
+        summary: tally.summary(performance.now() - t0, stop.signal.aborted),
+      }));
     const done = Promise.all(runs).then(view);
     return {
       snapshot: async () => view(),
@@ -53,7 +57,11 @@ export function loopbackSource(appUrl: string): TrafficSource {
       }
     },
     probe: (requests: readonly ProbeRequest[], cookies: boolean, signal?: AbortSignal): Promise<HttpAnswer[]> =>
-      probeSeries({ requests: requests.map((r) => ({ ...r, url: new URL(r.path, appUrl).toString() })), cookies, ...(signal ? { signal } : {}) }),
+      probeSeries({
+        requests: requests.map((r) => ({ ...r, url: new URL(r.path, appUrl).toString() })),
+        cookies,
+        ...(signal ? { signal } : {}),
+      }),
   };
 }
 
@@ -89,7 +97,13 @@ class Tally {
       errors: [...this.s.errors],
       durationMs: Math.round(ms),
       rps: ms > 0 ? r2((this.s.sent / ms) * 1000) : 0,
-      latencyMs: { p50: r2(percentile(sorted, 50)), p95: r2(percentile(sorted, 95)), p99: r2(percentile(sorted, 99)), max: r2(sorted.at(-1) ?? 0), mean: r2(mean) },
+      latencyMs: {
+        p50: r2(percentile(sorted, 50)),
+        p95: r2(percentile(sorted, 95)),
+        p99: r2(percentile(sorted, 99)),
+        max: r2(sorted.at(-1) ?? 0),
+        mean: r2(mean),
+      },
       ...(interrupted ? { interrupted: true } : {}),
     };
   }
@@ -99,6 +113,7 @@ class Tally {
 function cause(r: RequestResult): 'connect' | 'timeout' | '5xx' | 'other' {
   if (r.status >= 500) return '5xx';
   if (r.code === 'TIMEOUT') return 'timeout';
-  if (r.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(r.code)) return 'connect';
+  if (r.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(r.code))
+    return 'connect';
   return 'other';
 }

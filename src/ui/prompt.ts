@@ -17,7 +17,11 @@ export async function askYesNo(question: string, signal: AbortSignal): Promise<b
 export const canAsk = (stderr: { isTTY?: boolean }): boolean => Boolean(process.stdin.isTTY && stderr.isTTY);
 
 /** Ask until the answer is one of `choices` (case ignored); undefined on Ctrl-C or end of input. */
-export async function askChoice(question: string, choices: readonly string[], signal: AbortSignal): Promise<string | undefined> {
+export async function askChoice(
+  question: string,
+  choices: readonly string[],
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     for (;;) {

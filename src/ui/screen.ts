@@ -43,7 +43,10 @@ export function openScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream)
   return {
     columns: () => stdout.columns || 80,
     draw(frame) {
-      last = frame.split('\n').map((l) => l + CLEAR_LINE_END).join('\r\n');
+      last = frame
+        .split('\n')
+        .map((l) => l + CLEAR_LINE_END)
+        .join('\r\n');
       stdout.write(HOME + last + CLEAR_BELOW);
     },
     onQuit: (fn) => void (quit = fn),

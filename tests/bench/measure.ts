@@ -64,7 +64,12 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Tim
 }
 
 /** Like timed, but a non-zero exit is an error carrying the command's last words. */
-export async function must(cmd: string, args: string[], env: NodeJS.ProcessEnv, okCodes: number[] = [0]): Promise<Timed> {
+export async function must(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  okCodes: number[] = [0],
+): Promise<Timed> {
   const r = await timed(cmd, args, env);
   if (r.code === null || !okCodes.includes(r.code)) {
     const tail = (r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n');
@@ -89,11 +94,13 @@ export function summarize(xs: number[]): Summary {
 }
 
 /** Progress goes to stderr; stdout holds only the table. */
-export const progress = (msg: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+export const progress = (msg: string): void =>
+  void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** A plain text table with right-aligned numbers. */
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

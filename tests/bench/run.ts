@@ -31,7 +31,10 @@ const REPS = count('BENCH_REPS', QUICK ? 2 : 5);
 const SCALE_REPS = count('BENCH_SCALE_REPS', QUICK ? 1 : 3);
 const DRILL_REPS = count('BENCH_DRILL_REPS', QUICK ? 1 : 3);
 const TEST_REPS = count('BENCH_TEST_REPS', QUICK ? 1 : 2);
-const CURVE = (process.env.BENCH_CURVE ?? (QUICK ? '1,10,25' : '1,10,25,50,100')).split(',').map(Number).filter((n) => n > 0);
+const CURVE = (process.env.BENCH_CURVE ?? (QUICK ? '1,10,25' : '1,10,25,50,100'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const CLI_RUNS = QUICK ? 5 : 10;
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const runs = (part: string) => !ONLY || ONLY.includes(part);
@@ -62,13 +65,29 @@ const text = (cmd: string, args: string[]) => spawnSync(cmd, args, { env, encodi
 const lines = (s: string) => s.split('\n').filter(Boolean);
 const AUTO = ['--app-port', 'auto', '--stats-port', 'auto'];
 
-interface UpJson { workspace: string; timingsMs: { composeMs: number; readyMs: number; totalMs: number } }
+interface UpJson {
+  workspace: string;
+  timingsMs: { composeMs: number; readyMs: number; totalMs: number };
+}
 const renderRaw = async (replicas: number) => {
-  const r = json<{ workspace: string }>(await lab(['render', '03', '--project', RAW, '-n', String(replicas), ...AUTO, '--json']));
+  const r = json<{ workspace: string }>(
+    await lab(['render', '03', '--project', RAW, '-n', String(replicas), ...AUTO, '--json']),
+  );
   return ['compose', '-p', RAW, '-f', join(r.workspace, 'compose.yaml')];
 };
 const labUp = async (replicas: number) => {
-  const r = await lab(['up', '03', '--project', PROJECT, '-n', String(replicas), ...AUTO, '--timeout', '180', '--json']);
+  const r = await lab([
+    'up',
+    '03',
+    '--project',
+    PROJECT,
+    '-n',
+    String(replicas),
+    ...AUTO,
+    '--timeout',
+    '180',
+    '--json',
+  ]);
   return { ms: r.ms, ...json<UpJson>(r) };
 };
 const labDown = () => lab(['down', '03', '--project', PROJECT, '--json']);
@@ -86,19 +105,38 @@ function cleanup(): void {
 }
 
 function environment() {
-  const [engine, api] = text('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}']).split(' ');
+  const [engine, api] = text('docker', ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}']).split(
+    ' ',
+  );
   const others = lines(text('docker', ['ps', '-q'])).length;
   return {
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), os: `${os.type()} ${os.release()}`, node: process.version },
-    versions: { engine, api, dockerClient: text('docker', ['version', '--format', '{{.Client.Version}}']), compose: text('docker', ['compose', 'version', '--short']), haproxy: '?' },
-    git: { commit: text('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']), dirty: text('git', ['-C', ROOT, 'status', '--porcelain']).length > 0 },
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+    },
+    versions: {
+      engine,
+      api,
+      dockerClient: text('docker', ['version', '--format', '{{.Client.Version}}']),
+      compose: text('docker', ['compose', 'version', '--short']),
+      haproxy: '?',
+    },
+    git: {
+      commit: text('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+      dirty: text('git', ['-C', ROOT, 'status', '--porcelain']).length > 0,
+    },
     load: { loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)), otherContainersRunningAtStart: others },
   };
 }
 
 async function main() {
   const envInfo = environment();
-  progress(`machine: ${envInfo.machine.cores} cores, ${envInfo.machine.memoryGiB} GiB; engine ${envInfo.versions.engine}, compose ${envInfo.versions.compose}; ${envInfo.load.otherContainersRunningAtStart} other container(s) running`);
+  progress(
+    `machine: ${envInfo.machine.cores} cores, ${envInfo.machine.memoryGiB} GiB; engine ${envInfo.versions.engine}, compose ${envInfo.versions.compose}; ${envInfo.load.otherContainersRunningAtStart} other container(s) running`,
+  );
 
   // 1. CLI start-up: one warm-up run each (file cache), then CLI_RUNS timed runs. Bare Node's
   // own start-up is the floor under every lab command.
@@ -119,33 +157,88 @@ async function main() {
     cliMs[id] = m;
     for (let i = 0; i < CLI_RUNS; i++) m.samples.push((await must('node', args, env)).ms);
   }
-  if (runs('cli')) metric({ id: 'cli.version.ratio', label: 'ratio lab --version / node -e 0 (medians)', unit: 'x', samples: [], max: 1.5, value: median(cliMs.version!.samples) / median(cliMs.node!.samples) });
+  if (runs('cli'))
+    metric({
+      id: 'cli.version.ratio',
+      label: 'ratio lab --version / node -e 0 (medians)',
+      unit: 'x',
+      samples: [],
+      max: 1.5,
+      value: median(cliMs.version!.samples) / median(cliMs.node!.samples),
+    });
 
   // 2. Warm-up, not counted: builds lab/whoami:1 if needed; read HAProxy's version off the running container.
   step('warm-up: lab up / down (not counted)');
   await labUp(3);
   // The swarm part: only when named (it needs root and brings up three engines).
-  if (ONLY?.includes('swarm')) await benchSwarm({ lab, metric, step, reps: SWARM_REPS, images: ['lab-local/haproxy:3.0', 'lab/whoami:1'] });
-  const haproxyId = lines(text('docker', ['ps', '-q', '--filter', `label=lab.project=${PROJECT}`, '--filter', 'label=com.docker.compose.service=haproxy']))[0];
+  if (ONLY?.includes('swarm'))
+    await benchSwarm({ lab, metric, step, reps: SWARM_REPS, images: ['lab-local/haproxy:3.0', 'lab/whoami:1'] });
+  const haproxyId = lines(
+    text('docker', [
+      'ps',
+      '-q',
+      '--filter',
+      `label=lab.project=${PROJECT}`,
+      '--filter',
+      'label=com.docker.compose.service=haproxy',
+    ]),
+  )[0];
   if (haproxyId) {
     const image = text('docker', ['inspect', '--format', '{{.Config.Image}}', haproxyId]);
-    envInfo.versions.haproxy = `${text('docker', ['exec', haproxyId, 'haproxy', '-v']).split('\n')[0]?.replace(/^HAProxy version /, '').replace(/ - https?:.*$/, '') ?? '?'} (${image})`;
+    envInfo.versions.haproxy = `${
+      text('docker', ['exec', haproxyId, 'haproxy', '-v'])
+        .split('\n')[0]
+        ?.replace(/^HAProxy version /, '')
+        .replace(/ - https?:.*$/, '') ?? '?'
+    } (${image})`;
   }
   await labDown();
   const rawCompose = await renderRaw(3);
 
   // 3. Up / check / down with 3 replicas, lab and raw compose alternately (the order flips each round).
   const upLab = metric({ id: 'up3.lab', label: 'lab up 03 (3 replicas, to all UP)', unit: 'ms', samples: [] });
-  const composeMs = metric({ id: 'up3.lab.composeMs', label: '  of which compose up (lab timing)', unit: 'ms', samples: [] });
-  const readyMs = metric({ id: 'up3.lab.readyMs', label: '  of which HAProxy: running to all UP', unit: 'ms', samples: [] });
-  const preflight = metric({ id: 'up3.lab.preflightMs', label: '  of which pre-flight and files (engine, Compose plugin, ports, workspace)', unit: 'ms', samples: [] });
-  const outside = metric({ id: 'up3.lab.processMs', label: '  of which process (node, imports, lab file, lock)', unit: 'ms', samples: [] });
+  const composeMs = metric({
+    id: 'up3.lab.composeMs',
+    label: '  of which compose up (lab timing)',
+    unit: 'ms',
+    samples: [],
+  });
+  const readyMs = metric({
+    id: 'up3.lab.readyMs',
+    label: '  of which HAProxy: running to all UP',
+    unit: 'ms',
+    samples: [],
+  });
+  const preflight = metric({
+    id: 'up3.lab.preflightMs',
+    label: '  of which pre-flight and files (engine, Compose plugin, ports, workspace)',
+    unit: 'ms',
+    samples: [],
+  });
+  const outside = metric({
+    id: 'up3.lab.processMs',
+    label: '  of which process (node, imports, lab file, lock)',
+    unit: 'ms',
+    samples: [],
+  });
   const upRaw = metric({ id: 'up3.raw', label: 'docker compose up -d --wait (same files)', unit: 'ms', samples: [] });
-  const ratio = metric({ id: 'up3.ratio', label: 'ratio lab up / raw compose up (medians)', unit: 'x', samples: [], max: 1.0 });
+  const ratio = metric({
+    id: 'up3.ratio',
+    label: 'ratio lab up / raw compose up (medians)',
+    unit: 'x',
+    samples: [],
+    max: 1.0,
+  });
   const check = metric({ id: 'check300', label: 'lab check 03 --requests 300', unit: 'ms', samples: [] });
   const downLab = metric({ id: 'down3.lab', label: 'lab down 03 (3 replicas)', unit: 'ms', samples: [] });
   const downRaw = metric({ id: 'down3.raw', label: 'docker compose down (same files)', unit: 'ms', samples: [] });
-  const downRatio = metric({ id: 'down3.ratio', label: 'ratio lab down / raw compose down (medians)', unit: 'x', samples: [], max: 1.1 });
+  const downRatio = metric({
+    id: 'down3.ratio',
+    label: 'ratio lab down / raw compose down (medians)',
+    unit: 'x',
+    samples: [],
+    max: 1.1,
+  });
   const checkFailures: string[] = [];
   for (let i = 0; i < (runs('up') ? REPS : 0); i++) {
     const runLab = async () => {
@@ -173,8 +266,19 @@ async function main() {
   if (runs('up')) downRatio.value = median(downLab.samples) / median(downRaw.samples);
 
   // 4. Live scale 3 -> 10: wall clock of `lab scale`, and the time lab reports itself.
-  const scale = metric({ id: 'scale3to10', label: 'lab scale 03 10 (from 3, to 10 UP)', unit: 'ms', samples: [], max: 2000 });
-  const scaleSelf = metric({ id: 'scale3to10.self', label: '  as reported by lab (ms in --json)', unit: 'ms', samples: [] });
+  const scale = metric({
+    id: 'scale3to10',
+    label: 'lab scale 03 10 (from 3, to 10 UP)',
+    unit: 'ms',
+    samples: [],
+    max: 2000,
+  });
+  const scaleSelf = metric({
+    id: 'scale3to10.self',
+    label: '  as reported by lab (ms in --json)',
+    unit: 'ms',
+    samples: [],
+  });
   for (let i = 0; i < (runs('scale') ? SCALE_REPS : 0); i++) {
     step(`scale ${i + 1}/${SCALE_REPS}: up 3, scale to 10, down`);
     await labUp(3);
@@ -185,15 +289,35 @@ async function main() {
   }
 
   // 5. Failover drill under load: stopped replica out of rotation, back in, failed requests.
-  const out = metric({ id: 'failover.outMs', label: 'failover: stopped replica out of rotation', unit: 'ms', samples: [], max: 1000 });
-  const back = metric({ id: 'failover.backMs', label: 'failover: restarted replica back UP', unit: 'ms', samples: [], max: 1000 });
-  const failed = metric({ id: 'failover.failed', label: 'failover: failed requests (total over drills)', unit: 'n', samples: [], max: 0 });
+  const out = metric({
+    id: 'failover.outMs',
+    label: 'failover: stopped replica out of rotation',
+    unit: 'ms',
+    samples: [],
+    max: 1000,
+  });
+  const back = metric({
+    id: 'failover.backMs',
+    label: 'failover: restarted replica back UP',
+    unit: 'ms',
+    samples: [],
+    max: 1000,
+  });
+  const failed = metric({
+    id: 'failover.failed',
+    label: 'failover: failed requests (total over drills)',
+    unit: 'n',
+    samples: [],
+    max: 0,
+  });
   const sent = metric({ id: 'failover.sent', label: '  requests sent per drill', unit: 'n', samples: [] });
   const drills: DrillEvent[][] = [];
   if (runs('failover')) await labUp(3);
   for (let i = 0; i < (runs('failover') ? DRILL_REPS : 0); i++) {
     step(`failover drill ${i + 1}/${DRILL_REPS}`);
-    const r = json<{ checks: { kind: string; data?: { sent: number; failed: number; events: DrillEvent[] } }[] }>(await lab(['check', '03', '--project', PROJECT, '--failover', '--json'], [0, 1]));
+    const r = json<{ checks: { kind: string; data?: { sent: number; failed: number; events: DrillEvent[] } }[] }>(
+      await lab(['check', '03', '--project', PROJECT, '--failover', '--json'], [0, 1]),
+    );
     const d = r.checks.find((c) => c.kind === 'failover')?.data;
     if (!d) throw new Error('lab check --failover printed no drill data');
     const t = drillTimes(d);
@@ -211,24 +335,52 @@ async function main() {
   if (runs('rollout')) {
     await lab(['up', '08', '--project', ROLLOUT, ...AUTO, '--timeout', '180', '--json']);
     await lab(['solve', '08', 'zero-downtime', '--project', ROLLOUT, '--json']);
-    for (const [strategy, to, seconds] of [['rolling', 'v2', 45], ['recreate', 'v1', 25]] as const) {
+    for (const [strategy, to, seconds] of [
+      ['rolling', 'v2', 45],
+      ['recreate', 'v1', 25],
+    ] as const) {
       step(`rollout ${strategy} of 3 replicas under 50 req/s`);
-      const load = must('node', [BIN, 'load', '08', '--project', ROLLOUT, '--rate', '50', '--duration', String(seconds), '--json'], env, [0, 1]);
+      const load = must(
+        'node',
+        [BIN, 'load', '08', '--project', ROLLOUT, '--rate', '50', '--duration', String(seconds), '--json'],
+        env,
+        [0, 1],
+      );
       await new Promise((r) => setTimeout(r, 1000));
-      const r = json<{ ms: number }>(await lab(['rollout', '08', 'app', '--to', to, '--strategy', strategy, '--project', ROLLOUT, '--json']));
+      const r = json<{ ms: number }>(
+        await lab(['rollout', '08', 'app', '--to', to, '--strategy', strategy, '--project', ROLLOUT, '--json']),
+      );
       const l = json<{ sent: number; failed: number }>(await load);
-      metric({ id: `rollout.${strategy}.failed`, label: `rollout ${strategy}: failed requests (3 replicas, 50 req/s)`, unit: 'n', samples: [l.failed], ...(strategy === 'rolling' ? { max: 0 } : {}) });
-      metric({ id: `rollout.${strategy}.sent`, label: `  requests sent over ${seconds} s`, unit: 'n', samples: [l.sent] });
+      metric({
+        id: `rollout.${strategy}.failed`,
+        label: `rollout ${strategy}: failed requests (3 replicas, 50 req/s)`,
+        unit: 'n',
+        samples: [l.failed],
+        ...(strategy === 'rolling' ? { max: 0 } : {}),
+      });
+      metric({
+        id: `rollout.${strategy}.sent`,
+        label: `  requests sent over ${seconds} s`,
+        unit: 'n',
+        samples: [l.sent],
+      });
       metric({ id: `rollout.${strategy}.ms`, label: `  rollout ${strategy} duration`, unit: 'ms', samples: [r.ms] });
     }
     await lab(['down', '08', '--project', ROLLOUT, '--json']);
   }
 
   // 5c. lab top (a frame of 50 servers, refresh after a state change) and lab load (the highest rate sustained).
-  await benchTopLoad({ root: ROOT, project: TOPLOAD, quick: QUICK, env, bin: BIN, lab, docker, step, metric }, { top: runs('top'), load: runs('load') });
+  await benchTopLoad(
+    { root: ROOT, project: TOPLOAD, quick: QUICK, env, bin: BIN, lab, docker, step, metric },
+    { top: runs('top'), load: runs('load') },
+  );
 
   // 5d. From lab apply to the graded result: a failing cheap check, a passing task, a drill task.
-  if (runs('verdict')) await benchVerdict({ root: ROOT, project: VERDICT, quick: QUICK, env, bin: BIN, lab, docker, step, metric }, QUICK ? 1 : 3);
+  if (runs('verdict'))
+    await benchVerdict(
+      { root: ROOT, project: VERDICT, quick: QUICK, env, bin: BIN, lab, docker, step, metric },
+      QUICK ? 1 : 3,
+    );
 
   // 6. The cost curve: up to ready and down at each replica count, lab and raw Compose.
   const curve: CurvePoint[] = [];
@@ -243,19 +395,59 @@ async function main() {
   }
   const top = curve.at(-1);
   if (top?.replicas === 100) {
-    metric({ id: 'curve.up100', label: 'lab up 03 -n 100 (to all UP)', unit: 'ms', samples: [top.labUpMs], max: 20_000 });
-    metric({ id: 'curve.down100', label: 'lab down 03 (100 replicas)', unit: 'ms', samples: [top.labDownMs], max: 8000 });
+    metric({
+      id: 'curve.up100',
+      label: 'lab up 03 -n 100 (to all UP)',
+      unit: 'ms',
+      samples: [top.labUpMs],
+      max: 20_000,
+    });
+    metric({
+      id: 'curve.down100',
+      label: 'lab down 03 (100 replicas)',
+      unit: 'ms',
+      samples: [top.labDownMs],
+      max: 8000,
+    });
   }
   if (curve.length > 1) {
     const per = (k: 'labUpMs' | 'rawUpMs' | 'labDownMs' | 'rawDownMs') => slope(curve.map((p) => [p.replicas, p[k]]));
-    metric({ id: 'curve.upSlope.raw', label: 'raw compose up: per added replica', unit: 'ms', samples: [per('rawUpMs')] });
-    metric({ id: 'curve.upSlope.lab', label: 'lab up: per added replica', unit: 'ms', samples: [per('labUpMs')], max: per('rawUpMs') });
-    metric({ id: 'curve.downSlope.raw', label: 'raw compose down: per added replica', unit: 'ms', samples: [per('rawDownMs')] });
-    metric({ id: 'curve.downSlope.lab', label: 'lab down: per added replica', unit: 'ms', samples: [per('labDownMs')], max: per('rawDownMs') });
+    metric({
+      id: 'curve.upSlope.raw',
+      label: 'raw compose up: per added replica',
+      unit: 'ms',
+      samples: [per('rawUpMs')],
+    });
+    metric({
+      id: 'curve.upSlope.lab',
+      label: 'lab up: per added replica',
+      unit: 'ms',
+      samples: [per('labUpMs')],
+      max: per('rawUpMs'),
+    });
+    metric({
+      id: 'curve.downSlope.raw',
+      label: 'raw compose down: per added replica',
+      unit: 'ms',
+      samples: [per('rawDownMs')],
+    });
+    metric({
+      id: 'curve.downSlope.lab',
+      label: 'lab down: per added replica',
+      unit: 'ms',
+      samples: [per('labDownMs')],
+      max: per('rawDownMs'),
+    });
   }
 
   // 7. lab test 03 as CI runs it: validate, up, check, down.
-  const test = metric({ id: 'test03', label: 'lab test 03 (validate, up, check, down)', unit: 'ms', samples: [], max: 4000 });
+  const test = metric({
+    id: 'test03',
+    label: 'lab test 03 (validate, up, check, down)',
+    unit: 'ms',
+    samples: [],
+    max: 4000,
+  });
   for (let i = 0; i < (runs('test') ? TEST_REPS : 0); i++) {
     step(`lab test 03 ${i + 1}/${TEST_REPS}`);
     test.samples.push((await lab(['test', '03', '--json'])).ms);
@@ -264,8 +456,16 @@ async function main() {
   return Object.assign(envInfo, { checkFailures, curve, drills });
 }
 
-function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; drills: DrillEvent[][] }, startedAt: string): void {
-  const fmt = (m: Metric, v: number) => (m.unit === 'x' ? `${v.toFixed(2)}×` : m.unit === 'n' ? String(Math.round(v)) : `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`);
+function report(
+  info: ReturnType<typeof environment> & { curve: CurvePoint[]; drills: DrillEvent[][] },
+  startedAt: string,
+): void {
+  const fmt = (m: Metric, v: number) =>
+    m.unit === 'x'
+      ? `${v.toFixed(2)}×`
+      : m.unit === 'n'
+        ? String(Math.round(v))
+        : `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`;
   const shown = metrics.filter((m) => m.samples.length || m.value !== undefined);
   const rows = shown.map((m) => {
     const s = summarize(m.samples);
@@ -278,14 +478,28 @@ function report(info: ReturnType<typeof environment> & { curve: CurvePoint[]; dr
   const v = info.versions;
   const machine = `${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.os}, Node ${info.machine.node}`;
   const noise = `load average (1 min) ${Math.min(...loads)} to ${Math.max(...loads)} during the run; ${info.load.otherContainersRunningAtStart} other container(s) running at the start`;
-  process.stdout.write(`\nlab bench, ${startedAt} (${info.git.commit}${info.git.dirty ? '+dirty' : ''})\n${machine}\nEngine ${v.engine} (API ${v.api}), Compose ${v.compose}, HAProxy ${v.haproxy}\n${noise}\n\n`);
+  process.stdout.write(
+    `\nlab bench, ${startedAt} (${info.git.commit}${info.git.dirty ? '+dirty' : ''})\n${machine}\nEngine ${v.engine} (API ${v.api}), Compose ${v.compose}, HAProxy ${v.haproxy}\n${noise}\n\n`,
+  );
   process.stdout.write(`${table(['metric', 'n', 'median', 'min', 'max', 'target', 'result'], rows)}\n\n`);
-  if (info.curve.length) process.stdout.write(`Cost curve (one run per point; up = to every replica UP for lab, --wait for raw):\n${table(['replicas', 'lab up', 'raw up', 'lab down', 'raw down'], curveRows(info.curve))}\n\n`);
+  if (info.curve.length)
+    process.stdout.write(
+      `Cost curve (one run per point; up = to every replica UP for lab, --wait for raw):\n${table(['replicas', 'lab up', 'raw up', 'lab down', 'raw down'], curveRows(info.curve))}\n\n`,
+    );
   const round = (x: number) => Math.round(x * 100) / 100;
-  const results = shown.map((m) => ({ ...m, samples: m.samples.map(round), ...summarize(m.samples.map(round)), ...(m.value === undefined ? {} : { median: m.value }), pass: m.max === undefined && m.min === undefined ? null : passes(m, m.value ?? median(m.samples)) }));
+  const results = shown.map((m) => ({
+    ...m,
+    samples: m.samples.map(round),
+    ...summarize(m.samples.map(round)),
+    ...(m.value === undefined ? {} : { median: m.value }),
+    pass: m.max === undefined && m.min === undefined ? null : passes(m, m.value ?? median(m.samples)),
+  }));
   mkdirSync(join(OUT_FILE, '..'), { recursive: true });
   const load = { ...info.load, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)), loadavg1mAtEachStep: loads };
-  writeFileSync(OUT_FILE, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), ...info, load, reps: { QUICK, REPS, SCALE_REPS, DRILL_REPS, TEST_REPS, CURVE, CLI_RUNS }, metrics: results }, null, 2)}\n`);
+  writeFileSync(
+    OUT_FILE,
+    `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), ...info, load, reps: { QUICK, REPS, SCALE_REPS, DRILL_REPS, TEST_REPS, CURVE, CLI_RUNS }, metrics: results }, null, 2)}\n`,
+  );
   process.stdout.write(`Every sample: ${OUT_FILE}\n`);
 }
 
@@ -294,7 +508,7 @@ const passes = (m: Metric, v: number) => (m.max === undefined || v <= m.max) && 
 
 let sigints = 0;
 const onSignal = () => {
-  if (++sigints > 1) (cleanup(), process.exit(130));
+  if (++sigints > 1) cleanup(), process.exit(130);
   progress('interrupted: stopping the running command, then cleaning up (Ctrl-C again to clean up at once)');
   interrupt();
 };

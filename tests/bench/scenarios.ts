@@ -55,7 +55,8 @@ export interface CurvePoint {
 /** The cost curve as text rows: one per replica count, then the slopes in seconds per added replica. */
 export function curveRows(points: CurvePoint[]): string[][] {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const per = (k: keyof Omit<CurvePoint, 'replicas'>) => `${(slope(points.map((p) => [p.replicas, p[k] / 1000])) * 1000).toFixed(0)} ms`;
+  const per = (k: keyof Omit<CurvePoint, 'replicas'>) =>
+    `${(slope(points.map((p) => [p.replicas, p[k] / 1000])) * 1000).toFixed(0)} ms`;
   return [
     ...points.map((p) => [String(p.replicas), s(p.labUpMs), s(p.rawUpMs), s(p.labDownMs), s(p.rawDownMs)]),
     ['per added replica', per('labUpMs'), per('rawUpMs'), per('labDownMs'), per('rawDownMs')],

@@ -19,7 +19,19 @@ interface SwarmBench {
   reps: number;
   images: string[];
 }
-interface DrillJson { checks: { verdict: string; data: { sent: number; failed: number; outMs: number | null; nodesDownMs: number | null; rescheduledMs: number | null; upMs: number | null } }[] }
+interface DrillJson {
+  checks: {
+    verdict: string;
+    data: {
+      sent: number;
+      failed: number;
+      outMs: number | null;
+      nodesDownMs: number | null;
+      rescheduledMs: number | null;
+      upMs: number | null;
+    };
+  }[];
+}
 
 const PROJECT = `bench-swarm-${process.pid}`;
 /** Lab 09's app as the warm-up built it. */
@@ -38,11 +50,29 @@ export async function benchSwarm(b: SwarmBench): Promise<void> {
     return tagged;
   });
   const { host } = await swarmUp(images);
-  const lab = (args: string[], ok?: number[]) => b.lab(['--host', host, ...args, '--target', 'swarm', '--project', PROJECT], ok);
+  const lab = (args: string[], ok?: number[]) =>
+    b.lab(['--host', host, ...args, '--target', 'swarm', '--project', PROJECT], ok);
   try {
-    const up = b.metric({ id: 'swarm.up', label: 'lab up 09 --target swarm (to six UP on every node)', unit: 'ms', samples: [], max: 10_000 });
-    const ready = b.metric({ id: 'swarm.up.readyMs', label: '  of which deployed to six UP (lab timing)', unit: 'ms', samples: [] });
-    const down = b.metric({ id: 'swarm.down', label: 'lab down 09 --target swarm', unit: 'ms', samples: [], max: 6000 });
+    const up = b.metric({
+      id: 'swarm.up',
+      label: 'lab up 09 --target swarm (to six UP on every node)',
+      unit: 'ms',
+      samples: [],
+      max: 10_000,
+    });
+    const ready = b.metric({
+      id: 'swarm.up.readyMs',
+      label: '  of which deployed to six UP (lab timing)',
+      unit: 'ms',
+      samples: [],
+    });
+    const down = b.metric({
+      id: 'swarm.down',
+      label: 'lab down 09 --target swarm',
+      unit: 'ms',
+      samples: [],
+      max: 6000,
+    });
     for (let i = 0; i < b.reps; i++) {
       b.step(`swarm ${i + 1}/${b.reps}: lab up 09, down`);
       const u = await lab(['up', '09', '--timeout', '120', '--json']);
@@ -53,18 +83,63 @@ export async function benchSwarm(b: SwarmBench): Promise<void> {
     await lab(['up', '09', '--timeout', '120', '--json']);
     for (const mode of ['drain', 'crash'] as const) {
       b.step(`swarm: zone drill, ${mode} of zone c under 50 requests/s`);
-      const extra = mode === 'crash' ? ['--crash-command', harnessCommand('crash', 3), '--revive-command', harnessCommand('revive', 3)] : [];
-      const d = json<DrillJson>(await lab(['check', '09', '--zone-loss', 'c', '--rate', '50', ...extra, '--json'], [0, 1])).checks[0]!.data;
+      const extra =
+        mode === 'crash'
+          ? ['--crash-command', harnessCommand('crash', 3), '--revive-command', harnessCommand('revive', 3)]
+          : [];
+      const d = json<DrillJson>(
+        await lab(['check', '09', '--zone-loss', 'c', '--rate', '50', ...extra, '--json'], [0, 1]),
+      ).checks[0]!.data;
       const at = (ms: number | null) => (ms === null ? [] : [ms]);
       if (mode === 'drain') {
-        b.metric({ id: 'swarm.drain.failed', label: 'zone drain: failed requests', unit: 'n', samples: [d.failed], max: 0 });
-        b.metric({ id: 'swarm.drain.outMs', label: "zone drain: the zone's servers out of HAProxy", unit: 'ms', samples: at(d.outMs), max: 2000 });
-        b.metric({ id: 'swarm.drain.upMs', label: 'zone drain: all replicas UP again', unit: 'ms', samples: at(d.upMs), max: 10_000 });
+        b.metric({
+          id: 'swarm.drain.failed',
+          label: 'zone drain: failed requests',
+          unit: 'n',
+          samples: [d.failed],
+          max: 0,
+        });
+        b.metric({
+          id: 'swarm.drain.outMs',
+          label: "zone drain: the zone's servers out of HAProxy",
+          unit: 'ms',
+          samples: at(d.outMs),
+          max: 2000,
+        });
+        b.metric({
+          id: 'swarm.drain.upMs',
+          label: 'zone drain: all replicas UP again',
+          unit: 'ms',
+          samples: at(d.upMs),
+          max: 10_000,
+        });
       } else {
-        b.metric({ id: 'swarm.crash.failedPermille', label: 'node crash: failed requests, per mille of those sent', unit: 'n', samples: [(d.failed * 1000) / Math.max(1, d.sent)], max: 5 });
-        b.metric({ id: 'swarm.crash.outMs', label: "node crash: the zone's servers out of HAProxy", unit: 'ms', samples: at(d.outMs) });
-        b.metric({ id: 'swarm.crash.nodesDownMs', label: 'node crash: Swarm saw the node down', unit: 'ms', samples: at(d.nodesDownMs) });
-        b.metric({ id: 'swarm.crash.upMs', label: 'node crash: all replicas UP again', unit: 'ms', samples: at(d.upMs), max: 10_000 });
+        b.metric({
+          id: 'swarm.crash.failedPermille',
+          label: 'node crash: failed requests, per mille of those sent',
+          unit: 'n',
+          samples: [(d.failed * 1000) / Math.max(1, d.sent)],
+          max: 5,
+        });
+        b.metric({
+          id: 'swarm.crash.outMs',
+          label: "node crash: the zone's servers out of HAProxy",
+          unit: 'ms',
+          samples: at(d.outMs),
+        });
+        b.metric({
+          id: 'swarm.crash.nodesDownMs',
+          label: 'node crash: Swarm saw the node down',
+          unit: 'ms',
+          samples: at(d.nodesDownMs),
+        });
+        b.metric({
+          id: 'swarm.crash.upMs',
+          label: 'node crash: all replicas UP again',
+          unit: 'ms',
+          samples: at(d.upMs),
+          max: 10_000,
+        });
       }
       b.metric({ id: `swarm.${mode}.sent`, label: `  requests sent during the ${mode}`, unit: 'n', samples: [d.sent] });
     }

@@ -33,7 +33,14 @@ function percentile(xs: readonly number[], p: number): number {
 }
 
 const sgr = (on: number, off: number) => (s: string) => `\x1b[${on}m${s}\x1b[${off}m`;
-const ANSI: Palette = { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+const ANSI: Palette = {
+  green: sgr(32, 39),
+  red: sgr(31, 39),
+  yellow: sgr(33, 39),
+  cyan: sgr(36, 39),
+  dim: sgr(2, 22),
+  bold: sgr(1, 22),
+};
 
 /** A stats CSV of 50 servers (the app1 row of a real HAProxy 3.0 answer, renamed, in every state), and 50 replicas behind them. */
 function fiftyServers(root: string): { csv: string; replicas: ReplicaView[] } {
@@ -41,8 +48,20 @@ function fiftyServers(root: string): { csv: string; replicas: ReplicaView[] } {
   const app1 = lines.find((l) => l.startsWith('app,app1,'))!;
   const states = ['UP', 'UP', 'UP', 'DOWN', 'DRAIN', 'MAINT', 'UP 1/2'];
   const rows = Array.from({ length: 50 }, (_, i) =>
-    app1.replace(/^app,app1,/, `app,app${i + 1},`).replace(',UP,', `,${states[i % states.length]},`).replace('127.0.0.1:24101', `10.0.${Math.floor(i / 200)}.${(i % 200) + 2}:8000`));
-  const replicas = Array.from({ length: 50 }, (_, i): ReplicaView => ({ replica: `app/${i + 1}`, container: `p-app-${i + 1}`, ip: `10.0.${Math.floor(i / 200)}.${(i % 200) + 2}`, faults: i % 9 === 0 ? ['latency 250 ms'] : [] }));
+    app1
+      .replace(/^app,app1,/, `app,app${i + 1},`)
+      .replace(',UP,', `,${states[i % states.length]},`)
+      .replace('127.0.0.1:24101', `10.0.${Math.floor(i / 200)}.${(i % 200) + 2}:8000`),
+  );
+  const replicas = Array.from(
+    { length: 50 },
+    (_, i): ReplicaView => ({
+      replica: `app/${i + 1}`,
+      container: `p-app-${i + 1}`,
+      ip: `10.0.${Math.floor(i / 200)}.${(i % 200) + 2}`,
+      faults: i % 9 === 0 ? ['latency 250 ms'] : [],
+    }),
+  );
   return { csv: [...lines.filter((l) => !l.startsWith('app,app')), ...rows].join('\n'), replicas };
 }
 
@@ -66,25 +85,87 @@ function frameTimes(ctx: TopLoadContext): void {
   }
   // The target is the draw (renderFrame, a pure function of the snapshot); parsing the CSV and
   // building the snapshot come before it in every refresh, shown apart.
-  ctx.metric({ id: 'top.frame50.ms', label: 'lab top: drawing a frame of 50 servers (renderFrame), median', unit: 'ms', samples: drawOnly, max: 5 });
-  ctx.metric({ id: 'top.frame50.p95', label: '  p95 of the same frames', unit: 'ms', samples: [], value: percentile(drawOnly, 95), max: 5 });
-  ctx.metric({ id: 'top.refreshCpu50.ms', label: '  stats CSV to drawn frame (parse, snapshot, draw), median', unit: 'ms', samples: full });
-  ctx.metric({ id: 'top.refreshCpu50.p95', label: '  p95 of the same', unit: 'ms', samples: [], value: percentile(full, 95) });
+  ctx.metric({
+    id: 'top.frame50.ms',
+    label: 'lab top: drawing a frame of 50 servers (renderFrame), median',
+    unit: 'ms',
+    samples: drawOnly,
+    max: 5,
+  });
+  ctx.metric({
+    id: 'top.frame50.p95',
+    label: '  p95 of the same frames',
+    unit: 'ms',
+    samples: [],
+    value: percentile(drawOnly, 95),
+    max: 5,
+  });
+  ctx.metric({
+    id: 'top.refreshCpu50.ms',
+    label: '  stats CSV to drawn frame (parse, snapshot, draw), median',
+    unit: 'ms',
+    samples: full,
+  });
+  ctx.metric({
+    id: 'top.refreshCpu50.p95',
+    label: '  p95 of the same',
+    unit: 'ms',
+    samples: [],
+    value: percentile(full, 95),
+  });
 }
 
-interface Up { urls: { stats: string }; stats: { user: string; password: string } }
+interface Up {
+  urls: { stats: string };
+  stats: { user: string; password: string };
+}
 
 /** Seconds from HAProxy's stats showing a server's new state to `lab top`'s one-line mode showing it. */
 async function refreshTimes(ctx: TopLoadContext): Promise<void> {
-  const up = json<Up>(await ctx.lab(['up', '03', '--project', ctx.project, '-n', '3', '--app-port', 'auto', '--stats-port', 'auto', '--timeout', '180', '--json']));
-  const haproxy = (await ctx.docker(['ps', '-q', '--filter', `label=lab.project=${ctx.project}`, '--filter', 'label=com.docker.compose.service=haproxy'])).stdout.trim().split('\n')[0]!;
+  const up = json<Up>(
+    await ctx.lab([
+      'up',
+      '03',
+      '--project',
+      ctx.project,
+      '-n',
+      '3',
+      '--app-port',
+      'auto',
+      '--stats-port',
+      'auto',
+      '--timeout',
+      '180',
+      '--json',
+    ]),
+  );
+  const haproxy = (
+    await ctx.docker([
+      'ps',
+      '-q',
+      '--filter',
+      `label=lab.project=${ctx.project}`,
+      '--filter',
+      'label=com.docker.compose.service=haproxy',
+    ])
+  ).stdout
+    .trim()
+    .split('\n')[0]!;
   const auth = `Basic ${Buffer.from(`${up.stats.user}:${up.stats.password}`).toString('base64')}`;
   const statusOf = async (server: string) => {
-    const res = await fetch(`${up.urls.stats.replace('//localhost:', '//127.0.0.1:').replace(/\/$/, '')}/;csv;norefresh`, { headers: { authorization: auth } });
-    return parseStatsCsv(await res.text()).find((r) => r.pxname === 'app' && r.svname === server)?.status.trim();
+    const res = await fetch(
+      `${up.urls.stats.replace('//localhost:', '//127.0.0.1:').replace(/\/$/, '')}/;csv;norefresh`,
+      { headers: { authorization: auth } },
+    );
+    return parseStatsCsv(await res.text())
+      .find((r) => r.pxname === 'app' && r.svname === server)
+      ?.status.trim();
   };
   // lab top without a terminal: one line per refresh, each stamped here as it arrives.
-  const top = spawn('node', [ctx.bin, 'top', '03', '--project', ctx.project], { env: ctx.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const top = spawn('node', [ctx.bin, 'top', '03', '--project', ctx.project], {
+    env: ctx.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const seen: { at: number; line: string }[] = [];
   let buf = '';
   top.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -110,7 +191,8 @@ async function refreshTimes(ctx: TopLoadContext): Promise<void> {
         else await sleep(20);
       }
       await setting;
-      if (changedAt === undefined) throw new Error(`HAProxy's stats did not show app1 ${shown} within 15 s of set server … state ${state}`);
+      if (changedAt === undefined)
+        throw new Error(`HAProxy's stats did not show app1 ${shown} within 15 s of set server … state ${state}`);
       const deadline = changedAt + 10_000;
       let shownAt: number | undefined;
       while (shownAt === undefined && performance.now() < deadline) {
@@ -122,11 +204,30 @@ async function refreshTimes(ctx: TopLoadContext): Promise<void> {
   } finally {
     top.kill('SIGINT');
   }
-  ctx.metric({ id: 'top.refresh.ms', label: 'lab top: stats change to the line showing it, median', unit: 'ms', samples, max: 1100 });
-  ctx.metric({ id: 'top.refresh.worst', label: '  the slowest of them', unit: 'ms', samples: [], value: Math.max(...samples), max: 1100 });
+  ctx.metric({
+    id: 'top.refresh.ms',
+    label: 'lab top: stats change to the line showing it, median',
+    unit: 'ms',
+    samples,
+    max: 1100,
+  });
+  ctx.metric({
+    id: 'top.refresh.worst',
+    label: '  the slowest of them',
+    unit: 'ms',
+    samples: [],
+    value: Math.max(...samples),
+    max: 1100,
+  });
 }
 
-interface LoadJson { sent: number; failed: number; failures: Record<string, number>; durationMs: number; latencyMs: { p50: number; p95: number } }
+interface LoadJson {
+  sent: number;
+  failed: number;
+  failures: Record<string, number>;
+  durationMs: number;
+  latencyMs: { p50: number; p95: number };
+}
 
 /**
  * `lab load` at rising rates until it falls behind or fails: the highest rate it sustained. A
@@ -140,11 +241,24 @@ async function loadSteps(ctx: TopLoadContext): Promise<void> {
   let bestAchieved = 0;
   const once = async (rate: number, attempt: number) => {
     ctx.step(`lab load 03 --rate ${rate} --duration ${seconds}${attempt ? ' (again)' : ''}`);
-    const r = json<LoadJson>(await ctx.lab(['load', '03', '--project', ctx.project, '--rate', String(rate), '--duration', String(seconds), '--json'], [0, 1]));
+    const r = json<LoadJson>(
+      await ctx.lab(
+        ['load', '03', '--project', ctx.project, '--rate', String(rate), '--duration', String(seconds), '--json'],
+        [0, 1],
+      ),
+    );
     const achieved = r.sent / (r.durationMs / 1000);
     const kept = achieved >= 0.95 * rate && (r.sent ? r.failed / r.sent : 1) <= 0.001;
-    const causes = Object.entries(r.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-    ctx.metric({ id: `load.step${rate}${attempt ? '.again' : ''}`, label: `  lab load --rate ${rate}${attempt ? ' (again)' : ''}: requests/s sent (${r.failed} failed${causes ? `: ${causes}` : ''}, p95 ${Math.round(r.latencyMs.p95)} ms)${kept ? '' : ', not sustained'}`, unit: 'n', samples: [achieved] });
+    const causes = Object.entries(r.failures)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    ctx.metric({
+      id: `load.step${rate}${attempt ? '.again' : ''}`,
+      label: `  lab load --rate ${rate}${attempt ? ' (again)' : ''}: requests/s sent (${r.failed} failed${causes ? `: ${causes}` : ''}, p95 ${Math.round(r.latencyMs.p95)} ms)${kept ? '' : ', not sustained'}`,
+      unit: 'n',
+      samples: [achieved],
+    });
     bestAchieved = Math.max(bestAchieved, achieved);
     return kept;
   };
@@ -152,8 +266,21 @@ async function loadSteps(ctx: TopLoadContext): Promise<void> {
     if (!(await once(rate, 0)) && !(await once(rate, 1))) break;
     best = rate;
   }
-  ctx.metric({ id: 'load.sustained', label: 'lab load: highest rate sustained (≥95% sent, ≤0.1% failed)', unit: 'n', samples: [], value: best, min: 1000 });
-  ctx.metric({ id: 'load.maxAchieved', label: '  the most requests/s any step sent', unit: 'n', samples: [], value: bestAchieved });
+  ctx.metric({
+    id: 'load.sustained',
+    label: 'lab load: highest rate sustained (≥95% sent, ≤0.1% failed)',
+    unit: 'n',
+    samples: [],
+    value: best,
+    min: 1000,
+  });
+  ctx.metric({
+    id: 'load.maxAchieved',
+    label: '  the most requests/s any step sent',
+    unit: 'n',
+    samples: [],
+    value: bestAchieved,
+  });
 }
 
 export async function benchTopLoad(ctx: TopLoadContext, parts: { top: boolean; load: boolean }): Promise<void> {
@@ -161,7 +288,22 @@ export async function benchTopLoad(ctx: TopLoadContext, parts: { top: boolean; l
   if (!parts.top && !parts.load) return;
   try {
     if (parts.top) await refreshTimes(ctx);
-    else await ctx.lab(['up', '03', '--project', ctx.project, '-n', '3', '--app-port', 'auto', '--stats-port', 'auto', '--timeout', '180', '--json']);
+    else
+      await ctx.lab([
+        'up',
+        '03',
+        '--project',
+        ctx.project,
+        '-n',
+        '3',
+        '--app-port',
+        'auto',
+        '--stats-port',
+        'auto',
+        '--timeout',
+        '180',
+        '--json',
+      ]);
     // Let the lab settle after top's state changes (app1 back from maint) before loading it.
     if (parts.load) await sleep(3000);
     if (parts.load) await loadSteps(ctx);

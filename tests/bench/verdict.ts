@@ -14,18 +14,43 @@ import type { TopLoadContext } from './top-load.ts';
 export async function benchVerdict(ctx: TopLoadContext, reps: number): Promise<void> {
   const labDir = join(ctx.root, 'labs', '02-haproxy-config');
   const files: [id: string, label: string, file: string, max?: number][] = [
-    ['cheapFail', 'apply to verdict: a failing cheap check (02 health-checks without check)', join(labDir, 'variants', 'health-checks.wrong-no-check.cfg'), 2000],
+    [
+      'cheapFail',
+      'apply to verdict: a failing cheap check (02 health-checks without check)',
+      join(labDir, 'variants', 'health-checks.wrong-no-check.cfg'),
+      2000,
+    ],
     ['pass', 'apply to verdict: a passing task, no drill (02 frontend)', join(labDir, 'solutions', '01-frontend.cfg')],
-    ['drill', 'apply to verdict: a drill task (02 reference solution, stop drill)', join(labDir, 'solutions', 'haproxy.cfg')],
+    [
+      'drill',
+      'apply to verdict: a drill task (02 reference solution, stop drill)',
+      join(labDir, 'solutions', 'haproxy.cfg'),
+    ],
   ];
-  const up = json<{ studentConfig: string }>(await ctx.lab(['up', '02', '--project', ctx.project, '--app-port', 'auto', '--stats-port', 'auto', '--timeout', '180', '--json']));
+  const up = json<{ studentConfig: string }>(
+    await ctx.lab([
+      'up',
+      '02',
+      '--project',
+      ctx.project,
+      '--app-port',
+      'auto',
+      '--stats-port',
+      'auto',
+      '--timeout',
+      '180',
+      '--json',
+    ]),
+  );
   try {
     for (const [id, label, file, max] of files) {
       const m = ctx.metric({ id: `verdict.${id}`, label, unit: 'ms', samples: [], ...(max ? { max } : {}) });
       for (let i = 0; i < reps; i++) {
         ctx.step(`${label} (${i + 1}/${reps})`);
         copyFileSync(file, up.studentConfig);
-        m.samples.push(json<{ gradedMs: number }>(await ctx.lab(['apply', '02', '--project', ctx.project, '--json'], [0])).gradedMs);
+        m.samples.push(
+          json<{ gradedMs: number }>(await ctx.lab(['apply', '02', '--project', ctx.project, '--json'], [0])).gradedMs,
+        );
       }
     }
   } finally {

@@ -13,13 +13,24 @@ import { tmpDir, writeTree } from '../helpers/tmp.ts';
  * runs with --json forced, its own --host and its own LAB_HOME.
  */
 const ROOM = 'pc01 tcp://10.0.0.1:2375\npc02 tcp://10.0.0.2:2375\npc03 ssh://student@pc03\n';
-const grade = (statuses: string[]) => ({ lab: '03-load-balancing', score: 33, passed: 1, total: 3, tasks: ['scale-out', 'least-connections', 'sticky-sessions'].map((id, i) => ({ id, status: statuses[i], reason: 'r' })) });
+const grade = (statuses: string[]) => ({
+  lab: '03-load-balancing',
+  score: 33,
+  passed: 1,
+  total: 3,
+  tasks: ['scale-out', 'least-connections', 'sticky-sessions'].map((id, i) => ({
+    id,
+    status: statuses[i],
+    reason: 'r',
+  })),
+});
 
 /** A stand-in for `lab grade` on one machine: what it prints and how it ends depends on its host. */
 async function fakeGrade(c: Context): Promise<void> {
   if (!c.out.json) throw new Error('a class grade must run each machine with --json');
   if (!c.env.LAB_HOME?.includes('/hosts/')) throw new Error('each machine needs its own LAB_HOME');
-  if (c.host === 'tcp://10.0.0.1:2375') return c.out.data({ ...grade(['pass', 'pass', 'pass']), score: 100, passed: 3 });
+  if (c.host === 'tcp://10.0.0.1:2375')
+    return c.out.data({ ...grade(['pass', 'pass', 'pass']), score: 100, passed: 3 });
   if (c.host === 'tcp://10.0.0.2:2375') {
     c.out.data(grade(['pass', 'fail', 'locked']));
     throw new ExitError(new CheckFailedError('2 of 3 task(s) did not pass'));
@@ -57,7 +68,13 @@ describe('lab grade --hosts in-process', () => {
     const { ctx, stdout } = fakeContext(true, { cwd: dir, env: { LAB_HOME: join(dir, 'home') } });
     await gradeClass(ctx, 'room.txt', { lab: '03' }, fakeGrade);
     const j = JSON.parse(stdout.text) as Record<string, unknown>;
-    expect(j).toMatchObject({ outcome: 'success', exitCode: 0, lab: '03-load-balancing', machines: [{ name: 'pc01', score: 100, tasks: [{ id: 'scale-out', status: 'pass' }, {}, {}] }], summary: { allPassed: 1, text: '1 of 1 machine(s) passed every task' } });
+    expect(j).toMatchObject({
+      outcome: 'success',
+      exitCode: 0,
+      lab: '03-load-balancing',
+      machines: [{ name: 'pc01', score: 100, tasks: [{ id: 'scale-out', status: 'pass' }, {}, {}] }],
+      summary: { allPassed: 1, text: '1 of 1 machine(s) passed every task' },
+    });
   });
 
   it('--junit with --hosts, or a bad hosts file: a usage error before any machine is graded', async () => {
@@ -67,7 +84,9 @@ describe('lab grade --hosts in-process', () => {
       throw new Error('no machine should be graded');
     };
     const { ctx } = fakeContext(false, { cwd: dir });
-    await expect(gradeClass(ctx, 'bad.txt', { lab: '03', junit: 'x.xml' }, never)).rejects.toThrow(/--junit grades one machine/);
+    await expect(gradeClass(ctx, 'bad.txt', { lab: '03', junit: 'x.xml' }, never)).rejects.toThrow(
+      /--junit grades one machine/,
+    );
     await expect(gradeClass(ctx, 'bad.txt', { lab: '03' }, never)).rejects.toThrow(/bad line in hosts file bad.txt/);
   });
 });

@@ -11,7 +11,16 @@ import { UsageError } from '../../src/core/errors.ts';
 import { fakeContext } from '../helpers/fake-context.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
-const model: ReportModel = { labId: '03-load-balancing', labTitle: 'Load balancing', command: 'lab check 03', project: 'lab-03', generatedAt: 'now', lang: 'en', results: [], perServer: [{ label: 'app1', value: 3 }] };
+const model: ReportModel = {
+  labId: '03-load-balancing',
+  labTitle: 'Load balancing',
+  command: 'lab check 03',
+  project: 'lab-03',
+  generatedAt: 'now',
+  lang: 'en',
+  results: [],
+  perServer: [{ label: 'app1', value: 3 }],
+};
 
 describe('writeHtmlReport', () => {
   it('writes the page 0644 under a relative path, replacing an older report, and leaves no temporary file', async () => {
@@ -44,8 +53,18 @@ describe('--html on chaos and rollout', () => {
   // An engine that is not there: were --html checked after the engine, these would exit 3, not 2.
   const env = { DOCKER_HOST: 'unix:///nonexistent/lab-test.sock' };
   it.each([
-    ['lab chaos', (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) => import('../../src/commands/chaos.ts').then((m) => m.chaos(ctx, { lab: '10', html }))],
-    ['lab rollout', (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) => import('../../src/commands/rollout.ts').then((m) => m.rollout(ctx, { lab: '08', service: 'app', to: 'v2', strategy: 'rolling', html }))],
+    [
+      'lab chaos',
+      (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) =>
+        import('../../src/commands/chaos.ts').then((m) => m.chaos(ctx, { lab: '10', html })),
+    ],
+    [
+      'lab rollout',
+      (ctx: ReturnType<typeof fakeContext>['ctx'], html: string) =>
+        import('../../src/commands/rollout.ts').then((m) =>
+          m.rollout(ctx, { lab: '08', service: 'app', to: 'v2', strategy: 'rolling', html }),
+        ),
+    ],
   ])('%s refuses a folder as --html (exit 2) before it asks the engine anything', async (_name, run) => {
     const dir = await tmpDir();
     const { ctx } = fakeContext(false, { cwd: dir, env });

@@ -27,7 +27,9 @@ const noEnglish = (text: string) => {
 
 describe('the student loop in Japanese (LANG=ja_JP.UTF-8), no engine', () => {
   it('finds English sentences of the catalog to look for', () => {
-    expect(english).toEqual(expect.arrayContaining(['When done:', 'Last grade:', 'Every task passed.', 'question(s), not answered yet:']));
+    expect(english).toEqual(
+      expect.arrayContaining(['When done:', 'Last grade:', 'Every task passed.', 'question(s), not answered yet:']),
+    );
   });
 
   it('tasks 02: the table, the next task, what to run when done, the quiz', async () => {
@@ -38,7 +40,9 @@ describe('the student loop in Japanese (LANG=ja_JP.UTF-8), no engine', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^1 +frontend +.+ +未完了$/));
     expect(lines).toContainEqual(expect.stringMatching(/ロック中 +frontend$/));
     expect(lines).toContainEqual(expect.stringMatching(/^次のタスク：.+（frontend）$/));
-    expect(stdout.text).toContain('できたら lab grade 02 で採点しましょう。行き詰まったら lab hint 02 でヒントを表示できます。');
+    expect(stdout.text).toContain(
+      'できたら lab grade 02 で採点しましょう。行き詰まったら lab hint 02 でヒントを表示できます。',
+    );
     expect(stdout.text).toMatch(/クイズ：全\d+問、まだ解答していません。解答するには lab quiz 02 を実行します。/);
     noEnglish(stdout.text);
   });
@@ -47,7 +51,9 @@ describe('the student loop in Japanese (LANG=ja_JP.UTF-8), no engine', () => {
     const as = await student();
     const first = as();
     await hint(first.ctx, { lab: '02' });
-    expect(first.stdout.text).toMatch(/^ヒント 1\/2（frontend）：frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/);
+    expect(first.stdout.text).toMatch(
+      /^ヒント 1\/2（frontend）：frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/,
+    );
     expect(first.stdout.text).toContain('次のヒント：lab hint 02\n');
     noEnglish(first.stdout.text);
     const second = as();
@@ -67,12 +73,15 @@ describe('the student loop in Japanese (LANG=ja_JP.UTF-8), no engine', () => {
     const { ctx, stdout } = as();
     await expect(quiz(ctx, { lab: '02', answer: `${first!.id}=${first!.right}` })).rejects.toThrow(ExitError);
     expect(stdout.text).toMatch(new RegExp(`^✔ ${first!.id}: `, 'm'));
-    for (const q of rest) expect(stdout.text).toMatch(new RegExp(`^✖ ${q.id}: [^\\n]*\\n  未解答。正解は ${q.right}：`, 'm'));
+    for (const q of rest)
+      expect(stdout.text).toMatch(new RegExp(`^✖ ${q.id}: [^\\n]*\\n  未解答。正解は ${q.right}：`, 'm'));
     expect(stdout.text).toContain(`\n${marks.total}問中1問正解です\n`);
     noEnglish(stdout.text);
     const after = as();
     await tasks(after.ctx, { lab: '02' });
-    expect(after.stdout.text).toContain(`クイズ：${marks.total}問中1問正解です。もう一度解くには lab quiz 02 を実行します。`);
+    expect(after.stdout.text).toContain(
+      `クイズ：${marks.total}問中1問正解です。もう一度解くには lab quiz 02 を実行します。`,
+    );
   });
 
   it('English stays as it was under LANG=C', async () => {

@@ -33,8 +33,19 @@ describe('lab new', () => {
     expect(out).toContain(`LAB_LABS_DIR=${join(cwd, 'labs')} lab test 97`);
     const { lab, problems } = readLab(join(dir, 'lab.yaml'));
     expect(problems).toEqual([]);
-    expect(lab?.lab).toMatchObject({ id: '97-sticky-sessions', title: 'Sticky: sessions', loadBalancer: { config: 'student' } });
-    expect(lab?.lab.tasks.map((t) => [t.id, t.title, t.checks.map((c) => c.kind), t.solution])).toEqual([['frontend', { en: 'A frontend on :8080 that answers', ja: ':8080 で応答する frontend' }, ['http'], 'solutions/frontend.cfg']]);
+    expect(lab?.lab).toMatchObject({
+      id: '97-sticky-sessions',
+      title: 'Sticky: sessions',
+      loadBalancer: { config: 'student' },
+    });
+    expect(lab?.lab.tasks.map((t) => [t.id, t.title, t.checks.map((c) => c.kind), t.solution])).toEqual([
+      [
+        'frontend',
+        { en: 'A frontend on :8080 that answers', ja: ':8080 で応答する frontend' },
+        ['http'],
+        'solutions/frontend.cfg',
+      ],
+    ]);
     expect(lab?.starter).toBe(join(dir, 'starter.cfg'));
   });
 

@@ -20,11 +20,29 @@ describe('commands without an engine, in-process', () => {
   it('list --json: every lab with its id, title, validity, section, task count and duration; the sections with their labs', async () => {
     const { ctx, stdout, stderr } = fakeContext(true);
     await list(ctx, { lang: 'en' });
-    const data = JSON.parse(stdout.text) as { outcome: string; labs: { id: string; valid: boolean; title?: string }[]; sections: { section: string | null; labs: string[]; minutes: number }[] };
+    const data = JSON.parse(stdout.text) as {
+      outcome: string;
+      labs: { id: string; valid: boolean; title?: string }[];
+      sections: { section: string | null; labs: string[]; minutes: number }[];
+    };
     expect(data.outcome).toBe('success');
-    expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({ valid: true, title: expect.any(String), section: 'Hands-on: load balancing with HAProxy', tasks: 3, duration: 30 });
-    expect(data.labs.find((l) => l.id === '06-sticky-sessions')).toMatchObject({ section: 'High availability basics', tasks: 4, duration: 45 });
-    expect(data.sections.find((s) => s.section === 'High availability basics')).toEqual({ section: 'High availability basics', labs: ['06-sticky-sessions', '07-failover', '09-multi-zone'], minutes: 135 });
+    expect(data.labs.find((l) => l.id === LAB03_ID)).toMatchObject({
+      valid: true,
+      title: expect.any(String),
+      section: 'Hands-on: load balancing with HAProxy',
+      tasks: 3,
+      duration: 30,
+    });
+    expect(data.labs.find((l) => l.id === '06-sticky-sessions')).toMatchObject({
+      section: 'High availability basics',
+      tasks: 4,
+      duration: 45,
+    });
+    expect(data.sections.find((s) => s.section === 'High availability basics')).toEqual({
+      section: 'High availability basics',
+      labs: ['06-sticky-sessions', '07-failover', '09-multi-zone'],
+      minutes: 135,
+    });
     expect(stderr.text).toBe('');
   });
 
@@ -34,7 +52,9 @@ describe('commands without an engine, in-process', () => {
     const lines = stdout.text.trim().split('\n');
     expect(lines[0]).toBe('スケーリング戦略の基本  (1 h 30 min)');
     expect(lines[1]).toMatch(/^\s+#\s+LAB\s+TITLE\s+TASKS\s+TIME$/);
-    expect(stdout.text).toMatch(/高可用性（HA）の基本 {2}\(2 h 15 min\)\n.*\n.*\n\s+06\s+06-sticky-sessions\s+\S.*\s4\s+45 min\n\s+07\s+07-failover/);
+    expect(stdout.text).toMatch(
+      /高可用性（HA）の基本 {2}\(2 h 15 min\)\n.*\n.*\n\s+06\s+06-sticky-sessions\s+\S.*\s4\s+45 min\n\s+07\s+07-failover/,
+    );
     expect(stdout.text).toContain(LAB03_ID);
     expect(lines.at(-1)).toMatch(/^Start one with: lab up \d\d; lab show <#> for its goals and tasks$/);
   });
@@ -43,7 +63,9 @@ describe('commands without an engine, in-process', () => {
     const { ctx, stdout } = fakeContext();
     await show(ctx, { lab: '6', lang: 'en' });
     expect(stdout.text).toContain('section: High availability basics, about 45 min');
-    expect(stdout.text).toMatch(/Prerequisites \(labs to do first\)\n {2}- 02-haproxy-config: Write a basic HAProxy configuration/);
+    expect(stdout.text).toMatch(
+      /Prerequisites \(labs to do first\)\n {2}- 02-haproxy-config: Write a basic HAProxy configuration/,
+    );
     expect(stdout.text).toContain('  - replica-dies: Kill the replica that holds the session (after sticky-cookie)');
     expect(stdout.text).toContain('redis: redis:7-alpine');
   });
@@ -73,7 +95,9 @@ describe('commands without an engine, in-process', () => {
     const error = await validate(ctx, { paths: ['.'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LabFileError);
     expect((error as LabFileError).exitCode).toBe(2);
-    expect((error as LabFileError).details[0]).toMatch(new RegExp(`^${join(dir, 'lab.yaml').replaceAll('/', '\\/')}:\\d+:\\d+ defaults\\.replicas: `));
+    expect((error as LabFileError).details[0]).toMatch(
+      new RegExp(`^${join(dir, 'lab.yaml').replaceAll('/', '\\/')}:\\d+:\\d+ defaults\\.replicas: `),
+    );
     expect(stdout.text).toBe('');
   });
 
@@ -81,7 +105,11 @@ describe('commands without an engine, in-process', () => {
     const home = await tmpDir();
     const { ctx, stdout } = fakeContext(true, { env: { LAB_HOME: home } });
     await render(ctx, { lab: '03', replicas: '2', project: 'lab-in-process' });
-    const data = JSON.parse(stdout.text) as { workspace: string; files: { compose: string; haproxy: string }; options: { replicas: number } };
+    const data = JSON.parse(stdout.text) as {
+      workspace: string;
+      files: { compose: string; haproxy: string };
+      options: { replicas: number };
+    };
     expect(data.workspace).toBe(join(home, 'workspaces', 'lab-in-process'));
     expect(data.options.replicas).toBe(2);
     expect(await readFile(data.files.compose, 'utf8')).toContain('haproxy');
@@ -105,22 +133,35 @@ describe('apply without an engine', () => {
     const { apply } = await import('../../src/commands/apply.ts');
     const { UsageError } = await import('../../src/core/errors.ts');
     const { ctx } = fakeContext();
-    const e = await apply(ctx, { lab: '03' }).then(() => undefined, (err: unknown) => err);
+    const e = await apply(ctx, { lab: '03' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(UsageError);
-    expect((e as Error).message).toBe('Lab 03-load-balancing has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself');
+    expect((e as Error).message).toBe(
+      'Lab 03-load-balancing has no student configuration (loadBalancer.config: generated): lab writes its haproxy.cfg itself',
+    );
   });
 });
 
 describe('test --task without an engine', () => {
   it.each([
-    { labs: ['05'], task: ['nope'], message: '--task: lab 05 has no task "nope"; its tasks are: leastconn-backend, slow-replica, random-two, source-affinity' },
+    {
+      labs: ['05'],
+      task: ['nope'],
+      message:
+        '--task: lab 05 has no task "nope"; its tasks are: leastconn-backend, slow-replica, random-two, source-affinity',
+    },
     { labs: ['05', '06'], task: ['slow-replica'], message: '--task needs exactly one lab (got 2)' },
     { labs: [], task: ['slow-replica'], message: /^--task needs exactly one lab \(got \d+\)$/ },
   ])('lab test $labs --task $task: exit 2 before anything starts', async ({ labs, task, message }) => {
     const { test } = await import('../../src/commands/test.ts');
     const { UsageError } = await import('../../src/core/errors.ts');
     const { ctx, stderr } = fakeContext();
-    const e = await test(ctx, { labs, task, image: [] }).then(() => undefined, (err: unknown) => err);
+    const e = await test(ctx, { labs, task, image: [] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(UsageError);
     if (typeof message === 'string') expect((e as Error).message).toBe(message);
     else expect((e as Error).message).toMatch(message);

@@ -24,15 +24,31 @@ describe('lab solve (in-process, the runner records instead of running)', () => 
     expect(stdout.text).toContain('Run lab grade 03 to grade the tasks.');
   });
 
-  it('-w is passed on to the solutions\' commands that take it (lab up), not to those that find the workspace themselves', async () => {
+  it("-w is passed on to the solutions' commands that take it (lab up), not to those that find the workspace themselves", async () => {
     const home = await tmpDir('lab-solve-');
     const { ctx } = fakeContext(false, { env: { LAB_HOME: home } });
     const ran: (readonly string[])[] = [];
-    await solve(ctx, { lab: '03', all: true, project: 'p1', workspace: `${home}/mine` }, async (_c, argv) => void ran.push(argv));
+    await solve(
+      ctx,
+      { lab: '03', all: true, project: 'p1', workspace: `${home}/mine` },
+      async (_c, argv) => void ran.push(argv),
+    );
     expect(ran).toEqual([
       ['scale', '03', '5', '--project', 'p1'],
       ['up', '03', '--replicas', '5', '--algorithm', 'leastconn', '--project', 'p1', '--workspace', `${home}/mine`],
-      ['up', '03', '--replicas', '5', '--algorithm', 'leastconn', '--sticky', '--project', 'p1', '--workspace', `${home}/mine`],
+      [
+        'up',
+        '03',
+        '--replicas',
+        '5',
+        '--algorithm',
+        'leastconn',
+        '--sticky',
+        '--project',
+        'p1',
+        '--workspace',
+        `${home}/mine`,
+      ],
     ]);
   });
 
@@ -41,13 +57,19 @@ describe('lab solve (in-process, the runner records instead of running)', () => 
     const ran: (readonly string[])[] = [];
     await solve(ctx, { lab: '03' }, async (_c, argv) => void ran.push(argv));
     expect(ran).toEqual([['scale', '03', '5']]);
-    expect(JSON.parse(stdout.text)).toMatchObject({ lab: '03-load-balancing', project: 'lab-03-load-balancing', solved: [{ task: 'scale-out', kind: 'commands' }] });
+    expect(JSON.parse(stdout.text)).toMatchObject({
+      lab: '03-load-balancing',
+      project: 'lab-03-load-balancing',
+      solved: [{ task: 'scale-out', kind: 'commands' }],
+    });
   });
 
   it('an unknown task is a usage error through the registry, before anything runs', async () => {
     const { ctx } = fakeContext(false, { env: { LAB_HOME: await tmpDir('lab-solve-') } });
     const run = buildProgram(() => ctx, 'test').parseAsync(['solve', '03', 'nope'], { from: 'user' });
     await expect(run).rejects.toThrow(UsageError);
-    await expect(buildProgram(() => ctx, 'test').parseAsync(['solve', '03', 'nope'], { from: 'user' })).rejects.toThrow(/Lab 03 has no task "nope"; its tasks are: scale-out, least-connections, sticky-sessions/);
+    await expect(buildProgram(() => ctx, 'test').parseAsync(['solve', '03', 'nope'], { from: 'user' })).rejects.toThrow(
+      /Lab 03 has no task "nope"; its tasks are: scale-out, least-connections, sticky-sessions/,
+    );
   });
 });

@@ -26,7 +26,9 @@ describe('task texts rendered from Markdown, no engine', () => {
     expect(stdout.text).not.toContain('`');
     expect(stdout.text).not.toContain('\x1b[');
     expect(stdout.text).toContain('haproxy.cfg（パスは lab status 02 に表示されます）を開き');
-    expect(stdout.text).toContain('すべてのリクエストを app という名前の backend に送る frontend を書きます。\nbackend には');
+    expect(stdout.text).toContain(
+      'すべてのリクエストを app という名前の backend に送る frontend を書きます。\nbackend には',
+    );
   });
 
   it('tasks 02 with FORCE_COLOR: bold and code are styled, still without markers', async () => {
@@ -40,6 +42,8 @@ describe('task texts rendered from Markdown, no engine', () => {
   it('hint 02 when piped: the hint without backticks', async () => {
     const { ctx, stdout } = await student({}, false);
     await hint(ctx, { lab: '02', lang: 'ja' });
-    expect(stdout.text).toMatch(/^ヒント 1\/2（frontend）：frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/);
+    expect(stdout.text).toMatch(
+      /^ヒント 1\/2（frontend）：frontend には bind :8080 と default_backend app、backend には server 行が必要です。\n/,
+    );
   });
 });

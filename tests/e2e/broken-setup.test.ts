@@ -28,7 +28,13 @@ interface CheckJson {
   outcome: string;
   passed: number;
   failed: number;
-  checks: { name: string; kind: string; verdict: 'PASS' | 'FAIL'; reason: string; data?: { rows?: { name: string; requests: number; share: number; state: string }[] } }[];
+  checks: {
+    name: string;
+    kind: string;
+    verdict: 'PASS' | 'FAIL';
+    reason: string;
+    data?: { rows?: { name: string; requests: number; share: number; state: string }[] };
+  }[];
 }
 
 interface StatusJson {
@@ -64,7 +70,9 @@ describe.skipIf(!engine.ok).sequential(`a broken setup fails the distribution ch
     it(`${v.title}: lab check exits 1 and says what is wrong`, async () => {
       const p = uniqueProject();
       cleanupLab('03', p);
-      const up = parseJson<{ workspace: string }>(expectExit(await runLab(['up', '03', '--replicas', '3', '--project', p, ...AUTO_PORTS, '--json']), 0));
+      const up = parseJson<{ workspace: string }>(
+        expectExit(await runLab(['up', '03', '--replicas', '3', '--project', p, ...AUTO_PORTS, '--json']), 0),
+      );
 
       // Break haproxy.cfg the way a student would, in the workspace HAProxy reads it from.
       const cfgFile = join(up.workspace, 'haproxy', 'haproxy.cfg');
@@ -80,8 +88,13 @@ describe.skipIf(!engine.ok).sequential(`a broken setup fails the distribution ch
       expect(haproxy).toBeDefined();
       const kill = await docker(['kill', '-s', 'USR2', haproxy!]);
       expect(kill.exitCode, kill.stderr).toBe(0);
-      const status = () => runLab(['status', '03', '--project', p, '--json']).then((r) => parseJson<StatusJson>(expectExit(r, 0)));
-      const s = await poll(status, (x) => x.servers.length === 1 && x.servers[0]!.server === 'app' && x.servers[0]!.status.startsWith('UP'), 15_000);
+      const status = () =>
+        runLab(['status', '03', '--project', p, '--json']).then((r) => parseJson<StatusJson>(expectExit(r, 0)));
+      const s = await poll(
+        status,
+        (x) => x.servers.length === 1 && x.servers[0]!.server === 'app' && x.servers[0]!.status.startsWith('UP'),
+        15_000,
+      );
       expect(s.servers, 'HAProxy did not load the broken config').toEqual([expect.objectContaining({ server: 'app' })]);
       expect(s.servers[0]!.status).toMatch(/^UP/);
       // 3 replicas still run: the mistake is in HAProxy's view, not in the containers.
@@ -99,7 +112,9 @@ describe.skipIf(!engine.ok).sequential(`a broken setup fails the distribution ch
       expect(dist!.reason).toMatch(/server-template/);
       expect(dist!.reason).toMatch(/resolvers/);
       // The one server took every request.
-      expect(dist!.data?.rows).toEqual([expect.objectContaining({ name: 'app', requests: 300, share: 1, state: 'UP' })]);
+      expect(dist!.data?.rows).toEqual([
+        expect.objectContaining({ name: 'app', requests: 300, share: 1, state: 'UP' }),
+      ]);
 
       // The text a student reads says the same.
       const t = expectExit(await runLab(['check', '03', '--project', p]), 1);

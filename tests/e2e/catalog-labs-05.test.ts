@@ -27,8 +27,14 @@ describe.skipIf(!engine.ok)(`catalog labs${skipNote(engine)}`, () => {
     const j = parseJson<TestJson>(expectExit(await settle(child, args), 0));
     for (const lab of j.labs) {
       for (const t of TASKS[lab.lab]!) {
-        expect(lab.steps.find((s) => s.name === `${t} (starter)`), `${lab.lab} ${t} (starter)`).toMatchObject({ verdict: 'PASS' });
-        expect(lab.steps.find((s) => s.name === `${t} (solution)`), `${lab.lab} ${t} (solution)`).toMatchObject({ verdict: 'PASS' });
+        expect(
+          lab.steps.find((s) => s.name === `${t} (starter)`),
+          `${lab.lab} ${t} (starter)`,
+        ).toMatchObject({ verdict: 'PASS' });
+        expect(
+          lab.steps.find((s) => s.name === `${t} (solution)`),
+          `${lab.lab} ${t} (solution)`,
+        ).toMatchObject({ verdict: 'PASS' });
       }
     }
   }, 520_000);

@@ -12,7 +12,20 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AUTO_PORTS, cleanupLab, expectExit, parseJson, REPO_ROOT, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  expectExit,
+  parseJson,
+  REPO_ROOT,
+  removeByLabel,
+  requireDocker,
+  runLab,
+  settle,
+  skipNote,
+  spawnLab,
+  uniqueProject,
+} from './helpers.ts';
 import { tmpDir } from './lab-test-helpers.ts';
 
 const engine = requireDocker();
@@ -25,7 +38,8 @@ interface TestJson {
 const STARTER: Record<string, RegExp> = {
   // lab test grades the starter once its one server has risen (exercises/starter-ready.ts); the
   // cheap check fails first, so the task's drill is not run (cheap checks first).
-  'scale-out-loses-session': /^task scale-out-loses-session fails on the starter, as it must: every-replica-in-app: 1 server\(s\) are UP, expected 3$/,
+  'scale-out-loses-session':
+    /^task scale-out-loses-session fails on the starter, as it must: every-replica-in-app: 1 server\(s\) are UP, expected 3$/,
   'sticky-cookie': /every-replica-in-sticky: HAProxy has no backend "sticky"$/,
   'replica-dies': /every-replica-in-sticky: HAProxy has no backend "sticky"$/,
   'stateless-redis': /every-replica-in-stateless: HAProxy has no backend "stateless"$/,
@@ -42,7 +56,10 @@ describe.skipIf(!engine.ok)(`lab 06${skipNote(engine)}`, () => {
       const starter = steps.find((s) => s.name === `${task} (starter)`);
       expect(starter, `${task} (starter)`).toMatchObject({ verdict: 'PASS' });
       expect(starter?.reason, `${task} (starter)`).toMatch(why);
-      expect(steps.find((s) => s.name === `${task} (solution)`), `${task} (solution)`).toMatchObject({ verdict: 'PASS' });
+      expect(
+        steps.find((s) => s.name === `${task} (solution)`),
+        `${task} (solution)`,
+      ).toMatchObject({ verdict: 'PASS' });
     }
   }, 355_000);
 
@@ -52,21 +69,44 @@ describe.skipIf(!engine.ok)(`lab 06${skipNote(engine)}`, () => {
     const dir = join(labs, '96-wrong-cookie');
     mkdirSync(dir);
     // The task's reference answer with the one line a student gets wrong.
-    const wrong = readFileSync(join(lab06, 'solutions', '02-sticky.cfg'), 'utf8').replace('cookie SERVERID insert indirect nocache dynamic', 'cookie JSESSIONID prefix');
+    const wrong = readFileSync(join(lab06, 'solutions', '02-sticky.cfg'), 'utf8').replace(
+      'cookie SERVERID insert indirect nocache dynamic',
+      'cookie JSESSIONID prefix',
+    );
     expect(wrong).toContain('cookie JSESSIONID prefix');
     writeFileSync(join(dir, 'starter.cfg'), wrong);
-    const task = readFileSync(join(lab06, 'lab.yaml'), 'utf8').split('\n  - id: ')[2]!.split('\n').filter((l) => !/^ {4}(needs|solution):/.test(l)).join('\n');
-    writeFileSync(join(dir, 'lab.yaml'), [
-      'id: 96-wrong-cookie', 'title: wrong cookie', 'summary: lab 06 with a wrong sticky cookie', 'goals: [see it fail]',
-      'app:', '  image: lab/whoami:1', `  build: { context: ${join(REPO_ROOT, 'compose', 'whoami')}, args: { BASE_IMAGE: node:20-alpine } }`, '  port: 8000', '  health: /health',
-      'loadBalancer: { image: haproxy:3.0, config: student, starter: starter.cfg }', 'tasks:', `  - id: ${task}`,
-    ].join('\n'));
+    const task = readFileSync(join(lab06, 'lab.yaml'), 'utf8')
+      .split('\n  - id: ')[2]!
+      .split('\n')
+      .filter((l) => !/^ {4}(needs|solution):/.test(l))
+      .join('\n');
+    writeFileSync(
+      join(dir, 'lab.yaml'),
+      [
+        'id: 96-wrong-cookie',
+        'title: wrong cookie',
+        'summary: lab 06 with a wrong sticky cookie',
+        'goals: [see it fail]',
+        'app:',
+        '  image: lab/whoami:1',
+        `  build: { context: ${join(REPO_ROOT, 'compose', 'whoami')}, args: { BASE_IMAGE: node:20-alpine } }`,
+        '  port: 8000',
+        '  health: /health',
+        'loadBalancer: { image: haproxy:3.0, config: student, starter: starter.cfg }',
+        'tasks:',
+        `  - id: ${task}`,
+      ].join('\n'),
+    );
     const project = uniqueProject();
     const env = { LAB_LABS_DIR: labs };
     cleanupLab('96', project, { env });
     expectExit(await runLab(['up', '96', '-p', project, ...AUTO_PORTS], { env, timeout: 120_000 }), 0);
-    const g = parseJson<{ tasks: { id: string; status: string; reason: string }[] }>(expectExit(await runLab(['grade', '96', '-p', project, '--json'], { env }), 1));
+    const g = parseJson<{ tasks: { id: string; status: string; reason: string }[] }>(
+      expectExit(await runLab(['grade', '96', '-p', project, '--json'], { env }), 1),
+    );
     expect(g.tasks).toEqual([expect.objectContaining({ id: 'sticky-cookie', status: 'fail' })]);
-    expect(g.tasks[0]!.reason).toMatch(/session-kept: the session was lost: request #2 went to app\/\d, whose memory store did not know it \(app\/\d new 1, app\/\d lost 1, .*\); the 6 requests went to 3 replicas \(.*\) although the browser sent back every cookie it was given \(session\): HAProxy set no cookie of its own/);
+    expect(g.tasks[0]!.reason).toMatch(
+      /session-kept: the session was lost: request #2 went to app\/\d, whose memory store did not know it \(app\/\d new 1, app\/\d lost 1, .*\); the 6 requests went to 3 replicas \(.*\) although the browser sent back every cookie it was given \(session\): HAProxy set no cookie of its own/,
+    );
   }, 150_000);
 });

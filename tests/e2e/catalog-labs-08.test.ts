@@ -7,7 +7,21 @@
  * Ctrl-C during a rolling update leaves every replica serving.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { AUTO_PORTS, describeRun, expectExit, parseJson, poll, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject, waitForOutput } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  describeRun,
+  expectExit,
+  parseJson,
+  poll,
+  removeByLabel,
+  requireDocker,
+  runLab,
+  settle,
+  skipNote,
+  spawnLab,
+  uniqueProject,
+  waitForOutput,
+} from './helpers.ts';
 
 const engine = requireDocker();
 
@@ -25,7 +39,8 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
     const lab = parseJson<TestJson>(expectExit(await settle(child, args), 0)).labs[0]!;
     console.log(`[lab test 08] ${Math.round((performance.now() - t0) / 1000)} s`);
     // What each check saw (failed requests, detection, throttle): the figures of the lab in the CI log.
-    for (const s of lab.steps) console.log(`[lab test 08] ${s.name} (${((s.ms ?? 0) / 1000).toFixed(1)} s): ${s.verdict}: ${s.reason}`);
+    for (const s of lab.steps)
+      console.log(`[lab test 08] ${s.name} (${((s.ms ?? 0) / 1000).toFixed(1)} s): ${s.verdict}: ${s.reason}`);
     const step = (name: string) => lab.steps.find((s) => s.name === name);
     // Each starter fails for the setting its task adds, not by chance: without redispatch the
     // requests to a stopped replica fail; with checks every 2 s × 3 a dead one stays in rotation
@@ -35,12 +50,18 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
       ['redispatch', /no-failures-while-a-replica-restarts: .*[1-9]\d* of \d+ client requests failed/],
       ['fast-checks', /dead-replica-out-fast: HAProxy did not take \S+ out of rotation within/],
       ['slowstart', /eased-in-after-restart: .*its stats show no throttle/],
-      ['zero-downtime', /rolling-update-under-load: [1-9]\d* of \d+ requests failed while app rolled from v1 to v2 \(rolling/],
+      [
+        'zero-downtime',
+        /rolling-update-under-load: [1-9]\d* of \d+ requests failed while app rolled from v1 to v2 \(rolling/,
+      ],
     ];
     for (const [task, reason] of starter) {
       expect(step(`${task} (starter)`), task).toMatchObject({ verdict: 'PASS' });
       expect(step(`${task} (starter)`)!.reason).toMatch(reason);
-      expect(step(`${task} (solution)`), task).toMatchObject({ verdict: 'PASS', reason: `task ${task} passes after its solution` });
+      expect(step(`${task} (solution)`), task).toMatchObject({
+        verdict: 'PASS',
+        reason: `task ${task} passes after its solution`,
+      });
     }
   }, 590_000);
 
@@ -57,9 +78,17 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
 
   describe('on one running lab 08 (its reference solution applied)', () => {
     const project = uniqueProject();
-    type Status = { containers: { name: string; service: string; state: string; version: string | null }[]; servers: { status: string; container: string | null }[] };
-    const readStatus = async () => parseJson<Status>(expectExit(await runLab(['status', '08', '--project', project, '--json'], { timeout: 30_000 }), 0));
-    const allUp = (st: Status) => st.servers.filter((x) => x.container !== null).length === 3 && st.servers.filter((x) => x.container !== null).every((x) => x.status === 'UP');
+    type Status = {
+      containers: { name: string; service: string; state: string; version: string | null }[];
+      servers: { status: string; container: string | null }[];
+    };
+    const readStatus = async () =>
+      parseJson<Status>(
+        expectExit(await runLab(['status', '08', '--project', project, '--json'], { timeout: 30_000 }), 0),
+      );
+    const allUp = (st: Status) =>
+      st.servers.filter((x) => x.container !== null).length === 3 &&
+      st.servers.filter((x) => x.container !== null).every((x) => x.status === 'UP');
     beforeAll(async () => {
       expectExit(await runLab(['up', '08', '--project', project, ...AUTO_PORTS], { timeout: 120_000 }), 0);
       expectExit(await runLab(['solve', '08', 'zero-downtime', '--project', project], { timeout: 60_000 }), 0);
@@ -73,7 +102,9 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
     }, 90_000);
 
     it('Ctrl-C while the second replica is replaced: that batch is finished, exit 130, every replica serves, lab status says which version each runs', async () => {
-      const load = spawnLab(['load', '08', '--project', project, '--rate', '20', '--duration', '120', '--json'], { timeout: 150_000 });
+      const load = spawnLab(['load', '08', '--project', project, '--rate', '20', '--duration', '120', '--json'], {
+        timeout: 150_000,
+      });
       onTestFinished(() => void load.kill('SIGKILL'));
       const args = ['rollout', '08', 'app', '--to', 'v2', '--project', project, '--verbose'];
       const child = spawnLab(args, { timeout: 120_000 });
@@ -91,9 +122,22 @@ describe.skipIf(!engine.ok)(`lab 08 rolling update${skipNote(engine)}`, () => {
       expect(apps.map((c) => c.state)).toEqual(['running', 'running', 'running']);
       expect(apps.map((c) => c.version).sort()).toEqual(['v1', 'v2', 'v2']);
       // Every replica is behind a server HAProxy has UP: none left drained or out of rotation.
-      expect(status.servers.filter((s) => s.container !== null).map((s) => s.status).sort(), JSON.stringify(status.servers)).toEqual(['UP', 'UP', 'UP']);
-      expect(apps.map((c) => c.name).sort()).toEqual(status.servers.map((s) => s.container).filter((c) => c !== null).sort());
-      expect(r.stderr).toMatch(/Interrupted: 2 of 3 replica\(s\) of app on v2, the rest on their old version; every replica serves/);
+      expect(
+        status.servers
+          .filter((s) => s.container !== null)
+          .map((s) => s.status)
+          .sort(),
+        JSON.stringify(status.servers),
+      ).toEqual(['UP', 'UP', 'UP']);
+      expect(apps.map((c) => c.name).sort()).toEqual(
+        status.servers
+          .map((s) => s.container)
+          .filter((c) => c !== null)
+          .sort(),
+      );
+      expect(r.stderr).toMatch(
+        /Interrupted: 2 of 3 replica\(s\) of app on v2, the rest on their old version; every replica serves/,
+      );
       expect(r.stderr).toMatch(/Run lab rollout again with --to v2 to finish/);
       load.kill('SIGINT');
       const sent = parseJson<{ sent: number; failed: number }>(await settle(load, ['load']));

@@ -10,7 +10,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { AUTO_PORTS, describeRun, docker, expectExit, parseJson, poll, removeByLabel, requireDocker, runLab, settle, skipNote, spawnLab, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  describeRun,
+  docker,
+  expectExit,
+  parseJson,
+  poll,
+  removeByLabel,
+  requireDocker,
+  runLab,
+  settle,
+  skipNote,
+  spawnLab,
+  uniqueProject,
+} from './helpers.ts';
 
 const engine = requireDocker();
 
@@ -20,8 +34,22 @@ interface TestJson {
 
 /** The project's app containers as the engine sees them: name → running, paused, exited… */
 async function appStates(project: string): Promise<Record<string, string>> {
-  const r = await docker(['ps', '-a', '--filter', `label=lab.project=${project}`, '--filter', 'label=com.docker.compose.service=app', '--format', '{{.Names}} {{.State}}']);
-  return Object.fromEntries(r.stdout.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+  const r = await docker([
+    'ps',
+    '-a',
+    '--filter',
+    `label=lab.project=${project}`,
+    '--filter',
+    'label=com.docker.compose.service=app',
+    '--format',
+    '{{.Names}} {{.State}}',
+  ]);
+  return Object.fromEntries(
+    r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]),
+  );
 }
 
 describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
@@ -37,9 +65,14 @@ describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
     expect(step('game-day (starter)')).toMatchObject({ verdict: 'PASS' });
     expect(step('game-day (starter)')!.reason).toMatch(/no lab chaos report of \S+ yet/);
     expect(step('harden (starter)')).toMatchObject({ verdict: 'PASS' });
-    expect(step('harden (starter)')!.reason).toMatch(/seed \d+: [\d.]+% of \d+ request\(s\) succeeded .* the SLO \(availability ≥ 99.5% \(answered within 1000 ms\), p95 ≤ 300 ms\) does not hold/);
+    expect(step('harden (starter)')!.reason).toMatch(
+      /seed \d+: [\d.]+% of \d+ request\(s\) succeeded .* the SLO \(availability ≥ 99.5% \(answered within 1000 ms\), p95 ≤ 300 ms\) does not hold/,
+    );
     expect(step('game-day (solution)')).toMatchObject({ verdict: 'PASS' });
-    expect(step('harden (solution)')).toMatchObject({ verdict: 'PASS', reason: 'task harden passes after its solution' });
+    expect(step('harden (solution)')).toMatchObject({
+      verdict: 'PASS',
+      reason: 'task harden passes after its solution',
+    });
     // harden's variants, each graded by two chaos runs (about 21 s when it passes, 12 s when its
     // first run misses the SLO): correct ones hold the SLO, wrong ones miss it for their reason.
     const variants = lab.steps.filter((s) => s.name.includes('(variants/'));
@@ -50,7 +83,11 @@ describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
       'harden (variants/harden.wrong-no-timeout-server.cfg)',
       'harden (variants/harden.wrong-own-defaults-no-redispatch.cfg)',
     ]);
-    for (const v of variants) expect(v, v.name).toMatchObject({ verdict: 'PASS', reason: expect.stringMatching(/passes, as it must|fails for its stated reason/) });
+    for (const v of variants)
+      expect(v, v.name).toMatchObject({
+        verdict: 'PASS',
+        reason: expect.stringMatching(/passes, as it must|fails for its stated reason/),
+      });
   }, 350_000);
 
   describe('on one running lab 10', () => {
@@ -64,20 +101,41 @@ describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
     }, 90_000);
 
     it.each([
-      ['an unknown fault', ['--faults', 'kill,meteor'], /--faults: unknown fault "meteor"; the allowed values are kill, pause, latency, errors, hang/],
-      ['a duration over an hour', ['--duration', '3601'], /--duration must be seconds from 4 to 3600 \(an hour\) \(got "3601"\)/],
-    ])('%s: exit 2 with the allowed values, nothing started or broken', async (_name, extra, message) => {
-      const r = expectExit(await runLab(['chaos', '10', '--project', project, '--seed', '1', ...extra], { timeout: 30_000 }), 2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/Chaos on/);
-      expect(Object.values(await appStates(project))).toEqual(['running', 'running', 'running']);
-    }, 40_000);
+      [
+        'an unknown fault',
+        ['--faults', 'kill,meteor'],
+        /--faults: unknown fault "meteor"; the allowed values are kill, pause, latency, errors, hang/,
+      ],
+      [
+        'a duration over an hour',
+        ['--duration', '3601'],
+        /--duration must be seconds from 4 to 3600 \(an hour\) \(got "3601"\)/,
+      ],
+    ])(
+      '%s: exit 2 with the allowed values, nothing started or broken',
+      async (_name, extra, message) => {
+        const r = expectExit(
+          await runLab(['chaos', '10', '--project', project, '--seed', '1', ...extra], { timeout: 30_000 }),
+          2,
+        );
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/Chaos on/);
+        expect(Object.values(await appStates(project))).toEqual(['running', 'running', 'running']);
+      },
+      40_000,
+    );
 
     it('--html: the run as a report, with the SLO verdict and the faults marked on the timeline', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'lab-chaos-html-'));
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const file = join(dir, 'chaos.html');
-      expectExit(await runLab(['chaos', '10', '--project', project, '--duration', '4', '--seed', '3', '--faults', 'kill', '--html', file], { timeout: 60_000 }), 0);
+      expectExit(
+        await runLab(
+          ['chaos', '10', '--project', project, '--duration', '4', '--seed', '3', '--faults', 'kill', '--html', file],
+          { timeout: 60_000 },
+        ),
+        0,
+      );
       const html = readFileSync(file, 'utf8');
       expect(html).toContain('lab chaos 10 --duration 4 --seed 3');
       expect(html).toMatch(/SLO: availability ≥ [\d.]+% \(answered within \d+ ms\), p95 ≤ \d+ ms \[chaos\]/);
@@ -89,14 +147,28 @@ describe.skipIf(!engine.ok)(`lab 10-chaos${skipNote(engine)}`, () => {
       const args = ['chaos', '10', '--project', project, '--duration', '30', '--seed', '7', '--faults', 'pause,kill'];
       const child = spawnLab(args, { timeout: 60_000 });
       // Interrupt while a replica is broken: paused or killed by the run.
-      const broken = await poll(() => appStates(project), (s) => Object.values(s).some((x) => x !== 'running'), 20_000, 100);
-      expect(Object.values(broken).filter((x) => x !== 'running'), 'no fault was injected').toHaveLength(1);
+      const broken = await poll(
+        () => appStates(project),
+        (s) => Object.values(s).some((x) => x !== 'running'),
+        20_000,
+        100,
+      );
+      expect(
+        Object.values(broken).filter((x) => x !== 'running'),
+        'no fault was injected',
+      ).toHaveLength(1);
       child.kill('SIGINT');
       const r = await settle(child, args);
       expect(r.timedOut, describeRun(r)).toBe(false);
       expectExit(r, 130);
-      expect(Object.values(await appStates(project)), 'a replica was left broken').toEqual(['running', 'running', 'running']);
-      const status = parseJson<{ faults: { faults: string[] }[] }>(expectExit(await runLab(['status', '10', '--project', project, '--json'], { timeout: 30_000 }), 0));
+      expect(Object.values(await appStates(project)), 'a replica was left broken').toEqual([
+        'running',
+        'running',
+        'running',
+      ]);
+      const status = parseJson<{ faults: { faults: string[] }[] }>(
+        expectExit(await runLab(['status', '10', '--project', project, '--json'], { timeout: 30_000 }), 0),
+      );
       expect(status.faults.flatMap((f) => f.faults)).toEqual([]);
     }, 70_000);
   });

@@ -5,12 +5,26 @@
  * throughput of 1 × 2 CPUs vs 4 × 0.5, one replica killed under load). One run for both labs.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { expectExit, labObjects, parseJson, removeByLabel, requireDocker, settle, skipNote, spawnLab } from './helpers.ts';
+import {
+  expectExit,
+  labObjects,
+  parseJson,
+  removeByLabel,
+  requireDocker,
+  settle,
+  skipNote,
+  spawnLab,
+} from './helpers.ts';
 
 const engine = requireDocker();
 
 interface TestJson {
-  labs: { lab: string; project: string; exitCode: number; steps: { name: string; verdict: string; reason: string }[] }[];
+  labs: {
+    lab: string;
+    project: string;
+    exitCode: number;
+    steps: { name: string; verdict: string; reason: string }[];
+  }[];
 }
 
 const TASKS: Record<string, string[]> = {
@@ -29,14 +43,23 @@ describe.skipIf(!engine.ok)(`catalog labs${skipNote(engine)}`, () => {
     expect(j.labs.map((l) => l.lab)).toEqual(Object.keys(TASKS));
     for (const lab of j.labs) {
       for (const t of TASKS[lab.lab]!) {
-        expect(lab.steps.find((s) => s.name === `${t} (starter)`), `${lab.lab} ${t} (starter)`).toMatchObject({ verdict: 'PASS' });
-        expect(lab.steps.find((s) => s.name === `${t} (solution)`), `${lab.lab} ${t} (solution)`).toMatchObject({ verdict: 'PASS' });
+        expect(
+          lab.steps.find((s) => s.name === `${t} (starter)`),
+          `${lab.lab} ${t} (starter)`,
+        ).toMatchObject({ verdict: 'PASS' });
+        expect(
+          lab.steps.find((s) => s.name === `${t} (solution)`),
+          `${lab.lab} ${t} (solution)`,
+        ).toMatchObject({ verdict: 'PASS' });
       }
       expect(await labObjects(lab.project)).toEqual({ containers: [], networks: [], volumes: [] });
     }
     // What the starters failed on, as a student reads it: the traffic, not the file.
-    const reason = (lab: string, step: string) => j.labs.find((l) => l.lab === lab)!.steps.find((s) => s.name === step)!.reason;
+    const reason = (lab: string, step: string) =>
+      j.labs.find((l) => l.lab === lab)!.steps.find((s) => s.name === step)!.reason;
     expect(reason('04-l4-vs-l7', 'path-routing (starter)')).toMatch(/GET \/api\/users → web, expected api/);
-    expect(reason('01-scale-up-vs-out', 'one-replica-dies (starter)')).toMatch(/failed from just before small had one of its 1 replica\(s\) killed.*scale it out/);
+    expect(reason('01-scale-up-vs-out', 'one-replica-dies (starter)')).toMatch(
+      /failed from just before small had one of its 1 replica\(s\) killed.*scale it out/,
+    );
   }, 450_000);
 });

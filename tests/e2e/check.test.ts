@@ -64,7 +64,10 @@ interface StatusJson {
 async function upLab(extra: string[] = []): Promise<string> {
   const p = uniqueProject();
   cleanupLab('03', p);
-  const r = expectExit(await runLab(['up', '03', '--replicas', '3', '--project', p, ...AUTO_PORTS, ...extra, '--json']), 0);
+  const r = expectExit(
+    await runLab(['up', '03', '--replicas', '3', '--project', p, ...AUTO_PORTS, ...extra, '--json']),
+    0,
+  );
   expect(parseJson<{ servers: unknown[] }>(r).servers, describeRun(r)).toHaveLength(3);
   return p;
 }
@@ -94,7 +97,9 @@ function expectEvenThirds(d: DistributionData, maxDeviation: number): void {
   expect(rows.reduce((a, r) => a + r.requests, 0)).toBe(d.requests);
   for (const r of rows) {
     expect(r.requests, `${r.name}: ${JSON.stringify(d.rows)}`).toBeGreaterThan(0);
-    expect(Math.abs(r.share - 1 / 3), `${r.name} share ${r.share}: ${JSON.stringify(d.rows)}`).toBeLessThanOrEqual(maxDeviation);
+    expect(Math.abs(r.share - 1 / 3), `${r.name} share ${r.share}: ${JSON.stringify(d.rows)}`).toBeLessThanOrEqual(
+      maxDeviation,
+    );
   }
 }
 
@@ -106,7 +111,6 @@ function expectPinned(d: DistributionData): Row {
   for (const r of d.rows) if (r !== busiest) expect(r.requests, JSON.stringify(d.rows)).toBe(0);
   return busiest;
 }
-
 
 describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(engine)}`, () => {
   it('roundrobin: 3 even shares, --requests/--concurrency honoured, a text table with bars, bad input is exit 2', async () => {
@@ -123,7 +127,10 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
     });
 
     await step('--requests 60 --concurrency 2', async () => {
-      const r = expectExit(await runLab(['check', '03', '--project', p, '--json', '--requests', '60', '--concurrency', '2']), 0);
+      const r = expectExit(
+        await runLab(['check', '03', '--project', p, '--json', '--requests', '60', '--concurrency', '2']),
+        0,
+      );
       const d = distribution(parseJson<CheckJson>(r)).data;
       expect(d.requests).toBe(60);
       expect(d.rows.reduce((a, x) => a + x.requests, 0)).toBe(60);
@@ -139,7 +146,9 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
       expect(out, describeRun(r)).toMatch(/^server\s+requests\s+seen by client\s+share\s+state$/m);
       for (const name of ['app1', 'app2', 'app3']) {
         // e.g. "app1  100  100  33.3%  ████████████████████  UP"
-        expect(out, describeRun(r)).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+\\s+3\\d\\.\\d%\\s+[█▏▎▍▌▋▊▉]+\\s+UP$`, 'm'));
+        expect(out, describeRun(r)).toMatch(
+          new RegExp(`^${name}\\s+\\d+\\s+\\d+\\s+3\\d\\.\\d%\\s+[█▏▎▍▌▋▊▉]+\\s+UP$`, 'm'),
+        );
       }
       expect(out).toMatch(/^expected: roundrobin: each of the 3 replicas takes its turn/m);
       expect(out).toMatch(/^PASS Each of the 3 replicas served about 1\/3 of 300 requests/m);
@@ -148,7 +157,12 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
     });
 
     await step('bad --requests / --concurrency: exit 2, named in the message', async () => {
-      for (const bad of [['--requests', '0'], ['--requests', 'abc'], ['--requests', '-5'], ['--concurrency', '0']]) {
+      for (const bad of [
+        ['--requests', '0'],
+        ['--requests', 'abc'],
+        ['--requests', '-5'],
+        ['--concurrency', '0'],
+      ]) {
         const r = expectExit(await runLab(['check', '03', '--project', p, ...bad]), 2);
         expect(r.stderr, describeRun(r)).toContain(`${bad[0]} must be a whole number`);
         expect(r.stdout, describeRun(r)).not.toMatch(/requests to http/);
@@ -204,7 +218,9 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
   it('on a lab that is not running: exit 2 with a hint to run lab up', async () => {
     const p = uniqueProject(); // never started
     const text = expectExit(await runLab(['check', '03', '--project', p]), 2);
-    expect(text.stderr, describeRun(text)).toMatch(new RegExp(`Lab 03 is not running \\(no containers of project ${p}\\)`));
+    expect(text.stderr, describeRun(text)).toMatch(
+      new RegExp(`Lab 03 is not running \\(no containers of project ${p}\\)`),
+    );
     expect(text.stderr, describeRun(text)).toMatch(/lab up 03/);
     const json = expectExit(await runLab(['check', '03', '--project', p, '--json']), 2);
     const j = parseJson<{ outcome: string; exitCode: number; error: { kind: string; hint: string } }>(json);
@@ -214,7 +230,10 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
 
   it('failover drill: a replica stopped under load is taken out and back in, 0 failed requests', async () => {
     const p = await upLab();
-    const r: LabResult = expectExit(await runLab(['check', '03', '--project', p, '--failover', '--json'], { timeout: 90_000 }), 0);
+    const r: LabResult = expectExit(
+      await runLab(['check', '03', '--project', p, '--failover', '--json'], { timeout: 90_000 }),
+      0,
+    );
     const j = parseJson<CheckJson>(r);
     expect(j.checks.map((c) => c.kind)).toEqual(['replicas-up', 'distribution', 'failover']);
     const drill = j.checks.find((c) => c.kind === 'failover')!;
@@ -236,14 +255,20 @@ describe.skipIf(!engine.ok).sequential(`lab check on the real engine${skipNote(e
     expect(stopped?.text).toContain(`(HAProxy server ${d.server})`);
     expect(detected?.text, texts.join('\n')).toContain(d.server!);
     // Survivors: the other two servers, each with some requests while the victim was out.
-    const took = [...(survivors?.text ?? '').matchAll(/(app\d+) (\d+)/g)].map((m) => ({ name: m[1]!, n: Number(m[2]) }));
+    const took = [...(survivors?.text ?? '').matchAll(/(app\d+) (\d+)/g)].map((m) => ({
+      name: m[1]!,
+      n: Number(m[2]),
+    }));
     expect(took.map((x) => x.name).sort(), texts.join('\n')).toHaveLength(2);
     expect(took.map((x) => x.name)).not.toContain(d.server);
     for (const x of took) expect(x.n).toBeGreaterThan(0);
     expect(restarted?.text, texts.join('\n')).toContain(d.victim);
     expect(back?.text, texts.join('\n')).toContain(d.victim);
     // The timeline's kinds follow the failure response flow (core/failover-timeline.ts).
-    expect(d.events.map((e) => e.kind), texts.join('\n')).toEqual(['load', 'fault', 'down', 'serving', 'cleared', 'up', 'done']);
+    expect(
+      d.events.map((e) => e.kind),
+      texts.join('\n'),
+    ).toEqual(['load', 'fault', 'down', 'serving', 'cleared', 'up', 'done']);
     // In order: stop, detect, survivors, restart, UP again.
     const order = [stopped, detected, survivors, restarted, back].map((e) => e!.atMs);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

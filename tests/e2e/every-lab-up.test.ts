@@ -9,10 +9,23 @@ import { copyFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PORTS, cleanupLab, expectExit, labHome, parseJson, REPO_ROOT, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  expectExit,
+  labHome,
+  parseJson,
+  REPO_ROOT,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const engine = requireDocker();
-const labs = (await readdir(join(REPO_ROOT, 'labs'), { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('09-')).map((d) => d.name.slice(0, 2));
+const labs = (await readdir(join(REPO_ROOT, 'labs'), { withFileTypes: true }))
+  .filter((d) => d.isDirectory() && !d.name.startsWith('09-'))
+  .map((d) => d.name.slice(0, 2));
 
 /** Where setup wrote images.conf: lab's home as a user has it (src/context.ts labHome). */
 const userHome = process.env.LAB_HOME ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'lab');
@@ -22,15 +35,27 @@ describe.skipIf(!engine.ok)(`every one-engine lab with only what setup wrote${sk
     expect(labs).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '10']);
   });
 
-  it.each(labs)('lab up %s, then down: no LAB_IMAGES, setup\'s images.conf only', async (id) => {
-    // The test's own LAB_HOME keeps its workspaces apart; setup's file is copied in as it is.
-    await copyFile(join(userHome, 'images.conf'), join(labHome(), 'images.conf')).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e; // no file: setup found a registry, and the real images are there
-    });
-    const p = uniqueProject();
-    cleanupLab(id, p, { env: { LAB_IMAGES: undefined } });
-    const r = expectExit(await runLab(['up', id, '--project', p, ...AUTO_PORTS, '--json'], { env: { LAB_IMAGES: undefined }, timeout: 180_000 }), 0);
-    expect(parseJson<{ outcome: string }>(r).outcome).toBe('success');
-    expectExit(await runLab(['down', id, '--project', p], { env: { LAB_IMAGES: undefined }, timeout: 60_000 }), 0);
-  }, 200_000);
+  it.each(labs)(
+    "lab up %s, then down: no LAB_IMAGES, setup's images.conf only",
+    async (id) => {
+      // The test's own LAB_HOME keeps its workspaces apart; setup's file is copied in as it is.
+      await copyFile(join(userHome, 'images.conf'), join(labHome(), 'images.conf')).catch(
+        (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e; // no file: setup found a registry, and the real images are there
+        },
+      );
+      const p = uniqueProject();
+      cleanupLab(id, p, { env: { LAB_IMAGES: undefined } });
+      const r = expectExit(
+        await runLab(['up', id, '--project', p, ...AUTO_PORTS, '--json'], {
+          env: { LAB_IMAGES: undefined },
+          timeout: 180_000,
+        }),
+        0,
+      );
+      expect(parseJson<{ outcome: string }>(r).outcome).toBe('success');
+      expectExit(await runLab(['down', id, '--project', p], { env: { LAB_IMAGES: undefined }, timeout: 60_000 }), 0);
+    },
+    200_000,
+  );
 });

@@ -62,11 +62,18 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const p = uniqueProject();
     cleanupLab('03', p);
     // The user's own server, on a random free port.
-    const server: ChildProcess = spawn(process.execPath, ['-e', "const s=require('net').createServer(c=>c.end()).listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server: ChildProcess = spawn(
+      process.execPath,
+      ['-e', "const s=require('net').createServer(c=>c.end()).listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     onTestFinished(() => void server.kill('SIGKILL'));
     const port = Number((await waitForOutput(server.stdout, /^\d+\s*$/m, 10_000)).trim());
 
-    const r = expectExit(await runLab(['up', '03', '--project', p, '--app-port', String(port), '--stats-port', 'auto']), 3);
+    const r = expectExit(
+      await runLab(['up', '03', '--project', p, '--app-port', String(port), '--stats-port', 'auto']),
+      3,
+    );
     expect(r.stderr).toMatch(/already in use/);
     expect(r.stderr).toContain(`--app-port ${port} is in use`);
     const pid = /pid (\d+)/.exec(r.stderr)?.[1];
@@ -80,14 +87,40 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const name = `e2e-user-${process.pid}`;
     // Its own network: the test does not rely on the engine's default bridge (docker0).
     const net = `e2e-user-net-${process.pid}`;
-    cleanupLab('03', p, { after: async () => (await docker(['rm', '-f', name]), await docker(['network', 'rm', net])) });
+    cleanupLab('03', p, {
+      after: async () => (await docker(['rm', '-f', name]), await docker(['network', 'rm', net])),
+    });
     const port = await freePort();
     expect((await docker(['network', 'create', net])).exitCode).toBe(0);
-    const run = await docker(['run', '-d', '--name', name, '--network', net, '-p', `127.0.0.1:${port}:8000`, LOCAL_NODE, 'node', '-e', "require('http').createServer((q,s)=>s.end('x')).listen(8000)"]);
+    const run = await docker([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      net,
+      '-p',
+      `127.0.0.1:${port}:8000`,
+      LOCAL_NODE,
+      'node',
+      '-e',
+      "require('http').createServer((q,s)=>s.end('x')).listen(8000)",
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
-    await poll(() => get(`http://127.0.0.1:${port}/`).then((h) => h.body, () => ''), (b) => b === 'x', 10_000);
+    await poll(
+      () =>
+        get(`http://127.0.0.1:${port}/`).then(
+          (h) => h.body,
+          () => '',
+        ),
+      (b) => b === 'x',
+      10_000,
+    );
 
-    const r = expectExit(await runLab(['up', '03', '--project', p, '--app-port', String(port), '--stats-port', 'auto']), 3);
+    const r = expectExit(
+      await runLab(['up', '03', '--project', p, '--app-port', String(port), '--stats-port', 'auto']),
+      3,
+    );
     expect(r.stderr).toContain(`--app-port ${port} is published by container ${name}`);
     expect(await labObjects(p)).toEqual(NOTHING);
     const state = await docker(['inspect', '--format', '{{.State.Running}}', name]);
@@ -95,13 +128,17 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     expect((await get(`http://127.0.0.1:${port}/`)).body).toBe('x');
   }, 60_000);
 
-  it.each(['0', '101', 'abc'])('--replicas %s: exit 2, nothing started', async (n) => {
-    const p = uniqueProject();
-    cleanupLab('03', p);
-    const r = expectExit(await runLab(['up', '03', '--replicas', n, '--project', p, ...AUTO_PORTS]), 2);
-    expect(r.stderr).toContain(`--replicas must be a whole number from 1 to 100, got "${n}"`);
-    expect(await labObjects(p)).toEqual(NOTHING);
-  }, 30_000);
+  it.each(['0', '101', 'abc'])(
+    '--replicas %s: exit 2, nothing started',
+    async (n) => {
+      const p = uniqueProject();
+      cleanupLab('03', p);
+      const r = expectExit(await runLab(['up', '03', '--replicas', n, '--project', p, ...AUTO_PORTS]), 2);
+      expect(r.stderr).toContain(`--replicas must be a whole number from 1 to 100, got "${n}"`);
+      expect(await labObjects(p)).toEqual(NOTHING);
+    },
+    30_000,
+  );
 
   it('an unknown lab: exit 2, lists the labs', async () => {
     const r = expectExit(await runLab(['up', '99', '--project', uniqueProject(), ...AUTO_PORTS]), 2);
@@ -111,18 +148,26 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
 
   it('an unreachable engine: exit 3, names the address', async () => {
     const host = `unix:///tmp/nonexistent-${process.pid}.sock`;
-    const r = expectExit(await runLab(['up', '03', '--project', uniqueProject(), ...AUTO_PORTS], { env: { DOCKER_HOST: host, DOCKER_CONTEXT: undefined } }), 3);
+    const r = expectExit(
+      await runLab(['up', '03', '--project', uniqueProject(), ...AUTO_PORTS], {
+        env: { DOCKER_HOST: host, DOCKER_CONTEXT: undefined },
+      }),
+      3,
+    );
     expect(r.stderr).toContain(`Cannot reach the Docker engine at ${host}`);
     expect(r.stderr).toMatch(/socket does not exist/);
   }, 30_000);
 
-  it('an app that fails its health check: exit 4 with HAProxy\'s check and the app\'s logs', async () => {
+  it("an app that fails its health check: exit 4 with HAProxy's check and the app's logs", async () => {
     const p = uniqueProject();
     // A tag of this run's own: other runs on the same engine build and remove theirs.
     const tag = `lab-e2e/broken:${process.pid}`;
     const dir = await tempDir('lab-e2e-labs-');
     await mkdir(join(dir, 'labs', '90-broken-health'), { recursive: true });
-    const labYaml = (await readFile(join(FIXTURES, 'broken-health', 'lab.yaml'), 'utf8')).replace('image: lab-e2e/broken:1', `image: ${tag}`);
+    const labYaml = (await readFile(join(FIXTURES, 'broken-health', 'lab.yaml'), 'utf8')).replace(
+      'image: lab-e2e/broken:1',
+      `image: ${tag}`,
+    );
     expect(labYaml).toContain(tag);
     await writeFile(join(dir, 'labs', '90-broken-health', 'lab.yaml'), labYaml);
     await cp(join(FIXTURES, 'broken-health', 'app'), join(dir, 'broken-app'), { recursive: true });
@@ -152,7 +197,21 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const built = await docker(['build', '-q', '-t', tag, join(FIXTURES, 'slow-haproxy')], { timeout: 120_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     cleanupLab('03', p, { after: () => docker(['image', 'rm', '-f', tag]) });
-    const r = expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS, '--image', `haproxy:3.0=${tag}`, '--json']), 0);
+    const r = expectExit(
+      await runLab([
+        'up',
+        '03',
+        '--replicas',
+        '2',
+        '--project',
+        p,
+        ...AUTO_PORTS,
+        '--image',
+        `haproxy:3.0=${tag}`,
+        '--json',
+      ]),
+      0,
+    );
     const j = parseJson<{ servers: unknown[]; timingsMs: { readyMs: number } }>(r);
     expect(j.servers).toHaveLength(2);
     expect(j.timingsMs.readyMs, 'HAProxy was not slow: the test proves nothing').toBeGreaterThan(1500);
@@ -162,7 +221,9 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const p = uniqueProject();
     const { app } = await up03(p, ['--replicas', '3']);
     const victim = (await serviceContainers(p, 'app', true))[0]!;
-    const ip = (await docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', victim])).stdout;
+    const ip = (
+      await docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', victim])
+    ).stdout;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect((await docker(['kill', victim])).exitCode).toBe(0);
 
@@ -222,7 +283,10 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     expect(r.stderr).toMatch(/Interrupted/);
     // Locks are named <project>@<engine>.lock (one per engine and project).
     const locks = existsSync(join(labHome(), 'locks')) ? readdirSync(join(labHome(), 'locks')) : [];
-    expect(locks.filter((f) => f.startsWith(`${p}@`)), 'the project lock was left behind').toEqual([]);
+    expect(
+      locks.filter((f) => f.startsWith(`${p}@`)),
+      'the project lock was left behind',
+    ).toEqual([]);
 
     const again = expectExit(await runLab([...args, '--json']), 0);
     expect(parseJson(again).outcome).toBe('success');
@@ -238,7 +302,10 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     const first = spawnLab(args);
     await waitForOutput(first.stderr, /Checking the Docker engine/, 30_000);
     // Text mode, so the message is on stderr (with --json it is the one object on stdout).
-    const [up2, down2] = await Promise.all([runLab(args.filter((a) => a !== '--json')), runLab(['down', '03', '--project', p])]);
+    const [up2, down2] = await Promise.all([
+      runLab(args.filter((a) => a !== '--json')),
+      runLab(['down', '03', '--project', p]),
+    ]);
     for (const r of [up2, down2]) {
       expectExit(r, 3);
       expect(r.stderr, describeRun(r)).toContain(`Another lab command is working on ${p}`);
@@ -269,7 +336,10 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     expect(created.exitCode, created.stderr).toBe(0);
     const env = { DOCKER_CONTEXT: ctxName, DOCKER_HOST: undefined };
     cleanupLab('03', p, { env, after: () => docker(['context', 'rm', '-f', ctxName]) });
-    const r = expectExit(await runLab(['up', '03', '--replicas', '1', '--project', p, ...AUTO_PORTS, '--json'], { env }), 0);
+    const r = expectExit(
+      await runLab(['up', '03', '--replicas', '1', '--project', p, ...AUTO_PORTS, '--json'], { env }),
+      0,
+    );
     expect(parseJson(r).outcome).toBe('success');
     const s = expectExit(await runLab(['status', '03', '--project', p, '--json'], { env }), 0);
     expect(parseJson(s).servers).toHaveLength(1);
@@ -282,9 +352,16 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     // lab must report that address, not quietly fall back to the default engine.
     const config = await tempDir('lab-e2e-docker-config-');
     const host = `unix:///tmp/nonexistent-ctx-${process.pid}.sock`;
-    expect((await docker(['--config', config, 'context', 'create', 'elsewhere', '--docker', `host=${host}`])).exitCode).toBe(0);
+    expect(
+      (await docker(['--config', config, 'context', 'create', 'elsewhere', '--docker', `host=${host}`])).exitCode,
+    ).toBe(0);
     expect((await docker(['--config', config, 'context', 'use', 'elsewhere'])).exitCode).toBe(0);
-    const r = expectExit(await runLab(['status', '03', '--project', uniqueProject()], { env: { DOCKER_CONFIG: config, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined } }), 3);
+    const r = expectExit(
+      await runLab(['status', '03', '--project', uniqueProject()], {
+        env: { DOCKER_CONFIG: config, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined },
+      }),
+      3,
+    );
     expect(r.stderr).toContain(`Cannot reach the Docker engine at ${host}`);
   }, 30_000);
 
@@ -304,7 +381,10 @@ describe.skipIf(!engine.ok).sequential(`lab on a real engine: faults${skipNote(e
     );
     await chmod(join(bin, 'docker'), 0o755);
     await chmod(join(bin, 'docker-compose'), 0o755);
-    const r = expectExit(await runLab(['up', '03', '--project', p, ...AUTO_PORTS], { env: { PATH: `${bin}:${process.env.PATH}` } }), 3);
+    const r = expectExit(
+      await runLab(['up', '03', '--project', p, ...AUTO_PORTS], { env: { PATH: `${bin}:${process.env.PATH}` } }),
+      3,
+    );
     expect(r.stderr).toMatch(/Only Compose v1 \(docker-compose 1\.29\.2\) is installed; lab needs Compose v2/);
     expect(await labObjects(p)).toEqual(NOTHING);
   }, 30_000);

@@ -62,7 +62,19 @@ function freePool(): string {
   throw new Error('no free 10.2xx.0.0/16 for an extra engine');
 }
 
-const forwardRule = (pool: string, tag: string) => ['FORWARD', '-s', pool, '-d', pool, '-m', 'comment', '--comment', tag, '-j', 'ACCEPT'];
+const forwardRule = (pool: string, tag: string) => [
+  'FORWARD',
+  '-s',
+  pool,
+  '-d',
+  pool,
+  '-m',
+  'comment',
+  '--comment',
+  tag,
+  '-j',
+  'ACCEPT',
+];
 
 export async function startExtraEngine(): Promise<ExtraEngine> {
   const n = ++counter;
@@ -79,7 +91,24 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
   const log = openSync(`${dir}/dockerd.log`, 'a');
   const child: ChildProcess = spawn(
     'dockerd',
-    ['--host', host, '--data-root', `${dir}/root`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/pid`, '--bridge', bridge, '--iptables=false', '--ip-masq=false', '--default-address-pool', `base=${pool},size=24`, '--shutdown-timeout', '2'],
+    [
+      '--host',
+      host,
+      '--data-root',
+      `${dir}/root`,
+      '--exec-root',
+      `${dir}/exec`,
+      '--pidfile',
+      `${dir}/pid`,
+      '--bridge',
+      bridge,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--default-address-pool',
+      `base=${pool},size=24`,
+      '--shutdown-timeout',
+      '2',
+    ],
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
@@ -104,7 +133,10 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
       }
       if (rule.exitCode === 0) await execa('iptables', ['-D', ...forwardRule(pool, tag)], { reject: false });
       // A daemon killed hard can leave its overlay mounts behind; unmount before removing.
-      const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+      const mounts = readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[1] ?? '')
+        .filter((m) => m.startsWith(`${dir}/`));
       for (const m of mounts.reverse()) await execa('umount', ['-l', m], { reject: false });
       rmSync(dir, { recursive: true, force: true });
       await execa('ip', ['link', 'del', bridge], { reject: false });
@@ -114,14 +146,19 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
   };
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) break;
-    if (existsSync(`${dir}/d.sock`) && (await docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 })).exitCode === 0) {
+    if (
+      existsSync(`${dir}/d.sock`) &&
+      (await docker(['-H', host, 'version', '--format', '{{.Server.Version}}'], { timeout: 5000 })).exitCode === 0
+    ) {
       // The main engine's default network must survive an extra engine (see the top comment).
-      if (hadDocker0 && !linkExists('docker0')) throw new Error('starting an extra dockerd deleted the host\'s docker0');
+      if (hadDocker0 && !linkExists('docker0')) throw new Error("starting an extra dockerd deleted the host's docker0");
       return engine;
     }
     await sleep(200);
   }
-  const tail = existsSync(`${dir}/dockerd.log`) ? readFileSync(`${dir}/dockerd.log`, 'utf8').split('\n').slice(-15).join('\n') : '';
+  const tail = existsSync(`${dir}/dockerd.log`)
+    ? readFileSync(`${dir}/dockerd.log`, 'utf8').split('\n').slice(-15).join('\n')
+    : '';
   await engine.stop();
   throw new Error(`extra dockerd at ${host} did not start:\n${tail}`);
 }
@@ -130,7 +167,11 @@ export async function startExtraEngine(): Promise<ExtraEngine> {
 function bridgesIn(pool: string): string[] {
   const prefix = pool.split('.').slice(0, 2).join('.') + '.';
   const out = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' }).stdout ?? '';
-  return out.split('\n').map((l) => l.split(/\s+/)).filter((f) => f[1]?.startsWith('br-') && f[3]?.startsWith(prefix)).map((f) => f[1] as string);
+  return out
+    .split('\n')
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f[1]?.startsWith('br-') && f[3]?.startsWith(prefix))
+    .map((f) => f[1] as string);
 }
 
 const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0;
@@ -146,7 +187,11 @@ async function createBridge(name: string, pool: string): Promise<void> {
 
 /** Copy the local base images into an engine (`docker save | docker load`), as a registry would. */
 export async function seedImages(engine: ExtraEngine, refs = [LOCAL_NODE, LOCAL_HAPROXY]): Promise<void> {
-  const r = await execa('docker', ['save', ...refs], { stdin: 'ignore', buffer: { stdout: false } }).pipe('docker', ['-H', engine.host, 'load', '-q'], { reject: false });
+  const r = await execa('docker', ['save', ...refs], { stdin: 'ignore', buffer: { stdout: false } }).pipe(
+    'docker',
+    ['-H', engine.host, 'load', '-q'],
+    { reject: false },
+  );
   if (r.exitCode !== 0) throw new Error(`loading ${refs.join(' ')} into ${engine.host} failed: ${String(r.stderr)}`);
 }
 

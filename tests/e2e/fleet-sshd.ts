@@ -32,7 +32,8 @@ export function sshdUnavailable(): string {
   let reason = '';
   if (!existsSync(SSHD)) reason = `${SSHD} is missing (apt-get install -y openssh-server)`;
   else if (process.getuid?.() !== 0) reason = 'the test logs in as root to reach the engine socket';
-  else if (spawnSync('sh', ['-c', 'command -v ssh-agent && command -v ssh-add && command -v ssh-keygen']).status !== 0) reason = 'openssh-client is missing';
+  else if (spawnSync('sh', ['-c', 'command -v ssh-agent && command -v ssh-add && command -v ssh-keygen']).status !== 0)
+    reason = 'openssh-client is missing';
   if (reason && CI) throw new Error(`The ssh:// e2e test needs sshd in CI: ${reason}`);
   return reason;
 }
@@ -66,15 +67,36 @@ export async function startSshd(): Promise<Sshd> {
   try {
     // -E: log to a file; sshd daemonizes and writes its pid file once it listens.
     await execa(SSHD, [
-      '-p', String(port), '-o', 'ListenAddress=127.0.0.1', '-h', `${dir}/hostkey`, '-E', `${dir}/sshd.log`,
-      '-o', `PidFile=${dir}/sshd.pid`, '-o', `AuthorizedKeysFile=${dir}/authorized_keys`,
+      '-p',
+      String(port),
+      '-o',
+      'ListenAddress=127.0.0.1',
+      '-h',
+      `${dir}/hostkey`,
+      '-E',
+      `${dir}/sshd.log`,
+      '-o',
+      `PidFile=${dir}/sshd.pid`,
+      '-o',
+      `AuthorizedKeysFile=${dir}/authorized_keys`,
       // The key file sits under /tmp (world-writable), which StrictModes would refuse.
-      '-o', 'StrictModes=no', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no',
-      '-o', 'UsePAM=no', '-o', 'PermitRootLogin=prohibit-password',
+      '-o',
+      'StrictModes=no',
+      '-o',
+      'PasswordAuthentication=no',
+      '-o',
+      'KbdInteractiveAuthentication=no',
+      '-o',
+      'UsePAM=no',
+      '-o',
+      'PermitRootLogin=prohibit-password',
     ]);
     const hostKey = readFileSync(`${dir}/hostkey.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(`${dir}/known_hosts`, `[127.0.0.1]:${port} ${hostKey}\n`);
-    writeFileSync(`${dir}/ssh_config`, `Host *\n  UserKnownHostsFile ${dir}/known_hosts\n  StrictHostKeyChecking yes\n  IdentityFile ${dir}/id\n  IdentitiesOnly yes\n  BatchMode yes\n`);
+    writeFileSync(
+      `${dir}/ssh_config`,
+      `Host *\n  UserKnownHostsFile ${dir}/known_hosts\n  StrictHostKeyChecking yes\n  IdentityFile ${dir}/id\n  IdentitiesOnly yes\n  BatchMode yes\n`,
+    );
     writeFileSync(`${dir}/bin/ssh`, `#!/bin/sh\nexec /usr/bin/ssh -F ${dir}/ssh_config "$@"\n`);
     chmodSync(`${dir}/bin/ssh`, 0o755);
     const agent = await execa('ssh-agent', ['-s', '-a', `${dir}/agent.sock`]);
@@ -84,10 +106,17 @@ export async function startSshd(): Promise<Sshd> {
     const host = `ssh://root@127.0.0.1:${port}`;
     // The server is up when the CLI, through the wrapper, reaches the engine behind it.
     for (let i = 0; i < 50; i++) {
-      const r = await execa('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], { env, reject: false, timeout: 10_000 });
+      const r = await execa('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}'], {
+        env,
+        reject: false,
+        timeout: 10_000,
+      });
       const logins = () => (readFileSync(`${dir}/sshd.log`, 'utf8').match(/Accepted publickey/g) ?? []).length;
       if (r.exitCode === 0) return { host, env, stop, logins };
-      if (i === 49) throw new Error(`docker over ssh failed: ${String(r.stderr)}\n${existsSync(`${dir}/sshd.log`) ? readFileSync(`${dir}/sshd.log`, 'utf8') : ''}`);
+      if (i === 49)
+        throw new Error(
+          `docker over ssh failed: ${String(r.stderr)}\n${existsSync(`${dir}/sshd.log`) ? readFileSync(`${dir}/sshd.log`, 'utf8') : ''}`,
+        );
       await sleep(200);
     }
     throw new Error('unreachable');

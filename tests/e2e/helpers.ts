@@ -117,7 +117,11 @@ export async function runLab(args: string[], opts: RunOptions = {}): Promise<Lab
 export const describeRun = (r: LabResult): string =>
   `${r.command}\n  exit: ${r.exitCode}${r.signal ? ` (signal ${r.signal})` : ''}${r.timedOut ? ' (timed out)' : ''}\n  stdout:\n${indent(r.stdout)}\n  stderr:\n${indent(r.stderr)}`;
 
-const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 /** Assert an exit code and show the whole run when it differs. */
 export function expectExit(r: LabResult, code: number): LabResult {
@@ -142,14 +146,25 @@ export const uniqueProject = (): string => `e2e-${process.pid}-${++counter}`;
 // Docker CLI.
 
 export async function docker(args: string[], opts: { timeout?: number; env?: NodeJS.ProcessEnv } = {}) {
-  const r = await execa('docker', args, { reject: false, timeout: opts.timeout ?? 60_000, env: opts.env, stdin: 'ignore' });
+  const r = await execa('docker', args, {
+    reject: false,
+    timeout: opts.timeout ?? 60_000,
+    env: opts.env,
+    stdin: 'ignore',
+  });
   return { exitCode: r.exitCode, stdout: String(r.stdout ?? '').trim(), stderr: String(r.stderr ?? '').trim() };
 }
 
-const ids = (text: string) => text.split('\n').map((s) => s.trim()).filter(Boolean);
+const ids = (text: string) =>
+  text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Everything on the engine carrying lab.project=<project>. */
-export async function labObjects(project: string): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
+export async function labObjects(
+  project: string,
+): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
   const filter = ['--filter', `label=lab.project=${project}`];
   const [c, n, v] = await Promise.all([
     docker(['ps', '-a', '--format', '{{.Names}}', ...filter]),
@@ -161,8 +176,21 @@ export async function labObjects(project: string): Promise<{ containers: string[
 }
 
 /** Names of a project's containers of one compose service. */
-export async function serviceContainers(project: string, service: 'app' | 'haproxy', running = false): Promise<string[]> {
-  const r = await docker(['ps', ...(running ? [] : ['-a']), '--format', '{{.Names}}', '--filter', `label=lab.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]);
+export async function serviceContainers(
+  project: string,
+  service: 'app' | 'haproxy',
+  running = false,
+): Promise<string[]> {
+  const r = await docker([
+    'ps',
+    ...(running ? [] : ['-a']),
+    '--format',
+    '{{.Names}}',
+    '--filter',
+    `label=lab.project=${project}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+  ]);
   if (r.exitCode !== 0) throw new Error(`docker ps failed: ${r.stderr}`);
   return ids(r.stdout).sort();
 }
@@ -206,7 +234,10 @@ export function cleanupLab(
 /** The engine address the developer's docker CLI uses (DOCKER_HOST, else the current context). */
 export function engineHost(): string {
   if (process.env.DOCKER_HOST) return process.env.DOCKER_HOST;
-  const r = spawnSync('docker', ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('docker', ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'unix:///var/run/docker.sock';
 }
 
@@ -235,8 +266,12 @@ export function requireDocker(): DockerState {
   if (info.error || info.status !== 0) {
     reason = `no Docker engine: docker info failed (${(info.error?.message ?? info.stderr ?? '').trim().split('\n')[0]})`;
   } else {
-    const images = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCAL_NODE, LOCAL_HAPROXY], { encoding: 'utf8', timeout: 20_000 });
-    if (images.status !== 0) reason = `local images ${LOCAL_NODE} and ${LOCAL_HAPROXY} are missing (run .ci/provision-engine.sh)`;
+    const images = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCAL_NODE, LOCAL_HAPROXY], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    if (images.status !== 0)
+      reason = `local images ${LOCAL_NODE} and ${LOCAL_HAPROXY} are missing (run .ci/provision-engine.sh)`;
     else if (!existsSync(BIN)) reason = `${BIN} is missing (run npm run build)`;
   }
   const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
@@ -269,7 +304,8 @@ export function freePort(): Promise<number> {
 /** Rewrite a URL lab prints (http://localhost:N/) to loopback by address: traffic stays on 127.0.0.1. */
 export function loopback(url: string): URL {
   const u = new URL(url);
-  if (u.hostname !== 'localhost' && u.hostname !== '127.0.0.1') throw new Error(`refusing to send traffic to ${url}: not loopback`);
+  if (u.hostname !== 'localhost' && u.hostname !== '127.0.0.1')
+    throw new Error(`refusing to send traffic to ${url}: not loopback`);
   u.hostname = '127.0.0.1';
   return u;
 }
@@ -286,14 +322,29 @@ export function get(url: string, opts: { timeoutMs?: number; auth?: string } = {
   const u = loopback(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: Number(u.port), path: `${u.pathname}${u.search}`, method: 'GET', agent: false, headers: { connection: 'close', ...(opts.auth ? { authorization: `Basic ${Buffer.from(opts.auth).toString('base64')}` } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: Number(u.port),
+        path: `${u.pathname}${u.search}`,
+        method: 'GET',
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(opts.auth ? { authorization: `Basic ${Buffer.from(opts.auth).toString('base64')}` } : {}),
+        },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
         res.on('end', () => {
           const header = res.headers['x-served-by'];
-          resolve({ status: res.statusCode ?? 0, servedBy: Array.isArray(header) ? header[0] : header, replica: /^replica: (\S+)$/m.exec(body)?.[1], body });
+          resolve({
+            status: res.statusCode ?? 0,
+            servedBy: Array.isArray(header) ? header[0] : header,
+            replica: /^replica: (\S+)$/m.exec(body)?.[1],
+            body,
+          });
         });
         res.on('error', reject);
       },
@@ -333,7 +384,12 @@ export async function hitApp(url: string, n: number): Promise<Tally> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll fn until it returns a truthy value or the time is up; returns the last value. */
-export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, everyMs = 300): Promise<T> {
+export async function poll<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+  everyMs = 300,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
@@ -343,7 +399,11 @@ export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeo
 }
 
 /** Wait until a running child's stream contains a pattern (or the time is up). */
-export function waitForOutput(stream: NodeJS.ReadableStream | null | undefined, pattern: RegExp, timeoutMs: number): Promise<string> {
+export function waitForOutput(
+  stream: NodeJS.ReadableStream | null | undefined,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     if (!stream) return reject(new Error('no stream'));
     let text = '';

@@ -8,7 +8,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/tmp.ts';
-import { AUTO_PORTS, BIN, cleanupLab, describeRun, expectExit, LOCAL_HAPROXY, LOCAL_NODE, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  BIN,
+  cleanupLab,
+  describeRun,
+  expectExit,
+  LOCAL_HAPROXY,
+  LOCAL_NODE,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const SETUP_FILE = `# Written by npm run setup\nhaproxy:3.0=${LOCAL_HAPROXY}\nnode:20-alpine=${LOCAL_NODE}\n`;
 
@@ -30,8 +43,16 @@ describe.skipIf(!existsSync(BIN)).sequential('the images file in LAB_HOME', () =
   it('is used without LAB_IMAGES; LAB_IMAGES wins per image; --image wins over both', async () => {
     const { env } = await homeWith(SETUP_FILE);
     expect(await rendered([], env)).toEqual({ haproxy: LOCAL_HAPROXY, base: LOCAL_NODE });
-    expect(await rendered([], { ...env, LAB_IMAGES: 'haproxy:3.0=mirror.local/haproxy:3.0' })).toEqual({ haproxy: 'mirror.local/haproxy:3.0', base: LOCAL_NODE });
-    expect(await rendered(['--image', 'haproxy:3.0=other.local/haproxy:3.0'], { ...env, LAB_IMAGES: 'haproxy:3.0=mirror.local/haproxy:3.0' })).toEqual({ haproxy: 'other.local/haproxy:3.0', base: LOCAL_NODE });
+    expect(await rendered([], { ...env, LAB_IMAGES: 'haproxy:3.0=mirror.local/haproxy:3.0' })).toEqual({
+      haproxy: 'mirror.local/haproxy:3.0',
+      base: LOCAL_NODE,
+    });
+    expect(
+      await rendered(['--image', 'haproxy:3.0=other.local/haproxy:3.0'], {
+        ...env,
+        LAB_IMAGES: 'haproxy:3.0=mirror.local/haproxy:3.0',
+      }),
+    ).toEqual({ haproxy: 'other.local/haproxy:3.0', base: LOCAL_NODE });
   });
 
   it('a malformed line: exit 2 naming the file and line, nothing rendered', async () => {
@@ -50,7 +71,9 @@ describe.skipIf(!engine.ok).sequential(`the images file on the real engine${skip
   it('doctor lists each substitution with its source', async () => {
     const { file, env } = await homeWith(SETUP_FILE, { LAB_IMAGES: 'haproxy:3.0=mirror.local/haproxy:3.0' });
     const r = expectExit(await runLab(['doctor', '--json'], { env, timeout: 90_000 }), 0);
-    const rows = parseJson<{ checks: { name: string; status: string; detail: string }[] }>(r).checks.filter((c) => c.name === 'substitute');
+    const rows = parseJson<{ checks: { name: string; status: string; detail: string }[] }>(r).checks.filter(
+      (c) => c.name === 'substitute',
+    );
     expect(rows.map((c) => `${c.status} ${c.detail}`)).toEqual([
       `ok node:20-alpine → ${LOCAL_NODE} (${file}:3)`,
       `ok haproxy:3.0 → mirror.local/haproxy:3.0 (LAB_IMAGES, over ${file}:2)`,
@@ -61,7 +84,13 @@ describe.skipIf(!engine.ok).sequential(`the images file on the real engine${skip
     const { env } = await homeWith(SETUP_FILE);
     const p = uniqueProject();
     cleanupLab('03', p, { env });
-    const r = expectExit(await runLab(['up', '03', '--project', p, '-n', '2', ...AUTO_PORTS, '--pull', 'never', '--json'], { env }), 0);
-    expect(parseJson<{ outcome: string; servers: unknown[] }>(r)).toMatchObject({ outcome: 'success', servers: [{}, {}] });
+    const r = expectExit(
+      await runLab(['up', '03', '--project', p, '-n', '2', ...AUTO_PORTS, '--pull', 'never', '--json'], { env }),
+      0,
+    );
+    expect(parseJson<{ outcome: string; servers: unknown[] }>(r)).toMatchObject({
+      outcome: 'success',
+      servers: [{}, {}],
+    });
   }, 120_000);
 });

@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOn, extraEnginesUnavailable, startExtraEngine, type ExtraEngine } from './fleet-engines.ts';
-import { AUTO_PORTS, expectExit, get, LOCAL_HAPROXY, LOCAL_NODE, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  expectExit,
+  get,
+  LOCAL_HAPROXY,
+  LOCAL_NODE,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const state = requireDocker();
 const noEngines = state.ok ? extraEnginesUnavailable() : '';
@@ -18,7 +29,15 @@ const note = skipNote(state) || (noEngines ? ` (skipped: ${noEngines})` : '');
 interface PrepareJson {
   outcome: string;
   images: { ref: string; role: string; action: string; id: string; size: number }[];
-  bundle?: { file: string; bytes: number; manifest: { format: string; labs: string[]; images: { ref: string; id: string; file: string; sha256: string; bytes: number }[] } };
+  bundle?: {
+    file: string;
+    bytes: number;
+    manifest: {
+      format: string;
+      labs: string[];
+      images: { ref: string; id: string; file: string; sha256: string; bytes: number }[];
+    };
+  };
 }
 
 describe.skipIf(!ok).sequential(`lab prepare --save / --load between two engines${note}`, () => {
@@ -26,7 +45,11 @@ describe.skipIf(!ok).sequential(`lab prepare --save / --load between two engines
   const dir = mkdtempSync(join(tmpdir(), 'lab-e2e-bundle-'));
   const bundle = join(dir, 'b.tar');
   const project = uniqueProject();
-  const images = async () => (await dockerOn(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter(Boolean).sort();
+  const images = async () =>
+    (await dockerOn(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout
+      .split('\n')
+      .filter(Boolean)
+      .sort();
 
   beforeAll(async () => {
     engine = await startExtraEngine();
@@ -34,7 +57,9 @@ describe.skipIf(!ok).sequential(`lab prepare --save / --load between two engines
 
   afterAll(async () => {
     if (engine) {
-      await runLab(['--host', engine.host, 'down', '03', '--project', project], { timeout: 60_000 }).catch(() => undefined);
+      await runLab(['--host', engine.host, 'down', '03', '--project', project], { timeout: 60_000 }).catch(
+        () => undefined,
+      );
       await engine.stop();
     }
     rmSync(dir, { recursive: true, force: true });
@@ -42,8 +67,12 @@ describe.skipIf(!ok).sequential(`lab prepare --save / --load between two engines
 
   it('saves the images of lab 03 with a manifest of checksums', async () => {
     const t0 = performance.now();
-    const j = parseJson<PrepareJson>(expectExit(await runLab(['prepare', '03', '--save', bundle, '--json'], { timeout: 180_000 }), 0));
-    console.info(`[e2e] lab prepare 03 --save: ${Math.round(performance.now() - t0)} ms, ${(statSync(bundle).size / 1e6).toFixed(0)} MB`);
+    const j = parseJson<PrepareJson>(
+      expectExit(await runLab(['prepare', '03', '--save', bundle, '--json'], { timeout: 180_000 }), 0),
+    );
+    console.info(
+      `[e2e] lab prepare 03 --save: ${Math.round(performance.now() - t0)} ms, ${(statSync(bundle).size / 1e6).toFixed(0)} MB`,
+    );
     expect(j.images.map((i) => [i.ref, i.role])).toEqual([
       [LOCAL_HAPROXY, 'load balancer'],
       [LOCAL_NODE, 'base'],
@@ -76,15 +105,25 @@ describe.skipIf(!ok).sequential(`lab prepare --save / --load between two engines
 
   it('loads into the other engine, where lab up --pull never then works', async () => {
     const t0 = performance.now();
-    const j = parseJson<PrepareJson>(expectExit(await runLab(['--host', engine.host, 'prepare', '--load', bundle, '--json'], { timeout: 180_000 }), 0));
+    const j = parseJson<PrepareJson>(
+      expectExit(await runLab(['--host', engine.host, 'prepare', '--load', bundle, '--json'], { timeout: 180_000 }), 0),
+    );
     console.info(`[e2e] lab prepare --load: ${Math.round(performance.now() - t0)} ms`);
     expect(j.images.map((i) => i.action)).toEqual(['loaded', 'loaded', 'loaded']);
     expect(await images()).toEqual(['lab-local/haproxy:3.0', 'lab-local/node:20', 'lab/whoami:1']);
 
-    const up = expectExit(await runLab(['--host', engine.host, 'up', '03', '--pull', 'never', '--project', project, ...AUTO_PORTS, '--json'], { timeout: 120_000 }), 0);
+    const up = expectExit(
+      await runLab(
+        ['--host', engine.host, 'up', '03', '--pull', 'never', '--project', project, ...AUTO_PORTS, '--json'],
+        { timeout: 120_000 },
+      ),
+      0,
+    );
     const app = parseJson<{ urls: { app: string } }>(up).urls.app;
     expect((await get(app)).status).toBe(200);
-    expect((await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n')).toHaveLength(4);
+    expect(
+      (await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n'),
+    ).toHaveLength(4);
     expectExit(await runLab(['--host', engine.host, 'down', '03', '--project', project]), 0);
     expect((await dockerOn(engine, ['ps', '-aq', '--filter', `label=lab.project=${project}`])).stdout).toBe('');
   }, 240_000);

@@ -8,7 +8,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOn, extraEnginesUnavailable, seedImages, startExtraEngine, type ExtraEngine } from './fleet-engines.ts';
 import { lab03Text, WHOAMI_CONTEXT } from '../helpers/lab03.ts';
-import { AUTO_PORTS, cleanupLab, describeRun, docker, engineHost, expectExit, freePort, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  describeRun,
+  docker,
+  engineHost,
+  expectExit,
+  freePort,
+  get,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const state = requireDocker();
 const noEngines = state.ok ? extraEnginesUnavailable() : '';
@@ -43,11 +57,24 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
     mkdirSync(join(dir, 'labs', '03-load-balancing'), { recursive: true });
     writeFileSync(
       join(dir, 'labs', '03-load-balancing', 'lab.yaml'),
-      lab03Text().replace('appPort: 8080', `appPort: ${appPort}`).replace('statsPort: 1936', `statsPort: ${statsPort}`).replace('context: ../../compose/whoami', `context: ${WHOAMI_CONTEXT}`),
+      lab03Text()
+        .replace('appPort: 8080', `appPort: ${appPort}`)
+        .replace('statsPort: 1936', `statsPort: ${statsPort}`)
+        .replace('context: ../../compose/whoami', `context: ${WHOAMI_CONTEXT}`),
     );
     engines.push(...(await Promise.all([startExtraEngine(), startExtraEngine()])));
     await Promise.all(engines.map((e) => seedImages(e)));
-    writeFileSync(hosts, ['# the e2e room', `main ${engineHost()}`, '', `pc02 ${engines[0]!.host}   # extra dockerd`, `pc03 ${engines[1]!.host}`, ''].join('\n'));
+    writeFileSync(
+      hosts,
+      [
+        '# the e2e room',
+        `main ${engineHost()}`,
+        '',
+        `pc02 ${engines[0]!.host}   # extra dockerd`,
+        `pc03 ${engines[1]!.host}`,
+        '',
+      ].join('\n'),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -69,9 +96,11 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
   }, 90_000);
 
   it('--json: one object with each host’s own doctor report', async () => {
-    const j = parseJson<{ outcome: string; exitCode: number; hosts: { name: string; exitCode: number; result: { checks: { name: string; status: string }[] } }[] }>(
-      expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { env: doctorEnv, timeout: 90_000 }), 0),
-    );
+    const j = parseJson<{
+      outcome: string;
+      exitCode: number;
+      hosts: { name: string; exitCode: number; result: { checks: { name: string; status: string }[] } }[];
+    }>(expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { env: doctorEnv, timeout: 90_000 }), 0));
     expect(j.outcome).toBe('success');
     expect(j.hosts.map((h) => [h.name, h.exitCode])).toEqual([
       ['main', 0],
@@ -80,14 +109,26 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
     ]);
     // The extra engines have the base images (node, haproxy) but not the app, nor lab 06's Redis,
     // yet: a warning each with its fix, not a failure.
-    expect(j.hosts[1]!.result.checks.filter((c) => c.name === 'image').map((c) => c.status)).toEqual(['ok', 'ok', 'warn', 'warn']);
+    expect(j.hosts[1]!.result.checks.filter((c) => c.name === 'image').map((c) => c.status)).toEqual([
+      'ok',
+      'ok',
+      'warn',
+      'warn',
+    ]);
   }, 90_000);
 
   it('up and down on every host at once, same project: each host its own lock and workspace', async () => {
     const project = uniqueProject();
     cleanupLab('03', project); // the main engine; the extra ones go with their daemons
-    const up = expectExit(await runLab(['--hosts', hosts, 'up', '03', '--project', project, '--pull', 'never', ...AUTO_PORTS, '--json'], { timeout: 180_000 }), 0);
-    const j = parseJson<{ hosts: { name: string; exitCode: number; result: { urls: { app: string }; workspace: string } }[] }>(up);
+    const up = expectExit(
+      await runLab(['--hosts', hosts, 'up', '03', '--project', project, '--pull', 'never', ...AUTO_PORTS, '--json'], {
+        timeout: 180_000,
+      }),
+      0,
+    );
+    const j = parseJson<{
+      hosts: { name: string; exitCode: number; result: { urls: { app: string }; workspace: string } }[];
+    }>(up);
     expect(j.hosts.map((h) => [h.name, h.exitCode])).toEqual([
       ['main', 0],
       ['pc02', 0],
@@ -95,7 +136,10 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
     ]);
     expect(new Set(j.hosts.map((h) => h.result.workspace)).size).toBe(3);
     for (const h of j.hosts) expect((await get(h.result.urls.app)).status, h.name).toBe(200);
-    const down = expectExit(await runLab(['--hosts', hosts, 'down', '03', '--project', project], { timeout: 120_000 }), 0);
+    const down = expectExit(
+      await runLab(['--hosts', hosts, 'down', '03', '--project', project], { timeout: 120_000 }),
+      0,
+    );
     expect(tableRows(down.stdout).map((l) => l.split(/\s+/)[2])).toEqual(['ok', 'ok', 'ok']);
     expect((await docker(['ps', '-aq', '--filter', `label=lab.project=${project}`])).stdout).toBe('');
     for (const e of engines) expect((await dockerOn(e, ['ps', '-aq'])).stdout).toBe('');
@@ -110,10 +154,14 @@ describe.skipIf(!ok).sequential(`lab --hosts on three engines${note}`, () => {
       ['pc02', engines[0]!.host, 'ok', '0'],
       ['pc03', engines[1]!.host, 'failed', '3'],
     ]);
-    expect(rows[2]).toMatch(/Cannot reach the Docker engine at unix:\/\/\/tmp\/lab-e2e-dockerd-.*socket does not exist/);
+    expect(rows[2]).toMatch(
+      /Cannot reach the Docker engine at unix:\/\/\/tmp\/lab-e2e-dockerd-.*socket does not exist/,
+    );
     expect(r.stderr).toMatch(/1 of 3 hosts failed: pc03/);
     const d = expectExit(await runLab(['--hosts', hosts, 'doctor', '--json'], { env: doctorEnv, timeout: 90_000 }), 3);
-    expect(parseJson<{ hosts: { name: string; exitCode: number }[] }>(d).hosts.map((h) => h.exitCode)).toEqual([0, 0, 3]);
+    expect(parseJson<{ hosts: { name: string; exitCode: number }[] }>(d).hosts.map((h) => h.exitCode)).toEqual([
+      0, 0, 3,
+    ]);
   }, 90_000);
 
   it('a bad hosts file: exit 2 with file:line, nothing run', async () => {

@@ -10,7 +10,20 @@ import { spawnSync } from 'node:child_process';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOn, extraEnginesUnavailable, seedImages, startExtraEngine, type ExtraEngine } from './fleet-engines.ts';
-import { AUTO_PORTS, BIN, describeRun, expectExit, labEnv, labHome, LOCAL_NODE, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  BIN,
+  describeRun,
+  expectExit,
+  labEnv,
+  labHome,
+  LOCAL_NODE,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const state = requireDocker();
 const noEngines = state.ok ? extraEnginesUnavailable() : '';
@@ -35,7 +48,8 @@ describe.skipIf(!ok).sequential(`lab reset${note}`, () => {
   let engine: ExtraEngine;
   const project = uniqueProject();
   const lab = (args: string[]) => runLab(['--host', engine.host, ...args], { timeout: 120_000 });
-  const exists = async (kind: 'container' | 'network' | 'volume' | 'image', name: string) => (await dockerOn(engine, [kind, 'inspect', name])).exitCode === 0;
+  const exists = async (kind: 'container' | 'network' | 'volume' | 'image', name: string) =>
+    (await dockerOn(engine, [kind, 'inspect', name])).exitCode === 0;
 
   beforeAll(async () => {
     engine = await startExtraEngine();
@@ -67,33 +81,55 @@ describe.skipIf(!ok).sequential(`lab reset${note}`, () => {
   it('without a terminal and without --yes: exit 2, says to pass --yes, removes nothing', async () => {
     const r = expectExit(await lab(['reset', '--images']), 2);
     expect(r.stderr).toMatch(/--yes/);
-    expect((await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n')).toHaveLength(4);
+    expect(
+      (await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n'),
+    ).toHaveLength(4);
   });
 
   // script(1) (util-linux) runs lab on a pseudo-terminal, where reset asks instead of requiring --yes.
-  it.skipIf(spawnSync('sh', ['-c', 'command -v script']).status !== 0)('on a terminal it asks; anything but y removes nothing', async () => {
-    const command = `${process.execPath} ${BIN} --host ${engine.host} reset --images`;
-    const r = await execa('script', ['-qec', command, '/dev/null'], { env: labEnv(), extendEnv: false, input: 'n\n', reject: false, timeout: 60_000 });
-    expect(r.stdout).toMatch(/This removes:[\s\S]*Containers \(4\)[\s\S]*Remove these \d+ object\(s\)\? \[y\/N\]/);
-    expect(r.stdout).toMatch(/Nothing removed \(not confirmed\)/);
-    expect(r.exitCode).toBe(2);
-    expect((await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n')).toHaveLength(4);
-  });
+  it.skipIf(spawnSync('sh', ['-c', 'command -v script']).status !== 0)(
+    'on a terminal it asks; anything but y removes nothing',
+    async () => {
+      const command = `${process.execPath} ${BIN} --host ${engine.host} reset --images`;
+      const r = await execa('script', ['-qec', command, '/dev/null'], {
+        env: labEnv(),
+        extendEnv: false,
+        input: 'n\n',
+        reject: false,
+        timeout: 60_000,
+      });
+      expect(r.stdout).toMatch(/This removes:[\s\S]*Containers \(4\)[\s\S]*Remove these \d+ object\(s\)\? \[y\/N\]/);
+      expect(r.stdout).toMatch(/Nothing removed \(not confirmed\)/);
+      expect(r.exitCode).toBe(2);
+      expect(
+        (await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n'),
+      ).toHaveLength(4);
+    },
+  );
 
   it('--dry-run lists what would go and removes nothing', async () => {
     const r = expectExit(await lab(['reset', '--images', '--dry-run', '--json']), 0);
     const j = parseJson<ResetJson>(r);
     expect(j.dryRun).toBe(true);
-    expect(j.removed.containers.sort()).toEqual([`${project}-app-1`, `${project}-app-2`, `${project}-app-3`, `${project}-haproxy-1`]);
+    expect(j.removed.containers.sort()).toEqual([
+      `${project}-app-1`,
+      `${project}-app-2`,
+      `${project}-app-3`,
+      `${project}-haproxy-1`,
+    ]);
     expect(j.removed.networks).toEqual([`${project}_default`]);
     expect(j.removed.images).toEqual(expect.arrayContaining(['lab/whoami:1', 'lab-local/haproxy:3.0']));
     expect(j.removed.workspaces).toEqual([join(labHome(), 'workspaces', project)]);
     // The user's container runs on lab-local/node:20: that image stays.
-    expect(j.kept).toEqual([{ kind: 'image', ref: LOCAL_NODE, reason: `used by container ${USER.container}, which lab did not create` }]);
+    expect(j.kept).toEqual([
+      { kind: 'image', ref: LOCAL_NODE, reason: `used by container ${USER.container}, which lab did not create` },
+    ]);
     const text = expectExit(await lab(['reset', '--images', '--dry-run']), 0);
     expect(text.stdout).toMatch(/^Would remove \(dry run, nothing was deleted\):/);
     expect(text.stdout).toContain(`${project}-haproxy-1`);
-    expect((await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n')).toHaveLength(4);
+    expect(
+      (await dockerOn(engine, ['ps', '-q', '--filter', `label=lab.project=${project}`])).stdout.split('\n'),
+    ).toHaveLength(4);
     expect(await exists('image', 'lab/whoami:1')).toBe(true);
   });
 

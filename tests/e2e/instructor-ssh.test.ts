@@ -8,7 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, sshdUnavailable, type Sshd } from './fleet-sshd.ts';
-import { AUTO_PORTS, cleanupLab, docker, engineHost, expectExit, get, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  docker,
+  engineHost,
+  expectExit,
+  get,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const state = requireDocker();
 const noSshd = state.ok ? sshdUnavailable() : '';
@@ -25,26 +37,40 @@ describe.skipIf(!ok).sequential(`lab --host ssh://${note}`, () => {
   afterAll(async () => sshd?.stop());
 
   it('doctor reaches the engine over ssh', async () => {
-    const r = parseJson<{ outcome: string; host: string; checks: { name: string; status: string; detail: string }[] }>(expectExit(await lab(['doctor', '--json']), 0));
+    const r = parseJson<{ outcome: string; host: string; checks: { name: string; status: string; detail: string }[] }>(
+      expectExit(await lab(['doctor', '--json']), 0),
+    );
     expect(r.host).toBe(sshd.host);
-    expect(r.checks[0]).toMatchObject({ name: 'engine', status: 'ok', detail: expect.stringContaining(`at ${sshd.host}`) });
+    expect(r.checks[0]).toMatchObject({
+      name: 'engine',
+      status: 'ok',
+      detail: expect.stringContaining(`at ${sshd.host}`),
+    });
     expect(r.checks.find((c) => c.name === 'disk')?.status).toBe('skip');
   }, 60_000);
 
   it('up, status and down over ssh, with haproxy.cfg inline instead of a bind mount', async () => {
     const project = uniqueProject();
     cleanupLab('03', project, { env: sshd.env });
-    const up = parseJson<{ urls: { app: string } }>(expectExit(await lab(['up', '03', '--pull', 'never', '--project', project, ...AUTO_PORTS, '--json']), 0));
+    const up = parseJson<{ urls: { app: string } }>(
+      expectExit(await lab(['up', '03', '--pull', 'never', '--project', project, ...AUTO_PORTS, '--json']), 0),
+    );
     expect((await get(up.urls.app)).status).toBe(200);
     const mounts = await docker(['inspect', '--format', '{{len .Mounts}}', `${project}-haproxy-1`]);
     expect(mounts.stdout).toBe('0');
-    const status = parseJson<{ servers: { status: string }[] }>(expectExit(await lab(['status', '03', '--project', project, '--json']), 0));
+    const status = parseJson<{ servers: { status: string }[] }>(
+      expectExit(await lab(['status', '03', '--project', project, '--json']), 0),
+    );
     expect(status.servers.filter((s) => s.status.startsWith('UP'))).toHaveLength(3);
     // Past the 10 server slots the config changes; a remote HAProxy has it copied in, not
     // mounted, so scale must recreate HAProxy with the new config instead of reloading.
-    const scaled = parseJson<{ reloaded: boolean; to: number }>(expectExit(await lab(['scale', '03', '12', '--project', project, '--json']), 0));
+    const scaled = parseJson<{ reloaded: boolean; to: number }>(
+      expectExit(await lab(['scale', '03', '12', '--project', project, '--json']), 0),
+    );
     expect(scaled).toMatchObject({ reloaded: true, to: 12 });
-    const after = parseJson<{ servers: { status: string }[]; emptySlots: number }>(expectExit(await lab(['status', '03', '--project', project, '--json']), 0));
+    const after = parseJson<{ servers: { status: string }[]; emptySlots: number }>(
+      expectExit(await lab(['status', '03', '--project', project, '--json']), 0),
+    );
     expect(after.servers.filter((s) => s.status.startsWith('UP'))).toHaveLength(12);
     expect(after.emptySlots).toBe(8);
     // lab's own API calls share one SSH connection (src/docker/ssh-agent.ts); docker-modem's
@@ -59,7 +85,10 @@ describe.skipIf(!ok).sequential(`lab --host ssh://${note}`, () => {
     try {
       writeFileSync(join(dir, 'hosts'), `local ${engineHost()}\nvia-ssh ${sshd.host}\n`);
       const j = parseJson<{ exitCode: number; hosts: { name: string; exitCode: number; summary: string }[] }>(
-        expectExit(await runLab(['--hosts', join(dir, 'hosts'), 'doctor', '--json'], { env: sshd.env, timeout: 90_000 }), 0),
+        expectExit(
+          await runLab(['--hosts', join(dir, 'hosts'), 'doctor', '--json'], { env: sshd.env, timeout: 90_000 }),
+          0,
+        ),
       );
       expect(j.hosts.map((h) => [h.name, h.exitCode])).toEqual([
         ['local', 0],

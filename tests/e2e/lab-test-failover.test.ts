@@ -7,7 +7,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { expectExit, labHome, labObjects, parseJson, removeByLabel, requireDocker, settle, skipNote, spawnLab } from './helpers.ts';
+import {
+  expectExit,
+  labHome,
+  labObjects,
+  parseJson,
+  removeByLabel,
+  requireDocker,
+  settle,
+  skipNote,
+  spawnLab,
+} from './helpers.ts';
 
 const engine = requireDocker();
 
@@ -17,10 +27,12 @@ interface TestJson {
 
 /** Why each task fails on the starter: the step of the failure response flow it misses. */
 const STARTER_FAILS: Record<string, RegExp> = {
-  'detect-fast': /killed-replica-out-fast: HAProxy (took \d+\.\d s to take \S+ out of rotation, more than the budget of 2\.5 s|did not take \S+ out of rotation within)/,
+  'detect-fast':
+    /killed-replica-out-fast: HAProxy (took \d+\.\d s to take \S+ out of rotation, more than the budget of 2\.5 s|did not take \S+ out of rotation within)/,
   // The cheap check fails first, so the kill drill of the task is not run (cheap checks first).
   backup: /one-backup-server: 0 backup server\(s\), expected 1$/,
-  'observe-errors': /failing-replica-taken-out: HAProxy did not take \S+ out of rotation within \d+\.\d s of the fault \(errors=1\): its health check still passes/,
+  'observe-errors':
+    /failing-replica-taken-out: HAProxy did not take \S+ out of rotation within \d+\.\d s of the fault \(errors=1\): its health check still passes/,
   hang: /no-failures-while-hung: .*\d+ of \d+ client requests failed/,
 };
 
@@ -39,7 +51,10 @@ describe.skipIf(!engine.ok)(`lab test 07 (failover drills)${skipNote(engine)}`, 
       const starter = lab.steps.find((s) => s.name === `${task} (starter)`);
       expect(starter, task).toMatchObject({ verdict: 'PASS' });
       expect(starter!.reason).toMatch(why);
-      expect(lab.steps.find((s) => s.name === `${task} (solution)`)).toMatchObject({ verdict: 'PASS', reason: `task ${task} passes after its solution` });
+      expect(lab.steps.find((s) => s.name === `${task} (solution)`)).toMatchObject({
+        verdict: 'PASS',
+        reason: `task ${task} passes after its solution`,
+      });
     }
     expect(lab.steps.at(-1)).toMatchObject({ name: 'down', verdict: 'PASS' });
     expect(await labObjects(project)).toEqual({ containers: [], networks: [], volumes: [] });

@@ -37,7 +37,11 @@ export function tmpDir(prefix: string): string {
  * Run `lab test`, whose projects are labtest-<its pid>-<lab number>: known once it is spawned,
  * so the backstop removal of each is registered before anything can start.
  */
-export async function runLabTest(args: string[], numbers: string[], opts: { env?: Record<string, string | undefined>; timeout?: number; cwd?: string } = {}): Promise<{ r: LabResult; projects: string[] }> {
+export async function runLabTest(
+  args: string[],
+  numbers: string[],
+  opts: { env?: Record<string, string | undefined>; timeout?: number; cwd?: string } = {},
+): Promise<{ r: LabResult; projects: string[] }> {
   const child = spawnLab(args, { env: opts.env, timeout: opts.timeout ?? 180_000, cwd: opts.cwd });
   const projects = numbers.map((n) => `labtest-${child.pid}-${n}`);
   for (const p of projects) onTestFinished(() => removeByLabel(p), 60_000);
@@ -100,8 +104,25 @@ const WHOAMI_APP = [
 ];
 
 /** Write labs/<id>/lab.yaml of a fixture lab: its id, title, summary and one goal, lab's demo app, then `rest`. Returns the labs folder. */
-export function fixtureLab(labs: string, id: string, head: { title: string; summary: string; goal: string }, rest: string[]): string {
+export function fixtureLab(
+  labs: string,
+  id: string,
+  head: { title: string; summary: string; goal: string },
+  rest: string[],
+): string {
   mkdirSync(join(labs, id), { recursive: true });
-  writeFileSync(join(labs, id, 'lab.yaml'), [`id: ${id}`, `title: ${head.title}`, `summary: ${head.summary}`, 'goals:', `  - ${head.goal}`, ...WHOAMI_APP, ...rest, ''].join('\n'));
+  writeFileSync(
+    join(labs, id, 'lab.yaml'),
+    [
+      `id: ${id}`,
+      `title: ${head.title}`,
+      `summary: ${head.summary}`,
+      'goals:',
+      `  - ${head.goal}`,
+      ...WHOAMI_APP,
+      ...rest,
+      '',
+    ].join('\n'),
+  );
   return labs;
 }

@@ -6,8 +6,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeRun, docker, expectExit, labHome, labObjects, parseJson, requireDocker, runLab, skipNote } from './helpers.ts';
-import { fixtureLab, type JUnit, readJUnit, runLabTest as runLabTests, type TestJson, tmpDir } from './lab-test-helpers.ts';
+import {
+  describeRun,
+  docker,
+  expectExit,
+  labHome,
+  labObjects,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+} from './helpers.ts';
+import {
+  fixtureLab,
+  type JUnit,
+  readJUnit,
+  runLabTest as runLabTests,
+  type TestJson,
+  tmpDir,
+} from './lab-test-helpers.ts';
 
 const engine = requireDocker();
 
@@ -38,7 +55,10 @@ async function leftoverLabTests(prefix: string): Promise<string[]> {
   if (r.exitCode !== 0) throw new Error(`docker ps failed: ${r.stderr}`);
   const all = r.stdout.split('\n').filter((p) => p.startsWith('labtest-'));
   const others = all.filter((p) => !p.startsWith(prefix));
-  if (others.length) console.warn(`[lab-test] labtest-* containers of other runs on this engine (not ours): ${[...new Set(others)].join(', ')}`);
+  if (others.length)
+    console.warn(
+      `[lab-test] labtest-* containers of other runs on this engine (not ours): ${[...new Set(others)].join(', ')}`,
+    );
   return all.filter((p) => p.startsWith(prefix));
 }
 
@@ -55,7 +75,15 @@ describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(en
     expect(lab).toMatchObject({ lab: '03-load-balancing', project, exitCode: 0 });
     // validate, up, the lab's checks, each task on the starter then after its solution, down: in that order, all PASS.
     const halves = ['scale-out', 'least-connections', 'sticky-sessions'];
-    expect(lab.steps.map((s) => s.name)).toEqual(['validate', 'up', 'all-replicas-up', 'traffic-is-spread', ...halves.map((t) => `${t} (starter)`), ...halves.map((t) => `${t} (solution)`), 'down']);
+    expect(lab.steps.map((s) => s.name)).toEqual([
+      'validate',
+      'up',
+      'all-replicas-up',
+      'traffic-is-spread',
+      ...halves.map((t) => `${t} (starter)`),
+      ...halves.map((t) => `${t} (solution)`),
+      'down',
+    ]);
     for (const s of lab.steps) expect(s.verdict, `${s.name}: ${s.reason}`).toBe('PASS');
     expect(lab.steps.find((s) => s.name === 'up')!.reason).toMatch(/^3 replicas UP in \d+ ms$/);
     // The solutions scaled the lab to 5 replicas: 5 apps and HAProxy.
@@ -76,23 +104,34 @@ describe.skipIf(!engine.ok).sequential(`lab test on the real engine${skipNote(en
   it('lab test 99: no such lab, exit 2', async () => {
     const r = expectExit(await runLab(['test', '99']), 2);
     expect(r.stderr, describeRun(r)).toMatch(/No lab "99"/);
-    const j = parseJson<{ outcome: string; exitCode: number; error: { kind: string } }>(expectExit(await runLab(['test', '99', '--json']), 2));
+    const j = parseJson<{ outcome: string; exitCode: number; error: { kind: string } }>(
+      expectExit(await runLab(['test', '99', '--json']), 2),
+    );
     expect(j).toMatchObject({ outcome: 'error', exitCode: 2, error: { kind: 'UsageError' } });
   }, 30_000);
 
   it('a lab whose load balancer image cannot be pulled: exit 3, JUnit failure on up, down still ran', async () => {
     const dir = tmpDir('lab-e2e-noimage-');
-    const labs = fixtureLab(join(dir, 'labs'), '91-no-image', { title: 'Load balancer image that does not exist (e2e fixture)', summary: "The load balancer image can't be pulled, so the up step of lab test fails.", goal: 'See lab test report a failed up and still clean up.' }, [
-      'loadBalancer:',
-      // Not in LAB_IMAGES and no --image for it: compose has to pull it, and can't.
-      '  image: lab-e2e/does-not-exist:1',
-      '  algorithm: roundrobin',
-      '  mode: http',
-      'defaults:',
-      '  replicas: 2',
-      '  appPort: 8080',
-      '  statsPort: 1936',
-    ]);
+    const labs = fixtureLab(
+      join(dir, 'labs'),
+      '91-no-image',
+      {
+        title: 'Load balancer image that does not exist (e2e fixture)',
+        summary: "The load balancer image can't be pulled, so the up step of lab test fails.",
+        goal: 'See lab test report a failed up and still clean up.',
+      },
+      [
+        'loadBalancer:',
+        // Not in LAB_IMAGES and no --image for it: compose has to pull it, and can't.
+        '  image: lab-e2e/does-not-exist:1',
+        '  algorithm: roundrobin',
+        '  mode: http',
+        'defaults:',
+        '  replicas: 2',
+        '  appPort: 8080',
+        '  statsPort: 1936',
+      ],
+    );
     const file = join(dir, 'junit.xml');
     const { r, project } = await runLabTest(['test', '91', '--junit', file, '--json'], '91', { LAB_LABS_DIR: labs });
     expectExit(r, 3);

@@ -39,7 +39,6 @@ async function status(project: string): Promise<StatusJson> {
   return parseJson<StatusJson>(expectExit(await runLab(['status', '03', '--project', project, '--json']), 0));
 }
 
-
 describe.skipIf(!engine.ok).sequential(`lab lifecycle on the real engine${skipNote(engine)}`, () => {
   it('up 3 → spread → status → scale 5 → scale 2 → converge → leastconn → logs → down', async () => {
     const p = uniqueProject();
@@ -49,7 +48,12 @@ describe.skipIf(!engine.ok).sequential(`lab lifecycle on the real engine${skipNo
     const app = await step('up --replicas 3', async () => {
       const r = expectExit(await runLab(upArgs), 0);
       // Exactly one JSON object on stdout: parse succeeds on the whole text.
-      const j = parseJson<{ outcome: string; project: string; urls: { app: string; stats: string }; servers: { container?: string }[] }>(r);
+      const j = parseJson<{
+        outcome: string;
+        project: string;
+        urls: { app: string; stats: string };
+        servers: { container?: string }[];
+      }>(r);
       expect(j.outcome).toBe('success');
       expect(j.project).toBe(p);
       expect(j.urls.app).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):\d+\/$/);
@@ -107,7 +111,21 @@ describe.skipIf(!engine.ok).sequential(`lab lifecycle on the real engine${skipNo
     });
 
     const app2 = await step('up --algorithm leastconn converges', async () => {
-      const r = expectExit(await runLab(['up', '03', '--replicas', '2', '--algorithm', 'leastconn', '--project', p, ...AUTO_PORTS, '--json']), 0);
+      const r = expectExit(
+        await runLab([
+          'up',
+          '03',
+          '--replicas',
+          '2',
+          '--algorithm',
+          'leastconn',
+          '--project',
+          p,
+          ...AUTO_PORTS,
+          '--json',
+        ]),
+        0,
+      );
       const j = parseJson<{ urls: { app: string }; options: { algorithm: string } }>(r);
       expect(j.options.algorithm).toBe('leastconn');
       const s = await status(p);

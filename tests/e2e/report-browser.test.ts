@@ -9,7 +9,17 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasChromium, openInChromium } from '../helpers/chromium.ts';
-import { expectExit, REPO_ROOT, requireDocker, runLab, skipNote, step, tempDir, uniqueProject, up03 } from './helpers.ts';
+import {
+  expectExit,
+  REPO_ROOT,
+  requireDocker,
+  runLab,
+  skipNote,
+  step,
+  tempDir,
+  uniqueProject,
+  up03,
+} from './helpers.ts';
 
 const engine = requireDocker();
 const chromium = hasChromium();
@@ -49,43 +59,61 @@ async function rendered(file: string, shot: string): Promise<Measured> {
   return m;
 }
 
-describe.skipIf(!engine.ok || !chromium)(`the HTML report in headless Chromium${skipNote(engine)}${chromium ? '' : ' (skipped: no /usr/bin/chromium; .ci/provision-engine.sh installs it)'}`, () => {
-  it('lab report --failover writes a file Chromium renders: a bar per replica, a timeline with the fault and DOWN/UP marked, no console error', async () => {
-    const project = uniqueProject();
-    await up03(project, ['--replicas', '3', '--stats-password', PASSWORD]);
-    const dir = await tempDir('lab-report-');
-    mkdirSync(ARTIFACTS, { recursive: true });
+describe.skipIf(!engine.ok || !chromium)(
+  `the HTML report in headless Chromium${skipNote(engine)}${chromium ? '' : ' (skipped: no /usr/bin/chromium; .ci/provision-engine.sh installs it)'}`,
+  () => {
+    it('lab report --failover writes a file Chromium renders: a bar per replica, a timeline with the fault and DOWN/UP marked, no console error', async () => {
+      const project = uniqueProject();
+      await up03(project, ['--replicas', '3', '--stats-password', PASSWORD]);
+      const dir = await tempDir('lab-report-');
+      mkdirSync(ARTIFACTS, { recursive: true });
 
-    await step('bad --html paths exit 2 before anything runs', async () => {
-      expect(expectExit(await runLab(['report', '03', '--project', project, '--html', dir]), 2).stderr).toMatch(/--html .* is a folder/);
-      expect(expectExit(await runLab(['check', '03', '--project', project, '--html', join(dir, 'no', 'such', 'r.html')]), 2).stderr).toMatch(/does not exist/);
-      expect(expectExit(await runLab(['report', '03', '--project', project]), 2).stderr).toMatch(/--html/);
-    });
+      await step('bad --html paths exit 2 before anything runs', async () => {
+        expect(expectExit(await runLab(['report', '03', '--project', project, '--html', dir]), 2).stderr).toMatch(
+          /--html .* is a folder/,
+        );
+        expect(
+          expectExit(
+            await runLab(['check', '03', '--project', project, '--html', join(dir, 'no', 'such', 'r.html')]),
+            2,
+          ).stderr,
+        ).toMatch(/does not exist/);
+        expect(expectExit(await runLab(['report', '03', '--project', project]), 2).stderr).toMatch(/--html/);
+      });
 
-    const file = join(dir, 'report.html');
-    await step('lab report 03 --failover --html', async () => {
-      const r = expectExit(await runLab(['report', '03', '--project', project, '--failover', '--requests', '60', '--html', file], { timeout: 90_000 }), 0);
-      expect(r.stderr).toContain('HTML report written to');
-      expect(statSync(file).mode & 0o777).toBe(0o644);
-      const html = readFileSync(file, 'utf8');
-      expect(html).not.toContain(PASSWORD);
-    });
+      const file = join(dir, 'report.html');
+      await step('lab report 03 --failover --html', async () => {
+        const r = expectExit(
+          await runLab(['report', '03', '--project', project, '--failover', '--requests', '60', '--html', file], {
+            timeout: 90_000,
+          }),
+          0,
+        );
+        expect(r.stderr).toContain('HTML report written to');
+        expect(statSync(file).mode & 0o777).toBe(0o644);
+        const html = readFileSync(file, 'utf8');
+        expect(html).not.toContain(PASSWORD);
+      });
 
-    await step('Chromium renders it', async () => {
-      const m = await rendered(file, 'report.png');
-      expect(m.rps).toBeGreaterThanOrEqual(4);
-      expect(m.drawn).toBeGreaterThanOrEqual(m.bars + m.rps - 1);
-      expect(m.marks).toEqual(expect.arrayContaining(['fault', 'down', 'up']));
-      // 03's tasks on its starter (3 replicas, scale-out wants 5: FAIL, the rest locked), then the drill.
-      expect(m.verdicts).toEqual(['FAIL', 'LOCKED', 'LOCKED', 'PASS']);
-      expect(m.config).toContain('roundrobin');
-    });
+      await step('Chromium renders it', async () => {
+        const m = await rendered(file, 'report.png');
+        expect(m.rps).toBeGreaterThanOrEqual(4);
+        expect(m.drawn).toBeGreaterThanOrEqual(m.bars + m.rps - 1);
+        expect(m.marks).toEqual(expect.arrayContaining(['fault', 'down', 'up']));
+        // 03's tasks on its starter (3 replicas, scale-out wants 5: FAIL, the rest locked), then the drill.
+        expect(m.verdicts).toEqual(['FAIL', 'LOCKED', 'LOCKED', 'PASS']);
+        expect(m.config).toContain('roundrobin');
+      });
 
-    await step('lab load --html: the run per second and per server', async () => {
-      const load = join(dir, 'load.html');
-      expectExit(await runLab(['load', '03', '--project', project, '--rate', '40', '--duration', '3', '--html', load]), 0);
-      const m = await rendered(load, 'load.png');
-      expect(m.rps).toBeGreaterThanOrEqual(2);
-    });
-  }, 150_000);
-});
+      await step('lab load --html: the run per second and per server', async () => {
+        const load = join(dir, 'load.html');
+        expectExit(
+          await runLab(['load', '03', '--project', project, '--rate', '40', '--duration', '3', '--html', load]),
+          0,
+        );
+        const m = await rendered(load, 'load.png');
+        expect(m.rps).toBeGreaterThanOrEqual(2);
+      });
+    }, 150_000);
+  },
+);

@@ -10,7 +10,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { failedOf, keepAliveClient } from '../helpers/keepalive-client.ts';
-import { AUTO_PORTS, cleanupLab, expectExit, loopback, parseJson, requireDocker, runLab, serviceContainers, skipNote, sleep, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  expectExit,
+  loopback,
+  parseJson,
+  requireDocker,
+  runLab,
+  serviceContainers,
+  skipNote,
+  sleep,
+  uniqueProject,
+} from './helpers.ts';
 
 const engine = requireDocker();
 const RELOADS = 10;
@@ -26,7 +38,9 @@ async function underLoad(app: string, reload: (i: number) => Promise<void>) {
   await sleep(1000);
   const t = await client.stop();
   const rate = Math.round(t.sent / (t.ms / 1000));
-  console.log(`[seamless reload] ${t.sent} requests in ${(t.ms / 1000).toFixed(1)} s (${rate}/s), ${failedOf(t)} failed: ${JSON.stringify({ statuses: t.statuses, errors: t.errors })}`);
+  console.log(
+    `[seamless reload] ${t.sent} requests in ${(t.ms / 1000).toFixed(1)} s (${rate}/s), ${failedOf(t)} failed: ${JSON.stringify({ statuses: t.statuses, errors: t.errors })}`,
+  );
   return { ...t, rate };
 }
 
@@ -43,7 +57,9 @@ describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => 
     const p = uniqueProject();
     cleanupLab('03', p);
     const up = ['up', '03', '--project', p, '--replicas', '3', ...AUTO_PORTS];
-    const { urls } = parseJson<{ urls: { app: string } }>(expectExit(await runLab([...up, '--json'], { timeout: 120_000 }), 0));
+    const { urls } = parseJson<{ urls: { app: string } }>(
+      expectExit(await runLab([...up, '--json'], { timeout: 120_000 }), 0),
+    );
     const haproxy = await serviceContainers(p, 'haproxy', true);
     const seen = await underLoad(urls.app, async (i) => {
       expectExit(await runLab([...up, '--algorithm', i % 2 ? 'roundrobin' : 'leastconn'], { timeout: 60_000 }), 0);
@@ -56,7 +72,9 @@ describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => 
   it(`lab 08 (student mode): solve and ${RELOADS - 1} applies under a keep-alive client: 0 failed, 0 HTTP 503`, async () => {
     const p = uniqueProject();
     cleanupLab('08', p);
-    const started = parseJson<{ urls: { app: string }; studentConfig: string }>(expectExit(await runLab(['up', '08', '--project', p, ...AUTO_PORTS, '--json'], { timeout: 120_000 }), 0));
+    const started = parseJson<{ urls: { app: string }; studentConfig: string }>(
+      expectExit(await runLab(['up', '08', '--project', p, ...AUTO_PORTS, '--json'], { timeout: 120_000 }), 0),
+    );
     const file = started.studentConfig;
     const haproxy = await serviceContainers(p, 'haproxy', true);
     let answered = 0;
@@ -69,7 +87,9 @@ describe.skipIf(!engine.ok)(`reloads fail no request${skipNote(engine)}`, () => 
       // i 1-3: the same file; 4-6: a comment changed; 7-9: the algorithm changed, back and forth.
       if (i >= 4 && i <= 6) await writeFile(file, `${text}\n# reload ${i}\n`);
       if (i >= 7) await writeFile(file, text.replace(/balance \S+/, `balance ${i % 2 ? 'leastconn' : 'roundrobin'}`));
-      const r = parseJson<{ reloaded: boolean; reload?: { requests: number; http5xx: number } }>(expectExit(await runLab(['apply', '08', '--project', p, '--no-grade', '--json'], { timeout: 60_000 }), 0));
+      const r = parseJson<{ reloaded: boolean; reload?: { requests: number; http5xx: number } }>(
+        expectExit(await runLab(['apply', '08', '--project', p, '--no-grade', '--json'], { timeout: 60_000 }), 0),
+      );
       expect(r.reloaded).toBe(true);
       // What apply tells the student of the reload, from HAProxy's counters: no 5xx. The new
       // workers may not have answered a request yet when apply reads them: counted over all.

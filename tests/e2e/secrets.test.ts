@@ -6,7 +6,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PORTS, FIXTURES, cleanupLab, docker, expectExit, get, labHome, parseJson, requireDocker, runLab, skipNote, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  FIXTURES,
+  cleanupLab,
+  docker,
+  expectExit,
+  get,
+  labHome,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  uniqueProject,
+} from './helpers.ts';
 
 const engine = requireDocker();
 const PASSWORD = 'Xk3-not-in-cfg';
@@ -19,11 +32,36 @@ describe.skipIf(!engine.ok)(`the stats password${skipNote(engine)}`, () => {
     const built = await docker(['build', '-q', '-t', tag, join(FIXTURES, 'haproxy-uid99')], { timeout: 120_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     cleanupLab('03', p, { after: () => docker(['image', 'rm', '-f', tag]) });
-    const r = expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS, '--stats-password', PASSWORD, '--image', `haproxy:3.0=${tag}`, '--json']), 0);
+    const r = expectExit(
+      await runLab([
+        'up',
+        '03',
+        '--replicas',
+        '2',
+        '--project',
+        p,
+        ...AUTO_PORTS,
+        '--stats-password',
+        PASSWORD,
+        '--image',
+        `haproxy:3.0=${tag}`,
+        '--json',
+      ]),
+      0,
+    );
     const j = parseJson<{ workspace: string; urls: { stats: string } }>(r);
 
     // HAProxy really ran as uid 99, and still had the password: up waited on its stats page.
-    const haproxy = (await docker(['ps', '-q', '--filter', `label=lab.project=${p}`, '--filter', 'label=com.docker.compose.service=haproxy'])).stdout;
+    const haproxy = (
+      await docker([
+        'ps',
+        '-q',
+        '--filter',
+        `label=lab.project=${p}`,
+        '--filter',
+        'label=com.docker.compose.service=haproxy',
+      ])
+    ).stdout;
     expect((await docker(['inspect', '--format', '{{.Config.User}}', haproxy])).stdout).toBe('99:99');
     expect((await get(j.urls.stats, { auth: `admin:${PASSWORD}` })).status).toBe(200);
     expect((await get(j.urls.stats, { auth: 'admin:admin' })).status).toBe(401);
@@ -35,6 +73,7 @@ describe.skipIf(!engine.ok)(`the stats password${skipNote(engine)}`, () => {
       expect(await mode(join(ws, file)), file).toBe(0o600);
       expect(await readFile(join(ws, file), 'utf8'), file).toContain(PASSWORD);
     }
-    for (const file of ['haproxy/haproxy.cfg', 'compose.yaml', 'lab-files.json']) expect(await readFile(join(ws, file), 'utf8'), file).not.toContain(PASSWORD);
+    for (const file of ['haproxy/haproxy.cfg', 'compose.yaml', 'lab-files.json'])
+      expect(await readFile(join(ws, file), 'utf8'), file).not.toContain(PASSWORD);
   }, 120_000);
 });

@@ -6,7 +6,20 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_PORTS, cleanupLab, docker, expectExit, FIXTURES, loopback, parseJson, requireDocker, runLab, skipNote, step, uniqueProject } from './helpers.ts';
+import {
+  AUTO_PORTS,
+  cleanupLab,
+  docker,
+  expectExit,
+  FIXTURES,
+  loopback,
+  parseJson,
+  requireDocker,
+  runLab,
+  skipNote,
+  step,
+  uniqueProject,
+} from './helpers.ts';
 
 const engine = requireDocker();
 const env = { LAB_LABS_DIR: join(FIXTURES, 'services-labs') };
@@ -18,7 +31,10 @@ interface Status {
 
 /** X-App (service/replica/version) of one GET through HAProxy, to 127.0.0.1 only. */
 async function xApp(appUrl: string, path: string): Promise<string> {
-  const res = await fetch(loopback(new URL(path, appUrl).href), { headers: { connection: 'close' }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(loopback(new URL(path, appUrl).href), {
+    headers: { connection: 'close' },
+    signal: AbortSignal.timeout(5000),
+  });
   await res.arrayBuffer();
   expect(res.status, `GET ${path}`).toBe(200);
   return res.headers.get('x-app') ?? '';
@@ -50,18 +66,31 @@ describe.skipIf(!engine.ok)(`services: several app services in one lab${skipNote
         { service: 'static', replicas: 1, running: 1, up: 1 },
         { service: 'web', replicas: 2, running: 2, up: 2 },
       ]);
-      expect(s.servers.map((x) => `${x.backend}/${x.server}`).sort()).toEqual(['api/api1', 'static/static1', 'web/web1', 'web/web2']);
+      expect(s.servers.map((x) => `${x.backend}/${x.server}`).sort()).toEqual([
+        'api/api1',
+        'static/static1',
+        'web/web1',
+        'web/web2',
+      ]);
     });
 
     await step("web's cpus: 0.5 and memory: 128m are set on its containers, api has no limit", async () => {
-      const r = await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}', `${project}-web-1`, `${project}-api-1`]);
+      const r = await docker([
+        'inspect',
+        '--format',
+        '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}',
+        `${project}-web-1`,
+        `${project}-api-1`,
+      ]);
       expect(r.stdout.split('\n')).toEqual([`${0.5e9} ${128 * 2 ** 20}`, '0 0']);
     });
 
     await step('lab scale one service: api to 2, the others untouched; a bare count is refused', async () => {
       const bad = expectExit(await lab('scale', '92', '3'), 2);
       expect(bad.stderr).toMatch(/lab 92 has 3 services \(web, api, static\); say which one to scale as service=count/);
-      const scaled = parseJson<{ services: { service: string; from: number; to: number }[] }>(expectExit(await lab('scale', '92', 'api=2', '--json'), 0));
+      const scaled = parseJson<{ services: { service: string; from: number; to: number }[] }>(
+        expectExit(await lab('scale', '92', 'api=2', '--json'), 0),
+      );
       expect(scaled.services).toEqual([
         { service: 'web', from: 2, to: 2 },
         { service: 'api', from: 1, to: 2 },
@@ -78,7 +107,9 @@ describe.skipIf(!engine.ok)(`services: several app services in one lab${skipNote
     });
 
     await step('lab fault names the services of the lab', async () => {
-      expect(expectExit(await lab('fault', '92', 'app/1', 'hang'), 2).stderr).toMatch(/Unknown service "app".*which are api, static, web/);
+      expect(expectExit(await lab('fault', '92', 'app/1', 'hang'), 2).stderr).toMatch(
+        /Unknown service "app".*which are api, static, web/,
+      );
     });
 
     expectExit(await lab('down', '92'), 0);

@@ -2,7 +2,9 @@ import type { Catalog } from '../../src/i18n/index.ts';
 
 /** For each message of the catalog that takes params, params to render it with; typed so a new message without samples fails tsc. */
 type Samples<T> = {
-  [G in keyof T]: { [K in keyof T[G] as T[G][K] extends string ? never : K]: T[G][K] extends (p: infer P) => string ? P : never };
+  [G in keyof T]: {
+    [K in keyof T[G] as T[G][K] extends string ? never : K]: T[G][K] extends (p: infer P) => string ? P : never;
+  };
 };
 
 export const samples: Samples<Catalog> = {
@@ -77,7 +79,8 @@ export function rendered(catalog: Catalog): Map<string, string> {
       const params = (samples as Record<string, Record<string, Record<string, unknown>>>)[group]![name]!;
       const render = message as (p: unknown) => string;
       out.set(key, render(params));
-      for (const [k, v] of Object.entries(params)) if (typeof v === 'boolean') out.set(`${key} (${k}: ${!v})`, render({ ...params, [k]: !v }));
+      for (const [k, v] of Object.entries(params))
+        if (typeof v === 'boolean') out.set(`${key} (${k}: ${!v})`, render({ ...params, [k]: !v }));
     }
   }
   return out;

@@ -18,7 +18,17 @@ export const hasChromium = (): boolean => spawnSync(CHROMIUM, ['--version'], { s
  * The flags of /work/.library/env/machines/node.md: without the background-networking ones,
  * Chromium tries Google's hosts at every start, and this machine's closed network refuses them.
  */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--remote-debugging-pipe'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--remote-debugging-pipe',
+];
 
 export interface PageReport {
   /** Console errors, uncaught exceptions, and browser log errors (a CSP violation, a failed load). */
@@ -29,25 +39,49 @@ export interface PageReport {
   png: Buffer;
 }
 
-type Message = { id?: number; method?: string; params?: Record<string, any>; result?: any; error?: { message: string }; sessionId?: string };
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, any>;
+  result?: any;
+  error?: { message: string };
+  sessionId?: string;
+};
 
 /** Open a local file in a fresh headless Chromium, run `evaluate`, take a screenshot, close. */
-export async function openInChromium(file: string, evaluate: string, width = 1000, timeoutMs = 30_000): Promise<PageReport> {
+export async function openInChromium(
+  file: string,
+  evaluate: string,
+  width = 1000,
+  timeoutMs = 30_000,
+): Promise<PageReport> {
   const profile = await mkdtemp(join(tmpdir(), 'lab-chromium-'));
-  const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
   const cdp = connect(child);
-  const timer = setTimeout(() => cdp.fail(new Error(`Chromium did not finish within ${timeoutMs} ms; its stderr:\n${stderr}`)), timeoutMs);
+  const timer = setTimeout(
+    () => cdp.fail(new Error(`Chromium did not finish within ${timeoutMs} ms; its stderr:\n${stderr}`)),
+    timeoutMs,
+  );
   try {
     const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
     const errors: string[] = [];
     cdp.on((m) => {
       if (m.sessionId !== sessionId) return;
-      if (m.method === 'Runtime.consoleAPICalled' && m.params?.type === 'error') errors.push(`console.error: ${m.params.args.map((a: any) => a.value ?? a.description).join(' ')}`);
-      if (m.method === 'Runtime.exceptionThrown') errors.push(`exception: ${m.params?.exceptionDetails?.exception?.description ?? m.params?.exceptionDetails?.text}`);
-      if (m.method === 'Log.entryAdded' && m.params?.entry?.level === 'error') errors.push(`log (${m.params.entry.source}): ${m.params.entry.text}`);
+      if (m.method === 'Runtime.consoleAPICalled' && m.params?.type === 'error')
+        errors.push(`console.error: ${m.params.args.map((a: any) => a.value ?? a.description).join(' ')}`);
+      if (m.method === 'Runtime.exceptionThrown')
+        errors.push(
+          `exception: ${m.params?.exceptionDetails?.exception?.description ?? m.params?.exceptionDetails?.text}`,
+        );
+      if (m.method === 'Log.entryAdded' && m.params?.entry?.level === 'error')
+        errors.push(`log (${m.params.entry.source}): ${m.params.entry.text}`);
     });
     const page = (method: string, params: Record<string, unknown> = {}) => cdp.send(method, params, sessionId);
     await Promise.all([page('Runtime.enable'), page('Log.enable'), page('Page.enable')]);
@@ -58,9 +92,15 @@ export async function openInChromium(file: string, evaluate: string, width = 100
     if (nav.errorText) throw new Error(`Chromium could not open ${file}: ${nav.errorText}`);
     await loaded;
     const ev = await page('Runtime.evaluate', { expression: evaluate, returnByValue: true });
-    if (ev.exceptionDetails) errors.push(`evaluate: ${ev.exceptionDetails.exception?.description ?? ev.exceptionDetails.text}`);
+    if (ev.exceptionDetails)
+      errors.push(`evaluate: ${ev.exceptionDetails.exception?.description ?? ev.exceptionDetails.text}`);
     const { cssContentSize } = await page('Page.getLayoutMetrics');
-    await page('Emulation.setDeviceMetricsOverride', { width, height: Math.ceil(cssContentSize.height), deviceScaleFactor: 1, mobile: false });
+    await page('Emulation.setDeviceMetricsOverride', {
+      width,
+      height: Math.ceil(cssContentSize.height),
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
     const shot = await page('Page.captureScreenshot', { format: 'png' });
     return { errors, value: ev.result?.value, png: Buffer.from(shot.data, 'base64') };
   } finally {

@@ -22,6 +22,12 @@ export function fakeContext(json = false, over: Partial<Omit<Context, 'out'>> = 
   const stdout = capture();
   const stderr = capture();
   const abort = new AbortController();
-  const ctx: Context = { out: new Output(stdout, stderr, plainColors, json), env: {}, cwd: '/', signal: abort.signal, ...over };
+  const ctx: Context = {
+    out: new Output(stdout, stderr, plainColors, json),
+    env: {},
+    cwd: '/',
+    signal: abort.signal,
+    ...over,
+  };
   return { ctx, stdout, stderr, abort };
 }

@@ -22,12 +22,16 @@ export interface RunningClient {
   stop(): Promise<ClientTally>;
 }
 
-export function keepAliveClient(url: string, o: { conns?: number; maxMs?: number; maxRequests?: number } = {}): RunningClient {
+export function keepAliveClient(
+  url: string,
+  o: { conns?: number; maxMs?: number; maxRequests?: number } = {},
+): RunningClient {
   const conns = o.conns ?? 20;
   const maxMs = o.maxMs ?? 120_000;
   const maxRequests = o.maxRequests ?? 2_000_000;
   const target = new URL(url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error(`keepAliveClient sends only to loopback, not ${target.hostname}`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname))
+    throw new Error(`keepAliveClient sends only to loopback, not ${target.hostname}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
   const tally: ClientTally = { sent: 0, ok: 0, statuses: {}, errors: {}, ms: 0 };
   const t0 = performance.now();

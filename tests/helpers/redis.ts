@@ -46,18 +46,33 @@ export interface Redis {
  */
 export async function startRedis(opts: { password?: string } = {}): Promise<Redis> {
   const bin = redisServerBin();
-  if (!bin) throw new Error('redis-server is not installed: apt-get install -y redis-server (CI: .ci/provision-engine.sh)');
+  if (!bin)
+    throw new Error('redis-server is not installed: apt-get install -y redis-server (CI: .ci/provision-engine.sh)');
   const port = await freePort();
   let child: ChildProcess | null = null;
   const redis: Redis = {
     port,
     async start() {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ];
       if (opts.password) args.push('--requirepass', opts.password);
       child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
       const deadline = Date.now() + 5000;
       while (!(await answers(port))) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`redis-server did not start on port ${port}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -8,7 +8,17 @@ import { onTestFinished } from 'vitest';
 const SERVER = fileURLToPath(new URL('../../compose/whoami/server.mjs', import.meta.url));
 
 // The app's own variables, blanked (empty counts as unset) so the caller's cannot leak in.
-const BLANK = { PORT: '0', REPLICA: '', SERVICE: '', VERSION: '', MODE: '', REDIS_URL: '', CONTROL_PORT: '', THREADS: '', SESSION_TTL: '' };
+const BLANK = {
+  PORT: '0',
+  REPLICA: '',
+  SERVICE: '',
+  VERSION: '',
+  MODE: '',
+  REDIS_URL: '',
+  CONTROL_PORT: '',
+  THREADS: '',
+  SESSION_TTL: '',
+};
 
 const running = new Set<ChildProcess>();
 
@@ -42,8 +52,15 @@ export interface Proc {
 /**
  * Starts server.mjs with `args` and `env`, waits for `ready` stdout lines and returns them.
  */
-export async function spawnWhoami(args: string[], env: Record<string, string>, ready: number): Promise<{ proc: Proc; first: string[] }> {
-  const child = spawn(process.execPath, [SERVER, ...args], { env: { ...process.env, ...BLANK, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnWhoami(
+  args: string[],
+  env: Record<string, string>,
+  ready: number,
+): Promise<{ proc: Proc; first: string[] }> {
+  const child = spawn(process.execPath, [SERVER, ...args], {
+    env: { ...process.env, ...BLANK, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   owned(child);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let stderr = '';
@@ -59,7 +76,9 @@ export async function spawnWhoami(args: string[], env: Record<string, string>, r
         if (first.length === ready) resolve();
       } else lines.push(line);
     });
-    void exited.then(([code]) => reject(new Error(`server.mjs ${args.join(' ')} exited (${code}) before it was ready: ${stderr.trim()}`)));
+    void exited.then(([code]) =>
+      reject(new Error(`server.mjs ${args.join(' ')} exited (${code}) before it was ready: ${stderr.trim()}`)),
+    );
   });
   return { proc: { child, lines, exited }, first };
 }
@@ -81,8 +100,14 @@ export async function startApp(env: Record<string, string> = {}): Promise<App> {
 }
 
 /** Runs server.mjs to its end (e.g. a client run, or a refused start-up); stdout, stderr, exit code. */
-export async function runWhoami(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [SERVER, ...args], { env: { ...process.env, ...BLANK, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runWhoami(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [SERVER, ...args], {
+    env: { ...process.env, ...BLANK, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   owned(child);
   let stdout = '';
   let stderr = '';
@@ -93,8 +118,16 @@ export async function runWhoami(args: string[], env: Record<string, string> = {}
 }
 
 /** A control-port call: method, path (with query), optional JSON body → status and parsed JSON. */
-export async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
   const text = await res.text();
   let json: unknown = text;
   try {

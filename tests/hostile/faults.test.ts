@@ -46,7 +46,9 @@ const SOCKET = '/var/run/docker.sock';
 
 /** No JavaScript stack frame in anything lab printed. */
 function noStackTrace(r: LabResult): void {
-  expect(`${r.stdout}\n${r.stderr}`, `a stack trace was printed\n${describeRun(r)}`).not.toMatch(/^\s+at .+(\(|\s)\S+:\d+:\d+\)?$/m);
+  expect(`${r.stdout}\n${r.stderr}`, `a stack trace was printed\n${describeRun(r)}`).not.toMatch(
+    /^\s+at .+(\(|\s)\S+:\d+:\d+\)?$/m,
+  );
 }
 
 /** Lock files of a project left in LAB_HOME/locks. */
@@ -94,7 +96,10 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     const p = uniqueProject();
     cleanupLab('03', p);
     const args = ['up', '03', '--project', p, ...AUTO_PORTS];
-    const child = spawnLab(args, { env: { DOCKER_HOST: await hangingEngine(), DOCKER_CONTEXT: undefined }, timeout: 60_000 });
+    const child = spawnLab(args, {
+      env: { DOCKER_HOST: await hangingEngine(), DOCKER_CONTEXT: undefined },
+      timeout: 60_000,
+    });
     await waitForOutput(child.stderr, /Checking the Docker engine/, 30_000);
     await sleep(500);
     const t0 = Date.now();
@@ -112,7 +117,12 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
   it('an engine that never answers: exit 3 after the 10 s deadline, naming the address', async () => {
     const host = await hangingEngine();
     const t0 = Date.now();
-    const r = expectExit(await runLab(['status', '03', '--project', uniqueProject()], { env: { DOCKER_HOST: host, DOCKER_CONTEXT: undefined } }), 3);
+    const r = expectExit(
+      await runLab(['status', '03', '--project', uniqueProject()], {
+        env: { DOCKER_HOST: host, DOCKER_CONTEXT: undefined },
+      }),
+      3,
+    );
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.stderr).toContain(`The Docker engine at ${host} (from DOCKER_HOST) did not answer within 10 s`);
     noStackTrace(r);
@@ -172,7 +182,12 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     await settle(child, args);
     expect(locksOf(p), 'kill -9 leaves its lock (what this case is about)').toHaveLength(1);
     // The orphaned `docker compose up` goes on by itself; let it finish as a user would.
-    await poll(async () => spawnSync('pgrep', ['-f', `--project-name ${p} `]).status, (status) => status === 1, 30_000, 300);
+    await poll(
+      async () => spawnSync('pgrep', ['-f', `--project-name ${p} `]).status,
+      (status) => status === 1,
+      30_000,
+      300,
+    );
     const again = expectExit(await runLab([...args, '--json']), 0);
     expect(parseJson(again).servers).toHaveLength(3);
     expect(locksOf(p)).toEqual([]);
@@ -211,7 +226,9 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     await waitForOutput(first.stderr, /Checking the Docker engine/, 30_000);
     const down = await runLab(['--hosts', join(dir, 'room.hosts'), 'down', '03', '--project', p]);
     expectExit(down, 3);
-    expect(`${down.stdout}${down.stderr}`).toContain(`Another lab command is working on ${p}: "lab up 03" (pid ${first.pid}`);
+    expect(`${down.stdout}${down.stderr}`).toContain(
+      `Another lab command is working on ${p}: "lab up 03" (pid ${first.pid}`,
+    );
     noStackTrace(down);
     expectExit(await settle(first, args), 0);
     expect(await serviceContainers(p, 'app', true), 'the refused down removed something').toHaveLength(3);
@@ -226,7 +243,9 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     await sleep(1500);
     const down = await runLab(['down', '03', '--project', p]);
     expectExit(down, 3);
-    expect(down.stderr).toContain(`Another lab command is working on ${p}: "lab check 03 --failover" (pid ${drill.pid}`);
+    expect(down.stderr).toContain(
+      `Another lab command is working on ${p}: "lab check 03 --failover" (pid ${drill.pid}`,
+    );
     noStackTrace(down);
     const r = expectExit(await settle(drill, args), 0);
     expect(r.stdout).toMatch(/PASS stop on .*: HAProxy took it out in .*, back UP .* after the fault was cleared/);
@@ -274,7 +293,16 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     const apps = await serviceContainers(p, 'app', true);
     expect((await docker(['kill', ...apps])).exitCode).toBe(0);
     // HAProxy takes a moment to mark them DOWN; the user runs check when the app stops answering.
-    await poll(() => get(app).then((h) => h.status, () => 0), (s) => s === 503, 15_000, 300);
+    await poll(
+      () =>
+        get(app).then(
+          (h) => h.status,
+          () => 0,
+        ),
+      (s) => s === 503,
+      15_000,
+      300,
+    );
     const r = expectExit(await runLab(['check', '03', '--project', p]), 1);
     expect(r.stdout).toMatch(/FAIL 0 of 3 replicas are UP in HAProxy \(0 app containers running\)/);
     expect(r.stdout).toMatch(/traffic-is-spread[\s\S]*FAIL /);
@@ -292,10 +320,18 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     expect(lost.stderr).toContain(`The workspace of ${p} (${workspaceOf(p)}) is gone`);
     noStackTrace(lost);
     expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS]), 0);
-    const changed = expectExit(await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS, '--algorithm', 'static-rr']), 0);
-    expect(await runningBackend(await statsUrlOf(p)), 'HAProxy does not run what up said it runs').toEqual({ algo: 'static-rr', mode: 'http' });
+    const changed = expectExit(
+      await runLab(['up', '03', '--replicas', '2', '--project', p, ...AUTO_PORTS, '--algorithm', 'static-rr']),
+      0,
+    );
+    expect(await runningBackend(await statsUrlOf(p)), 'HAProxy does not run what up said it runs').toEqual({
+      algo: 'static-rr',
+      mode: 'http',
+    });
     // HAProxy's reload could not read the deleted folder; lab saw it and recreated HAProxy.
-    expect(changed.stderr).toMatch(/HAProxy did not load the new configuration \(.*Cannot open configuration file.*\); recreating its container/);
+    expect(changed.stderr).toMatch(
+      /HAProxy did not load the new configuration \(.*Cannot open configuration file.*\); recreating its container/,
+    );
     const check = expectExit(await runLab(['check', '03', '--project', p]), 0);
     expect(check.stdout).toContain('as static-rr should');
     expect(check.stdout).not.toContain('note:');
@@ -309,7 +345,9 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     state.options.algorithm = 'static-rr';
     await writeFile(file, JSON.stringify(state));
     const r = expectExit(await runLab(['check', '03', '--project', p]), 0);
-    expect(r.stdout).toContain('note: HAProxy runs balance roundrobin, lab.json says static-rr: judged against what HAProxy runs');
+    expect(r.stdout).toContain(
+      'note: HAProxy runs balance roundrobin, lab.json says static-rr: judged against what HAProxy runs',
+    );
     expect(r.stdout).toContain('as roundrobin should');
     expect(r.stdout).not.toContain('as static-rr should');
   }, 90_000);
@@ -320,13 +358,50 @@ describe.skipIf(!engine.ok).sequential(`hostile: faults${skipNote(engine)}`, () 
     // rendering of the lab, but with balance first.
     const tag = `lab-e2e/baked-haproxy:${process.pid}`;
     const ctxDir = await tempDir('lab-hostile-baked-');
-    expectExit(await runLab(['render', '03', '--replicas', '1', '--algorithm', 'first', '--project', p, '--workspace', join(ctxDir, 'etc')]), 0);
-    await writeFile(join(ctxDir, 'Dockerfile'), 'FROM lab-local/haproxy:3.0\nCOPY etc/haproxy/haproxy.cfg /etc/baked/haproxy.cfg\nCMD ["haproxy", "-W", "-db", "-f", "/etc/baked/haproxy.cfg"]\n');
+    expectExit(
+      await runLab([
+        'render',
+        '03',
+        '--replicas',
+        '1',
+        '--algorithm',
+        'first',
+        '--project',
+        p,
+        '--workspace',
+        join(ctxDir, 'etc'),
+      ]),
+      0,
+    );
+    await writeFile(
+      join(ctxDir, 'Dockerfile'),
+      'FROM lab-local/haproxy:3.0\nCOPY etc/haproxy/haproxy.cfg /etc/baked/haproxy.cfg\nCMD ["haproxy", "-W", "-db", "-f", "/etc/baked/haproxy.cfg"]\n',
+    );
     const built = await docker(['build', '-q', '-t', tag, ctxDir], { timeout: 120_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     cleanupLab('03', p, { after: () => docker(['image', 'rm', '-f', tag]) });
-    const r = expectExit(await runLab(['up', '03', '--replicas', '1', '--project', p, ...AUTO_PORTS, '--image', `haproxy:3.0=${tag}`, '--timeout', '30'], { timeout: 90_000 }), 4);
-    expect(r.stderr).toMatch(/HAProxy does not run the configuration lab wrote: it serves config [0-9a-f]{16}, lab wrote [0-9a-f]{16}, even after recreating/);
+    const r = expectExit(
+      await runLab(
+        [
+          'up',
+          '03',
+          '--replicas',
+          '1',
+          '--project',
+          p,
+          ...AUTO_PORTS,
+          '--image',
+          `haproxy:3.0=${tag}`,
+          '--timeout',
+          '30',
+        ],
+        { timeout: 90_000 },
+      ),
+      4,
+    );
+    expect(r.stderr).toMatch(
+      /HAProxy does not run the configuration lab wrote: it serves config [0-9a-f]{16}, lab wrote [0-9a-f]{16}, even after recreating/,
+    );
     expect(r.stderr).toContain(`HAProxy's log (${p}-haproxy-1):`);
     noStackTrace(r);
     expect(locksOf(p)).toEqual([]);

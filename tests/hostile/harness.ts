@@ -50,7 +50,8 @@ export interface TableOptions {
 }
 
 const fill = (text: string, dir: string) => text.replaceAll('{dir}', dir);
-const resolveT = <T>(v: Templated<T> | undefined, dir: string): T | undefined => (typeof v === 'function' ? (v as (d: string) => T)(dir) : v);
+const resolveT = <T>(v: Templated<T> | undefined, dir: string): T | undefined =>
+  typeof v === 'function' ? (v as (d: string) => T)(dir) : v;
 
 /** A stack frame as Node prints it, or lab's message for a bug. */
 const STACK = /^\s{4}at .+\(?.*:\d+:\d+\)?$/m;
@@ -72,7 +73,10 @@ function fileTree(root: string): Map<string, string> {
       const path = join(dir, name);
       const s = lstatSync(path);
       const kind = s.isDirectory() ? 'dir' : s.isSymbolicLink() ? `link->${readlinkSync(path)}` : 'file';
-      tree.set(path, `${kind} ${s.isDirectory() ? '' : s.size} ${(s.mode & 0o7777).toString(8)} ${s.isDirectory() ? '' : s.mtimeMs}`);
+      tree.set(
+        path,
+        `${kind} ${s.isDirectory() ? '' : s.size} ${(s.mode & 0o7777).toString(8)} ${s.isDirectory() ? '' : s.mtimeMs}`,
+      );
       if (s.isDirectory()) walk(path);
     }
   };
@@ -88,8 +92,9 @@ function fileTree(root: string): Map<string, string> {
 
 function treeDiff(before: Map<string, string>, after: Map<string, string>): string[] {
   const diff: string[] = [];
-  for (const [p, v] of before) if (!after.has(p)) diff.push(`deleted ${p}`);
-  else if (after.get(p) !== v) diff.push(`changed ${p} (${v} -> ${after.get(p)})`);
+  for (const [p, v] of before)
+    if (!after.has(p)) diff.push(`deleted ${p}`);
+    else if (after.get(p) !== v) diff.push(`changed ${p} (${v} -> ${after.get(p)})`);
   for (const p of after.keys()) if (!before.has(p)) diff.push(`created ${p}`);
   return diff;
 }
@@ -112,16 +117,30 @@ async function dockerSnapshot(): Promise<DockerObject[]> {
   ]);
   for (const r of [c, n, v, i]) if (r.exitCode !== 0) throw new Error(`docker CLI failed: ${r.stderr}`);
   const parse = (kind: DockerObject['kind'], text: string): DockerObject[] =>
-    text.split('\n').filter(Boolean).map((line) => {
-      const [id = '', owner = ''] = line.split(' ');
-      return { kind, id, owner };
-    });
-  return [...parse('container', c.stdout), ...parse('network', n.stdout), ...parse('volume', v.stdout), ...parse('image', i.stdout)];
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [id = '', owner = ''] = line.split(' ');
+        return { kind, id, owner };
+      });
+  return [
+    ...parse('container', c.stdout),
+    ...parse('network', n.stdout),
+    ...parse('volume', v.stdout),
+    ...parse('image', i.stdout),
+  ];
 }
 
 /** Objects started or deleted between two snapshots, among those the suite could have made. */
-function dockerDiff(before: DockerObject[], after: DockerObject[], projects: Set<string>, images: Set<string>): string[] {
-  const mine = (o: DockerObject) => (o.kind === 'image' ? images.has(o.owner) : o.owner.split('|').some((p) => projects.has(p)));
+function dockerDiff(
+  before: DockerObject[],
+  after: DockerObject[],
+  projects: Set<string>,
+  images: Set<string>,
+): string[] {
+  const mine = (o: DockerObject) =>
+    o.kind === 'image' ? images.has(o.owner) : o.owner.split('|').some((p) => projects.has(p));
   const key = (o: DockerObject) => `${o.kind} ${o.id} ${o.owner}`;
   const was = new Set(before.map(key));
   const is = new Set(after.map(key));
@@ -144,7 +163,11 @@ async function removeStarted(diff: string[]): Promise<void> {
 
 /** The values given to -p/--project in a command line. */
 const projectsOf = (args: string[]): string[] =>
-  args.flatMap((a, i) => (a === '-p' || a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : [])).filter(Boolean);
+  args
+    .flatMap((a, i) =>
+      a === '-p' || a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : [],
+    )
+    .filter(Boolean);
 
 // ---------------------------------------------------------------------------------------------
 // One case.
@@ -168,7 +191,8 @@ async function runCase(c: HostileCase): Promise<CaseRun> {
     undo = c.setup?.(dir);
     const args = (resolveT(c.args, dir) ?? []).map((a) => fill(a, dir));
     const env: Record<string, string | undefined> = { LAB_HOME: join(dir, 'home') };
-    for (const [k, v] of Object.entries(resolveT(c.env, dir) ?? {})) env[k] = v === undefined ? undefined : fill(v, dir);
+    for (const [k, v] of Object.entries(resolveT(c.env, dir) ?? {}))
+      env[k] = v === undefined ? undefined : fill(v, dir);
     const watched = [dir, ...(env.LAB_HOME && !env.LAB_HOME.startsWith(dir) ? [env.LAB_HOME] : [])];
     const before = watched.map(fileTree);
     const result = await runLab(args, { env, timeout: c.timeout ?? 30_000 });
@@ -217,7 +241,10 @@ export function runTable(title: string, cases: HostileCase[], opts: TableOptions
     if (names.has(c.name)) throw new Error(`two hostile cases are named "${c.name}"`);
     names.add(c.name);
   }
-  const projects = new Set([...(opts.projects ?? []), ...cases.flatMap((c) => projectsOf(typeof c.args === 'function' ? c.args('/x') : c.args))]);
+  const projects = new Set([
+    ...(opts.projects ?? []),
+    ...cases.flatMap((c) => projectsOf(typeof c.args === 'function' ? c.args('/x') : c.args)),
+  ]);
   const images = new Set(opts.images ?? []);
   let before: DockerObject[] | undefined;
   const runs = new Map<string, Promise<CaseRun>>();
@@ -231,11 +258,16 @@ export function runTable(title: string, cases: HostileCase[], opts: TableOptions
       const limit = opts.concurrency ?? 4;
       const gates: (() => void)[] = [];
       let running = 0;
-      const slot = () => (running < limit ? (running++, Promise.resolve()) : new Promise<void>((r) => gates.push(r)).then(() => void running++));
+      const slot = () =>
+        running < limit
+          ? (running++, Promise.resolve())
+          : new Promise<void>((r) => gates.push(r)).then(() => void running++);
       const release = () => (running--, gates.shift()?.());
       for (; next < queue.length; next++) {
         const c = queue[next]!;
-        const p = slot().then(() => runCase(c)).finally(release);
+        const p = slot()
+          .then(() => runCase(c))
+          .finally(release);
         p.catch(() => undefined); // awaited by its test
         runs.set(c.name, p);
       }
@@ -248,15 +280,23 @@ export function runTable(title: string, cases: HostileCase[], opts: TableOptions
     }, 300_000);
 
     for (const c of cases) {
-      it.skipIf(c.docker && !engine.ok)(c.name, async () => {
-        assertRefusal(c, await runs.get(c.name)!);
-      }, 300_000);
+      it.skipIf(c.docker && !engine.ok)(
+        c.name,
+        async () => {
+          assertRefusal(c, await runs.get(c.name)!);
+        },
+        300_000,
+      );
     }
 
-    it.skipIf(!engine.ok)('started or deleted nothing on the Docker engine', async () => {
-      await Promise.allSettled(runs.values());
-      expect(dockerDiff(before!, await dockerSnapshot(), projects, images)).toEqual([]);
-    }, 120_000);
+    it.skipIf(!engine.ok)(
+      'started or deleted nothing on the Docker engine',
+      async () => {
+        await Promise.allSettled(runs.values());
+        expect(dockerDiff(before!, await dockerSnapshot(), projects, images)).toEqual([]);
+      },
+      120_000,
+    );
   });
 }
 

@@ -16,9 +16,11 @@ export const NODE_ADDRS = ['10.231.0.11', '10.231.0.12', '10.231.0.13'];
 export function harnessMissing(): string | undefined {
   if (process.getuid?.() !== 0) return 'the swarm harness needs root (network namespaces and a dockerd per node)';
   for (const tool of ['ip', 'nsenter', 'unshare', 'dockerd']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `the swarm harness needs ${tool} (run .ci/provision-engine.sh)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `the swarm harness needs ${tool} (run .ci/provision-engine.sh)`;
   }
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'this kernel or container does not allow network namespaces (ip netns list failed)';
+  if (spawnSync('ip', ['netns', 'list']).status !== 0)
+    return 'this kernel or container does not allow network namespaces (ip netns list failed)';
   return undefined;
 }
 
@@ -36,7 +38,8 @@ process.once('exit', downSync);
 async function run(args: string[], timeout: number): Promise<{ ms: number; stdout: string }> {
   const t0 = performance.now();
   const r = await execa('bash', [SCRIPT, ...args], { reject: false, timeout, stderr: 'inherit' });
-  if (r.failed) throw new Error(`harness.sh ${args.join(' ')} failed (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''})`);
+  if (r.failed)
+    throw new Error(`harness.sh ${args.join(' ')} failed (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''})`);
   return { ms: performance.now() - t0, stdout: String(r.stdout).trim() };
 }
 
@@ -44,7 +47,10 @@ async function run(args: string[], timeout: number): Promise<{ ms: number; stdou
 export const NODE_HOSTS = 'unix:///run/labsw-{hostname}.sock';
 
 /** Bring the swarm up and load the images (into the manager only with `managerOnly`); returns the manager's DOCKER_HOST and the times taken. */
-export async function swarmUp(images: string[], managerOnly = false): Promise<{ host: string; upMs: number; imagesMs: number }> {
+export async function swarmUp(
+  images: string[],
+  managerOnly = false,
+): Promise<{ host: string; upMs: number; imagesMs: number }> {
   up = true; // harness.sh tears down itself when `up` fails; a later failure is ours to undo
   const { ms: upMs, stdout } = await run(['up'], 120_000);
   const { ms: imagesMs } = await run(['images', ...(managerOnly ? ['--manager'] : []), ...images], 180_000);

@@ -30,7 +30,12 @@ describe('hashBuildContext', () => {
 
   it('labels the built image with it', () => {
     const { lab } = loadLab03();
-    const model = composeModel({ lab, options: resolveOptions(lab).options, workspace: '/w', builds: { app: { context: '/c', hash: 'abc' } } }) as {
+    const model = composeModel({
+      lab,
+      options: resolveOptions(lab).options,
+      workspace: '/w',
+      builds: { app: { context: '/c', hash: 'abc' } },
+    }) as {
       services: { app: { build: { labels: Record<string, string> } } };
     };
     expect(model.services.app.build.labels['lab.image.build-hash']).toBe('abc');

@@ -7,10 +7,22 @@ const c = (name: string, kind: TaskCheck['kind']) => ({ name, kind });
 
 describe('check order: cheapest first, drills last', () => {
   it.each([
-    ['lab 07 backup: the servers check before the kill drill', [c('standby', 'failover'), c('one-backup', 'servers')], ['one-backup', 'standby']],
-    ['lab 02 health-checks keeps its order (already cheapest first)', [c('on', 'servers'), c('up', 'replicas-up'), c('drill', 'failover')], ['on', 'up', 'drill']],
+    [
+      'lab 07 backup: the servers check before the kill drill',
+      [c('standby', 'failover'), c('one-backup', 'servers')],
+      ['one-backup', 'standby'],
+    ],
+    [
+      'lab 02 health-checks keeps its order (already cheapest first)',
+      [c('on', 'servers'), c('up', 'replicas-up'), c('drill', 'failover')],
+      ['on', 'up', 'drill'],
+    ],
     ['same cost keeps the file order', [c('b', 'routing'), c('a', 'routing'), c('h', 'http')], ['b', 'a', 'h']],
-    ['a burst before a session drill before chaos', [c('chaos', 'chaos'), c('s', 'session'), c('d', 'distribution')], ['d', 's', 'chaos']],
+    [
+      'a burst before a session drill before chaos',
+      [c('chaos', 'chaos'), c('s', 'session'), c('d', 'distribution')],
+      ['d', 's', 'chaos'],
+    ],
   ])('%s', (_name, checks, want) => {
     expect(byCost(checks).map((x) => x.name)).toEqual(want);
   });

@@ -6,14 +6,43 @@ import { plainColors } from '../../src/ui/colors.ts';
 import { Output } from '../../src/ui/output.ts';
 
 function capture(json = false) {
-  const stdout = { text: '', write(s: string) { this.text += s; } };
-  const stderr = { text: '', write(s: string) { this.text += s; } };
-  const ctx = { out: new Output(stdout, stderr, plainColors, json), env: {}, cwd: '/', signal: new AbortController().signal } satisfies Context;
+  const stdout = {
+    text: '',
+    write(s: string) {
+      this.text += s;
+    },
+  };
+  const stderr = {
+    text: '',
+    write(s: string) {
+      this.text += s;
+    },
+  };
+  const ctx = {
+    out: new Output(stdout, stderr, plainColors, json),
+    env: {},
+    cwd: '/',
+    signal: new AbortController().signal,
+  } satisfies Context;
   return { ctx, stdout, stderr };
 }
 
-const failedToRun: CheckResult = { name: 'traffic-is-spread', kind: 'distribution', verdict: 'FAIL', reason: "HAProxy's stats endpoint http://localhost:1936/ does not answer (ECONNREFUSED)", ms: 3, report: [] };
-const judged: CheckResult = { name: 'traffic-is-spread', kind: 'distribution', verdict: 'FAIL', reason: 'app1 served 100% of 300 requests', ms: 3, report: ['300 requests ...', 'table\n\nexpected: ...\nFAIL app1 served 100% of 300 requests'] };
+const failedToRun: CheckResult = {
+  name: 'traffic-is-spread',
+  kind: 'distribution',
+  verdict: 'FAIL',
+  reason: "HAProxy's stats endpoint http://localhost:1936/ does not answer (ECONNREFUSED)",
+  ms: 3,
+  report: [],
+};
+const judged: CheckResult = {
+  name: 'traffic-is-spread',
+  kind: 'distribution',
+  verdict: 'FAIL',
+  reason: 'app1 served 100% of 300 requests',
+  ms: 3,
+  report: ['300 requests ...', 'table\n\nexpected: ...\nFAIL app1 served 100% of 300 requests'],
+};
 
 describe('lab check, text mode', () => {
   it('a distribution check that could not run prints its reason (it had only been in --json)', () => {

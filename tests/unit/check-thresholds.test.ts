@@ -12,7 +12,12 @@ const spread = (n: number): DistributionResult => ({
   verdict: 'PASS',
   reason: 'Even spread.',
   expectation: '',
-  rows: Array.from({ length: n }, (_, i) => ({ name: `app${i + 1}`, requests: 100, share: 1 / n, state: 'UP' as const })),
+  rows: Array.from({ length: n }, (_, i) => ({
+    name: `app${i + 1}`,
+    requests: 100,
+    share: 1 / n,
+    state: 'UP' as const,
+  })),
 });
 
 describe('traffic-reaches-all-five: at least 5 servers took traffic', () => {
@@ -27,8 +32,18 @@ describe('traffic-reaches-all-five: at least 5 servers took traffic', () => {
     expect(r.reason).toMatch(reason);
   });
   it.each([
-    ['five servers, five replicas answered', ['app/1/v1', 'app/2/v1', 'app/3/v1', 'app/4/v1', 'app/5/v1'], 'PASS', /5 servers took traffic and 5 replicas answered/],
-    ['five server lines resolved to two replicas at start-up', ['app/1/v1', 'app/3/v1', 'app/1/v1'], 'FAIL', /5 servers took traffic, but only 2 replica\(s\) answered \(app\/1\/v1.*app\/3\/v1\); this check wants at least 5/],
+    [
+      'five servers, five replicas answered',
+      ['app/1/v1', 'app/2/v1', 'app/3/v1', 'app/4/v1', 'app/5/v1'],
+      'PASS',
+      /5 servers took traffic and 5 replicas answered/,
+    ],
+    [
+      'five server lines resolved to two replicas at start-up',
+      ['app/1/v1', 'app/3/v1', 'app/1/v1'],
+      'FAIL',
+      /5 servers took traffic, but only 2 replica\(s\) answered \(app\/1\/v1.*app\/3\/v1\); this check wants at least 5/,
+    ],
     ['no X-App seen by the client: the servers alone', [], 'PASS', /5 servers took traffic \(at least 5/],
   ] as const)('%s → %s', (_n, apps, verdict, reason) => {
     const r = judgeServersReached(spread(5), 5, apps);
@@ -55,7 +70,11 @@ describe('leastconn-runs-and-is-routed: the requests with the header are counted
 
 describe('lab 06: the servers checks judge the backend the task names, and that its header reaches it', () => {
   const { lab } = readLab(join(REPO_ROOT, 'labs', '06-sticky-sessions', 'lab.yaml')).lab!;
-  const servers = (task: string) => lab.tasks.find((t) => t.id === task)!.checks.find((c) => c.kind === 'servers') as Extract<TaskCheck, { kind: 'servers' }>;
+  const servers = (task: string) =>
+    lab.tasks.find((t) => t.id === task)!.checks.find((c) => c.kind === 'servers') as Extract<
+      TaskCheck,
+      { kind: 'servers' }
+    >;
   it.each([
     // Task 1 names no backend (a student's backend pool passed nothing but this check): the one the app port reaches.
     ['scale-out-loses-session', undefined, undefined],

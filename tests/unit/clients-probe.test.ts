@@ -31,7 +31,10 @@ function fakeEngine(controlPort: number) {
         return {
           start: async () => {
             const out = new PassThrough();
-            const child = spawn(process.execPath, Cmd.slice(1), { env: { ...process.env, CONTROL_PORT: String(controlPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+            const child = spawn(process.execPath, Cmd.slice(1), {
+              env: { ...process.env, CONTROL_PORT: String(controlPort) },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
             child.stdout.on('data', (c: Buffer) => out.write(frame(c)));
             child.on('close', () => out.end());
             return out;
@@ -58,7 +61,14 @@ describe('probe from client containers', () => {
     [false, ['new', 'new', 'new']],
   ])('cookies %s: one exec for the series, answers in order, sessions %j', async (cookies, states) => {
     const { source, execs } = await setUp();
-    const answers = await source.probe([{ method: 'GET', path: '/session' }, { method: 'GET', path: '/session' }, { method: 'GET', path: '/session', headers: { 'X-Canary': '1' } }], cookies);
+    const answers = await source.probe(
+      [
+        { method: 'GET', path: '/session' },
+        { method: 'GET', path: '/session' },
+        { method: 'GET', path: '/session', headers: { 'X-Canary': '1' } },
+      ],
+      cookies,
+    );
     expect(execs).toHaveLength(1);
     expect(answers.map((a) => [a.status, a.app])).toEqual(states.map(() => [200, 'web/2/v1']));
     expect(answers.map((a) => (JSON.parse(a.body) as { state: string }).state)).toEqual(states);
@@ -66,8 +76,17 @@ describe('probe from client containers', () => {
 
   it('a request nothing answers is an answer with its cause, and the series goes on', async () => {
     const { source, execs } = await setUp();
-    const answers = await source.probe([{ method: 'GET', path: 'http://127.0.0.1:1/' }, { method: 'GET', path: '/' }], false);
+    const answers = await source.probe(
+      [
+        { method: 'GET', path: 'http://127.0.0.1:1/' },
+        { method: 'GET', path: '/' },
+      ],
+      false,
+    );
     expect(execs).toHaveLength(1);
-    expect(answers.map((a) => [a.status, a.error ?? null])).toEqual([[0, 'ECONNREFUSED'], [200, null]]);
+    expect(answers.map((a) => [a.status, a.error ?? null])).toEqual([
+      [0, 'ECONNREFUSED'],
+      [200, null],
+    ]);
   });
 });

@@ -32,7 +32,8 @@ describe('the config id HAProxy serves back', () => {
   });
 
   it('is pure: the same text, the same id', () => {
-    const text = 'a\n    http-request return status 200 content-type text/plain string @LAB_CONFIG_ID@ if { path /lab/config-id }\n';
+    const text =
+      'a\n    http-request return status 200 content-type text/plain string @LAB_CONFIG_ID@ if { path /lab/config-id }\n';
     expect(stampConfigId(text)).toBe(stampConfigId(text));
     expect(configIdOf(stampConfigId(text))).toMatch(/^[0-9a-f]{16}$/);
     expect(configIdOf('global\n')).toBeUndefined();

@@ -13,7 +13,12 @@ import { fakeContext } from '../helpers/fake-context.ts';
  */
 
 const root = join(import.meta.dirname, '..', '..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs'), { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => `docs/${e.name}`)].sort();
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'), { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.md'))
+    .map((e) => `docs/${e.name}`),
+].sort();
 
 interface Line {
   no: number;
@@ -74,7 +79,10 @@ function paragraphsOf(lines: Line[]): { text: string; lineAt: (offset: number) =
     if (run.length === 0) return;
     const starts = run.map((_, i) => run.slice(0, i).reduce((n, l) => n + l.text.length + 1, 0));
     const nos = run.map((l) => l.no);
-    out.push({ text: run.map((l) => l.text).join('\n'), lineAt: (offset) => nos[starts.findLastIndex((s) => s <= offset)]! });
+    out.push({
+      text: run.map((l) => l.text).join('\n'),
+      lineAt: (offset) => nos[starts.findLastIndex((s) => s <= offset)]!,
+    });
     run = [];
   };
   let last = 0;
@@ -98,7 +106,10 @@ function brokenLinks(page: string): string[] {
     const links = [...prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)];
     // `](` outside every link: a link Markdown does not read as one, e.g. [text]](#anchor).
     for (const stray of prose.matchAll(/\]\(/g)) {
-      if (!links.some((l) => l.index <= stray.index && stray.index < l.index + l[0].length)) problems.push(`${page}:${lineAt(stray.index)}: a link Markdown cannot read: ${prose.slice(Math.max(0, stray.index - 30), stray.index + 30).replace(/\n/g, ' ')}`);
+      if (!links.some((l) => l.index <= stray.index && stray.index < l.index + l[0].length))
+        problems.push(
+          `${page}:${lineAt(stray.index)}: a link Markdown cannot read: ${prose.slice(Math.max(0, stray.index - 30), stray.index + 30).replace(/\n/g, ' ')}`,
+        );
     }
     for (const m of links) {
       const no = lineAt(m.index);
@@ -124,13 +135,15 @@ function labCommands(page: string): { no: number; command: string }[] {
   const found: { no: number; command: string }[] = [];
   const lines = linesOf(readFileSync(join(root, page), 'utf8'));
   for (const { text, lineAt } of paragraphsOf(lines)) {
-    for (const m of text.matchAll(/`([^`]+)`/g)) if (/^lab\s/.test(m[1]!)) found.push({ no: lineAt(m.index), command: m[1]!.replace(/\s+/g, ' ') });
+    for (const m of text.matchAll(/`([^`]+)`/g))
+      if (/^lab\s/.test(m[1]!)) found.push({ no: lineAt(m.index), command: m[1]!.replace(/\s+/g, ' ') });
   }
   for (let i = 0; i < lines.length; i++) {
     const { no, text, fence } = lines[i]!;
     if (fence === undefined || !['console', 'sh', 'bash', 'shell'].includes(fence)) continue;
     let command = text.replace(/^\$\s+/, '');
-    while (command.endsWith('\\') && lines[i + 1]?.fence === fence) command = `${command.slice(0, -1)} ${lines[++i]!.text.trim()}`;
+    while (command.endsWith('\\') && lines[i + 1]?.fence === fence)
+      command = `${command.slice(0, -1)} ${lines[++i]!.text.trim()}`;
     command = command.replace(/^(\w+=\S*\s+)+/, ''); // LAB_LABS_DIR=labs lab test 07
     if (/^lab\s/.test(command)) found.push({ no, command });
   }
@@ -158,7 +171,9 @@ interface Flags {
   withValue: Set<string>;
 }
 
-function flagsOf(options: readonly { short?: string | undefined; long?: string | undefined; required: boolean; optional: boolean }[]): Flags {
+function flagsOf(
+  options: readonly { short?: string | undefined; long?: string | undefined; required: boolean; optional: boolean }[],
+): Flags {
   const names = new Set<string>();
   const withValue = new Set<string>();
   for (const o of options) {
@@ -202,7 +217,8 @@ function commandProblems(command: string): string[] {
   if (name === undefined || placeholder(name)) return problems;
   if (name === 'help') return problems;
   const own = commands.get(name);
-  if (!own) return [...problems, `lab has no command "${name}" (its commands: ${[...commands.keys()].sort().join(', ')})`];
+  if (!own)
+    return [...problems, `lab has no command "${name}" (its commands: ${[...commands.keys()].sort().join(', ')})`];
   for (const w of words.slice(i + 1)) {
     if (!isFlag(w) || placeholder(flag(w))) continue;
     const f = flag(w);
@@ -235,7 +251,9 @@ describe('README.md and docs/*.md', () => {
   it('write only lab commands and options that exist', () => {
     const examples = pages.flatMap((page) => labCommands(page).map((c) => ({ page, ...c })));
     expect(examples.length).toBeGreaterThan(100);
-    const problems = examples.flatMap(({ page, no, command }) => commandProblems(command).map((p) => `${page}:${no}: ${p}: ${command}`));
+    const problems = examples.flatMap(({ page, no, command }) =>
+      commandProblems(command).map((p) => `${page}:${no}: ${p}: ${command}`),
+    );
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
@@ -244,7 +262,9 @@ describe('README.md and docs/*.md', () => {
     expect(commandProblems('lab up 03 --replcias 5')).toEqual(['lab up has no option --replcias']);
     expect(commandProblems('lab --hostz up 03')).toEqual(['lab has no global option --hostz']);
     expect(commandProblems('lab --hosts room.hosts up 03 --pull never --expose')).toEqual([]);
-    expect(commandProblems('lab rollout <lab> <service> --to <version> [--strategy rolling\\|recreate] [--batch n]')).toEqual([]);
+    expect(
+      commandProblems('lab rollout <lab> <service> --to <version> [--strategy rolling\\|recreate] [--batch n]'),
+    ).toEqual([]);
     expect(commandProblems('lab prepare --save/--lode f')).toEqual(['lab prepare has no option --lode']);
     expect(commandProblems('lab test 03 2>&1 \\| head -n 3')).toEqual([]);
   });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { readLab } from '../../src/config/labs.ts';
 import { formatProblem } from '../../src/core/errors.ts';
-import { emptyProgress, parseProgress, renderProgress, revealHint, withGrades } from '../../src/core/exercises/progress.ts';
+import {
+  emptyProgress,
+  parseProgress,
+  renderProgress,
+  revealHint,
+  withGrades,
+} from '../../src/core/exercises/progress.ts';
 import { markQuiz, parseAnswers, shownOptions, shownOrder } from '../../src/core/exercises/quiz.ts';
 import { needCycles } from '../../src/core/exercises/task-problems.ts';
-import { gradeStatus, gradingOrder, nextTask, score, taskViews, unmetNeeds } from '../../src/core/exercises/task-state.ts';
+import {
+  gradeStatus,
+  gradingOrder,
+  nextTask,
+  score,
+  taskViews,
+  unmetNeeds,
+} from '../../src/core/exercises/task-state.ts';
 import { pick } from '../../src/core/localized.ts';
 import type { QuizQuestion } from '../../src/core/task-schema.ts';
 import { lab03Text as fullLab03 } from '../helpers/lab03.ts';
@@ -27,7 +40,11 @@ describe('task state', () => {
     expect(gradingOrder([t('c', ['b']), t('a'), t('b', ['a'])]).map((x) => x.id)).toEqual(['a', 'b', 'c']);
     expect(gradingOrder([t('a'), t('b'), t('c')]).map((x) => x.id)).toEqual(['a', 'b', 'c']);
     // A cycle (lab validate reports it) must not hang grading.
-    expect(gradingOrder([t('a', ['b']), t('b', ['a'])]).map((x) => x.id).sort()).toEqual(['a', 'b']);
+    expect(
+      gradingOrder([t('a', ['b']), t('b', ['a'])])
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('a need that did not pass locks the task', () => {
@@ -69,7 +86,11 @@ describe('task state', () => {
 
 describe('progress file', () => {
   it('round-trips, and a damaged or foreign file is an empty progress', () => {
-    const p = withGrades(emptyProgress('03-load-balancing'), [{ id: 'scale-out', status: 'pass', reason: 'ok' }], '2026-01-01T00:00:00Z');
+    const p = withGrades(
+      emptyProgress('03-load-balancing'),
+      [{ id: 'scale-out', status: 'pass', reason: 'ok' }],
+      '2026-01-01T00:00:00Z',
+    );
     expect(parseProgress(renderProgress(p), '03-load-balancing')).toEqual(p);
     expect(parseProgress(renderProgress(p), '02-haproxy-config')).toEqual(emptyProgress('02-haproxy-config'));
     expect(parseProgress('{ not json', 'x')).toEqual(emptyProgress('x'));
@@ -91,14 +112,23 @@ describe('progress file', () => {
 
 describe('quiz', () => {
   const quiz: QuizQuestion[] = [
-    { id: 'q1', question: 'Q1', options: { a: 'A', b: 'B' }, answer: 'b', explanation: { en: 'because', ja: 'なぜなら' } },
+    {
+      id: 'q1',
+      question: 'Q1',
+      options: { a: 'A', b: 'B' },
+      answer: 'b',
+      explanation: { en: 'because', ja: 'なぜなら' },
+    },
     { id: 'q2', question: 'Q2', options: { a: 'A', b: 'B', c: 'C' }, answer: 'a' },
   ];
   const seed = '/home/student/.local/state/lab/workspaces/lab-03';
   const letterFor = (q: QuizQuestion, id: string) => shownOptions(q, seed, 'en').find((o) => o.id === id)!.letter;
   it('marks answers given by the letter shown; an unanswered question is wrong', () => {
     const marks = markQuiz(quiz, parseAnswers(`q1=${letterFor(quiz[0]!, 'b')}`, quiz, '03', seed), 'ja', seed);
-    expect(marks.map((m) => [m.id, m.correct])).toEqual([['q1', true], ['q2', false]]);
+    expect(marks.map((m) => [m.id, m.correct])).toEqual([
+      ['q1', true],
+      ['q2', false],
+    ]);
     expect(marks[0]?.explanation).toBe('なぜなら');
     expect(marks[1]).toMatchObject({ right: letterFor(quiz[1]!, 'a'), rightText: 'A' });
   });
@@ -164,7 +194,9 @@ quiz:
 describe('lab validate: tasks and quiz', () => {
   it('reports duplicate ids, unknown needs, a cycle, a missing solution and a wrong answer at their lines', async () => {
     const dir = await tmpDir();
-    await writeTree(dir, { '03-load-balancing/lab.yaml': `${lab03Text().replace(/\ncontext: \.\.\/\.\.\/compose\/whoami/, '')}\n${TASKS}` });
+    await writeTree(dir, {
+      '03-load-balancing/lab.yaml': `${lab03Text().replace(/\ncontext: \.\.\/\.\.\/compose\/whoami/, '')}\n${TASKS}`,
+    });
     const { problems } = readLab(`${dir}/03-load-balancing/lab.yaml`, 'lab.yaml');
     const text = problems.map(formatProblem).filter((p) => !p.includes('Dockerfile'));
     const base = lab03Text().split('\n').length;
@@ -179,22 +211,35 @@ describe('lab validate: tasks and quiz', () => {
   });
   it('a title that is neither text nor { en, ja } says so', async () => {
     const dir = await tmpDir();
-    await writeTree(dir, { '03-load-balancing/lab.yaml': `${lab03Text()}\n${TASKS.replace('title: { en: Scale out, ja: スケールアウト }', 'title: { ja: スケールアウト }')}` });
+    await writeTree(dir, {
+      '03-load-balancing/lab.yaml': `${lab03Text()}\n${TASKS.replace('title: { en: Scale out, ja: スケールアウト }', 'title: { ja: スケールアウト }')}`,
+    });
     const { problems } = readLab(`${dir}/03-load-balancing/lab.yaml`, 'lab.yaml');
-    expect(problems.map(formatProblem).join('\n')).toMatch(/tasks\.0\.title\.en: is required \(string\)|tasks\.0\.title: must be text/);
+    expect(problems.map(formatProblem).join('\n')).toMatch(
+      /tasks\.0\.title\.en: is required \(string\)|tasks\.0\.title: must be text/,
+    );
   });
 });
 
 describe('lab 03 tasks and quiz', () => {
-  it('every text a student reads is in English and Japanese, and the quiz is the course\'s', async () => {
+  it("every text a student reads is in English and Japanese, and the quiz is the course's", async () => {
     const { lab03 } = await import('../helpers/lab03.ts');
     const lab = lab03();
     expect(lab.tasks.map((x) => x.id)).toEqual(['scale-out', 'least-connections', 'sticky-sessions']);
     const texts = lab.tasks.flatMap((x) => [x.title, x.instructions, ...x.hints]);
-    for (const text of texts) expect(text, JSON.stringify(text)).toMatchObject({ en: expect.any(String), ja: expect.any(String) });
+    for (const text of texts)
+      expect(text, JSON.stringify(text)).toMatchObject({ en: expect.any(String), ja: expect.any(String) });
     expect(lab.tasks.every((x) => x.hints.length >= 2 && x.solution !== undefined && x.mustFailOnStarter)).toBe(true);
-    expect(lab.quiz.map((q) => pick(q.question, 'ja'))).toEqual(['スケールアウトのメリットとして正しいものは？', 'L7ロードバランサーの特徴として正しいものは？', '高可用性を実現するための要素でないものは？']);
-    expect(lab.quiz.map((q) => pick(q.options[q.answer]!, 'ja'))).toEqual(['耐障害性が向上する', 'HTTPヘッダーに基づいたルーティングが可能', '単一障害点の導入']);
+    expect(lab.quiz.map((q) => pick(q.question, 'ja'))).toEqual([
+      'スケールアウトのメリットとして正しいものは？',
+      'L7ロードバランサーの特徴として正しいものは？',
+      '高可用性を実現するための要素でないものは？',
+    ]);
+    expect(lab.quiz.map((q) => pick(q.options[q.answer]!, 'ja'))).toEqual([
+      '耐障害性が向上する',
+      'HTTPヘッダーに基づいたルーティングが可能',
+      '単一障害点の導入',
+    ]);
     expect(lab.checks.map((c) => c.name)).toEqual(['all-replicas-up', 'traffic-is-spread']);
   });
 });

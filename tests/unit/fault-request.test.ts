@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, UsageError } from '../../src/core/errors.ts';
-import { checkService, controlParams, describeFaults, parseFaultRequest, pickReplica } from '../../src/core/fault-request.ts';
+import {
+  checkService,
+  controlParams,
+  describeFaults,
+  parseFaultRequest,
+  pickReplica,
+} from '../../src/core/fault-request.ts';
 
 function usageError(fn: () => unknown): UsageError {
   try {
@@ -15,11 +21,31 @@ function usageError(fn: () => unknown): UsageError {
 
 describe('parseFaultRequest', () => {
   it.each([
-    ['app/2', 'latency=300', undefined, { service: 'app', replica: 2, fault: { kind: 'latency', ms: 300 }, seconds: undefined }],
+    [
+      'app/2',
+      'latency=300',
+      undefined,
+      { service: 'app', replica: 2, fault: { kind: 'latency', ms: 300 }, seconds: undefined },
+    ],
     ['app', 'latency=0', '30', { service: 'app', replica: undefined, fault: { kind: 'latency', ms: 0 }, seconds: 30 }],
-    ['app/1', 'errors=1', undefined, { service: 'app', replica: 1, fault: { kind: 'errors', rate: 1 }, seconds: undefined }],
-    ['app/1', 'errors=0.25', '1.5', { service: 'app', replica: 1, fault: { kind: 'errors', rate: 0.25 }, seconds: 1.5 }],
-    ['app/1', 'errors=.5', undefined, { service: 'app', replica: 1, fault: { kind: 'errors', rate: 0.5 }, seconds: undefined }],
+    [
+      'app/1',
+      'errors=1',
+      undefined,
+      { service: 'app', replica: 1, fault: { kind: 'errors', rate: 1 }, seconds: undefined },
+    ],
+    [
+      'app/1',
+      'errors=0.25',
+      '1.5',
+      { service: 'app', replica: 1, fault: { kind: 'errors', rate: 0.25 }, seconds: 1.5 },
+    ],
+    [
+      'app/1',
+      'errors=.5',
+      undefined,
+      { service: 'app', replica: 1, fault: { kind: 'errors', rate: 0.5 }, seconds: undefined },
+    ],
     ['web/12', 'hang', undefined, { service: 'web', replica: 12, fault: { kind: 'hang' }, seconds: undefined }],
     ['app/3', 'unhealthy', '60', { service: 'app', replica: 3, fault: { kind: 'unhealthy' }, seconds: 60 }],
     ['app/3', 'kill', undefined, { service: 'app', replica: 3, fault: { kind: 'kill' }, seconds: undefined }],
@@ -56,7 +82,9 @@ describe('parseFaultRequest', () => {
   });
 
   it('names the allowed faults when the fault is wrong', () => {
-    expect(usageError(() => parseFaultRequest('app', 'explode')).hint).toMatch(/latency=MS, errors=RATE, hang, unhealthy, kill, pause, clear/);
+    expect(usageError(() => parseFaultRequest('app', 'explode')).hint).toMatch(
+      /latency=MS, errors=RATE, hang, unhealthy, kill, pause, clear/,
+    );
   });
 });
 
@@ -78,13 +106,19 @@ describe('pickReplica', () => {
     { number: 2, state: 'running' },
   ];
   it('takes the replica named', () => expect(pickReplica({ service: 'app', replica: 1 }, replicas)).toBe(1));
-  it('picks the lowest-numbered running replica', () => expect(pickReplica({ service: 'app', replica: undefined }, replicas)).toBe(2));
-  it('picks a stopped one when none runs', () => expect(pickReplica({ service: 'app', replica: undefined }, [{ number: 4, state: 'exited' }])).toBe(4));
+  it('picks the lowest-numbered running replica', () =>
+    expect(pickReplica({ service: 'app', replica: undefined }, replicas)).toBe(2));
+  it('picks a stopped one when none runs', () =>
+    expect(pickReplica({ service: 'app', replica: undefined }, [{ number: 4, state: 'exited' }])).toBe(4));
   it('refuses a replica out of range, naming the replicas', () => {
-    expect(usageError(() => pickReplica({ service: 'app', replica: 9 }, replicas)).message).toBe('app has no replica 9: its replicas are 1, 2, 3');
+    expect(usageError(() => pickReplica({ service: 'app', replica: 9 }, replicas)).message).toBe(
+      'app has no replica 9: its replicas are 1, 2, 3',
+    );
   });
   it('refuses a service without replicas', () => {
-    expect(usageError(() => pickReplica({ service: 'app', replica: undefined }, [])).message).toBe('app has no replicas');
+    expect(usageError(() => pickReplica({ service: 'app', replica: undefined }, [])).message).toBe(
+      'app has no replicas',
+    );
   });
 });
 
@@ -105,8 +139,16 @@ describe('describeFaults', () => {
     ['paused', undefined, ['paused']],
     ['exited', undefined, ['stopped (exited)']],
     ['running', { latency: { ms: 300, since: '2026-01-01T12:00:00.000Z', until: null } }, ['latency 300 ms']],
-    ['running', { latency: { ms: 300, since: '2026-01-01T12:00:00.000Z', until: '2026-01-01T12:00:30.000Z' } }, ['latency 300 ms until 12:00:30']],
-    ['running', { errors: { rate: 0.25, status: 500, seen: 8, failed: 2, until: null } }, ['errors 25% (2 of 8 failed)']],
+    [
+      'running',
+      { latency: { ms: 300, since: '2026-01-01T12:00:00.000Z', until: '2026-01-01T12:00:30.000Z' } },
+      ['latency 300 ms until 12:00:30'],
+    ],
+    [
+      'running',
+      { errors: { rate: 0.25, status: 500, seen: 8, failed: 2, until: null } },
+      ['errors 25% (2 of 8 failed)'],
+    ],
     ['running', { errors: { rate: 1, status: 500, seen: 0, failed: 0, until: null } }, ['errors 100%']],
     ['running', { unhealthy: { status: 503, until: null }, hang: { until: null } }, ['hang', 'unhealthy (health 503)']],
   ] as const)('%s %j', (state, app, expected) => {

@@ -40,17 +40,25 @@ describe('findLab', () => {
     expect(findLab('03').file).toBe(LAB03_FILE);
   });
 
-  it.each(['99', '11', '03-load', 'load-balancing', '003', ''])('%j is not a lab: the error lists the labs that exist', (ref) => {
-    const e = thrown(() => findLab(ref, [LABS_DIR]));
-    expect(e.message).toBe(`No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`);
-    expect(e.hint).toContain('lab list');
-  });
+  it.each(['99', '11', '03-load', 'load-balancing', '003', ''])(
+    '%j is not a lab: the error lists the labs that exist',
+    (ref) => {
+      const e = thrown(() => findLab(ref, [LABS_DIR]));
+      expect(e.message).toBe(
+        `No lab "${ref}". Labs: 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`,
+      );
+      expect(e.hint).toContain('lab list');
+    },
+  );
 
-  it.each(['../etc', '03/../x', 'a/b', '..', '..\\03', 'a\\b', '/etc/passwd', '03/'])('%j is rejected for its path separators', (ref) => {
-    const e = thrown(() => findLab(ref, [LABS_DIR]));
-    expect(e.message).toBe(`"${ref}" is not a lab id: lab ids have no path separators or ".."`);
-    expect(e.hint).toContain('lab validate <file>');
-  });
+  it.each(['../etc', '03/../x', 'a/b', '..', '..\\03', 'a\\b', '/etc/passwd', '03/'])(
+    '%j is rejected for its path separators',
+    (ref) => {
+      const e = thrown(() => findLab(ref, [LABS_DIR]));
+      expect(e.message).toBe(`"${ref}" is not a lab id: lab ids have no path separators or ".."`);
+      expect(e.hint).toContain('lab validate <file>');
+    },
+  );
 
   it('finds labs in extra directories, by number and by id, and lists them when not found', async () => {
     const extra = await tmpDir();
@@ -65,8 +73,23 @@ describe('findLab', () => {
     expect(findLab('04-extra', dirs).id).toBe('04-extra');
     expect(findLab('12', dirs).id).toBe('12-twelve');
     expect(findLab('3', dirs).file).toBe(LAB03_FILE);
-    expect(thrown(() => findLab('11', dirs)).message).toBe(`No lab "11". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`);
-    expect(listLabFiles(dirs).map((l) => l.id)).toEqual(['04-extra', '12-twelve', '01-scale-up-vs-out', '02-haproxy-config', LAB03_ID, '04-l4-vs-l7', '05-algorithms', '06-sticky-sessions', '07-failover', '08-rolling-update', '09-multi-zone', '10-chaos']);
+    expect(thrown(() => findLab('11', dirs)).message).toBe(
+      `No lab "11". Labs: 04-extra, 12-twelve, 01-scale-up-vs-out, 02-haproxy-config, ${LAB03_ID}, 04-l4-vs-l7, 05-algorithms, 06-sticky-sessions, 07-failover, 08-rolling-update, 09-multi-zone, 10-chaos`,
+    );
+    expect(listLabFiles(dirs).map((l) => l.id)).toEqual([
+      '04-extra',
+      '12-twelve',
+      '01-scale-up-vs-out',
+      '02-haproxy-config',
+      LAB03_ID,
+      '04-l4-vs-l7',
+      '05-algorithms',
+      '06-sticky-sessions',
+      '07-failover',
+      '08-rolling-update',
+      '09-multi-zone',
+      '10-chaos',
+    ]);
   });
 
   it('an earlier directory wins for the same id', async () => {
@@ -104,11 +127,17 @@ describe('readLab', () => {
   it('reports a build context without a Dockerfile at app.build.context', async () => {
     const dir = await tmpDir();
     // Lab 03 itself, copied where ../../compose/whoami does not exist.
-    await writeTree(dir, { [`labs/${LAB03_ID}/lab.yaml`]: lab03Text(), 'compose/whoami/README.md': 'no Dockerfile here' });
+    await writeTree(dir, {
+      [`labs/${LAB03_ID}/lab.yaml`]: lab03Text(),
+      'compose/whoami/README.md': 'no Dockerfile here',
+    });
     const file = join(dir, 'labs', LAB03_ID, 'lab.yaml');
     const { lab, problems } = readLab(file, 'lab.yaml');
     expect(lab).toBeUndefined();
-    const line = lab03Text().split('\n').findIndex((l) => /^\s+context:/.test(l)) + 1;
+    const line =
+      lab03Text()
+        .split('\n')
+        .findIndex((l) => /^\s+context:/.test(l)) + 1;
     expect(problems).toEqual([
       {
         file: 'lab.yaml',
@@ -123,16 +152,24 @@ describe('readLab', () => {
   it('reports a build context that does not exist at all', async () => {
     const dir = await tmpDir();
     await writeTree(dir, {
-      '06-built/lab.yaml': labYaml('06-built').replace('  image: lab/extra:1', '  image: lab/extra:1\n  build:\n    context: ./nowhere'),
+      '06-built/lab.yaml': labYaml('06-built').replace(
+        '  image: lab/extra:1',
+        '  image: lab/extra:1\n  build:\n    context: ./nowhere',
+      ),
     });
     const { problems } = readLab(join(dir, '06-built', 'lab.yaml'), 'x.yaml');
-    expect(problems.map(formatProblem)).toEqual([`x.yaml:8:5 app.build.context: no Dockerfile in ${join(dir, '06-built', 'nowhere')}`]);
+    expect(problems.map(formatProblem)).toEqual([
+      `x.yaml:8:5 app.build.context: no Dockerfile in ${join(dir, '06-built', 'nowhere')}`,
+    ]);
   });
 
   it('reports both an id mismatch and a missing Dockerfile at once', async () => {
     const dir = await tmpDir();
     await writeTree(dir, {
-      '07-a/lab.yaml': labYaml('07-b').replace('  image: lab/extra:1', '  image: lab/extra:1\n  build:\n    context: ./nowhere'),
+      '07-a/lab.yaml': labYaml('07-b').replace(
+        '  image: lab/extra:1',
+        '  image: lab/extra:1\n  build:\n    context: ./nowhere',
+      ),
     });
     const { problems } = readLab(join(dir, '07-a', 'lab.yaml'), 'x.yaml');
     expect(problems.map((p) => `${p.line}:${p.col} ${p.key}`)).toEqual(['1:1 id', '8:5 app.build.context']);
@@ -147,6 +184,8 @@ describe('readLab', () => {
 
   it('reports a missing file instead of throwing', async () => {
     const dir = await tmpDir();
-    expect(readLab(join(dir, 'nope.yaml'), 'nope.yaml').problems.map(formatProblem)).toEqual(['nope.yaml:1:1 no such file']);
+    expect(readLab(join(dir, 'nope.yaml'), 'nope.yaml').problems.map(formatProblem)).toEqual([
+      'nope.yaml:1:1 no such file',
+    ]);
   });
 });

@@ -86,7 +86,8 @@ function yamlTexts(file: string): Text[] {
       const source = src.slice(node.range[0], node.range[1]);
       if (!JAPANESE.test(source)) return;
       const grand = path[path.length - 2];
-      const localized = isMap(grand) && grand.items.some((p) => isScalar(p.key) && (p.key.value === 'en' || p.key.value === 'ja'));
+      const localized =
+        isMap(grand) && grand.items.some((p) => isScalar(p.key) && (p.key.value === 'en' || p.key.value === 'ja'));
       texts.push({ file, source, start: node.range[0], japanese: !(localized && field === 'en'), line });
     },
   });
@@ -101,7 +102,8 @@ function cfgTexts(file: string): Text[] {
   let offset = 0;
   for (const l of src.split('\n')) {
     const hash = l.indexOf('#');
-    if (hash >= 0 && JAPANESE.test(l.slice(hash))) texts.push({ file, source: l.slice(hash), start: offset + hash, japanese: true, line });
+    if (hash >= 0 && JAPANESE.test(l.slice(hash)))
+      texts.push({ file, source: l.slice(hash), start: offset + hash, japanese: true, line });
     offset += l.length + 1;
   }
   return texts;
@@ -118,7 +120,10 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
 }
 
 const labFiles = filesUnder('labs', (f) => /^labs\/[^/]+\/lab\.yaml$/.test(f));
-const cfgFiles = [...filesUnder('labs', (f) => f.endsWith('.cfg')), ...filesUnder('templates', (f) => f.endsWith('.cfg'))];
+const cfgFiles = [
+  ...filesUnder('labs', (f) => f.endsWith('.cfg')),
+  ...filesUnder('templates', (f) => f.endsWith('.cfg')),
+];
 const templateYaml = filesUnder('templates', (f) => /\.ya?ml$/.test(f));
 /** The Japanese catalog's messages as a student reads them, each at the line of ja.ts that defines it. */
 function catalogTexts(): Text[] {
@@ -129,7 +134,13 @@ function catalogTexts(): Text[] {
     const start = lines.findIndex((l) => l.startsWith(`  ${group}: {`));
     return start + lines.slice(start).findIndex((l) => l.startsWith(`    ${name}:`)) + 1;
   };
-  return [...rendered(ja)].map(([key, source]) => ({ file: `${file} (${key})`, source, start: 0, japanese: true, line: () => lineOfKey(key) }));
+  return [...rendered(ja)].map(([key, source]) => ({
+    file: `${file} (${key})`,
+    source,
+    start: 0,
+    japanese: true,
+    line: () => lineOfKey(key),
+  }));
 }
 
 const catalog = catalogTexts();
@@ -147,7 +158,9 @@ function glossaryProblems(): string[] {
   for (const t of texts) {
     for (const { term, avoid, re } of rules) {
       for (const m of t.source.matchAll(re)) {
-        found.push(`${t.file}:${t.line(t.start + (m.index ?? 0))}: 「${avoid.form}」ではなく「${term.ja.split('（')[0]}」(${term.id}): ${avoid.why}`);
+        found.push(
+          `${t.file}:${t.line(t.start + (m.index ?? 0))}: 「${avoid.form}」ではなく「${term.ja.split('（')[0]}」(${term.id}): ${avoid.why}`,
+        );
       }
     }
   }
@@ -220,7 +233,13 @@ describe('the course glossary (labs/glossary.yaml)', () => {
   });
 
   it('finds an avoided form with its file:line, and a half-width parenthesis in Japanese', () => {
-    const t: Text = { file: 'x.yaml', source: 'サーバー\nサーバと(ブラウザ)を random(2)（2つ）', start: 0, japanese: true, line: lineOf('サーバー\nサーバと(ブラウザ)を random(2)（2つ）') };
+    const t: Text = {
+      file: 'x.yaml',
+      source: 'サーバー\nサーバと(ブラウザ)を random(2)（2つ）',
+      start: 0,
+      japanese: true,
+      line: lineOf('サーバー\nサーバと(ブラウザ)を random(2)（2つ）'),
+    };
     const hits = rules.filter((r) => [...t.source.matchAll(r.re)].length > 0).map((r) => r.avoid.form);
     expect(hits.sort()).toEqual(['サーバ', 'ブラウザ']);
     expect(t.line(t.source.indexOf('サーバと'))).toBe(2);

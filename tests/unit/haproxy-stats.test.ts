@@ -16,7 +16,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StatsParseError, parseStatsCsv, type StatsRow } from '../../src/core/haproxy-stats.ts';
-import { allBackendServers, backendServers, checkedUp, describeServer, deltas, frontendErrors, served, serverState, servingUp, summarize } from '../../src/core/haproxy-servers.ts';
+import {
+  allBackendServers,
+  backendServers,
+  checkedUp,
+  describeServer,
+  deltas,
+  frontendErrors,
+  served,
+  serverState,
+  servingUp,
+  summarize,
+} from '../../src/core/haproxy-servers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8');
 const http26 = fixture('haproxy-2.6-http.csv');
@@ -38,7 +49,9 @@ function dropColumn(csv: string, column: string): string {
 function setCell(csv: string, row: string, column: string, value: string): string {
   const { names, rows } = splitCsv(csv);
   const i = names.indexOf(column);
-  const edited = rows.map((cells) => (`${cells[0]}/${cells[1]}` === row ? cells.map((c, j) => (j === i ? value : c)) : cells));
+  const edited = rows.map((cells) =>
+    `${cells[0]}/${cells[1]}` === row ? cells.map((c, j) => (j === i ? value : c)) : cells,
+  );
   return [`# ${names.join(',')}`, ...edited.map((c) => c.join(','))].join('\n') + '\n';
 }
 
@@ -52,10 +65,26 @@ describe('parseStatsCsv on real captures', () => {
   ])('%s: every proxy row, read by name', (_, csv) => {
     const rows = parseStatsCsv(csv);
     expect(rows.map((r) => `${r.pxname}/${r.svname}`)).toEqual([
-      'web/FRONTEND', 'app/app1', 'app/app2', 'app/app3', 'app/app4', 'app/app5', 'app/app6', 'app/BACKEND', 'stats/FRONTEND', 'stats/BACKEND',
+      'web/FRONTEND',
+      'app/app1',
+      'app/app2',
+      'app/app3',
+      'app/app4',
+      'app/app5',
+      'app/app6',
+      'app/BACKEND',
+      'stats/FRONTEND',
+      'stats/BACKEND',
     ]);
     const app1 = rows[1] as StatsRow;
-    expect(app1).toMatchObject({ status: 'UP', weight: 1, addr: '127.0.0.1:24101', checkStatus: 'L7OK', checkCode: 200, checkDesc: 'Layer7 check passed' });
+    expect(app1).toMatchObject({
+      status: 'UP',
+      weight: 1,
+      addr: '127.0.0.1:24101',
+      checkStatus: 'L7OK',
+      checkCode: 200,
+      checkDesc: 'Layer7 check passed',
+    });
     // Neither the trailing empty column nor the `-` separator becomes a field.
     expect(Object.keys(app1.raw)).not.toContain('');
     expect(Object.keys(app1.raw)).not.toContain('-');
@@ -73,24 +102,64 @@ describe('parseStatsCsv on real captures', () => {
 
   it('reads the DOWN server and the MAINT (resolution) slots as HAProxy wrote them', () => {
     const [, , , app4, app5] = servers(http30);
-    expect(app4).toMatchObject({ status: 'DOWN', state: 'DOWN', checkStatus: 'L4CON', checkCode: null, checkDesc: 'Layer4 connection problem', lastChk: 'Connection refused', chkdown: 1 });
-    expect(app5).toMatchObject({ status: 'MAINT (resolution)', state: 'EMPTY', addr: null, checkStatus: null, stot: 0 });
+    expect(app4).toMatchObject({
+      status: 'DOWN',
+      state: 'DOWN',
+      checkStatus: 'L4CON',
+      checkCode: null,
+      checkDesc: 'Layer4 connection problem',
+      lastChk: 'Connection refused',
+      chkdown: 1,
+    });
+    expect(app5).toMatchObject({
+      status: 'MAINT (resolution)',
+      state: 'EMPTY',
+      addr: null,
+      checkStatus: null,
+      stot: 0,
+    });
   });
 });
 
 describe('allBackendServers', () => {
-  const row = (pxname: string, svname: string, status = 'UP') => ({ ...parseStatsCsv(http30)[1]!, pxname, svname, status });
+  const row = (pxname: string, svname: string, status = 'UP') => ({
+    ...parseStatsCsv(http30)[1]!,
+    pxname,
+    svname,
+    status,
+  });
   it.each([
-    { name: 'every backend of a student file', rows: [row('web', 'FRONTEND', 'OPEN'), row('api', 'api1'), row('api', 'BACKEND'), row('web', 'web1', 'DOWN')], want: ['api/api1/UP', 'web/web1/DOWN'] },
-    { name: "lab's stats listener has none", rows: [row('lab_stats', 'FRONTEND', 'OPEN'), row('lab_stats', 'BACKEND')], want: [] },
-    { name: 'the real capture: app only', rows: parseStatsCsv(http30), want: servers(http30).map((x) => `app/${x.svname}/${x.state}`) },
-  ])('$name', ({ rows, want }) => expect(allBackendServers(rows).map((x) => `${x.pxname}/${x.svname}/${x.state}`)).toEqual(want));
+    {
+      name: 'every backend of a student file',
+      rows: [row('web', 'FRONTEND', 'OPEN'), row('api', 'api1'), row('api', 'BACKEND'), row('web', 'web1', 'DOWN')],
+      want: ['api/api1/UP', 'web/web1/DOWN'],
+    },
+    {
+      name: "lab's stats listener has none",
+      rows: [row('lab_stats', 'FRONTEND', 'OPEN'), row('lab_stats', 'BACKEND')],
+      want: [],
+    },
+    {
+      name: 'the real capture: app only',
+      rows: parseStatsCsv(http30),
+      want: servers(http30).map((x) => `app/${x.svname}/${x.state}`),
+    },
+  ])('$name', ({ rows, want }) =>
+    expect(allBackendServers(rows).map((x) => `${x.pxname}/${x.svname}/${x.state}`)).toEqual(want),
+  );
 });
 
 describe('backendServers and summarize', () => {
   it.each([http26, http30, tcp30])('finds UP, DOWN and EMPTY slots (fixture %#)', (csv) => {
     const list = servers(csv);
-    expect(list.map((s) => `${s.svname}:${s.state}`)).toEqual(['app1:UP', 'app2:UP', 'app3:UP', 'app4:DOWN', 'app5:EMPTY', 'app6:EMPTY']);
+    expect(list.map((s) => `${s.svname}:${s.state}`)).toEqual([
+      'app1:UP',
+      'app2:UP',
+      'app3:UP',
+      'app4:DOWN',
+      'app5:EMPTY',
+      'app6:EMPTY',
+    ]);
     const summary = summarize(list);
     expect(summary.counts).toEqual({ UP: 3, DOWN: 1, MAINT: 0, DRAIN: 0, NOLB: 0, EMPTY: 2 });
     expect(summary.nonEmpty.map((s) => s.svname)).toEqual(['app1', 'app2', 'app3', 'app4']);
@@ -101,9 +170,18 @@ describe('backendServers and summarize', () => {
   });
 
   it.each([
-    ['UP', 'UP'], ['UP 1/2', 'UP'], ['no check', 'UP'], ['DOWN', 'DOWN'], ['DOWN 1/2', 'DOWN'],
-    ['MAINT', 'MAINT'], ['MAINT (via app/app1)', 'MAINT'], ['MAINT (resolution)', 'EMPTY'],
-    ['DRAIN', 'DRAIN'], ['NOLB', 'NOLB'], ['NOLB 1/2', 'NOLB'], ['something new', 'DOWN'],
+    ['UP', 'UP'],
+    ['UP 1/2', 'UP'],
+    ['no check', 'UP'],
+    ['DOWN', 'DOWN'],
+    ['DOWN 1/2', 'DOWN'],
+    ['MAINT', 'MAINT'],
+    ['MAINT (via app/app1)', 'MAINT'],
+    ['MAINT (resolution)', 'EMPTY'],
+    ['DRAIN', 'DRAIN'],
+    ['NOLB', 'NOLB'],
+    ['NOLB 1/2', 'NOLB'],
+    ['something new', 'DOWN'],
   ])('status %j is %s', (status, state) => {
     expect(serverState(status)).toBe(state);
   });
@@ -126,7 +204,8 @@ describe('served', () => {
 
   it('falls back to stot when neither req_tot nor hrsp_* exist', () => {
     let csv = dropColumn(http30, 'req_tot');
-    for (const c of ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other']) csv = dropColumn(csv, c);
+    for (const c of ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'])
+      csv = dropColumn(csv, c);
     csv = setCell(csv, 'app/app1', 'stot', '9');
     expect(served(servers(csv)[0] as StatsRow, 'http')).toBe(9);
   });
@@ -138,8 +217,12 @@ describe('deltas', () => {
 
   it('counts what happened between two captures', () => {
     expect(deltas(before, after, 'http').map((d) => [d.name, d.served, d.state, d.reset])).toEqual([
-      ['app1', 4, 'UP', false], ['app2', 4, 'UP', false], ['app3', 4, 'UP', false],
-      ['app4', 0, 'DOWN', false], ['app5', 0, 'EMPTY', false], ['app6', 0, 'EMPTY', false],
+      ['app1', 4, 'UP', false],
+      ['app2', 4, 'UP', false],
+      ['app3', 4, 'UP', false],
+      ['app4', 0, 'DOWN', false],
+      ['app5', 0, 'EMPTY', false],
+      ['app6', 0, 'EMPTY', false],
     ]);
   });
 
@@ -162,14 +245,27 @@ describe('deltas', () => {
   it('diffs the retry, redispatch and error counters too', () => {
     const later = parseStatsCsv(setCell(setCell(http30, 'app/app1', 'wretr', '2'), 'app/app1', 'econ', '1'));
     expect(deltas(before, later, 'http')[0]).toEqual({
-      name: 'app1', served: 4, wretr: 2, wredis: 0, econ: 1, eresp: 0, state: 'UP', status: 'UP', reset: false, addr: '127.0.0.1:24101',
+      name: 'app1',
+      served: 4,
+      wretr: 2,
+      wredis: 0,
+      econ: 1,
+      eresp: 0,
+      state: 'UP',
+      status: 'UP',
+      reset: false,
+      addr: '127.0.0.1:24101',
     });
   });
 });
 
 describe('frontendErrors', () => {
   it('is zero for the clean captures', () => {
-    expect(frontendErrors(parseStatsCsv(http30Before), parseStatsCsv(http30))).toEqual({ hrsp5xx: 0, ereq: 0, reset: false });
+    expect(frontendErrors(parseStatsCsv(http30Before), parseStatsCsv(http30))).toEqual({
+      hrsp5xx: 0,
+      ereq: 0,
+      reset: false,
+    });
   });
   it('reports new 5xx answers and bad requests', () => {
     const after = parseStatsCsv(setCell(setCell(http30, 'web/FRONTEND', 'hrsp_5xx', '3'), 'web/FRONTEND', 'ereq', '1'));
@@ -187,7 +283,14 @@ describe('CSV details', () => {
     expect(app1).toMatchObject({ checkDesc: 'L7OK, 200 OK', addr: '127.0.0.1:24101', mode: 'http' });
   });
   it('accepts CRLF line endings', () => {
-    expect(servers(http26.replaceAll('\n', '\r\n')).map((s) => s.state)).toEqual(['UP', 'UP', 'UP', 'DOWN', 'EMPTY', 'EMPTY']);
+    expect(servers(http26.replaceAll('\n', '\r\n')).map((s) => s.state)).toEqual([
+      'UP',
+      'UP',
+      'UP',
+      'DOWN',
+      'EMPTY',
+      'EMPTY',
+    ]);
   });
   it('tolerates rows shorter than the header', () => {
     const short = '# pxname,svname,status,stot,req_tot,\napp,app1,UP,5\n';
@@ -196,7 +299,8 @@ describe('CSV details', () => {
 });
 
 describe('input that is not stats CSV', () => {
-  const login401 = '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n';
+  const login401 =
+    '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n';
   it.each([
     ['empty', '', /empty/],
     ['whitespace', ' \n\n', /empty/],
@@ -212,7 +316,8 @@ describe('input that is not stats CSV', () => {
 });
 
 describe('checkedUp: UP and a health check that passed', () => {
-  const server = (status: string, checkStatus: string | null) => backendServers(parseStatsCsv(http30)).map((s) => ({ ...s, status, state: serverState(status), checkStatus }))[0]!;
+  const server = (status: string, checkStatus: string | null) =>
+    backendServers(parseStatsCsv(http30)).map((s) => ({ ...s, status, state: serverState(status), checkStatus }))[0]!;
   it.each([
     ['UP', 'L7OK', true],
     ['UP', '* L7OK', true], // a new check in progress, the last one passed

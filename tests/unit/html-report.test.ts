@@ -36,12 +36,21 @@ describe('niceMax', () => {
 
 describe('barChart', () => {
   it.each([0, 1, 3, 50])('draws one bar per server (%d servers)', (n) => {
-    const svg = barChart(Array.from({ length: n }, (_, i) => ({ label: `app${i + 1}`, value: i * 10 })), 'requests');
+    const svg = barChart(
+      Array.from({ length: n }, (_, i) => ({ label: `app${i + 1}`, value: i * 10 })),
+      'requests',
+    );
     expect(count(svg, 'bar')).toBe(n);
   });
 
   it('paints a server that is not UP as a warning and scales the tallest bar to the axis top', () => {
-    const svg = barChart([{ label: 'app1', value: 40, note: 'UP' }, { label: 'app2', value: 20, note: 'DOWN' }], 'requests');
+    const svg = barChart(
+      [
+        { label: 'app1', value: 40, note: 'UP' },
+        { label: 'app2', value: 20, note: 'DOWN' },
+      ],
+      'requests',
+    );
     expect(count(svg, 'bar warn')).toBe(1);
     expect(svg).toContain('>50</text>'); // niceMax(40)
     expect(svg).toMatchSnapshot();
@@ -55,7 +64,11 @@ describe('barChart', () => {
 });
 
 describe('timelineChart', () => {
-  const seconds: Second[] = [0, 1, 2, 3, 4, 5].map((t) => ({ t, requests: t === 3 ? 30 : 50, failed: t === 2 || t === 3 ? 4 : 0 }));
+  const seconds: Second[] = [0, 1, 2, 3, 4, 5].map((t) => ({
+    t,
+    requests: t === 3 ? 30 : 50,
+    failed: t === 2 || t === 3 ? 4 : 0,
+  }));
   const marks: Mark[] = [
     { t: 1.6, kind: 'fault', label: 'fault', detail: 'killed app-2' },
     { t: 2.4, kind: 'down', label: 'DOWN' },
@@ -66,12 +79,15 @@ describe('timelineChart', () => {
     ['no seconds', [], [], 0, 0, 0],
     ['a quiet run', seconds.map((s) => ({ ...s, failed: 0 })), [], 6, 0, 0],
     ['a drill', seconds, marks, 6, 2, 3],
-  ] as const)('%s: a bar per second, a red bar per second with failures, a line per mark', (_name, s, m, rps, failed, lines) => {
-    const svg = timelineChart(s, m, 'timeline');
-    expect(count(svg, 'rps')).toBe(rps);
-    expect(count(svg, 'failed')).toBe(failed);
-    expect(svg.match(/<g class="mark /g)?.length ?? 0).toBe(lines);
-  });
+  ] as const)(
+    '%s: a bar per second, a red bar per second with failures, a line per mark',
+    (_name, s, m, rps, failed, lines) => {
+      const svg = timelineChart(s, m, 'timeline');
+      expect(count(svg, 'rps')).toBe(rps);
+      expect(count(svg, 'failed')).toBe(failed);
+      expect(svg.match(/<g class="mark /g)?.length ?? 0).toBe(lines);
+    },
+  );
 
   it('draws a drill', () => expect(timelineChart(seconds, marks, 'timeline')).toMatchSnapshot());
 });
@@ -88,13 +104,16 @@ const at = (atMs: number, servers: Record<string, { req: number; status?: string
 
 describe('statsTimeline', () => {
   it('gives requests and failures per second, state changes, and what each server served', () => {
-    const tl = statsTimeline([
-      at(0, { app1: { req: 10 }, app2: { req: 10 } }),
-      at(1000, { app1: { req: 30 }, app2: { req: 30 } }),
-      at(2000, { app1: { req: 55 }, app2: { req: 32, status: 'DOWN' } }, 3),
-      // Read late: two seconds' worth, shown per second.
-      at(4000, { app1: { req: 95 }, app2: { req: 32, status: 'UP' } }, 3),
-    ], 'http');
+    const tl = statsTimeline(
+      [
+        at(0, { app1: { req: 10 }, app2: { req: 10 } }),
+        at(1000, { app1: { req: 30 }, app2: { req: 30 } }),
+        at(2000, { app1: { req: 55 }, app2: { req: 32, status: 'DOWN' } }, 3),
+        // Read late: two seconds' worth, shown per second.
+        at(4000, { app1: { req: 95 }, app2: { req: 32, status: 'UP' } }, 3),
+      ],
+      'http',
+    );
     expect(tl.seconds).toEqual([
       { t: 0, requests: 40, failed: 0 },
       { t: 1, requests: 24, failed: 3 },
@@ -138,11 +157,25 @@ const model = (over: Partial<ReportModel> = {}): ReportModel => ({
   lang: 'en',
   config: runningConfigView({ algorithm: 'roundrobin', mode: 'http', sticky: false }, rows, 'abc123'),
   results: [
-    { name: 'detect-fast [failover]', verdict: 'PASS', reason: 'out in 1.0 s, 1 failed', details: ['  +0.0s  load  load started'] },
+    {
+      name: 'detect-fast [failover]',
+      verdict: 'PASS',
+      reason: 'out in 1.0 s, 1 failed',
+      details: ['  +0.0s  load  load started'],
+    },
     { name: 'backup [failover]', verdict: 'FAIL', reason: 'no backup served' },
   ],
-  perServer: [{ label: 'app1', value: 120, note: 'UP' }, { label: 'app2', value: 80, note: 'DOWN' }],
-  timeline: { seconds: [{ t: 0, requests: 50, failed: 0 }, { t: 1, requests: 40, failed: 5 }], marks: [{ t: 0.8, kind: 'fault', label: 'fault' }] },
+  perServer: [
+    { label: 'app1', value: 120, note: 'UP' },
+    { label: 'app2', value: 80, note: 'DOWN' },
+  ],
+  timeline: {
+    seconds: [
+      { t: 0, requests: 50, failed: 0 },
+      { t: 1, requests: 40, failed: 5 },
+    ],
+    marks: [{ t: 0.8, kind: 'fault', label: 'fault' }],
+  },
   ...over,
 });
 
@@ -160,7 +193,15 @@ describe('renderHtmlReport', () => {
     ['the lab title', { labTitle: '<script>alert(1)</script>' }],
     ['a server name', { perServer: [{ label: '<script>alert(1)</script>', value: 1 }] }],
     ['a reason', { results: [{ name: 'x', verdict: 'FAIL' as const, reason: '</td><script>alert(1)</script>' }] }],
-    ['a mark', { timeline: { seconds: [{ t: 0, requests: 1, failed: 0 }], marks: [{ t: 0, kind: 'note' as const, label: '<script>alert(1)</script>' }] } }],
+    [
+      'a mark',
+      {
+        timeline: {
+          seconds: [{ t: 0, requests: 1, failed: 0 }],
+          marks: [{ t: 0, kind: 'note' as const, label: '<script>alert(1)</script>' }],
+        },
+      },
+    ],
     ['the command', { command: 'lab check "><script>alert(1)</script>' }],
   ])('escapes %s', (_what, over) => {
     const html = renderHtmlReport(model(over));

@@ -11,7 +11,7 @@ const SYMBOLS = new Set(['tasks.colNumber']);
 /** Messages that only arrange their params (already in the reader's language) with punctuation: Japanese punctuation, then. */
 const LAYOUTS = new Set(['tasks.nextLine', 'hint.line']);
 
-describe("the catalog of what lab prints (src/i18n)", () => {
+describe('the catalog of what lab prints (src/i18n)', () => {
   const english = rendered(en);
   const japanese = rendered(ja);
 
@@ -31,7 +31,9 @@ describe("the catalog of what lab prints (src/i18n)", () => {
 
   it('has samples for exactly the messages that take params', () => {
     for (const [group, entries] of Object.entries(en)) {
-      const withParams = Object.entries(entries).filter(([, m]) => typeof m === 'function').map(([k]) => k);
+      const withParams = Object.entries(entries)
+        .filter(([, m]) => typeof m === 'function')
+        .map(([k]) => k);
       expect(Object.keys((samples as Record<string, object>)[group]!).sort(), group).toEqual(withParams.sort());
     }
   });
@@ -54,14 +56,20 @@ describe("the catalog of what lab prints (src/i18n)", () => {
 
   it('writes Japanese sentences with full-width punctuation: no ASCII ( ) , . : next to kana or kanji', () => {
     for (const [key, text] of japanese) {
-      expect(text, key).not.toMatch(/[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}][(),.:]|[(,][\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u);
+      expect(text, key).not.toMatch(
+        /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}][(),.:]|[(,][\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+      );
     }
   });
 
   it('keeps the English lines tests and scripts know', () => {
     expect(en.tasks.whenDone({ lab: '02', hasHints: true })).toBe('When done: lab grade 02   Stuck? lab hint 02');
-    expect(en.grade.score({ passed: 0, total: 4, percent: 0, solved: 1 })).toBe('Score: 0 of 4 task(s) passed (0%), 1 solved with lab solve (not counted)');
+    expect(en.grade.score({ passed: 0, total: 4, percent: 0, solved: 1 })).toBe(
+      'Score: 0 of 4 task(s) passed (0%), 1 solved with lab solve (not counted)',
+    );
     expect(en.grade.lockedReason({ needs: 'scale-out' })).toBe('needs scale-out to pass first');
-    expect(en.hint.line({ heading: en.hint.heading({ n: 1, total: 2 }), task: 'frontend', text: 'x' })).toBe('Hint 1 of 2 for frontend: x');
+    expect(en.hint.line({ heading: en.hint.heading({ n: 1, total: 2 }), task: 'frontend', text: 'x' })).toBe(
+      'Hint 1 of 2 for frontend: x',
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, mostSevere, type ExitCode } from '../../src/core/errors.ts';
-import { fleetHeadline, fleetJson, renderFleetTable, summaryOf, type HostResult } from '../../src/core/instructor/fleet-report.ts';
+import {
+  fleetHeadline,
+  fleetJson,
+  renderFleetTable,
+  summaryOf,
+  type HostResult,
+} from '../../src/core/instructor/fleet-report.ts';
 
 const host = (name: string, exitCode: ExitCode, stdout = '', error?: HostResult['error']): HostResult => ({
   entry: { name, host: `ssh://student@${name}`, line: 1 },
@@ -27,7 +33,9 @@ describe('fleet exit code', () => {
 
 describe('host summary', () => {
   it('is the error message when the command threw', () => {
-    expect(summaryOf({ stdout: 'ignored', error: err('Cannot reach the Docker engine') })).toBe('Cannot reach the Docker engine');
+    expect(summaryOf({ stdout: 'ignored', error: err('Cannot reach the Docker engine') })).toBe(
+      'Cannot reach the Docker engine',
+    );
   });
   it('is the first non-blank line of text, without colours', () => {
     expect(summaryOf({ stdout: '\n\x1b[32mready on x: 9 ok\x1b[39m\nCHECK ...\n' })).toBe('ready on x: 9 ok');
@@ -43,7 +51,10 @@ describe('host summary', () => {
 });
 
 describe('fleet table and JSON', () => {
-  const results = [host('pc01', EXIT.ok, 'ready on pc01\n'), host('pc02', EXIT.environment, '', err('engine: Cannot reach the Docker engine', 'Start dockerd'))];
+  const results = [
+    host('pc01', EXIT.ok, 'ready on pc01\n'),
+    host('pc02', EXIT.environment, '', err('engine: Cannot reach the Docker engine', 'Start dockerd')),
+  ];
 
   it('has one row per host with result, exit code, time and summary', () => {
     expect(renderFleetTable(results)).toMatchInlineSnapshot(`
@@ -57,10 +68,27 @@ describe('fleet table and JSON', () => {
   });
 
   it('JSON carries every host, its own JSON parsed, and the most severe exit code', () => {
-    const json = fleetJson([host('pc01', EXIT.ok, '{"outcome":"success","summary":"ready"}'), results[1]!]) as { exitCode: number; outcome: string; hosts: Record<string, unknown>[] };
+    const json = fleetJson([host('pc01', EXIT.ok, '{"outcome":"success","summary":"ready"}'), results[1]!]) as {
+      exitCode: number;
+      outcome: string;
+      hosts: Record<string, unknown>[];
+    };
     expect(json.outcome).toBe('error');
     expect(json.exitCode).toBe(3);
-    expect(json.hosts[0]).toMatchObject({ name: 'pc01', outcome: 'success', exitCode: 0, ms: 1234, summary: 'ready', result: { outcome: 'success', summary: 'ready' } });
-    expect(json.hosts[1]).toMatchObject({ name: 'pc02', outcome: 'error', exitCode: 3, result: null, error: { message: 'engine: Cannot reach the Docker engine', hint: 'Start dockerd' } });
+    expect(json.hosts[0]).toMatchObject({
+      name: 'pc01',
+      outcome: 'success',
+      exitCode: 0,
+      ms: 1234,
+      summary: 'ready',
+      result: { outcome: 'success', summary: 'ready' },
+    });
+    expect(json.hosts[1]).toMatchObject({
+      name: 'pc02',
+      outcome: 'error',
+      exitCode: 3,
+      result: null,
+      error: { message: 'engine: Cannot reach the Docker engine', hint: 'Start dockerd' },
+    });
   });
 });

@@ -40,11 +40,15 @@ describe('runOnHosts', () => {
     const file = await hostsFile(['pc01 unix:///a', 'pc02 unix:///b', 'pc03 unix:///c']);
     const { ctx, stdout } = fakeContext();
     const run = async (c: Context) => {
-      if (c.host === 'unix:///b') throw new EnvironmentError('Cannot reach the Docker engine at unix:///b', { hint: 'start dockerd' });
+      if (c.host === 'unix:///b')
+        throw new EnvironmentError('Cannot reach the Docker engine at unix:///b', { hint: 'start dockerd' });
       if (c.host === 'unix:///c') throw new LabError('a check failed', 1);
       c.out.result('fine');
     };
-    const e = await runOnHosts(ctx, file, run).then(() => undefined, (x: unknown) => x as LabError);
+    const e = await runOnHosts(ctx, file, run).then(
+      () => undefined,
+      (x: unknown) => x as LabError,
+    );
     expect(e?.exitCode).toBe(3);
     expect(e?.message).toBe('2 of 3 hosts failed: pc02, pc03');
     expect(stdout.text).toMatch(/pc02\s+unix:\/\/\/b\s+failed\s+3 .*Cannot reach the Docker engine at unix:\/\/\/b/);
@@ -61,7 +65,10 @@ describe('runOnHosts', () => {
     };
     const e = await runOnHosts(ctx, file, run).catch((x: LabError) => x);
     expect(e?.reported).toBe(true);
-    const json = JSON.parse(stdout.text) as { exitCode: number; hosts: { name: string; result: unknown; summary: string }[] };
+    const json = JSON.parse(stdout.text) as {
+      exitCode: number;
+      hosts: { name: string; result: unknown; summary: string }[];
+    };
     expect(json.exitCode).toBe(2);
     expect(json.hosts.map((h) => [h.name, h.summary])).toEqual([
       ['pc01', 'ok here'],
@@ -72,8 +79,13 @@ describe('runOnHosts', () => {
 
   it('refuses --host together with --hosts, and a missing file, with exit 2', async () => {
     const { ctx } = fakeContext();
-    await expect(runOnHosts({ ...ctx, host: 'unix:///x' }, '/nope', async () => {})).rejects.toThrow(/cannot be used together/);
-    await expect(runOnHosts(ctx, '/nonexistent/hosts', async () => {})).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/no such file/) });
+    await expect(runOnHosts({ ...ctx, host: 'unix:///x' }, '/nope', async () => {})).rejects.toThrow(
+      /cannot be used together/,
+    );
+    await expect(runOnHosts(ctx, '/nonexistent/hosts', async () => {})).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/no such file/),
+    });
   });
 
   it('runs at most `limit` at a time and keeps the input order', async () => {

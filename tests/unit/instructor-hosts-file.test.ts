@@ -15,7 +15,15 @@ const problemsOf = (text: string): string[] => {
 
 describe('hosts file', () => {
   it('reads names, addresses and line numbers; skips comments and blank lines', () => {
-    const text = ['# room 101', '', 'pc01 ssh://student@pc01', '  ssh://student@pc02   # no name', 'local unix:///var/run/docker.sock', 'lab3 tcp://10.0.0.3:2375', ''].join('\n');
+    const text = [
+      '# room 101',
+      '',
+      'pc01 ssh://student@pc01',
+      '  ssh://student@pc02   # no name',
+      'local unix:///var/run/docker.sock',
+      'lab3 tcp://10.0.0.3:2375',
+      '',
+    ].join('\n');
     expect(parseHostsFile(text, 'room.txt')).toEqual([
       { name: 'pc01', host: 'ssh://student@pc01', line: 3 },
       { name: 'ssh://student@pc02', host: 'ssh://student@pc02', line: 4 },
@@ -29,7 +37,14 @@ describe('hosts file', () => {
   });
 
   it('reports every bad line at once, as file:line', () => {
-    const text = ['pc01 ssh://a@pc01', 'pc02 http://pc02', 'pc03 ssh://a@pc03 extra', 'just-a-name', 'pc01 ssh://a@other', 'bad/name ssh://a@pc09'].join('\n');
+    const text = [
+      'pc01 ssh://a@pc01',
+      'pc02 http://pc02',
+      'pc03 ssh://a@pc03 extra',
+      'just-a-name',
+      'pc01 ssh://a@other',
+      'bad/name ssh://a@pc09',
+    ].join('\n');
     expect(problemsOf(text)).toEqual([
       'room.txt:2: "http://pc02" is not a unix://, tcp:// or ssh:// address',
       'room.txt:3: expected "[name] address", got 3 words: pc03 ssh://a@pc03 extra',

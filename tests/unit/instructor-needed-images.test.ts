@@ -11,17 +11,34 @@ describe('images the labs need', () => {
     expect(neededImages([{ lab, builds: { app: { context: '/ctx/whoami' } }, images: LOCAL }])).toEqual([
       { ref: 'lab-local/haproxy:3.0', kind: 'pull', role: 'load balancer', labs: ['03-load-balancing'] },
       { ref: 'lab-local/node:20', kind: 'pull', role: 'base', labs: ['03-load-balancing'] },
-      { ref: 'lab/whoami:1', kind: 'build', role: 'app', labs: ['03-load-balancing'], build: { context: '/ctx/whoami', args: { BASE_IMAGE: 'lab-local/node:20' }, lab: '03-load-balancing' } },
+      {
+        ref: 'lab/whoami:1',
+        kind: 'build',
+        role: 'app',
+        labs: ['03-load-balancing'],
+        build: { context: '/ctx/whoami', args: { BASE_IMAGE: 'lab-local/node:20' }, lab: '03-load-balancing' },
+      },
     ]);
   });
 
   it('without substitution, the references the lab file names', () => {
-    expect(neededImages([{ lab, builds: { app: { context: '/c' } }, images: {} }]).map((n) => n.ref)).toEqual(['haproxy:3.0', 'node:20-alpine', 'lab/whoami:1']);
+    expect(neededImages([{ lab, builds: { app: { context: '/c' } }, images: {} }]).map((n) => n.ref)).toEqual([
+      'haproxy:3.0',
+      'node:20-alpine',
+      'lab/whoami:1',
+    ]);
   });
 
   it('a lab that does not build pulls its app; an image two labs share is listed once, with both', () => {
-    const other: Lab = { ...lab, id: '04-failover', app: { ...lab.app!, image: 'traefik/whoami:v1.10', build: undefined } };
-    const needs = neededImages([{ lab, builds: { app: { context: '/c' } }, images: {} }, { lab: other, images: {} }]);
+    const other: Lab = {
+      ...lab,
+      id: '04-failover',
+      app: { ...lab.app!, image: 'traefik/whoami:v1.10', build: undefined },
+    };
+    const needs = neededImages([
+      { lab, builds: { app: { context: '/c' } }, images: {} },
+      { lab: other, images: {} },
+    ]);
     expect(needs.map((n) => [n.ref, n.kind, n.labs.join(' ')])).toEqual([
       ['haproxy:3.0', 'pull', '03-load-balancing 04-failover'],
       ['node:20-alpine', 'pull', '03-load-balancing'],

@@ -9,8 +9,21 @@ const lab = lab03();
 const render = (inline: boolean, flags = {}) => {
   const { options } = resolveOptions(lab, flags);
   const cfg = renderHaproxyCfg(lab, options);
-  const input = { lab, options, workspace: '/tmp/lab-workspace', builds: { app: { context: '/opt/lab/compose/whoami' } }, inlineHaproxyCfg: inline ? cfg : undefined };
-  return { cfg, text: renderCompose(input), model: composeModel(input) as { services: Record<string, Record<string, unknown>>; configs?: Record<string, { content: string }> } };
+  const input = {
+    lab,
+    options,
+    workspace: '/tmp/lab-workspace',
+    builds: { app: { context: '/opt/lab/compose/whoami' } },
+    inlineHaproxyCfg: inline ? cfg : undefined,
+  };
+  return {
+    cfg,
+    text: renderCompose(input),
+    model: composeModel(input) as {
+      services: Record<string, Record<string, unknown>>;
+      configs?: Record<string, { content: string }>;
+    },
+  };
 };
 
 describe('compose for a remote engine: haproxy.cfg inline, no bind mount', () => {
@@ -35,15 +48,24 @@ describe('compose for a remote engine: haproxy.cfg inline, no bind mount', () =>
 
   it("escapes $ for compose's interpolation (compose-spec interpolation)", () => {
     const { model } = render(true);
-    const withDollar = composeModel({ lab, options: resolveOptions(lab, {}).options, workspace: '/w', inlineHaproxyCfg: 'x $HOME ${Y}\n' }) as typeof model;
+    const withDollar = composeModel({
+      lab,
+      options: resolveOptions(lab, {}).options,
+      workspace: '/w',
+      inlineHaproxyCfg: 'x $HOME ${Y}\n',
+    }) as typeof model;
     expect(withDollar.configs?.haproxy_cfg?.content).toBe('x $$HOME $${Y}\n');
   });
 
   it('is parseable YAML with the config as a block; the local rendering is unchanged (still a bind mount)', async () => {
     const { text } = render(true);
-    expect((parse(text) as { configs: { haproxy_cfg: { content: string } } }).configs.haproxy_cfg.content).toContain('server-template app');
+    expect((parse(text) as { configs: { haproxy_cfg: { content: string } } }).configs.haproxy_cfg.content).toContain(
+      'server-template app',
+    );
     await expect(text).toMatchFileSnapshot('./__snapshots__/instructor/remote-defaults.yaml');
-    expect(render(false).model.services.haproxy!.volumes).toEqual([{ type: 'bind', source: './haproxy', target: '/usr/local/etc/haproxy', read_only: true }]);
+    expect(render(false).model.services.haproxy!.volumes).toEqual([
+      { type: 'bind', source: './haproxy', target: '/usr/local/etc/haproxy', read_only: true },
+    ]);
     expect(render(false).model.configs).toBeUndefined();
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { configCheckLabels, ownedByLab } from '../../src/core/labels.ts';
-import { describePlan, isLabState, normalizeRef, planReset, type ContainerRow, type ImageRow, type ResetInput } from '../../src/core/instructor/reset-plan.ts';
+import {
+  describePlan,
+  isLabState,
+  normalizeRef,
+  planReset,
+  type ContainerRow,
+  type ImageRow,
+  type ResetInput,
+} from '../../src/core/instructor/reset-plan.ts';
 
 const LAB = (project: string, ws = `/home/u/.local/state/lab/workspaces/${project}`) => ({
   'lab.managed': 'true',
@@ -12,13 +20,48 @@ const LAB = (project: string, ws = `/home/u/.local/state/lab/workspaces/${projec
 const id = (c: string) => `sha256:${c.repeat(64).slice(0, 64)}`;
 
 const containers: ContainerRow[] = [
-  { Id: 'c1', Names: ['/lab-03-load-balancing-app-1'], Image: 'lab/whoami:1', ImageID: id('a'), State: 'running', Labels: LAB('lab-03-load-balancing') },
-  { Id: 'c2', Names: ['/lab-03-load-balancing-haproxy-1'], Image: 'haproxy:3.0', ImageID: id('b'), State: 'exited', Labels: LAB('lab-03-load-balancing') },
+  {
+    Id: 'c1',
+    Names: ['/lab-03-load-balancing-app-1'],
+    Image: 'lab/whoami:1',
+    ImageID: id('a'),
+    State: 'running',
+    Labels: LAB('lab-03-load-balancing'),
+  },
+  {
+    Id: 'c2',
+    Names: ['/lab-03-load-balancing-haproxy-1'],
+    Image: 'haproxy:3.0',
+    ImageID: id('b'),
+    State: 'exited',
+    Labels: LAB('lab-03-load-balancing'),
+  },
   // A user's container with a lab's name and no labels at all.
-  { Id: 'u1', Names: ['/lab-03-load-balancing-app-1-copy'], Image: 'nginx', ImageID: id('d'), State: 'running', Labels: {} },
-  { Id: 'u2', Names: ['/lab-03-load-balancing-app-1'], Image: 'busybox', ImageID: id('e'), State: 'running', Labels: null },
+  {
+    Id: 'u1',
+    Names: ['/lab-03-load-balancing-app-1-copy'],
+    Image: 'nginx',
+    ImageID: id('d'),
+    State: 'running',
+    Labels: {},
+  },
+  {
+    Id: 'u2',
+    Names: ['/lab-03-load-balancing-app-1'],
+    Image: 'busybox',
+    ImageID: id('e'),
+    State: 'running',
+    Labels: null,
+  },
   // Lab-looking labels, but not lab.managed=true.
-  { Id: 'u3', Names: ['/lab-03-load-balancing-app-9'], Image: 'node:20-alpine', ImageID: id('c'), State: 'running', Labels: { 'lab.id': '03-load-balancing', 'lab.managed': 'yes' } },
+  {
+    Id: 'u3',
+    Names: ['/lab-03-load-balancing-app-9'],
+    Image: 'node:20-alpine',
+    ImageID: id('c'),
+    State: 'running',
+    Labels: { 'lab.id': '03-load-balancing', 'lab.managed': 'yes' },
+  },
 ];
 
 /** A lab container committed by a user (docker commit): the image has every label of the container. */
@@ -26,7 +69,14 @@ const COMMITTED = { ...LAB('lab-03-load-balancing', '/srv/elsewhere'), 'lab.imag
 /** Containers a user started from images carrying lab's labels: they inherit them all. */
 const inheriting: ContainerRow[] = [
   { Id: 'i1', Names: ['/snapshot'], Image: 'user/snapshot:1', ImageID: id('7'), State: 'running', Labels: COMMITTED },
-  { Id: 'i2', Names: ['/old-build'], Image: 'lab/whoami:0', ImageID: id('8'), State: 'exited', Labels: { 'lab.managed': 'true', 'lab.id': '03-load-balancing' } },
+  {
+    Id: 'i2',
+    Names: ['/old-build'],
+    Image: 'lab/whoami:0',
+    ImageID: id('8'),
+    State: 'exited',
+    Labels: { 'lab.managed': 'true', 'lab.id': '03-load-balancing' },
+  },
 ];
 const imageLabels = new Map<string, Record<string, string>>([
   [id('a'), { 'lab.image.built-for': '03-load-balancing', 'com.docker.compose.project': 'lab-03-load-balancing' }],
@@ -64,7 +114,10 @@ const input = (over: Partial<ResetInput> = {}): ResetInput => ({
   ]),
   includeImages: true,
   imageLabels,
-  workspaceDirs: ['/home/u/.local/state/lab/workspaces/lab-03-load-balancing', '/home/u/.local/state/lab/workspaces/other'],
+  workspaceDirs: [
+    '/home/u/.local/state/lab/workspaces/lab-03-load-balancing',
+    '/home/u/.local/state/lab/workspaces/other',
+  ],
   ...over,
 });
 
@@ -78,13 +131,20 @@ describe('lab reset: what it selects', () => {
     expect(plan.volumes.map((v) => v.name)).toEqual(['lab-03-data']);
   });
 
-  it("selects the throwaway haproxy -c container lab apply and lab up create (a killed lab may leave it), by the same rule", () => {
-    const check: ContainerRow = { Id: 'k1', Names: ['/sleepy_check'], Image: 'haproxy:3.0', ImageID: id('b'), State: 'created', Labels: configCheckLabels('02-haproxy-config', 'lab-02-haproxy-config', '/w') };
+  it('selects the throwaway haproxy -c container lab apply and lab up create (a killed lab may leave it), by the same rule', () => {
+    const check: ContainerRow = {
+      Id: 'k1',
+      Names: ['/sleepy_check'],
+      Image: 'haproxy:3.0',
+      ImageID: id('b'),
+      State: 'created',
+      Labels: configCheckLabels('02-haproxy-config', 'lab-02-haproxy-config', '/w'),
+    };
     expect(planReset(input({ containers: [...containers, check] })).containers.map((c) => c.id)).toContain('k1');
     expect(ownedByLab(check.Labels)).toBe(true);
   });
 
-  it("never selects a container whose lab labels come from its image (a committed lab container, an old lab build), and keeps those images", () => {
+  it('never selects a container whose lab labels come from its image (a committed lab container, an old lab build), and keeps those images', () => {
     const p = planReset(input({ containers: [...containers, ...inheriting] }));
     expect(p.containers.map((c) => c.id)).toEqual(['c1', 'c2']);
     expect(p.workspaces).not.toContain('/srv/elsewhere');
@@ -92,15 +152,30 @@ describe('lab reset: what it selects', () => {
   });
 
   it("keeps the image lab built when a user's container runs it", () => {
-    const mine: ContainerRow = { Id: 'i3', Names: ['/my-whoami'], Image: 'lab/whoami:1', ImageID: id('a'), State: 'running', Labels: { 'lab.image.built-for': '03-load-balancing', 'com.docker.compose.project': 'lab-03-load-balancing' } };
+    const mine: ContainerRow = {
+      Id: 'i3',
+      Names: ['/my-whoami'],
+      Image: 'lab/whoami:1',
+      ImageID: id('a'),
+      State: 'running',
+      Labels: { 'lab.image.built-for': '03-load-balancing', 'com.docker.compose.project': 'lab-03-load-balancing' },
+    };
     const p = planReset(input({ containers: [...containers, mine] }));
     expect(p.containers.map((c) => c.id)).toEqual(['c1', 'c2']);
     expect(p.images.flatMap((i) => i.refs)).not.toContain('lab/whoami:1');
-    expect(p.kept).toContainEqual({ ref: 'lab/whoami:1', reason: 'used by container my-whoami, which lab did not create' });
+    expect(p.kept).toContainEqual({
+      ref: 'lab/whoami:1',
+      reason: 'used by container my-whoami, which lab did not create',
+    });
   });
 
   it('never selects a user container named exactly like a lab replica when it has no labels', () => {
-    const lookalike: ContainerRow = { Id: 'x', Names: ['/lab-03-load-balancing-app-1'], Image: 'busybox', State: 'running' };
+    const lookalike: ContainerRow = {
+      Id: 'x',
+      Names: ['/lab-03-load-balancing-app-1'],
+      Image: 'busybox',
+      State: 'running',
+    };
     expect(planReset(input({ containers: [lookalike], includeImages: false })).containers).toEqual([]);
   });
 
@@ -118,7 +193,9 @@ describe('lab reset: what it selects', () => {
 
   it('keeps an image a non-lab container uses, and says why', () => {
     expect(plan.images.flatMap((i) => i.refs)).not.toContain('node:20-alpine');
-    expect(plan.kept).toEqual([{ ref: 'node:20-alpine', reason: 'used by container lab-03-load-balancing-app-9, which lab did not create' }]);
+    expect(plan.kept).toEqual([
+      { ref: 'node:20-alpine', reason: 'used by container lab-03-load-balancing-app-9, which lab did not create' },
+    ]);
   });
 
   it("removes only lab's tag of an image a user tagged too (user/keep:1 survives)", () => {
@@ -129,7 +206,8 @@ describe('lab reset: what it selects', () => {
 
   it("never touches images that merely look like a lab, nor a user's images that inherited lab's labels", () => {
     const refs = plan.images.flatMap((i) => i.refs);
-    for (const ref of ['lab-03-load-balancing-app:latest', 'nginx:latest', 'user/snapshot:1', 'user/derived:1']) expect(refs).not.toContain(ref);
+    for (const ref of ['lab-03-load-balancing-app:latest', 'nginx:latest', 'user/snapshot:1', 'user/derived:1'])
+      expect(refs).not.toContain(ref);
   });
 
   it('matches lab references the way Docker lists them', () => {
@@ -145,18 +223,38 @@ describe('lab reset: what it selects', () => {
   });
 
   it("collects workspaces from LAB_HOME and from lab containers' labels, once each", () => {
-    const p = planReset(input({ containers: [...containers, { Id: 'c3', State: 'exited', Labels: LAB('p2', '/srv/labs/p2') }, { Id: 'c4', Labels: LAB('p3', 'relative/dir') }] }));
-    expect(p.workspaces).toEqual(['/home/u/.local/state/lab/workspaces/lab-03-load-balancing', '/home/u/.local/state/lab/workspaces/other', '/srv/labs/p2']);
+    const p = planReset(
+      input({
+        containers: [
+          ...containers,
+          { Id: 'c3', State: 'exited', Labels: LAB('p2', '/srv/labs/p2') },
+          { Id: 'c4', Labels: LAB('p3', 'relative/dir') },
+        ],
+      }),
+    );
+    expect(p.workspaces).toEqual([
+      '/home/u/.local/state/lab/workspaces/lab-03-load-balancing',
+      '/home/u/.local/state/lab/workspaces/other',
+      '/srv/labs/p2',
+    ]);
   });
 
   it('never offers / as a workspace', () => {
-    expect(planReset(input({ containers: [{ Id: 'c', Labels: LAB('p', '/') }], workspaceDirs: [] })).workspaces).toEqual([]);
+    expect(
+      planReset(input({ containers: [{ Id: 'c', Labels: LAB('p', '/') }], workspaceDirs: [] })).workspaces,
+    ).toEqual([]);
   });
 
   it('lists the plan by kind', () => {
     const workspaces = [
       { dir: '/w/p', files: ['compose.yaml', 'lab.json'], folders: [], removeFolder: true },
-      { dir: '/home/u/p', files: ['compose.yaml', 'lab.json'], folders: ['haproxy'], removeFolder: false, keep: 'lab did not create it' },
+      {
+        dir: '/home/u/p',
+        files: ['compose.yaml', 'lab.json'],
+        folders: ['haproxy'],
+        removeFolder: false,
+        keep: 'lab did not create it',
+      },
     ];
     expect(describePlan(plan, workspaces)).toEqual([
       'Containers (2):',

@@ -24,7 +24,8 @@ const suites: JUnitSuite[] = [
 
 /** Just enough XML reading to check the counts agree with what was written. */
 const count = (xml: string, tag: string) => xml.split(`<${tag}`).length - 1;
-const attr = (xml: string, element: string, name: string) => new RegExp(`<${element}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)?.[1];
+const attr = (xml: string, element: string, name: string) =>
+  new RegExp(`<${element}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)?.[1];
 
 describe('renderJUnit', () => {
   it('renders suites, cases, failures and skips', () => {
@@ -54,8 +55,19 @@ describe('renderJUnit', () => {
     [
       'two suites, two failures',
       [
-        { name: 's1', timeSeconds: 1, tests: [{ name: 'a', classname: 's1', timeSeconds: 1, failure: { message: 'm', details: 'd' } }] },
-        { name: 's2', timeSeconds: 2, tests: [{ name: 'b', classname: 's2', timeSeconds: 1 }, { name: 'c', classname: 's2', timeSeconds: 1, failure: { message: 'm', details: '' } }] },
+        {
+          name: 's1',
+          timeSeconds: 1,
+          tests: [{ name: 'a', classname: 's1', timeSeconds: 1, failure: { message: 'm', details: 'd' } }],
+        },
+        {
+          name: 's2',
+          timeSeconds: 2,
+          tests: [
+            { name: 'b', classname: 's2', timeSeconds: 1 },
+            { name: 'c', classname: 's2', timeSeconds: 1, failure: { message: 'm', details: '' } },
+          ],
+        },
       ],
       3,
       2,
@@ -73,22 +85,52 @@ describe('renderJUnit', () => {
 
   it('escapes markup in names, messages and details', () => {
     const xml = renderJUnit([
-      { name: `a&b <c> "d" 'e'`, timeSeconds: 1, tests: [{ name: '<x>', classname: 'c&c', timeSeconds: 1, failure: { message: '"quoted"', details: '</failure><evil/>' } }] },
+      {
+        name: `a&b <c> "d" 'e'`,
+        timeSeconds: 1,
+        tests: [
+          {
+            name: '<x>',
+            classname: 'c&c',
+            timeSeconds: 1,
+            failure: { message: '"quoted"', details: '</failure><evil/>' },
+          },
+        ],
+      },
     ]);
     expect(xml).toContain('<testsuite name="a&amp;b &lt;c&gt; &quot;d&quot; &apos;e&apos;"');
     expect(xml).toContain('<testcase name="&lt;x&gt;" classname="c&amp;c"');
-    expect(xml).toContain('<failure message="&quot;quoted&quot;" type="AssertionError">&lt;/failure&gt;&lt;evil/&gt;</failure>');
+    expect(xml).toContain(
+      '<failure message="&quot;quoted&quot;" type="AssertionError">&lt;/failure&gt;&lt;evil/&gt;</failure>',
+    );
     expect(count(xml, 'evil')).toBe(0);
   });
 
   it('keeps line breaks in attributes as character references', () => {
-    const xml = renderJUnit([{ name: 's', timeSeconds: 1, tests: [{ name: 't', classname: 's', timeSeconds: 1, failure: { message: 'two\nlines\tand tab', details: 'x\ny' } }] }]);
+    const xml = renderJUnit([
+      {
+        name: 's',
+        timeSeconds: 1,
+        tests: [
+          { name: 't', classname: 's', timeSeconds: 1, failure: { message: 'two\nlines\tand tab', details: 'x\ny' } },
+        ],
+      },
+    ]);
     expect(xml).toContain('message="two&#10;lines&#9;and tab"');
     expect(xml).toContain('>x\ny</failure>');
   });
 
   it('writes time with millisecond precision and no NaN or negatives', () => {
-    const xml = renderJUnit([{ name: 's', timeSeconds: Number.NaN, tests: [{ name: 't', classname: 's', timeSeconds: -3 }, { name: 'u', classname: 's', timeSeconds: 1.23456 }] }]);
+    const xml = renderJUnit([
+      {
+        name: 's',
+        timeSeconds: Number.NaN,
+        tests: [
+          { name: 't', classname: 's', timeSeconds: -3 },
+          { name: 'u', classname: 's', timeSeconds: 1.23456 },
+        ],
+      },
+    ]);
     expect(xml).toContain('<testsuite name="s" tests="2" failures="0" errors="0" skipped="0" time="0.000">');
     expect(xml).toContain('<testcase name="t" classname="s" time="0.000"/>');
     expect(xml).toContain('<testcase name="u" classname="s" time="1.235"/>');

@@ -14,7 +14,21 @@ const entries = (home: string): string[] => {
 
 /** A lab with a build context of its own, so a hit still has file system facts to check. */
 const labTree = (title = 'Cached lab') => ({
-  '05-cached/lab.yaml': ['id: 05-cached', `title: ${title}`, 'summary: A lab read through the cache.', 'goals: [Be cached]', 'app:', '  image: lab/cached:1', '  port: 8000', '  health: /health', '  build:', '    context: app', 'loadBalancer:', '  image: haproxy:3.0', ''].join('\n'),
+  '05-cached/lab.yaml': [
+    'id: 05-cached',
+    `title: ${title}`,
+    'summary: A lab read through the cache.',
+    'goals: [Be cached]',
+    'app:',
+    '  image: lab/cached:1',
+    '  port: 8000',
+    '  health: /health',
+    '  build:',
+    '    context: app',
+    'loadBalancer:',
+    '  image: haproxy:3.0',
+    '',
+  ].join('\n'),
   '05-cached/app/Dockerfile': 'FROM scratch\n',
 });
 
@@ -26,13 +40,16 @@ async function cachedLab(): Promise<{ dir: string; file: string; env: { LAB_HOME
 }
 
 describe('the cache of validated labs (lab list, show, validate)', () => {
-  it.each(listLabFiles([LABS_DIR]).map((l) => [l.id, l.file]))('%s: a hit is what readLab gives, field for field', async (_id, file) => {
-    const env = { LAB_HOME: await tmpDir() };
-    const fresh = readLab(file);
-    expect(await readLabCached(file, env, BUILD)).toStrictEqual(fresh);
-    expect(entries(env.LAB_HOME)).toHaveLength(1);
-    expect(await readLabCached(file, env, BUILD)).toStrictEqual(fresh);
-  });
+  it.each(listLabFiles([LABS_DIR]).map((l) => [l.id, l.file]))(
+    '%s: a hit is what readLab gives, field for field',
+    async (_id, file) => {
+      const env = { LAB_HOME: await tmpDir() };
+      const fresh = readLab(file);
+      expect(await readLabCached(file, env, BUILD)).toStrictEqual(fresh);
+      expect(entries(env.LAB_HOME)).toHaveLength(1);
+      expect(await readLabCached(file, env, BUILD)).toStrictEqual(fresh);
+    },
+  );
 
   it('answers from the entry while the file and the build are the same, and parses again when either changes', async () => {
     const { file, env } = await cachedLab();

@@ -8,7 +8,16 @@ import { tmpDir, writeTree } from '../helpers/tmp.ts';
 /** A lab file whose lines are given; a folder without a Dockerfile makes app.build.context a problem. */
 const lab = (lines: string[]): string => `${lines.join('\n')}\n`;
 const HEAD = ['title: A lab', 'goals: [Be found]'];
-const APP = ['app:', '  image: lab/extra:1', '  build:', '    context: ./nowhere', '  port: 8000', '  health: /health', 'loadBalancer:', '  image: haproxy:3.0'];
+const APP = [
+  'app:',
+  '  image: lab/extra:1',
+  '  build:',
+  '    context: ./nowhere',
+  '  port: 8000',
+  '  health: /health',
+  'loadBalancer:',
+  '  image: haproxy:3.0',
+];
 
 /** Problems lab reports for a file in a folder of its own, by position: the file is parsed, not searched. */
 describe('positions of the problems only the file system can tell come from the parsed YAML', () => {
@@ -40,6 +49,8 @@ describe('positions of the problems only the file system can tell come from the 
 
   it('a duplicate quoted key is named without its quotes', () => {
     const result = parseLab(lab(['id: 03-x', 'title: A', '"title": B']), 'x.yaml');
-    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['x.yaml:3:1 title: duplicate key: each key may appear only once in a map']);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'x.yaml:3:1 title: duplicate key: each key may appear only once in a map',
+    ]);
   });
 });

@@ -18,7 +18,9 @@ function start(drop: (nthOnSocket: number) => boolean): Promise<string> {
     if (drop(socket.served)) return void socket.destroy();
     res.end('ok');
   });
-  return new Promise((done) => server!.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`)));
+  return new Promise((done) =>
+    server!.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`)),
+  );
 }
 
 describe("lab's load and a kept-alive socket dropped under it", () => {
@@ -39,7 +41,9 @@ describe("lab's load and a kept-alive socket dropped under it", () => {
       if (socket.served === 2) return void setTimeout(() => socket.destroy(), 400);
       res.end('ok');
     });
-    const url = await new Promise<string>((done) => server!.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`)));
+    const url = await new Promise<string>((done) =>
+      server!.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`)),
+    );
     const r = await sendLoad({ url, requests: 2, concurrency: 1, keepAlive: true });
     expect(r).toMatchObject({ sent: 2, ok: 1, failed: 1 });
   });

@@ -39,7 +39,11 @@ describe('pickLanguage and pick', () => {
       }
     })();
     expect(e).toBeInstanceOf(UsageError);
-    expect(e).toMatchObject({ exitCode: 2, message: 'LAB_LANG=jp is not a language lab speaks; it speaks en, ja', hint: 'export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale' });
+    expect(e).toMatchObject({
+      exitCode: 2,
+      message: 'LAB_LANG=jp is not a language lab speaks; it speaks en, ja',
+      hint: 'export LAB_LANG=ja (or en), or unset LAB_LANG to follow the locale',
+    });
     expect(pickLanguage('ja', { LAB_LANG: 'jp' })).toBe('ja');
   });
   it.each([

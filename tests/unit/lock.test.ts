@@ -13,7 +13,8 @@ const ENGINE = { host: 'unix:///var/run/docker.sock' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A pid that surely ran and is gone now. */
-const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+const deadPid = (): number =>
+  Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 
 /** Start `n` commands on one project at once; count how many ran their work, and how many ran it at the same time. */
 async function race(home: string, n: number) {
@@ -30,7 +31,9 @@ async function race(home: string, n: number) {
       }),
     ),
   );
-  const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as Error);
+  const refused = results
+    .filter((r) => r.status === 'rejected')
+    .map((r) => (r as PromiseRejectedResult).reason as Error);
   return { ran, most, refused };
 }
 
@@ -43,7 +46,9 @@ describe('the project lock', () => {
     expect(refused).toHaveLength(9);
     for (const e of refused) {
       expect(e).toBeInstanceOf(EnvironmentError);
-      expect(e.message).toMatch(new RegExp(`Another lab command is working on p: "lab up 03 #\\d" \\(pid ${process.pid}, since `));
+      expect(e.message).toMatch(
+        new RegExp(`Another lab command is working on p: "lab up 03 #\\d" \\(pid ${process.pid}, since `),
+      );
     }
     expect(readdirSync(join(home, 'locks')), 'lock or temporary files left behind').toEqual([]);
   });
@@ -70,17 +75,29 @@ describe('the project lock', () => {
     const ctx = { env: { LAB_HOME: home } };
     const file = lockFile(ctx, ENGINE, 'p');
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ pid: process.ppid, command: 'check 03 --failover', since: '2026-01-01T00:00:00Z', engine: ENGINE.host }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pid: process.ppid,
+        command: 'check 03 --failover',
+        since: '2026-01-01T00:00:00Z',
+        engine: ENGINE.host,
+      }),
+    );
     const e = await withProjectLock(ctx, ENGINE, 'p', 'down 03', async () => 'ran').catch((x: Error) => x);
     expect(e).toBeInstanceOf(EnvironmentError);
-    expect((e as Error).message).toBe(`Another lab command is working on p: "lab check 03 --failover" (pid ${process.ppid}, since 2026-01-01T00:00:00Z, engine ${ENGINE.host})`);
+    expect((e as Error).message).toBe(
+      `Another lab command is working on p: "lab check 03 --failover" (pid ${process.ppid}, since 2026-01-01T00:00:00Z, engine ${ENGINE.host})`,
+    );
     expect((await readOwner(file))?.command).toBe('check 03 --failover');
   });
 
   it('is released after the work, also when it fails', async () => {
     const home = await tmpDir('lab-lock-');
     const ctx = { env: { LAB_HOME: home } };
-    await expect(withProjectLock(ctx, ENGINE, 'p', 'up 03', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      withProjectLock(ctx, ENGINE, 'p', 'up 03', async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(await withProjectLock(ctx, ENGINE, 'p', 'up 03', async () => 'again')).toBe('again');
     expect(readdirSync(join(home, 'locks'))).toEqual([]);
   });
@@ -94,9 +111,23 @@ describe('the project lock', () => {
     const viaLink = { host: `unix://${join(home, 'run', 'docker.sock')}` };
     const order: string[] = [];
     await withProjectLock(ctx, { host: `unix://${sock}` }, 'p', 'up 03', async () => {
-      await withProjectLock(ctx, { host: 'tcp://10.0.0.9:2375' }, 'p', 'up 03', async () => void order.push('other engine'));
-      await withProjectLock(ctx, { host: `unix://${sock}` }, 'q', 'up 03', async () => void order.push('other project'));
-      await expect(withProjectLock(ctx, viaLink, 'p', 'up 03', async () => void order.push('same engine'))).rejects.toThrow(/Another lab command is working on p/);
+      await withProjectLock(
+        ctx,
+        { host: 'tcp://10.0.0.9:2375' },
+        'p',
+        'up 03',
+        async () => void order.push('other engine'),
+      );
+      await withProjectLock(
+        ctx,
+        { host: `unix://${sock}` },
+        'q',
+        'up 03',
+        async () => void order.push('other project'),
+      );
+      await expect(
+        withProjectLock(ctx, viaLink, 'p', 'up 03', async () => void order.push('same engine')),
+      ).rejects.toThrow(/Another lab command is working on p/);
     });
     expect(order).toEqual(['other engine', 'other project']);
   });
@@ -112,7 +143,9 @@ describe('the project lock', () => {
     const home = await tmpDir('lab-lock-');
     const ctx = { env: { LAB_HOME: home } };
     await withProjectLock(ctx, ENGINE, 'b', 'up 03', async () => {
-      await expect(withProjectLocks(ctx, ENGINE, ['a', 'b', 'c'], 'reset', async () => 'ran')).rejects.toThrow(/working on b/);
+      await expect(withProjectLocks(ctx, ENGINE, ['a', 'b', 'c'], 'reset', async () => 'ran')).rejects.toThrow(
+        /working on b/,
+      );
       expect(readdirSync(join(home, 'locks')).filter((f) => !f.startsWith('b@'))).toEqual([]);
     });
     expect(await withProjectLocks(ctx, ENGINE, ['a', 'b', 'a'], 'reset', async () => 'ran')).toBe('ran');
@@ -137,12 +170,25 @@ describe('the project lock across processes', () => {
   // started with `--import tsx` spent some 20 s of CPU loading tsx on a 2-core machine.
   const bundleDir = mkdtempSync(join(tmpdir(), 'lab-lock-racer-'));
   const RACER = join(bundleDir, 'racer.mjs');
-  beforeAll(() => void buildSync({ entryPoints: [RACER_TS], outfile: RACER, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' }));
+  beforeAll(
+    () =>
+      void buildSync({
+        entryPoints: [RACER_TS],
+        outfile: RACER,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        logLevel: 'warning',
+      }),
+  );
   afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   /** Ten processes that all try at the same instant (once every one has started); each reports RAN or REFUSED. */
   async function raceProcesses(home: string): Promise<{ code: number | null; out: string }[]> {
-    const children = Array.from({ length: 10 }, (_, i) => spawn(process.execPath, [RACER, home, `#${i}`], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const children = Array.from({ length: 10 }, (_, i) =>
+      spawn(process.execPath, [RACER, home, `#${i}`], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
     const runs = children.map(
       (child) =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -158,23 +204,30 @@ describe('the project lock across processes', () => {
 
   it.each([
     ['a free lock', undefined],
-    ['a stale lock of a dead owner', () => JSON.stringify({ pid: deadPid(), command: 'up 03', since: '2026-01-01T00:00:00Z' })],
-  ])('ten processes at once on %s: exactly one proceeds, nine are refused naming it', async (_, stale) => {
-    const home = await tmpDir('lab-lock-');
-    if (stale) {
-      const file = lockFile({ env: { LAB_HOME: home } }, ENGINE, 'p');
-      mkdirSync(join(file, '..'), { recursive: true });
-      writeFileSync(file, stale());
-    }
-    const runs = await raceProcesses(home);
-    const ran = runs.filter((r) => r.out.startsWith('RAN'));
-    const refused = runs.filter((r) => r.out.startsWith('REFUSED'));
-    expect(ran, JSON.stringify(runs, null, 1)).toHaveLength(1);
-    expect(refused, JSON.stringify(runs, null, 1)).toHaveLength(9);
-    for (const r of refused) {
-      expect(r.code).toBe(3);
-      expect(r.out).toMatch(/REFUSED Another lab command is working on p: "lab up #\d" \(pid \d+, since /);
-    }
-    expect(readdirSync(join(home, 'locks'))).toEqual([]);
-  }, 60_000);
+    [
+      'a stale lock of a dead owner',
+      () => JSON.stringify({ pid: deadPid(), command: 'up 03', since: '2026-01-01T00:00:00Z' }),
+    ],
+  ])(
+    'ten processes at once on %s: exactly one proceeds, nine are refused naming it',
+    async (_, stale) => {
+      const home = await tmpDir('lab-lock-');
+      if (stale) {
+        const file = lockFile({ env: { LAB_HOME: home } }, ENGINE, 'p');
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(file, stale());
+      }
+      const runs = await raceProcesses(home);
+      const ran = runs.filter((r) => r.out.startsWith('RAN'));
+      const refused = runs.filter((r) => r.out.startsWith('REFUSED'));
+      expect(ran, JSON.stringify(runs, null, 1)).toHaveLength(1);
+      expect(refused, JSON.stringify(runs, null, 1)).toHaveLength(9);
+      for (const r of refused) {
+        expect(r.code).toBe(3);
+        expect(r.out).toMatch(/REFUSED Another lab command is working on p: "lab up #\d" \(pid \d+, since /);
+      }
+      expect(readdirSync(join(home, 'locks'))).toEqual([]);
+    },
+    60_000,
+  );
 });

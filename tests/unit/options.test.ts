@@ -46,7 +46,14 @@ describe('resolveOptions', () => {
     const custom: Lab = {
       ...lab,
       loadBalancer: { ...lab.loadBalancer, algorithm: 'source', mode: 'tcp' },
-      defaults: { ...lab.defaults, replicas: 5, appPort: 9000, statsPort: 9001, statsUser: 'teacher', statsPassword: 's3cret' },
+      defaults: {
+        ...lab.defaults,
+        replicas: 5,
+        appPort: 9000,
+        statsPort: 9001,
+        statsUser: 'teacher',
+        statsPassword: 's3cret',
+      },
     };
     expect(resolveOptions(custom).options).toMatchObject({
       replicas: 5,
@@ -83,13 +90,16 @@ describe('resolveOptions', () => {
   });
 
   describe('--replicas', () => {
-    it.each(['0', '-1', '1.5', 'abc', '101', '', ' ', '1e2', '0x10', '3 4'])('rejects %j, naming the option and 1 to 100', (replicas) => {
-      const e = usageError({ replicas });
-      expect(e.message).toContain('--replicas');
-      expect(e.message).toContain('from 1 to 100');
-      expect(e.message).toContain(`"${replicas.trim()}"`);
-      expect(e.hint).toMatch(/--replicas 3/);
-    });
+    it.each(['0', '-1', '1.5', 'abc', '101', '', ' ', '1e2', '0x10', '3 4'])(
+      'rejects %j, naming the option and 1 to 100',
+      (replicas) => {
+        const e = usageError({ replicas });
+        expect(e.message).toContain('--replicas');
+        expect(e.message).toContain('from 1 to 100');
+        expect(e.message).toContain(`"${replicas.trim()}"`);
+        expect(e.hint).toMatch(/--replicas 3/);
+      },
+    );
 
     it.each([
       ['1', 1],
@@ -106,12 +116,15 @@ describe('resolveOptions', () => {
       expect(resolveOptions(lab, { algorithm }).options.algorithm).toBe(algorithm);
     });
 
-    it.each(['fastest', 'round-robin', 'uri', ''])('rejects %j and lists the allowed values in the hint', (algorithm) => {
-      const e = usageError({ algorithm });
-      expect(e.message).toBe(`--algorithm "${algorithm}" is not supported`);
-      for (const a of ALGORITHMS) expect(e.hint).toContain(a);
-      expect(e.hint).toContain('least-response-time');
-    });
+    it.each(['fastest', 'round-robin', 'uri', ''])(
+      'rejects %j and lists the allowed values in the hint',
+      (algorithm) => {
+        const e = usageError({ algorithm });
+        expect(e.message).toBe(`--algorithm "${algorithm}" is not supported`);
+        for (const a of ALGORITHMS) expect(e.hint).toContain(a);
+        expect(e.hint).toContain('least-response-time');
+      },
+    );
 
     it.each(['least-response-time', 'leastresponsetime', 'least-time', 'leasttime', 'Least-Response-Time'])(
       '%s maps to leastconn with a warning that HAProxy has no such algorithm',
@@ -159,7 +172,10 @@ describe('resolveOptions', () => {
     });
 
     it('both ports may be auto', () => {
-      expect(resolveOptions(lab, { appPort: 'auto', statsPort: 'auto' }).options).toMatchObject({ appPort: null, statsPort: null });
+      expect(resolveOptions(lab, { appPort: 'auto', statsPort: 'auto' }).options).toMatchObject({
+        appPort: null,
+        statsPort: null,
+      });
     });
 
     it.each([
@@ -178,7 +194,11 @@ describe('resolveOptions', () => {
 
     it.each([
       ['--mode tcp', { sticky: true, mode: 'tcp' }, lab],
-      ['a lab that is tcp by default', { sticky: true }, { ...lab, loadBalancer: { ...lab.loadBalancer, mode: 'tcp' as const } }],
+      [
+        'a lab that is tcp by default',
+        { sticky: true },
+        { ...lab, loadBalancer: { ...lab.loadBalancer, mode: 'tcp' as const } },
+      ],
       ['a lab that is sticky by default', { mode: 'tcp' }, { ...lab, defaults: { ...lab.defaults, sticky: true } }],
     ] as const)('is rejected with %s', (_name, flags, forLab) => {
       const e = usageError(flags, forLab);
@@ -188,16 +208,22 @@ describe('resolveOptions', () => {
 
     it('--no-sticky (false) overrides a sticky lab, so tcp works', () => {
       const sticky = { ...lab, defaults: { ...lab.defaults, sticky: true } };
-      expect(resolveOptions(sticky, { sticky: false, mode: 'tcp' }).options).toMatchObject({ sticky: false, mode: 'tcp' });
+      expect(resolveOptions(sticky, { sticky: false, mode: 'tcp' }).options).toMatchObject({
+        sticky: false,
+        mode: 'tcp',
+      });
     });
   });
 
   describe('--project', () => {
-    it.each(['a/b', '../x', '..', 'My-Lab', 'my lab', '', '-lab', '_lab', 'lab$x', 'lab\nx', 'a'.repeat(64)])('rejects %j', (project) => {
-      const e = usageError({ project });
-      expect(e.message).toContain('--project');
-      expect(e.message).toMatch(/lowercase letters, digits, - and _/);
-    });
+    it.each(['a/b', '../x', '..', 'My-Lab', 'my lab', '', '-lab', '_lab', 'lab$x', 'lab\nx', 'a'.repeat(64)])(
+      'rejects %j',
+      (project) => {
+        const e = usageError({ project });
+        expect(e.message).toContain('--project');
+        expect(e.message).toMatch(/lowercase letters, digits, - and _/);
+      },
+    );
 
     it.each(['lab', 'lab-03', 'a_b-c', '0', 'a'.repeat(63)])('accepts %j', (project) => {
       expect(resolveOptions(lab, { project }).options.project).toBe(project);
@@ -265,8 +291,12 @@ describe('resolveOptions', () => {
     });
 
     it('--expose says whether the admin actions are on', () => {
-      expect(resolveOptions(lab, { expose: true }).warnings[0]).toMatch(/admin actions are off \(--stats-admin turns them on\)/);
-      expect(resolveOptions(lab, { expose: true, statsAdmin: true }).warnings[0]).toMatch(/--stats-admin drain or stop the replicas/);
+      expect(resolveOptions(lab, { expose: true }).warnings[0]).toMatch(
+        /admin actions are off \(--stats-admin turns them on\)/,
+      );
+      expect(resolveOptions(lab, { expose: true, statsAdmin: true }).warnings[0]).toMatch(
+        /--stats-admin drain or stop the replicas/,
+      );
     });
   });
 

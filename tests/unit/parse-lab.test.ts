@@ -88,15 +88,45 @@ describe('parseLab', () => {
     it.each([
       // Unknown keys point at the key itself and suggest the close one.
       _('unknown root key', { 20: '  statsPassword: admin\nnotes: hi' }, '21:1', 'notes', /^unknown key "notes"$/),
-      _('unknown key with no close match', { 14: 'defaults:\n  colour: blue' }, '15:3', 'defaults.colour', /^unknown key "colour"$/),
-      _('unknown nested key (typo)', { 15: '  replcias: 3' }, '15:3', 'defaults.replcias', /^unknown key "replcias" \(did you mean "replicas"\?\)$/),
-      _('unknown key deeper in app', { 9: '  health: /health\n  helth: /x' }, '10:3', 'app.helth', /unknown key "helth"/),
+      _(
+        'unknown key with no close match',
+        { 14: 'defaults:\n  colour: blue' },
+        '15:3',
+        'defaults.colour',
+        /^unknown key "colour"$/,
+      ),
+      _(
+        'unknown nested key (typo)',
+        { 15: '  replcias: 3' },
+        '15:3',
+        'defaults.replcias',
+        /^unknown key "replcias" \(did you mean "replicas"\?\)$/,
+      ),
+      _(
+        'unknown key deeper in app',
+        { 9: '  health: /health\n  helth: /x' },
+        '10:3',
+        'app.helth',
+        /unknown key "helth"/,
+      ),
       // Wrong types.
-      _('replicas: "abc"', { 15: '  replicas: "abc"' }, '15:13', 'defaults.replicas', /^must be a number, not a string$/),
+      _(
+        'replicas: "abc"',
+        { 15: '  replicas: "abc"' },
+        '15:13',
+        'defaults.replicas',
+        /^must be a number, not a string$/,
+      ),
       _('sticky: "yes"', { 18: '  sticky: "yes"' }, '18:11', 'defaults.sticky', /^must be a boolean, not a string$/),
       _('port: 8000.5', { 8: '  port: 8000.5' }, '8:9', 'app.port', /^must be a whole number$/),
       _('replicas with no value', { 15: '  replicas:' }, '15:12', 'defaults.replicas', /^must be a number, not null$/),
-      _('goals not a list', { 4: 'goals: learn', 5: '# (removed)' }, '4:8', 'goals', /^must be an array, not a string$/),
+      _(
+        'goals not a list',
+        { 4: 'goals: learn', 5: '# (removed)' },
+        '4:8',
+        'goals',
+        /^must be an array, not a string$/,
+      ),
       // Ranges.
       _('replicas: 0', { 15: '  replicas: 0' }, '15:13', 'defaults.replicas', /^must be at least 1$/),
       _('replicas: -1', { 15: '  replicas: -1' }, '15:13', 'defaults.replicas', /^must be at least 1$/),
@@ -106,8 +136,20 @@ describe('parseLab', () => {
       _('statsPort: 70000', { 17: '  statsPort: 70000' }, '17:14', 'defaults.statsPort', /^must be at most 65535$/),
       _('app port: 0', { 8: '  port: 0' }, '8:9', 'app.port', /^must be at least 1$/),
       // Enums name the allowed values.
-      _('unknown algorithm', { 12: '  algorithm: fastest' }, '12:14', 'loadBalancer.algorithm', /^must be one of: roundrobin, static-rr, leastconn, source, random, first$/),
-      _('least-response-time is not a lab-file value', { 12: '  algorithm: least-response-time' }, '12:14', 'loadBalancer.algorithm', /^must be one of: roundrobin,/),
+      _(
+        'unknown algorithm',
+        { 12: '  algorithm: fastest' },
+        '12:14',
+        'loadBalancer.algorithm',
+        /^must be one of: roundrobin, static-rr, leastconn, source, random, first$/,
+      ),
+      _(
+        'least-response-time is not a lab-file value',
+        { 12: '  algorithm: least-response-time' },
+        '12:14',
+        'loadBalancer.algorithm',
+        /^must be one of: roundrobin,/,
+      ),
       _('unknown mode', { 13: '  mode: udp' }, '13:9', 'loadBalancer.mode', /^must be one of: http, tcp$/),
       // Missing keys: at the map that lacks them (the document for root keys).
       _('missing title', { 2: '# (removed)' }, '1:1', 'title', /^is required \(string\)$/),
@@ -120,10 +162,22 @@ describe('parseLab', () => {
       _('image with a single quote', { 11: `  image: "haproxy:3.0'"` }, '11:10', 'loadBalancer.image', INJECTION),
       _('image with #', { 11: '  image: "haproxy:3.0 #evil"' }, '11:10', 'loadBalancer.image', INJECTION),
       _('app image with a space', { 7: '  image: "lab/whoami:1 evil"' }, '7:10', 'app.image', INJECTION),
-      _('statsPassword with a space', { 20: '  statsPassword: "ad min"' }, '20:18', 'defaults.statsPassword', CREDENTIAL),
+      _(
+        'statsPassword with a space',
+        { 20: '  statsPassword: "ad min"' },
+        '20:18',
+        'defaults.statsPassword',
+        CREDENTIAL,
+      ),
       _('statsPassword with #', { 20: '  statsPassword: "ad#min"' }, '20:18', 'defaults.statsPassword', CREDENTIAL),
       _('statsUser with :', { 19: '  statsUser: "ad:min"' }, '19:14', 'defaults.statsUser', CREDENTIAL),
-      _('health path with a space', { 9: '  health: "/he alth"' }, '9:11', 'app.health', /^must be a path like \/health$/),
+      _(
+        'health path with a space',
+        { 9: '  health: "/he alth"' },
+        '9:11',
+        'app.health',
+        /^must be a path like \/health$/,
+      ),
       _('health path without /', { 9: '  health: health' }, '9:11', 'app.health', /^must be a path like \/health$/),
       _('bad id', { 1: 'id: lab-3' }, '1:5', 'id', /^must look like 03-load-balancing/),
     ])('$name', ({ text, at, key, message }) => {
@@ -138,7 +192,11 @@ describe('parseLab', () => {
   });
 
   it('a misspelt root key is reported with a suggestion, and the key it replaces as missing', () => {
-    expect(problemsOf(edit({ 3: 'sumary: A lab.' })).map(formatProblem).sort()).toEqual([
+    expect(
+      problemsOf(edit({ 3: 'sumary: A lab.' }))
+        .map(formatProblem)
+        .sort(),
+    ).toEqual([
       'lab.yaml:1:1 summary: is required (string)',
       'lab.yaml:3:1 sumary: unknown key "sumary" (did you mean "summary"?)',
     ]);
@@ -169,12 +227,16 @@ describe('parseLab', () => {
         key: '',
         message: 'invalid YAML (TAB_AS_INDENT): Tabs are not allowed as indentation',
       });
-      expect(formatProblem(problems[0]!)).toBe('lab.yaml:20:1 invalid YAML (TAB_AS_INDENT): Tabs are not allowed as indentation');
+      expect(formatProblem(problems[0]!)).toBe(
+        'lab.yaml:20:1 invalid YAML (TAB_AS_INDENT): Tabs are not allowed as indentation',
+      );
     });
 
     it('an unclosed quote', () => {
       const problems = problemsOf(edit({ 20: '  statsPassword: "admin' }));
-      expect(problems.map(formatProblem)).toEqual(['lab.yaml:21:1 invalid YAML (MISSING_CHAR): Missing closing "quote']);
+      expect(problems.map(formatProblem)).toEqual([
+        'lab.yaml:21:1 invalid YAML (MISSING_CHAR): Missing closing "quote',
+      ]);
     });
 
     it('yaml\'s own "at line L, column C" suffix is not repeated in the message', () => {
@@ -225,7 +287,9 @@ describe('parseLab', () => {
 
   it('reports the file name it is given', () => {
     const result = parseLab(edit({ 15: '  replicas: 0' }), 'labs/99-x/lab.yaml');
-    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['labs/99-x/lab.yaml:15:13 defaults.replicas: must be at least 1']);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'labs/99-x/lab.yaml:15:13 defaults.replicas: must be at least 1',
+    ]);
   });
 });
 

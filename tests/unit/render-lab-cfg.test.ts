@@ -44,14 +44,20 @@ describe('00-lab.cfg, the lab-owned part of a student lab: renderLabCfg', () => 
 
 describe('compose in student mode', () => {
   it('runs HAProxy with -f 00-lab.cfg -f haproxy.cfg and the master CLI on loopback', () => {
-    const model = composeModel({ lab: loaded.lab, options, workspace: '/tmp/ws' }) as { services: { haproxy: { command?: string[] } } };
+    const model = composeModel({ lab: loaded.lab, options, workspace: '/tmp/ws' }) as {
+      services: { haproxy: { command?: string[] } };
+    };
     expect(model.services.haproxy.command).toEqual(studentHaproxyCommand());
-    expect(studentHaproxyCommand().join(' ')).toBe('haproxy -W -db -S 127.0.0.1:9998 -f /usr/local/etc/haproxy/00-lab.cfg -f /usr/local/etc/haproxy/haproxy.cfg');
+    expect(studentHaproxyCommand().join(' ')).toBe(
+      'haproxy -W -db -S 127.0.0.1:9998 -f /usr/local/etc/haproxy/00-lab.cfg -f /usr/local/etc/haproxy/haproxy.cfg',
+    );
   });
 
   it('generated mode keeps the image command', () => {
     const lab03 = readLab(join(LABS_DIR, '03-load-balancing', 'lab.yaml')).lab!.lab;
-    const model = composeModel({ lab: lab03, options: resolveOptions(lab03).options, workspace: '/tmp/ws' }) as { services: { haproxy: { command?: string[] } } };
+    const model = composeModel({ lab: lab03, options: resolveOptions(lab03).options, workspace: '/tmp/ws' }) as {
+      services: { haproxy: { command?: string[] } };
+    };
     expect(model.services.haproxy.command).toBeUndefined();
   });
 });

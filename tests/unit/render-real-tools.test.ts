@@ -31,7 +31,9 @@ interface Tool {
 
 async function probe(file: string, args: string[], missing: string): Promise<Tool> {
   const r = await execa(file, args, { reject: false, timeout: 15_000 });
-  return r.exitCode === 0 ? { ok: true, reason: '' } : { ok: false, reason: `${missing} (${file} ${args.join(' ')}: ${r.shortMessage ?? r.stderr})` };
+  return r.exitCode === 0
+    ? { ok: true, reason: '' }
+    : { ok: false, reason: `${missing} (${file} ${args.join(' ')}: ${r.shortMessage ?? r.stderr})` };
 }
 
 const haproxy: Tool = existsSync(HAPROXY)
@@ -39,7 +41,11 @@ const haproxy: Tool = existsSync(HAPROXY)
   : { ok: false, reason: `${HAPROXY} not found (apt-get install haproxy)` };
 const compose = await probe('docker', ['compose', 'version'], 'Docker Compose v2 is not installed');
 const image = compose.ok
-  ? await probe('docker', ['image', 'inspect', '--format', '{{.Id}}', HAPROXY_IMAGE], `image ${HAPROXY_IMAGE} is missing (run .ci/provision-engine.sh)`)
+  ? await probe(
+      'docker',
+      ['image', 'inspect', '--format', '{{.Id}}', HAPROXY_IMAGE],
+      `image ${HAPROXY_IMAGE} is missing (run .ci/provision-engine.sh)`,
+    )
   : { ok: false, reason: compose.reason };
 
 /** Skip locally when a tool is missing; under CI, run anyway so the test fails. */
@@ -67,7 +73,8 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const run = (file: string, args: string[], env: Record<string, string> = {}) => limited(() => execa(file, args, { reject: false, timeout: 30_000, all: true, env }));
+const run = (file: string, args: string[], env: Record<string, string> = {}) =>
+  limited(() => execa(file, args, { reject: false, timeout: 30_000, all: true, env }));
 
 const lab = lab03();
 
@@ -80,7 +87,10 @@ async function renderTo(ctx: TestContext, flags: RenderFlags): Promise<string> {
   // The stats credentials, as compose hands them to HAProxy's environment.
   await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options), { mode: 0o600 });
   // The real build context: `compose config` checks that it exists.
-  await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }));
+  await writeFile(
+    join(dir, 'compose.yaml'),
+    renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }),
+  );
   return dir;
 }
 
@@ -105,7 +115,14 @@ interface Combo {
 }
 const algorithms = [...ALGORITHMS, LEAST_TIME_ALIASES[0]];
 const combos = algorithms.flatMap((algorithm) =>
-  MODES.flatMap((mode) => [false, true].map((sticky): Combo => ({ name: `${algorithm} ${mode}${sticky ? ' sticky' : ''}`, flags: { algorithm, mode, sticky } }))),
+  MODES.flatMap((mode) =>
+    [false, true].map(
+      (sticky): Combo => ({
+        name: `${algorithm} ${mode}${sticky ? ' sticky' : ''}`,
+        flags: { algorithm, mode, sticky },
+      }),
+    ),
+  ),
 );
 const accepted = combos.filter((c) => !(c.flags.sticky && c.flags.mode === 'tcp'));
 const rejected = combos.filter((c) => c.flags.sticky && c.flags.mode === 'tcp');
@@ -128,7 +145,9 @@ describe.concurrent('rendered files pass the real tools', () => {
     const dir = await renderTo(ctx, flags);
     const { options } = resolveOptions(lab, flags);
     const [cfg, config] = await Promise.all([
-      run(HAPROXY, ['-c', '-f', join(dir, 'haproxy', 'haproxy.cfg')], { [STATS_AUTH_ENV]: `${options.statsUser}:${options.statsPassword}` }),
+      run(HAPROXY, ['-c', '-f', join(dir, 'haproxy', 'haproxy.cfg')], {
+        [STATS_AUTH_ENV]: `${options.statsUser}:${options.statsPassword}`,
+      }),
       run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '-q']),
     ]);
     expectClean(ctx, `haproxy -c (${HAPROXY})`, cfg);
@@ -136,27 +155,43 @@ describe.concurrent('rendered files pass the real tools', () => {
   });
 
   it.skipIf(skip(compose)).for([
-    { name: '42 replicas, auto ports, exposed', flags: { replicas: '42', appPort: 'auto', statsPort: 'auto', expose: true } },
-    { name: 'image overrides', flags: { image: ['haproxy:3.0=lab-local/haproxy:3.0', 'node:20-alpine=lab-local/node:20'] } },
+    {
+      name: '42 replicas, auto ports, exposed',
+      flags: { replicas: '42', appPort: 'auto', statsPort: 'auto', expose: true },
+    },
+    {
+      name: 'image overrides',
+      flags: { image: ['haproxy:3.0=lab-local/haproxy:3.0', 'node:20-alpine=lab-local/node:20'] },
+    },
   ])(title('docker compose config -q: $name', compose), async ({ flags }, ctx) => {
     requireTools(compose);
     const dir = await renderTo(ctx, flags);
-    expectClean(ctx, 'docker compose config -q', await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '-q']));
+    expectClean(
+      ctx,
+      'docker compose config -q',
+      await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '-q']),
+    );
   });
 
-  it.skipIf(skip(compose)).for([{ name: 'a $ in the workspace path' }])(title('docker compose config reads back $name literally', compose), async (_c, ctx) => {
-    requireTools(compose);
-    const dir = await tmpDir('lab-real-tools-$HOME-', ctx.onTestFinished);
-    const { options } = resolveOptions(lab);
-    await writeFile(join(dir, 'compose.yaml'), renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }));
-    await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options));
-    const r = await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '--format', 'json']);
-    ctx.expect(r.exitCode, r.all).toBe(0);
-    const model = JSON.parse(r.stdout) as { services: Record<string, { labels: Record<string, string> }> };
-    // `config` writes its output as a compose file again, so a literal $ comes back as $$; an
-    // unescaped $HOME would have come back interpolated (e.g. /root), a double-escaped one as $$$$.
-    ctx.expect(model.services.app?.labels['lab.workspace']).toBe(dir.replaceAll('$', () => '$$'));
-  });
+  it.skipIf(skip(compose)).for([{ name: 'a $ in the workspace path' }])(
+    title('docker compose config reads back $name literally', compose),
+    async (_c, ctx) => {
+      requireTools(compose);
+      const dir = await tmpDir('lab-real-tools-$HOME-', ctx.onTestFinished);
+      const { options } = resolveOptions(lab);
+      await writeFile(
+        join(dir, 'compose.yaml'),
+        renderCompose({ lab, options, workspace: dir, builds: { app: { context: WHOAMI_CONTEXT } } }),
+      );
+      await writeFile(join(dir, HAPROXY_ENV_FILE), renderHaproxyEnv(options));
+      const r = await run('docker', ['compose', '-f', join(dir, 'compose.yaml'), 'config', '--format', 'json']);
+      ctx.expect(r.exitCode, r.all).toBe(0);
+      const model = JSON.parse(r.stdout) as { services: Record<string, { labels: Record<string, string> }> };
+      // `config` writes its output as a compose file again, so a literal $ comes back as $$; an
+      // unescaped $HOME would have come back interpolated (e.g. /root), a double-escaped one as $$$$.
+      ctx.expect(model.services.app?.labels['lab.workspace']).toBe(dir.replaceAll('$', () => '$$'));
+    },
+  );
 
   // --user 99: the official haproxy image runs HAProxy as uid 99, not as the owner of the
   // bind-mounted files (the local image runs as root and would read anything).
@@ -164,35 +199,63 @@ describe.concurrent('rendered files pass the real tools', () => {
     { name: 'defaults', flags: {} },
     { name: 'tcp mode', flags: { mode: 'tcp' } },
     { name: 'exposed, without stats admin', flags: { expose: true } },
-  ])(title(`haproxy -c inside ${HAPROXY_IMAGE} as uid 99, credentials from the env file: $name`, image), async ({ flags }, ctx) => {
-    requireTools(image);
-    const dir = await renderTo(ctx, flags);
-    // The resolv.conf Docker writes into a container on a lab's network (its embedded DNS), which
-    // HAProxy reads (parse-resolv-conf); --network none would copy the host's instead.
-    await writeFile(join(dir, 'resolv.conf'), 'nameserver 127.0.0.11\noptions ndots:0\n');
-    const r = await run('docker', [
-      'run', '--rm', '--network', 'none', '--user', '99:99',
-      '--env-file', join(dir, HAPROXY_ENV_FILE),
-      '-v', `${join(dir, 'resolv.conf')}:/etc/resolv.conf:ro`,
-      '-v', `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
-      HAPROXY_IMAGE, 'haproxy', '-c', '-f', '/usr/local/etc/haproxy/haproxy.cfg',
-    ]);
-    expectClean(ctx, `haproxy -c in ${HAPROXY_IMAGE}`, r);
-  });
+  ])(
+    title(`haproxy -c inside ${HAPROXY_IMAGE} as uid 99, credentials from the env file: $name`, image),
+    async ({ flags }, ctx) => {
+      requireTools(image);
+      const dir = await renderTo(ctx, flags);
+      // The resolv.conf Docker writes into a container on a lab's network (its embedded DNS), which
+      // HAProxy reads (parse-resolv-conf); --network none would copy the host's instead.
+      await writeFile(join(dir, 'resolv.conf'), 'nameserver 127.0.0.11\noptions ndots:0\n');
+      const r = await run('docker', [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '99:99',
+        '--env-file',
+        join(dir, HAPROXY_ENV_FILE),
+        '-v',
+        `${join(dir, 'resolv.conf')}:/etc/resolv.conf:ro`,
+        '-v',
+        `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
+        HAPROXY_IMAGE,
+        'haproxy',
+        '-c',
+        '-f',
+        '/usr/local/etc/haproxy/haproxy.cfg',
+      ]);
+      expectClean(ctx, `haproxy -c in ${HAPROXY_IMAGE}`, r);
+    },
+  );
 
   // The control: uid 99 really cannot read a config private to its owner, which is why the
   // password lives in the env file (compose reads it on the client side) and not in haproxy.cfg.
-  it.skipIf(skip(image))(title(`a haproxy.cfg written 0600 is unreadable for uid 99 in ${HAPROXY_IMAGE}`, image), async (ctx) => {
-    requireTools(image);
-    const dir = await renderTo(ctx, {});
-    await chmod(join(dir, 'haproxy', 'haproxy.cfg'), 0o600);
-    await chown(join(dir, 'haproxy', 'haproxy.cfg'), 4242, 4242);
-    const r = await run('docker', [
-      'run', '--rm', '--network', 'none', '--user', '99:99',
-      '-v', `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
-      HAPROXY_IMAGE, 'haproxy', '-c', '-f', '/usr/local/etc/haproxy/haproxy.cfg',
-    ]);
-    ctx.expect(r.exitCode, r.all).not.toBe(0);
-    ctx.expect(r.all).toMatch(/open configuration file .*Permission denied/i);
-  });
+  it.skipIf(skip(image))(
+    title(`a haproxy.cfg written 0600 is unreadable for uid 99 in ${HAPROXY_IMAGE}`, image),
+    async (ctx) => {
+      requireTools(image);
+      const dir = await renderTo(ctx, {});
+      await chmod(join(dir, 'haproxy', 'haproxy.cfg'), 0o600);
+      await chown(join(dir, 'haproxy', 'haproxy.cfg'), 4242, 4242);
+      const r = await run('docker', [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '99:99',
+        '-v',
+        `${join(dir, 'haproxy')}:/usr/local/etc/haproxy:ro`,
+        HAPROXY_IMAGE,
+        'haproxy',
+        '-c',
+        '-f',
+        '/usr/local/etc/haproxy/haproxy.cfg',
+      ]);
+      ctx.expect(r.exitCode, r.all).not.toBe(0);
+      ctx.expect(r.all).toMatch(/open configuration file .*Permission denied/i);
+    },
+  );
 });

@@ -12,7 +12,14 @@ const WORKSPACE = '/tmp/lab-workspace';
 function render(flags: RenderFlags, zoneLabel = 'zone', builds?: Record<string, BuildContext>) {
   const { options } = resolveOptions(lab, flags);
   const cfg = renderHaproxyCfg(lab, options, 'swarm');
-  const text = renderStack({ lab, options, workspace: WORKSPACE, haproxyCfg: cfg, zoneLabel, ...(builds ? { builds } : {}) });
+  const text = renderStack({
+    lab,
+    options,
+    workspace: WORKSPACE,
+    haproxyCfg: cfg,
+    zoneLabel,
+    ...(builds ? { builds } : {}),
+  });
   return { cfg, text, model: parse(text) as StackFile };
 }
 
@@ -23,7 +30,13 @@ interface Service {
   init?: boolean;
   labels: Record<string, string>;
   ports?: { target: number; published: number; mode: string }[];
-  deploy: { mode?: string; endpoint_mode: string; labels: Record<string, string>; restart_policy: { condition: string }; placement?: { preferences: { spread: string }[] } };
+  deploy: {
+    mode?: string;
+    endpoint_mode: string;
+    labels: Record<string, string>;
+    restart_policy: { condition: string };
+    placement?: { preferences: { spread: string }[] };
+  };
 }
 interface StackFile {
   services: Record<string, Service>;
@@ -34,7 +47,10 @@ interface StackFile {
 describe('renderStack (lab 03 on Docker Swarm)', () => {
   it.each([
     ['defaults', {}],
-    ['replicas-6-images', { replicas: '6', image: ['haproxy:3.0=lab-local/haproxy:3.0', 'lab/whoami:1=lab-test/whoami:dev'] }],
+    [
+      'replicas-6-images',
+      { replicas: '6', image: ['haproxy:3.0=lab-local/haproxy:3.0', 'lab/whoami:1=lab-test/whoami:dev'] },
+    ],
   ] as [string, RenderFlags][])('%s: stack file and haproxy.cfg', async (name, flags) => {
     const { text, cfg } = render(flags);
     await expect(text).toMatchFileSnapshot(`__snapshots__/render-stack/${name}.stack.yml`);
@@ -42,7 +58,9 @@ describe('renderStack (lab 03 on Docker Swarm)', () => {
   });
 
   it('built: lab builds the app and the stack runs it under its build-hash tag (never a stale build on a node)', async () => {
-    const { text, model } = render({ image: ['haproxy:3.0=lab-local/haproxy:3.0'] }, 'zone', { app: { context: '/opt/lab/compose/whoami', hash: '0123456789abcdef' } });
+    const { text, model } = render({ image: ['haproxy:3.0=lab-local/haproxy:3.0'] }, 'zone', {
+      app: { context: '/opt/lab/compose/whoami', hash: '0123456789abcdef' },
+    });
     await expect(text).toMatchFileSnapshot('__snapshots__/render-stack/built.stack.yml');
     expect(model.services.app!.image).toBe('lab/whoami:1-0123456789abcdef');
     expect(model.services.app!.build).toBeUndefined();
@@ -69,7 +87,9 @@ describe('renderStack (lab 03 on Docker Swarm)', () => {
   });
 
   it.each([['zone'], ['rack']])('spreads the replicas over node.labels.%s', (zoneLabel) => {
-    expect(render({}, zoneLabel).model.services.app!.deploy.placement!.preferences).toEqual([{ spread: `node.labels.${zoneLabel}` }]);
+    expect(render({}, zoneLabel).model.services.app!.deploy.placement!.preferences).toEqual([
+      { spread: `node.labels.${zoneLabel}` },
+    ]);
   });
 
   it('haproxy.cfg finds the replicas through tasks.app; the compose target keeps app', () => {

@@ -57,7 +57,11 @@ const CASES = [
   _('expose-stats-admin', { expose: true, statsAdmin: true }),
   _('ports-auto', { appPort: 'auto', statsPort: 'auto' }),
   _('images', {
-    image: ['haproxy:3.0=lab-local/haproxy:3.0', 'node:20-alpine=lab-local/node:20', 'lab/whoami:1=lab-test/whoami:dev'],
+    image: [
+      'haproxy:3.0=lab-local/haproxy:3.0',
+      'node:20-alpine=lab-local/node:20',
+      'lab/whoami:1=lab-test/whoami:dev',
+    ],
   }),
 ];
 
@@ -119,7 +123,9 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
     expect(lines(r.cfg, /stats auth/)).toEqual(['    stats auth "${LAB_STATS_AUTH}"']);
     expect(r.cfg).not.toContain(`${r.options.statsUser}:${r.options.statsPassword}`);
     expect(r.compose).not.toContain(`${r.options.statsUser}:${r.options.statsPassword}`);
-    expect(renderHaproxyEnv(r.options)).toMatch(new RegExp(`^LAB_STATS_AUTH=${r.options.statsUser}:${r.options.statsPassword}$`, 'm'));
+    expect(renderHaproxyEnv(r.options)).toMatch(
+      new RegExp(`^LAB_STATS_AUTH=${r.options.statsUser}:${r.options.statsPassword}$`, 'm'),
+    );
     expect(r.model.services.haproxy?.env_file).toEqual(['./haproxy.env']);
   });
 
@@ -139,7 +145,12 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
   });
 
   it('labels every service, the build and the default network', () => {
-    const want = { 'lab.managed': 'true', 'lab.id': lab.id, 'lab.project': r.options.project, 'lab.workspace': WORKSPACE };
+    const want = {
+      'lab.managed': 'true',
+      'lab.id': lab.id,
+      'lab.project': r.options.project,
+      'lab.workspace': WORKSPACE,
+    };
     const labelled = {
       ...Object.fromEntries(Object.entries(r.model.services).map(([k, s]) => [k, s.labels])),
       'default network': r.model.networks.default.labels,
@@ -160,7 +171,11 @@ describe.each(CASES)('render lab 03: $name', ({ name, flags }) => {
   });
 
   it('applies --image substitutions to every image reference', () => {
-    const images = [r.model.services.app?.image, r.model.services.haproxy?.image, r.model.services.app?.build?.args?.BASE_IMAGE];
+    const images = [
+      r.model.services.app?.image,
+      r.model.services.haproxy?.image,
+      r.model.services.app?.build?.args?.BASE_IMAGE,
+    ];
     const sub = (ref: string) => r.options.images[ref] ?? ref;
     expect(images).toEqual([sub('lab/whoami:1'), sub('haproxy:3.0'), sub('node:20-alpine')]);
   });

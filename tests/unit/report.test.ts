@@ -54,13 +54,35 @@ describe('renderTable', () => {
 
   it('measures width without colour escapes', () => {
     const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
-    const table = renderTable([[red('app1'), red('12')], ['app22', '3']], ['name', 'n']);
-    expect(table.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['name    n', '─────  ──', 'app1   12', 'app22   3']);
+    const table = renderTable(
+      [
+        [red('app1'), red('12')],
+        ['app22', '3'],
+      ],
+      ['name', 'n'],
+    );
+    expect(table.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual([
+      'name    n',
+      '─────  ──',
+      'app1   12',
+      'app22   3',
+    ]);
   });
 
   it('counts Japanese characters as two columns, as a terminal shows them', () => {
-    const table = renderTable([['スケールアウト', 'open'], ['scale', 'locked']], ['TITLE', 'STATE']);
-    expect(table.split('\n')).toEqual(['TITLE           STATE', '──────────────  ──────', 'スケールアウト  open', 'scale           locked']);
+    const table = renderTable(
+      [
+        ['スケールアウト', 'open'],
+        ['scale', 'locked'],
+      ],
+      ['TITLE', 'STATE'],
+    );
+    expect(table.split('\n')).toEqual([
+      'TITLE           STATE',
+      '──────────────  ──────',
+      'スケールアウト  open',
+      'scale           locked',
+    ]);
   });
 
   it('handles ragged rows', () => {
@@ -98,7 +120,14 @@ describe('renderDistribution', () => {
 
   it('adds the client tally when present, and colours through the palette', () => {
     const tag = (name: string) => (s: string) => `<${name}>${s}</${name}>`;
-    const palette: Palette = { green: tag('g'), red: tag('r'), yellow: tag('y'), cyan: tag('c'), dim: tag('d'), bold: tag('b') };
+    const palette: Palette = {
+      green: tag('g'),
+      red: tag('r'),
+      yellow: tag('y'),
+      cyan: tag('c'),
+      dim: tag('d'),
+      bold: tag('b'),
+    };
     const failed: DistributionResult = {
       ...result,
       verdict: 'FAIL',
@@ -130,19 +159,31 @@ describe('renderDistribution', () => {
 describe('tryNext: the commands after lab up', () => {
   it('name the project when up was given -p', () => {
     const lines = tryNext('03', 'mine', 'lab-03-load-balancing', 3, 'http://localhost:8080/');
-    for (const verb of ['status', 'check', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p mine +# `)));
+    for (const verb of ['status', 'check', 'down'])
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p mine +# `)));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 -p mine 5 +# scale out, live$/));
   });
   it('keep a space before the comment after a long project name', () => {
     const lines = tryNext('03', 'labtest-3819-03', 'lab-03-load-balancing', 3, 'http://localhost:8080/');
-    for (const verb of ['status', 'check', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p labtest-3819-03 +# `)));
+    for (const verb of ['status', 'check', 'down'])
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 03 -p labtest-3819-03 +# `)));
   });
   it('stay short for the default project', () => {
     const lines = tryNext('03', 'lab-03-load-balancing', 'lab-03-load-balancing', 99, 'http://localhost:8080/');
     expect(lines.join('\n')).not.toContain('-p');
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 03 100 +#/));
-  });  it('name the first service to scale for a lab of several', () => {
-    const lines = tryNext('92', 'lab-92-services', 'lab-92-services', [{ service: 'web', replicas: 2 }, { service: 'api', replicas: 1 }], 'http://localhost:8080/');
+  });
+  it('name the first service to scale for a lab of several', () => {
+    const lines = tryNext(
+      '92',
+      'lab-92-services',
+      'lab-92-services',
+      [
+        { service: 'web', replicas: 2 },
+        { service: 'api', replicas: 1 },
+      ],
+      'http://localhost:8080/',
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}lab scale 92 web=4 +# scale out, live$/));
   });
 });
@@ -151,11 +192,14 @@ describe('tryNextStudent: the commands after lab up of a student-mode lab', () =
   it("point to the lab's tasks and apply, never to lab's own spread check", () => {
     const lines = tryNextStudent('02', 'lab-02-haproxy-config', 'lab-02-haproxy-config');
     expect(lines[1]).toMatch(/^ {2}lab tasks 02 +# what to do/);
-    for (const verb of ['apply', 'hint', 'grade', 'down']) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 02 +# `)));
+    for (const verb of ['apply', 'hint', 'grade', 'down'])
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  lab ${verb} 02 +# `)));
     expect(lines.join('\n')).not.toMatch(/lab check|the replica changes/);
   });
   it('name the project when up was given -p', () => {
-    expect(tryNextStudent('02', 'mine', 'lab-02-haproxy-config')).toContainEqual(expect.stringMatching(/^ {2}lab apply 02 -p mine +# /));
+    expect(tryNextStudent('02', 'mine', 'lab-02-haproxy-config')).toContainEqual(
+      expect.stringMatching(/^ {2}lab apply 02 -p mine +# /),
+    );
   });
   it('in Japanese from the catalog, the commands as they are and still aligned', () => {
     const lines = tryNextStudent('02', 'lab-02-haproxy-config', 'lab-02-haproxy-config', plainPalette, ja.up);

@@ -47,11 +47,21 @@ const later = (ms: number, f: () => void) => setTimeout(f, ms);
 describe('restartReplica', () => {
   it('waits for the address the container has after the start, not the one it had', async () => {
     // The old address is UP (another replica took it); the restarted one is on its first check.
-    rows = [['web', 'web1', 'UP', 'L7OK', '10.0.0.2:8000'], ['web', 'web2', 'UP', 'INI', '10.0.0.9:8000']];
-    later(300, () => { rows[1] = ['web', 'web2', 'UP', 'L7OK', '10.0.0.9:8000']; });
+    rows = [
+      ['web', 'web1', 'UP', 'L7OK', '10.0.0.2:8000'],
+      ['web', 'web2', 'UP', 'INI', '10.0.0.9:8000'],
+    ];
+    later(300, () => {
+      rows[1] = ['web', 'web2', 'UP', 'L7OK', '10.0.0.9:8000'];
+    });
     const { engine, calls } = fakeEngine('10.0.0.9');
     let started = 0;
-    const r = await restartReplica({ engine, stats }, app, { timeoutMs: 3000, onStarted: () => { started++; } });
+    const r = await restartReplica({ engine, stats }, app, {
+      timeoutMs: 3000,
+      onStarted: () => {
+        started++;
+      },
+    });
     expect(calls).toEqual(['start c2']);
     expect(started).toBe(1);
     expect(r.ip).toBe('10.0.0.9');
@@ -60,7 +70,10 @@ describe('restartReplica', () => {
   });
 
   it('counts only the backend asked for', async () => {
-    rows = [['other', 'o1', 'UP', 'L7OK', '[fd00::9]:8000'], ['web', 'web2', 'DOWN', 'L4CON', '[fd00::9]:8000']];
+    rows = [
+      ['other', 'o1', 'UP', 'L7OK', '[fd00::9]:8000'],
+      ['web', 'web2', 'DOWN', 'L4CON', '[fd00::9]:8000'],
+    ];
     const { engine } = fakeEngine('fd00::9');
     expect((await restartReplica({ engine, stats }, app, { backend: 'web', timeoutMs: 400 })).upAt).toBeNull();
     expect((await restartReplica({ engine, stats }, app, { backend: 'other', timeoutMs: 400 })).upAt).not.toBeNull();

@@ -12,7 +12,11 @@ describe('lab new: which ids it refuses (checkNewId)', () => {
     ['07_sticky', /is not a lab id/, 'e.g. lab new 01-sticky'],
     ['07-', /is not a lab id/, 'e.g. lab new 01-my-lab'],
     ['../07-x', /is not a lab id/, 'e.g. lab new 01-x'],
-    ['03-load-balancing', /^Lab 03-load-balancing already exists$/, 'Choose another id, e.g. lab new 01-load-balancing'],
+    [
+      '03-load-balancing',
+      /^Lab 03-load-balancing already exists$/,
+      'Choose another id, e.g. lab new 01-load-balancing',
+    ],
     ['03-other', /^Lab number 03 is taken by 03-load-balancing/, 'Choose a free number, e.g. lab new 01-other'],
   ])('%j is refused (exit 2) with the allowed form and the next command', (id, message, hint) => {
     let thrown: unknown;
@@ -47,7 +51,13 @@ describe('lab new: title', () => {
 });
 
 describe("lab new: the skeleton's placeholders (renderSkeleton)", () => {
-  const values = { id: '07-sticky-sessions', title: 'Sticky: "cookies" # yes', whoamiContext: '../../compose/whoami', schema: '../lab.schema.json', labFile: 'labs/07-sticky-sessions/lab.yaml' };
+  const values = {
+    id: '07-sticky-sessions',
+    title: 'Sticky: "cookies" # yes',
+    whoamiContext: '../../compose/whoami',
+    schema: '../lab.schema.json',
+    labFile: 'labs/07-sticky-sessions/lab.yaml',
+  };
 
   it('fills every placeholder of every skeleton file, and quotes what lands in YAML', () => {
     const files = renderSkeleton(readLabSkeleton(), values);
@@ -61,6 +71,8 @@ describe("lab new: the skeleton's placeholders (renderSkeleton)", () => {
   });
 
   it('an unknown placeholder is a bug in the skeleton', () => {
-    expect(() => renderSkeleton([{ path: 'x.cfg', text: '@NOPE@' }], values)).toThrow(/templates\/lab\/x.cfg names an unknown placeholder @NOPE@/);
+    expect(() => renderSkeleton([{ path: 'x.cfg', text: '@NOPE@' }], values)).toThrow(
+      /templates\/lab\/x.cfg names an unknown placeholder @NOPE@/,
+    );
   });
 });

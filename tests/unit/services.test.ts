@@ -25,8 +25,24 @@ const lab = parsed(fixtureText);
 
 /** A lab with `services:` given as YAML lines (indented two spaces under services:). */
 const withServices = (services: string[], extra: string[] = []): string =>
-  ['id: 09-services', 'title: t', 'summary: s', 'goals: [g]', 'services:', ...services, 'loadBalancer:', '  image: haproxy:3.0', ...extra].join('\n');
-const svc = (name: string, ...more: string[]) => [`  ${name}:`, '    image: lab/whoami:1', '    port: 8000', '    health: /health', ...more.map((m) => `    ${m}`)];
+  [
+    'id: 09-services',
+    'title: t',
+    'summary: s',
+    'goals: [g]',
+    'services:',
+    ...services,
+    'loadBalancer:',
+    '  image: haproxy:3.0',
+    ...extra,
+  ].join('\n');
+const svc = (name: string, ...more: string[]) => [
+  `  ${name}:`,
+  '    image: lab/whoami:1',
+  '    port: 8000',
+  '    health: /health',
+  ...more.map((m) => `    ${m}`),
+];
 
 describe('services: schema problems at file:line:col', () => {
   const problemsOf = (text: string) => {
@@ -35,19 +51,73 @@ describe('services: schema problems at file:line:col', () => {
     return r.problems.map(formatProblem);
   };
   it.each([
-    { name: 'both app and services', text: `${withServices(svc('web'))}\napp:\n  image: a:1\n  port: 1\n  health: /h`, want: /lab\.yaml:5:1 services: give either app: \(one service\) or services:, not both/ },
-    { name: 'neither', text: ['id: 09-services', 'title: t', 'summary: s', 'goals: [g]', 'loadBalancer:', '  image: haproxy:3.0'].join('\n'), want: /needs app: \(one service\) or services: \(several\)/ },
-    { name: 'an uppercase name', text: withServices(svc('Web')), want: /lab\.yaml:6:3 .*must be a lowercase name such as web/ },
-    { name: "lab's own service name", text: withServices(svc('haproxy')), want: /lab\.yaml:6:3 services\.haproxy: "haproxy" is lab's own service/ },
-    { name: 'a bad cpus', text: withServices(svc('web', 'cpus: 0')), want: /lab\.yaml:10:11 services\.web\.cpus: must be at least 0\.01/ },
-    { name: 'a bad memory', text: withServices(svc('web', 'memory: 256MB')), want: /lab\.yaml:10:13 services\.web\.memory: must be a size such as 256m or 1g/ },
-    { name: 'a memory below Docker minimum', text: withServices(svc('web', 'memory: 1m')), want: /services\.web\.memory: must be at least 6m/ },
-    { name: 'an unsafe environment value', text: withServices(svc('web', 'environment:', '  A: "x; rm"')), want: /services\.web\.environment\.A: an environment value may only contain/ },
-    { name: 'VERSION twice', text: withServices(svc('web', 'version: v1', 'environment:', '  VERSION: v2')), want: /services\.web\.environment\.VERSION: is set by version/ },
-    { name: 'two services without a path', text: withServices([...svc('web'), ...svc('api')]), want: /lab\.yaml:10:3 services\.api: has no path, like web.*give api a path such as \/api/ },
-    { name: 'the same path twice', text: withServices([...svc('web'), ...svc('api', 'path: /api'), ...svc('v2', 'path: /api')]), want: /services\.v2\.path: "\/api" is also api's path/ },
-    { name: 'a path with a trailing slash', text: withServices([...svc('web', 'path: /web/')]), want: /services\.web\.path: must be a path prefix like \/api/ },
-    { name: 'a check naming no service', text: withServices(svc('web'), ['checks:', '  - name: up', '    kind: replicas-up', '    service: api']), want: /services\.|checks\.0\.service: "api" is not a service of this lab: web/ },
+    {
+      name: 'both app and services',
+      text: `${withServices(svc('web'))}\napp:\n  image: a:1\n  port: 1\n  health: /h`,
+      want: /lab\.yaml:5:1 services: give either app: \(one service\) or services:, not both/,
+    },
+    {
+      name: 'neither',
+      text: ['id: 09-services', 'title: t', 'summary: s', 'goals: [g]', 'loadBalancer:', '  image: haproxy:3.0'].join(
+        '\n',
+      ),
+      want: /needs app: \(one service\) or services: \(several\)/,
+    },
+    {
+      name: 'an uppercase name',
+      text: withServices(svc('Web')),
+      want: /lab\.yaml:6:3 .*must be a lowercase name such as web/,
+    },
+    {
+      name: "lab's own service name",
+      text: withServices(svc('haproxy')),
+      want: /lab\.yaml:6:3 services\.haproxy: "haproxy" is lab's own service/,
+    },
+    {
+      name: 'a bad cpus',
+      text: withServices(svc('web', 'cpus: 0')),
+      want: /lab\.yaml:10:11 services\.web\.cpus: must be at least 0\.01/,
+    },
+    {
+      name: 'a bad memory',
+      text: withServices(svc('web', 'memory: 256MB')),
+      want: /lab\.yaml:10:13 services\.web\.memory: must be a size such as 256m or 1g/,
+    },
+    {
+      name: 'a memory below Docker minimum',
+      text: withServices(svc('web', 'memory: 1m')),
+      want: /services\.web\.memory: must be at least 6m/,
+    },
+    {
+      name: 'an unsafe environment value',
+      text: withServices(svc('web', 'environment:', '  A: "x; rm"')),
+      want: /services\.web\.environment\.A: an environment value may only contain/,
+    },
+    {
+      name: 'VERSION twice',
+      text: withServices(svc('web', 'version: v1', 'environment:', '  VERSION: v2')),
+      want: /services\.web\.environment\.VERSION: is set by version/,
+    },
+    {
+      name: 'two services without a path',
+      text: withServices([...svc('web'), ...svc('api')]),
+      want: /lab\.yaml:10:3 services\.api: has no path, like web.*give api a path such as \/api/,
+    },
+    {
+      name: 'the same path twice',
+      text: withServices([...svc('web'), ...svc('api', 'path: /api'), ...svc('v2', 'path: /api')]),
+      want: /services\.v2\.path: "\/api" is also api's path/,
+    },
+    {
+      name: 'a path with a trailing slash',
+      text: withServices([...svc('web', 'path: /web/')]),
+      want: /services\.web\.path: must be a path prefix like \/api/,
+    },
+    {
+      name: 'a check naming no service',
+      text: withServices(svc('web'), ['checks:', '  - name: up', '    kind: replicas-up', '    service: api']),
+      want: /services\.|checks\.0\.service: "api" is not a service of this lab: web/,
+    },
   ])('$name', ({ text, want }) => {
     expect(problemsOf(text).join('\n')).toMatch(want);
   });
@@ -66,7 +136,14 @@ describe('labServices: one list, whether the file says app: or services:', () =>
   it('app: is one service named app, as before', () => {
     const [only, ...rest] = labServices(lab03());
     expect(rest).toEqual([]);
-    expect(only).toMatchObject({ name: 'app', image: 'lab/whoami:1', port: 8000, health: '/health', environment: {}, at: ['app'] });
+    expect(only).toMatchObject({
+      name: 'app',
+      image: 'lab/whoami:1',
+      port: 8000,
+      health: '/health',
+      environment: {},
+      at: ['app'],
+    });
   });
 
   it('services: in file order, with their paths and the first without a path as the default', () => {
@@ -81,17 +158,34 @@ describe('labServices: one list, whether the file says app: or services:', () =>
   });
 
   it('replica counts: own count, else defaults.replicas; --replicas sets every service', () => {
-    expect(replicaCounts(lab, resolveOptions(lab).options)).toEqual([{ service: 'web', replicas: 2 }, { service: 'api', replicas: 1 }, { service: 'static', replicas: 1 }]);
-    expect(replicaCounts(lab, resolveOptions(lab, { replicas: '3' }).options).map((c) => c.replicas)).toEqual([3, 3, 3]);
+    expect(replicaCounts(lab, resolveOptions(lab).options)).toEqual([
+      { service: 'web', replicas: 2 },
+      { service: 'api', replicas: 1 },
+      { service: 'static', replicas: 1 },
+    ]);
+    expect(replicaCounts(lab, resolveOptions(lab, { replicas: '3' }).options).map((c) => c.replicas)).toEqual([
+      3, 3, 3,
+    ]);
     expect(resolveOptions(lab03()).options.serviceReplicas).toBeUndefined();
-    expect(describeReplicas(replicaCounts(lab, resolveOptions(lab).options))).toBe('4 replica(s) (web 2, api 1, static 1)');
+    expect(describeReplicas(replicaCounts(lab, resolveOptions(lab).options))).toBe(
+      '4 replica(s) (web 2, api 1, static 1)',
+    );
     expect(describeReplicas(replicaCounts(lab03(), resolveOptions(lab03()).options))).toBe('3 replica(s)');
     expect(upText([{ service: 'app', up: 2, replicas: 3 }])).toBe('2/3 replicas UP');
-    expect(upText([{ service: 'web', up: 2, replicas: 3 }, { service: 'api', up: 1, replicas: 1 }])).toBe('web 2/3, api 1/1 replicas UP');
+    expect(
+      upText([
+        { service: 'web', up: 2, replicas: 3 },
+        { service: 'api', up: 1, replicas: 1 },
+      ]),
+    ).toBe('web 2/3, api 1/1 replicas UP');
   });
 
   it('images: each built image once, its base image pulled', () => {
-    expect(imagesOf(lab)).toEqual({ pulled: ['haproxy:3.0', 'node:20-alpine'], base: ['node:20-alpine'], built: ['lab/whoami:1'] });
+    expect(imagesOf(lab)).toEqual({
+      pulled: ['haproxy:3.0', 'node:20-alpine'],
+      base: ['node:20-alpine'],
+      built: ['lab/whoami:1'],
+    });
   });
 });
 
@@ -113,7 +207,10 @@ describe('lab scale arguments', () => {
   ])('$args', ({ args, services, want }) => expect(parseScale(args, services, '92')).toEqual(want));
 
   it.each([
-    { args: ['5'], want: /"5": lab 92 has 3 services \(web, api, static\); say which one to scale as service=count \| e\.g\. lab scale 92 web=2 api=3 static=4/ },
+    {
+      args: ['5'],
+      want: /"5": lab 92 has 3 services \(web, api, static\); say which one to scale as service=count \| e\.g\. lab scale 92 web=2 api=3 static=4/,
+    },
     { args: ['db=2'], want: /"db=2" names no service of lab 92: its services are web, api, static/ },
     { args: ['web=0'], want: /web must be a whole number from 1 to 100, got "0"/ },
     { args: ['web=2', 'web=3'], want: /"web=3": web is given twice/ },
@@ -129,10 +226,14 @@ describe('lab scale arguments', () => {
 
 describe('render a lab of three services', () => {
   const { options } = resolveOptions(lab, { project: 'lab-92-services' });
-  const builds = Object.fromEntries(['web', 'api', 'static'].map((s) => [s, { context: '/opt/lab/compose/whoami', hash: 'abc' }]));
+  const builds = Object.fromEntries(
+    ['web', 'api', 'static'].map((s) => [s, { context: '/opt/lab/compose/whoami', hash: 'abc' }]),
+  );
   const cfg = renderHaproxyCfg(lab, options);
   const compose = renderCompose({ lab, options, workspace: '/tmp/lab-workspace', builds });
-  const model = composeModel({ lab, options, workspace: '/tmp/lab-workspace', builds }) as { services: Record<string, Record<string, unknown>> };
+  const model = composeModel({ lab, options, workspace: '/tmp/lab-workspace', builds }) as {
+    services: Record<string, Record<string, unknown>>;
+  };
 
   it('haproxy.cfg matches its snapshot', async () => {
     await expect(cfg).toMatchFileSnapshot('./__snapshots__/render/services-3.cfg');
@@ -156,7 +257,9 @@ describe('render a lab of three services', () => {
     // SERVICE: a service lab builds names itself from it (X-App), on Docker and Podman alike.
     expect(model.services.api?.environment).toEqual({ SERVICE: 'api', LOG_LEVEL: 'debug', VERSION: '2.0.0' });
     expect(model.services.haproxy?.depends_on).toEqual(['web', 'api', 'static']);
-    expect((parse(compose) as { services: Record<string, { deploy: unknown }> }).services.web?.deploy).toEqual(model.services.web?.deploy);
+    expect((parse(compose) as { services: Record<string, { deploy: unknown }> }).services.web?.deploy).toEqual(
+      model.services.web?.deploy,
+    );
   });
 
   it('scaling one service within its slots leaves haproxy.cfg byte-identical (no reload)', () => {

@@ -17,9 +17,12 @@ describe('tasksToSolve', () => {
     { pick: {}, saved: { frontend: 'pass', backend: 'pass', 'health-checks': 'fail' }, want: ['health-checks'] },
     { pick: {}, saved: { frontend: 'pass', backend: 'pass', 'health-checks': 'pass', scale: 'pass' }, want: [] },
     { pick: { task: 'scale' }, saved: {}, want: ['scale'] },
-  ] as { pick: { task?: string; all?: boolean }; saved: Record<string, string>; want: string[] }[])('$pick with saved $saved → $want', ({ pick, saved, want }) => {
-    expect(tasksToSolve(TASKS, pick, (id) => saved[id], '02').map((x) => x.id)).toEqual(want);
-  });
+  ] as { pick: { task?: string; all?: boolean }; saved: Record<string, string>; want: string[] }[])(
+    '$pick with saved $saved → $want',
+    ({ pick, saved, want }) => {
+      expect(tasksToSolve(TASKS, pick, (id) => saved[id], '02').map((x) => x.id)).toEqual(want);
+    },
+  );
   it.each([
     [{ task: 'nope' }, /Lab 02 has no task "nope"; its tasks are: health-checks, frontend, backend, scale/],
     [{ task: 'scale', all: true }, /Name a task or give --all, not both/],
@@ -45,8 +48,16 @@ describe('solution commands', () => {
     { argv: ['scale', '03', '5'], target: { project: 'p1' }, want: ['scale', '03', '5', '--project', 'p1'] },
     { argv: ['scale', '03', '5', '-p', 'mine'], target: { project: 'p1' }, want: ['scale', '03', '5', '-p', 'mine'] },
     { argv: ['scale', '03', '5'], target: {}, want: ['scale', '03', '5'] },
-    { argv: ['up', '03', '-n', '5'], target: { project: 'p1', upExtras: extras }, want: ['up', '03', '-n', '5', '--project', 'p1', ...extras] },
-    { argv: ['up', '03', '--app-port', '9000'], target: { upExtras: extras }, want: ['up', '03', '--app-port', '9000', '--stats-port', 'auto', '--image', 'haproxy:3.0=local'] },
+    {
+      argv: ['up', '03', '-n', '5'],
+      target: { project: 'p1', upExtras: extras },
+      want: ['up', '03', '-n', '5', '--project', 'p1', ...extras],
+    },
+    {
+      argv: ['up', '03', '--app-port', '9000'],
+      target: { upExtras: extras },
+      want: ['up', '03', '--app-port', '9000', '--stats-port', 'auto', '--image', 'haproxy:3.0=local'],
+    },
     { argv: ['scale', '03', '5'], target: { upExtras: extras }, want: ['scale', '03', '5'] },
     { argv: ['apply', '02'], target: { project: 'p1', upExtras: extras }, want: ['apply', '02', '--project', 'p1'] },
     { argv: ['validate'], target: { project: 'p1' }, want: ['validate'] },
@@ -55,7 +66,11 @@ describe('solution commands', () => {
     { argv: ['up', '03', '--workspace=/own'], target: { workspace: '/w' }, want: ['up', '03', '--workspace=/own'] },
     { argv: ['scale', '03', '5'], target: { workspace: '/w' }, want: ['scale', '03', '5'] },
     { argv: ['apply', '02'], target: { workspace: '/w' }, want: ['apply', '02'] },
-    { argv: ['fault', '05', 'app/2', 'latency=300'], target: { project: 'p1' }, want: ['fault', '05', 'app/2', 'latency=300', '--project', 'p1'] },
+    {
+      argv: ['fault', '05', 'app/2', 'latency=300'],
+      target: { project: 'p1' },
+      want: ['fault', '05', 'app/2', 'latency=300', '--project', 'p1'],
+    },
   ])('$argv on $target → $want', ({ argv, target, want }) => {
     expect(targetArgv(argv, target)).toEqual(want);
   });
@@ -74,21 +89,61 @@ describe('savedStudentName', () => {
 
 describe("lab test's two halves", () => {
   it.each([
-    { task: { id: 'a', mustFailOnStarter: true }, graded: { passed: false, reason: 'x: 0 of 3 UP' }, verdict: 'PASS', reason: /task a fails on the starter, as it must: x: 0 of 3 UP/ },
-    { task: { id: 'scale-out', mustFailOnStarter: true }, graded: { passed: true, reason: '' }, verdict: 'FAIL', reason: /^task scale-out passed on the starter: its check cannot fail$/ },
-    { task: { id: 'a', mustFailOnStarter: false }, graded: { passed: true, reason: '' }, verdict: 'SKIP', reason: /mustFailOnStarter: false/ },
-    { task: { id: 'a', mustFailOnStarter: true }, graded: undefined, verdict: 'FAIL', reason: /not graded on the starter/ },
+    {
+      task: { id: 'a', mustFailOnStarter: true },
+      graded: { passed: false, reason: 'x: 0 of 3 UP' },
+      verdict: 'PASS',
+      reason: /task a fails on the starter, as it must: x: 0 of 3 UP/,
+    },
+    {
+      task: { id: 'scale-out', mustFailOnStarter: true },
+      graded: { passed: true, reason: '' },
+      verdict: 'FAIL',
+      reason: /^task scale-out passed on the starter: its check cannot fail$/,
+    },
+    {
+      task: { id: 'a', mustFailOnStarter: false },
+      graded: { passed: true, reason: '' },
+      verdict: 'SKIP',
+      reason: /mustFailOnStarter: false/,
+    },
+    {
+      task: { id: 'a', mustFailOnStarter: true },
+      graded: undefined,
+      verdict: 'FAIL',
+      reason: /not graded on the starter/,
+    },
   ])('starter: $task.id $graded → $verdict', ({ task, graded, verdict, reason }) => {
     const c = starterCase(task, graded);
     expect(c).toMatchObject({ task: task.id, half: 'starter', verdict });
     expect(c.reason).toMatch(reason);
   });
   it.each([
-    { s: { solution: 'ran', after: { status: 'pass', reason: '' }, final: { status: 'pass', reason: '' } }, verdict: 'PASS', reason: /task x passes after its solution/ },
-    { s: { solution: 'ran', after: { status: 'fail', reason: 'http: got 503' } }, verdict: 'FAIL', reason: /^task x still fails after its solution: http: got 503$/ },
-    { s: { solution: 'ran', after: { status: 'locked', reason: 'needs a to pass first' } }, verdict: 'FAIL', reason: /still fails after its solution: needs a/ },
-    { s: { solution: 'ran', after: { status: 'pass', reason: '' }, final: { status: 'fail', reason: 'servers: 3 UP' } }, verdict: 'FAIL', reason: /not after the later tasks' solutions: servers: 3 UP/ },
-    { s: { solution: 'failed', error: 'HAProxy rejects haproxy.cfg:3' }, verdict: 'FAIL', reason: /its solution failed: HAProxy rejects/ },
+    {
+      s: { solution: 'ran', after: { status: 'pass', reason: '' }, final: { status: 'pass', reason: '' } },
+      verdict: 'PASS',
+      reason: /task x passes after its solution/,
+    },
+    {
+      s: { solution: 'ran', after: { status: 'fail', reason: 'http: got 503' } },
+      verdict: 'FAIL',
+      reason: /^task x still fails after its solution: http: got 503$/,
+    },
+    {
+      s: { solution: 'ran', after: { status: 'locked', reason: 'needs a to pass first' } },
+      verdict: 'FAIL',
+      reason: /still fails after its solution: needs a/,
+    },
+    {
+      s: { solution: 'ran', after: { status: 'pass', reason: '' }, final: { status: 'fail', reason: 'servers: 3 UP' } },
+      verdict: 'FAIL',
+      reason: /not after the later tasks' solutions: servers: 3 UP/,
+    },
+    {
+      s: { solution: 'failed', error: 'HAProxy rejects haproxy.cfg:3' },
+      verdict: 'FAIL',
+      reason: /its solution failed: HAProxy rejects/,
+    },
     { s: { solution: 'none' }, verdict: 'FAIL', reason: /has no solution/ },
   ] as const)('solution: $s → $verdict', ({ s, verdict, reason }) => {
     const c = solutionCase('x', s);
@@ -105,7 +160,8 @@ describe("lab test's two halves", () => {
 });
 
 describe('checksSettled (lab test grades a solution once HAProxy has checked every replica)', () => {
-  const row = (svname: string, status: string, checkStatus = 'L7OK') => ({ pxname: 'app', svname, status, checkStatus }) as unknown as StatsRow;
+  const row = (svname: string, status: string, checkStatus = 'L7OK') =>
+    ({ pxname: 'app', svname, status, checkStatus }) as unknown as StatsRow;
   it.each([
     { rows: [row('BACKEND', 'UP', ''), row('app1', 'UP'), row('app2', 'UP')], want: true },
     { rows: [row('app1', 'UP'), row('app2', 'UP', 'INI')], want: false },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hasConfiguration, mapCheckOutput } from '../../src/core/student-cfg.ts';
 import { parseReloadAnswer } from '../../src/haproxy/master-cli.ts';
 
-describe("an empty student file is refused: hasConfiguration", () => {
+describe('an empty student file is refused: hasConfiguration', () => {
   it.each([
     ['', false],
     ['\n\n   \n', false],
@@ -16,11 +16,17 @@ describe("an empty student file is refused: hasConfiguration", () => {
 });
 
 describe("HAProxy's check messages mapped to the student's file: mapCheckOutput", () => {
-  const paths = { '/usr/local/etc/haproxy/haproxy.cfg': '/home/s/ws/haproxy/haproxy.cfg', '/usr/local/etc/haproxy/00-lab.cfg': '/home/s/ws/haproxy/00-lab.cfg' };
+  const paths = {
+    '/usr/local/etc/haproxy/haproxy.cfg': '/home/s/ws/haproxy/haproxy.cfg',
+    '/usr/local/etc/haproxy/00-lab.cfg': '/home/s/ws/haproxy/00-lab.cfg',
+  };
   it.each([
     [
-      '[NOTICE]   (1) : haproxy version is 3.0.11\n[ALERT]    (1) : config : parsing [/usr/local/etc/haproxy/haproxy.cfg:7] : unknown keyword \'foo\' in \'backend\' section\n[ALERT]    (1) : config : Error(s) found in configuration file : /usr/local/etc/haproxy/haproxy.cfg\n',
-      ["[ALERT] config : parsing [/home/s/ws/haproxy/haproxy.cfg:7] : unknown keyword 'foo' in 'backend' section", '[ALERT] config : Error(s) found in configuration file : /home/s/ws/haproxy/haproxy.cfg'],
+      "[NOTICE]   (1) : haproxy version is 3.0.11\n[ALERT]    (1) : config : parsing [/usr/local/etc/haproxy/haproxy.cfg:7] : unknown keyword 'foo' in 'backend' section\n[ALERT]    (1) : config : Error(s) found in configuration file : /usr/local/etc/haproxy/haproxy.cfg\n",
+      [
+        "[ALERT] config : parsing [/home/s/ws/haproxy/haproxy.cfg:7] : unknown keyword 'foo' in 'backend' section",
+        '[ALERT] config : Error(s) found in configuration file : /home/s/ws/haproxy/haproxy.cfg',
+      ],
       [{ file: '/home/s/ws/haproxy/haproxy.cfg', line: 7 }],
     ],
     [
@@ -41,8 +47,16 @@ describe("HAProxy's check messages mapped to the student's file: mapCheckOutput"
 
 describe("the master CLI's answer to reload: parseReloadAnswer", () => {
   it.each([
-    ['Success=1\n--\n[NOTICE]   (1) : New worker (28) forked\n[NOTICE]   (1) : Loading success.\n\n', true, ['[NOTICE]   (1) : New worker (28) forked', '[NOTICE]   (1) : Loading success.']],
-    ["Success=0\n--\n[ALERT]    (1) : config : parsing [/x/haproxy.cfg:3] : unknown keyword 'foo'\n", false, ["[ALERT]    (1) : config : parsing [/x/haproxy.cfg:3] : unknown keyword 'foo'"]],
+    [
+      'Success=1\n--\n[NOTICE]   (1) : New worker (28) forked\n[NOTICE]   (1) : Loading success.\n\n',
+      true,
+      ['[NOTICE]   (1) : New worker (28) forked', '[NOTICE]   (1) : Loading success.'],
+    ],
+    [
+      "Success=0\n--\n[ALERT]    (1) : config : parsing [/x/haproxy.cfg:3] : unknown keyword 'foo'\n",
+      false,
+      ["[ALERT]    (1) : config : parsing [/x/haproxy.cfg:3] : unknown keyword 'foo'"],
+    ],
     ['Unknown command: reload\n', false, ['Unknown command: reload']],
     ['', false, []],
   ])('%#', (text, success, log) => {

@@ -3,7 +3,8 @@ import { parseLab } from '../../src/config/parse-lab.ts';
 import { lab03Text } from '../helpers/lab03.ts';
 
 /** Lab 03's text with lines added to its loadBalancer section. */
-const withLoadBalancer = (...lines: string[]) => lab03Text().replace('  mode: http\n', `  mode: http\n${lines.map((l) => `  ${l}\n`).join('')}`);
+const withLoadBalancer = (...lines: string[]) =>
+  lab03Text().replace('  mode: http\n', `  mode: http\n${lines.map((l) => `  ${l}\n`).join('')}`);
 
 describe('loadBalancer.config and starter', () => {
   it.each([
@@ -20,7 +21,10 @@ describe('loadBalancer.config and starter', () => {
       const p = result.problems[0]!;
       expect(`${p.key}: ${p.message}`).toBe(problem);
       // At the line of the loadBalancer key the problem is about, like every lab-file error.
-      const keyLine = withLoadBalancer(...lines).split('\n').findIndex((l) => l.startsWith(`  ${p.key.split('.')[1]}:`)) + 1;
+      const keyLine =
+        withLoadBalancer(...lines)
+          .split('\n')
+          .findIndex((l) => l.startsWith(`  ${p.key.split('.')[1]}:`)) + 1;
       expect(p.line).toBe(keyLine);
     }
   });

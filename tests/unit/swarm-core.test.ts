@@ -1,10 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { emptyZones, parseZoneLabel, replicasPerZone, type SwarmNode, type SwarmTask, swarmProblems, swarmUnsupported, taskProblem, whyNotLabsService } from '../../src/core/swarm.ts';
+import {
+  emptyZones,
+  parseZoneLabel,
+  replicasPerZone,
+  type SwarmNode,
+  type SwarmTask,
+  swarmProblems,
+  swarmUnsupported,
+  taskProblem,
+  whyNotLabsService,
+} from '../../src/core/swarm.ts';
 
 const node = (hostname: string, zone: string | undefined, over: Partial<SwarmNode> = {}): SwarmNode => ({
-  id: `id-${hostname}`, hostname, addr: `10.0.0.${hostname.slice(1)}`, state: 'ready', availability: 'active', manager: true, labels: zone ? { zone } : {}, ...over,
+  id: `id-${hostname}`,
+  hostname,
+  addr: `10.0.0.${hostname.slice(1)}`,
+  state: 'ready',
+  availability: 'active',
+  manager: true,
+  labels: zone ? { zone } : {},
+  ...over,
 });
-const task = (service: string, nodeId: string, over: Partial<SwarmTask> = {}): SwarmTask => ({ id: `t-${Math.random()}`, service, nodeId, state: 'running', desired: 'running', addrs: [], ...over });
+const task = (service: string, nodeId: string, over: Partial<SwarmTask> = {}): SwarmTask => ({
+  id: `t-${Math.random()}`,
+  service,
+  nodeId,
+  state: 'running',
+  desired: 'running',
+  addrs: [],
+  ...over,
+});
 const HOST = 'unix:///run/m.sock';
 
 describe('swarmProblems: what keeps a lab off a swarm, each with what to do', () => {
@@ -13,7 +38,12 @@ describe('swarmProblems: what keeps a lab off a swarm, each with what to do', ()
     ['a worker', 'worker', [], [/is a swarm worker/]],
     ['a good swarm', 'manager', [node('n1', 'a'), node('n2', 'b'), node('n3', 'c')], []],
     ['one node', 'manager', [node('n1', 'a')], [/1 node\(s\) ready and active; .* at least 2/]],
-    ['one node ready, one down', 'manager', [node('n1', 'a'), node('n2', 'b', { state: 'down' })], [/1 node\(s\) ready/]],
+    [
+      'one node ready, one down',
+      'manager',
+      [node('n1', 'a'), node('n2', 'b', { state: 'down' })],
+      [/1 node\(s\) ready/],
+    ],
     ['one drained', 'manager', [node('n1', 'a'), node('n2', 'b', { availability: 'drain' }), node('n3', 'c')], []],
     ['an unlabelled node', 'manager', [node('n1', 'a'), node('n2', undefined)], [/1 node\(s\) have no zone label: n2/]],
     ['too few and unlabelled', 'manager', [node('n1', undefined)], [/at least 2/, /no zone label: n1/]],
@@ -27,12 +57,12 @@ describe('swarmProblems: what keeps a lab off a swarm, each with what to do', ()
   });
 });
 
-describe('whyNotLabsService: a service, network or config is lab\'s only with all of lab\'s labels and its own stack', () => {
+describe("whyNotLabsService: a service, network or config is lab's only with all of lab's labels and its own stack", () => {
   const labs = { 'lab.managed': 'true', 'lab.target': 'swarm', 'lab.project': 'p', 'com.docker.stack.namespace': 'p' };
   it.each([
-    ['lab\'s', labs, undefined],
+    ["lab's", labs, undefined],
     ['no labels', {}, /no lab.managed/],
-    ['a compose lab\'s labels', { ...labs, 'lab.target': undefined }, /no lab.target=swarm/],
+    ["a compose lab's labels", { ...labs, 'lab.target': undefined }, /no lab.target=swarm/],
     ['another stack', { ...labs, 'com.docker.stack.namespace': 'q' }, /namespace \(q\) is not its lab.project \(p\)/],
     ['deployed by hand', { ...labs, 'com.docker.stack.namespace': undefined }, /absent/],
   ] as const)('%s', (_n, labels, why) => {
@@ -45,7 +75,11 @@ describe('whyNotLabsService: a service, network or config is lab\'s only with al
 describe('taskProblem: task errors only an operator can fix', () => {
   const n2 = node('n2', 'b');
   it.each([
-    ['No such image: lab/whoami:1', /app cannot start on n2 \(10.0.0.2\): image lab\/whoami:1 is not on that node/, undefined],
+    [
+      'No such image: lab/whoami:1',
+      /app cannot start on n2 \(10.0.0.2\): image lab\/whoami:1 is not on that node/,
+      undefined,
+    ],
     ['no suitable node (scheduling constraints not satisfied on 3 nodes)', /has no node to run on/, true],
     ['no suitable node (host-mode port already in use on 1 node)', /cannot publish its ports/, true],
     ['task: non-zero exit (1)', undefined, undefined],
@@ -59,7 +93,14 @@ describe('taskProblem: task errors only an operator can fix', () => {
 
 it('replicasPerZone counts running replicas by the zone of their node', () => {
   const nodes = [node('n1', 'a'), node('n2', 'b'), node('n3', 'a')];
-  const tasks = [task('app', 'id-n1'), task('app', 'id-n3'), task('app', 'id-n2'), task('haproxy', 'id-n2'), task('app', 'id-n2', { desired: 'shutdown', state: 'shutdown' }), task('app', 'id-n2', { state: 'starting' })];
+  const tasks = [
+    task('app', 'id-n1'),
+    task('app', 'id-n3'),
+    task('app', 'id-n2'),
+    task('haproxy', 'id-n2'),
+    task('app', 'id-n2', { desired: 'shutdown', state: 'shutdown' }),
+    task('app', 'id-n2', { state: 'starting' }),
+  ];
   expect(replicasPerZone(nodes, tasks, 'zone')).toEqual({ a: 2, b: 1 });
 });
 
@@ -82,7 +123,13 @@ describe('emptyZones: zones that could serve but run no replica', () => {
   });
 });
 
-it.each([['zone', true], ['rack.id', true], ['', false], ['a b', false], ['-x', false]])('parseZoneLabel(%j) accepted: %s', (raw, ok) => {
+it.each([
+  ['zone', true],
+  ['rack.id', true],
+  ['', false],
+  ['a b', false],
+  ['-x', false],
+])('parseZoneLabel(%j) accepted: %s', (raw, ok) => {
   if (ok) expect(parseZoneLabel(raw)).toBe(raw);
   else expect(() => parseZoneLabel(raw)).toThrow(/--zone-label/);
 });

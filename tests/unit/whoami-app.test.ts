@@ -54,7 +54,16 @@ describe('whoami demo app', () => {
       bodies.push((await res.json()) as Whoami);
     }
     for (const body of bodies) {
-      expect(Object.keys(body).sort()).toEqual(['hostname', 'ip', 'pid', 'replica', 'requests', 'servedAt', 'service', 'version']);
+      expect(Object.keys(body).sort()).toEqual([
+        'hostname',
+        'ip',
+        'pid',
+        'replica',
+        'requests',
+        'servedAt',
+        'service',
+        'version',
+      ]);
       // Outside Compose the reverse lookup usually fails, but a host's own DNS may answer.
       expect(body.replica === null || Number.isInteger(body.replica)).toBe(true);
       expect(body.pid).toBe(child.pid);
@@ -72,7 +81,15 @@ describe('whoami demo app', () => {
 
   it('names service, replica and version in X-App on every answer, and in its bodies', async () => {
     const { base } = await start({ SERVICE: 'api', VERSION: 'v2', REPLICA: '4' });
-    const paths: [string, number][] = [['/', 200], ['/json', 200], ['/health', 200], ['/slow?ms=1', 200], ['/work?ms=1', 200], ['/session', 200], ['/nope', 404]];
+    const paths: [string, number][] = [
+      ['/', 200],
+      ['/json', 200],
+      ['/health', 200],
+      ['/slow?ms=1', 200],
+      ['/work?ms=1', 200],
+      ['/session', 200],
+      ['/nope', 404],
+    ];
     for (const [path, status] of paths) {
       const res = await fetch(`${base}${path}`);
       await res.text();
@@ -136,7 +153,14 @@ describe('whoami demo app', () => {
     const { base, child, control } = await start({ THREADS: threads });
     await (await fetch(`${base}/work?ms=1`)).text(); // calibrates
     const before = await cpuMs(child.pid!);
-    const answers = await Promise.all([1, 2].map(async () => (await fetch(`${base}/work?ms=150&format=json`)).json() as Promise<Whoami & { work: { ms: number; wallMs: number } }>));
+    const answers = await Promise.all(
+      [1, 2].map(
+        async () =>
+          (await fetch(`${base}/work?ms=150&format=json`)).json() as Promise<
+            Whoami & { work: { ms: number; wallMs: number } }
+          >,
+      ),
+    );
     const used = (await cpuMs(child.pid!)) - before;
     for (const a of answers) expect(a.work.ms).toBe(150);
     // 2 × 150 ms of work; a timer instead of a busy loop would use next to nothing.
@@ -208,10 +232,12 @@ describe('whoami demo app', () => {
     const agent = new http.Agent({ keepAlive: true });
     try {
       await new Promise<void>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
       });
       // That socket now sits idle in the agent's pool. Node's server.close() drops idle
       // connections itself, so also keep one busy: close() alone would wait for it.
@@ -235,10 +261,12 @@ describe('whoami demo app', () => {
   it('answers a request in flight before it exits on SIGTERM (a stop is graceful; only a kill cuts requests)', async () => {
     const { child, port } = await start();
     const answer = new Promise<number>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/slow?ms=200' }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/slow?ms=200' }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject);
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const exited = once(child, 'exit');

@@ -12,7 +12,10 @@ type Line = Summary & { type: 'summary' | 'tick'; inFlight: number; skipped: num
 async function client(...args: string[]): Promise<{ code: number | null; lines: Line[]; summary: Line }> {
   const r = await runWhoami(['client', ...args]);
   expect(r.stderr).toBe('');
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
   return { code: r.code, lines, summary: lines.at(-1)! };
 }
 
@@ -32,8 +35,17 @@ describe('whoami client mode: one run', () => {
     expect(code).toBe(0);
     expect(lines).toHaveLength(1);
     expect(summary).toMatchObject({
-      type: 'summary', sent: 200, ok: 200, failed: 0, inFlight: 0, skipped: 0, concurrency: 4, keepAlive: true,
-      byApp: { 'web/1/v2': 200 }, byService: { web: 200 }, byVersion: { v2: 200 },
+      type: 'summary',
+      sent: 200,
+      ok: 200,
+      failed: 0,
+      inFlight: 0,
+      skipped: 0,
+      concurrency: 4,
+      keepAlive: true,
+      byApp: { 'web/1/v2': 200 },
+      byService: { web: 200 },
+      byVersion: { v2: 200 },
     });
     addsUp(summary);
     expect(summary.latencyMs.p50).toBeGreaterThan(0);
@@ -42,10 +54,38 @@ describe('whoami client mode: one run', () => {
   });
 
   it.each([
-    { cause: '5xx', fault: '/faults/errors?rate=0.25', path: '/', args: ['--requests', '200'], failures: { connect: 0, timeout: 0, '5xx': 50, other: 0 }, ok: 150 },
-    { cause: 'timeout', fault: '/faults/hang', path: '/', args: ['--requests', '4', '--concurrency', '2', '--timeout', '300'], failures: { connect: 0, timeout: 4, '5xx': 0, other: 0 }, ok: 0 },
-    { cause: 'other', fault: null, path: '/nope', args: ['--requests', '5'], failures: { connect: 0, timeout: 0, '5xx': 0, other: 5 }, ok: 0 },
-    { cause: 'connect', fault: null, path: 'closed', args: ['--requests', '5', '--concurrency', '2'], failures: { connect: 5, timeout: 0, '5xx': 0, other: 0 }, ok: 0 },
+    {
+      cause: '5xx',
+      fault: '/faults/errors?rate=0.25',
+      path: '/',
+      args: ['--requests', '200'],
+      failures: { connect: 0, timeout: 0, '5xx': 50, other: 0 },
+      ok: 150,
+    },
+    {
+      cause: 'timeout',
+      fault: '/faults/hang',
+      path: '/',
+      args: ['--requests', '4', '--concurrency', '2', '--timeout', '300'],
+      failures: { connect: 0, timeout: 4, '5xx': 0, other: 0 },
+      ok: 0,
+    },
+    {
+      cause: 'other',
+      fault: null,
+      path: '/nope',
+      args: ['--requests', '5'],
+      failures: { connect: 0, timeout: 0, '5xx': 0, other: 5 },
+      ok: 0,
+    },
+    {
+      cause: 'connect',
+      fault: null,
+      path: 'closed',
+      args: ['--requests', '5', '--concurrency', '2'],
+      failures: { connect: 5, timeout: 0, '5xx': 0, other: 0 },
+      ok: 0,
+    },
   ])('counts failures by cause: $cause', async ({ fault, path, args, failures, ok }) => {
     const app = await startApp({ SERVICE: 'web', REPLICA: '1' });
     if (fault) expect((await call(app.control, 'POST', fault)).status).toBe(200);
@@ -72,7 +112,18 @@ describe('whoami client mode: one run', () => {
   it('skips (and counts) what the rate asks for while --concurrency requests are in flight', async () => {
     const app = await startApp();
     await call(app.control, 'POST', '/faults/hang');
-    const { summary } = await client('--url', `${app.base}/`, '--rate', '20', '--concurrency', '2', '--duration', '1', '--timeout', '1500');
+    const { summary } = await client(
+      '--url',
+      `${app.base}/`,
+      '--rate',
+      '20',
+      '--concurrency',
+      '2',
+      '--duration',
+      '1',
+      '--timeout',
+      '1500',
+    );
     expect(summary).toMatchObject({ sent: 2, failures: { connect: 0, timeout: 2, '5xx': 0, other: 0 } });
     expect(summary.skipped).toBeGreaterThanOrEqual(15);
     expect(summary.skipped).toBeLessThanOrEqual(18);
@@ -97,7 +148,17 @@ describe('whoami client mode: one run', () => {
       for (const [flags, expectConnections, connectionHeader] of rows) {
         connections = 0;
         seen.length = 0;
-        const { summary } = await client('--url', url, '--requests', '20', '--concurrency', '2', '--header', 'X-Canary: 1', ...flags);
+        const { summary } = await client(
+          '--url',
+          url,
+          '--requests',
+          '20',
+          '--concurrency',
+          '2',
+          '--header',
+          'X-Canary: 1',
+          ...flags,
+        );
         expect(summary.ok).toBe(20);
         expectConnections(connections);
         expect(seen.every((h) => h['x-canary'] === '1' && h.connection === connectionHeader)).toBe(true);
@@ -114,7 +175,15 @@ describe('whoami client mode: one run', () => {
       [[], { new: 10, kept: 0, lost: 0 }],
     ];
     for (const [flags, sessions] of rows) {
-      const { summary } = await client('--url', `${app.base}/session`, '--requests', '10', '--concurrency', '3', ...flags);
+      const { summary } = await client(
+        '--url',
+        `${app.base}/session`,
+        '--requests',
+        '10',
+        '--concurrency',
+        '3',
+        ...flags,
+      );
       expect(summary.sessions).toEqual(sessions);
     }
   });
@@ -155,7 +224,9 @@ describe('whoami client mode: waiting for commands', () => {
     const r = await call(c.base, 'POST', '/runs?wait=1', { url: `${app.base}/`, requests: 30, concurrency: 3 });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ id: '1', state: 'done', summary: { sent: 30, ok: 30, byApp: { 'web/3/v1': 30 } } });
-    expect((await call(c.base, 'GET', '/runs')).json).toEqual([{ id: '1', state: 'done', url: `${app.base}/`, sent: 30, failed: 0 }]);
+    expect((await call(c.base, 'GET', '/runs')).json).toEqual([
+      { id: '1', state: 'done', url: `${app.base}/`, sent: 30, failed: 0 },
+    ]);
   });
 
   it('starts a run in the background, shows it while it runs, and stops it', async () => {
@@ -179,9 +250,15 @@ describe('whoami client mode: waiting for commands', () => {
   it('streams a line per second and the summary (?stream=1); closing the stream stops the run', async () => {
     const app = await startApp();
     const c = await startClient();
-    const res = await fetch(`${c.base}/runs?stream=1`, { method: 'POST', body: JSON.stringify({ url: `${app.base}/`, rate: 30, duration: 1.5 }) });
+    const res = await fetch(`${c.base}/runs?stream=1`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `${app.base}/`, rate: 30, duration: 1.5 }),
+    });
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
     const summary = lines.at(-1)!;
     expect(summary.type).toBe('summary');
     expect(lines.slice(0, -1).every((l) => l.type === 'tick')).toBe(true);
@@ -189,7 +266,11 @@ describe('whoami client mode: waiting for commands', () => {
     expect(summary.sent).toBeGreaterThanOrEqual(40);
 
     const abort = new AbortController();
-    const long = await fetch(`${c.base}/runs?stream=1`, { method: 'POST', body: JSON.stringify({ url: `${app.base}/`, rate: 30, duration: 60 }), signal: abort.signal });
+    const long = await fetch(`${c.base}/runs?stream=1`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `${app.base}/`, rate: 30, duration: 60 }),
+      signal: abort.signal,
+    });
     const reader = long.body!.getReader();
     await reader.read(); // the first tick
     abort.abort();

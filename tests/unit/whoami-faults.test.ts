@@ -168,7 +168,16 @@ describe('whoami control port: faults', () => {
     const app = await startApp({ SERVICE: 'api', VERSION: 'v3', REPLICA: '1' });
     await fetch(`${app.base}/`);
     const { json } = await call(app.control, 'GET', '/');
-    expect(json).toMatchObject({ service: 'api', replica: 1, version: 'v3', requests: 1, health: 200, faults: {}, session: { store: 'memory', ok: true, sessions: 0 }, threads: 1 });
+    expect(json).toMatchObject({
+      service: 'api',
+      replica: 1,
+      version: 'v3',
+      requests: 1,
+      health: 200,
+      faults: {},
+      session: { store: 'memory', ok: true, sessions: 0 },
+      threads: 1,
+    });
     expect((await call(app.control, 'GET', '/health')).status).toBe(200);
   });
 });

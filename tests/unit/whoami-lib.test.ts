@@ -66,7 +66,9 @@ describe('parseFault', () => {
     ['exit', { code: '256' }, 400, /code must be an integer from 0 to 255/],
     ['pause', {}, 404, /no fault named "pause"/],
   ])('%s %j → %i', (kind, params, status, message) => {
-    expect(() => parseFault(kind, params)).toThrow(expect.objectContaining({ status, message: expect.stringMatching(message) }));
+    expect(() => parseFault(kind, params)).toThrow(
+      expect.objectContaining({ status, message: expect.stringMatching(message) }),
+    );
   });
 });
 
@@ -127,17 +129,23 @@ describe('RESP', () => {
   it.each([
     ['redis://cache', { host: 'cache', port: 6379, db: 0, username: null, password: null }],
     ['redis://cache:6380/3', { host: 'cache', port: 6380, db: 3, username: null, password: null }],
-    ['redis://:s%40cret@127.0.0.1:7000/0', { host: '127.0.0.1', port: 7000, db: 0, username: null, password: 's@cret' }],
+    [
+      'redis://:s%40cret@127.0.0.1:7000/0',
+      { host: '127.0.0.1', port: 7000, db: 0, username: null, password: 's@cret' },
+    ],
     ['redis://app:pw@[::1]:7000', { host: '::1', port: 7000, db: 0, username: 'app', password: 'pw' }],
   ])('reads %s', (url, want) => {
     expect(parseRedisUrl(url)).toEqual(want);
   });
 
-  it.each(['cache:6379', 'http://cache:6379', 'redis://cache/abc', 'redis://cache/1?x=1', 'redis://'])('refuses %s', (url) => {
-    const r = parseRedisUrl(url);
-    expect(r).toBeInstanceOf(Error);
-    expect((r as Error).message).toMatch(/REDIS_URL must look like redis:\/\/host:6379\/0/);
-  });
+  it.each(['cache:6379', 'http://cache:6379', 'redis://cache/abc', 'redis://cache/1?x=1', 'redis://'])(
+    'refuses %s',
+    (url) => {
+      const r = parseRedisUrl(url);
+      expect(r).toBeInstanceOf(Error);
+      expect((r as Error).message).toMatch(/REDIS_URL must look like redis:\/\/host:6379\/0/);
+    },
+  );
 });
 
 describe('sessions', () => {
@@ -166,7 +174,12 @@ describe('client stats', () => {
   it('gives percentiles within 1% by nearest rank', () => {
     const h = new Histogram();
     for (let ms = 1; ms <= 1000; ms++) h.add(ms);
-    for (const [p, want] of [[50, 500], [95, 950], [99, 990], [100, 1000]] as const) {
+    for (const [p, want] of [
+      [50, 500],
+      [95, 950],
+      [99, 990],
+      [100, 1000],
+    ] as const) {
       expect(Math.abs(h.percentile(p) - want) / want).toBeLessThanOrEqual(0.01);
     }
     expect(new Histogram().percentile(50)).toBe(0);
@@ -199,7 +212,9 @@ describe('client stats', () => {
     for (const r of results) t.record(r);
     const s = t.summary(1000);
     expect(s).toMatchObject({
-      sent: 7, ok: 2, failed: 5,
+      sent: 7,
+      ok: 2,
+      failed: 5,
       failures: { connect: 2, timeout: 1, '5xx': 1, other: 1 },
       rps: 7,
       byApp: { 'web/1/v1': 1, 'web/2/v2': 2, 'api/1/v1': 1 },
@@ -217,10 +232,22 @@ describe('client stats', () => {
 
 describe('client run spec', () => {
   it.each([
-    [{ url: 'http://h/' }, { concurrency: 1, rate: null, requests: 100, duration: null, keepAlive: true, cookies: false, timeoutMs: 2000 }],
-    [{ url: 'http://h/', rate: '50', duration: '2' }, { concurrency: 100, rate: 50, requests: null, duration: 2 }],
-    [{ url: 'http://h/', concurrency: 8, requests: 10, duration: 1 }, { concurrency: 8, requests: 10, duration: 1 }],
-    [{ url: 'http://h:8080/x?y=1', keepAlive: false, cookies: true, headers: { 'X-Canary': '1' } }, { url: 'http://h:8080/x?y=1', keepAlive: false, cookies: true, headers: { 'X-Canary': '1' } }],
+    [
+      { url: 'http://h/' },
+      { concurrency: 1, rate: null, requests: 100, duration: null, keepAlive: true, cookies: false, timeoutMs: 2000 },
+    ],
+    [
+      { url: 'http://h/', rate: '50', duration: '2' },
+      { concurrency: 100, rate: 50, requests: null, duration: 2 },
+    ],
+    [
+      { url: 'http://h/', concurrency: 8, requests: 10, duration: 1 },
+      { concurrency: 8, requests: 10, duration: 1 },
+    ],
+    [
+      { url: 'http://h:8080/x?y=1', keepAlive: false, cookies: true, headers: { 'X-Canary': '1' } },
+      { url: 'http://h:8080/x?y=1', keepAlive: false, cookies: true, headers: { 'X-Canary': '1' } },
+    ],
   ])('%j', (input, want) => {
     expect(runSpec(input)).toMatchObject(want);
   });
@@ -250,8 +277,38 @@ describe('client run spec', () => {
   });
 
   it('reads a run from argv', () => {
-    expect(parseClientArgs(['--url', 'http://h/', '--rate', '20', '--duration', '3', '--no-keepalive', '--header', 'X-A: 1', '--header', 'X-B:two', '--cookies', '--timeout', '500', '--ticks']))
-      .toEqual({ spec: { url: 'http://h/', rate: 20, concurrency: 100, duration: 3, requests: null, keepAlive: false, headers: { 'X-A': '1', 'X-B': 'two' }, cookies: true, timeoutMs: 500, ticks: true } });
+    expect(
+      parseClientArgs([
+        '--url',
+        'http://h/',
+        '--rate',
+        '20',
+        '--duration',
+        '3',
+        '--no-keepalive',
+        '--header',
+        'X-A: 1',
+        '--header',
+        'X-B:two',
+        '--cookies',
+        '--timeout',
+        '500',
+        '--ticks',
+      ]),
+    ).toEqual({
+      spec: {
+        url: 'http://h/',
+        rate: 20,
+        concurrency: 100,
+        duration: 3,
+        requests: null,
+        keepAlive: false,
+        headers: { 'X-A': '1', 'X-B': 'two' },
+        cookies: true,
+        timeoutMs: 500,
+        ticks: true,
+      },
+    });
   });
 
   it.each([

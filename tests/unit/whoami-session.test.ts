@@ -20,14 +20,24 @@ async function session(app: App, cookie?: string, query = '') {
   const res = await fetch(`${app.base}/session${query}`, { headers: cookie ? { cookie } : {} });
   const body = (await res.json()) as Session;
   const set = res.headers.get('set-cookie');
-  return { status: res.status, body, header: res.headers.get('x-session'), app: res.headers.get('x-app'), cookie: set ? set.split(';')[0]! : null };
+  return {
+    status: res.status,
+    body,
+    header: res.headers.get('x-session'),
+    app: res.headers.get('x-app'),
+    cookie: set ? set.split(';')[0]! : null,
+  };
 }
 
 describe('whoami sessions in memory', () => {
   it('counts per cookie, and a replica that does not know the cookie says the session was lost', async () => {
     const [a, b] = await Promise.all([startApp({ REPLICA: '1' }), startApp({ REPLICA: '2' })]);
     const first = await session(a);
-    expect(first).toMatchObject({ status: 200, body: { count: 1, state: 'new', store: 'memory', replica: 1 }, header: 'new; count=1' });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { count: 1, state: 'new', store: 'memory', replica: 1 },
+      header: 'new; count=1',
+    });
     expect(first.cookie).toMatch(/^session=[0-9a-f-]{36}$/);
     expect(first.body.session).toBe(first.cookie!.slice('session='.length));
     const mine = first.cookie!;
@@ -92,10 +102,23 @@ describe.skipIf(redisServerBin() === null && !inCi)('whoami sessions in Redis (r
     await redis?.stop();
   });
   const url = (password = PASSWORD, db = 2) => `redis://:${password}@127.0.0.1:${redis.port}/${db}`;
-  const cli = async (...args: string[]) => (await promisify(execFile)(onPath('redis-cli') ?? 'redis-cli', ['-p', String(redis.port), '-a', PASSWORD, '--no-auth-warning', ...args])).stdout.trim();
+  const cli = async (...args: string[]) =>
+    (
+      await promisify(execFile)(onPath('redis-cli') ?? 'redis-cli', [
+        '-p',
+        String(redis.port),
+        '-a',
+        PASSWORD,
+        '--no-auth-warning',
+        ...args,
+      ])
+    ).stdout.trim();
 
   it('keeps a session across replicas and past a killed replica', async () => {
-    const [a, b] = await Promise.all([startApp({ REPLICA: '1', REDIS_URL: url(), SESSION_TTL: '120' }), startApp({ REPLICA: '2', REDIS_URL: url(), SESSION_TTL: '120' })]);
+    const [a, b] = await Promise.all([
+      startApp({ REPLICA: '1', REDIS_URL: url(), SESSION_TTL: '120' }),
+      startApp({ REPLICA: '2', REDIS_URL: url(), SESSION_TTL: '120' }),
+    ]);
     const first = await session(a);
     expect(first).toMatchObject({ status: 200, body: { count: 1, state: 'new', store: 'redis' } });
     const cookie = first.cookie!;
@@ -113,7 +136,11 @@ describe.skipIf(redisServerBin() === null && !inCi)('whoami sessions in Redis (r
     expect(ttl).toBeGreaterThan(100);
     expect(ttl).toBeLessThanOrEqual(120);
     expect(await cli('-n', '0', 'EXISTS', key)).toBe('0');
-    expect((await call(b.control, 'GET', '/')).json.session).toEqual({ store: 'redis', where: `127.0.0.1:${redis.port}/2`, ok: true });
+    expect((await call(b.control, 'GET', '/')).json.session).toEqual({
+      store: 'redis',
+      where: `127.0.0.1:${redis.port}/2`,
+      ok: true,
+    });
   });
 
   it('answers 503 with the reason while Redis is down, and serves sessions again when it is back', async () => {
@@ -125,9 +152,15 @@ describe.skipIf(redisServerBin() === null && !inCi)('whoami sessions in Redis (r
       await sleep(300); // past the client's fail-fast window: this one really connects
       const down = await session(app, cookie!);
       expect(down.status).toBe(503);
-      expect(down.body.error).toBe(`session store unavailable: redis at 127.0.0.1:${redis.port}/2: connection refused (ECONNREFUSED)`);
+      expect(down.body.error).toBe(
+        `session store unavailable: redis at 127.0.0.1:${redis.port}/2: connection refused (ECONNREFUSED)`,
+      );
       expect((await fetch(`${app.base}/`)).status).toBe(200);
-      expect((await call(app.control, 'GET', '/')).json.session).toMatchObject({ store: 'redis', ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
+      expect((await call(app.control, 'GET', '/')).json.session).toMatchObject({
+        store: 'redis',
+        ok: false,
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });
     } finally {
       await redis.start();
     }
@@ -148,7 +181,16 @@ describe.skipIf(redisServerBin() === null && !inCi)('whoami sessions in Redis (r
     const client = new RedisClient({ host: '127.0.0.1', port: redis.port, db: 5, username: null, password: PASSWORD });
     try {
       expect(await client.command('PING')).toBe('PONG');
-      expect(await client.pipeline([['DEL', 'k'], ['INCR', 'k'], ['INCR', 'k'], ['EXPIRE', 'k', 60], ['GET', 'k'], ['GET', 'missing']])).toEqual([expect.any(Number), 1, 2, 1, '2', null]);
+      expect(
+        await client.pipeline([
+          ['DEL', 'k'],
+          ['INCR', 'k'],
+          ['INCR', 'k'],
+          ['EXPIRE', 'k', 60],
+          ['GET', 'k'],
+          ['GET', 'missing'],
+        ]),
+      ).toEqual([expect.any(Number), 1, 2, 1, '2', null]);
       await client.command('SET', 'text', 'ünïcode ✓');
       expect(await client.command('GET', 'text')).toBe('ünïcode ✓');
       const error = await client.command('INCR', 'text').catch((e: unknown) => e);

@@ -53,7 +53,7 @@ describe('reset on real workspace folders', () => {
     expect(existsSync(join(ws.dir, 'lab.json'))).toBe(true);
 
     const elsewhere = await tmpDir('lab-elsewhere-');
-    await writeFile(join(elsewhere, 'haproxy.cfg'), 'the user\'s');
+    await writeFile(join(elsewhere, 'haproxy.cfg'), "the user's");
     await rm(join(ws.dir, 'haproxy'), { recursive: true });
     await symlink(elsewhere, join(ws.dir, 'haproxy'));
     await cleanup([ws.dir], home);

@@ -29,7 +29,8 @@ describe('a workspace lab writes', () => {
     // The official image's HAProxy (uid 99) reads haproxy.cfg through a bind mount: readable, and no secret in it.
     expect(await mode(ws.haproxyCfg)).toBe(0o644);
     expect(await mode(join(ws.dir, 'haproxy'))).toBe(0o755);
-    for (const file of [ws.haproxyCfg, ws.composeFile, ws.markerFile]) expect(await readFile(file, 'utf8')).not.toContain('Sup3r-s3cret');
+    for (const file of [ws.haproxyCfg, ws.composeFile, ws.markerFile])
+      expect(await readFile(file, 'utf8')).not.toContain('Sup3r-s3cret');
   });
 
   it('records every file it wrote, and that it made the folder', async () => {
@@ -38,7 +39,12 @@ describe('a workspace lab writes', () => {
     expect(ws.inLabHome).toBe(true);
     await writeWorkspace(ws, loaded, options);
     const marker = parseMarker(await readFile(ws.markerFile, 'utf8'));
-    expect(marker).toEqual({ format: 'lab-files/1', createdFolder: true, files: ['compose.yaml', 'haproxy.env', 'haproxy/haproxy.cfg', 'lab-files.json', 'lab.json'], folders: ['haproxy'] });
+    expect(marker).toEqual({
+      format: 'lab-files/1',
+      createdFolder: true,
+      files: ['compose.yaml', 'haproxy.env', 'haproxy/haproxy.cfg', 'lab-files.json', 'lab.json'],
+      folders: ['haproxy'],
+    });
     for (const f of marker!.files) expect(existsSync(join(ws.dir, f)), f).toBe(true);
   });
 
@@ -63,7 +69,10 @@ describe('a workspace lab writes', () => {
     await mkdir(join(ws.dir, 'haproxy'), { recursive: true });
     await writeFile(ws.stateFile, JSON.stringify({ lab: loaded.lab.id, labFile: loaded.file, options }));
     await writeWorkspace(ws, loaded, options);
-    expect(parseMarker(await readFile(ws.markerFile, 'utf8'))).toMatchObject({ createdFolder: true, folders: ['haproxy'] });
+    expect(parseMarker(await readFile(ws.markerFile, 'utf8'))).toMatchObject({
+      createdFolder: true,
+      folders: ['haproxy'],
+    });
   });
 
   it('reads the options back, --stats-admin included; a lab.json from before it follows --expose', async () => {
@@ -88,7 +97,13 @@ describe('the same writer in student mode (lab 02)', () => {
     expect(await readFile(ws.haproxyCfg, 'utf8')).toBe(await readFile(lab02.starter!, 'utf8'));
     expect(await mode(ws.haproxyCfg)).toBe(0o644);
     expect(await mode(ws.labCfg)).toBe(0o644);
-    expect(parseMarker(await readFile(ws.markerFile, 'utf8'))).toEqual({ format: 'lab-files/1', createdFolder: true, files: ['compose.yaml', 'haproxy.env', 'haproxy/00-lab.cfg', 'lab-files.json', 'lab.json'], folders: ['haproxy'], student: ['haproxy/haproxy.cfg'] });
+    expect(parseMarker(await readFile(ws.markerFile, 'utf8'))).toEqual({
+      format: 'lab-files/1',
+      createdFolder: true,
+      files: ['compose.yaml', 'haproxy.env', 'haproxy/00-lab.cfg', 'lab-files.json', 'lab.json'],
+      folders: ['haproxy'],
+      student: ['haproxy/haproxy.cfg'],
+    });
     expect((await readState(ws))?.studentConfig).toBe(ws.haproxyCfg);
 
     await writeFile(ws.haproxyCfg, 'frontend mine\n    bind :8080\n');

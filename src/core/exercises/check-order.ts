@@ -30,7 +30,10 @@ export const isDrill = (c: Pick<TaskCheck, 'kind'>): boolean => CHECK_COST[c.kin
 
 /** Cheapest first; checks of the same cost keep the lab file's order. */
 export function byCost<C extends Pick<TaskCheck, 'kind'>>(checks: readonly C[]): C[] {
-  return checks.map((c, i) => ({ c, i })).sort((a, b) => CHECK_COST[a.c.kind] - CHECK_COST[b.c.kind] || a.i - b.i).map((x) => x.c);
+  return checks
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => CHECK_COST[a.c.kind] - CHECK_COST[b.c.kind] || a.i - b.i)
+    .map((x) => x.c);
 }
 
 /** What a check not run says, naming the one whose failure made it pointless. */

@@ -11,13 +11,19 @@ import type { GradeStatus } from './task-state.ts';
  */
 export type Mark = GradeStatus | 'solved';
 
-export const markOf = (status: GradeStatus, solvedAt: string | undefined): Mark => (status === 'pass' && solvedAt !== undefined ? 'solved' : status);
+export const markOf = (status: GradeStatus, solvedAt: string | undefined): Mark =>
+  status === 'pass' && solvedAt !== undefined ? 'solved' : status;
 
 /** Score from marks: only the student's own passes count; solved ones are counted apart. */
 export function markScore(marks: readonly Mark[]): { passed: number; solved: number; total: number; percent: number } {
   const passed = marks.filter((m) => m === 'pass').length;
   const solved = marks.filter((m) => m === 'solved').length;
-  return { passed, solved, total: marks.length, percent: marks.length ? Math.round((100 * passed) / marks.length) : 100 };
+  return {
+    passed,
+    solved,
+    total: marks.length,
+    percent: marks.length ? Math.round((100 * passed) / marks.length) : 100,
+  };
 }
 
 /** A configuration's meaningful text: comments, trailing spaces and blank lines do not make a file one's own. */
@@ -29,7 +35,10 @@ const meaningful = (cfg: string): string =>
     .join('\n');
 
 /** The tasks whose reference solution file the student's file is (up to comments and blank lines). */
-export function copiedSolutions(student: string | undefined, solutions: readonly { task: string; text: string }[]): string[] {
+export function copiedSolutions(
+  student: string | undefined,
+  solutions: readonly { task: string; text: string }[],
+): string[] {
   if (student === undefined) return [];
   const mine = meaningful(student);
   return mine === '' ? [] : solutions.filter((s) => meaningful(s.text) === mine).map((s) => s.task);

@@ -38,7 +38,14 @@ export function parseProgress(text: string | undefined, lab: string): Progress {
     const tasks = Object.fromEntries(Object.entries(p.tasks ?? {}).filter(([, t]) => t && STATUSES.has(t.status)));
     const hints = Object.fromEntries(Object.entries(p.hints ?? {}).filter(([, n]) => Number.isInteger(n) && n >= 0));
     const solved = Object.fromEntries(Object.entries(p.solved ?? {}).filter(([, at]) => typeof at === 'string'));
-    return { format: FORMAT, lab, tasks, hints, ...(p.quiz && typeof p.quiz.answers === 'object' ? { quiz: p.quiz } : {}), ...(Object.keys(solved).length ? { solved } : {}) };
+    return {
+      format: FORMAT,
+      lab,
+      tasks,
+      hints,
+      ...(p.quiz && typeof p.quiz.answers === 'object' ? { quiz: p.quiz } : {}),
+      ...(Object.keys(solved).length ? { solved } : {}),
+    };
   } catch {
     return emptyProgress(lab);
   }
@@ -46,7 +53,11 @@ export function parseProgress(text: string | undefined, lab: string): Progress {
 
 export const renderProgress = (p: Progress): string => `${JSON.stringify(p, null, 2)}\n`;
 
-export const withGrades = (p: Progress, grades: readonly { id: string; status: GradeStatus; reason: string }[], at: string): Progress => ({
+export const withGrades = (
+  p: Progress,
+  grades: readonly { id: string; status: GradeStatus; reason: string }[],
+  at: string,
+): Progress => ({
   ...p,
   tasks: { ...p.tasks, ...Object.fromEntries(grades.map((g) => [g.id, { status: g.status, reason: g.reason, at }])) },
 });
@@ -55,7 +66,11 @@ export const withGrades = (p: Progress, grades: readonly { id: string; status: G
  * Reveal the next hint of a task: its index (0-based) and the progress that remembers it. Once
  * every hint is shown, the last one is shown again.
  */
-export function revealHint(p: Progress, task: string, hintCount: number): { index: number; progress: Progress } | undefined {
+export function revealHint(
+  p: Progress,
+  task: string,
+  hintCount: number,
+): { index: number; progress: Progress } | undefined {
   if (hintCount === 0) return undefined;
   const shown = p.hints[task] ?? 0;
   const index = Math.min(shown, hintCount - 1);
@@ -65,4 +80,7 @@ export function revealHint(p: Progress, task: string, hintCount: number): { inde
 export const withQuiz = (p: Progress, quiz: QuizRecord): Progress => ({ ...p, quiz });
 
 /** Remember that `lab solve` applied these tasks' reference solutions. */
-export const withSolved = (p: Progress, tasks: readonly string[], at: string): Progress => ({ ...p, solved: { ...p.solved, ...Object.fromEntries(tasks.map((t) => [t, at])) } });
+export const withSolved = (p: Progress, tasks: readonly string[], at: string): Progress => ({
+  ...p,
+  solved: { ...p.solved, ...Object.fromEntries(tasks.map((t) => [t, at])) },
+});

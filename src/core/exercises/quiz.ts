@@ -37,19 +37,36 @@ function optionOfLetter(question: QuizQuestion, letter: string, seed: string, sh
   const order = shownOrder(question, seed);
   const id = order[LETTERS.indexOf(letter)];
   if (letter.length !== 1 || id === undefined) {
-    throw new UsageError(`--answer: "${letter}" is not an option of ${question.id}; allowed: ${order.map((_, i) => LETTERS[i]).join(', ')}`, { hint: `Run lab quiz ${short} to see the questions and options` });
+    throw new UsageError(
+      `--answer: "${letter}" is not an option of ${question.id}; allowed: ${order.map((_, i) => LETTERS[i]).join(', ')}`,
+      { hint: `Run lab quiz ${short} to see the questions and options` },
+    );
   }
   return id;
 }
 
 /** `q1=b,q2=a` (the letters shown) → { q1: <option id>, ... }, each question and letter checked. */
-export function parseAnswers(raw: string, quiz: readonly QuizQuestion[], short: string, seed: string): Record<string, string> {
+export function parseAnswers(
+  raw: string,
+  quiz: readonly QuizQuestion[],
+  short: string,
+  seed: string,
+): Record<string, string> {
   const answers: Record<string, string> = {};
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [q, letter, ...rest] = part.split('=').map((s) => s.trim());
     const question = quiz.find((x) => x.id === q);
-    if (!q || letter === undefined || rest.length) throw new UsageError(`--answer: "${part}" is not question=option`, { hint: `Write e.g. --answer ${quiz[0]?.id ?? 'q1'}=a,... (run lab quiz ${short} to see the questions)` });
-    if (!question) throw new UsageError(`--answer: no question "${q}" in this lab; questions: ${quiz.map((x) => x.id).join(', ')}`, { hint: `Run lab quiz ${short} to see them` });
+    if (!q || letter === undefined || rest.length)
+      throw new UsageError(`--answer: "${part}" is not question=option`, {
+        hint: `Write e.g. --answer ${quiz[0]?.id ?? 'q1'}=a,... (run lab quiz ${short} to see the questions)`,
+      });
+    if (!question)
+      throw new UsageError(`--answer: no question "${q}" in this lab; questions: ${quiz.map((x) => x.id).join(', ')}`, {
+        hint: `Run lab quiz ${short} to see them`,
+      });
     answers[q] = optionOfLetter(question, letter, seed, short);
   }
   return answers;
@@ -69,7 +86,12 @@ export interface QuizMark {
 }
 
 /** Each question's mark; an unanswered question is wrong. `answers` are option ids. */
-export function markQuiz(quiz: readonly QuizQuestion[], answers: Readonly<Record<string, string>>, lang: Language, seed: string): QuizMark[] {
+export function markQuiz(
+  quiz: readonly QuizQuestion[],
+  answers: Readonly<Record<string, string>>,
+  lang: Language,
+  seed: string,
+): QuizMark[] {
   return quiz.map((q) => {
     const given = answers[q.id];
     return {

@@ -8,13 +8,25 @@ import { gradingOrder } from './task-state.ts';
  */
 
 /** The tasks to solve: the named one; with `all`, every task in needs order; else the first (in needs order) not passing in the saved progress. */
-export function tasksToSolve<T extends Pick<Task, 'id' | 'needs'>>(tasks: readonly T[], pick: { task?: string | undefined; all?: boolean | undefined }, lastStatus: (id: string) => string | undefined, lab: string): T[] {
+export function tasksToSolve<T extends Pick<Task, 'id' | 'needs'>>(
+  tasks: readonly T[],
+  pick: { task?: string | undefined; all?: boolean | undefined },
+  lastStatus: (id: string) => string | undefined,
+  lab: string,
+): T[] {
   const ordered = gradingOrder(tasks);
-  if (pick.task !== undefined && pick.all) throw new UsageError('Name a task or give --all, not both', { hint: `Run lab solve ${lab} --all, or lab solve ${lab} <task>` });
+  if (pick.task !== undefined && pick.all)
+    throw new UsageError('Name a task or give --all, not both', {
+      hint: `Run lab solve ${lab} --all, or lab solve ${lab} <task>`,
+    });
   if (pick.all) return ordered;
   if (pick.task !== undefined) {
     const task = tasks.find((t) => t.id === pick.task);
-    if (!task) throw new UsageError(`Lab ${lab} has no task "${pick.task}"; its tasks are: ${tasks.map((t) => t.id).join(', ')}`, { hint: `Run lab tasks ${lab} to see them` });
+    if (!task)
+      throw new UsageError(
+        `Lab ${lab} has no task "${pick.task}"; its tasks are: ${tasks.map((t) => t.id).join(', ')}`,
+        { hint: `Run lab tasks ${lab} to see them` },
+      );
     return [task];
   }
   const next = ordered.find((t) => lastStatus(t.id) !== 'pass');
@@ -30,13 +42,32 @@ export function solutionArgv(command: string): string[] {
   const words: string[] = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (const m of command.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
-  if (words[0] !== 'lab' || words.length < 2) throw new UsageError(`Not a lab command: ${command}`, { hint: 'A solution lists lab commands, e.g. "lab scale 03 5"' });
+  if (words[0] !== 'lab' || words.length < 2)
+    throw new UsageError(`Not a lab command: ${command}`, {
+      hint: 'A solution lists lab commands, e.g. "lab scale 03 5"',
+    });
   return words.slice(1);
 }
 
 const PROJECT_FLAGS = new Set(['-p', '--project']);
 /** Commands whose options include -p/--project: a solution runs on the project lab solve/test works on. */
-const TAKES_PROJECT = new Set(['up', 'down', 'scale', 'check', 'grade', 'apply', 'status', 'logs', 'render', 'tasks', 'hint', 'quiz', 'fault', 'chaos', 'load']);
+const TAKES_PROJECT = new Set([
+  'up',
+  'down',
+  'scale',
+  'check',
+  'grade',
+  'apply',
+  'status',
+  'logs',
+  'render',
+  'tasks',
+  'hint',
+  'quiz',
+  'fault',
+  'chaos',
+  'load',
+]);
 
 /** Commands whose options include -w/--workspace; the others find the workspace from the running HAProxy's label. */
 const TAKES_WORKSPACE = new Set(['up', 'render', 'tasks', 'hint', 'quiz']);
@@ -47,12 +78,22 @@ const TAKES_WORKSPACE = new Set(['up', 'render', 'tasks', 'hint', 'quiz']);
  * ports and its image substitutions) so a re-run of up keeps the stack lab test started.
  * Global options (--host, --verbose) need no passing: the command runs in the same context.
  */
-export function targetArgv(argv: readonly string[], target: { project?: string | undefined; workspace?: string | undefined; upExtras?: readonly string[] }): string[] {
+export function targetArgv(
+  argv: readonly string[],
+  target: { project?: string | undefined; workspace?: string | undefined; upExtras?: readonly string[] },
+): string[] {
   const out = [...argv];
   const [command] = argv;
   const hasFlag = (names: string[]) => argv.some((a) => names.some((n) => a === n || a.startsWith(`${n}=`)));
-  if (target.project && command && TAKES_PROJECT.has(command) && !argv.some((a) => PROJECT_FLAGS.has(a) || a.startsWith('--project='))) out.push('--project', target.project);
-  if (target.workspace && command && TAKES_WORKSPACE.has(command) && !hasFlag(['-w', '--workspace'])) out.push('--workspace', target.workspace);
+  if (
+    target.project &&
+    command &&
+    TAKES_PROJECT.has(command) &&
+    !argv.some((a) => PROJECT_FLAGS.has(a) || a.startsWith('--project='))
+  )
+    out.push('--project', target.project);
+  if (target.workspace && command && TAKES_WORKSPACE.has(command) && !hasFlag(['-w', '--workspace']))
+    out.push('--workspace', target.workspace);
   if (command === 'up' && target.upExtras) {
     for (let i = 0; i < target.upExtras.length; i++) {
       const flag = target.upExtras[i]!;

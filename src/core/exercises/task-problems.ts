@@ -9,9 +9,16 @@ type Locate = (path: readonly (string | number)[]) => { line: number; col: numbe
  * What the schema cannot say about tasks and the quiz: ids used twice, needs naming no task or
  * going round in a cycle, a quiz answer naming no option. Pure; each problem at its position.
  */
-export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion[], file: string, at: Locate, clients = 0): FileProblem[] {
+export function taskProblems(
+  tasks: readonly Task[],
+  quiz: readonly QuizQuestion[],
+  file: string,
+  at: Locate,
+  clients = 0,
+): FileProblem[] {
   const problems: FileProblem[] = [];
-  const add = (path: (string | number)[], message: string) => problems.push({ file, ...at(path), key: path.join('.'), message });
+  const add = (path: (string | number)[], message: string) =>
+    problems.push({ file, ...at(path), key: path.join('.'), message });
   const first = new Map<string, number>();
   tasks.forEach((t, i) => {
     const earlier = first.get(t.id);
@@ -20,21 +27,31 @@ export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion
   });
   tasks.forEach((t, i) => {
     t.needs.forEach((need, j) => {
-      if (!first.has(need)) add(['tasks', i, 'needs', j], `names no task: "${need}" (tasks: ${[...first.keys()].join(', ')})`);
+      if (!first.has(need))
+        add(['tasks', i, 'needs', j], `names no task: "${need}" (tasks: ${[...first.keys()].join(', ')})`);
       else if (need === t.id) add(['tasks', i, 'needs', j], 'a task cannot need itself');
     });
   });
   for (const cycle of needCycles(tasks)) {
     const i = first.get(cycle[0]!)!;
-    add(['tasks', i, 'needs'], `needs go round in a cycle: ${[...cycle, cycle[0]].join(' → ')}; no task of it could ever be graded`);
+    add(
+      ['tasks', i, 'needs'],
+      `needs go round in a cycle: ${[...cycle, cycle[0]].join(' → ')}; no task of it could ever be graded`,
+    );
   }
   tasks.forEach((t, i) => {
     t.checks.forEach((c, j) => {
       if (c.kind === 'affinity' && c.by === 'source' && clients < 2) {
-        add(['tasks', i, 'checks', j, 'by'], `affinity by: source needs at least 2 clients (the lab has ${clients}): add e.g. clients: 3 at the top level, since from one machine every request has the same source IP`);
+        add(
+          ['tasks', i, 'checks', j, 'by'],
+          `affinity by: source needs at least 2 clients (the lab has ${clients}): add e.g. clients: 3 at the top level, since from one machine every request has the same source IP`,
+        );
       }
       if ('port' in c && c.port !== undefined && c.port !== HAPROXY_APP_PORT && clients < 1) {
-        add(['tasks', i, 'checks', j, 'port'], `port ${c.port} is reached from inside the lab network only, and the lab has no clients: add e.g. clients: 2 at the top level`);
+        add(
+          ['tasks', i, 'checks', j, 'port'],
+          `port ${c.port} is reached from inside the lab network only, and the lab has no clients: add e.g. clients: 2 at the top level`,
+        );
       }
     });
   });
@@ -42,7 +59,8 @@ export function taskProblems(tasks: readonly Task[], quiz: readonly QuizQuestion
   quiz.forEach((q, i) => {
     if (qids.has(q.id)) add(['quiz', i, 'id'], `"${q.id}" is used by another question; question ids must be unique`);
     qids.add(q.id);
-    if (!(q.answer in q.options)) add(['quiz', i, 'answer'], `names no option: "${q.answer}" (options: ${Object.keys(q.options).join(', ')})`);
+    if (!(q.answer in q.options))
+      add(['quiz', i, 'answer'], `names no option: "${q.answer}" (options: ${Object.keys(q.options).join(', ')})`);
   });
   return problems;
 }

@@ -30,7 +30,8 @@ export function gradingOrder<T extends Pick<Task, 'id' | 'needs'>>(tasks: readon
 }
 
 /** The needs of a task that have not passed, in its order. */
-export const unmetNeeds = (task: Pick<Task, 'needs'>, passed: (id: string) => boolean): string[] => task.needs.filter((n) => !passed(n));
+export const unmetNeeds = (task: Pick<Task, 'needs'>, passed: (id: string) => boolean): string[] =>
+  task.needs.filter((n) => !passed(n));
 
 /** A graded task: locked when a need did not pass, else pass only when every check passed. */
 export function gradeStatus(unmet: readonly string[], verdicts: readonly ('PASS' | 'FAIL' | 'SKIP')[]): GradeStatus {
@@ -39,7 +40,11 @@ export function gradeStatus(unmet: readonly string[], verdicts: readonly ('PASS'
 }
 
 /** Why a task has its status, in words. */
-export function statusReason(status: GradeStatus, unmet: readonly string[], failed: readonly { name: string; reason: string }[]): string {
+export function statusReason(
+  status: GradeStatus,
+  unmet: readonly string[],
+  failed: readonly { name: string; reason: string }[],
+): string {
   if (status === 'locked') return `needs ${unmet.join(', ')} to pass first`;
   if (status === 'pass') return 'every check passed';
   return failed.map((f) => `${f.name}: ${f.reason}`).join('; ');
@@ -48,14 +53,25 @@ export function statusReason(status: GradeStatus, unmet: readonly string[], fail
 /** Score: passed tasks out of all, and as a whole percentage (100 for a lab without tasks). */
 export function score(statuses: readonly GradeStatus[]): { passed: number; total: number; percent: number } {
   const passed = statuses.filter((s) => s === 'pass').length;
-  return { passed, total: statuses.length, percent: statuses.length ? Math.round((100 * passed) / statuses.length) : 100 };
+  return {
+    passed,
+    total: statuses.length,
+    percent: statuses.length ? Math.round((100 * passed) / statuses.length) : 100,
+  };
 }
 
 /** What `lab tasks` shows from saved results: passed when the last grade passed, locked when a need has not passed. */
-export function taskViews(tasks: readonly Pick<Task, 'id' | 'needs'>[], lastStatus: (id: string) => GradeStatus | undefined): { id: string; view: TaskView }[] {
+export function taskViews(
+  tasks: readonly Pick<Task, 'id' | 'needs'>[],
+  lastStatus: (id: string) => GradeStatus | undefined,
+): { id: string; view: TaskView }[] {
   const passed = (id: string) => lastStatus(id) === 'pass';
-  return tasks.map((t) => ({ id: t.id, view: passed(t.id) ? 'passed' : unmetNeeds(t, passed).length ? 'locked' : 'open' }));
+  return tasks.map((t) => ({
+    id: t.id,
+    view: passed(t.id) ? 'passed' : unmetNeeds(t, passed).length ? 'locked' : 'open',
+  }));
 }
 
 /** The task to work on next: the first open one in file order. */
-export const nextTask = (views: readonly { id: string; view: TaskView }[]): string | undefined => views.find((v) => v.view === 'open')?.id;
+export const nextTask = (views: readonly { id: string; view: TaskView }[]): string | undefined =>
+  views.find((v) => v.view === 'open')?.id;

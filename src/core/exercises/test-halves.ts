@@ -17,8 +17,16 @@ export interface HalfCase {
 }
 
 /** The starter half of one task, from its checks run on the starter (needs ignored: each check must be able to fail on its own). */
-export function starterCase(task: Pick<Task, 'id' | 'mustFailOnStarter'>, graded: { passed: boolean; reason: string } | undefined): HalfCase {
-  const c = (verdict: HalfCase['verdict'], reason: string): HalfCase => ({ task: task.id, half: 'starter', verdict, reason });
+export function starterCase(
+  task: Pick<Task, 'id' | 'mustFailOnStarter'>,
+  graded: { passed: boolean; reason: string } | undefined,
+): HalfCase {
+  const c = (verdict: HalfCase['verdict'], reason: string): HalfCase => ({
+    task: task.id,
+    half: 'starter',
+    verdict,
+    reason,
+  });
   if (task.mustFailOnStarter === false) return c('SKIP', `task ${task.id} has mustFailOnStarter: false`);
   if (!graded) return c('FAIL', `task ${task.id} was not graded on the starter`);
   if (graded.passed) return c('FAIL', `task ${task.id} passed on the starter: its check cannot fail`);
@@ -36,12 +44,21 @@ export interface SolvedTask {
 
 /** The solution half of one task. */
 export function solutionCase(id: string, s: SolvedTask): HalfCase {
-  const c = (verdict: HalfCase['verdict'], reason: string): HalfCase => ({ task: id, half: 'solution', verdict, reason });
+  const c = (verdict: HalfCase['verdict'], reason: string): HalfCase => ({
+    task: id,
+    half: 'solution',
+    verdict,
+    reason,
+  });
   if (s.solution === 'none') return c('FAIL', `task ${id} has no solution: lab test cannot prove it can pass`);
   if (s.solution === 'failed') return c('FAIL', `task ${id}: its solution failed: ${s.error ?? 'unknown error'}`);
   if (!s.after) return c('FAIL', `task ${id} was not graded after its solution`);
   if (s.after.status !== 'pass') return c('FAIL', `task ${id} still fails after its solution: ${s.after.reason}`);
-  if (s.final && s.final.status !== 'pass') return c('FAIL', `task ${id} passed after its solution, but not after the later tasks' solutions: ${s.final.reason}`);
+  if (s.final && s.final.status !== 'pass')
+    return c(
+      'FAIL',
+      `task ${id} passed after its solution, but not after the later tasks' solutions: ${s.final.reason}`,
+    );
   return c('PASS', `task ${id} passes after its solution`);
 }
 

@@ -29,20 +29,45 @@ export function parseVariant(text: string): { variant: Variant } | { problem: st
     if (m && !(m[1]! in fields)) fields[m[1]!] = m[2]!;
   }
   if (!fields.task) return { problem: 'its header names no task (a first comment line "# task: <task id>")' };
-  if (fields.expect !== 'pass' && fields.expect !== 'fail') return { problem: `its header says "# expect: ${fields.expect ?? ''}"; write "# expect: pass" or "# expect: fail"` };
-  if (fields.expect === 'fail' && !fields.reason) return { problem: 'a wrong variant needs "# reason: <what its FAIL reason says>", so it fails for the reason it states' };
-  if (fields.expect === 'pass' && fields.reason) return { problem: 'a correct variant has no "# reason:" (it must pass)' };
+  if (fields.expect !== 'pass' && fields.expect !== 'fail')
+    return {
+      problem: `its header says "# expect: ${fields.expect ?? ''}"; write "# expect: pass" or "# expect: fail"`,
+    };
+  if (fields.expect === 'fail' && !fields.reason)
+    return {
+      problem: 'a wrong variant needs "# reason: <what its FAIL reason says>", so it fails for the reason it states',
+    };
+  if (fields.expect === 'pass' && fields.reason)
+    return { problem: 'a correct variant has no "# reason:" (it must pass)' };
   return { variant: { task: fields.task, expect: fields.expect, ...(fields.reason ? { reason: fields.reason } : {}) } };
 }
 
 /** lab test's verdict on one variant from its task's grade: correct ones pass, wrong ones fail for their stated reason. */
-export function variantVerdict(file: string, v: Variant, graded: { status: GradeStatus; reason: string } | { error: string }): { verdict: 'PASS' | 'FAIL'; reason: string } {
-  if ('error' in graded) return { verdict: 'FAIL', reason: `${file} (task ${v.task}, expect ${v.expect}): could not be applied: ${graded.error}` };
+export function variantVerdict(
+  file: string,
+  v: Variant,
+  graded: { status: GradeStatus; reason: string } | { error: string },
+): { verdict: 'PASS' | 'FAIL'; reason: string } {
+  if ('error' in graded)
+    return {
+      verdict: 'FAIL',
+      reason: `${file} (task ${v.task}, expect ${v.expect}): could not be applied: ${graded.error}`,
+    };
   const got = `${graded.status.toUpperCase()}${graded.status === 'pass' ? '' : `: ${graded.reason}`}`;
   if (v.expect === 'pass') {
-    return graded.status === 'pass' ? { verdict: 'PASS', reason: `${file}: task ${v.task} passes, as it must` } : { verdict: 'FAIL', reason: `${file}: a correct answer to task ${v.task} got ${got}` };
+    return graded.status === 'pass'
+      ? { verdict: 'PASS', reason: `${file}: task ${v.task} passes, as it must` }
+      : { verdict: 'FAIL', reason: `${file}: a correct answer to task ${v.task} got ${got}` };
   }
-  if (graded.status === 'pass') return { verdict: 'FAIL', reason: `${file}: a wrong answer to task ${v.task} got PASS (it must fail: ${v.reason})` };
-  if (!graded.reason.toLowerCase().includes((v.reason ?? '').toLowerCase())) return { verdict: 'FAIL', reason: `${file}: task ${v.task} failed, but not for its stated reason "${v.reason}": got ${got}` };
+  if (graded.status === 'pass')
+    return {
+      verdict: 'FAIL',
+      reason: `${file}: a wrong answer to task ${v.task} got PASS (it must fail: ${v.reason})`,
+    };
+  if (!graded.reason.toLowerCase().includes((v.reason ?? '').toLowerCase()))
+    return {
+      verdict: 'FAIL',
+      reason: `${file}: task ${v.task} failed, but not for its stated reason "${v.reason}": got ${got}`,
+    };
   return { verdict: 'PASS', reason: `${file}: task ${v.task} fails for its stated reason: ${graded.reason}` };
 }

@@ -32,7 +32,14 @@ export type MachineGrade = {
   host: string;
   exitCode: ExitCode;
 } & (
-  | ({ score: number; passed: number; solved: number; total: number; tasks: MachineTask[]; error?: undefined } & MachineStudent)
+  | ({
+      score: number;
+      passed: number;
+      solved: number;
+      total: number;
+      tasks: MachineTask[];
+      error?: undefined;
+    } & MachineStudent)
   | { error: { kind: string; message: string; hint?: string }; tasks?: undefined }
 );
 
@@ -45,7 +52,10 @@ interface GradeOutput extends Partial<MachineStudent> {
 }
 
 const isGradeOutput = (v: unknown): v is GradeOutput =>
-  typeof v === 'object' && v !== null && Array.isArray((v as GradeOutput).tasks) && typeof (v as GradeOutput).score === 'number';
+  typeof v === 'object' &&
+  v !== null &&
+  Array.isArray((v as GradeOutput).tasks) &&
+  typeof (v as GradeOutput).score === 'number';
 
 function parseGrade(stdout: string): GradeOutput | undefined {
   try {
@@ -61,19 +71,39 @@ function parseGrade(stdout: string): GradeOutput | undefined {
  * else the error the run ended with. Task ids the lab file does not list are dropped and missing
  * ones become fail, so every row has the same columns.
  */
-export function machineGrade(r: Pick<HostResult, 'entry' | 'exitCode' | 'stdout' | 'error'>, taskIds: readonly string[]): MachineGrade {
+export function machineGrade(
+  r: Pick<HostResult, 'entry' | 'exitCode' | 'stdout' | 'error'>,
+  taskIds: readonly string[],
+): MachineGrade {
   const base = { name: r.entry.name, host: r.entry.host, exitCode: r.exitCode };
   const out = parseGrade(r.stdout);
   if (out && (r.exitCode === EXIT.ok || r.exitCode === EXIT.checkFailed)) {
     const byId = new Map(out.tasks.map((t) => [t.id, t]));
     const tasks = taskIds.map((id) => {
       const t = byId.get(id);
-      return t ? { id, status: t.status, reason: t.reason } : { id, status: 'fail' as const, reason: 'not graded on this machine (its lab file has no such task)' };
+      return t
+        ? { id, status: t.status, reason: t.reason }
+        : { id, status: 'fail' as const, reason: 'not graded on this machine (its lab file has no such task)' };
     });
-    const student: MachineStudent = { hints: out.hints ?? {}, quiz: out.quiz ?? null, copiesSolution: out.copiesSolution ?? [] };
-    return { ...base, score: out.score, passed: out.passed, solved: out.solved ?? 0, total: out.total, tasks, ...student };
+    const student: MachineStudent = {
+      hints: out.hints ?? {},
+      quiz: out.quiz ?? null,
+      copiesSolution: out.copiesSolution ?? [],
+    };
+    return {
+      ...base,
+      score: out.score,
+      passed: out.passed,
+      solved: out.solved ?? 0,
+      total: out.total,
+      tasks,
+      ...student,
+    };
   }
-  const e: { kind: string; message: string; hint?: string } = r.error ?? { kind: 'Error', message: `lab grade printed no grade (exit ${r.exitCode})` };
+  const e: { kind: string; message: string; hint?: string } = r.error ?? {
+    kind: 'Error',
+    message: `lab grade printed no grade (exit ${r.exitCode})`,
+  };
   return { ...base, error: { kind: e.kind, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
 }
 
@@ -99,12 +129,22 @@ export function classExitCode(machines: readonly MachineGrade[]): ExitCode {
 export function classHeadline(machines: readonly MachineGrade[], taskIds: readonly string[]): string {
   const s = classSummary(machines, taskIds);
   const parts = [`${s.allPassed} of ${s.machines} machine(s) passed every task`];
-  if (s.notGraded) parts.push(`${s.notGraded} could not be graded: ${machines.filter((m) => m.error).map((m) => m.name).join(', ')}`);
+  if (s.notGraded)
+    parts.push(
+      `${s.notGraded} could not be graded: ${machines
+        .filter((m) => m.error)
+        .map((m) => m.name)
+        .join(', ')}`,
+    );
   return parts.join('; ');
 }
 
 /** The --json object: `{ lab, machines, summary }` plus the outcome and exit code. */
-export function classJson(lab: string, machines: readonly MachineGrade[], taskIds: readonly string[]): Record<string, unknown> {
+export function classJson(
+  lab: string,
+  machines: readonly MachineGrade[],
+  taskIds: readonly string[],
+): Record<string, unknown> {
   const exitCode = classExitCode(machines);
   return {
     outcome: exitCode === EXIT.ok ? 'success' : 'failure',
@@ -126,14 +166,32 @@ const MARK: Record<Mark, (c: Palette) => string> = {
  * The table: one row per machine (a cell per task, its score, and why it was not graded), then
  * a row counting the machines that passed each task.
  */
-export function renderClassTable(machines: readonly MachineGrade[], taskIds: readonly string[], c: Palette = plainPalette): string {
+export function renderClassTable(
+  machines: readonly MachineGrade[],
+  taskIds: readonly string[],
+  c: Palette = plainPalette,
+): string {
   const rows = machines.map((m) =>
     m.error
       ? [m.name, ...taskIds.map(() => c.dim('-')), c.red('error'), '', '', m.error.message]
-      : [m.name, ...m.tasks.map((t) => MARK[t.status](c)), `${m.passed}/${m.total} (${m.score}%)`, hintsText(m), quizText(m), studentNote(m)],
+      : [
+          m.name,
+          ...m.tasks.map((t) => MARK[t.status](c)),
+          `${m.passed}/${m.total} (${m.score}%)`,
+          hintsText(m),
+          quizText(m),
+          studentNote(m),
+        ],
   );
   const s = classSummary(machines, taskIds);
-  const total = [c.bold('passed'), ...s.tasks.map((t) => `${t.passed}/${s.machines}`), `${s.allPassed}/${s.machines}`, '', '', ''];
+  const total = [
+    c.bold('passed'),
+    ...s.tasks.map((t) => `${t.passed}/${s.machines}`),
+    `${s.allPassed}/${s.machines}`,
+    '',
+    '',
+    '',
+  ];
   return renderTable([...rows, total], ['MACHINE', ...taskIds, 'SCORE', 'HINTS', 'QUIZ', 'NOTE']);
 }
 
@@ -150,11 +208,35 @@ export function csvField(value: string | number): string {
 
 /** The CSV: a header, then one row per machine; CRLF line ends as RFC 4180 says. */
 export function renderClassCsv(machines: readonly MachineGrade[], taskIds: readonly string[]): string {
-  const header = ['machine', 'host', 'score', 'passed', 'solved', 'total', ...taskIds, ...taskIds.map((id) => `hints:${id}`), 'quiz', 'copies_solution', 'error'];
+  const header = [
+    'machine',
+    'host',
+    'score',
+    'passed',
+    'solved',
+    'total',
+    ...taskIds,
+    ...taskIds.map((id) => `hints:${id}`),
+    'quiz',
+    'copies_solution',
+    'error',
+  ];
   const rows = machines.map((m) =>
     m.error
       ? [m.name, m.host, '', '', '', '', ...taskIds.map(() => ''), ...taskIds.map(() => ''), '', '', m.error.message]
-      : [m.name, m.host, m.score, m.passed, m.solved, m.total, ...m.tasks.map((t) => t.status), ...taskIds.map((id) => m.hints[id] ?? 0), quizText(m), m.copiesSolution.join(' '), ''],
+      : [
+          m.name,
+          m.host,
+          m.score,
+          m.passed,
+          m.solved,
+          m.total,
+          ...m.tasks.map((t) => t.status),
+          ...taskIds.map((id) => m.hints[id] ?? 0),
+          quizText(m),
+          m.copiesSolution.join(' '),
+          '',
+        ],
   );
   return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

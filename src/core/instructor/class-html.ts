@@ -20,8 +20,26 @@ export interface ClassView {
 }
 
 const HEAD = {
-  en: { passing: 'Machines passing each task', machines: 'Machines', machine: 'machine', score: 'score', hints: 'hints', quiz: 'quiz', note: 'note', error: 'not graded' },
-  ja: { passing: '課題ごとの合格マシン数', machines: 'マシン', machine: 'マシン', score: '得点', hints: 'ヒント', quiz: 'クイズ', note: '備考', error: '採点できず' },
+  en: {
+    passing: 'Machines passing each task',
+    machines: 'Machines',
+    machine: 'machine',
+    score: 'score',
+    hints: 'hints',
+    quiz: 'quiz',
+    note: 'note',
+    error: 'not graded',
+  },
+  ja: {
+    passing: '課題ごとの合格マシン数',
+    machines: 'マシン',
+    machine: 'マシン',
+    score: '得点',
+    hints: 'ヒント',
+    quiz: 'クイズ',
+    note: '備考',
+    error: '採点できず',
+  },
 } as const;
 
 const CELL = { pass: 'PASS', solved: 'SOLVED', fail: 'FAIL', locked: 'LOCKED' } as const;

@@ -31,7 +31,10 @@ export function summaryOf(r: Pick<HostResult, 'stdout' | 'error'>): string {
   const first = lines.findIndex(Boolean);
   if (first < 0) return '';
   if (lines[first + 1]?.startsWith('─')) {
-    const rows = lines.slice(first + 2).filter(Boolean).map((l) => l.split(/\s{2,}/)[0] ?? '');
+    const rows = lines
+      .slice(first + 2)
+      .filter(Boolean)
+      .map((l) => l.split(/\s{2,}/)[0] ?? '');
     return `${rows.length} row(s)${rows.length ? `: ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''}` : ''}`;
   }
   return lines[first]!;

@@ -55,7 +55,9 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
     });
   }
   if (hosts.length === 0) {
-    throw new UsageError(`Hosts file ${file} lists no hosts`, { hint: 'Add one Docker host per line, e.g.  pc01 ssh://student@pc01' });
+    throw new UsageError(`Hosts file ${file} lists no hosts`, {
+      hint: 'Add one Docker host per line, e.g.  pc01 ssh://student@pc01',
+    });
   }
   return hosts;
 }
@@ -64,4 +66,8 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
  * A directory name for one engine's state (workspaces, locks) in a fleet run: hosts run at
  * once and often share a project name, so each needs its own locks and workspace files. Pure.
  */
-export const hostSlug = (host: string): string => host.replace(/^[a-z]+:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'host';
+export const hostSlug = (host: string): string =>
+  host
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .replace(/^[._]+|_+$/g, '') || 'host';

@@ -37,7 +37,12 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestImage = Manifest['images'][number];
 
 /** The manifest of a bundle being written. Pure (the clock is passed in). */
-export function buildManifest(o: { labVersion: string; created: Date; labs: string[]; images: Omit<ManifestImage, 'file'>[] }): Manifest {
+export function buildManifest(o: {
+  labVersion: string;
+  created: Date;
+  labs: string[];
+  images: Omit<ManifestImage, 'file'>[];
+}): Manifest {
   return {
     format: BUNDLE_FORMAT,
     labVersion: o.labVersion,
@@ -56,7 +61,8 @@ export function parseManifest(text: string): { manifest?: Manifest; problems: st
     return { problems: [`${MANIFEST_FILE} is not JSON: ${(e as Error).message}`] };
   }
   const r = ManifestSchema.safeParse(json);
-  if (!r.success) return { problems: r.error.issues.map((i) => `${MANIFEST_FILE} ${i.path.join('.') || '(root)'}: ${i.message}`) };
+  if (!r.success)
+    return { problems: r.error.issues.map((i) => `${MANIFEST_FILE} ${i.path.join('.') || '(root)'}: ${i.message}`) };
   const files = r.data.images.map((i) => i.file);
   const dup = files.find((f, i) => files.indexOf(f) !== i);
   return dup ? { problems: [`${MANIFEST_FILE}: ${dup} is listed twice`] } : { manifest: r.data, problems: [] };
@@ -82,10 +88,15 @@ export function verifyBundle(manifest: Manifest, found: ReadonlyMap<string, File
   for (const image of manifest.images) {
     const f = found.get(image.file);
     if (!f) problems.push(`${image.file} (${image.ref}) is missing`);
-    else if (f.bytes !== image.bytes) problems.push(`${image.file} (${image.ref}) has ${f.bytes} bytes, the manifest says ${image.bytes}`);
-    else if (f.sha256 !== image.sha256) problems.push(`${image.file} (${image.ref}) has sha256 ${f.sha256.slice(0, 12)}…, the manifest says ${image.sha256.slice(0, 12)}…`);
+    else if (f.bytes !== image.bytes)
+      problems.push(`${image.file} (${image.ref}) has ${f.bytes} bytes, the manifest says ${image.bytes}`);
+    else if (f.sha256 !== image.sha256)
+      problems.push(
+        `${image.file} (${image.ref}) has sha256 ${f.sha256.slice(0, 12)}…, the manifest says ${image.sha256.slice(0, 12)}…`,
+      );
   }
   const listed = new Set(manifest.images.map((i) => i.file));
-  for (const file of found.keys()) if (!listed.has(file)) problems.push(`${file} is in the bundle but not in the manifest`);
+  for (const file of found.keys())
+    if (!listed.has(file)) problems.push(`${file} is in the bundle but not in the manifest`);
   return problems;
 }

@@ -35,12 +35,19 @@ export function neededImages(labs: readonly LabImages[]): NeededImage[] {
     const { pulled, base, built } = imagesOf(lab);
     const labs = [lab.id];
     add({ ref: substitute(lab.loadBalancer.image, images), kind: 'pull', role: 'load balancer', labs });
-    for (const ref of pulled.slice(1)) add({ ref: substitute(ref, images), kind: 'pull', role: base.includes(ref) ? 'base' : 'app', labs });
+    for (const ref of pulled.slice(1))
+      add({ ref: substitute(ref, images), kind: 'pull', role: base.includes(ref) ? 'base' : 'app', labs });
     for (const ref of built) {
       // Services that share an image build it from the first one's context.
       const service = labServices(lab).find((s) => s.build && s.image === ref)!;
       const b = builds?.[service.name];
-      add({ ref: substitute(ref, images), kind: 'build', role: 'app', labs, build: { context: b?.context ?? '', args: buildArgsOf(service, images), lab: lab.id, hash: b?.hash } });
+      add({
+        ref: substitute(ref, images),
+        kind: 'build',
+        role: 'app',
+        labs,
+        build: { context: b?.context ?? '', args: buildArgsOf(service, images), lab: lab.id, hash: b?.hash },
+      });
     }
   }
   const all = [...byRef.values()];

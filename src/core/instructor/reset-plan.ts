@@ -71,14 +71,30 @@ export function planReset(input: ResetInput): ResetPlan {
   const owned = (c: ContainerRow) => ownedByLab(c.Labels, input.imageLabels.get(c.ImageID ?? ''));
   const labContainers = input.containers.filter(owned);
   const plan: ResetPlan = {
-    containers: labContainers.map((c) => ({ id: c.Id, name: nameOf(c), project: c.Labels?.[LABEL.project] ?? '', running: c.State === 'running' })),
-    networks: input.networks.filter((n) => ownedByLab(n.Labels)).map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
-    volumes: input.volumes.filter((v) => ownedByLab(v.Labels)).map((v) => ({ name: v.Name, project: v.Labels?.[LABEL.project] ?? '' })),
+    containers: labContainers.map((c) => ({
+      id: c.Id,
+      name: nameOf(c),
+      project: c.Labels?.[LABEL.project] ?? '',
+      running: c.State === 'running',
+    })),
+    networks: input.networks
+      .filter((n) => ownedByLab(n.Labels))
+      .map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[LABEL.project] ?? '' })),
+    volumes: input.volumes
+      .filter((v) => ownedByLab(v.Labels))
+      .map((v) => ({ name: v.Name, project: v.Labels?.[LABEL.project] ?? '' })),
     images: [],
     kept: [],
     workspaces: workspaceCandidates(input.workspaceDirs, labContainers),
   };
-  if (input.includeImages) Object.assign(plan, planImages(input, input.containers.filter((c) => !owned(c))));
+  if (input.includeImages)
+    Object.assign(
+      plan,
+      planImages(
+        input,
+        input.containers.filter((c) => !owned(c)),
+      ),
+    );
   return plan;
 }
 
@@ -95,8 +111,16 @@ function planImages(input: ResetInput, others: ContainerRow[]): Pick<ResetPlan, 
     if (!built && labRefs.length === 0) continue;
     // A lab-built image goes with all its tags; an image lab only names loses just lab's tags,
     // so a user's own tag of the same image (user/keep:1) keeps it.
-    const remove = built ? (realTags(image).length ? realTags(image) : [image.Id]) : labRefs.filter((r) => !r.includes('@'));
-    const users = others.filter((c) => c.ImageID === image.Id || (c.Image !== undefined && (c.Image === image.Id || refs.includes(normalizeRef(c.Image)))));
+    const remove = built
+      ? realTags(image).length
+        ? realTags(image)
+        : [image.Id]
+      : labRefs.filter((r) => !r.includes('@'));
+    const users = others.filter(
+      (c) =>
+        c.ImageID === image.Id ||
+        (c.Image !== undefined && (c.Image === image.Id || refs.includes(normalizeRef(c.Image)))),
+    );
     if (users.length) {
       const reason = `used by container ${users.map(nameOf).join(', ')}, which lab did not create`;
       for (const ref of remove) kept.push({ ref, reason });
@@ -123,13 +147,29 @@ const shortId = (ref: string) => (/^sha256:[0-9a-f]{64}$/.test(ref) ? `${ref.sli
 
 /** The plan as lines of text, one object a line, grouped by kind. Pure. */
 export function describePlan(p: ResetPlan, workspaces: WorkspaceCleanup[]): string[] {
-  const group = (title: string, items: string[]) => (items.length ? [`${title} (${items.length}):`, ...items.map((i) => `  ${i}`)] : []);
+  const group = (title: string, items: string[]) =>
+    items.length ? [`${title} (${items.length}):`, ...items.map((i) => `  ${i}`)] : [];
   return [
-    ...group('Containers', p.containers.map((c) => `${c.name}  (project ${c.project || '?'}${c.running ? ', running' : ''})`)),
-    ...group('Networks', p.networks.map((n) => n.name)),
-    ...group('Volumes', p.volumes.map((v) => v.name)),
-    ...group('Images', p.images.map((i) => `${i.refs.map(shortId).join(', ')}  (${i.why})`)),
+    ...group(
+      'Containers',
+      p.containers.map((c) => `${c.name}  (project ${c.project || '?'}${c.running ? ', running' : ''})`),
+    ),
+    ...group(
+      'Networks',
+      p.networks.map((n) => n.name),
+    ),
+    ...group(
+      'Volumes',
+      p.volumes.map((v) => v.name),
+    ),
+    ...group(
+      'Images',
+      p.images.map((i) => `${i.refs.map(shortId).join(', ')}  (${i.why})`),
+    ),
     ...group('Workspaces', workspaces.map(describeCleanup)),
-    ...group('Kept', p.kept.map((k) => `image ${k.ref}: ${k.reason}`)),
+    ...group(
+      'Kept',
+      p.kept.map((k) => `image ${k.ref}: ${k.reason}`),
+    ),
   ];
 }
