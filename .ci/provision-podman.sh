@@ -47,7 +47,10 @@ answers() { DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; }
 if ! answers; then
   log "starting podman system service on $sock"
   mkdir -p "$(dirname "$sock")"
-  (CONTAINERS_CONF=$conf podman system service --time=0 "unix://$sock" >/var/log/podman-service.log 2>&1 &)
+  # From /: conmon inherits the service's working directory and fails every container start
+  # ("write child: broken pipe", "[conmon:e] Failed to get working directory") once that
+  # directory is deleted, e.g. the clone of an earlier CI run on the same machine.
+  (cd / && CONTAINERS_CONF=$conf podman system service --time=0 "unix://$sock" >/var/log/podman-service.log 2>&1 &)
   for _ in $(seq 50); do answers && break; sleep 0.2; done
   answers || { tail -n 30 /var/log/podman-service.log >&2; exit 1; }
 fi
