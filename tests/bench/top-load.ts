@@ -120,25 +120,26 @@ interface Up {
   stats: { user: string; password: string };
 }
 
+/** lab 03 with 3 replicas on Docker-assigned ports: what both parts of this bench start. */
+const upArgs = (ctx: TopLoadContext) => [
+  'up',
+  '03',
+  '--project',
+  ctx.project,
+  '-n',
+  '3',
+  '--app-port',
+  'auto',
+  '--stats-port',
+  'auto',
+  '--timeout',
+  '180',
+  '--json',
+];
+
 /** Seconds from HAProxy's stats showing a server's new state to `lab top`'s one-line mode showing it. */
 async function refreshTimes(ctx: TopLoadContext): Promise<void> {
-  const up = json<Up>(
-    await ctx.lab([
-      'up',
-      '03',
-      '--project',
-      ctx.project,
-      '-n',
-      '3',
-      '--app-port',
-      'auto',
-      '--stats-port',
-      'auto',
-      '--timeout',
-      '180',
-      '--json',
-    ]),
-  );
+  const up = json<Up>(await ctx.lab(upArgs(ctx)));
   const haproxy = (
     await ctx.docker([
       'ps',
@@ -288,22 +289,7 @@ export async function benchTopLoad(ctx: TopLoadContext, parts: { top: boolean; l
   if (!parts.top && !parts.load) return;
   try {
     if (parts.top) await refreshTimes(ctx);
-    else
-      await ctx.lab([
-        'up',
-        '03',
-        '--project',
-        ctx.project,
-        '-n',
-        '3',
-        '--app-port',
-        'auto',
-        '--stats-port',
-        'auto',
-        '--timeout',
-        '180',
-        '--json',
-      ]);
+    else await ctx.lab(upArgs(ctx));
     // Let the lab settle after top's state changes (app1 back from maint) before loading it.
     if (parts.load) await sleep(3000);
     if (parts.load) await loadSteps(ctx);
